@@ -1,0 +1,417 @@
+// Package fetch downloads the segments of a playlist into a job folder with a
+// bounded number of parallel connections. A chunk is written under a temporary
+// name and renamed to chunk_NNNNNN.ts only after its length checked out, so a
+// file with the final name is always complete and a second run skips it.
+package fetch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"replayrescue/core/playlist"
+	"replayrescue/core/web"
+)
+
+// Defaults; see Options.
+const (
+	DefaultJobs          = 8
+	DefaultRetries       = 8
+	DefaultAuthRetries   = 3
+	DefaultBackoff       = 400 * time.Millisecond
+	DefaultMaxBackoff    = 8 * time.Second
+	DefaultIdleTimeout   = 30 * time.Second
+	DefaultMaxChunkBytes = 512 << 20
+	progressInterval     = 250 * time.Millisecond
+)
+
+// ErrStalled means a chunk stopped arriving for longer than the idle timeout.
+var ErrStalled = errors.New("the host stopped sending data")
+
+// Options configure Download. Zero values pick the defaults above.
+type Options struct {
+	Dir    string       // job folder; must exist
+	Client *http.Client // carries the source's cookies and headers
+	Jobs   int          // parallel connections
+
+	Retries     int // attempts after the first for network errors, 5xx and short bodies
+	AuthRetries int // attempts after the first for 401/403, which usually mean expired credentials
+	Backoff     time.Duration
+	MaxBackoff  time.Duration
+	IdleTimeout time.Duration // per chunk: give up on a connection that sends nothing for this long
+
+	MaxChunkBytes int64
+
+	// Progress is called at most every 250 ms and once at the end. It runs on
+	// Download's own goroutine and must not block.
+	Progress func(Progress)
+	// ChunkDone is called after each chunk is complete on disk (from worker
+	// goroutines, serialised by Download).
+	ChunkDone func(index int, size int64)
+}
+
+// Progress is a snapshot of a running download.
+type Progress struct {
+	Done, Total int
+	Resumed     int   // chunks found complete on disk at the start
+	Bytes       int64 // bytes on disk, including resumed chunks and partial ones
+	Speed       float64
+	ETA         time.Duration
+}
+
+// ChunkName is the file name of segment i inside the job folder. Names come
+// from the index only, never from the segment's URI.
+func ChunkName(i int) string { return fmt.Sprintf("chunk_%06d.ts", i) }
+
+// Complete reports whether chunk i is already on disk.
+func Complete(dir string, i int) (int64, bool) {
+	st, err := os.Stat(filepath.Join(dir, ChunkName(i)))
+	if err != nil || !st.Mode().IsRegular() || st.Size() == 0 {
+		return 0, false
+	}
+	return st.Size(), true
+}
+
+// Download fetches every segment not yet in opts.Dir. On failure the chunks
+// already complete stay on disk; partial ones are removed.
+func Download(ctx context.Context, segs []playlist.Segment, opts Options) error {
+	opts.defaults()
+	if opts.Client == nil {
+		return errors.New("fetch: no HTTP client")
+	}
+	d := &downloader{opts: opts, total: len(segs)}
+
+	var todo []playlist.Segment
+	for _, s := range segs {
+		if size, ok := Complete(opts.Dir, s.Index); ok {
+			d.done.Add(1)
+			d.resumed++
+			d.bytes.Add(size)
+			continue
+		}
+		todo = append(todo, s)
+	}
+	d.startBytes = d.bytes.Load()
+
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+
+	queue := make(chan playlist.Segment)
+	var wg sync.WaitGroup
+	workers := min(opts.Jobs, len(todo))
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for seg := range queue {
+				if err := d.fetchWithRetry(ctx, seg); err != nil {
+					cancel(err)
+					return
+				}
+			}
+		}()
+	}
+
+	stop := make(chan struct{})
+	reported := make(chan struct{})
+	go d.report(stop, reported)
+
+feed:
+	for _, s := range todo {
+		select {
+		case queue <- s:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(queue)
+	wg.Wait()
+	close(stop)
+	<-reported
+
+	if err := context.Cause(ctx); err != nil {
+		return err
+	}
+	return nil
+}
+
+func (o *Options) defaults() {
+	if o.Jobs <= 0 {
+		o.Jobs = DefaultJobs
+	}
+	if o.Retries <= 0 {
+		o.Retries = DefaultRetries
+	}
+	if o.AuthRetries <= 0 {
+		o.AuthRetries = DefaultAuthRetries
+	}
+	if o.Backoff <= 0 {
+		o.Backoff = DefaultBackoff
+	}
+	if o.MaxBackoff <= 0 {
+		o.MaxBackoff = DefaultMaxBackoff
+	}
+	if o.IdleTimeout <= 0 {
+		o.IdleTimeout = DefaultIdleTimeout
+	}
+	if o.MaxChunkBytes <= 0 {
+		o.MaxChunkBytes = DefaultMaxChunkBytes
+	}
+}
+
+type downloader struct {
+	opts       Options
+	total      int
+	resumed    int
+	startBytes int64
+	done       atomic.Int64
+	bytes      atomic.Int64
+	mu         sync.Mutex // serialises ChunkDone
+}
+
+// fetchWithRetry tries one segment until it is on disk, the error is not
+// worth retrying, or the retries for its kind of error are used up.
+func (d *downloader) fetchWithRetry(ctx context.Context, seg playlist.Segment) error {
+	var authFails, otherFails int
+	for {
+		n, err := d.fetchOnce(ctx, seg)
+		if err == nil {
+			d.done.Add(1)
+			if d.opts.ChunkDone != nil {
+				d.mu.Lock()
+				d.opts.ChunkDone(seg.Index, n)
+				d.mu.Unlock()
+			}
+			return nil
+		}
+		if ctx.Err() != nil {
+			return context.Cause(ctx)
+		}
+		if !web.Retryable(err) {
+			return fmt.Errorf("chunk %d: %w", seg.Index+1, err)
+		}
+		attempt := 0
+		if web.IsCredentialError(err) {
+			authFails++
+			attempt = authFails
+			if authFails > d.opts.AuthRetries {
+				return fmt.Errorf("chunk %d: %w", seg.Index+1, err)
+			}
+		} else {
+			otherFails++
+			attempt = otherFails
+			if otherFails > d.opts.Retries {
+				return fmt.Errorf("chunk %d failed %d times, last: %w", seg.Index+1, otherFails, err)
+			}
+		}
+		if err := sleep(ctx, backoff(d.opts.Backoff, d.opts.MaxBackoff, attempt)); err != nil {
+			return context.Cause(ctx)
+		}
+	}
+}
+
+// backoff doubles from base for each attempt, capped at max, with full jitter
+// in its upper half so parallel workers hitting the same fault spread out.
+func backoff(base, max time.Duration, attempt int) time.Duration {
+	d := base << min(attempt-1, 16)
+	if d > max || d <= 0 {
+		d = max
+	}
+	return d/2 + rand.N(d/2+1)
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// fetchOnce downloads seg into a temporary file, checks its length, and
+// renames it into place. It returns the chunk's size.
+func (d *downloader) fetchOnce(parent context.Context, seg playlist.Segment) (int64, error) {
+	ctx, cancel := context.WithCancelCause(parent)
+	defer cancel(nil)
+	// A stalled connection sends nothing; cancel it so the retry can use a fresh one.
+	idle := time.AfterFunc(d.opts.IdleTimeout, func() { cancel(ErrStalled) })
+	defer idle.Stop()
+
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, seg.URL, nil)
+	if err != nil {
+		return 0, fmt.Errorf("bad chunk address: %s", web.Redact(err.Error()))
+	}
+	want := int64(-1)
+	if seg.Range != nil {
+		req.Header.Set("Range", fmt.Sprintf("bytes=%d-%d", seg.Range.Offset, seg.Range.Offset+seg.Range.Length-1))
+		want = seg.Range.Length
+	}
+	resp, err := d.opts.Client.Do(req)
+	if err != nil {
+		return 0, netError(ctx, err)
+	}
+	defer resp.Body.Close()
+	switch {
+	case seg.Range != nil && resp.StatusCode == http.StatusPartialContent:
+	case seg.Range == nil && resp.StatusCode == http.StatusOK:
+		want = resp.ContentLength
+	default:
+		return 0, web.NewStatusError(resp.StatusCode, seg.URL)
+	}
+	if want > d.opts.MaxChunkBytes {
+		return 0, fmt.Errorf("chunk %d is larger than %d MB; this does not look like a video chunk", seg.Index+1, d.opts.MaxChunkBytes>>20)
+	}
+
+	final := filepath.Join(d.opts.Dir, ChunkName(seg.Index))
+	tmp := final + ".part"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return 0, fmt.Errorf("cannot write to the job folder: %w", err)
+	}
+	body := &countingReader{r: io.LimitReader(resp.Body, d.opts.MaxChunkBytes+1), idle: idle, timeout: d.opts.IdleTimeout, total: &d.bytes}
+	n, copyErr := io.Copy(f, body)
+	closeErr := f.Close()
+	ok := false
+	defer func() {
+		if !ok {
+			d.bytes.Add(-n)
+			os.Remove(tmp)
+		}
+	}()
+	switch {
+	case copyErr != nil:
+		return 0, netError(ctx, copyErr)
+	case closeErr != nil:
+		return 0, fmt.Errorf("cannot write to the job folder: %w", closeErr)
+	case n > d.opts.MaxChunkBytes:
+		return 0, fmt.Errorf("chunk %d is larger than %d MB; this does not look like a video chunk", seg.Index+1, d.opts.MaxChunkBytes>>20)
+	case n == 0:
+		return 0, &shortError{index: seg.Index, got: 0, want: want}
+	case want >= 0 && n != want:
+		return 0, &shortError{index: seg.Index, got: n, want: want}
+	}
+	if err := os.Rename(tmp, final); err != nil {
+		return 0, fmt.Errorf("cannot write to the job folder: %w", err)
+	}
+	ok = true
+	return n, nil
+}
+
+// netError turns transport errors into retryable errors without secrets.
+func netError(ctx context.Context, err error) error {
+	if cause := context.Cause(ctx); errors.Is(cause, ErrStalled) {
+		return ErrStalled
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return fmt.Errorf("connection problem: %s", web.Redact(err.Error()))
+}
+
+// shortError is a body that ended before its announced length: retryable.
+type shortError struct {
+	index     int
+	got, want int64
+}
+
+func (e *shortError) Error() string {
+	if e.want < 0 {
+		return fmt.Sprintf("chunk %d arrived empty", e.index+1)
+	}
+	return fmt.Sprintf("chunk %d arrived incomplete (%d of %d bytes)", e.index+1, e.got, e.want)
+}
+
+// countingReader adds what it reads to a shared counter for live progress
+// and pushes back the idle deadline whenever data arrives.
+type countingReader struct {
+	r       io.Reader
+	idle    *time.Timer
+	timeout time.Duration
+	total   *atomic.Int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if n > 0 {
+		c.idle.Reset(c.timeout)
+		c.total.Add(int64(n))
+	}
+	return n, err
+}
+
+// report emits Progress until stop is closed, then once more.
+func (d *downloader) report(stop <-chan struct{}, done chan<- struct{}) {
+	defer close(done)
+	if d.opts.Progress == nil {
+		<-stop
+		return
+	}
+	start := time.Now()
+	t := time.NewTicker(progressInterval)
+	defer t.Stop()
+	var window speedWindow
+	for {
+		select {
+		case <-stop:
+			d.opts.Progress(d.snapshot(window.rate()))
+			return
+		case now := <-t.C:
+			window.add(now, d.bytes.Load()-d.startBytes)
+			if now.Sub(start) >= progressInterval {
+				d.opts.Progress(d.snapshot(window.rate()))
+			}
+		}
+	}
+}
+
+func (d *downloader) snapshot(speed float64) Progress {
+	p := Progress{Done: int(d.done.Load()), Total: d.total, Resumed: d.resumed, Bytes: d.bytes.Load(), Speed: speed}
+	if speed > 0 && p.Done > 0 && p.Done < p.Total {
+		perChunk := float64(p.Bytes) / float64(p.Done)
+		remaining := perChunk*float64(p.Total) - float64(p.Bytes)
+		if remaining > 0 {
+			p.ETA = time.Duration(remaining / speed * float64(time.Second)).Round(time.Second)
+		}
+	}
+	return p
+}
+
+// speedWindow averages throughput over the last few seconds, so the number
+// the user sees moves smoothly but still reacts to a host slowing down.
+type speedWindow struct {
+	times []time.Time
+	bytes []int64
+}
+
+const windowLen = 12 // samples at 250 ms: 3 s
+
+func (w *speedWindow) add(t time.Time, b int64) {
+	w.times = append(w.times, t)
+	w.bytes = append(w.bytes, b)
+	if len(w.times) > windowLen {
+		w.times = w.times[1:]
+		w.bytes = w.bytes[1:]
+	}
+}
+
+func (w *speedWindow) rate() float64 {
+	if len(w.times) < 2 {
+		return 0
+	}
+	dt := w.times[len(w.times)-1].Sub(w.times[0]).Seconds()
+	if dt <= 0 {
+		return 0
+	}
+	return float64(w.bytes[len(w.bytes)-1]-w.bytes[0]) / dt
+}

@@ -1,0 +1,358 @@
+// Package playlist fetches HLS playlists, chooses the best variant of a master
+// playlist and turns a media playlist into a normalised list of segments:
+// absolute URLs, encryption keys and init sections carried forward, byte ranges
+// made explicit. It downloads no media.
+package playlist
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/grafov/m3u8"
+
+	"replayrescue/core/web"
+)
+
+// Limits on what a playlist may hold. Real replays of a three-hour talk list a
+// few thousand segments in well under a megabyte.
+const (
+	MaxBytes    = 16 << 20
+	MaxSegments = 200_000
+)
+
+// ErrNotPlaylist means the URL answered with something that is not HLS.
+var ErrNotPlaylist = errors.New("this link does not lead to a video playlist")
+
+// ByteRange selects part of a resource.
+type ByteRange struct {
+	Offset int64
+	Length int64
+}
+
+// Key is an EXT-X-KEY in force for a segment. IV is the explicit IV as written
+// (hex with 0x prefix) or empty, meaning the media sequence number is the IV.
+type Key struct {
+	Method string
+	URI    string
+	IV     string
+}
+
+// Map is an EXT-X-MAP init section.
+type Map struct {
+	URI   string
+	Range *ByteRange
+}
+
+// Segment is one chunk of the stream.
+type Segment struct {
+	Index         int    // position in the list; names the chunk file
+	Seq           uint64 // media sequence number
+	URL           string // absolute
+	Duration      time.Duration
+	Range         *ByteRange // nil means the whole resource
+	Key           *Key       // nil means clear
+	Map           *Map       // nil means self-initialising (MPEG-TS)
+	Discontinuity bool
+}
+
+// Variant describes the rendition chosen from a master playlist.
+type Variant struct {
+	Bandwidth  uint32
+	Resolution string
+	Codecs     string
+}
+
+// Playlist is a normalised media playlist.
+type Playlist struct {
+	URL            string   // the media playlist's final URL (after redirects)
+	Variant        *Variant // set when URL came from a master playlist
+	TargetDuration time.Duration
+	Ended          bool   // EXT-X-ENDLIST seen: nothing more will be added
+	Type           string // "VOD", "EVENT" or "" (live sliding window)
+	Segments       []Segment
+}
+
+// Duration is the sum of the segment durations.
+func (p *Playlist) Duration() time.Duration {
+	var d time.Duration
+	for _, s := range p.Segments {
+		d += s.Duration
+	}
+	return d
+}
+
+// Load fetches rawURL with client. A master playlist is resolved to its
+// highest-bandwidth variant, which is fetched in turn.
+func Load(ctx context.Context, client *http.Client, rawURL string) (*Playlist, error) {
+	body, final, err := get(ctx, client, rawURL)
+	if err != nil {
+		return nil, err
+	}
+	pl, master, err := Parse(body, final)
+	if err != nil {
+		return nil, err
+	}
+	if master == nil {
+		return pl, nil
+	}
+	body, final2, err := get(ctx, client, master.URL)
+	if err != nil {
+		return nil, fmt.Errorf("loading the %s variant: %w", master.describe(), err)
+	}
+	if final2.String() == final.String() {
+		return nil, fmt.Errorf("the playlist refers to itself: %w", ErrNotPlaylist)
+	}
+	pl, again, err := Parse(body, final2)
+	if err != nil {
+		return nil, err
+	}
+	if again != nil {
+		return nil, fmt.Errorf("a master playlist points to another master playlist: %w", ErrNotPlaylist)
+	}
+	pl.Variant = &master.Variant
+	return pl, nil
+}
+
+// Choice is the variant picked from a master playlist.
+type Choice struct {
+	Variant
+	URL string // absolute
+}
+
+func (c *Choice) describe() string {
+	if c.Resolution != "" {
+		return c.Resolution
+	}
+	return fmt.Sprintf("%d kbit/s", c.Bandwidth/1000)
+}
+
+// Parse decodes a playlist read from r, resolving URIs against base. It
+// returns either a media playlist, or the best variant of a master playlist.
+func Parse(data []byte, base *url.URL) (*Playlist, *Choice, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if !bytes.HasPrefix(bytes.TrimSpace(data), []byte("#EXTM3U")) {
+		return nil, nil, ErrNotPlaylist
+	}
+	decoded, kind, err := decodeSafely(data)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %v", ErrNotPlaylist, err)
+	}
+	switch kind {
+	case m3u8.MASTER:
+		c, err := chooseVariant(decoded.(*m3u8.MasterPlaylist), base)
+		return nil, c, err
+	case m3u8.MEDIA:
+		pl, err := normalise(decoded.(*m3u8.MediaPlaylist), base)
+		return pl, nil, err
+	}
+	return nil, nil, ErrNotPlaylist
+}
+
+// decodeSafely guards against panics inside the decoder on hostile input.
+func decodeSafely(data []byte) (pl m3u8.Playlist, kind m3u8.ListType, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("malformed playlist")
+		}
+	}()
+	return m3u8.Decode(*bytes.NewBuffer(data), false)
+}
+
+func chooseVariant(m *m3u8.MasterPlaylist, base *url.URL) (*Choice, error) {
+	var vs []*m3u8.Variant
+	for _, v := range m.Variants {
+		if v != nil && !v.Iframe && v.URI != "" {
+			vs = append(vs, v)
+		}
+	}
+	if len(vs) == 0 {
+		return nil, fmt.Errorf("the master playlist lists no video streams: %w", ErrNotPlaylist)
+	}
+	sort.SliceStable(vs, func(i, j int) bool {
+		if vs[i].Bandwidth != vs[j].Bandwidth {
+			return vs[i].Bandwidth > vs[j].Bandwidth
+		}
+		return pixels(vs[i].Resolution) > pixels(vs[j].Resolution)
+	})
+	best := vs[0]
+	u, err := resolve(base, best.URI)
+	if err != nil {
+		return nil, err
+	}
+	return &Choice{URL: u, Variant: Variant{Bandwidth: best.Bandwidth, Resolution: best.Resolution, Codecs: best.Codecs}}, nil
+}
+
+func pixels(res string) int {
+	var w, h int
+	if _, err := fmt.Sscanf(res, "%dx%d", &w, &h); err != nil {
+		return 0
+	}
+	return w * h
+}
+
+func normalise(m *m3u8.MediaPlaylist, base *url.URL) (*Playlist, error) {
+	pl := &Playlist{
+		URL:            base.String(),
+		TargetDuration: seconds(m.TargetDuration),
+		Ended:          m.Closed,
+	}
+	switch m.MediaType {
+	case m3u8.VOD:
+		pl.Type = "VOD"
+	case m3u8.EVENT:
+		pl.Type = "EVENT"
+	}
+	key, err := convertKey(m.Key, base)
+	if err != nil {
+		return nil, err
+	}
+	imap, err := convertMap(m.Map, base)
+	if err != nil {
+		return nil, err
+	}
+	// Segments has nil entries past Count(); only the first Count() are real.
+	n := int(m.Count())
+	if n > MaxSegments {
+		return nil, fmt.Errorf("the playlist lists %d chunks, more than the %d this app accepts", n, MaxSegments)
+	}
+	pl.Segments = make([]Segment, 0, n)
+	var prev *Segment
+	prevURI := ""
+	for i, s := range m.Segments {
+		if i >= n || s == nil {
+			break
+		}
+		// Key and Map are set only on the first segment after their tag: carry them forward.
+		if s.Key != nil {
+			if key, err = convertKey(s.Key, base); err != nil {
+				return nil, err
+			}
+		}
+		if s.Map != nil {
+			if imap, err = convertMap(s.Map, base); err != nil {
+				return nil, err
+			}
+		}
+		u, err := resolve(base, s.URI)
+		if err != nil {
+			return nil, err
+		}
+		seg := Segment{
+			Index:         len(pl.Segments),
+			Seq:           m.SeqNo + uint64(i),
+			URL:           u,
+			Duration:      seconds(s.Duration),
+			Key:           key,
+			Map:           imap,
+			Discontinuity: s.Discontinuity,
+		}
+		if s.Limit > 0 {
+			off := s.Offset
+			// "EXT-X-BYTERANGE:n" without "@o" decodes as offset 0 but means
+			// "right after the previous range of the same resource".
+			if off == 0 && prev != nil && prev.Range != nil && prevURI == u {
+				off = prev.Range.Offset + prev.Range.Length
+			}
+			seg.Range = &ByteRange{Offset: off, Length: s.Limit}
+		}
+		pl.Segments = append(pl.Segments, seg)
+		prev, prevURI = &pl.Segments[len(pl.Segments)-1], u
+	}
+	if len(pl.Segments) == 0 && pl.Ended {
+		return nil, fmt.Errorf("the playlist is empty: %w", ErrNotPlaylist)
+	}
+	return pl, nil
+}
+
+func convertKey(k *m3u8.Key, base *url.URL) (*Key, error) {
+	if k == nil || k.Method == "" || strings.EqualFold(k.Method, "NONE") {
+		return nil, nil
+	}
+	out := &Key{Method: strings.ToUpper(k.Method), IV: k.IV}
+	if k.URI != "" {
+		u, err := resolve(base, k.URI)
+		if err != nil {
+			return nil, err
+		}
+		out.URI = u
+	}
+	return out, nil
+}
+
+func convertMap(m *m3u8.Map, base *url.URL) (*Map, error) {
+	if m == nil || m.URI == "" {
+		return nil, nil
+	}
+	u, err := resolve(base, m.URI)
+	if err != nil {
+		return nil, err
+	}
+	out := &Map{URI: u}
+	if m.Limit > 0 {
+		out.Range = &ByteRange{Offset: m.Offset, Length: m.Limit}
+	}
+	return out, nil
+}
+
+// resolve makes ref absolute against base and allows only http(s) results.
+func resolve(base *url.URL, ref string) (string, error) {
+	ref = strings.TrimSpace(ref)
+	if strings.ContainsAny(ref, "\x00\r\n") {
+		return "", fmt.Errorf("the playlist contains a malformed address: %w", ErrNotPlaylist)
+	}
+	r, err := url.Parse(ref)
+	if err != nil {
+		return "", fmt.Errorf("the playlist contains a malformed address: %w", ErrNotPlaylist)
+	}
+	abs := base.ResolveReference(r)
+	if err := web.CheckScheme(abs); err != nil {
+		return "", fmt.Errorf("the playlist points outside the web (%s): %w", abs.Scheme, ErrNotPlaylist)
+	}
+	return abs.String(), nil
+}
+
+func seconds(f float64) time.Duration {
+	if f <= 0 {
+		return 0
+	}
+	return time.Duration(f * float64(time.Second))
+}
+
+// get fetches a playlist body, capped at MaxBytes, and returns the final URL.
+func get(ctx context.Context, client *http.Client, rawURL string) ([]byte, *url.URL, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%q is not a valid link", web.RedactURL(rawURL))
+	}
+	if err := web.CheckScheme(u); err != nil {
+		return nil, nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, nil, fmt.Errorf("loading the playlist: %s", web.Redact(err.Error()))
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, nil, web.NewStatusError(resp.StatusCode, resp.Request.URL.String())
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxBytes+1))
+	if err != nil {
+		return nil, nil, fmt.Errorf("loading the playlist: %s", web.Redact(err.Error()))
+	}
+	if len(data) > MaxBytes {
+		return nil, nil, fmt.Errorf("the playlist is larger than %d MB: %w", MaxBytes>>20, ErrNotPlaylist)
+	}
+	return data, resp.Request.URL, nil
+}
