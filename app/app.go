@@ -1,0 +1,421 @@
+// Package app is the Replay Rescue window: views only, plus one bridge that
+// turns core's events into widget state. Everything that downloads, probes
+// or renders lives in core and is reached through the backend interface, so
+// every screen runs in tests against fakes.
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	_ "replayrescue/app/internal/localeenv" // must run before Fyne reads the locale
+	"replayrescue/assets"
+)
+
+// AppID is the ID in FyneApp.toml; preferences are stored under it.
+const AppID = "app.replayrescue.desktop"
+
+// screenEnv opens the window on one screen with sample data (for screenshots).
+const screenEnv = "REPLAYRESCUE_SCREEN"
+
+// Run opens the window and blocks until it is closed; it returns an exit code.
+func Run(version string, stderr io.Writer) int {
+	started := time.Now()
+	a := fyneapp.NewWithID(AppID)
+	a.SetIcon(assets.Icon)
+	if err := loadTranslations(); err != nil {
+		fmt.Fprintln(stderr, "Some translations could not be loaded:", err)
+	}
+	w := a.NewWindow("Replay Rescue")
+	w.SetIcon(assets.Icon)
+
+	var be backend = newCoreBackend()
+	screen := os.Getenv(screenEnv)
+	if screen != "" {
+		be = newDemoBackend()
+	}
+	u := newUI(a, w, be)
+	u.version = version
+	if os.Getenv("REPLAYRESCUE_TIMING") != "" {
+		u.timing = stderr
+	}
+	w.Resize(fyne.NewSize(960, 700))
+	w.SetOnDropped(u.dropped)
+	w.SetCloseIntercept(func() {
+		u.shutdown()
+		w.Close()
+	})
+	a.Lifecycle().SetOnStarted(func() {
+		if os.Getenv("REPLAYRESCUE_TIMING") != "" {
+			// For measuring start-up: when the first frame is about to be drawn.
+			fmt.Fprintf(stderr, "window shown after %v\n", time.Since(started).Round(time.Millisecond))
+		}
+		if screen != "" {
+			u.openDemoScreen(screen)
+			return
+		}
+		u.checkTools()
+	})
+	w.ShowAndRun()
+	return 0
+}
+
+// screen names the steps of a save, in order.
+type screen int
+
+const (
+	screenStart screen = iota
+	screenFound
+	screenDownload
+	screenEdit
+	screenRender
+)
+
+// ui is the window's state: which screen shows, the job being saved, and the
+// views. All fields are used on the UI thread only; goroutines reach them
+// through the bridge.
+type ui struct {
+	app      fyne.App
+	win      fyne.Window
+	be       backend
+	b        *bridge
+	settings settings
+	num      numbers
+	version  string
+
+	screen    screen
+	body      *fyne.Container // holds the current screen
+	steps     []*widget.Label
+	stepNames []string
+	stepShort *widget.Label
+	toolsOK   bool
+
+	start *startView
+	found *foundView
+	dl    *downloadView
+	edit  *editView
+	rend  *renderView
+
+	cands      []candidate
+	sess       *session // the job being saved; nil on the start screen
+	stopSample func()
+
+	// openURL opens files and folders in the system's apps; tests replace it.
+	openURL func(*url.URL) error
+	temps   []string  // preview clips, removed when the window closes
+	timing  io.Writer // REPLAYRESCUE_TIMING: where latencies are reported
+	tools   *toolsDialog
+
+	settingsDialog dialog.Dialog
+}
+
+// session is one broadcast being saved. A fresh source for an expired link
+// replaces job but keeps the job folder, and so the finished chunks.
+type session struct {
+	cand    candidate
+	job     jobRunner
+	loaded  bool
+	cancel  context.CancelFunc // stops the running download or render
+	pausing bool               // the download was stopped by Pause
+	saved   string             // the last video written, for cleanup
+}
+
+func newUI(a fyne.App, w fyne.Window, be backend) *ui {
+	u := &ui{app: a, win: w, be: be, b: &bridge{}, settings: settings{a.Preferences()}}
+	u.openURL = a.OpenURL
+	a.Settings().SetTheme(themeFor(u.settings.appearance()))
+	if code := u.settings.language(); code != "" { // "" is what Fyne already chose
+		if err := applyLanguage(code); err != nil {
+			fyne.LogError("applying the language setting", err)
+		}
+	}
+	u.num = numbersFor(languageInUse(u.settings.language()))
+	u.body = container.NewStack()
+	u.build()
+
+	// Ctrl+V (Cmd+V on macOS) anywhere: the driver sends it to the canvas
+	// when no text field has focus, so a link can be pasted straight away.
+	w.Canvas().AddShortcut(&fyne.ShortcutPaste{}, func(fyne.Shortcut) { u.pasted(a.Clipboard().Content()) })
+	// Arrow keys nudge the trim handle when no field has focus.
+	w.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
+		if u.screen == screenEdit && u.edit != nil {
+			u.edit.trim.TypedKey(k)
+		}
+	})
+	return u
+}
+
+// build (re)creates every view, e.g. after the language changed, and shows
+// the current screen again.
+func (u *ui) build() {
+	oldStart, oldFound, oldDL, oldEdit := u.start, u.found, u.dl, u.edit
+	u.start = newStartView(u)
+	u.found = newFoundView(u)
+	u.found.set(u.cands)
+	u.dl = newDownloadView(u)
+	if oldStart != nil {
+		u.start.paste.SetText(oldStart.paste.Text)
+		u.start.showProblem(oldStart.status.Text)
+	}
+	if oldFound != nil && oldFound.chosen >= 0 && oldFound.chosen < len(u.cands) {
+		u.found.choose(oldFound.chosen)
+	}
+	if oldDL != nil {
+		u.dl.copyFrom(oldDL)
+	}
+	if oldEdit != nil && u.sess != nil {
+		u.edit = newEditView(u, u.sess.job)
+		u.edit.copyFrom(oldEdit)
+		oldEdit.stop()
+	}
+	if u.rend == nil {
+		u.rend = newRenderView(u)
+	} else {
+		u.rend = u.rend.rebuilt()
+	}
+
+	header := u.header()
+	u.win.SetContent(container.NewBorder(header, nil, nil, nil, u.body))
+	u.show(u.screen)
+}
+
+// header: the app's name, where the user is in the flow, help and settings.
+func (u *ui) header() fyne.CanvasObject {
+	icon := canvas.NewImageFromResource(assets.Icon)
+	icon.SetMinSize(fyne.NewSize(28, 28))
+	icon.FillMode = canvas.ImageFillContain
+	name := widget.NewLabelWithStyle("Replay Rescue", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+
+	names := []string{lang.L("Source"), lang.L("Choose"), lang.L("Download"), lang.L("Trim & sync"), lang.L("Save")}
+	u.steps = nil
+	stepRow := container.NewHBox()
+	for i, n := range names {
+		if i > 0 {
+			arrow := widget.NewLabel("›")
+			arrow.Importance = widget.LowImportance
+			stepRow.Add(arrow)
+		}
+		l := widget.NewLabel(n)
+		u.steps = append(u.steps, l)
+		stepRow.Add(l)
+	}
+	// On a narrow window (or in a wordy language) the breadcrumb gives way
+	// to "Step 3 of 5: Download".
+	u.stepShort = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	u.stepNames = names
+	help := widget.NewButtonWithIcon("", theme.HelpIcon(), u.showHARHelp)
+	settingsBtn := widget.NewButtonWithIcon("", theme.SettingsIcon(), u.showSettings)
+	help.Importance, settingsBtn.Importance = widget.LowImportance, widget.LowImportance
+
+	left := container.NewHBox(icon, name)
+	right := container.NewHBox(help, settingsBtn)
+	steps := container.New(&firstThatFits{}, container.NewCenter(stepRow), u.stepShort)
+	bar := container.NewBorder(nil, nil, left, right, steps)
+	return container.NewVBox(bar, widget.NewSeparator())
+}
+
+// show switches to screen s.
+func (u *ui) show(s screen) {
+	if u.screen == screenEdit && s != screenEdit && s != screenRender && u.edit != nil {
+		u.edit.stop()
+	}
+	u.screen = s
+	for i, l := range u.steps {
+		l.TextStyle.Bold = i == int(s)
+		l.Importance = widget.MediumImportance
+		if i != int(s) {
+			l.Importance = widget.LowImportance
+		}
+		l.Refresh()
+	}
+	if u.stepShort != nil && int(s) < len(u.stepNames) {
+		u.stepShort.SetText(lang.L("Step {{.N}} of {{.Total}}: {{.Name}}", map[string]any{"N": int(s) + 1, "Total": len(u.stepNames), "Name": u.stepNames[s]}))
+	}
+	var view fyne.CanvasObject
+	switch s {
+	case screenStart:
+		view = u.start.content
+	case screenFound:
+		view = u.found.content
+	case screenDownload:
+		view = u.dl.content
+	case screenEdit:
+		view = u.edit.content
+		u.edit.activate()
+	case screenRender:
+		view = u.rend.content
+	}
+	u.body.Objects = []fyne.CanvasObject{container.NewPadded(view)}
+	u.body.Refresh()
+}
+
+// dropped handles files dropped anywhere on the window. It is a method, not
+// a closure, so tests can call it: the test window ignores SetOnDropped.
+func (u *ui) dropped(_ fyne.Position, uris []fyne.URI) {
+	for _, uri := range uris {
+		if uri.Scheme() == "file" {
+			u.useSource(uri.Path())
+			return
+		}
+	}
+}
+
+// pasted handles Ctrl/Cmd+V when no text field has focus.
+func (u *ui) pasted(text string) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return
+	}
+	u.useSource(text)
+}
+
+// useSource takes a dropped file or pasted text: a new source on the start
+// and found screens, a fresh source when an expired download waits for one.
+func (u *ui) useSource(src string) {
+	switch {
+	case u.screen == screenDownload && u.dl.wantsFresh:
+		u.dl.fresh.SetText(src)
+		u.freshSource(src)
+	case u.screen == screenStart || u.screen == screenFound:
+		u.start.paste.SetText(src)
+		u.resolve(src)
+	default:
+		dialog.ShowInformation(lang.L("Busy"), lang.L("Finish or cancel this video before starting another."), u.win)
+	}
+}
+
+// checkTools looks for ffmpeg at start-up, so a missing one is explained
+// before the user has spent time on a HAR file.
+func (u *ui) checkTools() {
+	hint, err := u.be.FindTools()
+	u.toolsOK = err == nil
+	if err != nil {
+		u.showToolsMissing(hint, err)
+	}
+}
+
+// requireTools is checkTools before any step that needs ffmpeg.
+func (u *ui) requireTools() bool {
+	if !u.toolsOK {
+		u.checkTools()
+	}
+	return u.toolsOK
+}
+
+// showError shows err as one sentence in a dialog.
+func (u *ui) showError(title string, msg string) {
+	dialog.ShowInformation(title, msg, u.win)
+}
+
+// setLanguage applies and saves a language choice.
+func (u *ui) setLanguage(code string) {
+	if code == u.settings.language() {
+		return
+	}
+	u.settings.p.SetString(prefLanguage, code)
+	if err := applyLanguage(code); err != nil {
+		fyne.LogError("applying the language setting", err)
+	}
+	u.num = numbersFor(languageInUse(code))
+	u.build()
+}
+
+// setAppearance applies and saves light, dark or system.
+func (u *ui) setAppearance(mode string) {
+	if mode == u.settings.appearance() {
+		return
+	}
+	u.settings.p.SetString(prefAppearance, mode)
+	u.app.Settings().SetTheme(themeFor(mode))
+	u.build() // a few colours are picked when widgets are made
+}
+
+// startOver drops the current broadcast and shows the start screen. Chunks
+// stay in the job folder (so the same broadcast resumes later) unless a
+// video was saved and the user did not ask to keep them.
+func (u *ui) startOver() {
+	if s := u.sess; s != nil {
+		if s.cancel != nil {
+			s.cancel()
+		}
+		if s.saved != "" && !u.settings.keep() {
+			if err := s.job.Cleanup(); err != nil {
+				fyne.LogError("removing the job folder", err)
+			}
+		}
+	}
+	if u.edit != nil {
+		u.edit.stop()
+	}
+	u.sess, u.edit = nil, nil
+	u.cands = nil
+	u.found.set(nil)
+	u.dl = newDownloadView(u)
+	u.rend = newRenderView(u)
+	u.start.reset()
+	u.show(screenStart)
+}
+
+// shutdown runs when the window closes: stop work, tidy up after a save.
+func (u *ui) shutdown() {
+	if s := u.sess; s != nil {
+		if s.cancel != nil {
+			s.cancel()
+		}
+		if s.saved != "" && !u.settings.keep() {
+			_ = s.job.Cleanup()
+		}
+	}
+	if u.edit != nil {
+		u.edit.stop()
+	}
+	if u.stopSample != nil {
+		u.stopSample()
+	}
+	for _, t := range u.temps {
+		_ = os.Remove(t)
+	}
+}
+
+// firstThatFits shows the first of its objects whose minimum width fits and
+// hides the rest; its own minimum is the last (narrowest) object's.
+type firstThatFits struct{}
+
+func (firstThatFits) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	shown := false
+	for i, o := range objs {
+		if !shown && (o.MinSize().Width <= size.Width || i == len(objs)-1) {
+			o.Show()
+			o.Move(fyne.NewPos(0, 0))
+			o.Resize(size)
+			shown = true
+			continue
+		}
+		o.Hide()
+	}
+}
+
+func (firstThatFits) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var h float32
+	for _, o := range objs {
+		h = max(h, o.MinSize().Height)
+	}
+	if len(objs) == 0 {
+		return fyne.Size{}
+	}
+	return fyne.NewSize(objs[len(objs)-1].MinSize().Width, h)
+}

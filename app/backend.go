@@ -1,0 +1,63 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"replayrescue/core/job"
+)
+
+// backend is everything the window needs from core. The real one (adapter.go)
+// is a thin layer over core/job, core/intake, core/media and core/sample;
+// tests and the screenshot mode use fakes, so every screen can be driven
+// without a network, ffmpeg or a display.
+type backend interface {
+	// FindTools checks for ffmpeg. A *media.MissingError means it is not
+	// installed; hint is then the command or page that fixes it on this OS.
+	FindTools() (hint string, err error)
+	// Resolve turns what the user dropped or pasted into candidates, best
+	// first, each already checked (length, quality, ready or why not).
+	Resolve(ctx context.Context, text string) ([]candidate, error)
+	// Sample starts the built-in sample broadcast on loopback and returns it
+	// as a checked candidate; stop ends the sample server.
+	Sample(ctx context.Context) (c candidate, stop func(), err error)
+	// Open prepares a job for c; events arrive on any goroutine.
+	Open(c candidate, o openOptions, events func(job.Event)) (jobRunner, error)
+}
+
+// openOptions are the user's settings that shape a job.
+type openOptions struct {
+	Work string // job folder; "" lets core derive one from the broadcast
+	Jobs int    // parallel connections
+	Keep bool   // keep chunks after saving
+}
+
+// candidate is one stream the input points at, in the words the Found screen
+// shows. Source is opaque to the views: only the backend looks inside.
+type candidate struct {
+	Title    string
+	From     string // where it was found ("pasted link", "HAR entry 12")
+	Duration time.Duration
+	Quality  string // "1280x720" or ""
+	Chunks   int
+	Live     bool
+	Ready    bool
+	Problem  string // when not Ready: one sentence, from job.Explain
+	Code     int    // exit code of Problem; job.ExitCredentials asks for a fresh source
+	Source   any
+}
+
+// jobRunner is the part of *job.Job the views use. Only adapter.go touches
+// *job.Job itself.
+type jobRunner interface {
+	Load(ctx context.Context) error
+	Download(ctx context.Context) error
+	Render(ctx context.Context, s job.Settings) error
+	// Frame returns PNG or JPEG bytes of the picture at time at. It is called
+	// from several goroutines at once and while Render runs: it only reads.
+	Frame(ctx context.Context, at time.Duration, maxWidth int) ([]byte, error)
+	Duration() time.Duration
+	Title() string
+	Dir() string
+	Cleanup() error
+}

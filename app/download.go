@@ -1,0 +1,378 @@
+package app
+
+import (
+	"context"
+	"errors"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"replayrescue/core/job"
+)
+
+// downloadView shows the download: progress, pause, resume and cancel, and
+// the prompt for a fresh source when the host stops accepting the old one.
+type downloadView struct {
+	u        *ui
+	title    *widget.Label
+	about    *widget.Label
+	bar      *widget.ProgressBar
+	detail   *widget.Label
+	state    *widget.Label
+	pause    *widget.Button
+	resume   *widget.Button
+	cancel   *widget.Button
+	problem  *widget.Label
+	probBox  *fyne.Container
+	retry    *widget.Button
+	expired  *fyne.Container // the "link has expired" card
+	fresh    *widget.Entry
+	useFresh *widget.Button
+	content  fyne.CanvasObject
+
+	wantsFresh bool // waiting for a new HAR or link
+	last       job.Progress
+	cand       candidate
+	mode       downloadMode
+}
+
+// downloadMode is what the download screen shows below the progress.
+type downloadMode int
+
+const (
+	dlRunning downloadMode = iota
+	dlPaused
+	dlExpired
+	dlProblem
+)
+
+func newDownloadView(u *ui) *downloadView {
+	v := &downloadView{u: u}
+	v.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.title.Truncation = fyne.TextTruncateEllipsis
+	v.about = widget.NewLabel("")
+	v.bar = widget.NewProgressBar()
+	v.detail = widget.NewLabel(lang.L("Starting…"))
+	v.detail.Wrapping = fyne.TextWrapWord
+	v.state = widget.NewLabel("")
+	v.state.Wrapping = fyne.TextWrapWord
+	v.state.Hide()
+
+	v.pause = widget.NewButtonWithIcon(lang.L("Pause"), theme.MediaPauseIcon(), u.pauseDownload)
+	v.resume = widget.NewButtonWithIcon(lang.L("Resume"), theme.MediaPlayIcon(), u.resumeDownload)
+	v.resume.Importance = widget.HighImportance
+	v.resume.Hide()
+	v.cancel = widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), u.cancelDownload)
+
+	v.problem = widget.NewLabel("")
+	v.problem.Wrapping = fyne.TextWrapWord
+	v.problem.Importance = widget.DangerImportance
+	v.retry = widget.NewButtonWithIcon(lang.L("Try again"), theme.ViewRefreshIcon(), u.resumeDownload)
+	v.retry.Importance = widget.HighImportance
+	v.probBox = container.NewVBox(v.problem, container.NewHBox(layout.NewSpacer(), v.retry))
+	v.probBox.Hide()
+
+	// The expired-link card: drop or paste a fresh source to continue.
+	expiredMsg := widget.NewLabel(lang.L("The link has expired: drop a fresh HAR or paste the link again to continue. The parts already downloaded are kept."))
+	expiredMsg.Wrapping = fyne.TextWrapWord
+	expiredMsg.Importance = widget.WarningImportance
+	v.fresh = widget.NewEntry()
+	v.fresh.SetPlaceHolder(lang.L("Paste the link or a “Copy as cURL” command"))
+	v.useFresh = widget.NewButton(lang.L("Continue"), func() { u.freshSource(v.fresh.Text) })
+	v.useFresh.Importance = widget.HighImportance
+	openHAR := widget.NewButtonWithIcon(lang.L("Open HAR file…"), theme.FolderOpenIcon(), func() { u.start.chooseFile() })
+	howTo := widget.NewButtonWithIcon(lang.L("How do I get a HAR file?"), theme.HelpIcon(), u.showHARHelp)
+	howTo.Importance = widget.LowImportance
+	v.expired = container.NewVBox(
+		container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, expiredMsg),
+		container.NewBorder(nil, nil, nil, v.useFresh, v.fresh),
+		container.NewHBox(openHAR, howTo),
+	)
+	v.expired.Hide()
+
+	buttons := container.NewHBox(v.cancel, layout.NewSpacer(), v.pause, v.resume)
+	v.content = container.NewVScroll(container.New(&maxWidthLayout{width: 760}, container.NewVBox(
+		v.title, v.about,
+		widget.NewSeparator(),
+		v.bar, v.detail, v.state,
+		v.expired,
+		v.probBox,
+		buttons,
+	)))
+	return v
+}
+
+// setCandidate shows which broadcast is downloading.
+func (v *downloadView) setCandidate(c candidate) {
+	v.cand = c
+	title := c.Title
+	if title == "" {
+		title = lang.L("Untitled broadcast")
+	}
+	v.title.SetText(title)
+	v.about.SetText(candidateDetails(c, v.u.num))
+}
+
+// copyFrom shows what old showed (the view is rebuilt for a new language).
+func (v *downloadView) copyFrom(old *downloadView) {
+	if old.cand.Title == "" && old.last.Total == 0 {
+		return // nothing downloading
+	}
+	v.setCandidate(old.cand)
+	v.setProgress(old.last)
+	switch old.mode {
+	case dlPaused:
+		v.showPaused()
+	case dlExpired:
+		v.showExpired()
+		v.fresh.SetText(old.fresh.Text)
+	case dlProblem:
+		v.showProblem(old.problem.Text)
+	}
+}
+
+// setProgress shows chunks, megabytes, speed and time left.
+func (v *downloadView) setProgress(p job.Progress) {
+	v.last = p
+	if p.Total > 0 {
+		v.bar.SetValue(float64(p.Done) / float64(p.Total))
+	}
+	data := map[string]any{"Done": p.Done, "Total": p.Total, "Size": v.u.num.size(p.Bytes)}
+	text := lang.L("{{.Done}} of {{.Total}} parts · {{.Size}}", data)
+	if p.Speed > 0 && p.Done < p.Total {
+		text += " · " + v.u.num.speed(p.Speed)
+		if p.ETA > 0 {
+			text += " · " + lang.L("about {{.Time}} left", map[string]any{"Time": v.u.num.span(p.ETA)})
+		}
+	}
+	if p.Resumed > 0 {
+		text += "\n" + lang.L("{{.N}} parts were already on this computer and are not downloaded again.", map[string]any{"N": p.Resumed})
+	}
+	v.detail.SetText(text)
+}
+
+// running switches the buttons between a running and a stopped download.
+func (v *downloadView) running(on bool) {
+	if on {
+		v.mode = dlRunning
+		v.pause.Show()
+		v.resume.Hide()
+		v.state.Hide()
+		v.expired.Hide()
+		v.wantsFresh = false
+		v.probBox.Hide()
+	} else {
+		v.pause.Hide()
+	}
+}
+
+func (v *downloadView) showPaused() {
+	v.running(false)
+	v.mode = dlPaused
+	v.resume.Show()
+	v.state.SetText(lang.L("Paused. The parts already downloaded are kept; Resume continues from here."))
+	v.state.Show()
+}
+
+func (v *downloadView) showExpired() {
+	v.running(false)
+	v.mode = dlExpired
+	v.resume.Hide()
+	v.wantsFresh = true
+	v.expired.Show()
+}
+
+func (v *downloadView) showProblem(msg string) {
+	v.running(false)
+	v.mode = dlProblem
+	v.resume.Hide()
+	v.problem.SetText(msg)
+	v.probBox.Show()
+}
+
+// startDownload opens a job for c and downloads it.
+func (u *ui) startDownload(c candidate) {
+	if !u.requireTools() {
+		return
+	}
+	u.dl = newDownloadView(u)
+	u.dl.setCandidate(c)
+	if !u.openJob(c, "") {
+		return
+	}
+	u.show(screenDownload)
+	u.runDownload()
+}
+
+// openJob starts a session for c in job folder work ("" lets core choose).
+func (u *ui) openJob(c candidate, work string) bool {
+	s := &session{cand: c}
+	events := u.b.events(func(e job.Event) {
+		if u.sess == s { // a cancelled job's late events are dropped
+			u.onJobEvent(e)
+		}
+	})
+	j, err := u.be.Open(c, openOptions{Work: work, Jobs: u.settings.jobs(), Keep: u.settings.keep()}, events)
+	if err != nil {
+		msg, _ := job.Explain(err)
+		u.showError(lang.L("Cannot start the download"), msg)
+		return false
+	}
+	s.job = j
+	u.sess = s
+	return true
+}
+
+// runDownload loads the playlist (once) and downloads what is missing.
+func (u *ui) runDownload() {
+	s := u.sess
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel, s.pausing = cancel, false
+	u.dl.running(true)
+	loaded := s.loaded
+	u.b.run(func() error {
+		if !loaded {
+			if err := s.job.Load(ctx); err != nil {
+				return err
+			}
+			loaded = true
+		}
+		return s.job.Download(ctx)
+	}, func(err error) {
+		cancel()
+		s.loaded = loaded
+		if u.sess != s {
+			return // cancelled, or replaced by a fresh source
+		}
+		u.downloadEnded(err)
+	})
+}
+
+func (u *ui) downloadEnded(err error) {
+	s := u.sess
+	if err == nil {
+		u.dl.bar.SetValue(1)
+		u.edit = newEditView(u, s.job)
+		u.show(screenEdit)
+		return
+	}
+	if errors.Is(err, context.Canceled) && s.pausing {
+		u.dl.showPaused()
+		return
+	}
+	msg, code := job.Explain(err)
+	if code == job.ExitCredentials {
+		u.dl.showExpired()
+		return
+	}
+	u.dl.showProblem(msg)
+}
+
+// onJobEvent puts one job event on the screen it belongs to.
+func (u *ui) onJobEvent(e job.Event) {
+	switch e := e.(type) {
+	case job.Found:
+		c := u.sess.cand
+		c.Title, c.Duration, c.Quality, c.Chunks, c.Live = e.Title, e.Duration, e.Quality, e.Chunks, !e.Ended
+		if c.Title == "" {
+			c.Title = u.sess.cand.Title
+		}
+		u.dl.setCandidate(c)
+	case job.Progress:
+		u.dl.setProgress(e)
+	case job.Paused:
+		u.dl.setProgress(job.Progress{Done: e.Done, Total: e.Total, Bytes: u.dl.last.Bytes})
+		u.dl.showExpired()
+	case job.Rendering, job.Done:
+		if u.screen == screenRender {
+			u.rend.onEvent(e)
+		} else if u.edit != nil {
+			u.edit.onPreviewEvent(e)
+		}
+	}
+}
+
+// pauseDownload stops the download; finished chunks stay on disk.
+func (u *ui) pauseDownload() {
+	if s := u.sess; s != nil && s.cancel != nil {
+		s.pausing = true
+		s.cancel()
+		u.dl.pause.Hide()
+		u.dl.state.SetText(lang.L("Pausing…"))
+		u.dl.state.Show()
+	}
+}
+
+// resumeDownload downloads again with the same job: chunks on disk count.
+func (u *ui) resumeDownload() {
+	if u.sess != nil {
+		u.runDownload()
+	}
+}
+
+// cancelDownload asks, then stops and goes back to the start.
+func (u *ui) cancelDownload() {
+	dialog.ShowConfirm(lang.L("Stop this download?"),
+		lang.L("The parts already downloaded stay on this computer, so starting the same broadcast again continues where it stopped."),
+		func(ok bool) {
+			if ok {
+				u.startOver()
+			}
+		}, u.win)
+}
+
+// freshSource continues an expired download with a new HAR file or link: a
+// new job for the new source, in the same job folder, so no chunk is lost.
+func (u *ui) freshSource(src string) {
+	if src == "" || u.sess == nil {
+		return
+	}
+	old := u.sess
+	dir := old.job.Dir()
+	u.dl.useFresh.Disable()
+	u.dl.state.SetText(lang.L("Checking the new link…"))
+	u.dl.state.Show()
+	ctx, cancel := context.WithCancel(context.Background())
+	old.cancel = cancel
+	var cands []candidate
+	u.b.run(func() error {
+		var err error
+		cands, err = u.be.Resolve(ctx, src)
+		return err
+	}, func(err error) {
+		cancel()
+		u.dl.useFresh.Enable()
+		if u.sess != old {
+			return
+		}
+		if err == nil && len(cands) == 0 {
+			u.dl.state.SetText(lang.L("No video was found in that. Try another HAR file or link."))
+			return
+		}
+		if err != nil {
+			msg, _ := job.Explain(err)
+			u.dl.state.SetText(msg)
+			return
+		}
+		c := cands[0]
+		for _, cand := range cands {
+			if cand.Ready {
+				c = cand
+				break
+			}
+		}
+		if c.Title == "" {
+			c.Title = old.cand.Title
+		}
+		if !u.openJob(c, dir) {
+			return
+		}
+		u.dl.fresh.SetText("")
+		u.runDownload()
+	})
+}

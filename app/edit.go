@@ -1,0 +1,394 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"image"
+	"image/color"
+	"net/url"
+	"os"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"replayrescue/core/job"
+)
+
+// Sync slider: the audio moves in 10 ms steps up to 10 s either way. The
+// slider counts steps (integers) because Fyne's Slider snaps to multiples of
+// Step counted from 0, and float steps of 0.01 drift (0.37000000000000005).
+const (
+	offsetStep  = 10 * time.Millisecond
+	offsetLimit = 10 * time.Second
+)
+
+// previewClipLength is what "Preview 10 s" renders around the cursor.
+const previewClipLength = 10 * time.Second
+
+// editView is where the user trims and syncs while looking at the pictures.
+type editView struct {
+	u     *ui
+	job   jobRunner
+	total time.Duration
+
+	preview     *canvas.Image
+	previewNote *widget.Label
+	trim        *rangeSlider
+	startEntry  *clockEntry
+	endEntry    *clockEntry
+	length      *widget.Label
+	offset      *widget.Slider
+	offsetLabel *widget.Label
+	previewClip *widget.Button
+	save        *widget.Button
+	again       *widget.Button
+	content     fyne.CanvasObject
+
+	cursor      time.Duration // where the big picture is from
+	audioOffset time.Duration
+	frames      *frameLoader
+	thumbCancel context.CancelFunc
+	clipCancel  context.CancelFunc
+}
+
+func newEditView(u *ui, j jobRunner) *editView {
+	v := &editView{u: u, job: j, total: j.Duration()}
+	v.frames = newFrameLoader(u.b, j, 960)
+	v.frames.timing = u.timing
+
+	v.preview = canvas.NewImageFromImage(nil)
+	v.preview.FillMode = canvas.ImageFillContain
+	v.preview.ScaleMode = canvas.ImageScaleSmooth
+	v.preview.SetMinSize(fyne.NewSize(320, 180))
+	letterbox := canvas.NewRectangle(color.Black)
+	letterbox.CornerRadius = 6
+	v.previewNote = widget.NewLabel("")
+	v.previewNote.Alignment = fyne.TextAlignCenter
+
+	v.trim = newRangeSlider(v.total)
+	v.trim.OnChanged = func(start, end time.Duration, h handle) {
+		v.rangeChanged(h, dragDelay)
+	}
+	v.trim.OnChangeEnded = func(start, end time.Duration, h handle) {
+		v.rangeChanged(h, 0)
+	}
+
+	v.startEntry = newClockEntry(func(d time.Duration) { v.typed(startHandle, d) })
+	v.endEntry = newClockEntry(func(d time.Duration) { v.typed(endHandle, d) })
+	nudge := func(h handle, d time.Duration, label string) *widget.Button {
+		b := widget.NewButton(label, func() { v.trim.Nudge(h, d) })
+		return b
+	}
+	v.length = widget.NewLabel("")
+	startBox := container.NewHBox(widget.NewLabel(lang.L("Start")), v.startEntry,
+		nudge(startHandle, -time.Second, lang.L("−1 s")), nudge(startHandle, time.Second, lang.L("+1 s")))
+	endBox := container.NewHBox(widget.NewLabel(lang.L("End")), v.endEntry,
+		nudge(endHandle, -time.Second, lang.L("−1 s")), nudge(endHandle, time.Second, lang.L("+1 s")))
+	trimRow := container.NewBorder(nil, nil, startBox, endBox, container.NewCenter(v.length))
+
+	steps := float64(offsetLimit / offsetStep)
+	v.offset = widget.NewSlider(-steps, steps)
+	v.offset.Step = 1
+	// SetValue also fires OnChanged; this handler only records the value and
+	// relabels, so calling it from code (nudges, reset) is harmless.
+	v.offset.OnChanged = func(f float64) {
+		v.audioOffset = time.Duration(f) * offsetStep
+		v.showOffset()
+	}
+	v.offsetLabel = widget.NewLabel("")
+	earlier := widget.NewButton(lang.L("−0.1 s"), func() { v.setOffset(v.audioOffset - 100*time.Millisecond) })
+	later := widget.NewButton(lang.L("+0.1 s"), func() { v.setOffset(v.audioOffset + 100*time.Millisecond) })
+	reset := widget.NewButtonWithIcon("", theme.ContentUndoIcon(), func() { v.setOffset(0) })
+	syncTitle := widget.NewLabelWithStyle(lang.L("Audio sync"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	syncRow := container.NewBorder(nil, nil,
+		container.NewHBox(syncTitle, earlier),
+		container.NewHBox(later, v.offsetLabel, reset),
+		v.offset)
+	syncHint := widget.NewLabel(lang.L("If lips and voice do not match, move the audio: to the right makes the sound come later. Check with “Preview 10 s”."))
+	syncHint.Wrapping = fyne.TextWrapWord
+	syncHint.Importance = widget.LowImportance
+
+	v.previewClip = widget.NewButtonWithIcon(lang.L("Preview 10 s"), theme.MediaPlayIcon(), v.playClip)
+	v.save = widget.NewButtonWithIcon(lang.L("Save video…"), theme.DocumentSaveIcon(), u.chooseOutput)
+	v.save.Importance = widget.HighImportance
+	v.again = widget.NewButtonWithIcon(lang.L("Start over"), theme.NavigateBackIcon(), u.confirmStartOver)
+
+	hint := widget.NewLabel(lang.L("Drag the handles to cut the start and end; the picture shows where you are. Arrow keys move the handle last touched by one second."))
+	hint.Wrapping = fyne.TextWrapWord
+	hint.Importance = widget.LowImportance
+
+	controls := container.NewVBox(
+		container.NewBorder(nil, nil, nil, v.previewClip, v.previewNote),
+		v.trim,
+		trimRow,
+		hint,
+		widget.NewSeparator(),
+		syncRow,
+		syncHint,
+		container.NewHBox(v.again, layout.NewSpacer(), v.save),
+	)
+	v.content = container.NewBorder(nil, controls, nil, nil, container.NewStack(letterbox, v.preview))
+
+	v.syncEntries()
+	v.showOffset()
+	return v
+}
+
+// activate starts loading pictures when the screen is shown.
+func (v *editView) activate() {
+	if v.thumbCancel != nil {
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	v.thumbCancel = cancel
+	v.frames = newFrameLoader(v.u.b, v.job, 960)
+	v.frames.timing = v.u.timing
+	v.loadPreview(0)
+	times := make([]time.Duration, thumbCount)
+	for i := range times {
+		times[i] = v.trim.ThumbTime(i)
+	}
+	loadThumbs(ctx, v.u.b, v.job, times, 192, v.trim.SetThumb)
+}
+
+// stop cancels picture loading and a preview clip being made.
+func (v *editView) stop() {
+	if v.thumbCancel != nil {
+		v.thumbCancel()
+		v.thumbCancel = nil
+	}
+	v.frames.stop()
+	if v.clipCancel != nil {
+		v.clipCancel()
+		v.clipCancel = nil
+	}
+}
+
+// copyFrom keeps the user's choices when the view is rebuilt (language).
+func (v *editView) copyFrom(old *editView) {
+	v.trim.SetRange(old.trim.Start(), old.trim.End())
+	v.trim.thumbs = old.trim.thumbs
+	v.cursor = old.cursor
+	v.setOffset(old.audioOffset)
+	v.preview.Image = old.preview.Image
+	v.syncEntries()
+}
+
+// settings are the trim and sync choices for job.Render. End 0 means "to
+// the end", so a range that ends at the end renders everything after Start.
+func (v *editView) settings() job.Settings {
+	s := job.Settings{Start: v.trim.Start(), AudioOffset: v.audioOffset}
+	if v.trim.End() < v.total {
+		s.End = v.trim.End()
+	}
+	return s
+}
+
+func (v *editView) rangeChanged(h handle, wait time.Duration) {
+	v.syncEntries()
+	at := v.trim.Start()
+	if h == endHandle {
+		at = v.trim.End()
+	}
+	v.loadPreviewAfter(at, wait)
+}
+
+// typed applies a time typed into the start or end field.
+// Like a drag, the typed end gives way: an end typed before the start
+// lands a second after it.
+func (v *editView) typed(h handle, d time.Duration) {
+	v.trim.set(h, d)
+	v.trim.active = h
+	v.rangeChanged(h, 0)
+}
+
+// syncEntries shows the handles' times in the fields and the length.
+func (v *editView) syncEntries() {
+	v.startEntry.show(v.trim.Start())
+	v.endEntry.show(v.trim.End())
+	v.length.SetText(lang.L("Video length: {{.Length}}", map[string]any{"Length": job.FormatClock(v.trim.End() - v.trim.Start())}))
+}
+
+func (v *editView) loadPreview(at time.Duration) { v.loadPreviewAfter(at, 0) }
+
+// loadPreviewAfter shows the picture at at, after wait if still wanted. The
+// very end has no picture of its own, so the last one before it is shown.
+func (v *editView) loadPreviewAfter(at, wait time.Duration) {
+	v.cursor = at
+	if v.total > 0 {
+		at = min(at, v.total-300*time.Millisecond)
+	}
+	at = max(at, 0)
+	v.previewNote.SetText(lang.L("Picture at {{.Time}}", map[string]any{"Time": job.FormatClock(v.cursor)}))
+	v.frames.want(at, wait, func(img image.Image) {
+		v.preview.Image = img
+		v.preview.Refresh()
+	}, func(err error) {
+		var msg string
+		switch {
+		case errors.Is(err, job.ErrNotDownloaded):
+			msg = lang.L("No picture here yet.")
+		case errors.Is(err, errNoPicture):
+			msg = lang.L("No picture could be made at {{.Time}}.", map[string]any{"Time": job.FormatClock(v.cursor)})
+		default:
+			msg, _ = job.Explain(err)
+		}
+		v.previewNote.SetText(msg)
+	})
+}
+
+// setOffset moves the sync slider (and so the offset) in 10 ms steps.
+func (v *editView) setOffset(d time.Duration) {
+	d = min(max(d, -offsetLimit), offsetLimit)
+	v.audioOffset = d
+	v.offset.SetValue(float64(d / offsetStep))
+	v.showOffset()
+}
+
+func (v *editView) showOffset() {
+	text := v.u.num.offset(v.audioOffset)
+	switch {
+	case v.audioOffset > 0:
+		text = lang.L("{{.Offset}}: sound later", map[string]any{"Offset": text})
+	case v.audioOffset < 0:
+		text = lang.L("{{.Offset}}: sound earlier", map[string]any{"Offset": text})
+	default:
+		text = lang.L("as recorded")
+	}
+	v.offsetLabel.SetText(text)
+}
+
+// clipRange is the 10 seconds around the cursor, kept inside the trim.
+func (v *editView) clipRange() (time.Duration, time.Duration) {
+	lo, hi := v.trim.Start(), v.trim.End()
+	start := max(v.cursor-previewClipLength/2, lo)
+	end := min(start+previewClipLength, hi)
+	start = max(min(start, end-previewClipLength), lo)
+	return start, end
+}
+
+// playClip renders 10 seconds around the cursor with the current sync and
+// opens it in the system's video player: the honest way to judge lip sync.
+func (v *editView) playClip() {
+	if v.clipCancel != nil {
+		return
+	}
+	f, err := os.CreateTemp("", "replayrescue-preview-*.mp4")
+	if err != nil {
+		v.u.showError(lang.L("Cannot make a preview"), lang.L("There is no room for a temporary file; check that the disk is not full."))
+		return
+	}
+	out := f.Name()
+	_ = f.Close()
+	v.u.temps = append(v.u.temps, out)
+	start, end := v.clipRange()
+	s := job.Settings{Output: out, Start: start, End: end, AudioOffset: v.audioOffset, Force: true}
+	ctx, cancel := context.WithCancel(context.Background())
+	v.clipCancel = cancel
+	v.previewClip.Disable()
+	v.previewClip.SetText(lang.L("Preparing preview…"))
+	j := v.job
+	v.u.b.run(func() error { return j.Render(ctx, s) }, func(err error) {
+		stopped := ctx.Err() != nil // by the user, before the work ended
+		cancel()
+		v.clipCancel = nil
+		v.previewClip.Enable()
+		v.previewClip.SetText(lang.L("Preview 10 s"))
+		if err != nil {
+			if !stopped {
+				msg, _ := job.Explain(err)
+				v.u.showError(lang.L("Cannot make a preview"), msg)
+			}
+			return
+		}
+		if err := v.u.openURL(fileURL(out)); err != nil {
+			v.u.showError(lang.L("Cannot open the preview"), lang.L("The preview is saved at {{.Path}}; open it with your video player.", map[string]any{"Path": out}))
+		}
+	})
+}
+
+// onPreviewEvent shows the preview clip's progress on its button.
+func (v *editView) onPreviewEvent(e job.Event) {
+	if r, ok := e.(job.Rendering); ok && v.clipCancel != nil && r.Total > 0 {
+		pct := int(100 * r.Done / r.Total)
+		v.previewClip.SetText(lang.L("Preparing preview… {{.Percent}}%", map[string]any{"Percent": min(max(pct, 0), 100)}))
+	}
+}
+
+// confirmStartOver goes back to the start after the user agrees.
+func (u *ui) confirmStartOver() {
+	dialog.ShowConfirm(lang.L("Start over?"),
+		lang.L("Your cuts and sync for this video are forgotten. The downloaded parts stay on this computer, so the same broadcast opens quickly again."),
+		func(ok bool) {
+			if ok {
+				u.startOver()
+			}
+		}, u.win)
+}
+
+// clockEntry is a time field: it takes m:ss, h:mm:ss or seconds, exactly as
+// typed (job.ParseClock), when Enter is pressed or the field is left.
+type clockEntry struct {
+	widget.Entry
+	commit func(time.Duration)
+	last   time.Duration
+}
+
+func newClockEntry(commit func(time.Duration)) *clockEntry {
+	e := &clockEntry{commit: commit}
+	e.ExtendBaseWidget(e)
+	e.Validator = func(s string) error {
+		_, err := job.ParseClock(s)
+		return err
+	}
+	e.OnSubmitted = func(string) { e.apply() }
+	return e
+}
+
+// MinSize fits "1:23:45.6" comfortably.
+func (e *clockEntry) MinSize() fyne.Size {
+	s := e.Entry.MinSize()
+	return fyne.NewSize(max(s.Width, 110), s.Height)
+}
+
+func (e *clockEntry) FocusLost() {
+	e.Entry.FocusLost()
+	e.apply()
+}
+
+// apply commits a valid time, or puts back the last one.
+func (e *clockEntry) apply() {
+	d, err := job.ParseClock(e.Text)
+	if err != nil {
+		e.show(e.last)
+		return
+	}
+	if d != e.last {
+		e.commit(d)
+	}
+}
+
+// show displays d without committing it.
+func (e *clockEntry) show(d time.Duration) {
+	e.last = d
+	if t := job.FormatClock(d); t != e.Text {
+		e.SetText(t)
+	}
+}
+
+// fileURL is the file:// URL of a local path, for App.OpenURL.
+func fileURL(path string) *url.URL {
+	u, err := url.Parse(storage.NewFileURI(path).String())
+	if err != nil {
+		return &url.URL{Scheme: "file", Path: path}
+	}
+	return u
+}

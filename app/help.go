@@ -1,0 +1,179 @@
+package app
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"runtime"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"replayrescue/core/job"
+)
+
+// harSteps are the browser-by-browser steps for exporting a HAR file. Chrome
+// and Edge leave cookies out unless the sensitive-data option is on (since
+// Chrome 130), which is why that step is spelled out.
+func harSteps() []struct {
+	Browser string
+	Steps   []string
+} {
+	return []struct {
+		Browser string
+		Steps   []string
+	}{
+		{"Chrome / Edge", []string{
+			lang.L("Open the page with the replay (sign in first if the broadcast is private)."),
+			lang.L("Press F12 (on a Mac: Cmd+Option+I) to open the Developer Tools, and choose the Network tab."),
+			lang.L("Only the first time: click the gear icon in the Developer Tools, go to Preferences > Network and turn on “Allow to generate HAR with sensitive data”. Without it the file lacks the cookies private replays need."),
+			lang.L("Reload the page and start the replay. Let it play for a few seconds."),
+			lang.L("In the Network tab, click the download arrow (Export HAR) and choose “Export HAR (with sensitive data)”. Save the file."),
+			lang.L("Drop the saved file on this window."),
+		}},
+		{"Firefox", []string{
+			lang.L("Open the page with the replay (sign in first if the broadcast is private)."),
+			lang.L("Press Ctrl+Shift+E (on a Mac: Cmd+Option+E) to open the Network panel."),
+			lang.L("Reload the page and start the replay. Let it play for a few seconds."),
+			lang.L("Click the gear icon at the top right of the Network panel and choose “Save All As HAR”."),
+			lang.L("Drop the saved file on this window."),
+		}},
+		{"Safari", []string{
+			lang.L("Only the first time: open Safari > Settings > Advanced and turn on “Show features for web developers” (older versions: “Show Develop menu in menu bar”)."),
+			lang.L("Open the page with the replay, then choose Develop > Show Web Inspector and the Network tab."),
+			lang.L("Reload the page and start the replay. Let it play for a few seconds."),
+			lang.L("Click Export in the Network tab and save the HAR file."),
+			lang.L("Drop the saved file on this window."),
+		}},
+	}
+}
+
+// showHARHelp explains how to get a HAR file, one tab per browser.
+func (u *ui) showHARHelp() {
+	tabs := container.NewAppTabs()
+	for _, b := range harSteps() {
+		list := container.NewVBox()
+		for i, s := range b.Steps {
+			l := widget.NewLabel(fmt.Sprintf("%d.  %s", i+1, s))
+			l.Wrapping = fyne.TextWrapWord
+			list.Add(l)
+		}
+		tabs.Append(container.NewTabItem(b.Browser, container.NewVScroll(list)))
+	}
+	why := widget.NewLabel(lang.L("A HAR file is a recording of what your browser loaded, including the sign-in cookies that let Replay Rescue fetch a private replay. It is used only for this download and never sent anywhere else; delete the file when you are done. For a public broadcast, pasting its link is enough."))
+	why.Wrapping = fyne.TextWrapWord
+	body := container.NewBorder(why, nil, nil, nil, tabs)
+	d := dialog.NewCustom(lang.L("How do I get a HAR file?"), lang.L("Close"), body, u.win)
+	d.Resize(fyne.NewSize(min(680, u.win.Canvas().Size().Width-40), min(560, u.win.Canvas().Size().Height-40)))
+	d.Show()
+}
+
+// toolsDialog is the friendly dialog for a missing ffmpeg; kept on ui so
+// tests can look at it.
+type toolsDialog struct {
+	d       *dialog.CustomDialog
+	hint    *widget.Entry
+	link    *widget.Hyperlink
+	copy    *widget.Button
+	recheck *widget.Button
+	status  *widget.Label
+}
+
+// showToolsMissing explains that ffmpeg is needed and how to get it on this
+// computer: the one command to run (with a Copy button and how to open a
+// terminal), and the download page where that is the way.
+func (u *ui) showToolsMissing(hint string, err error) {
+	msg, _ := job.Explain(err)
+	td := &toolsDialog{}
+	intro := widget.NewLabel(lang.L("Replay Rescue uses the free program FFmpeg to put the video together, and it is not on this computer yet. Installing it takes a few minutes and is needed only once."))
+	intro.Wrapping = fyne.TextWrapWord
+	items := []fyne.CanvasObject{intro}
+	if msg != "" {
+		detail := widget.NewLabel(msg)
+		detail.Wrapping = fyne.TextWrapWord
+		items = append(items, detail)
+	}
+	if cmd := installCommand(hint); cmd != "" {
+		how := widget.NewLabel(terminalSteps(runtime.GOOS))
+		how.Wrapping = fyne.TextWrapWord
+		td.hint = widget.NewEntry()
+		td.hint.SetText(cmd)
+		td.copy = widget.NewButtonWithIcon(lang.L("Copy"), theme.ContentCopyIcon(), func() {
+			u.app.Clipboard().SetContent(cmd)
+			td.status.SetText(lang.L("Copied. Now paste it in the terminal and press Enter."))
+		})
+		items = append(items, how, container.NewBorder(nil, nil, nil, td.copy, td.hint))
+	}
+	if link := downloadPage(hint); link != nil {
+		td.link = widget.NewHyperlink(lang.L("Download FFmpeg from its website"), link)
+		items = append(items, td.link)
+	}
+	td.status = widget.NewLabel("")
+	td.status.Wrapping = fyne.TextWrapWord
+	items = append(items, td.status)
+
+	td.recheck = widget.NewButtonWithIcon(lang.L("Check again"), theme.ViewRefreshIcon(), nil)
+	td.recheck.Importance = widget.HighImportance
+	later := widget.NewButton(lang.L("Later"), nil)
+	td.d = dialog.NewCustomWithoutButtons(lang.L("One more thing to install"), container.NewVBox(items...), u.win)
+	td.d.SetButtons([]fyne.CanvasObject{later, td.recheck})
+	later.OnTapped = td.d.Hide
+	td.recheck.OnTapped = func() {
+		if _, err := u.be.FindTools(); err != nil {
+			td.status.SetText(lang.L("FFmpeg is still not found. If you just installed it, close Replay Rescue and open it again."))
+			return
+		}
+		u.toolsOK = true
+		td.d.Hide()
+	}
+	td.d.Resize(fyne.NewSize(min(620, u.win.Canvas().Size().Width-40), 0))
+	u.tools = td
+	td.d.Show()
+}
+
+var quoted = regexp.MustCompile(`["“]([^"”]+)["”]`)
+
+// installCommand picks the command out of an install hint: the first quoted
+// part of a sentence like `install it with "brew install ffmpeg"`, or the
+// whole hint when it is a bare command.
+func installCommand(hint string) string {
+	hint = strings.TrimSpace(hint)
+	if m := quoted.FindStringSubmatch(hint); m != nil {
+		return m[1]
+	}
+	if hint == "" || strings.Contains(hint, "://") || strings.HasSuffix(hint, ".") || strings.Contains(hint, ", ") {
+		return ""
+	}
+	return hint
+}
+
+// downloadPage is the page to offer: the hint's own link, or FFmpeg's
+// download page when the hint mentions ffmpeg.org or has no command.
+func downloadPage(hint string) *url.URL {
+	for _, f := range strings.Fields(hint) {
+		if u, err := url.Parse(strings.TrimRight(f, ".,;)\"")); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
+			return u
+		}
+	}
+	if strings.Contains(hint, "ffmpeg.org") || installCommand(hint) == "" {
+		u, _ := url.Parse("https://ffmpeg.org/download.html")
+		return u
+	}
+	return nil
+}
+
+// terminalSteps says how to open a terminal, for people who never have.
+func terminalSteps(goos string) string {
+	switch goos {
+	case "windows":
+		return lang.L("Open the Start menu, type “Terminal”, and press Enter. Copy the command below, paste it into that window with a right-click, press Enter, and wait until it finishes:")
+	case "darwin":
+		return lang.L("Press Cmd+Space, type “Terminal”, and press Enter. Copy the command below, paste it with Cmd+V, press Enter, and wait until it finishes:")
+	}
+	return lang.L("Open a terminal (on Ubuntu: press Ctrl+Alt+T). Copy the command below, paste it with Ctrl+Shift+V, press Enter, type your password if asked, and wait until it finishes:")
+}

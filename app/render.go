@@ -1,0 +1,248 @@
+package app
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"replayrescue/core/job"
+)
+
+// renderView shows the video being written, then where it is.
+type renderView struct {
+	u       *ui
+	heading *widget.Label
+	path    *widget.Label
+	bar     *widget.ProgressBar
+	detail  *widget.Label
+	cancel  *widget.Button
+	working *fyne.Container
+
+	doneMsg    *widget.Label
+	open       *widget.Button
+	showFolder *widget.Button
+	another    *widget.Button
+	backToEdit *widget.Button
+	done       *fyne.Container
+
+	problem *widget.Label
+	retry   *widget.Button
+	failed  *fyne.Container
+
+	content fyne.CanvasObject
+
+	output   string
+	result   *job.Done
+	stopWork context.CancelFunc
+}
+
+func newRenderView(u *ui) *renderView {
+	v := &renderView{u: u}
+	v.heading = widget.NewLabelWithStyle(lang.L("Saving your video"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.path = widget.NewLabel("")
+	v.path.Wrapping = fyne.TextWrapBreak
+	v.bar = widget.NewProgressBar()
+	v.detail = widget.NewLabel("")
+	v.cancel = widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() {
+		if v.stopWork != nil {
+			v.stopWork()
+		}
+	})
+	v.working = container.NewVBox(v.bar, v.detail, container.NewHBox(layout.NewSpacer(), v.cancel))
+
+	check := canvas.NewImageFromResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
+	check.SetMinSize(fyne.NewSize(64, 64))
+	check.FillMode = canvas.ImageFillContain
+	v.doneMsg = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	v.doneMsg.Wrapping = fyne.TextWrapWord
+	v.open = widget.NewButtonWithIcon(lang.L("Open"), theme.MediaPlayIcon(), func() {
+		if err := u.openURL(fileURL(v.output)); err != nil {
+			u.showError(lang.L("Cannot open the video"), lang.L("Open {{.Path}} with your video player.", map[string]any{"Path": v.output}))
+		}
+	})
+	v.open.Importance = widget.HighImportance
+	v.showFolder = widget.NewButtonWithIcon(lang.L("Show in folder"), theme.FolderOpenIcon(), func() {
+		if err := u.openURL(fileURL(filepath.Dir(v.output))); err != nil {
+			u.showError(lang.L("Cannot open the folder"), filepath.Dir(v.output))
+		}
+	})
+	v.another = widget.NewButtonWithIcon(lang.L("Save another broadcast"), theme.HomeIcon(), u.startOver)
+	v.backToEdit = widget.NewButtonWithIcon(lang.L("Change cuts and save again"), theme.NavigateBackIcon(), func() { u.show(screenEdit) })
+	v.done = container.NewVBox(
+		container.NewCenter(check), v.doneMsg,
+		container.NewCenter(container.NewHBox(v.open, v.showFolder)),
+		widget.NewSeparator(),
+		container.NewCenter(container.NewHBox(v.backToEdit, v.another)),
+	)
+	v.done.Hide()
+
+	v.problem = widget.NewLabel("")
+	v.problem.Wrapping = fyne.TextWrapWord
+	v.problem.Importance = widget.DangerImportance
+	v.retry = widget.NewButtonWithIcon(lang.L("Back to editing"), theme.NavigateBackIcon(), func() { u.show(screenEdit) })
+	v.failed = container.NewVBox(v.problem, container.NewHBox(layout.NewSpacer(), v.retry))
+	v.failed.Hide()
+
+	v.content = container.NewVScroll(container.New(&maxWidthLayout{width: 720}, container.NewVBox(
+		v.heading, v.path, widget.NewSeparator(), v.working, v.done, v.failed,
+	)))
+	return v
+}
+
+// rebuilt is a fresh view (after a language change) in the same state.
+func (v *renderView) rebuilt() *renderView {
+	n := newRenderView(v.u)
+	n.output, n.stopWork = v.output, v.stopWork
+	n.path.SetText(v.path.Text)
+	n.bar.SetValue(v.bar.Value)
+	switch {
+	case v.result != nil:
+		n.finished(*v.result)
+	case v.failed.Visible():
+		n.fail(v.problem.Text)
+	}
+	return n
+}
+
+// chooseOutput asks where to save, in the folder used last time, with the
+// broadcast's title as the name.
+func (u *ui) chooseOutput() {
+	if u.sess == nil {
+		return
+	}
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		// The dialog has created the file (and asked before replacing one);
+		// the render writes it from scratch.
+		path := w.URI().Path()
+		_ = w.Close()
+		if !strings.EqualFold(filepath.Ext(path), ".mp4") {
+			_ = os.Remove(path)
+			path += ".mp4"
+		}
+		u.startRender(path)
+	}, u.win)
+	d.SetFileName(defaultFileName(u.sess.job.Title()))
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".mp4"}))
+	if l, err := storage.ListerForURI(storage.NewFileURI(u.settings.outputFolder())); err == nil {
+		d.SetLocation(l)
+	}
+	d.Resize(fyne.NewSize(min(800, u.win.Canvas().Size().Width-20), min(560, u.win.Canvas().Size().Height-20)))
+	d.Show()
+}
+
+// startRender writes the video to out with the edit screen's choices.
+func (u *ui) startRender(out string) {
+	s := u.sess
+	if s == nil || u.edit == nil {
+		return
+	}
+	u.settings.setOutputFolder(filepath.Dir(out))
+	settings := u.edit.settings()
+	settings.Output = out
+	settings.Force = true // the save dialog already asked about replacing
+
+	v := newRenderView(u)
+	u.rend = v
+	v.output = out
+	v.path.SetText(out)
+	ctx, cancel := context.WithCancel(context.Background())
+	v.stopWork = cancel
+	s.cancel = cancel
+	u.show(screenRender)
+	u.b.run(func() error { return s.job.Render(ctx, settings) }, func(err error) {
+		stopped := ctx.Err() != nil // by the user, before the work ended
+		cancel()
+		if u.sess != s {
+			return
+		}
+		v := u.rend // maybe rebuilt meanwhile, for a new language
+		v.stopWork = nil
+		if err != nil {
+			// Leave no half-written video behind.
+			_ = os.Remove(out)
+			if stopped {
+				u.show(screenEdit)
+				return
+			}
+			msg, _ := job.Explain(err)
+			v.fail(msg)
+			return
+		}
+		s.saved = out
+		if v.result == nil { // a backend that reports no Done event
+			v.finished(job.Done{Output: out})
+		}
+		u.app.SendNotification(fyne.NewNotification(lang.L("Your video is ready"),
+			lang.L("{{.Name}} is saved.", map[string]any{"Name": filepath.Base(out)})))
+	})
+}
+
+// onEvent follows the render's progress.
+func (v *renderView) onEvent(e job.Event) {
+	switch e := e.(type) {
+	case job.Rendering:
+		if e.Total > 0 {
+			f := min(max(float64(e.Done)/float64(e.Total), 0), 1)
+			v.bar.SetValue(f)
+			v.detail.SetText(lang.L("{{.Done}} of {{.Total}} written", map[string]any{
+				"Done": job.FormatClock(min(e.Done, e.Total).Truncate(1e9)), "Total": job.FormatClock(e.Total.Truncate(1e9))}))
+		}
+	case job.Done:
+		v.finished(e)
+	}
+}
+
+// finished shows where the video is, with buttons to open it.
+func (v *renderView) finished(d job.Done) {
+	v.result = &d
+	v.bar.SetValue(1)
+	v.working.Hide()
+	v.heading.SetText(lang.L("Your video is ready"))
+	msg := lang.L("Saved as {{.Name}}", map[string]any{"Name": filepath.Base(d.Output)})
+	if d.Duration > 0 && d.Size > 0 {
+		msg += " (" + job.FormatClock(d.Duration) + ", " + v.u.num.size(d.Size) + ")"
+	}
+	v.doneMsg.SetText(msg)
+	v.done.Show()
+}
+
+func (v *renderView) fail(msg string) {
+	v.working.Hide()
+	v.heading.SetText(lang.L("The video could not be saved"))
+	v.problem.SetText(msg)
+	v.failed.Show()
+}
+
+// defaultFileName is the title as a file name that works on every system.
+func defaultFileName(title string) string {
+	var b strings.Builder
+	for _, r := range title {
+		if r < 32 || r == 127 || strings.ContainsRune(`/\:*?"<>|`, r) {
+			b.WriteRune(' ')
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	name := strings.Trim(strings.Join(strings.Fields(b.String()), " "), ". ")
+	if r := []rune(name); len(r) > 80 {
+		name = strings.TrimSpace(string(r[:80]))
+	}
+	if name == "" {
+		name = lang.L("replay")
+	}
+	return name + ".mp4"
+}

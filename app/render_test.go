@@ -1,0 +1,139 @@
+package app
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"replayrescue/core/job"
+)
+
+func TestRenderProgressCompletionAndNotification(t *testing.T) {
+	be := &fakeBackend{cands: readyCands()}
+	release := make(chan struct{})
+	be.newJob = func(c candidate, events func(job.Event)) *fakeJob {
+		j := newFakeJob(c, events)
+		j.render = func(ctx context.Context, j *fakeJob, s job.Settings) error {
+			j.events(job.Rendering{Done: 0, Total: 50 * time.Second})
+			j.events(job.Rendering{Done: 20 * time.Second, Total: 50 * time.Second})
+			<-release
+			if err := os.WriteFile(s.Output, []byte("mp4"), 0o600); err != nil {
+				return err
+			}
+			j.events(job.Done{Output: s.Output, Duration: 50 * time.Second, Size: 12_800_000})
+			return nil
+		}
+		return j
+	}
+	h := newHarness(t, be)
+	j := h.toEdit()
+	e := h.u.edit
+	e.trim.SetRange(30*time.Second, 80*time.Second)
+	e.setOffset(250 * time.Millisecond)
+
+	out := filepath.Join(t.TempDir(), "Keynote.mp4")
+	h.u.startRender(out)
+	r := h.u.rend
+	if h.u.screen != screenRender {
+		t.Fatal("not on the render screen")
+	}
+	h.q.until(t, "render progress", func() bool { return r.bar.Value == 0.4 })
+	if r.detail.Text != "0:20 of 0:50 written" {
+		t.Errorf("detail %q", r.detail.Text)
+	}
+	if r.done.Visible() {
+		t.Error("done shown before the render ended")
+	}
+
+	test.AssertNotificationSent(t, &fyne.Notification{Title: "Your video is ready", Content: "Keynote.mp4 is saved."}, func() {
+		close(release)
+		h.q.until(t, "the done screen", func() bool { return r.done.Visible() })
+	})
+	s := j.renders[0]
+	if s.Output != out || s.Start != 30*time.Second || s.End != 80*time.Second || s.AudioOffset != 250*time.Millisecond {
+		t.Errorf("render settings %+v", s)
+	}
+	if r.bar.Value != 1 || r.working.Visible() {
+		t.Error("progress still showing after the render")
+	}
+	if !strings.Contains(r.doneMsg.Text, "Keynote.mp4") || !strings.Contains(r.doneMsg.Text, "0:50") || !strings.Contains(r.doneMsg.Text, "12.2 MB") {
+		t.Errorf("done message %q", r.doneMsg.Text)
+	}
+
+	test.Tap(r.open)
+	test.Tap(r.showFolder)
+	if len(h.opened) != 2 || h.opened[0].Path != out || h.opened[1].Path != filepath.Dir(out) {
+		t.Errorf("opened %v, want the video then its folder", h.opened)
+	}
+	if got := h.u.settings.outputFolder(); got != filepath.Dir(out) {
+		t.Errorf("output folder remembered as %q", got)
+	}
+	if h.u.sess.saved != out {
+		t.Error("the session does not know the video was saved")
+	}
+
+	test.Tap(r.another)
+	if h.u.screen != screenStart || h.u.sess != nil {
+		t.Error("Save another broadcast did not go back to the start")
+	}
+}
+
+func TestRenderFailureAndCancel(t *testing.T) {
+	be := &fakeBackend{cands: readyCands()}
+	be.newJob = func(c candidate, events func(job.Event)) *fakeJob {
+		j := newFakeJob(c, events)
+		j.render = func(ctx context.Context, j *fakeJob, s job.Settings) error {
+			if strings.Contains(s.Output, "slow") {
+				<-ctx.Done()
+				return ctx.Err()
+			}
+			return &job.Error{Code: job.ExitFFmpeg, Msg: "ffmpeg could not write the video: the disk is full."}
+		}
+		return j
+	}
+	h := newHarness(t, be)
+	h.toEdit()
+	dir := t.TempDir()
+
+	out := filepath.Join(dir, "talk.mp4")
+	if err := os.WriteFile(out, nil, 0o600); err != nil { // as the save dialog leaves it
+		t.Fatal(err)
+	}
+	h.u.startRender(out)
+	h.q.until(t, "the failure", func() bool { return h.u.rend.failed.Visible() })
+	if h.u.rend.problem.Text != "ffmpeg could not write the video: the disk is full." {
+		t.Errorf("problem %q", h.u.rend.problem.Text)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Error("a failed render left its file behind")
+	}
+	test.Tap(h.u.rend.retry)
+	if h.u.screen != screenEdit {
+		t.Error("Back to editing did not go back")
+	}
+
+	h.u.startRender(filepath.Join(dir, "slow.mp4"))
+	test.Tap(h.u.rend.cancel)
+	h.q.until(t, "the edit screen", func() bool { return h.u.screen == screenEdit })
+}
+
+func TestDefaultFileName(t *testing.T) {
+	cases := map[string]string{
+		"My talk: live!":       "My talk live!.mp4",
+		"  a/b\\c  ":           "a b c.mp4",
+		"":                     "replay.mp4",
+		"...":                  "replay.mp4",
+		"Vortrag über Streams": "Vortrag über Streams.mp4",
+	}
+	for in, want := range cases {
+		if got := defaultFileName(in); got != want {
+			t.Errorf("defaultFileName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

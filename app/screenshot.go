@@ -1,0 +1,211 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/color"
+	"image/png"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"fyne.io/fyne/v2/lang"
+
+	"replayrescue/core/job"
+)
+
+// Screenshot mode: REPLAYRESCUE_SCREEN=start|found|download|edit|render|done
+// (and the dialogs help|settings|ffmpeg|expired) opens the window on that
+// screen with made-up data and no network or ffmpeg, so each screen can be
+// captured under Xvfb for docs and reviews.
+
+func (u *ui) openDemoScreen(name string) {
+	be := u.be.(*demoBackend)
+	cands, _ := be.Resolve(context.Background(), "")
+	switch name {
+	case "help":
+		u.showHARHelp()
+	case "settings":
+		u.showSettings()
+	case "ffmpeg":
+		hint, err := missingToolsExample(runtime.GOOS)
+		u.showToolsMissing(hint, err)
+	case "expired":
+		u.startDownload(cands[0])
+		u.dl.showExpired()
+	case "found":
+		u.showFound(cands)
+	case "download":
+		u.startDownload(cands[0])
+	case "edit", "render", "done":
+		be.complete = true
+		u.startDownload(cands[0])
+		if name != "edit" {
+			// startDownload finished synchronously only in tests; here the
+			// download ends on a goroutine, so wait for the edit screen.
+			go func() {
+				time.Sleep(300 * time.Millisecond)
+				u.b.show(func() {
+					if name == "done" {
+						be.finishRender = true
+					}
+					u.startRender(filepath.Join(os.TempDir(), defaultFileName(cands[0].Title)))
+				})
+			}()
+		}
+	}
+}
+
+// demoBackend pretends: two candidates, a download frozen at 38%, pictures
+// drawn in Go, a render frozen at 63% (or finished).
+type demoBackend struct {
+	complete     bool
+	finishRender bool
+}
+
+func newDemoBackend() *demoBackend { return &demoBackend{} }
+
+func (b *demoBackend) FindTools() (string, error) { return "", nil }
+
+func (b *demoBackend) Resolve(context.Context, string) ([]candidate, error) {
+	return []candidate{
+		{Title: "Saving live streams before they vanish (keynote)", From: "HAR entry 41", Duration: 42*time.Minute + 10*time.Second,
+			Quality: "1280x720", Chunks: 844, Ready: true},
+		{Title: "Saving live streams before they vanish (keynote)", From: "HAR entry 12", Duration: 42*time.Minute + 10*time.Second,
+			Quality: "640x360", Chunks: 844, Ready: false, Code: job.ExitCredentials,
+			Problem: "The video host refused access because no cookies were given: add the cookies from your browser (--cookies) or use a HAR file exported with sensitive data."},
+	}, nil
+}
+
+func (b *demoBackend) Sample(ctx context.Context) (candidate, func(), error) {
+	c, _ := b.Resolve(ctx, "")
+	c[0].Title, c[0].From = lang.L("Sample talk"), lang.L("built-in sample")
+	return c[0], func() {}, nil
+}
+
+func (b *demoBackend) Open(c candidate, _ openOptions, events func(job.Event)) (jobRunner, error) {
+	return &demoJob{b: b, c: c, events: events}, nil
+}
+
+type demoJob struct {
+	b      *demoBackend
+	c      candidate
+	events func(job.Event)
+}
+
+func (j *demoJob) Load(context.Context) error {
+	j.events(job.Found{Title: j.c.Title, Chunks: j.c.Chunks, Duration: j.c.Duration, Quality: j.c.Quality, Ended: true})
+	return nil
+}
+
+func (j *demoJob) Download(ctx context.Context) error {
+	if j.b.complete {
+		j.events(job.Progress{Done: j.c.Chunks, Total: j.c.Chunks, Bytes: 612 << 20})
+		return nil
+	}
+	j.events(job.Progress{Done: 321, Total: j.c.Chunks, Bytes: 233 << 20, Speed: 6.4 * (1 << 20), ETA: 61 * time.Second, Resumed: 40})
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+func (j *demoJob) Render(ctx context.Context, s job.Settings) error {
+	end := s.End
+	if end == 0 {
+		end = j.c.Duration
+	}
+	want := end - s.Start
+	if j.b.finishRender {
+		j.events(job.Done{Output: s.Output, Duration: want, Size: 590 << 20})
+		return nil
+	}
+	j.events(job.Rendering{Done: want * 63 / 100, Total: want})
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+func (j *demoJob) Frame(ctx context.Context, at time.Duration, maxWidth int) ([]byte, error) {
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	var buf bytes.Buffer
+	err := png.Encode(&buf, demoFrame(at, j.c.Duration, maxWidth))
+	return buf.Bytes(), err
+}
+
+func (j *demoJob) Duration() time.Duration { return j.c.Duration }
+func (j *demoJob) Title() string           { return j.c.Title }
+func (j *demoJob) Dir() string             { return filepath.Join(os.TempDir(), "replayrescue-demo") }
+func (j *demoJob) Cleanup() error          { return nil }
+
+// demoFrame draws a stage: a slide with bullet lines and a speaker, the
+// slide changing colour every few minutes so the film strip varies.
+func demoFrame(at, total time.Duration, width int) image.Image {
+	w := max(min(width, 960), 64)
+	h := w * 9 / 16
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	slide := int(at / (4 * time.Minute))
+	hue := float64(slide%6) / 6
+	fill := func(x0, y0, x1, y1 int, c color.Color) {
+		for y := max(y0, 0); y < min(y1, h); y++ {
+			for x := max(x0, 0); x < min(x1, w); x++ {
+				img.Set(x, y, c)
+			}
+		}
+	}
+	// Stage: a dark gradient.
+	for y := range h {
+		v := uint8(30 + 25*y/h)
+		fill(0, y, w, y+1, color.RGBA{v, v, v + 10, 255})
+	}
+	// Slide.
+	sx0, sy0, sx1, sy1 := w/12, h/10, w*8/12, h*7/10
+	fill(sx0, sy0, sx1, sy1, color.RGBA{245, 245, 240, 255})
+	r, g, bl := hsv(hue, 0.6, 0.85)
+	fill(sx0, sy0, sx1, sy0+(sy1-sy0)/5, color.RGBA{r, g, bl, 255})
+	for i := range 4 {
+		y := sy0 + (sy1-sy0)*(2+i)/7
+		fill(sx0+w/40, y, sx0+w/40+(sx1-sx0)*(5-i)/7, y+max(h/60, 2), color.RGBA{90, 90, 100, 255})
+	}
+	// Speaker: head and shoulders, walking slowly across the stage.
+	cx := w*9/12 + int(float64(w/12)*math.Sin(at.Seconds()/20))
+	cy := h * 6 / 10
+	rad := h / 14
+	for y := cy - rad; y < cy+rad; y++ {
+		for x := cx - rad; x < cx+rad; x++ {
+			if (x-cx)*(x-cx)+(y-cy)*(y-cy) < rad*rad {
+				fill(x, y, x+1, y+1, color.RGBA{230, 190, 160, 255})
+			}
+		}
+	}
+	fill(cx-rad*2, cy+rad+2, cx+rad*2, h, color.RGBA{50, 80, 140, 255})
+	// Progress line at the bottom, like a player's.
+	if total > 0 {
+		fill(0, h-max(h/90, 2), int(float64(w)*at.Seconds()/total.Seconds()), h, color.RGBA{r, g, bl, 255})
+	}
+	return img
+}
+
+func hsv(h, s, v float64) (uint8, uint8, uint8) {
+	i := math.Floor(h * 6)
+	f := h*6 - i
+	p, q, t := v*(1-s), v*(1-f*s), v*(1-(1-f)*s)
+	var r, g, b float64
+	switch int(i) % 6 {
+	case 0:
+		r, g, b = v, t, p
+	case 1:
+		r, g, b = q, v, p
+	case 2:
+		r, g, b = p, v, t
+	case 3:
+		r, g, b = p, q, v
+	case 4:
+		r, g, b = t, p, v
+	default:
+		r, g, b = v, p, q
+	}
+	return uint8(r * 255), uint8(g * 255), uint8(b * 255)
+}

@@ -1,0 +1,246 @@
+package app
+
+import (
+	"context"
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"replayrescue/core/job"
+)
+
+// startView is the first screen: drop a HAR file, paste a link or a cURL
+// command, or try the sample.
+type startView struct {
+	u       *ui
+	paste   *widget.Entry
+	find    *widget.Button
+	openHAR *widget.Button
+	sample  *widget.Button
+	help    *widget.Button
+	status  *widget.Label // what went wrong, and what to do next
+	busy    *fyne.Container
+	busyMsg *widget.Label
+	stop    *widget.Button
+	cancel  context.CancelFunc
+	content fyne.CanvasObject
+}
+
+func newStartView(u *ui) *startView {
+	v := &startView{u: u}
+
+	dropTitle := widget.NewLabelWithStyle(lang.L("Drop a HAR file here"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	dropHint := widget.NewLabelWithStyle(lang.L("Anywhere on this window works."), fyne.TextAlignCenter, fyne.TextStyle{})
+	dropIcon := canvas.NewImageFromResource(theme.UploadIcon())
+	dropIcon.SetMinSize(fyne.NewSize(48, 48))
+	dropIcon.FillMode = canvas.ImageFillContain
+	v.openHAR = widget.NewButtonWithIcon(lang.L("Open HAR file…"), theme.FolderOpenIcon(), v.chooseFile)
+	v.help = widget.NewButtonWithIcon(lang.L("How do I get a HAR file?"), theme.HelpIcon(), u.showHARHelp)
+	v.help.Importance = widget.LowImportance
+	border := canvas.NewRectangle(color.Transparent)
+	border.StrokeColor = theme.Color(theme.ColorNamePrimary)
+	border.StrokeWidth = 2
+	border.CornerRadius = 12
+	dropZone := container.NewStack(border, container.NewPadded(container.NewVBox(
+		dropIcon, dropTitle, dropHint,
+		container.NewCenter(container.NewHBox(v.openHAR, v.help)),
+	)))
+
+	v.paste = widget.NewMultiLineEntry()
+	v.paste.SetPlaceHolder(lang.L("…or paste the broadcast link, or a “Copy as cURL” command from your browser"))
+	v.paste.Wrapping = fyne.TextWrapBreak
+	v.paste.SetMinRowsVisible(3)
+	v.find = widget.NewButtonWithIcon(lang.L("Find the video"), theme.SearchIcon(), func() { u.resolve(v.paste.Text) })
+	v.find.Importance = widget.HighImportance
+	v.paste.OnChanged = func(s string) { v.setFindEnabled() }
+	v.setFindEnabled()
+
+	v.sample = widget.NewButtonWithIcon(lang.L("Try the sample broadcast"), theme.MediaPlayIcon(), u.trySample)
+	sampleHint := widget.NewLabel(lang.L("No broadcast at hand? The sample runs on this computer and shows every step."))
+	sampleHint.Wrapping = fyne.TextWrapWord
+	sampleHint.Importance = widget.LowImportance
+
+	v.status = widget.NewLabel("")
+	v.status.Wrapping = fyne.TextWrapWord
+	v.status.Importance = widget.DangerImportance
+	v.status.Hide()
+
+	v.busyMsg = widget.NewLabel("")
+	v.stop = widget.NewButton(lang.L("Stop"), func() {
+		if v.cancel != nil {
+			v.cancel()
+		}
+	})
+	v.busy = container.NewBorder(nil, nil, nil, container.NewCenter(v.stop), container.NewVBox(v.busyMsg, widget.NewProgressBarInfinite()))
+	v.busy.Hide()
+
+	intro := widget.NewLabel(lang.L("Save the replay of your live-streamed talk as one video file you can keep, trim and share."))
+	intro.Wrapping = fyne.TextWrapWord
+
+	form := container.NewVBox(
+		intro,
+		dropZone,
+		v.paste,
+		container.NewHBox(layout.NewSpacer(), v.find),
+		v.busy,
+		v.status,
+		widget.NewSeparator(),
+		container.NewBorder(nil, nil, nil, v.sample, sampleHint),
+	)
+	v.content = container.NewVScroll(container.New(&maxWidthLayout{width: 720}, form))
+	return v
+}
+
+func (v *startView) setFindEnabled() {
+	if v.paste.Text == "" {
+		v.find.Disable()
+	} else {
+		v.find.Enable()
+	}
+}
+
+// reset clears the screen for a new broadcast.
+func (v *startView) reset() {
+	v.paste.SetText("")
+	v.setBusy("")
+	v.showProblem("")
+}
+
+// setBusy shows msg with a spinner and a Stop button; "" hides them.
+func (v *startView) setBusy(msg string) {
+	busy := msg != ""
+	v.busyMsg.SetText(msg)
+	for _, w := range []fyne.Disableable{v.find, v.openHAR, v.sample} {
+		if busy {
+			w.Disable()
+		} else {
+			w.Enable()
+		}
+	}
+	if busy {
+		v.busy.Show()
+		v.status.Hide()
+	} else {
+		v.busy.Hide()
+		v.cancel = nil
+		v.setFindEnabled()
+	}
+}
+
+// showProblem shows one sentence in red; "" hides it.
+func (v *startView) showProblem(msg string) {
+	v.status.SetText(msg)
+	if msg == "" {
+		v.status.Hide()
+	} else {
+		v.status.Show()
+	}
+}
+
+func (v *startView) chooseFile() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		path := r.URI().Path()
+		_ = r.Close()
+		v.u.useSource(path)
+	}, v.u.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".har", ".HAR", ".txt"}))
+	d.Show()
+}
+
+// resolve looks for videos in a dropped file or pasted text, then shows them.
+func (u *ui) resolve(src string) {
+	if src == "" {
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	u.start.cancel = cancel
+	u.show(screenStart)
+	u.start.setBusy(lang.L("Looking for the video…"))
+	var cands []candidate
+	u.b.run(func() error {
+		var err error
+		cands, err = u.be.Resolve(ctx, src)
+		return err
+	}, func(err error) {
+		stopped := ctx.Err() != nil // by the user, before the work ended
+		cancel()
+		u.start.setBusy("")
+		if err != nil {
+			if stopped {
+				return // the user pressed Stop
+			}
+			msg, _ := job.Explain(err)
+			u.start.showProblem(msg)
+			return
+		}
+		if len(cands) == 0 {
+			u.start.showProblem(lang.L("No video was found in that. Check that the replay was playing while the HAR file was recorded, or paste the link instead."))
+			return
+		}
+		u.showFound(cands)
+	})
+}
+
+// trySample starts the built-in sample broadcast and shows it as found.
+func (u *ui) trySample() {
+	if !u.requireTools() {
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	u.start.cancel = cancel
+	u.start.setBusy(lang.L("Preparing the sample broadcast (the first time takes a few seconds)…"))
+	var c candidate
+	var stop func()
+	u.b.run(func() error {
+		var err error
+		c, stop, err = u.be.Sample(ctx)
+		return err
+	}, func(err error) {
+		stopped := ctx.Err() != nil // by the user, before the work ended
+		cancel()
+		u.start.setBusy("")
+		if err != nil {
+			if !stopped {
+				msg, _ := job.Explain(err)
+				u.start.showProblem(msg)
+			}
+			return
+		}
+		if u.stopSample != nil {
+			u.stopSample()
+		}
+		u.stopSample = stop
+		u.showFound([]candidate{c})
+	})
+}
+
+// maxWidthLayout centres its content and keeps it no wider than width, so
+// text lines stay readable on a wide window.
+type maxWidthLayout struct{ width float32 }
+
+func (l *maxWidthLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	w := min(size.Width, l.width)
+	for _, o := range objs {
+		o.Move(fyne.NewPos((size.Width-w)/2, 0))
+		o.Resize(fyne.NewSize(w, max(size.Height, o.MinSize().Height)))
+	}
+}
+
+func (l *maxWidthLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		s = s.Max(o.MinSize())
+	}
+	return s
+}

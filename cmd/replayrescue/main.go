@@ -1,0 +1,60 @@
+// Command replayrescue saves the replay of a live-streamed talk as one MP4.
+// Without arguments it opens the window; subcommands run headless.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=..."; the
+// Makefile takes it from FyneApp.toml.
+var version = "0.1.0-dev"
+
+const usage = `Replay Rescue saves the replay of a live-streamed talk as one MP4.
+
+Usage:
+  replayrescue                         open the window
+  replayrescue save [flags] SOURCE     download and save a replay without the window
+  replayrescue inspect [--json] SOURCE show what a link or file contains; downloads no video
+  replayrescue demo [-o FILE]          save the built-in sample broadcast (works offline)
+  replayrescue --version
+
+SOURCE is a broadcast link, a playlist (.m3u8) link, a HAR file, a text file
+holding a "Copy as cURL" command, or - to read one from standard input.
+Run "replayrescue save --help" for the save options.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run is main without the process: tests call it directly.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		return openWindow(stderr)
+	}
+	switch args[0] {
+	case "save":
+		return cmdSave(ctx, args[1:], stdin, stdout, stderr)
+	case "inspect":
+		return cmdInspect(ctx, args[1:], stdin, stdout, stderr)
+	case "demo":
+		return cmdDemo(ctx, args[1:], stdout, stderr)
+	case "--version", "-version", "version":
+		fmt.Fprintf(stdout, "Replay Rescue %s\n", version)
+		return 0
+	case "-h", "--help", "-help", "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "Unknown command %q: run \"replayrescue --help\" to see what it can do.\n", args[0])
+	return 2
+}

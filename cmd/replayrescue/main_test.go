@@ -1,0 +1,245 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"replayrescue/core/media"
+	"replayrescue/core/sample"
+)
+
+// runCLI runs the command in-process and returns its exit code and output.
+func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// oneSentence checks the contract for failures: a short plain message, no
+// stack trace or Go error chain noise.
+func oneSentence(t *testing.T, stderr string) {
+	t.Helper()
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	last := lines[len(lines)-1]
+	if strings.Contains(stderr, "goroutine ") || strings.Contains(stderr, "panic") {
+		t.Errorf("stderr has a stack trace: %s", stderr)
+	}
+	if !strings.HasSuffix(last, ".") || len(last) > 400 {
+		t.Errorf("failure is not one plain sentence: %q", last)
+	}
+}
+
+func TestUsageAndBadInput(t *testing.T) {
+	cases := []struct {
+		args []string
+		code int
+		want string // in stdout+stderr
+	}{
+		{[]string{"--help"}, 0, "Usage"},
+		{[]string{"--version"}, 0, "Replay Rescue"},
+		{[]string{"fly"}, 2, "Unknown command"},
+		{[]string{"save"}, 2, "Give a broadcast link"},
+		{[]string{"save", "--help"}, 0, "Usage: replayrescue save"},
+		{[]string{"save", "--bogus", "x"}, 2, "flag provided but not defined"},
+		{[]string{"save", "--start", "two minutes", "https://h.example/p.m3u8"}, 2, "--start"},
+		{[]string{"save", "--start", "3:00", "--end", "2:00", "https://h.example/p.m3u8"}, 2, "after --start"},
+		{[]string{"save", "--audio-offset", "soon", "https://h.example/p.m3u8"}, 2, "--audio-offset"},
+		{[]string{"save", "--jobs", "0", "https://h.example/p.m3u8"}, 2, "--jobs"},
+		{[]string{"save", "a.m3u8", "b.m3u8"}, 2, "one at a time"},
+		{[]string{"save", "not a link"}, 2, "link"},
+		{[]string{"inspect"}, 2, "inspect"},
+	}
+	for _, c := range cases {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, "", c.args...)
+			if code != c.code {
+				t.Errorf("exit %d, want %d (stderr %q)", code, c.code, stderr)
+			}
+			if !strings.Contains(stdout+stderr, c.want) {
+				t.Errorf("output lacks %q:\nstdout: %s\nstderr: %s", c.want, stdout, stderr)
+			}
+			if c.code == 2 && !strings.Contains(stderr, "flag provided") && !strings.Contains(stderr, "Unknown") {
+				oneSentence(t, stderr)
+			}
+		})
+	}
+}
+
+func TestFFmpegMissingExit4(t *testing.T) {
+	t.Setenv("REPLAYRESCUE_FFMPEG", filepath.Join(t.TempDir(), "no-ffmpeg-here"))
+	code, _, stderr := runCLI(t, "", "save", "https://h.example/p.m3u8")
+	if code != 4 {
+		t.Fatalf("exit %d, want 4 (stderr %q)", code, stderr)
+	}
+	if !strings.Contains(strings.ToLower(stderr), "ffmpeg") {
+		t.Errorf("message does not name ffmpeg: %q", stderr)
+	}
+	oneSentence(t, stderr)
+}
+
+var (
+	cliSampleOnce sync.Once
+	cliSample     *sample.Media
+	cliErr        error
+)
+
+func startSample(t *testing.T, opts sample.ServerOptions) *sample.Server {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("integration test")
+	}
+	cliSampleOnce.Do(func() {
+		tools, err := media.Find()
+		if err != nil {
+			cliErr = err
+			return
+		}
+		cliSample, cliErr = sample.Generate(context.Background(), sample.MediaOptions{FFmpeg: tools.FFmpeg, Duration: 30 * time.Second})
+	})
+	if cliErr != nil {
+		t.Fatal(cliErr)
+	}
+	opts.Media = cliSample
+	srv, err := sample.Start(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return srv
+}
+
+func cookieString(srv *sample.Server) string {
+	var parts []string
+	for _, c := range srv.Cookies() {
+		parts = append(parts, c.Name+"="+c.Value)
+	}
+	return strings.Join(parts, "; ")
+}
+
+func TestSaveJSONAndNoSecrets(t *testing.T) {
+	srv := startSample(t, sample.ServerOptions{})
+	cookies := cookieString(srv)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "talk.mp4")
+	code, stdout, stderr := runCLI(t, "", "save", srv.PlaylistURL(), "--cookies", cookies, "--audio-offset", "2s",
+		"--start", "0:05", "-o", out, "--json", "--work", filepath.Join(dir, "job"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	kinds := map[string]int{}
+	sc := bufio.NewScanner(strings.NewReader(stdout))
+	for sc.Scan() {
+		var ev map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil {
+			t.Fatalf("stdout line is not JSON: %q", sc.Text())
+		}
+		kinds[ev["event"].(string)]++
+	}
+	for _, k := range []string{"found", "progress", "rendering", "done"} {
+		if kinds[k] == 0 {
+			t.Errorf("no %q event in %v", k, kinds)
+		}
+	}
+	if _, err := os.Stat(out); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range srv.Cookies() {
+		if strings.Contains(stdout+stderr, c.Value) {
+			t.Errorf("cookie %s's value appears in the output", c.Name)
+		}
+	}
+	// Same output again without --force: refused, file untouched.
+	before, _ := os.Stat(out)
+	code, _, stderr = runCLI(t, "", "save", srv.PlaylistURL(), "--cookies", cookies, "-o", out)
+	if code != 2 || !strings.Contains(stderr, "--force") {
+		t.Errorf("second save: exit %d, %q", code, stderr)
+	}
+	if after, _ := os.Stat(out); !after.ModTime().Equal(before.ModTime()) {
+		t.Error("existing output was modified")
+	}
+}
+
+func TestSaveWithoutCookiesExit3(t *testing.T) {
+	srv := startSample(t, sample.ServerOptions{})
+	out := filepath.Join(t.TempDir(), "talk.mp4")
+	code, _, stderr := runCLI(t, "", "save", srv.PlaylistURL(), "-o", out, "--work", t.TempDir())
+	if code != 3 {
+		t.Fatalf("exit %d, want 3: %s", code, stderr)
+	}
+	oneSentence(t, stderr)
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Error("output written on failure")
+	}
+}
+
+func TestInspectPlaylist(t *testing.T) {
+	srv := startSample(t, sample.ServerOptions{})
+	cookies := cookieString(srv)
+	code, stdout, stderr := runCLI(t, "", "inspect", "--json", "--cookies", cookies, srv.PlaylistURL())
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var rep struct {
+		Candidates []candidateReport `json:"candidates"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatalf("inspect --json: %v\n%s", err, stdout)
+	}
+	if len(rep.Candidates) != 1 || rep.Candidates[0].Verdict != "ready" || rep.Candidates[0].Chunks != 10 {
+		t.Errorf("report %+v", rep.Candidates)
+	}
+	for _, c := range srv.Cookies() {
+		if strings.Contains(stdout, c.Value) {
+			t.Errorf("inspect shows cookie %s's value", c.Name)
+		}
+	}
+	// Without cookies the verdict says what is wrong, and inspect still succeeds.
+	code, stdout, _ = runCLI(t, "", "inspect", srv.PlaylistURL())
+	if code != 0 || !strings.Contains(stdout, "needs fresh credentials") {
+		t.Errorf("inspect without cookies: exit %d\n%s", code, stdout)
+	}
+}
+
+func TestDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration test")
+	}
+	out := filepath.Join(t.TempDir(), "demo.mp4")
+	code, _, stderr := runCLI(t, "", "demo", "-o", out, "--work", t.TempDir())
+	if code != 0 {
+		t.Fatalf("demo exit %d: %s", code, stderr)
+	}
+	if st, err := os.Stat(out); err != nil || st.Size() == 0 {
+		t.Fatalf("demo output: %v", err)
+	}
+	if !strings.Contains(stderr, "Saved") {
+		t.Errorf("demo did not say it saved: %s", stderr)
+	}
+}
+
+func TestSafeFileName(t *testing.T) {
+	cases := map[string]string{
+		"Internationalization Done Wrong": "Internationalization Done Wrong",
+		`a/b\c:d*e?f"g<h>i|j`:             "a b c d e f g h i j",
+		"  ..hidden.. ":                   "hidden",
+		"line\nbreak\x00":                 "line break",
+		"":                                "",
+	}
+	for in, want := range cases {
+		if got := safeFileName(in); got != want {
+			t.Errorf("safeFileName(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := outputPath("", ""); got != "replay.mp4" {
+		t.Errorf("default output %q", got)
+	}
+}

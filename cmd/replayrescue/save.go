@@ -1,0 +1,335 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"replayrescue/core/intake"
+	"replayrescue/core/job"
+	"replayrescue/core/media"
+)
+
+// saveFlags are the flags shared by save and demo.
+type saveFlags struct {
+	output      string
+	cookies     string
+	cookiesFile string
+	headers     listFlag
+	audioOffset string
+	start, end  string
+	exact       bool
+	jobs        int
+	force       bool
+	work        string
+	keep        bool
+	json        bool
+}
+
+func (f *saveFlags) register(fs *flag.FlagSet, withSource bool) {
+	fs.StringVar(&f.output, "o", "", "output MP4 `file` (default: the broadcast's title in the current folder)")
+	if withSource {
+		fs.StringVar(&f.cookies, "cookies", "", "cookies for the source link's site, as \"a=b; c=d\"")
+		fs.StringVar(&f.cookiesFile, "cookies-file", "", "Netscape cookies.txt `file`")
+		fs.Var(&f.headers, "H", "extra request header \"Name: value\" (repeatable)")
+	}
+	fs.StringVar(&f.audioOffset, "audio-offset", "0", "move the audio later (2s) or earlier (-350ms); 0 or auto trusts the stream")
+	fs.StringVar(&f.start, "start", "", "start `time`: seconds (165, 29.5) or [hh:]mm:ss[.ms]")
+	fs.StringVar(&f.end, "end", "", "end `time`, same forms as --start")
+	fs.BoolVar(&f.exact, "exact", false, "frame-accurate cuts (not available yet: cuts land on the keyframe before)")
+	fs.IntVar(&f.jobs, "jobs", 8, "parallel connections")
+	fs.BoolVar(&f.force, "force", false, "replace an existing output file")
+	fs.StringVar(&f.work, "work", "", "job `folder` (reusing it resumes); default: under your cache folder")
+	fs.BoolVar(&f.keep, "keep", false, "keep the downloaded chunks after saving")
+	fs.BoolVar(&f.json, "json", false, "write progress events as JSON lines on standard output")
+}
+
+// settings validates the trim and offset flags.
+func (f *saveFlags) settings() (job.Settings, error) {
+	var s job.Settings
+	var err error
+	if f.start != "" {
+		if s.Start, err = job.ParseClock(f.start); err != nil {
+			return s, usageError("--start %q is not a time: use seconds (165) or minutes:seconds (2:45).", f.start)
+		}
+	}
+	if f.end != "" {
+		if s.End, err = job.ParseClock(f.end); err != nil {
+			return s, usageError("--end %q is not a time: use seconds (165) or minutes:seconds (2:45).", f.end)
+		}
+		if s.End <= s.Start {
+			return s, usageError("--end must be after --start.")
+		}
+	}
+	if strings.Contains(f.audioOffset, ",") {
+		return s, usageError("Several --audio-offset values are for joining several broadcasts, which this version cannot do yet.")
+	}
+	if s.AudioOffset, err = job.ParseOffset(f.audioOffset); err != nil {
+		return s, usageError("--audio-offset %q is not a time shift: use forms like 2s, -350ms or -0.35.", f.audioOffset)
+	}
+	if f.jobs < 1 || f.jobs > 64 {
+		return s, usageError("--jobs must be between 1 and 64.")
+	}
+	s.Force = f.force
+	return s, nil
+}
+
+func usageError(format string, a ...any) error {
+	return &job.Error{Code: job.ExitUsage, Msg: fmt.Sprintf(format, a...)}
+}
+
+func cmdSave(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("save", flag.ContinueOnError)
+	var f saveFlags
+	f.register(fs, true)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: replayrescue save [flags] SOURCE\n\nDownloads a replay and saves it as one MP4. Flags:")
+		fs.PrintDefaults()
+	}
+	sources, code, ok := parseArgs(fs, args, stderr)
+	if !ok {
+		return code
+	}
+	out := newReporter(stdout, stderr, f.json)
+	if len(sources) == 0 {
+		return out.fail(usageError("Give a broadcast link, a playlist (.m3u8) link or a HAR file to save."))
+	}
+	if len(sources) > 1 {
+		return out.fail(usageError("Joining several broadcasts into one video is not supported yet: save them one at a time."))
+	}
+	settings, err := f.settings()
+	if err != nil {
+		return out.fail(err)
+	}
+	if f.exact {
+		fmt.Fprintln(stderr, "Note: exact cuts are not available yet; the video starts at the keyframe just before --start.")
+	}
+	tools, err := media.Find()
+	if err != nil {
+		return out.fail(err)
+	}
+	src, err := resolveSource(ctx, sources[0], f, stdin)
+	if err != nil {
+		return out.fail(err)
+	}
+	settings.Output = outputPath(f.output, src.Title)
+	opts := job.Options{Work: f.work, Jobs: f.jobs, Keep: f.keep, Tools: tools, Events: out.event}
+	if err := job.Save(ctx, src, opts, settings); err != nil {
+		return out.fail(err)
+	}
+	return 0
+}
+
+// parseArgs parses flags that may come before or after the positional
+// arguments ("save URL -o talk.mp4" works as well as "save -o talk.mp4 URL").
+// It returns ok=false with the exit code when the caller should stop.
+func parseArgs(fs *flag.FlagSet, args []string, stderr io.Writer) (positional []string, code int, ok bool) {
+	fs.SetOutput(stderr)
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, 0, false
+			}
+			return nil, 2, false // flag already printed what was wrong
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, 0, true
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+}
+
+// resolveSource turns the SOURCE argument into the best candidate.
+func resolveSource(ctx context.Context, arg string, f saveFlags, stdin io.Reader) (job.Source, error) {
+	in := intake.Input{Source: arg, Cookies: f.cookies, CookiesFile: f.cookiesFile, Headers: f.headers}
+	if arg == "-" {
+		data, err := io.ReadAll(io.LimitReader(stdin, 1<<20))
+		if err != nil {
+			return job.Source{}, usageError("Could not read the source from standard input.")
+		}
+		in.Source = strings.TrimSpace(string(data))
+	}
+	cands, err := intake.Resolve(ctx, in)
+	if err != nil {
+		return job.Source{}, err
+	}
+	if len(cands) == 0 {
+		return job.Source{}, usageError("No video stream was found in %s.", arg)
+	}
+	c := cands[0]
+	return job.Source{URL: c.URL, Creds: c.Creds, Title: c.Title, ID: c.BroadcastID}, nil
+}
+
+// outputPath is -o, or the title as a file name in the current folder.
+func outputPath(flagValue, title string) string {
+	if flagValue != "" {
+		return flagValue
+	}
+	name := safeFileName(title)
+	if name == "" {
+		name = "replay"
+	}
+	return name + ".mp4"
+}
+
+// safeFileName keeps a title readable but valid on Windows, macOS and Linux.
+func safeFileName(title string) string {
+	var b strings.Builder
+	for _, r := range title {
+		switch {
+		case r < 32 || r == 127 || strings.ContainsRune(`/\:*?"<>|`, r):
+			b.WriteRune(' ')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	name := strings.Join(strings.Fields(b.String()), " ")
+	name = strings.Trim(name, ". ")
+	if r := []rune(name); len(r) > 80 {
+		name = strings.TrimSpace(string(r[:80]))
+	}
+	return name
+}
+
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ", ") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+// reporter prints events for people on stderr and, with --json, as NDJSON
+// on stdout.
+type reporter struct {
+	stdout, stderr io.Writer
+	json           bool
+	tty            bool
+	lastLine       time.Time
+	phase          string
+	lastBucket     int // last 10% step printed when not on a terminal
+}
+
+func newReporter(stdout, stderr io.Writer, asJSON bool) *reporter {
+	r := &reporter{stdout: stdout, stderr: stderr, json: asJSON, lastBucket: -1}
+	if f, ok := stderr.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			r.tty = true
+		}
+	}
+	return r
+}
+
+func (r *reporter) event(e job.Event) {
+	if r.json {
+		if line, err := job.MarshalEvent(e); err == nil {
+			fmt.Fprintf(r.stdout, "%s\n", line)
+		}
+	}
+	switch e := e.(type) {
+	case job.Found:
+		title := e.Title
+		if title == "" {
+			title = "the replay"
+		}
+		extra := ""
+		if e.Quality != "" {
+			extra = ", " + e.Quality
+		}
+		if !e.Ended {
+			extra += ", still live: saving what is there so far"
+		}
+		fmt.Fprintf(r.stderr, "Found %s: %s in %d chunks%s.\n", title, job.FormatClock(e.Duration), e.Chunks, extra)
+	case job.Progress:
+		r.progress(e)
+	case job.Paused:
+		r.endLine()
+		fmt.Fprintln(r.stderr, e.Reason)
+	case job.Rendering:
+		r.rendering(e)
+	case job.Done:
+		r.endLine()
+		fmt.Fprintf(r.stderr, "Saved %s (%s, %s).\n", e.Output, job.FormatClock(e.Duration), formatBytes(e.Size))
+	}
+}
+
+func (r *reporter) progress(p job.Progress) {
+	pct := 100
+	if p.Total > 0 {
+		pct = p.Done * 100 / p.Total
+	}
+	line := fmt.Sprintf("Downloading: %d of %d chunks (%d%%), %s", p.Done, p.Total, pct, formatBytes(p.Bytes))
+	if p.Speed > 0 && p.Done < p.Total {
+		line += fmt.Sprintf(", %s/s", formatBytes(int64(p.Speed)))
+		if p.ETA > 0 {
+			line += ", " + job.FormatClock(p.ETA) + " left"
+		}
+	}
+	r.show("download", line, pct, p.Done == p.Total)
+}
+
+func (r *reporter) rendering(e job.Rendering) {
+	pct := 0
+	if e.Total > 0 {
+		pct = int(e.Done * 100 / e.Total)
+	}
+	pct = min(max(pct, 0), 100)
+	r.show("render", fmt.Sprintf("Writing the video: %d%%", pct), pct, false)
+}
+
+// show rewrites one status line on a terminal; elsewhere (logs, CI) it
+// prints a line every 10% so output stays short.
+func (r *reporter) show(phase, line string, pct int, final bool) {
+	if phase != r.phase {
+		r.endLine()
+		r.phase = phase
+	}
+	if r.tty {
+		if final || time.Since(r.lastLine) > 100*time.Millisecond {
+			fmt.Fprintf(r.stderr, "\r\033[K%s", line)
+			r.lastLine = time.Now()
+		}
+		return
+	}
+	if bucket := pct / 10; bucket != r.lastBucket {
+		fmt.Fprintln(r.stderr, line)
+		r.lastBucket = bucket
+	}
+}
+
+func (r *reporter) endLine() {
+	if r.tty && !r.lastLine.IsZero() {
+		fmt.Fprintln(r.stderr)
+		r.lastLine = time.Time{}
+	}
+	r.lastBucket = -1
+}
+
+// fail prints err as one sentence and returns its exit code.
+func (r *reporter) fail(err error) int {
+	msg, code := job.Explain(err)
+	r.endLine()
+	if r.json {
+		if line, jerr := job.MarshalEvent(job.Failed{Message: msg, Code: code}); jerr == nil {
+			fmt.Fprintf(r.stdout, "%s\n", line)
+		}
+	}
+	fmt.Fprintln(r.stderr, msg)
+	return code
+}
+
+func formatBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

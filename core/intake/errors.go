@@ -1,0 +1,122 @@
+package intake
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode"
+
+	"replayrescue/core/web"
+)
+
+// ErrNoSource means the input is empty or not something intake understands.
+// Every *InputError wraps it, so the CLI maps all of them to exit code 2.
+var ErrNoSource = errors.New("no source given")
+
+// ErrNoStream means the input was understood (a HAR file, a page, a broadcast
+// link) but holds no video stream. It wraps ErrNoSource.
+var ErrNoStream = fmt.Errorf("no video stream was found: %w", ErrNoSource)
+
+// InputError is bad or unusable input (CLI exit code 2). Msg is one sentence
+// a non-technical person can act on, already free of secrets.
+type InputError struct {
+	Msg string
+	Err error // ErrNoSource or ErrNoStream, possibly wrapping a cause
+}
+
+func (e *InputError) Error() string { return e.Msg }
+func (e *InputError) Unwrap() error { return e.Err }
+
+// CredentialsError means the source's credentials are missing, stale,
+// sanitized or redacted (CLI exit code 3): the fix is a fresh source. Msg is
+// one sentence, free of secrets.
+type CredentialsError struct {
+	Msg string
+	Err error // the cause, if any (for example a *web.StatusError)
+}
+
+func (e *CredentialsError) Error() string { return e.Msg }
+func (e *CredentialsError) Unwrap() error { return e.Err }
+
+// NetworkError means a service needed to resolve the input (Periscope, X, the
+// page the user gave) could not be reached or failed (CLI exit code 1).
+type NetworkError struct {
+	Msg string
+	Err error
+}
+
+func (e *NetworkError) Error() string { return e.Msg }
+func (e *NetworkError) Unwrap() error { return e.Err }
+
+func inputErr(base error, format string, a ...any) *InputError {
+	return &InputError{Msg: redactText(fmt.Sprintf(format, a...)), Err: base}
+}
+
+var (
+	// Long opaque runs, as web.RedactURL removes them from URL paths; in a
+	// message they can only be tokens (in a file name, say).
+	longTokenRE = regexp.MustCompile(`[A-Za-z0-9_\-+=%~]{40,}`)
+	// Shorter runs mixing letters and digits: fine in a message we write,
+	// too risky to echo from what the user typed.
+	mixedTokenRE = regexp.MustCompile(`[A-Za-z0-9_\-+=%~/.]{12,}`)
+)
+
+// redactText is web.Redact plus long opaque tokens anywhere in s.
+func redactText(s string) string {
+	return longTokenRE.ReplaceAllString(web.Redact(s), web.Redacted)
+}
+
+// safeToEcho reports whether text the user typed may be quoted back in a
+// message: short, and nothing in it that could be a password or token.
+func safeToEcho(s string) bool {
+	if len(s) > 60 || strings.ContainsAny(s, "=;") || redactText(s) != s || strings.Contains(strings.ToLower(s), "bearer") {
+		return false
+	}
+	for _, run := range mixedTokenRE.FindAllString(s, -1) {
+		if strings.ContainsAny(run, "0123456789") && strings.IndexFunc(run, unicode.IsLetter) >= 0 && !strings.Contains(run, "://") {
+			return false
+		}
+	}
+	return true
+}
+
+// What Chrome and Edge users must do to get a HAR file with cookies.
+const chromeSteps = `in Chrome or Edge open DevTools, click the gear icon (Settings) > Preferences > Network, tick "Allow to generate HAR with sensitive data", then in the Network panel choose "Export HAR (with sensitive data)" (Firefox and Safari keep cookies in their HAR files)`
+
+const (
+	msgSanitizedMaybe = "This HAR file was saved without cookies (Chrome's default), so the video host may refuse it: if that happens, " + chromeSteps + "."
+	msgSanitized      = "This HAR file was saved without cookies (Chrome's default) and the video host needs them: " + chromeSteps + "."
+	msgRedacted       = `The cookies or tokens in this HAR file were replaced with "redacted" by a clean-up tool, so the video host will refuse them: export the HAR file again straight from your browser and use it without cleaning it.`
+	msgBrowserDenied  = "Your browser was refused this playlist too when you saved the HAR file: play the replay in the browser until the video shows, then export a fresh HAR file."
+	msgExpiredCookies = "The cookies in this source have already expired: play the replay again in your browser and export a fresh HAR file (or copy a fresh cURL command)."
+)
+
+// ExplainDenied returns the one sentence to show when the video host refused
+// c (401 or 403): whether the source lacked cookies, carried stale ones, or
+// was a sanitized HAR file. It never contains secrets.
+func ExplainDenied(c Candidate) string {
+	hadCreds := len(c.CookieHosts) > 0 || c.Signed ||
+		(c.Creds.Header != nil && c.Creds.Header.Get("Authorization") != "")
+	switch {
+	case c.Redacted:
+		return msgRedacted
+	case c.Sanitized && !hadCreds:
+		return "The video host refused the download because this HAR file was saved without cookies (Chrome's default): " + chromeSteps + "."
+	case c.Origin == OriginPeriscope || c.Origin == OriginX:
+		return "The video host refused the replay link the broadcast service handed out, which has probably expired or is private: run the same command again for a fresh link, or export a HAR file from your browser while the replay plays."
+	case !hadCreds && c.Origin == OriginHAR:
+		return "The video host wants cookies that this HAR file does not have: play the replay in your browser, then export the HAR file again (" + chromeSteps + ")."
+	case !hadCreds:
+		return "The video host refused this link without your browser's cookies: export a HAR file from the browser tab where the replay plays, or copy the playlist request as cURL, and use that instead."
+	case c.Origin == OriginHAR:
+		return "The video host refused the cookies in this HAR file, which have probably expired: play the replay again in your browser, export a fresh HAR file and run again with the same job folder."
+	}
+	return "The video host refused the cookies or signed link, which have probably expired: get a fresh link, cURL command or HAR file from your browser and run again with the same job folder."
+}
+
+// DeniedError wraps err (a 401/403 on candidate c) into a *CredentialsError
+// carrying ExplainDenied's sentence.
+func DeniedError(c Candidate, err error) error {
+	return &CredentialsError{Msg: ExplainDenied(c), Err: err}
+}

@@ -1,0 +1,341 @@
+package intake
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Bounds on what one HAR file may add, whatever its size.
+const (
+	maxHARCands = 500
+	maxHARHosts = 2000
+)
+
+// harScan gathers, entry by entry, what a HAR file says about video streams
+// and their credentials. It keeps no bodies.
+type harScan struct {
+	creator      harCreator
+	chromeShape  bool // Chrome or Edge wrote it (_resourceType, "WebInspector")
+	entries      int
+	credEvidence int  // cookies, Set-Cookie and Authorization values seen
+	redacted     bool // some credential was replaced by a sanitizer
+
+	cookies    cookieSet
+	auth       map[string]string      // host -> last Authorization sent to it
+	ctxHeaders map[string]http.Header // host -> last Referer/User-Agent/Origin sent to it
+	cands      map[string]*cand       // by URL
+	order      []*cand
+	mediaHosts map[string]bool
+	media      int // media requests (chunks, keys)
+	casts      []bcast
+	seq        int
+}
+
+func newHARScan() *harScan {
+	return &harScan{
+		auth:       map[string]string{},
+		ctxHeaders: map[string]http.Header{},
+		cands:      map[string]*cand{},
+		mediaHosts: map[string]bool{},
+	}
+}
+
+func (s *harScan) onCreator(c harCreator) {
+	s.creator = c
+	if strings.EqualFold(strings.TrimSpace(c.Name), "WebInspector") {
+		s.chromeShape = true
+	}
+}
+
+// sanitized: a Chrome or Edge export with every cookie, Set-Cookie and
+// Authorization removed (the default since Chrome 130).
+func (s *harScan) sanitized() bool {
+	return s.chromeShape && s.credEvidence == 0 && s.entries > 0
+}
+
+func (s *harScan) onEntry(i int, e *harEntry) {
+	s.entries++
+	if e.ResourceType != "" {
+		s.chromeShape = true
+	}
+	raw := strings.TrimSpace(e.Request.URL)
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return // data:, blob:, chrome-extension: and broken URLs
+	}
+	u.Fragment, u.RawFragment = "", ""
+	req := harHeaders(e.Request.Headers)
+	resp := harHeaders(e.Response.Headers)
+	s.noteCredentials(u, req, e.Request.Cookies, resp, e.Response.Cookies)
+
+	mime := e.Response.Content.MimeType
+	if mime == "" {
+		mime = resp.Get("Content-Type")
+	}
+	method := strings.ToUpper(strings.TrimSpace(e.Request.Method))
+	body, cut := e.Response.Content.decoded()
+	isPlaylist := playlistPath(u) || playlistType(mime) ||
+		strings.HasPrefix(strings.TrimLeft(body, "\ufeff \t\r\n"), "#EXTM3U")
+	switch {
+	case isPlaylist && (method == "" || method == "GET"):
+		s.addRequest(i, u, e, req, body, cut)
+	case mediaPath(u) || mediaType(mime):
+		s.media++
+		if len(s.mediaHosts) < maxHARHosts {
+			s.mediaHosts[strings.ToLower(u.Hostname())] = true
+		}
+	}
+	if body != "" && looksJSON(body) && mayNameStream(body) {
+		s.addFromBody(i, u, body, req, parseHARTime(e.Started))
+	}
+}
+
+// noteCredentials records the cookies the browser sent with the request and
+// those the answer set, the Authorization header, and the headers that may
+// matter (Referer, User-Agent, Origin).
+func (s *harScan) noteCredentials(u *url.URL, req http.Header, reqCookies []harCookie, resp http.Header, respCookies []harCookie) {
+	for _, v := range req.Values("Cookie") {
+		for _, c := range parseCookieHeader(v) {
+			s.noteValue(c.Value)
+			s.cookies.add(u, c, true)
+		}
+	}
+	for _, hc := range reqCookies {
+		if hc.Name == "" {
+			continue
+		}
+		s.noteValue(hc.Value)
+		s.cookies.add(u, &http.Cookie{Name: hc.Name, Value: hc.Value}, true)
+	}
+	setCookies := resp.Values("Set-Cookie")
+	for _, v := range setCookies {
+		for _, line := range strings.Split(v, "\n") { // Firefox joins them with newlines
+			c, err := http.ParseSetCookie(strings.TrimSpace(line))
+			if err != nil {
+				continue
+			}
+			s.noteValue(c.Value)
+			s.cookies.add(u, c, false)
+		}
+	}
+	if len(setCookies) == 0 {
+		for _, hc := range respCookies {
+			if hc.Name == "" {
+				continue
+			}
+			s.noteValue(hc.Value)
+			c := &http.Cookie{Name: hc.Name, Value: hc.Value, Domain: hc.Domain, Path: hc.Path, Secure: hc.Secure, HttpOnly: hc.HTTPOnly}
+			if t := parseHARTime(hc.Expires); t.Year() > 1971 {
+				c.Expires = t
+			}
+			s.cookies.add(u, c, false)
+		}
+	}
+	host := strings.ToLower(u.Host)
+	if a := strings.TrimSpace(req.Get("Authorization")); a != "" {
+		s.noteValue(a)
+		if _, ok := s.auth[host]; ok || len(s.auth) < maxHARHosts {
+			s.auth[host] = a
+		}
+	}
+	h := replayable(req)
+	h.Del("Authorization")
+	if _, ok := s.ctxHeaders[host]; len(h) > 0 && (ok || len(s.ctxHeaders) < maxHARHosts) {
+		s.ctxHeaders[host] = h
+	}
+}
+
+func (s *harScan) noteValue(v string) {
+	s.credEvidence++
+	if redactedValue(v) {
+		s.redacted = true
+	}
+}
+
+// get returns the candidate for u, creating it.
+func (s *harScan) get(u *url.URL, from string) *cand {
+	key := u.String()
+	if c, ok := s.cands[key]; ok {
+		return c
+	}
+	if len(s.order) >= maxHARCands {
+		return nil
+	}
+	c := newCand(u, OriginHAR, from)
+	s.seq++
+	c.seq = s.seq
+	s.cands[key] = c
+	s.order = append(s.order, c)
+	return c
+}
+
+// addRequest records a playlist request; a playlist polled again and again
+// (live) stays one candidate carrying its latest answer.
+func (s *harScan) addRequest(i int, u *url.URL, e *harEntry, req http.Header, body string, cut bool) {
+	from := fmt.Sprintf("HAR file, request %d (%s)", i+1, shortName(u))
+	c := s.get(u, from)
+	if c == nil {
+		return
+	}
+	s.seq++
+	c.seq, c.from, c.requested, c.status = s.seq, from, true, e.Response.Status
+	if t := parseHARTime(e.Started); !t.IsZero() {
+		c.when = t
+	}
+	c.header = replayable(req)
+	if r, l := replayOrLive(u, ""); r || l {
+		c.replay, c.live = r, l
+	}
+	if body != "" {
+		c.noteBody(body, cut)
+	}
+}
+
+// noteBody learns from a playlist body what kind it is, whether it is
+// finished, and for a master playlist its variants.
+func (c *cand) noteBody(body string, cut bool) {
+	switch {
+	case strings.Contains(body, "#EXT-X-STREAM-INF"):
+		c.kind = "master"
+		c.variants = parseVariants(body, c.u)
+	case strings.Contains(body, "#EXTINF") || strings.Contains(body, "#EXT-X-TARGETDURATION"):
+		c.kind = "media"
+		switch {
+		case strings.Contains(body, "#EXT-X-ENDLIST"), strings.Contains(body, "#EXT-X-PLAYLIST-TYPE:VOD"):
+			c.replay, c.live = true, false
+		case !cut && !c.replay:
+			c.live = true
+		}
+	}
+}
+
+// parseVariants reads the variant streams of a master playlist, resolved
+// against base. Only what ranking needs: where each is and its bandwidth.
+func parseVariants(body string, base *url.URL) []variant {
+	var out []variant
+	bw := -1
+	for _, line := range strings.Split(body, "\n") {
+		line = strings.TrimSpace(line)
+		switch {
+		case strings.HasPrefix(line, "#EXT-X-STREAM-INF:"):
+			bw = 0
+			for _, attr := range splitAttrs(strings.TrimPrefix(line, "#EXT-X-STREAM-INF:")) {
+				if k, v, ok := strings.Cut(attr, "="); ok && strings.EqualFold(k, "BANDWIDTH") {
+					bw, _ = strconv.Atoi(strings.TrimSpace(v))
+				}
+			}
+		case line == "" || strings.HasPrefix(line, "#"):
+		case bw >= 0:
+			if ref, err := url.Parse(line); err == nil {
+				out = append(out, variant{key: urlKey(base.ResolveReference(ref)), bandwidth: bw})
+			}
+			bw = -1
+		}
+		if len(out) >= 100 {
+			break
+		}
+	}
+	return out
+}
+
+// splitAttrs splits an attribute list at commas outside quotes.
+func splitAttrs(s string) []string {
+	var out []string
+	start, quoted := 0, false
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '"':
+			quoted = !quoted
+		case ',':
+			if !quoted {
+				out = append(out, s[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(out, s[start:])
+}
+
+// addFromBody records the playlists a JSON answer names (Periscope's
+// accessVideoPublic, X's live_video_stream/status), with the cookies the
+// answer hands out for them, and the broadcasts it describes.
+func (s *harScan) addFromBody(i int, u *url.URL, body string, req http.Header, when time.Time) {
+	f, ok := scanJSON(body)
+	if !ok {
+		return
+	}
+	if len(s.casts) < 1000 {
+		s.casts = append(s.casts, f.casts...)
+	}
+	mediaKey := ""
+	if strings.Contains(u.Path, "/live_video_stream/status/") {
+		mediaKey = path.Base(u.Path)
+	}
+	src := replayable(req)
+	src.Del("Authorization") // it belonged to the API host
+	for _, fd := range f.urls {
+		ref, err := url.Parse(fd.raw)
+		if err != nil {
+			continue
+		}
+		pu := u.ResolveReference(ref)
+		if pu.Scheme != "http" && pu.Scheme != "https" || pu.Host == "" {
+			continue
+		}
+		fixReplayURL(pu, fd.field)
+		c := s.get(pu, fmt.Sprintf("HAR file, answer to request %d (%s, %s)", i+1, shortName(u), fd.field))
+		if c == nil {
+			continue
+		}
+		if fd.prio < c.prio {
+			c.prio, c.field = fd.prio, fd.field
+		}
+		if c.when.IsZero() {
+			c.when = when
+		}
+		if r, l := replayOrLive(pu, fd.field); (r || l) && !c.replay {
+			c.replay, c.live = r, l
+		}
+		if fd.b.title != "" {
+			c.title = fd.b.title
+		}
+		if fd.b.id != "" {
+			c.id = fd.b.id
+		}
+		if fd.b.state != "" {
+			c.state = fd.b.state
+		}
+		if mediaKey != "" {
+			c.mediaKey = mediaKey
+		}
+		if c.srcHeader == nil {
+			c.srcHeader = src
+		}
+		for _, ck := range fd.cookies {
+			// Answer bodies survive Chrome's sanitizing: not evidence
+			// against it, but a clean-up tool may have replaced them.
+			s.redacted = s.redacted || redactedValue(ck.Value)
+			s.cookies.add(pu, ck, false)
+			c.bodyCookies = true
+		}
+	}
+}
+
+// parseHARTime reads startedDateTime and cookie expiry times.
+func parseHARTime(s string) time.Time {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999Z0700", time.RFC1123} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t
+		}
+	}
+	return time.Time{}
+}

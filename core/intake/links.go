@@ -1,0 +1,154 @@
+package intake
+
+import (
+	"net"
+	"net/url"
+	"path"
+	"regexp"
+	"strings"
+
+	"golang.org/x/net/publicsuffix"
+
+	"replayrescue/core/web"
+)
+
+// Broadcast services whose links are resolved through their API.
+const (
+	servicePeriscope = "periscope"
+	serviceX         = "x"
+)
+
+var (
+	// Periscope broadcast IDs are 13 characters today; links from 2015 carry
+	// a longer base64 token ("aJUQ...-g==").
+	periscopeIDRE = regexp.MustCompile(`^[A-Za-z0-9_=+-]{5,200}$`)
+	xIDRE         = regexp.MustCompile(`^[A-Za-z0-9]{5,40}$`)
+	// A link in free text; trailing punctuation is trimmed afterwards.
+	textLinkRE = regexp.MustCompile(`(?i)\bhttps?://[^\s"'<>]+`)
+	// Links pasted without a scheme.
+	bareLinkRE = regexp.MustCompile(`(?i)^(?:(?:www|m|mobile)\.)?(?:pscp\.tv|periscope\.tv|x\.com|twitter\.com)/`)
+)
+
+// broadcastLink recognises pscp.tv/w/ID, periscope.tv/w/ID (also
+// periscope.tv/USER/ID), x.com/i/broadcasts/ID and twitter.com/i/broadcasts/ID,
+// with or without www., over http or https.
+func broadcastLink(u *url.URL) (service, id string, ok bool) {
+	if u == nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return "", "", false
+	}
+	host := strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
+	for _, p := range []string{"www.", "mobile.", "m."} {
+		host = strings.TrimPrefix(host, p)
+	}
+	parts := strings.Split(strings.Trim(u.Path, "/"), "/")
+	switch host {
+	case "pscp.tv", "periscope.tv":
+		if len(parts) == 2 && parts[0] != "" && periscopeIDRE.MatchString(parts[1]) {
+			return servicePeriscope, parts[1], true
+		}
+	case "x.com", "twitter.com":
+		if len(parts) == 3 && parts[0] == "i" && parts[1] == "broadcasts" && xIDRE.MatchString(parts[2]) {
+			return serviceX, parts[2], true
+		}
+	}
+	return "", "", false
+}
+
+// firstLink finds the first http(s) link in text a user pasted ("here is my
+// talk: https://x.com/i/broadcasts/1abc!"), or a bare broadcast link.
+func firstLink(text string) (*url.URL, bool) {
+	text = strings.TrimSpace(text)
+	raw := textLinkRE.FindString(text)
+	if raw == "" {
+		first, _, _ := strings.Cut(text, "\n")
+		first = strings.TrimSpace(first)
+		if !bareLinkRE.MatchString(first) || strings.ContainsAny(first, " \t") {
+			return nil, false
+		}
+		raw = "https://" + first
+	}
+	raw = strings.TrimRight(raw, ".,;:!?)]}>'\"")
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || web.CheckScheme(u) != nil {
+		return nil, false
+	}
+	return u, true
+}
+
+// playlistPath reports whether u names an HLS playlist by its file name.
+func playlistPath(u *url.URL) bool {
+	return strings.EqualFold(path.Ext(u.Path), ".m3u8")
+}
+
+// mediaPath reports whether u names one piece of media (a chunk, an init
+// section or a key) rather than a playlist.
+func mediaPath(u *url.URL) bool {
+	switch strings.ToLower(path.Ext(u.Path)) {
+	case ".ts", ".m4s", ".aac", ".m4a", ".m4v", ".mp4", ".fmp4", ".cmfv", ".cmfa", ".key", ".mp3", ".vtt", ".webvtt":
+		return true
+	}
+	return false
+}
+
+// mediaType reports whether a response content type is audio or video.
+func mediaType(mime string) bool {
+	mime = strings.ToLower(mime)
+	if strings.Contains(mime, "mpegurl") {
+		return false
+	}
+	return strings.HasPrefix(mime, "video/") || strings.HasPrefix(mime, "audio/") || strings.Contains(mime, "mp2t")
+}
+
+// playlistType reports whether a content type is an HLS playlist.
+func playlistType(mime string) bool {
+	return strings.Contains(strings.ToLower(mime), "mpegurl")
+}
+
+// signedURL reports whether u carries its own access token: a signature-like
+// query parameter or a long opaque path element such as Periscope's
+// /Transcoding/v1/hls/<token>/. It uses the same rules as web.RedactURL, so
+// whatever grants access is exactly what gets redacted in output.
+func signedURL(raw string) bool {
+	if redactedValue(raw) {
+		return false
+	}
+	return strings.Contains(web.RedactURL(raw), web.Redacted)
+}
+
+// redactedValue reports whether a credential was replaced by a HAR
+// sanitizer ("redacted", "[REDACTED]", "<redacted>").
+func redactedValue(v string) bool {
+	return strings.Contains(strings.ToLower(v), "redacted")
+}
+
+// site is the registrable domain of host ("video.pscp.tv" -> "pscp.tv"); an
+// IP address or a single-label name is its own site.
+func site(host string) string {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	if net.ParseIP(host) != nil || !strings.Contains(host, ".") {
+		return host
+	}
+	if s, err := publicsuffix.EffectiveTLDPlusOne(host); err == nil {
+		return s
+	}
+	return host
+}
+
+// shortName is the last element of u's path, for telling the user which
+// request something came from ("playlist_123.m3u8"), without the query.
+func shortName(u *url.URL) string {
+	name := path.Base(u.Path)
+	if name == "/" || name == "." || name == "" {
+		return u.Hostname()
+	}
+	// Redact the way a URL path is redacted: long opaque tokens go.
+	red := web.RedactURL((&url.URL{Scheme: "https", Host: "h", Path: "/" + name}).String())
+	name, _ = url.PathUnescape(strings.TrimPrefix(red, "https://h/"))
+	if r := []rune(name); len(r) > 60 {
+		name = string(r[:57]) + "..."
+	}
+	return name
+}

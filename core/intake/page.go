@@ -1,0 +1,152 @@
+package intake
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"replayrescue/core/web"
+)
+
+// maxPageLinks bounds the playlists taken from one page.
+const maxPageLinks = 50
+
+var (
+	// Absolute playlist links, in HTML, scripts or JSON (after unescaping).
+	absPlaylistRE = regexp.MustCompile(`(?i)https?://[^\s"'<>()\[\]{}\\]+?\.m3u8(?:\?[^\s"'<>()\[\]{}\\]*)?`)
+	// Relative ones in attributes or strings: src="/live/master.m3u8".
+	relPlaylistRE = regexp.MustCompile(`(?i)["'(=]((?:\.{0,2}/)?[A-Za-z0-9_\-./%~]+\.m3u8(?:\?[^\s"'<>()\\]*)?)["')]`)
+	// Escapes that hide slashes and ampersands in scripts and JSON.
+	pageUnescaper = strings.NewReplacer(`\/`, `/`, `\u002F`, `/`, `\u002f`, `/`, `\u0026`, `&`, `&amp;`, `&`, `&#x2F;`, `/`, `&#47;`, `/`, `&quot;`, `"`, `&#34;`, `"`, `&#39;`, `'`)
+)
+
+// fromPage fetches a web page the user gave (capped) and takes the playlists
+// it names: the page itself when it is a playlist, the stream fields of a
+// JSON answer, or .m3u8 links in HTML and scripts.
+func fromPage(ctx context.Context, u *url.URL, uc *userCreds, origin Origin) ([]Candidate, error) {
+	creds := newCreds(u.Host)
+	uc.apply(creds.Jar, creds.Header, u, u)
+	client := web.NewClient(creds, web.ClientOptions{MaxConnsPerHost: 2})
+	body, resp, err := call(ctx, client, http.MethodGet, u.String(), nil)
+	host := u.Hostname()
+	switch {
+	case err == nil, errors.Is(err, errTooLarge): // a long page: search its start
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	case isStatus(err, http.StatusUnauthorized, http.StatusForbidden):
+		return nil, &CredentialsError{Msg: fmt.Sprintf("%s refused to show this page (it answered 403): export a HAR file from your browser while the replay plays, and use that instead.", host), Err: err}
+	case isStatus(err, http.StatusNotFound, http.StatusGone):
+		return nil, inputErr(ErrNoSource, "%s has no such page (it answered 404): check the link.", host)
+	default:
+		return nil, unreachable(ctx, host, err)
+	}
+	final := resp.Request.URL
+	t := strings.TrimLeft(body, "\ufeff \t\r\n")
+	if strings.HasPrefix(t, "#EXTM3U") || playlistType(resp.Header.Get("Content-Type")) {
+		// A playlist without .m3u8 in its name.
+		c := newCand(u, origin, fromLabel(origin))
+		c.creds = creds
+		c.cookieHosts = mergeHosts(cookieHosts(creds.Jar, u, final), uc.fileScopes(u))
+		c.replay, c.live = replayOrLive(u, "")
+		c.noteBody(t, false)
+		c.signed = signedURL(u.String())
+		return finish([]*cand{c}), nil
+	}
+	var fs []found
+	if looksJSON(t) {
+		if f, ok := scanJSON(t); ok {
+			fs = f.urls
+		}
+	}
+	if len(fs) == 0 {
+		for i, raw := range playlistLinks(body, final) {
+			fs = append(fs, found{raw: raw, field: "page", prio: len(streamFields) + 1 + i})
+		}
+	}
+	var cs []*cand
+	seen := map[string]bool{}
+	for _, fd := range fs {
+		ref, err := url.Parse(fd.raw)
+		if err != nil {
+			continue
+		}
+		pu := final.ResolveReference(ref)
+		if (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" || seen[pu.String()] {
+			continue
+		}
+		fixReplayURL(pu, fd.field)
+		seen[pu.String()] = true
+		var set cookieSet
+		for _, ck := range fd.cookies {
+			set.add(pu, ck, false)
+		}
+		hosts, _, _ := set.fill(creds.Jar, nil)
+		c := newCand(pu, OriginPage, "web page "+host)
+		c.prio, c.field = fd.prio, fd.field
+		c.title, c.id = fd.b.title, fd.b.id
+		c.replay, c.live = replayOrLive(pu, fd.field)
+		h := http.Header{}
+		// A browser sends only the page's origin to another site.
+		h.Set("Referer", final.Scheme+"://"+final.Host+"/")
+		uc.apply(creds.Jar, h, u, pu)
+		c.creds = web.Credentials{Jar: creds.Jar, Header: h, Host: pu.Host}
+		c.cookieHosts = mergeHosts(hosts, cookieHosts(creds.Jar, pu), uc.fileScopes(pu))
+		c.signed = signedURL(pu.String())
+		cs = append(cs, c)
+	}
+	if len(cs) == 0 {
+		return nil, inputErr(ErrNoStream, "No video stream was found on that page: open it in your browser, start the replay, then export a HAR file and use that instead.")
+	}
+	return finish(cs), nil
+}
+
+// playlistLinks finds .m3u8 links in a page, absolute or relative to base,
+// in the order they appear.
+func playlistLinks(page string, base *url.URL) []string {
+	text := pageUnescaper.Replace(page)
+	var out []string
+	seen := map[string]bool{}
+	add := func(raw string) {
+		if len(out) >= maxPageLinks || seen[raw] {
+			return
+		}
+		ref, err := url.Parse(raw)
+		if err != nil {
+			return
+		}
+		abs := base.ResolveReference(ref)
+		if abs.Scheme != "http" && abs.Scheme != "https" {
+			return
+		}
+		seen[raw] = true
+		out = append(out, abs.String())
+	}
+	type hit struct {
+		at  int
+		raw string
+	}
+	var hits []hit
+	for _, m := range absPlaylistRE.FindAllStringIndex(text, maxPageLinks) {
+		hits = append(hits, hit{m[0], text[m[0]:m[1]]})
+	}
+	for _, m := range relPlaylistRE.FindAllStringSubmatchIndex(text, maxPageLinks) {
+		raw := text[m[2]:m[3]]
+		if !strings.Contains(raw, "://") {
+			hits = append(hits, hit{m[2], raw})
+		}
+	}
+	// In page order.
+	for i := 1; i < len(hits); i++ {
+		for j := i; j > 0 && hits[j].at < hits[j-1].at; j-- {
+			hits[j], hits[j-1] = hits[j-1], hits[j]
+		}
+	}
+	for _, h := range hits {
+		add(h.raw)
+	}
+	return out
+}

@@ -1,0 +1,100 @@
+package job
+
+import (
+	"encoding/json"
+	"time"
+
+	"replayrescue/core/web"
+)
+
+// Event is something a job reports while it runs. The CLI prints events (or
+// writes them as NDJSON); the GUI's bridge turns them into widget state. They
+// carry no secrets.
+type Event interface{ kind() string }
+
+// Found: the playlist was loaded.
+type Found struct {
+	Title    string
+	Chunks   int
+	Duration time.Duration
+	Quality  string // "1280x720" when a variant was chosen, else ""
+	Ended    bool   // false for a broadcast that is still live
+}
+
+// Progress: downloading.
+type Progress struct {
+	Done, Total int   // chunks
+	Bytes       int64 // bytes fetched so far, including chunks found on disk
+	Speed       float64
+	ETA         time.Duration
+	Resumed     int // chunks that were already on disk when this run started
+}
+
+// Paused: the host refuses access; a fresh source for the same broadcast
+// continues the same job folder.
+type Paused struct {
+	Reason string
+	Done   int
+	Total  int
+}
+
+// Rendering: ffmpeg is writing the MP4.
+type Rendering struct {
+	Done, Total time.Duration
+}
+
+// Done: the output is complete.
+type Done struct {
+	Output   string
+	Duration time.Duration
+	Size     int64
+}
+
+// Failed: the job stopped; Message is one sentence for the user.
+type Failed struct {
+	Message string
+	Code    int
+}
+
+func (Found) kind() string     { return "found" }
+func (Progress) kind() string  { return "progress" }
+func (Paused) kind() string    { return "paused" }
+func (Rendering) kind() string { return "rendering" }
+func (Done) kind() string      { return "done" }
+func (Failed) kind() string    { return "failed" }
+
+// MarshalEvent encodes e as one NDJSON line (without the newline). Durations
+// are seconds as numbers; every string passes through web.Redact.
+func MarshalEvent(e Event) ([]byte, error) {
+	m := map[string]any{"event": e.kind()}
+	switch e := e.(type) {
+	case Found:
+		m["title"] = web.Redact(e.Title)
+		m["chunks"] = e.Chunks
+		m["duration"] = e.Duration.Seconds()
+		m["quality"] = e.Quality
+		m["ended"] = e.Ended
+	case Progress:
+		m["done"] = e.Done
+		m["total"] = e.Total
+		m["bytes"] = e.Bytes
+		m["speed"] = e.Speed
+		m["eta"] = e.ETA.Seconds()
+		m["resumed"] = e.Resumed
+	case Paused:
+		m["reason"] = web.Redact(e.Reason)
+		m["done"] = e.Done
+		m["total"] = e.Total
+	case Rendering:
+		m["done"] = e.Done.Seconds()
+		m["total"] = e.Total.Seconds()
+	case Done:
+		m["output"] = e.Output
+		m["duration"] = e.Duration.Seconds()
+		m["size"] = e.Size
+	case Failed:
+		m["message"] = web.Redact(e.Message)
+		m["code"] = e.Code
+	}
+	return json.Marshal(m)
+}

@@ -1,0 +1,70 @@
+package job
+
+import (
+	"context"
+	"errors"
+
+	"replayrescue/core/intake"
+	"replayrescue/core/media"
+	"replayrescue/core/web"
+)
+
+// Exit codes of the CLI contract (DESIGN.md).
+const (
+	ExitOK          = 0
+	ExitOther       = 1
+	ExitUsage       = 2
+	ExitCredentials = 3
+	ExitFFmpeg      = 4
+)
+
+// Error is a failure already put into words for the user.
+type Error struct {
+	Code int    // exit code
+	Msg  string // one sentence a non-technical person can act on; no secrets
+	Err  error  // the cause, for errors.Is/As
+}
+
+func (e *Error) Error() string { return e.Msg }
+func (e *Error) Unwrap() error { return e.Err }
+
+// Explain returns the sentence to show for err and the CLI's exit code.
+func Explain(err error) (string, int) {
+	if err == nil {
+		return "", ExitOK
+	}
+	var je *Error
+	if errors.As(err, &je) {
+		return web.Redact(je.Msg), je.Code
+	}
+	var missing *media.MissingError
+	if errors.As(err, &missing) {
+		return missing.Error(), ExitFFmpeg
+	}
+	var failed *media.FailedError
+	if errors.As(err, &failed) {
+		return failed.Error(), ExitFFmpeg
+	}
+	switch {
+	case errors.Is(err, context.Canceled):
+		return "Stopped. Finished chunks are kept; run the same command again to continue.", ExitOther
+	case errors.Is(err, intake.ErrNoSource):
+		return sentence(web.Redact(err.Error())) + " Give a broadcast link, a playlist (.m3u8) link or a HAR file.", ExitUsage
+	case web.IsCredentialError(err):
+		return "The video host refused access: get a fresh link or HAR file and try again.", ExitCredentials
+	}
+	return sentence(web.Redact(err.Error())), ExitOther
+}
+
+// explainMedia wraps ffmpeg errors with the exit code for "ffmpeg missing or failed".
+func explainMedia(err error) error {
+	var missing *media.MissingError
+	var failed *media.FailedError
+	if errors.As(err, &missing) || errors.As(err, &failed) {
+		return &Error{Code: ExitFFmpeg, Msg: err.Error(), Err: err}
+	}
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	return &Error{Code: ExitOther, Msg: "Could not write the video: " + sentence(web.Redact(err.Error())), Err: err}
+}

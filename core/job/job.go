@@ -1,0 +1,414 @@
+// Package job runs one save from a source to an MP4: it loads the playlist,
+// keeps a state file in the job folder, downloads the chunks and renders them.
+// The CLI and the GUI talk only to this package.
+package job
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"replayrescue/core/fetch"
+	"replayrescue/core/media"
+	"replayrescue/core/playlist"
+	"replayrescue/core/web"
+)
+
+// Source is the stream to save and what it takes to get it.
+type Source struct {
+	URL   string // playlist URL (media or master)
+	Creds web.Credentials
+	Title string // shown to the user; may be empty
+	ID    string // broadcast ID when known; names the job folder
+}
+
+// Options configure a job. Zero values pick defaults.
+type Options struct {
+	Work   string      // job folder; "" derives one under the user cache dir
+	Jobs   int         // parallel connections
+	Keep   bool        // keep the chunks after a successful render
+	Tools  media.Tools // ffmpeg and ffprobe
+	Events func(Event) // called from job goroutines; must not block for long
+
+	// Fetch tunes retries and timeouts (tests shorten the backoff).
+	Fetch fetch.Options
+}
+
+// Settings are the user's choices for the render.
+type Settings struct {
+	Output      string
+	Start, End  time.Duration // End 0 means to the end
+	AudioOffset time.Duration
+	Force       bool // replace an existing Output
+}
+
+// Job is one save in progress. Its methods are not safe for concurrent use,
+// except that Events may fire from other goroutines while a method runs.
+type Job struct {
+	src    Source
+	opts   Options
+	dir    string
+	client *http.Client
+	pl     *playlist.Playlist
+	state  state
+}
+
+// stateFile is the job's memory between runs. It holds no secrets.
+const stateFile = "state.json"
+
+type state struct {
+	Version     int       `json:"version"`
+	Title       string    `json:"title,omitempty"`
+	Source      string    `json:"source"` // redacted playlist URL, for people reading the folder
+	Fingerprint string    `json:"fingerprint"`
+	Durations   []float64 `json:"durations"` // seconds per chunk
+	Updated     time.Time `json:"updated"`
+}
+
+// Open prepares the job folder for src. Nothing is fetched yet.
+func Open(src Source, opts Options) (*Job, error) {
+	if opts.Jobs <= 0 {
+		opts.Jobs = fetch.DefaultJobs
+	}
+	dir := opts.Work
+	if dir == "" {
+		var err error
+		if dir, err = DefaultDir(src); err != nil {
+			return nil, err
+		}
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, &Error{Code: ExitOther, Msg: fmt.Sprintf("Cannot create the job folder %s: %v.", dir, errors.Unwrap(err)), Err: err}
+	}
+	j := &Job{src: src, opts: opts, dir: dir}
+	j.client = web.NewClient(src.Creds, web.ClientOptions{MaxConnsPerHost: opts.Jobs})
+	if data, err := os.ReadFile(filepath.Join(dir, stateFile)); err == nil {
+		_ = json.Unmarshal(data, &j.state) // a damaged state file only costs a re-check
+	}
+	return j, nil
+}
+
+// DefaultDir is the job folder for src when the user names none: derived from
+// the broadcast ID, or from the playlist's host and path without the query,
+// so running the same command again resumes.
+func DefaultDir(src Source) (string, error) {
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return "", &Error{Code: ExitOther, Msg: "Cannot find a folder for downloads; choose one with --work.", Err: err}
+	}
+	return filepath.Join(base, "replayrescue", "jobs", Slug(src)), nil
+}
+
+var unsafeName = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
+
+// Slug is a short, file-system-safe name for src's job folder.
+func Slug(src Source) string {
+	if id := unsafeName.ReplaceAllString(src.ID, ""); id != "" && len(id) <= 64 {
+		return id
+	}
+	key := src.URL
+	if u, err := url.Parse(src.URL); err == nil {
+		key = u.Host + u.Path
+	}
+	sum := sha256.Sum256([]byte(key))
+	return "replay-" + hex.EncodeToString(sum[:8])
+}
+
+// Dir is the job folder.
+func (j *Job) Dir() string { return j.dir }
+
+// Playlist is the loaded playlist, or nil before Load.
+func (j *Job) Playlist() *playlist.Playlist { return j.pl }
+
+// Title is the broadcast's title, or "" when unknown.
+func (j *Job) Title() string {
+	if j.src.Title != "" {
+		return j.src.Title
+	}
+	return j.state.Title
+}
+
+func (j *Job) emit(e Event) {
+	if j.opts.Events != nil {
+		j.opts.Events(e)
+	}
+}
+
+// Load fetches the playlist and checks it against what the job folder holds.
+func (j *Job) Load(ctx context.Context) error {
+	pl, err := playlist.Load(ctx, j.client, j.src.URL)
+	if err != nil {
+		return j.sourceError(err)
+	}
+	if len(pl.Segments) == 0 {
+		return &Error{Code: ExitOther, Msg: "The playlist lists no video chunks yet; the broadcast may not have started.", Err: playlist.ErrNotPlaylist}
+	}
+	fp := fingerprint(pl)
+	if j.state.Fingerprint != "" && j.state.Fingerprint != fp && j.hasChunks() {
+		return &Error{Code: ExitUsage, Msg: "The job folder holds chunks of a different broadcast; choose another folder with --work or empty this one.", Err: errors.New("fingerprint mismatch")}
+	}
+	j.pl = pl
+	j.state.Version = 1
+	j.state.Fingerprint = fp
+	j.state.Source = web.RedactURL(pl.URL)
+	if j.src.Title != "" {
+		j.state.Title = j.src.Title
+	}
+	j.state.Durations = make([]float64, len(pl.Segments))
+	for i, s := range pl.Segments {
+		j.state.Durations[i] = s.Duration.Seconds()
+	}
+	if err := j.saveState(); err != nil {
+		return err
+	}
+	quality := ""
+	if pl.Variant != nil {
+		quality = pl.Variant.Resolution
+	}
+	j.emit(Found{Title: j.Title(), Chunks: len(pl.Segments), Duration: pl.Duration(), Quality: quality, Ended: pl.Ended})
+	return nil
+}
+
+// sourceError explains a failure to load the source.
+func (j *Job) sourceError(err error) error {
+	if web.IsCredentialError(err) {
+		if u, perr := url.Parse(j.src.URL); perr == nil && j.src.Creds.Jar != nil && len(j.src.Creds.Jar.Cookies(u)) == 0 {
+			return &Error{Code: ExitCredentials, Msg: "The video host refused access because no cookies were given: add the cookies from your browser (--cookies) or use a HAR file exported with sensitive data.", Err: err}
+		}
+		return &Error{Code: ExitCredentials, Msg: "The video host refused the cookies or link (they have probably expired): get a fresh link or HAR file and run again with the same job folder.", Err: err}
+	}
+	if errors.Is(err, playlist.ErrNotPlaylist) {
+		return &Error{Code: ExitUsage, Msg: sentence(err.Error()) + " Check that you copied the whole link.", Err: err}
+	}
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	return &Error{Code: ExitOther, Msg: "Could not load the video playlist: " + sentence(web.Redact(err.Error())) + " Check your internet connection and try again.", Err: err}
+}
+
+func fingerprint(pl *playlist.Playlist) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%d\n", len(pl.Segments))
+	for _, s := range pl.Segments {
+		name := s.URL
+		if u, err := url.Parse(s.URL); err == nil {
+			name = path.Base(u.Path) // tokens live in the query or earlier path parts
+		}
+		fmt.Fprintf(h, "%s %d\n", name, s.Duration.Milliseconds())
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+func (j *Job) hasChunks() bool {
+	m, _ := filepath.Glob(filepath.Join(j.dir, "chunk_*.ts"))
+	return len(m) > 0
+}
+
+func (j *Job) saveState() error {
+	j.state.Updated = time.Now().UTC().Truncate(time.Second)
+	data, err := json.MarshalIndent(j.state, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp := filepath.Join(j.dir, stateFile+".tmp")
+	if err := os.WriteFile(tmp, data, 0o600); err != nil {
+		return &Error{Code: ExitOther, Msg: fmt.Sprintf("Cannot write to the job folder %s; check the disk has space.", j.dir), Err: err}
+	}
+	return os.Rename(tmp, filepath.Join(j.dir, stateFile))
+}
+
+// Download fetches every chunk not yet in the job folder.
+func (j *Job) Download(ctx context.Context) error {
+	if j.pl == nil {
+		return errors.New("job: Download before Load")
+	}
+	fo := j.opts.Fetch
+	fo.Dir = j.dir
+	fo.Client = j.client
+	fo.Jobs = j.opts.Jobs
+	fo.Progress = func(p fetch.Progress) {
+		j.emit(Progress{Done: p.Done, Total: p.Total, Bytes: p.Bytes, Speed: p.Speed, ETA: p.ETA, Resumed: p.Resumed})
+	}
+	err := fetch.Download(ctx, j.pl.Segments, fo)
+	if err == nil {
+		return nil
+	}
+	done := j.completeChunks()
+	if web.IsCredentialError(err) {
+		msg := fmt.Sprintf("The video host stopped accepting the cookies or link after %d of %d chunks (they have probably expired): get a fresh link or HAR file and run again with the same job folder to continue.", done, len(j.pl.Segments))
+		j.emit(Paused{Reason: msg, Done: done, Total: len(j.pl.Segments)})
+		return &Error{Code: ExitCredentials, Msg: msg, Err: err}
+	}
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	return &Error{Code: ExitOther, Msg: fmt.Sprintf("The download stopped after %d of %d chunks: %s Run the same command again to continue; finished chunks are kept.", done, len(j.pl.Segments), sentence(web.Redact(err.Error()))), Err: err}
+}
+
+func (j *Job) completeChunks() int {
+	n := 0
+	for i := range j.pl.Segments {
+		if _, ok := fetch.Complete(j.dir, i); ok {
+			n++
+		}
+	}
+	return n
+}
+
+// Duration is the playlist's length.
+func (j *Job) Duration() time.Duration {
+	if j.pl == nil {
+		return 0
+	}
+	return j.pl.Duration()
+}
+
+// Render writes the MP4 described by s from the chunks on disk.
+func (j *Job) Render(ctx context.Context, s Settings) error {
+	if j.pl == nil {
+		return errors.New("job: Render before Load")
+	}
+	if err := CheckOutput(s.Output, s.Force); err != nil {
+		return err
+	}
+	total := j.pl.Duration()
+	if s.Start >= total && total > 0 {
+		return &Error{Code: ExitUsage, Msg: fmt.Sprintf("The start time %s is after the end of the broadcast (%s).", FormatClock(s.Start), FormatClock(total))}
+	}
+	if s.End > 0 && s.End <= s.Start {
+		return &Error{Code: ExitUsage, Msg: "The end time must be after the start time."}
+	}
+	names := make([]string, len(j.pl.Segments))
+	for i := range j.pl.Segments {
+		if _, ok := fetch.Complete(j.dir, i); !ok {
+			return &Error{Code: ExitOther, Msg: "Some chunks are missing from the job folder; run the download again."}
+		}
+		names[i] = fetch.ChunkName(i)
+	}
+	end := total
+	if s.End > 0 && s.End < total {
+		end = s.End
+	}
+	want := end - s.Start
+	j.emit(Rendering{Done: 0, Total: want})
+	err := j.opts.Tools.Render(ctx, media.RenderSpec{
+		Dir: j.dir, Chunks: names, Output: s.Output,
+		Start: s.Start, End: s.End, AudioOffset: s.AudioOffset, Total: want,
+		Progress: func(done, total time.Duration) { j.emit(Rendering{Done: done, Total: total}) },
+	})
+	if err != nil {
+		return explainMedia(err)
+	}
+	var size int64
+	if st, err := os.Stat(s.Output); err == nil {
+		size = st.Size()
+	}
+	j.emit(Done{Output: s.Output, Duration: want, Size: size})
+	return nil
+}
+
+// CheckOutput refuses to replace an existing file unless force is set, and
+// checks that the folder exists, before anything slow starts.
+func CheckOutput(out string, force bool) error {
+	if out == "" {
+		return &Error{Code: ExitUsage, Msg: "Choose where to save the video (-o FILE)."}
+	}
+	if st, err := os.Stat(out); err == nil {
+		if st.IsDir() {
+			return &Error{Code: ExitUsage, Msg: fmt.Sprintf("%s is a folder; give a file name such as %s.", out, filepath.Join(out, "talk.mp4"))}
+		}
+		if !force {
+			return &Error{Code: ExitUsage, Msg: fmt.Sprintf("%s already exists; choose another name with -o or add --force to replace it.", out)}
+		}
+	}
+	if st, err := os.Stat(filepath.Dir(out)); err != nil || !st.IsDir() {
+		return &Error{Code: ExitUsage, Msg: fmt.Sprintf("The folder %s does not exist.", filepath.Dir(out))}
+	}
+	return nil
+}
+
+// Cleanup removes the job folder after a successful save, unless Keep.
+func (j *Job) Cleanup() error {
+	if j.opts.Keep {
+		return nil
+	}
+	return os.RemoveAll(j.dir)
+}
+
+// Save is the whole headless job: load, download, render, clean up.
+func Save(ctx context.Context, src Source, opts Options, s Settings) error {
+	if err := CheckOutput(s.Output, s.Force); err != nil {
+		return err
+	}
+	j, err := Open(src, opts)
+	if err != nil {
+		return err
+	}
+	if err := j.Load(ctx); err != nil {
+		return err
+	}
+	if err := j.Download(ctx); err != nil {
+		return err
+	}
+	if err := j.Render(ctx, s); err != nil {
+		return err
+	}
+	return j.Cleanup()
+}
+
+// sentence makes an error text end like a sentence.
+func sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return s
+	}
+	s = strings.ToUpper(s[:1]) + s[1:]
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
+}
+
+// ErrNotDownloaded means a preview was asked for a part not yet on disk.
+var ErrNotDownloaded = errors.New("that part of the video is not downloaded yet")
+
+// Frame returns a preview image (PNG or JPEG bytes) of the video at time at,
+// counted from the start of the broadcast, at most maxWidth pixels wide.
+func (j *Job) Frame(ctx context.Context, at time.Duration, maxWidth int) ([]byte, error) {
+	i, off := j.chunkAt(at)
+	if i < 0 {
+		return nil, ErrNotDownloaded
+	}
+	if _, ok := fetch.Complete(j.dir, i); !ok {
+		return nil, ErrNotDownloaded
+	}
+	return j.opts.Tools.Frame(ctx, filepath.Join(j.dir, fetch.ChunkName(i)), off, maxWidth)
+}
+
+// chunkAt finds the chunk playing at time at and the offset into it, from the
+// playlist's durations. It returns -1 before Load.
+func (j *Job) chunkAt(at time.Duration) (int, time.Duration) {
+	if j.pl == nil || len(j.pl.Segments) == 0 {
+		return -1, 0
+	}
+	at = max(at, 0)
+	var t time.Duration
+	for i, s := range j.pl.Segments {
+		if at < t+s.Duration || i == len(j.pl.Segments)-1 {
+			return i, min(at-t, s.Duration)
+		}
+		t += s.Duration
+	}
+	return -1, 0
+}

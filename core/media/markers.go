@@ -1,0 +1,71 @@
+package media
+
+import (
+	"context"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Sync markers: test media (and the sample broadcast) carry a white flash and
+// a beep at the same instant every few seconds. SyncMarkers finds both in a
+// local file so tests can measure audio/video sync the way a viewer sees it.
+
+var (
+	ptsRE  = regexp.MustCompile(`pts_time:([0-9.]+)`)
+	yavgRE = regexp.MustCompile(`lavfi\.signalstats\.YAVG=([0-9.]+)`)
+	beepRE = regexp.MustCompile(`silence_end: ([0-9.]+)`)
+)
+
+// SyncMarkers returns the start of each flash (a frame averaging near white
+// after a darker one) and each beep (the end of a silence at -20 dB).
+func (t Tools) SyncMarkers(ctx context.Context, path string) (flashes, beeps []time.Duration, err error) {
+	// Both filters report through ffmpeg's log (stderr) at info level.
+	log, err := infoLog(ctx, t.FFmpeg, "-hide_banner", "-nostdin", "-nostats", "-i", "file:"+path,
+		"-vf", "signalstats,metadata=mode=print:key=lavfi.signalstats.YAVG",
+		"-af", "silencedetect=n=-20dB:d=0.05", "-f", "null", "-")
+	if err != nil {
+		return nil, nil, err
+	}
+	var pts time.Duration
+	bright := false
+	for _, line := range strings.Split(log, "\n") {
+		if m := ptsRE.FindStringSubmatch(line); m != nil && strings.Contains(line, "Parsed_metadata") {
+			pts = seconds(m[1])
+			continue
+		}
+		if m := yavgRE.FindStringSubmatch(line); m != nil {
+			y, _ := strconv.ParseFloat(m[1], 64)
+			if y > 200 && !bright {
+				flashes = append(flashes, pts)
+			}
+			bright = y > 200
+			continue
+		}
+		if m := beepRE.FindStringSubmatch(line); m != nil {
+			beeps = append(beeps, seconds(m[1]))
+		}
+	}
+	return flashes, beeps, nil
+}
+
+// infoLog runs ffmpeg and returns what it logged (its stderr), bounded.
+func infoLog(ctx context.Context, tool string, args ...string) (string, error) {
+	cmd := command(ctx, tool, args...)
+	var buf strings.Builder
+	cmd.Stderr = &limitWriter{w: &buf, n: 256 << 20}
+	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return "", ctx.Err()
+		}
+		return "", &FailedError{Tool: "ffmpeg", Action: "measure the sync markers", Detail: lastLine(buf.String()), Err: err}
+	}
+	return buf.String(), nil
+}
+
+func lastLine(s string) string {
+	t := &tailBuffer{max: 4096}
+	t.Write([]byte(s))
+	return t.lastLine()
+}

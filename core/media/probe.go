@@ -1,0 +1,121 @@
+package media
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// StreamInfo describes one stream of a local file.
+type StreamInfo struct {
+	Index      int
+	Type       string // "video", "audio", ...
+	Codec      string
+	Start      time.Duration
+	Duration   time.Duration
+	Width      int
+	Height     int
+	FrameRate  float64
+	SampleRate int
+	Frames     int64 // from the container; 0 when it does not say
+}
+
+// Info describes a local media file.
+type Info struct {
+	Start    time.Duration
+	Duration time.Duration
+	Streams  []StreamInfo
+}
+
+// Stream returns the first stream of the given type.
+func (i *Info) Stream(kind string) (StreamInfo, bool) {
+	for _, s := range i.Streams {
+		if s.Type == kind {
+			return s, true
+		}
+	}
+	return StreamInfo{}, false
+}
+
+// Probe describes the local file at path.
+func (t Tools) Probe(ctx context.Context, path string) (*Info, error) {
+	out, err := output(ctx, t.FFprobe, "read "+path, 4<<20,
+		"-v", "error", "-show_streams", "-show_format", "-of", "json", "file:"+path)
+	if err != nil {
+		return nil, err
+	}
+	var raw struct {
+		Streams []struct {
+			Index      int    `json:"index"`
+			CodecType  string `json:"codec_type"`
+			CodecName  string `json:"codec_name"`
+			StartTime  string `json:"start_time"`
+			Duration   string `json:"duration"`
+			Width      int    `json:"width"`
+			Height     int    `json:"height"`
+			RFrameRate string `json:"r_frame_rate"`
+			SampleRate string `json:"sample_rate"`
+			NbFrames   string `json:"nb_frames"`
+		} `json:"streams"`
+		Format struct {
+			StartTime string `json:"start_time"`
+			Duration  string `json:"duration"`
+		} `json:"format"`
+	}
+	if err := json.Unmarshal(out, &raw); err != nil {
+		return nil, fmt.Errorf("reading ffprobe's answer for %s: %w", path, err)
+	}
+	info := &Info{Start: seconds(raw.Format.StartTime), Duration: seconds(raw.Format.Duration)}
+	for _, s := range raw.Streams {
+		sr, _ := strconv.Atoi(s.SampleRate)
+		nf, _ := strconv.ParseInt(s.NbFrames, 10, 64)
+		info.Streams = append(info.Streams, StreamInfo{
+			Index: s.Index, Type: s.CodecType, Codec: s.CodecName,
+			Start: seconds(s.StartTime), Duration: seconds(s.Duration),
+			Width: s.Width, Height: s.Height, FrameRate: rate(s.RFrameRate), SampleRate: sr, Frames: nf,
+		})
+	}
+	return info, nil
+}
+
+// Keyframes lists the times of the video keyframes in a local file, read
+// from packet flags (no decoding).
+func (t Tools) Keyframes(ctx context.Context, path string) ([]time.Duration, error) {
+	out, err := output(ctx, t.FFprobe, "read "+path, 64<<20,
+		"-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0", "file:"+path)
+	if err != nil {
+		return nil, err
+	}
+	var keys []time.Duration
+	for _, line := range strings.Split(string(out), "\n") {
+		pts, flags, ok := strings.Cut(strings.TrimSpace(line), ",")
+		if ok && strings.Contains(flags, "K") {
+			keys = append(keys, seconds(pts))
+		}
+	}
+	return keys, nil
+}
+
+func seconds(s string) time.Duration {
+	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil {
+		return 0
+	}
+	return time.Duration(f * float64(time.Second))
+}
+
+func rate(s string) float64 {
+	num, den, ok := strings.Cut(s, "/")
+	n, err1 := strconv.ParseFloat(num, 64)
+	if !ok {
+		return n
+	}
+	d, err2 := strconv.ParseFloat(den, 64)
+	if err1 != nil || err2 != nil || d == 0 {
+		return 0
+	}
+	return n / d
+}

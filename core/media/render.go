@@ -1,0 +1,136 @@
+package media
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"time"
+
+	ffmpeg "github.com/u2takey/ffmpeg-go"
+)
+
+func init() {
+	// ffmpeg-go logs every compiled command by default; ours must never reach
+	// a log, so switch that off for the whole program.
+	ffmpeg.LogCompiledCommand = false
+}
+
+// ListName is the concat list Render writes into the job folder.
+const ListName = "render.ffconcat"
+
+// RenderSpec describes the one-pass render.
+type RenderSpec struct {
+	Dir         string   // job folder holding the chunks
+	Chunks      []string // chunk file names inside Dir, in play order
+	Output      string   // final MP4 path
+	Start, End  time.Duration
+	AudioOffset time.Duration // + moves the audio later, - earlier
+	Total       time.Duration // expected output length, for progress; 0 = unknown
+	Progress    func(done, total time.Duration)
+}
+
+var chunkNameRE = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`)
+
+// writeList writes the concat list. Names are checked so that nothing but a
+// plain file inside the job folder can end up in a list ffmpeg reads.
+func writeList(dir string, chunks []string) (string, error) {
+	if len(chunks) == 0 {
+		return "", errors.New("there are no chunks to put together")
+	}
+	var b strings.Builder
+	b.WriteString("ffconcat version 1.0\n")
+	for _, name := range chunks {
+		if !chunkNameRE.MatchString(name) || strings.Contains(name, "..") {
+			return "", fmt.Errorf("refusing chunk name %q", name)
+		}
+		fmt.Fprintf(&b, "file '%s'\n", name)
+	}
+	path := filepath.Join(dir, ListName)
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		return "", fmt.Errorf("cannot write to the job folder: %w", err)
+	}
+	return path, nil
+}
+
+// renderArgs builds the ffmpeg arguments: the chunk list read twice, once for
+// the video and once, shifted with -itsoffset, for the audio; stream copy; the
+// trim as input -ss and output -t. With stream copy the video keeps the
+// keyframe at or before Start and the MP4's edit list starts playback at Start
+// itself. -xerror turns a chunk ffmpeg cannot open into a failure instead of
+// a silently shorter video.
+// The setts bitstream filter would avoid the second read, but on ffmpeg 5.1
+// its TB does not match the packet time base when muxing MP4 audio.
+func renderArgs(list, tmp string, spec RenderSpec) []string {
+	in := ffmpeg.KwArgs{"f": "concat", "safe": "0", "protocol_whitelist": "file,pipe"}
+	if spec.Start > 0 {
+		in["ss"] = secs(spec.Start)
+	}
+	audioIn := ffmpeg.KwArgs{"itsoffset": secs(spec.AudioOffset)}
+	for k, v := range in {
+		audioIn[k] = v
+	}
+	video := ffmpeg.Input(list, in).Get("v:0?")
+	audio := ffmpeg.Input(list, audioIn).Get("a:0?")
+	out := ffmpeg.KwArgs{"c": "copy", "bsf:a": "aac_adtstoasc", "movflags": "+faststart", "f": "mp4"}
+	if spec.End > spec.Start {
+		out["t"] = secs(spec.End - spec.Start)
+	}
+	s := ffmpeg.Output([]*ffmpeg.Stream{video, audio}, tmp, out).
+		GlobalArgs("-hide_banner", "-nostdin", "-loglevel", "error", "-xerror", "-nostats", "-progress", "pipe:1").
+		OverWriteOutput()
+	return s.GetArgs()
+}
+
+func secs(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
+
+// Render writes spec.Output in one ffmpeg run. The MP4 is written under a
+// temporary name beside Output and renamed only when ffmpeg succeeded, so a
+// failed or cancelled render never leaves a file under the final name.
+func (t Tools) Render(ctx context.Context, spec RenderSpec) error {
+	list, err := writeList(spec.Dir, spec.Chunks)
+	if err != nil {
+		return err
+	}
+	tmp := filepath.Join(filepath.Dir(spec.Output), "."+filepath.Base(spec.Output)+".part")
+	defer os.Remove(tmp)
+
+	cmd := command(ctx, t.FFmpeg, renderArgs(list, tmp, spec)...)
+	stderr := &tailBuffer{max: 64 << 10}
+	cmd.Stderr = stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return &MissingError{Tool: "ffmpeg", GOOS: runtime.GOOS}
+	}
+	var p progressParser
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
+		if done, ok := p.line(sc.Text()); ok && spec.Progress != nil {
+			if spec.Total > 0 {
+				done = min(done, spec.Total)
+			}
+			spec.Progress(done, spec.Total)
+		}
+	}
+	if err := cmd.Wait(); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return &FailedError{Tool: "ffmpeg", Action: "write the video", Detail: stderr.lastLine(), Err: err}
+	}
+	if err := os.Rename(tmp, spec.Output); err != nil {
+		return fmt.Errorf("cannot save the video as %s: %w", spec.Output, err)
+	}
+	return nil
+}

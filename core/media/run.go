@@ -1,0 +1,104 @@
+package media
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"replayrescue/core/web"
+)
+
+// FailedError means ffmpeg or ffprobe ran and failed.
+type FailedError struct {
+	Tool   string
+	Action string // what we asked of it, in words
+	Detail string // its last meaningful message, redacted
+	Err    error
+}
+
+func (e *FailedError) Error() string {
+	msg := fmt.Sprintf("The video tool %s could not %s", e.Tool, e.Action)
+	if e.Detail != "" {
+		msg += " (it said: " + e.Detail + ")"
+	}
+	return msg + "."
+}
+
+func (e *FailedError) Unwrap() error { return e.Err }
+
+// tailBuffer keeps the last max bytes written to it: enough of ffmpeg's
+// stderr to explain a failure, bounded however chatty it is.
+type tailBuffer struct {
+	buf []byte
+	max int
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.buf = append(t.buf, p...)
+	if over := len(t.buf) - t.max; over > 0 {
+		t.buf = t.buf[over:]
+	}
+	return len(p), nil
+}
+
+// lastLine is the last non-empty line, redacted, as ffmpeg's reason.
+func (t *tailBuffer) lastLine() string {
+	lines := strings.Split(strings.TrimSpace(string(t.buf)), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if l := strings.TrimSpace(lines[i]); l != "" {
+			return web.Redact(strings.TrimSuffix(l, "."))
+		}
+	}
+	return ""
+}
+
+// command prepares tool with args: killed when ctx ends, no console window.
+func command(ctx context.Context, tool string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, tool, args...)
+	hideWindow(cmd)
+	return cmd
+}
+
+// output runs tool and returns its stdout; stdout beyond limit is an error.
+func output(ctx context.Context, tool, action string, limit int64, args ...string) ([]byte, error) {
+	cmd := command(ctx, tool, args...)
+	var out bytes.Buffer
+	stderr := &tailBuffer{max: 16 << 10}
+	cmd.Stdout = &limitWriter{w: &out, n: limit}
+	cmd.Stderr = stderr
+	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		var ee *exec.Error
+		if errors.As(err, &ee) {
+			return nil, &MissingError{Tool: toolName(tool), GOOS: runtime.GOOS}
+		}
+		return nil, &FailedError{Tool: toolName(tool), Action: action, Detail: stderr.lastLine(), Err: err}
+	}
+	return out.Bytes(), nil
+}
+
+func toolName(path string) string {
+	return strings.TrimSuffix(filepath.Base(path), ".exe")
+}
+
+// limitWriter fails writes past n bytes, which stops a runaway child.
+type limitWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (l *limitWriter) Write(p []byte) (int, error) {
+	if int64(len(p)) > l.n {
+		return 0, errors.New("output too large")
+	}
+	l.n -= int64(len(p))
+	return l.w.Write(p)
+}
