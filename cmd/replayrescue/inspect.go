@@ -51,17 +51,14 @@ func cmdInspect(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if len(sources) != 1 {
 		return out.fail(usageError("Give one broadcast link, playlist (.m3u8) link or HAR file to inspect."))
 	}
-	in := intake.Input{Source: sources[0], Cookies: f.cookies, CookiesFile: f.cookiesFile, Headers: f.headers}
-	if sources[0] == "-" {
-		data, err := io.ReadAll(io.LimitReader(stdin, 1<<20))
-		if err != nil {
-			return out.fail(usageError("Could not read the source from standard input."))
-		}
-		in.Source = string(data)
-	}
+	in := intake.Input{Source: sources[0], Cookies: f.cookies, CookiesFile: f.cookiesFile, Headers: f.headers, Stdin: stdin}
 	cands, err := intake.Resolve(ctx, in)
-	if err != nil {
+	var credErr *intake.CredentialsError
+	if err != nil && !(errors.As(err, &credErr) && len(cands) > 0) {
 		return out.fail(err)
+	}
+	if credErr != nil {
+		fmt.Fprintln(stderr, "Warning: "+credErr.Msg)
 	}
 	reports := make([]candidateReport, 0, len(cands))
 	for _, c := range cands {
@@ -111,17 +108,25 @@ func cmdInspect(ctx context.Context, args []string, stdin io.Reader, stdout, std
 
 // inspectCandidate loads c's playlist (never its chunks) and judges it.
 func inspectCandidate(ctx context.Context, c intake.Candidate) candidateReport {
-	r := candidateReport{URL: web.RedactURL(c.URL), Title: web.Redact(c.Title), From: c.From, CookieHosts: []string{}}
-	if u, err := url.Parse(c.URL); err == nil && c.Creds.Jar != nil && len(c.Creds.Jar.Cookies(u)) > 0 {
-		r.CookieHosts = append(r.CookieHosts, u.Hostname())
+	// Start from what intake could tell from the source; loading the
+	// playlist then confirms or corrects it.
+	r := candidateReport{URL: web.RedactURL(c.URL), Title: web.Redact(c.Title), From: web.Redact(c.From),
+		Kind: c.Kind, Live: c.Live, CookieHosts: append([]string{}, c.CookieHosts...),
+		Verdict: string(c.Verdict), Detail: c.Problem}
+	if len(r.CookieHosts) == 0 {
+		if u, err := url.Parse(c.URL); err == nil && c.Creds.Jar != nil && len(c.Creds.Jar.Cookies(u)) > 0 {
+			r.CookieHosts = append(r.CookieHosts, u.Hostname())
+		}
 	}
 	client := web.NewClient(c.Creds, web.ClientOptions{MaxConnsPerHost: 2})
 	pl, err := playlist.Load(ctx, client, c.URL)
 	switch {
 	case err == nil:
 	case web.IsCredentialError(err):
-		r.Verdict = "needs fresh credentials"
-		r.Detail = web.Redact(err.Error())
+		if c.Verdict != intake.VerdictSanitized {
+			r.Verdict = string(intake.VerdictStale)
+		}
+		r.Detail = intake.ExplainDenied(c)
 		return r
 	case errors.Is(err, playlist.ErrNotPlaylist):
 		r.Verdict = "not a playlist"
@@ -140,6 +145,7 @@ func inspectCandidate(ctx context.Context, c intake.Candidate) candidateReport {
 	r.Live = !pl.Ended
 	r.Chunks = len(pl.Segments)
 	r.Duration = pl.Duration().Seconds()
-	r.Verdict = "ready"
+	r.Verdict = string(intake.VerdictReady)
+	r.Detail = ""
 	return r
 }

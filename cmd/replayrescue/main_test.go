@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -241,5 +243,66 @@ func TestSafeFileName(t *testing.T) {
 	}
 	if got := outputPath("", ""); got != "replay.mp4" {
 		t.Errorf("default output %q", got)
+	}
+}
+
+// TestSaveBroadcastLink follows the path a presenter takes: paste the
+// broadcast link; the app asks the Periscope API (here the sample's) for the
+// replay and its cookies.
+func TestSaveBroadcastLink(t *testing.T) {
+	srv := startSample(t, sample.ServerOptions{})
+	t.Setenv("REPLAYRESCUE_PERISCOPE_API", srv.APIBase())
+	dir := t.TempDir()
+	out := filepath.Join(dir, "talk.mp4")
+	code, stdout, stderr := runCLI(t, "", "save", "https://www.pscp.tv/w/1sampleTalk42", "-o", out, "--work", filepath.Join(dir, "job"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "Internationalization Done Wrong") {
+		t.Errorf("the broadcast title was not shown: %s", stderr)
+	}
+	if st, err := os.Stat(out); err != nil || st.Size() == 0 {
+		t.Fatalf("output: %v", err)
+	}
+	if strings.Contains(stdout+stderr, "CloudFront-Signature=") {
+		t.Error("cookie shown in output")
+	}
+}
+
+// TestSaveFromHAR saves from a HAR file shaped like Chrome's export of the
+// sample broadcast page: the API response carries replay_url and cookies.
+func TestSaveFromHAR(t *testing.T) {
+	srv := startSample(t, sample.ServerOptions{})
+	resp, err := http.Get(srv.APIBase() + "/api/v2/accessVideoPublic?broadcast_id=1sampleTalk42")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	har := map[string]any{"log": map[string]any{"version": "1.2", "creator": map[string]any{"name": "WebInspector", "version": "537.36"},
+		"entries": []any{map[string]any{
+			"startedDateTime": "2026-11-24T10:00:00.000Z", "_resourceType": "xhr",
+			"request": map[string]any{"method": "GET", "url": srv.APIBase() + "/api/v2/accessVideoPublic?broadcast_id=1sampleTalk42",
+				"headers": []any{map[string]any{"name": ":authority", "value": "127.0.0.1"}}, "cookies": []any{}},
+			"response": map[string]any{"status": 200, "headers": []any{map[string]any{"name": "content-type", "value": "application/json"}},
+				"cookies": []any{}, "content": map[string]any{"mimeType": "application/json", "text": string(body)}},
+		}}}}
+	data, _ := json.Marshal(har)
+	dir := t.TempDir()
+	harPath := filepath.Join(dir, "pscp.tv.har")
+	os.WriteFile(harPath, data, 0o600)
+	out := filepath.Join(dir, "talk.mp4")
+	code, _, stderr := runCLI(t, "", "save", harPath, "-o", out, "--work", filepath.Join(dir, "job"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if st, err := os.Stat(out); err != nil || st.Size() == 0 {
+		t.Fatalf("output: %v", err)
+	}
+	// The same HAR through stdin.
+	out2 := filepath.Join(dir, "talk2.mp4")
+	code, _, stderr = runCLI(t, string(data), "save", "-", "-o", out2, "--work", filepath.Join(dir, "job2"))
+	if code != 0 {
+		t.Fatalf("stdin: exit %d: %s", code, stderr)
 	}
 }

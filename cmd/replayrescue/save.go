@@ -113,7 +113,7 @@ func cmdSave(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return out.fail(err)
 	}
-	src, err := resolveSource(ctx, sources[0], f, stdin)
+	src, err := resolveSource(ctx, sources[0], f, stdin, stderr)
 	if err != nil {
 		return out.fail(err)
 	}
@@ -146,25 +146,27 @@ func parseArgs(fs *flag.FlagSet, args []string, stderr io.Writer) (positional []
 	}
 }
 
-// resolveSource turns the SOURCE argument into the best candidate.
-func resolveSource(ctx context.Context, arg string, f saveFlags, stdin io.Reader) (job.Source, error) {
-	in := intake.Input{Source: arg, Cookies: f.cookies, CookiesFile: f.cookiesFile, Headers: f.headers}
-	if arg == "-" {
-		data, err := io.ReadAll(io.LimitReader(stdin, 1<<20))
-		if err != nil {
-			return job.Source{}, usageError("Could not read the source from standard input.")
-		}
-		in.Source = strings.TrimSpace(string(data))
-	}
+// resolveSource turns the SOURCE argument into the best candidate. A problem
+// intake found in the source (a HAR saved without cookies, say) is printed as
+// a warning and the save goes ahead: signed links work without cookies, and
+// if the host refuses, the refusal is explained in the same terms.
+func resolveSource(ctx context.Context, arg string, f saveFlags, stdin io.Reader, stderr io.Writer) (job.Source, error) {
+	in := intake.Input{Source: arg, Cookies: f.cookies, CookiesFile: f.cookiesFile, Headers: f.headers, Stdin: stdin}
 	cands, err := intake.Resolve(ctx, in)
-	if err != nil {
+	var credErr *intake.CredentialsError
+	switch {
+	case err != nil && errors.As(err, &credErr) && len(cands) > 0:
+		fmt.Fprintln(stderr, "Warning: "+credErr.Msg)
+	case err != nil:
 		return job.Source{}, err
-	}
-	if len(cands) == 0 {
-		return job.Source{}, usageError("No video stream was found in %s.", arg)
+	case len(cands) == 0:
+		return job.Source{}, usageError("No video stream was found in what was given.")
 	}
 	c := cands[0]
-	return job.Source{URL: c.URL, Creds: c.Creds, Title: c.Title, ID: c.BroadcastID}, nil
+	if c.Verdict != intake.VerdictReady && c.Problem != "" && credErr == nil {
+		fmt.Fprintln(stderr, "Warning: "+c.Problem)
+	}
+	return job.Source{URL: c.URL, Creds: c.Creds, Title: c.Title, ID: c.BroadcastID, Denied: intake.ExplainDenied(c)}, nil
 }
 
 // outputPath is -o, or the title as a file name in the current folder.

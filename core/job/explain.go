@@ -37,6 +37,18 @@ func Explain(err error) (string, int) {
 	if errors.As(err, &je) {
 		return web.Redact(je.Msg), je.Code
 	}
+	var inputErr *intake.InputError
+	if errors.As(err, &inputErr) {
+		return inputErr.Msg, ExitUsage
+	}
+	var credErr *intake.CredentialsError
+	if errors.As(err, &credErr) {
+		return credErr.Msg, ExitCredentials
+	}
+	var netErr *intake.NetworkError
+	if errors.As(err, &netErr) {
+		return netErr.Msg, ExitOther
+	}
 	var missing *media.MissingError
 	if errors.As(err, &missing) {
 		return missing.Error(), ExitFFmpeg

@@ -31,6 +31,10 @@ type Source struct {
 	Creds web.Credentials
 	Title string // shown to the user; may be empty
 	ID    string // broadcast ID when known; names the job folder
+	// Denied is the sentence to show when the host refuses the playlist
+	// (401/403), from what intake knows of the source (a sanitized HAR, an
+	// expired API link...). Empty: a generic explanation is used.
+	Denied string
 }
 
 // Options configure a job. Zero values pick defaults.
@@ -183,6 +187,9 @@ func (j *Job) Load(ctx context.Context) error {
 // sourceError explains a failure to load the source.
 func (j *Job) sourceError(err error) error {
 	if web.IsCredentialError(err) {
+		if j.src.Denied != "" {
+			return &Error{Code: ExitCredentials, Msg: j.src.Denied, Err: err}
+		}
 		if u, perr := url.Parse(j.src.URL); perr == nil && j.src.Creds.Jar != nil && len(j.src.Creds.Jar.Cookies(u)) == 0 {
 			return &Error{Code: ExitCredentials, Msg: "The video host refused access because no cookies were given: add the cookies from your browser (--cookies) or use a HAR file exported with sensitive data.", Err: err}
 		}
