@@ -38,6 +38,10 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return out.fail(err)
 	}
+	settings.Output = outputPath(f.output, "sample talk")
+	if err := job.CheckOutput(settings.Output, settings.Force); err != nil {
+		return out.fail(err)
+	}
 	tools, err := media.Find()
 	if err != nil {
 		return out.fail(err)
@@ -57,7 +61,6 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return out.fail(err)
 	}
-	settings.Output = outputPath(f.output, "sample talk")
 	opts := job.Options{Work: f.work, Jobs: f.jobs, Keep: f.keep, Tools: tools, Events: out.event}
 	if err := job.Save(ctx, src, opts, settings); err != nil {
 		return out.fail(err)

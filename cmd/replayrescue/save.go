@@ -106,6 +106,12 @@ func cmdSave(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return out.fail(err)
 	}
+	// Refuse an existing or impossible -o before anything slow happens.
+	if f.output != "" {
+		if err := job.CheckOutput(f.output, settings.Force); err != nil {
+			return out.fail(err)
+		}
+	}
 	if f.exact {
 		fmt.Fprintln(stderr, "Note: exact cuts are not available yet; the video starts at the keyframe just before --start.")
 	}
