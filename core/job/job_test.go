@@ -125,22 +125,6 @@ func probe(t *testing.T, tools media.Tools, path string) probeOut {
 	return p
 }
 
-// presentedFrames counts video packets with pts >= 0: what a player shows.
-func presentedFrames(t *testing.T, tools media.Tools, path string) int {
-	t.Helper()
-	out, err := exec.Command(tools.FFprobe, "-v", "error", "-select_streams", "v:0",
-		"-show_entries", "packet=pts_time", "-of", "csv=p=0", path).Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, l := range strings.Fields(string(out)) {
-		if pts, err := strconv.ParseFloat(strings.TrimSuffix(l, ","), 64); err == nil && pts >= -0.001 {
-			n++
-		}
-	}
-	return n
-}
 
 func (p probeOut) stream(kind string) (start, dur float64, packets int, ok bool) {
 	for _, s := range p.Streams {
@@ -206,8 +190,9 @@ func TestSaveCookieGated(t *testing.T) {
 	}
 	// Every frame of the 35 s after 2:45 is shown (30 fps); frames kept from
 	// the keyframe before the cut have negative timestamps and are hidden.
-	if want := int((sampleLen - 165*time.Second).Seconds() * 30); presentedFrames(t, tools, out) != want {
-		t.Errorf("presented video frames = %d (of %d packets), want %d", presentedFrames(t, tools, out), vPackets, want)
+	want := int((sampleLen - 165*time.Second).Seconds() * 30)
+	if n, err := tools.PresentedFrames(context.Background(), out); err != nil || n != want {
+		t.Errorf("presented video frames = %d (of %d packets), want %d (%v)", n, vPackets, want, err)
 	}
 	if math.Abs(vStart) > 0.05 || math.Abs(vDur-35) > 0.1 {
 		t.Errorf("video start %.3f duration %.3f, want 0 and 35", vStart, vDur)

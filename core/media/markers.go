@@ -69,3 +69,22 @@ func lastLine(s string) string {
 	t.Write([]byte(s))
 	return t.lastLine()
 }
+
+// PresentedFrames counts the video frames a player shows: packets with a
+// timestamp at or after zero. With stream copy, a cut keeps the frames from
+// the keyframe before it with negative timestamps, and the MP4's edit list
+// hides them, so counting every packet would overstate what is kept.
+func (t Tools) PresentedFrames(ctx context.Context, path string) (int, error) {
+	out, err := output(ctx, t.FFprobe, "count the frames of "+path, 256<<20,
+		"-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts_time", "-of", "csv=p=0", "file:"+path)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, l := range strings.Fields(string(out)) {
+		if pts, err := strconv.ParseFloat(strings.TrimSuffix(l, ","), 64); err == nil && pts >= -0.001 {
+			n++
+		}
+	}
+	return n, nil
+}

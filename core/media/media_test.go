@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -85,24 +84,6 @@ func nearest(d time.Duration, ts []time.Duration) time.Duration {
 	return best
 }
 
-// presentedFrames counts the video packets a player shows: with stream copy
-// the frames from the keyframe before the cut are kept with negative
-// timestamps, and the MP4's edit list hides them.
-func presentedFrames(t *testing.T, tl Tools, path string) int {
-	t.Helper()
-	out, err := exec.Command(tl.FFprobe, "-v", "error", "-select_streams", "v:0",
-		"-show_entries", "packet=pts_time", "-of", "csv=p=0", path).Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, l := range strings.Fields(string(out)) {
-		if pts, err := strconv.ParseFloat(strings.TrimSuffix(l, ","), 64); err == nil && pts >= -0.001 {
-			n++
-		}
-	}
-	return n
-}
 
 func TestRenderSyncAndTrim(t *testing.T) {
 	tl, dir, names := fixture(t)
@@ -152,7 +133,7 @@ func TestRenderSyncAndTrim(t *testing.T) {
 				}
 			}
 			if c.frames > 0 {
-				if n := presentedFrames(t, tl, out); n != c.frames {
+				if n, err := tl.PresentedFrames(context.Background(), out); err != nil || n != c.frames {
 					t.Errorf("video frames = %d, want %d", n, c.frames)
 				}
 			}
