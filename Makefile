@@ -9,7 +9,7 @@ LDFLAGS := -X main.version=$(VERSION)
 BIN     := bin/replayrescue
 OUT     := out
 
-.PHONY: all setup build run demo test test-short vet fmt clean
+.PHONY: all setup build run demo test test-short vet fmt clean package screenshot fuzz
 
 all: build
 
@@ -45,6 +45,22 @@ test: setup vet
 
 test-short: vet
 	go test -tags ci -short ./...
+
+# Linux .tar.xz with the Fyne packager, in out/; never touches the checkout.
+package: setup
+	scripts/package.sh linux
+
+# A PNG of every screen of the real window under Xvfb, in shots/.
+screenshot: build
+	scripts/screenshots.sh $(BIN)
+
+# Longer fuzzing than the seed-corpus runs of go test.
+FUZZTIME ?= 60s
+fuzz:
+	go test -run XXX -fuzz FuzzParse -fuzztime $(FUZZTIME) ./core/playlist/
+	go test -run XXX -fuzz FuzzParseClock -fuzztime $(FUZZTIME) ./core/job/
+	for f in $$(go test -list 'Fuzz.*' ./core/intake/ | grep ^Fuzz); do \
+		go test -run XXX -fuzz "^$$f$$" -fuzztime $(FUZZTIME) ./core/intake/ || exit 1; done
 
 fmt:
 	gofmt -w .

@@ -76,7 +76,7 @@ func (b *demoBackend) Resolve(context.Context, string) ([]candidate, error) {
 			Quality: "1280x720", Chunks: 844, Ready: true},
 		{Title: "Saving live streams before they vanish (keynote)", From: "HAR entry 12", Duration: 42*time.Minute + 10*time.Second,
 			Quality: "640x360", Chunks: 844, Ready: false, Code: job.ExitCredentials,
-			Problem: "The video host refused access because no cookies were given: add the cookies from your browser (--cookies) or use a HAR file exported with sensitive data."},
+			Problem: "The video host refused access because no cookies were given: use a HAR file exported from your browser with sensitive data, or give your browser's cookies (--cookies on the command line)."},
 	}, nil
 }
 

@@ -191,7 +191,7 @@ func (j *Job) sourceError(err error) error {
 			return &Error{Code: ExitCredentials, Msg: j.src.Denied, Err: err}
 		}
 		if u, perr := url.Parse(j.src.URL); perr == nil && j.src.Creds.Jar != nil && len(j.src.Creds.Jar.Cookies(u)) == 0 {
-			return &Error{Code: ExitCredentials, Msg: "The video host refused access because no cookies were given: add the cookies from your browser (--cookies) or use a HAR file exported with sensitive data.", Err: err}
+			return &Error{Code: ExitCredentials, Msg: "The video host refused access because no cookies were given: use a HAR file exported from your browser with sensitive data, or give your browser's cookies (--cookies on the command line).", Err: err}
 		}
 		return &Error{Code: ExitCredentials, Msg: "The video host refused the cookies or link (they have probably expired): get a fresh link or HAR file and run again with the same job folder.", Err: err}
 	}

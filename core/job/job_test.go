@@ -125,7 +125,6 @@ func probe(t *testing.T, tools media.Tools, path string) probeOut {
 	return p
 }
 
-
 func (p probeOut) stream(kind string) (start, dur float64, packets int, ok bool) {
 	for _, s := range p.Streams {
 		if s.CodecType == kind {

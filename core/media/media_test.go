@@ -84,7 +84,6 @@ func nearest(d time.Duration, ts []time.Duration) time.Duration {
 	return best
 }
 
-
 func TestRenderSyncAndTrim(t *testing.T) {
 	tl, dir, names := fixture(t)
 	cases := []struct {

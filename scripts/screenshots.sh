@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Starts the real binary under Xvfb once per screen (REPLAYRESCUE_SCREEN opens
+# it on that screen with made-up data) and saves shots/<screen>.png for review.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin="${1:-bin/replayrescue}"
+mkdir -p shots
+if [ -z "${INSIDE_XVFB:-}" ]; then
+  INSIDE_XVFB=1 exec xvfb-run -a -s "-screen 0 1280x800x24" "$0" "$@"
+fi
+for screen in start found download edit render done help settings ffmpeg expired; do
+  REPLAYRESCUE_SCREEN=$screen "$bin" >/dev/null 2>&1 &
+  pid=$!
+  sleep 3
+  import -window root "shots/$screen.png"
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  echo "shots/$screen.png"
+done
