@@ -106,6 +106,7 @@ func cmdSave(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return out.fail(err)
 	}
+	out.asked = settings.Start
 	// Refuse an existing or impossible -o before anything slow happens.
 	if f.output != "" {
 		if err := job.CheckOutput(f.output, settings.Force); err != nil {
@@ -219,7 +220,8 @@ type reporter struct {
 	tty            bool
 	lastLine       time.Time
 	phase          string
-	lastBucket     int // last 10% step printed when not on a terminal
+	lastBucket     int           // last 10% step printed when not on a terminal
+	asked          time.Duration // --start, to say where the cut really landed
 }
 
 func newReporter(stdout, stderr io.Writer, asJSON bool) *reporter {
@@ -261,6 +263,16 @@ func (r *reporter) event(e job.Event) {
 		r.rendering(e)
 	case job.Done:
 		r.endLine()
+		if gap := e.AudioGap.Round(100 * time.Millisecond); gap != 0 {
+			when := "after"
+			if gap < 0 {
+				when, gap = "before", -gap
+			}
+			fmt.Fprintf(r.stderr, "The broadcast's sound starts %.1f s %s its picture: lined up so every player agrees.\n", gap.Seconds(), when)
+		}
+		if r.asked > 0 && (e.Start-r.asked).Abs() >= 50*time.Millisecond {
+			fmt.Fprintf(r.stderr, "The video starts at %s, the nearest whole picture to %s.\n", job.FormatClock(e.Start), job.FormatClock(r.asked))
+		}
 		fmt.Fprintf(r.stderr, "Saved %s (%s, %s).\n", e.Output, job.FormatClock(e.Duration), formatBytes(e.Size))
 	}
 }

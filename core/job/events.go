@@ -48,6 +48,13 @@ type Done struct {
 	Output   string
 	Duration time.Duration
 	Size     int64
+	// Start is where the video really starts on the broadcast's timeline:
+	// the whole picture (keyframe) at or before the start asked for, or
+	// later when the audio only begins there.
+	Start time.Duration
+	// AudioGap is how much later the broadcast's audio track starts than
+	// its video (negative: earlier); the output's tracks start together.
+	AudioGap time.Duration
 }
 
 // Failed: the job stopped; Message is one sentence for the user.
@@ -92,6 +99,8 @@ func MarshalEvent(e Event) ([]byte, error) {
 		m["output"] = e.Output
 		m["duration"] = e.Duration.Seconds()
 		m["size"] = e.Size
+		m["start"] = e.Start.Seconds()
+		m["audio_gap"] = e.AudioGap.Seconds()
 	case Failed:
 		m["message"] = web.Redact(e.Message)
 		m["code"] = e.Code

@@ -309,7 +309,7 @@ func (j *Job) Render(ctx context.Context, s Settings) error {
 	}
 	want := end - s.Start
 	j.emit(Rendering{Done: 0, Total: want})
-	err := j.opts.Tools.Render(ctx, media.RenderSpec{
+	cut, err := j.opts.Tools.Render(ctx, media.RenderSpec{
 		Dir: j.dir, Chunks: names, Output: s.Output,
 		Start: s.Start, End: s.End, AudioOffset: s.AudioOffset, Total: want,
 		Progress: func(done, total time.Duration) { j.emit(Rendering{Done: done, Total: total}) },
@@ -321,7 +321,12 @@ func (j *Job) Render(ctx context.Context, s Settings) error {
 	if st, err := os.Stat(s.Output); err == nil {
 		size = st.Size()
 	}
-	j.emit(Done{Output: s.Output, Duration: want, Size: size})
+	if cut.Duration > 0 {
+		want = cut.Duration
+	} else {
+		want = total - cut.Start
+	}
+	j.emit(Done{Output: s.Output, Duration: want, Size: size, Start: cut.Start, AudioGap: cut.Gap})
 	return nil
 }
 

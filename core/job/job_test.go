@@ -138,9 +138,29 @@ func (p probeOut) stream(kind string) (start, dur float64, packets int, ok bool)
 }
 
 // checkSync asserts that every flash has a beep within 40 ms in the output.
+// doneEvent returns the Done event of a finished save.
+func doneEvent(t *testing.T, events []Event) Done {
+	t.Helper()
+	for _, e := range events {
+		if d, ok := e.(Done); ok {
+			return d
+		}
+	}
+	t.Fatal("no Done event")
+	return Done{}
+}
+
+// checkSync checks that each flash has its beep, both for players that honour
+// MP4 edit lists and for players that ignore them.
 func checkSync(t *testing.T, tools media.Tools, path string) {
 	t.Helper()
-	flashes, beeps, err := tools.SyncMarkers(context.Background(), path)
+	checkSyncWith(t, tools.SyncMarkers, path)
+	checkSyncWith(t, tools.SyncMarkersIgnoringEditList, path)
+}
+
+func checkSyncWith(t *testing.T, markers func(context.Context, string) ([]time.Duration, []time.Duration, error), path string) {
+	t.Helper()
+	flashes, beeps, err := markers(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,8 +207,11 @@ func TestSaveCookieGated(t *testing.T) {
 	if _, _, aPackets, ok := p.stream("audio"); !ok || aPackets == 0 {
 		t.Fatal("no audio")
 	}
-	// Every frame of the 35 s after 2:45 is shown (30 fps); frames kept from
-	// the keyframe before the cut have negative timestamps and are hidden.
+	// 2:45 is on a keyframe, so the cut lands exactly there and every frame
+	// of the 35 s after it is kept (30 fps).
+	if d := doneEvent(t, log.all()); d.Start != 165*time.Second {
+		t.Errorf("Done.Start = %v, want 2:45", d.Start)
+	}
 	want := int((sampleLen - 165*time.Second).Seconds() * 30)
 	if n, err := tools.PresentedFrames(context.Background(), out); err != nil || n != want {
 		t.Errorf("presented video frames = %d (of %d packets), want %d (%v)", n, vPackets, want, err)
@@ -289,12 +312,19 @@ func TestSaveSurvivesFaults(t *testing.T) {
 	m, tools := testSample(t)
 	srv := startServer(t, sample.ServerOptions{Media: m, Fail403: 0.1, Fail500: 0.1, Seed: 7})
 	out := filepath.Join(t.TempDir(), "talk.mp4")
-	opts := Options{Work: filepath.Join(t.TempDir(), "job"), Tools: tools, Fetch: fastFetch()}
+	var log eventLog
+	opts := Options{Work: filepath.Join(t.TempDir(), "job"), Tools: tools, Fetch: fastFetch(), Events: log.add}
 	if err := Save(context.Background(), sourceFor(t, srv, srv.Cookies()), opts, Settings{Output: out, AudioOffset: sampleLead}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, n, _ := probe(t, tools, out).stream("video"); n != int(sampleLen.Seconds()*30) {
-		t.Errorf("video frames = %d, want %d", n, int(sampleLen.Seconds()*30))
+	// Moving the audio 2 s later leaves the first 2 s of picture without
+	// sound; the output starts at the first keyframe that has it.
+	start := doneEvent(t, log.all()).Start
+	if start < sampleLead || start > sampleLead+time.Second {
+		t.Errorf("output starts at %v, want the first keyframe at or after %v", start, sampleLead)
+	}
+	if _, _, n, _ := probe(t, tools, out).stream("video"); n != int((sampleLen-start).Seconds()*30) {
+		t.Errorf("video frames = %d, want %d", n, int((sampleLen-start).Seconds()*30))
 	}
 	checkSync(t, tools, out)
 }

@@ -21,10 +21,24 @@ var (
 // SyncMarkers returns the start of each flash (a frame averaging near white
 // after a darker one) and each beep (the end of a silence at -20 dB).
 func (t Tools) SyncMarkers(ctx context.Context, path string) (flashes, beeps []time.Duration, err error) {
+	return t.syncMarkers(ctx, path, false)
+}
+
+// SyncMarkersIgnoringEditList is SyncMarkers as a player that ignores MP4
+// edit lists sees the file.
+func (t Tools) SyncMarkersIgnoringEditList(ctx context.Context, path string) (flashes, beeps []time.Duration, err error) {
+	return t.syncMarkers(ctx, path, true)
+}
+
+func (t Tools) syncMarkers(ctx context.Context, path string, ignoreEditList bool) (flashes, beeps []time.Duration, err error) {
+	args := []string{"-hide_banner", "-nostdin", "-nostats"}
+	if ignoreEditList {
+		args = append(args, "-ignore_editlist", "1")
+	}
 	// Both filters report through ffmpeg's log (stderr) at info level.
-	log, err := infoLog(ctx, t.FFmpeg, "-hide_banner", "-nostdin", "-nostats", "-i", "file:"+path,
+	log, err := infoLog(ctx, t.FFmpeg, append(args, "-i", "file:"+path,
 		"-vf", "signalstats,metadata=mode=print:key=lavfi.signalstats.YAVG",
-		"-af", "silencedetect=n=-20dB:d=0.05", "-f", "null", "-")
+		"-af", "silencedetect=n=-20dB:d=0.05", "-f", "null", "-")...)
 	if err != nil {
 		return nil, nil, err
 	}

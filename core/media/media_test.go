@@ -13,13 +13,24 @@ import (
 	"time"
 )
 
-// The fixture: 30 s, 30 fps, keyframe every second, 3 s chunks; a white flash
-// at 0, 5, 10 ... and a beep whose content runs 2 s early (at 3, 8, 13 ...).
-var (
-	fixtureOnce sync.Once
-	fixtureDir  string
-	fixtureErr  error
+// Fixtures: 30 s, 30 fps, keyframe every second, 3 s chunks, a white flash at
+// 0, 5, 10 ... and a beep.
+//   - lead: the beep's content runs 2 s early (at 3, 8, 13 ...), both tracks'
+//     timestamps start together: the content itself is off.
+//   - late: the beep is with the flash, but the audio track's timestamps start
+//     2 s after the video's (the audio's first 2 s are missing): the stream
+//     is right, and only players that honour MP4 edit lists would agree.
+type fixtureKind string
+
+const (
+	lead fixtureKind = "lead"
+	late fixtureKind = "late"
 )
+
+var fixtures = struct {
+	sync.Mutex
+	dirs map[fixtureKind]string
+}{dirs: map[fixtureKind]string{}}
 
 func tools(t *testing.T) Tools {
 	t.Helper()
@@ -30,30 +41,39 @@ func tools(t *testing.T) Tools {
 	return tl
 }
 
-func fixture(t *testing.T) (Tools, string, []string) {
+func fixture(t *testing.T) (Tools, string, []string) { return fixtureOf(t, lead) }
+
+func fixtureOf(t *testing.T, kind fixtureKind) (Tools, string, []string) {
 	t.Helper()
 	tl := tools(t)
-	fixtureOnce.Do(func() {
-		fixtureDir, fixtureErr = os.MkdirTemp("", "media-fixture-")
-		if fixtureErr != nil {
-			return
+	fixtures.Lock()
+	src, ok := fixtures.dirs[kind]
+	if !ok {
+		var err error
+		if src, err = os.MkdirTemp("", "media-fixture-"); err != nil {
+			fixtures.Unlock()
+			t.Fatal(err)
+		}
+		beep, audio := "mod(t+2\\,5)", "[1:a]anull[a]"
+		if kind == late {
+			beep, audio = "mod(t\\,5)", "[1:a]atrim=start=2,asetpts=PTS-STARTPTS+2/TB[a]"
 		}
 		cmd := exec.Command(tl.FFmpeg, "-hide_banner", "-loglevel", "error",
 			"-f", "lavfi", "-i", "testsrc2=s=320x180:r=30:d=30",
-			"-f", "lavfi", "-i", `aevalsrc='if(lt(mod(t+2\,5)\,0.1)\,0.6*sin(2*PI*1000*t)\,0.01*sin(2*PI*220*t))':s=48000:d=30`,
-			"-filter_complex", `[0:v]drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='lt(mod(t\,5)\,0.034)'[v]`,
-			"-map", "[v]", "-map", "1:a", "-c:v", "libx264", "-preset", "ultrafast", "-g", "30", "-keyint_min", "30",
+			"-f", "lavfi", "-i", `aevalsrc='if(lt(`+beep+`\,0.1)\,0.6*sin(2*PI*1000*t)\,0.01*sin(2*PI*220*t))':s=48000:d=30`,
+			"-filter_complex", `[0:v]drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='lt(mod(t\,5)\,0.034)'[v];`+audio,
+			"-map", "[v]", "-map", "[a]", "-c:v", "libx264", "-preset", "ultrafast", "-g", "30", "-keyint_min", "30",
 			"-sc_threshold", "0", "-b:v", "300k", "-c:a", "aac", "-b:a", "64k",
 			"-f", "hls", "-hls_time", "3", "-hls_playlist_type", "vod",
-			"-hls_segment_filename", filepath.Join(fixtureDir, "chunk_%06d.ts"), filepath.Join(fixtureDir, "list.m3u8"))
+			"-hls_segment_filename", filepath.Join(src, "chunk_%06d.ts"), filepath.Join(src, "list.m3u8"))
 		if out, err := cmd.CombinedOutput(); err != nil {
-			fixtureErr = errors.New(string(out))
+			fixtures.Unlock()
+			t.Fatalf("making the %s fixture: %v\n%s", kind, err, out)
 		}
-	})
-	if fixtureErr != nil {
-		t.Fatal(fixtureErr)
+		fixtures.dirs[kind] = src
 	}
-	names, _ := filepath.Glob(filepath.Join(fixtureDir, "chunk_*.ts"))
+	fixtures.Unlock()
+	names, _ := filepath.Glob(filepath.Join(src, "chunk_*.ts"))
 	for i := range names {
 		names[i] = filepath.Base(names[i])
 	}
@@ -61,7 +81,7 @@ func fixture(t *testing.T) (Tools, string, []string) {
 	// Each test renders from its own copy of the folder, as each job has its own.
 	dir := t.TempDir()
 	for _, n := range names {
-		data, _ := os.ReadFile(filepath.Join(fixtureDir, n))
+		data, _ := os.ReadFile(filepath.Join(src, n))
 		os.WriteFile(filepath.Join(dir, n), data, 0o600)
 	}
 	return tl, dir, names
@@ -69,8 +89,8 @@ func fixture(t *testing.T) (Tools, string, []string) {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if fixtureDir != "" {
-		os.RemoveAll(fixtureDir)
+	for _, dir := range fixtures.dirs {
+		os.RemoveAll(dir)
 	}
 	os.Exit(code)
 }
@@ -85,66 +105,108 @@ func nearest(d time.Duration, ts []time.Duration) time.Duration {
 }
 
 func TestRenderSyncAndTrim(t *testing.T) {
-	tl, dir, names := fixture(t)
+	const fps = 30
 	cases := []struct {
 		name        string
+		kind        fixtureKind
 		start, end  time.Duration
 		offset      time.Duration
-		firstFlash  time.Duration // where the first flash lands in the output
-		frames      int           // video frames between the cuts
+		cut         time.Duration // where the output really starts on the source timeline
 		beepVsFlash time.Duration // beep time minus flash time in the output
 	}{
-		// +2 s moves the early beeps onto the flashes.
-		{"offset +2s", 0, 0, 2 * time.Second, 0, 900, 0},
-		// Playback starts at 7.2 s itself: the flash at 10 s is at 2.8 s.
-		{"trim 7.2s to 22s, +2s", 7200 * time.Millisecond, 22 * time.Second, 2 * time.Second, 2800 * time.Millisecond, 444, 0},
+		// +2 s moves the early beeps onto the flashes; the video's first 2 s
+		// have no audio any more, so the output starts at the keyframe at 2 s.
+		{"lead, +2s", lead, 0, 0, 2 * time.Second, 2 * time.Second, 0},
+		// Fast mode lands on the keyframe at or before 7.2 s.
+		{"lead, 7.2s to 22s, +2s", lead, 7200 * time.Millisecond, 22 * time.Second, 2 * time.Second, 7 * time.Second, 0},
 		// -1 s moves the beeps 1 s earlier still: 3 s before each flash.
-		{"offset -1s", 0, 0, -time.Second, 0, 900, -3 * time.Second},
+		{"lead, -1s", lead, 0, 0, -time.Second, 0, -3 * time.Second},
 		// Without an offset the content's own 2 s lead stays.
-		{"no offset, start 5s", 5 * time.Second, 0, 0, 0, 750, -2 * time.Second},
+		{"lead, start 5s", lead, 5 * time.Second, 0, 0, 5 * time.Second, -2 * time.Second},
+		// The stream's timestamps say the audio starts 2 s late: trusting
+		// them (offset 0) keeps beep and flash together, and the output
+		// starts where both tracks have content.
+		{"late, auto", late, 0, 0, 0, 2 * time.Second, 0},
+		{"late, 10.5s to 20s", late, 10500 * time.Millisecond, 20 * time.Second, 0, 10 * time.Second, 0},
+		{"late, -0.5s", late, 0, 0, -500 * time.Millisecond, 2 * time.Second, -500 * time.Millisecond},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			tl, dir, names := fixtureOf(t, c.kind)
+			ctx := context.Background()
 			out := filepath.Join(t.TempDir(), "out.mp4")
+			spec := RenderSpec{Dir: dir, Chunks: names, Output: out,
+				Start: c.start, End: c.end, AudioOffset: c.offset, Total: 30 * time.Second}
+			plan, err := tl.PlanCut(ctx, spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (plan.Start - c.cut).Abs() > 25*time.Millisecond {
+				t.Errorf("cut at %v, want %v", plan.Start, c.cut)
+			}
 			var calls int
 			var last time.Duration
-			err := tl.Render(context.Background(), RenderSpec{Dir: dir, Chunks: names, Output: out,
-				Start: c.start, End: c.end, AudioOffset: c.offset, Total: 30 * time.Second,
-				Progress: func(done, total time.Duration) { calls++; last = done }})
-			if err != nil {
+			spec.Progress = func(done, total time.Duration) { calls++; last = done }
+			if _, err := tl.Render(ctx, spec); err != nil {
 				t.Fatal(err)
 			}
-			flashes, beeps, err := tl.SyncMarkers(context.Background(), out)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(flashes) == 0 || (flashes[0]-c.firstFlash).Abs() > 40*time.Millisecond {
-				t.Errorf("first flash at %v, want %v", flashes, c.firstFlash)
-			}
-			for _, f := range flashes {
-				want := f + c.beepVsFlash
-				// Skip flashes whose beep would come from before the source's first beep.
-				if f < 4*time.Second {
-					continue
+
+			// In sync for players that honour edit lists and for those that
+			// do not: the tracks must start together.
+			for _, ignore := range []bool{false, true} {
+				markers := tl.SyncMarkers
+				if ignore {
+					markers = tl.SyncMarkersIgnoringEditList
 				}
-				if d := nearest(want, beeps); d > 40*time.Millisecond {
-					t.Errorf("flash at %v: no beep within 40ms of %v (beeps %v)", f, want, beeps)
-				}
-			}
-			if c.frames > 0 {
-				if n, err := tl.PresentedFrames(context.Background(), out); err != nil || n != c.frames {
-					t.Errorf("video frames = %d, want %d", n, c.frames)
-				}
-			}
-			if c.end > 0 {
-				info, err := tl.Probe(context.Background(), out)
+				flashes, beeps, err := markers(ctx, out)
 				if err != nil {
 					t.Fatal(err)
 				}
-				v, _ := info.Stream("video")
-				if want := c.end - c.start; (v.Duration - want).Abs() > 50*time.Millisecond {
-					t.Errorf("video duration %v, want %v", v.Duration, want)
+				// Flashes are every 5 s of the source.
+				firstFlash := (5*time.Second - c.cut%(5*time.Second)) % (5 * time.Second)
+				if len(flashes) == 0 || (flashes[0]-firstFlash).Abs() > 40*time.Millisecond {
+					t.Errorf("ignore edit list %v: first flash at %v, want %v", ignore, flashes, firstFlash)
 				}
+				checked := 0
+				for _, f := range flashes {
+					want := f + c.beepVsFlash
+					// A beep at the very start has no silence before it to end.
+					if want < 500*time.Millisecond {
+						continue
+					}
+					checked++
+					if d := nearest(want, beeps); d > 40*time.Millisecond {
+						t.Errorf("ignore edit list %v: flash at %v: no beep within 40ms of %v (beeps %v)", ignore, f, want, beeps)
+					}
+				}
+				if checked == 0 {
+					t.Errorf("only %d flashes checked", checked)
+				}
+			}
+
+			info, err := tl.Probe(ctx, out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v, _ := info.Stream("video")
+			a, ok := info.Stream("audio")
+			if !ok {
+				t.Fatal("no audio in the output")
+			}
+			if v.Start.Abs() > 25*time.Millisecond || a.Start.Abs() > 25*time.Millisecond {
+				t.Errorf("tracks start at video %v, audio %v; want both at 0", v.Start, a.Start)
+			}
+			// Every source frame between the cut and the end is kept.
+			end := c.end
+			if end == 0 {
+				end = 30 * time.Second
+			}
+			wantFrames := int((end - c.cut).Round(time.Second/fps) / (time.Second / fps))
+			if n, err := tl.PresentedFrames(ctx, out); err != nil || n != wantFrames {
+				t.Errorf("video frames = %d, want %d (%v)", n, wantFrames, err)
+			}
+			if want := end - c.cut; (v.Duration - want).Abs() > 50*time.Millisecond {
+				t.Errorf("video duration %v, want %v", v.Duration, want)
 			}
 			if calls == 0 || last <= 0 {
 				t.Errorf("progress: %d calls, last %v", calls, last)
@@ -156,13 +218,45 @@ func TestRenderSyncAndTrim(t *testing.T) {
 	}
 }
 
+func TestPlanCut(t *testing.T) {
+	keys := []time.Duration{0, 3 * time.Second, 6 * time.Second, 9 * time.Second}
+	both := Tracks{HasVideo: true, HasAudio: true}
+	lateAudio := Tracks{HasVideo: true, HasAudio: true, AudioStart: 1979 * time.Millisecond}
+	cases := []struct {
+		name          string
+		tr            Tracks
+		asked, offset time.Duration
+		want          time.Duration
+	}{
+		{"at a keyframe", both, 3 * time.Second, 0, 3 * time.Second},
+		{"between keyframes: the one before", both, 7 * time.Second, 0, 6 * time.Second},
+		{"start of stream", both, 0, 0, 0},
+		{"audio moved later: first keyframe with audio", both, 0, 2 * time.Second, 3 * time.Second},
+		{"audio moved later, asked past it", both, 4 * time.Second, 2 * time.Second, 3 * time.Second},
+		{"audio moved earlier", both, 0, -2 * time.Second, 0},
+		{"audio starts late", lateAudio, 0, 0, 3 * time.Second},
+		{"audio starts late, moved earlier", lateAudio, 0, -time.Second, 0 + 3*time.Second},
+		{"audio starts late, moved earlier enough", lateAudio, 0, -2 * time.Second, 0},
+		{"audio only", Tracks{HasAudio: true}, 7 * time.Second, 0, 7 * time.Second},
+	}
+	for _, c := range cases {
+		got, err := planCut(c.tr, keys, c.asked, c.offset)
+		if err != nil || got != c.want {
+			t.Errorf("%s: got %v, %v; want %v", c.name, got, err, c.want)
+		}
+	}
+	if _, err := planCut(both, keys, 0, 10*time.Second); err == nil {
+		t.Error("no keyframe after the audio starts: want an error")
+	}
+}
+
 func TestRenderFailureLeavesNothing(t *testing.T) {
 	tl, dir, names := fixture(t)
 	// A chunk missing on disk must fail the render, not shorten the video.
 	names = append(names[:4], append([]string{"chunk_999999.ts"}, names[4:]...)...)
 	outDir := t.TempDir()
 	out := filepath.Join(outDir, "out.mp4")
-	err := tl.Render(context.Background(), RenderSpec{Dir: dir, Chunks: names, Output: out})
+	_, err := tl.Render(context.Background(), RenderSpec{Dir: dir, Chunks: names, Output: out})
 	var fe *FailedError
 	if !errors.As(err, &fe) {
 		t.Fatalf("err = %v, want *FailedError", err)
@@ -180,7 +274,7 @@ func TestRenderCancelLeavesNothing(t *testing.T) {
 	outDir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	err := tl.Render(ctx, RenderSpec{Dir: dir, Chunks: names, Output: filepath.Join(outDir, "out.mp4")})
+	_, err := tl.Render(ctx, RenderSpec{Dir: dir, Chunks: names, Output: filepath.Join(outDir, "out.mp4")})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v", err)
 	}
@@ -202,8 +296,9 @@ func TestChunkNamesValidated(t *testing.T) {
 }
 
 func TestRenderArgsReadOnlyLocalFiles(t *testing.T) {
-	args := strings.Join(renderArgs("/job/render.ffconcat", "/out/.talk.mp4.part", RenderSpec{Start: 165 * time.Second, AudioOffset: 2 * time.Second}), " ")
-	for _, want := range []string{"-protocol_whitelist file,pipe", "-itsoffset 2.000", "-ss 165.000", "-map 0:v:0?", "-map 1:a:0?", "-c copy", "aac_adtstoasc", "+faststart"} {
+	spec := RenderSpec{Start: 165 * time.Second, AudioOffset: 2 * time.Second}
+	args := strings.Join(renderArgs("/job/render.ffconcat", "/out/.talk.mp4.part", spec, Cut{at: 164 * time.Second}), " ")
+	for _, want := range []string{"-protocol_whitelist file,pipe", "-itsoffset 2.000000", "-ss 163.999900", "-map 0:v:0?", "-map 1:a:0?", "-c copy", "aac_adtstoasc", "+faststart"} {
 		if !strings.Contains(args, want) {
 			t.Errorf("args lack %q: %s", want, args)
 		}
@@ -214,8 +309,12 @@ func TestRenderArgsReadOnlyLocalFiles(t *testing.T) {
 	if strings.Contains(args, "http") {
 		t.Errorf("network in ffmpeg args: %s", args)
 	}
-	// No trim: no -ss at all (ffmpeg 5.1 mis-times -ss 0 on concat input).
-	if args := strings.Join(renderArgs("l", "o", RenderSpec{}), " "); strings.Contains(args, "-ss") || strings.Contains(args, " -t ") {
+	// The cut is on the output side, after both inputs.
+	if strings.LastIndex(args, "-i ") > strings.Index(args, "-ss") {
+		t.Errorf("-ss must follow the inputs: %s", args)
+	}
+	// No trim: no -ss at all.
+	if args := strings.Join(renderArgs("l", "o", RenderSpec{}, Cut{}), " "); strings.Contains(args, "-ss") || strings.Contains(args, " -t ") {
 		t.Errorf("untrimmed render has -ss/-t: %s", args)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -104,7 +105,8 @@ func seconds(s string) time.Duration {
 	if err != nil {
 		return 0
 	}
-	return time.Duration(f * float64(time.Second))
+	// ffprobe prints microseconds; round so that 2.000000 is exactly 2 s.
+	return time.Duration(math.Round(f*1e6)) * time.Microsecond
 }
 
 func rate(s string) float64 {

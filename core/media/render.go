@@ -59,27 +59,36 @@ func writeList(dir string, chunks []string) (string, error) {
 }
 
 // renderArgs builds the ffmpeg arguments: the chunk list read twice, once for
-// the video and once, shifted with -itsoffset, for the audio; stream copy; the
-// trim as input -ss and output -t. With stream copy the video keeps the
-// keyframe at or before Start and the MP4's edit list starts playback at Start
-// itself. -xerror turns a chunk ffmpeg cannot open into a failure instead of
-// a silently shorter video.
+// the video and once, shifted with -itsoffset, for the audio; stream copy;
+// the cut as an output -ss at the keyframe c.at and an output -t. Cutting
+// on the output side at a keyframe means the first video packet is that
+// keyframe at time zero and the audio starts with it, so the MP4 needs no
+// edit list and players that ignore edit lists stay in sync. (An input -ss on
+// the concat demuxer cannot seek without per-file durations, and a cut
+// between keyframes would keep hidden frames before it behind an edit list.)
+// -xerror turns a chunk ffmpeg cannot open into a failure instead of a
+// silently shorter video.
 // The setts bitstream filter would avoid the second read, but on ffmpeg 5.1
 // its TB does not match the packet time base when muxing MP4 audio.
-func renderArgs(list, tmp string, spec RenderSpec) []string {
+func renderArgs(list, tmp string, spec RenderSpec, c Cut) []string {
 	in := ffmpeg.KwArgs{"f": "concat", "safe": "0", "protocol_whitelist": "file,pipe"}
-	if spec.Start > 0 {
-		in["ss"] = secs(spec.Start)
+	audioIn := ffmpeg.KwArgs{}
+	if spec.AudioOffset != 0 {
+		audioIn["itsoffset"] = secs6(spec.AudioOffset)
 	}
-	audioIn := ffmpeg.KwArgs{"itsoffset": secs(spec.AudioOffset)}
 	for k, v := range in {
 		audioIn[k] = v
 	}
 	video := ffmpeg.Input(list, in).Get("v:0?")
 	audio := ffmpeg.Input(list, audioIn).Get("a:0?")
 	out := ffmpeg.KwArgs{"c": "copy", "bsf:a": "aac_adtstoasc", "movflags": "+faststart", "f": "mp4"}
-	if spec.End > spec.Start {
-		out["t"] = secs(spec.End - spec.Start)
+	if c.at > 0 {
+		// A hair before the keyframe, so rounding to microseconds cannot
+		// drop the keyframe itself; no other video packet is that close.
+		out["ss"] = secs6(max(c.at-100*time.Microsecond, 0))
+	}
+	if c.Duration > 0 {
+		out["t"] = secs6(c.Duration)
 	}
 	s := ffmpeg.Output([]*ffmpeg.Stream{video, audio}, tmp, out).
 		GlobalArgs("-hide_banner", "-nostdin", "-loglevel", "error", "-xerror", "-nostats", "-progress", "pipe:1").
@@ -89,29 +98,34 @@ func renderArgs(list, tmp string, spec RenderSpec) []string {
 
 func secs(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
 
-// Render writes spec.Output in one ffmpeg run. The MP4 is written under a
+// Render writes spec.Output in one ffmpeg run and tells where it really
+// starts (see PlanCut). The MP4 is written under a
 // temporary name beside Output and renamed only when ffmpeg succeeded, so a
 // failed or cancelled render never leaves a file under the final name.
-func (t Tools) Render(ctx context.Context, spec RenderSpec) error {
+func (t Tools) Render(ctx context.Context, spec RenderSpec) (Cut, error) {
 	list, err := writeList(spec.Dir, spec.Chunks)
 	if err != nil {
-		return err
+		return Cut{}, err
+	}
+	c, err := t.planList(ctx, list, spec)
+	if err != nil {
+		return Cut{}, err
 	}
 	tmp := filepath.Join(filepath.Dir(spec.Output), "."+filepath.Base(spec.Output)+".part")
 	defer os.Remove(tmp)
 
-	cmd := command(ctx, t.FFmpeg, renderArgs(list, tmp, spec)...)
+	cmd := command(ctx, t.FFmpeg, renderArgs(list, tmp, spec, c)...)
 	stderr := &tailBuffer{max: 64 << 10}
 	cmd.Stderr = stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		return err
+		return Cut{}, err
 	}
 	if err := cmd.Start(); err != nil {
 		if ctx.Err() != nil {
-			return ctx.Err()
+			return Cut{}, ctx.Err()
 		}
-		return &MissingError{Tool: "ffmpeg", GOOS: runtime.GOOS}
+		return Cut{}, &MissingError{Tool: "ffmpeg", GOOS: runtime.GOOS}
 	}
 	var p progressParser
 	sc := bufio.NewScanner(stdout)
@@ -125,12 +139,12 @@ func (t Tools) Render(ctx context.Context, spec RenderSpec) error {
 	}
 	if err := cmd.Wait(); err != nil {
 		if ctx.Err() != nil {
-			return ctx.Err()
+			return Cut{}, ctx.Err()
 		}
-		return &FailedError{Tool: "ffmpeg", Action: "write the video", Detail: stderr.lastLine(), Err: err}
+		return Cut{}, &FailedError{Tool: "ffmpeg", Action: "write the video", Detail: stderr.lastLine(), Err: err}
 	}
 	if err := os.Rename(tmp, spec.Output); err != nil {
-		return fmt.Errorf("cannot save the video as %s: %w", spec.Output, err)
+		return Cut{}, fmt.Errorf("cannot save the video as %s: %w", spec.Output, err)
 	}
-	return nil
+	return c, nil
 }
