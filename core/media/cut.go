@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -85,14 +84,7 @@ func (t Tools) listKeyframes(ctx context.Context, list string, limit time.Durati
 	if err != nil {
 		return nil, err
 	}
-	var keys []time.Duration
-	for _, line := range strings.Split(string(out), "\n") {
-		pts, flags, ok := strings.Cut(strings.TrimSpace(line), ",")
-		if ok && strings.HasPrefix(flags, "K") {
-			keys = append(keys, seconds(pts))
-		}
-	}
-	return keys, nil
+	return parseKeyframes(out), nil
 }
 
 // keyframeSearch is how far past the lower bound keyframes are looked for;

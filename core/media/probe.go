@@ -90,14 +90,20 @@ func (t Tools) Keyframes(ctx context.Context, path string) ([]time.Duration, err
 	if err != nil {
 		return nil, err
 	}
+	return parseKeyframes(out), nil
+}
+
+// parseKeyframes reads ffprobe's packet=pts_time,flags CSV and keeps the
+// keyframes' times.
+func parseKeyframes(out []byte) []time.Duration {
 	var keys []time.Duration
 	for _, line := range strings.Split(string(out), "\n") {
 		pts, flags, ok := strings.Cut(strings.TrimSpace(line), ",")
-		if ok && strings.Contains(flags, "K") {
+		if ok && strings.HasPrefix(flags, "K") {
 			keys = append(keys, seconds(pts))
 		}
 	}
-	return keys, nil
+	return keys
 }
 
 func seconds(s string) time.Duration {
