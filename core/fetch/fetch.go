@@ -195,7 +195,8 @@ func (d *downloader) fetchWithRetry(ctx context.Context, seg playlist.Segment) e
 		if ctx.Err() != nil {
 			return context.Cause(ctx)
 		}
-		if !web.Retryable(err) {
+		var local *localError
+		if !web.Retryable(err) || errors.As(err, &local) {
 			return fmt.Errorf("chunk %d: %w", seg.Index+1, err)
 		}
 		attempt := 0
@@ -277,10 +278,11 @@ func (d *downloader) fetchOnce(parent context.Context, seg playlist.Segment) (in
 	tmp := final + ".part"
 	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 	if err != nil {
-		return 0, fmt.Errorf("cannot write to the job folder: %w", err)
+		return 0, &localError{err}
 	}
 	body := &countingReader{r: io.LimitReader(resp.Body, d.opts.MaxChunkBytes+1), idle: idle, timeout: d.opts.IdleTimeout, total: &d.bytes}
-	n, copyErr := io.Copy(f, body)
+	w := &fileWriter{f: f}
+	n, copyErr := io.Copy(w, body)
 	closeErr := f.Close()
 	ok := false
 	defer func() {
@@ -290,10 +292,12 @@ func (d *downloader) fetchOnce(parent context.Context, seg playlist.Segment) (in
 		}
 	}()
 	switch {
+	case w.err != nil:
+		return 0, &localError{w.err}
 	case copyErr != nil:
 		return 0, netError(ctx, copyErr)
 	case closeErr != nil:
-		return 0, fmt.Errorf("cannot write to the job folder: %w", closeErr)
+		return 0, &localError{closeErr}
 	case n > d.opts.MaxChunkBytes:
 		return 0, fmt.Errorf("chunk %d is larger than %d MB; this does not look like a video chunk", seg.Index+1, d.opts.MaxChunkBytes>>20)
 	case n == 0:
@@ -302,10 +306,31 @@ func (d *downloader) fetchOnce(parent context.Context, seg playlist.Segment) (in
 		return 0, &shortError{index: seg.Index, got: n, want: want}
 	}
 	if err := os.Rename(tmp, final); err != nil {
-		return 0, fmt.Errorf("cannot write to the job folder: %w", err)
+		return 0, &localError{err}
 	}
 	ok = true
 	return n, nil
+}
+
+// localError is a failure to write into the job folder (disk full, folder
+// removed or read-only): retrying the download cannot help.
+type localError struct{ err error }
+
+func (e *localError) Error() string { return "cannot write to the job folder: " + e.err.Error() }
+func (e *localError) Unwrap() error { return e.err }
+
+// fileWriter tells write errors apart from read errors in io.Copy.
+type fileWriter struct {
+	f   *os.File
+	err error
+}
+
+func (w *fileWriter) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	if err != nil {
+		w.err = err
+	}
+	return n, err
 }
 
 // netError turns transport errors into retryable errors without secrets.

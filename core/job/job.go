@@ -151,6 +151,11 @@ func (j *Job) emit(e Event) {
 
 // Load fetches the playlist and checks it against what the job folder holds.
 func (j *Job) Load(ctx context.Context) error {
+	unlock, err := j.lock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	pl, err := playlist.Load(ctx, j.client, j.src.URL)
 	if err != nil {
 		return j.sourceError(err)
@@ -237,6 +242,11 @@ func (j *Job) saveState() error {
 
 // Download fetches every chunk not yet in the job folder.
 func (j *Job) Download(ctx context.Context) error {
+	unlock, err := j.lock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	if j.pl == nil {
 		return errors.New("job: Download before Load")
 	}
@@ -247,7 +257,7 @@ func (j *Job) Download(ctx context.Context) error {
 	fo.Progress = func(p fetch.Progress) {
 		j.emit(Progress{Done: p.Done, Total: p.Total, Bytes: p.Bytes, Speed: p.Speed, ETA: p.ETA, Resumed: p.Resumed})
 	}
-	err := fetch.Download(ctx, j.pl.Segments, fo)
+	err = fetch.Download(ctx, j.pl.Segments, fo)
 	if err == nil {
 		return nil
 	}
@@ -259,6 +269,9 @@ func (j *Job) Download(ctx context.Context) error {
 	}
 	if errors.Is(err, context.Canceled) {
 		return err
+	}
+	if isDiskFull(err) {
+		return &Error{Code: ExitOther, Msg: fmt.Sprintf("The disk holding the job folder %s is full after %d of %d chunks: free some space and run the same command again; finished chunks are kept.", j.dir, done, len(j.pl.Segments)), Err: err}
 	}
 	return &Error{Code: ExitOther, Msg: fmt.Sprintf("The download stopped after %d of %d chunks: %s Run the same command again to continue; finished chunks are kept.", done, len(j.pl.Segments), sentence(web.Redact(err.Error()))), Err: err}
 }
@@ -286,6 +299,11 @@ func (j *Job) Render(ctx context.Context, s Settings) error {
 	if j.pl == nil {
 		return errors.New("job: Render before Load")
 	}
+	unlock, err := j.lock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	if err := CheckOutput(s.Output, s.Force); err != nil {
 		return err
 	}
@@ -315,6 +333,9 @@ func (j *Job) Render(ctx context.Context, s Settings) error {
 		Progress: func(done, total time.Duration) { j.emit(Rendering{Done: done, Total: total}) },
 	})
 	if err != nil {
+		if isDiskFull(err) {
+			return &Error{Code: ExitOther, Msg: fmt.Sprintf("The disk is full, so the video could not be written to %s: free some space (or choose another folder) and save again; the downloaded chunks are kept.", filepath.Dir(s.Output)), Err: err}
+		}
 		return explainMedia(err)
 	}
 	var size int64
@@ -347,6 +368,12 @@ func CheckOutput(out string, force bool) error {
 	if st, err := os.Stat(filepath.Dir(out)); err != nil || !st.IsDir() {
 		return &Error{Code: ExitUsage, Msg: fmt.Sprintf("The folder %s does not exist.", filepath.Dir(out))}
 	}
+	if err := checkWritable(filepath.Dir(out)); err != nil {
+		if isDiskFull(err) {
+			return &Error{Code: ExitOther, Msg: fmt.Sprintf("The disk holding %s is full: free some space or choose another folder.", filepath.Dir(out)), Err: err}
+		}
+		return &Error{Code: ExitUsage, Msg: fmt.Sprintf("Cannot save into the folder %s (%s): choose another folder.", filepath.Dir(out), reason(err)), Err: err}
+	}
 	return nil
 }
 
@@ -355,6 +382,13 @@ func (j *Job) Cleanup() error {
 	if j.opts.Keep {
 		return nil
 	}
+	// Only a folder nobody else is using may go. The lock is released
+	// before removing: Windows cannot delete a file that is open.
+	unlock, err := j.lock()
+	if err != nil {
+		return err
+	}
+	unlock()
 	return os.RemoveAll(j.dir)
 }
 

@@ -1,0 +1,29 @@
+package job
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+)
+
+// lockFile guards a job folder against a second Replay Rescue working in it
+// at the same time (two windows, or a script started twice): both would
+// write the same chunk and state files. The lock is an operating-system file
+// lock, so a crashed or killed process never leaves a stale one behind.
+const lockFile = "lock"
+
+// errLocked is what tryLock reports when another process holds the lock.
+var errLocked = errors.New("job folder in use")
+
+// lock takes the job folder's lock for one operation (load, download,
+// render, clean-up) and returns its release. Reading previews needs none.
+func (j *Job) lock() (func(), error) {
+	f, err := tryLock(filepath.Join(j.dir, lockFile))
+	if errors.Is(err, errLocked) {
+		return nil, &Error{Code: ExitOther, Msg: fmt.Sprintf("Another Replay Rescue is already saving into %s; wait until it has finished, or choose another folder with --work.", j.dir), Err: err}
+	}
+	if err != nil {
+		return nil, &Error{Code: ExitOther, Msg: fmt.Sprintf("Cannot use the job folder %s: %v.", j.dir, errors.Unwrap(err)), Err: err}
+	}
+	return func() { f.Close() }, nil
+}
