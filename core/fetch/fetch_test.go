@@ -196,16 +196,7 @@ func TestRetriesTransientFaults(t *testing.T) {
 		}
 		return ""
 	})
-	dir := t.TempDir()
-	if err := Download(context.Background(), h.segments(12), fastOptions(dir)); err != nil {
-		t.Fatal(err)
-	}
-	checkChunks(t, dir, 12, all)
-	for i := range 12 {
-		if h.count(i) != 2 {
-			t.Errorf("chunk %d: %d requests, want 2 (one fault, one retry)", i, h.count(i))
-		}
-	}
+	downloadAll(t, h, 12, 2) // one fault, one retry
 }
 
 func TestPersistentRefusalIsACredentialError(t *testing.T) {

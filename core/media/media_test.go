@@ -211,8 +211,8 @@ func TestRenderSyncAndTrim(t *testing.T) {
 			if calls == 0 || last <= 0 {
 				t.Errorf("progress: %d calls, last %v", calls, last)
 			}
-			if _, err := os.Stat(out + ".part"); !os.IsNotExist(err) {
-				t.Error("temporary file left")
+			if entries, _ := os.ReadDir(filepath.Dir(out)); len(entries) != 1 {
+				t.Errorf("files beside the output: %v", entries)
 			}
 		})
 	}
@@ -386,5 +386,32 @@ func TestProbeFrameKeyframes(t *testing.T) {
 	}
 	if len(img) < 100 || img[0] != 0xFF || img[1] != 0xD8 {
 		t.Errorf("not a JPEG: % x", img[:min(4, len(img))])
+	}
+}
+
+// A render killed with its parent leaves its temporary file; the next render
+// of the same output removes it and never writes into it.
+func TestTempOutputRemovesLeftovers(t *testing.T) {
+	dir := t.TempDir()
+	final := filepath.Join(dir, "my [talk]*.mp4")
+	stale := filepath.Join(dir, ".my [talk]*.mp4.123456.part")
+	other := filepath.Join(dir, ".other.mp4.123456.part")
+	for _, f := range []string{stale, other} {
+		if err := os.WriteFile(f, []byte("half"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tmp, err := tempOutput(final)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tmp == stale || filepath.Dir(tmp) != dir || !strings.HasSuffix(tmp, ".part") {
+		t.Errorf("temporary name %q", tmp)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Error("leftover of a killed render kept")
+	}
+	if _, err := os.Stat(other); err != nil {
+		t.Error("another output's temporary file removed")
 	}
 }

@@ -1,7 +1,10 @@
-//go:build !windows
+//go:build !windows && !linux
 
 package media
 
 import "os/exec"
 
-func hideWindow(*exec.Cmd) {}
+// procAttr: nothing to set on macOS and the BSDs. A render orphaned by a
+// killed parent writes only its own temporary file, which the next render
+// of the same output removes.
+func procAttr(*exec.Cmd) {}

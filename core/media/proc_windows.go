@@ -7,8 +7,8 @@ import (
 	"syscall"
 )
 
-// hideWindow keeps a console window from flashing up for each ffmpeg run of
+// procAttr keeps a console window from flashing up for each ffmpeg run of
 // the GUI build.
-func hideWindow(cmd *exec.Cmd) {
+func procAttr(cmd *exec.Cmd) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{HideWindow: true, CreationFlags: 0x08000000} // CREATE_NO_WINDOW
 }

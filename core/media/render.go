@@ -96,6 +96,31 @@ func renderArgs(list, tmp string, spec RenderSpec, c Cut) []string {
 	return s.GetArgs()
 }
 
+// tempOutput creates the hidden file ffmpeg writes the MP4 into, beside the
+// final one so the rename is atomic. Each render gets its own name, and
+// leftovers of renders killed with their parent are removed first: a
+// crash must never leave a second writer on the file being written.
+func tempOutput(final string) (string, error) {
+	dir, base := filepath.Dir(final), "."+filepath.Base(final)
+	if old, err := filepath.Glob(filepath.Join(dir, globEscape(base)+".*.part")); err == nil {
+		for _, f := range old {
+			os.Remove(f)
+		}
+	}
+	f, err := os.CreateTemp(dir, base+".*.part")
+	if err != nil {
+		return "", fmt.Errorf("cannot write into the folder %s: %w", dir, err)
+	}
+	name := f.Name()
+	f.Close()
+	return name, nil
+}
+
+// globEscape quotes the pattern characters of a file name for filepath.Glob.
+func globEscape(s string) string {
+	return strings.NewReplacer(`*`, `[*]`, `?`, `[?]`, `[`, `[[]`).Replace(s)
+}
+
 func secs(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
 
 // Render writes spec.Output in one ffmpeg run and tells where it really
@@ -111,7 +136,10 @@ func (t Tools) Render(ctx context.Context, spec RenderSpec) (Cut, error) {
 	if err != nil {
 		return Cut{}, err
 	}
-	tmp := filepath.Join(filepath.Dir(spec.Output), "."+filepath.Base(spec.Output)+".part")
+	tmp, err := tempOutput(spec.Output)
+	if err != nil {
+		return Cut{}, err
+	}
 	defer os.Remove(tmp)
 
 	cmd := command(ctx, t.FFmpeg, renderArgs(list, tmp, spec, c)...)

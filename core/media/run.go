@@ -58,10 +58,11 @@ func (t *tailBuffer) lastLine() string {
 	return ""
 }
 
-// command prepares tool with args: killed when ctx ends, no console window.
+// command prepares tool with args: killed when ctx ends (and on Linux when
+// we die), no console window on Windows.
 func command(ctx context.Context, tool string, args ...string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, tool, args...)
-	hideWindow(cmd)
+	procAttr(cmd)
 	return cmd
 }
 
