@@ -302,9 +302,16 @@ func convertMap(m *m3u8.Map, base *url.URL) (*Map, error) {
 	return out, nil
 }
 
+// maxURI bounds one address in a playlist. Signed CDN links run to a few
+// kilobytes; anything far beyond is junk, and would be sent in every request.
+const maxURI = 64 << 10
+
 // resolve makes ref absolute against base and allows only http(s) results.
 func resolve(base *url.URL, ref string) (string, error) {
 	ref = strings.TrimSpace(ref)
+	if len(ref) > maxURI {
+		return "", fmt.Errorf("the playlist contains an address %d KB long: %w", len(ref)>>10, ErrNotPlaylist)
+	}
 	if strings.ContainsAny(ref, "\x00\r\n") {
 		return "", fmt.Errorf("the playlist contains a malformed address: %w", ErrNotPlaylist)
 	}
