@@ -44,11 +44,11 @@ func ParseClock(s string) (time.Duration, error) {
 		}
 		total = total*60 + v
 	}
-	d := time.Duration(math.Round(total * float64(time.Second)))
-	if d > maxClock {
+	// Compare before converting: a huge number would overflow Duration.
+	if total > maxClock.Seconds() {
 		return 0, fmt.Errorf("%w: %q is longer than a week", errClock, s)
 	}
-	return d, nil
+	return time.Duration(math.Round(total * float64(time.Second))), nil
 }
 
 // ParseOffset reads an audio offset: "0", "auto", "2s", "2", "-350ms", "-0.35".

@@ -95,3 +95,18 @@ func FuzzParseClock(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseOffset(f *testing.F) {
+	for _, s := range []string{"2s", "-350ms", "-0.35", "auto", "1e300", "9223372036854775807ns", "-0"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := ParseOffset(s)
+		if err != nil {
+			return
+		}
+		if d > maxClock || d < -maxClock {
+			t.Fatalf("ParseOffset(%q) = %v out of range", s, d)
+		}
+	})
+}
