@@ -41,7 +41,7 @@ func (f *saveFlags) register(fs *flag.FlagSet, withSource bool) {
 	fs.StringVar(&f.audioOffset, "audio-offset", "0", "move the audio later (2s) or earlier (-350ms); 0 or auto trusts the stream")
 	fs.StringVar(&f.start, "start", "", "start `time`: seconds (165, 29.5) or [hh:]mm:ss[.ms]")
 	fs.StringVar(&f.end, "end", "", "end `time`, same forms as --start")
-	fs.BoolVar(&f.exact, "exact", false, "frame-accurate cuts (not available yet: cuts land on the keyframe before)")
+	fs.BoolVar(&f.exact, "exact", false, "start on the very frame of --start (re-encodes the seconds up to the next chunk)")
 	fs.IntVar(&f.jobs, "jobs", 8, "parallel connections")
 	fs.BoolVar(&f.force, "force", false, "replace an existing output file")
 	fs.StringVar(&f.work, "work", "", "job `folder` (reusing it resumes); default: under your cache folder")
@@ -76,6 +76,7 @@ func (f *saveFlags) settings() (job.Settings, error) {
 		return s, usageError("--jobs must be between 1 and 64.")
 	}
 	s.Force = f.force
+	s.Exact = f.exact
 	return s, nil
 }
 
@@ -112,9 +113,6 @@ func cmdSave(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if err := job.CheckOutput(f.output, settings.Force); err != nil {
 			return out.fail(err)
 		}
-	}
-	if f.exact {
-		fmt.Fprintln(stderr, "Note: exact cuts are not available yet; the video starts at the keyframe just before --start.")
 	}
 	tools, err := media.Find()
 	if err != nil {
@@ -271,7 +269,7 @@ func (r *reporter) event(e job.Event) {
 			fmt.Fprintf(r.stderr, "The broadcast's sound starts %.1f s %s its picture: lined up so every player agrees.\n", gap.Seconds(), when)
 		}
 		if r.asked > 0 && (e.Start-r.asked).Abs() >= 50*time.Millisecond {
-			fmt.Fprintf(r.stderr, "The video starts at %s, the nearest whole picture to %s.\n", job.FormatClock(e.Start), job.FormatClock(r.asked))
+			fmt.Fprintf(r.stderr, "The video starts at %s, the nearest whole picture to %s (add --exact to start on the very frame).\n", job.FormatClock(e.Start), job.FormatClock(r.asked))
 		}
 		fmt.Fprintf(r.stderr, "Saved %s (%s, %s).\n", e.Output, job.FormatClock(e.Duration), formatBytes(e.Size))
 	}

@@ -55,6 +55,9 @@ type Settings struct {
 	Start, End  time.Duration // End 0 means to the end
 	AudioOffset time.Duration
 	Force       bool // replace an existing Output
+	// Exact starts on the very frame at Start; otherwise the video starts
+	// on the keyframe at or before it (fast, nothing re-encoded).
+	Exact bool
 }
 
 // Job is one save in progress. Its methods are not safe for concurrent use,
@@ -327,8 +330,12 @@ func (j *Job) Render(ctx context.Context, s Settings) error {
 	}
 	want := end - s.Start
 	j.emit(Rendering{Done: 0, Total: want})
+	durations := make([]time.Duration, len(j.pl.Segments))
+	for i, seg := range j.pl.Segments {
+		durations[i] = seg.Duration
+	}
 	cut, err := j.opts.Tools.Render(ctx, media.RenderSpec{
-		Dir: j.dir, Chunks: names, Output: s.Output,
+		Dir: j.dir, Chunks: names, Durations: durations, Output: s.Output, Exact: s.Exact,
 		Start: s.Start, End: s.End, AudioOffset: s.AudioOffset, Total: want,
 		Progress: func(done, total time.Duration) { j.emit(Rendering{Done: done, Total: total}) },
 	})

@@ -1,11 +1,13 @@
 package media
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -35,6 +37,10 @@ type Cut struct {
 	Asked    time.Duration // what the presenter asked for
 	Gap      time.Duration // measured audio start minus video start
 	Duration time.Duration // output length when an end was given, else 0
+	// Exact: the output starts on the very frame asked for. Reencoded is
+	// how much of the start was re-encoded to get there (-1: all of it).
+	Exact     bool
+	Reencoded time.Duration
 
 	at time.Duration // Start on the concat timeline
 }
@@ -72,11 +78,17 @@ func (t Tools) probeList(ctx context.Context, list string) (Tracks, error) {
 	return tr, nil
 }
 
-// listKeyframes lists video keyframe times on the concat timeline up to
-// limit. It reads packets only (no decoding) from the start of the list: the
-// concat demuxer cannot seek without per-file durations, and demuxing is
-// cheap next to the download.
-func (t Tools) listKeyframes(ctx context.Context, list string, limit time.Duration) ([]time.Duration, error) {
+// videoPacket is one video packet on the concat timeline.
+type videoPacket struct {
+	pts time.Duration
+	key bool
+}
+
+// listVideo lists the video packets on the concat timeline up to limit. It
+// reads packets only (no decoding) from the start of the list: the concat
+// demuxer cannot seek without per-file durations. Render lists start near
+// the cut (see window), so this reads seconds, not hours.
+func (t Tools) listVideo(ctx context.Context, list string, limit time.Duration) ([]videoPacket, error) {
 	out, err := output(ctx, t.FFprobe, "read the downloaded chunks", 256<<20,
 		"-v", "error", "-f", "concat", "-safe", "0", "-protocol_whitelist", "file,pipe",
 		"-read_intervals", "%+"+secs6(limit), "-select_streams", "v:0",
@@ -84,7 +96,25 @@ func (t Tools) listKeyframes(ctx context.Context, list string, limit time.Durati
 	if err != nil {
 		return nil, err
 	}
-	return parseKeyframes(out), nil
+	var pkts []videoPacket
+	for _, line := range strings.Split(string(out), "\n") {
+		pts, flags, ok := strings.Cut(strings.TrimSpace(line), ",")
+		if ok && pts != "N/A" {
+			pkts = append(pkts, videoPacket{pts: seconds(pts), key: strings.HasPrefix(flags, "K")})
+		}
+	}
+	slices.SortFunc(pkts, func(a, b videoPacket) int { return cmp.Compare(a.pts, b.pts) })
+	return pkts, nil
+}
+
+func keyframesOf(pkts []videoPacket) []time.Duration {
+	var keys []time.Duration
+	for _, p := range pkts {
+		if p.key {
+			keys = append(keys, p.pts)
+		}
+	}
+	return keys
 }
 
 // keyframeSearch is how far past the lower bound keyframes are looked for;
@@ -127,48 +157,102 @@ func planCut(tr Tracks, keys []time.Duration, asked, offset time.Duration) (time
 	return 0, errors.New("there is no video picture to start from after that point")
 }
 
+// window picks the first chunk a render needs to read: one before the chunk
+// playing at the earlier of the start and the start minus the audio offset,
+// by the playlist's durations (the timeline the previews use). base is that
+// chunk's start on the same timeline. Without durations it is the first.
+func window(spec RenderSpec) (first int, base time.Duration) {
+	if len(spec.Durations) != len(spec.Chunks) {
+		return 0, 0
+	}
+	from := min(spec.Start, spec.Start-spec.AudioOffset)
+	var t time.Duration
+	for i, d := range spec.Durations {
+		first, base = i, t
+		if t+d > from {
+			break
+		}
+		t += d
+	}
+	if first > 0 { // one chunk of margin for durations that round
+		first--
+		base -= spec.Durations[first]
+	}
+	return first, base
+}
+
+// plan is what a render needs to know about its list.
+type plan struct {
+	list   string        // concat list of the chunks from the window on
+	chunks []string      // its entries
+	tracks Tracks        // on the list's timeline
+	zero   time.Duration // the presenter's 0 on the list's timeline
+	base   time.Duration // the list's start on the presenter's timeline
+	video  []videoPacket // video packets up to the search limit
+	cut    Cut
+}
+
+// toList converts a presenter's time to the list's timeline, and back.
+func (p *plan) toList(d time.Duration) time.Duration   { return d - p.base + p.zero }
+func (p *plan) fromList(d time.Duration) time.Duration { return d - p.zero + p.base }
+
 // PlanCut tells where a fast-mode render of spec starts (see planCut) without
 // rendering anything, so the app can show where the cut really lands.
 func (t Tools) PlanCut(ctx context.Context, spec RenderSpec) (Cut, error) {
-	list, err := writeList(spec.Dir, spec.Chunks)
+	p, err := t.plan(ctx, spec)
 	if err != nil {
 		return Cut{}, err
 	}
-	return t.planList(ctx, list, spec)
+	return p.cut, nil
 }
 
-func (t Tools) planList(ctx context.Context, list string, spec RenderSpec) (Cut, error) {
-	tr, err := t.probeList(ctx, list)
-	if err != nil {
-		return Cut{}, err
+func (t Tools) plan(ctx context.Context, spec RenderSpec) (*plan, error) {
+	first, base := window(spec)
+	p := &plan{chunks: spec.Chunks[first:], base: base}
+	var err error
+	if p.list, err = writeList(spec.Dir, p.chunks); err != nil {
+		return nil, err
 	}
+	if p.tracks, err = t.probeList(ctx, p.list); err != nil {
+		return nil, err
+	}
+	tr := p.tracks
 	// The presenter's times count from the first picture (the first audio
 	// sample when there is no video); the concat timeline counts from the
-	// earliest packet of either track.
-	zero := tr.VideoStart
+	// earliest packet of either track. Inside a window, the window's first
+	// picture stands at base.
+	p.zero = tr.VideoStart
 	if !tr.HasVideo {
-		zero = tr.AudioStart
+		p.zero = tr.AudioStart
 	}
-	asked := zero + spec.Start
-	var keys []time.Duration
+	asked := p.toList(spec.Start)
 	if tr.HasVideo {
 		limit := max(asked, tr.AudioStart+spec.AudioOffset) + keyframeSearch
-		if keys, err = t.listKeyframes(ctx, list, limit); err != nil {
-			return Cut{}, err
+		if p.video, err = t.listVideo(ctx, p.list, limit); err != nil {
+			return nil, err
 		}
 	}
-	k, err := planCut(tr, keys, asked, spec.AudioOffset)
+	k, err := planCut(tr, keyframesOf(p.video), asked, spec.AudioOffset)
 	if err != nil {
-		return Cut{}, err
+		return nil, err
 	}
-	c := Cut{Start: k - zero, Asked: spec.Start, Gap: tr.Gap(), at: k}
+	p.cut = Cut{Start: p.fromList(k), Asked: spec.Start, Gap: tr.Gap(), at: k}
+	if err := p.setEnd(spec); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// setEnd sets the output length from the end the presenter asked for.
+func (p *plan) setEnd(spec RenderSpec) error {
+	p.cut.Duration = 0
 	if spec.End > 0 {
-		if spec.End <= c.Start {
-			return Cut{}, fmt.Errorf("the part between the cuts is too short: the video can only start at %s", clock(c.Start))
+		if spec.End <= p.cut.Start {
+			return fmt.Errorf("the part between the cuts is too short: the video can only start at %s", clock(p.cut.Start))
 		}
-		c.Duration = spec.End - c.Start
+		p.cut.Duration = spec.End - p.cut.Start
 	}
-	return c, nil
+	return nil
 }
 
 // secs6 formats d for ffmpeg with microsecond precision: keyframe times must

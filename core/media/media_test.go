@@ -25,6 +25,9 @@ type fixtureKind string
 const (
 	lead fixtureKind = "lead"
 	late fixtureKind = "late"
+	// single: lead's content in one 30 s chunk, so no chunk boundary
+	// follows a cut (exact mode must re-encode all of the picture).
+	single fixtureKind = "single"
 )
 
 var fixtures = struct {
@@ -54,9 +57,12 @@ func fixtureOf(t *testing.T, kind fixtureKind) (Tools, string, []string) {
 			fixtures.Unlock()
 			t.Fatal(err)
 		}
-		beep, audio := "mod(t+2\\,5)", "[1:a]anull[a]"
+		beep, audio, hlsTime := "mod(t+2\\,5)", "[1:a]anull[a]", "3"
 		if kind == late {
 			beep, audio = "mod(t\\,5)", "[1:a]atrim=start=2,asetpts=PTS-STARTPTS+2/TB[a]"
+		}
+		if kind == single {
+			hlsTime = "60"
 		}
 		cmd := exec.Command(tl.FFmpeg, "-hide_banner", "-loglevel", "error",
 			"-f", "lavfi", "-i", "testsrc2=s=320x180:r=30:d=30",
@@ -64,7 +70,7 @@ func fixtureOf(t *testing.T, kind fixtureKind) (Tools, string, []string) {
 			"-filter_complex", `[0:v]drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='lt(mod(t\,5)\,0.034)'[v];`+audio,
 			"-map", "[v]", "-map", "[a]", "-c:v", "libx264", "-preset", "ultrafast", "-g", "30", "-keyint_min", "30",
 			"-sc_threshold", "0", "-b:v", "300k", "-c:a", "aac", "-b:a", "64k",
-			"-f", "hls", "-hls_time", "3", "-hls_playlist_type", "vod",
+			"-f", "hls", "-hls_time", hlsTime, "-hls_playlist_type", "vod",
 			"-hls_segment_filename", filepath.Join(src, "chunk_%06d.ts"), filepath.Join(src, "list.m3u8"))
 		if out, err := cmd.CombinedOutput(); err != nil {
 			fixtures.Unlock()
@@ -105,7 +111,6 @@ func nearest(d time.Duration, ts []time.Duration) time.Duration {
 }
 
 func TestRenderSyncAndTrim(t *testing.T) {
-	const fps = 30
 	cases := []struct {
 		name        string
 		kind        fixtureKind
@@ -151,63 +156,11 @@ func TestRenderSyncAndTrim(t *testing.T) {
 				t.Fatal(err)
 			}
 
-			// In sync for players that honour edit lists and for those that
-			// do not: the tracks must start together.
-			for _, ignore := range []bool{false, true} {
-				markers := tl.SyncMarkers
-				if ignore {
-					markers = tl.SyncMarkersIgnoringEditList
-				}
-				flashes, beeps, err := markers(ctx, out)
-				if err != nil {
-					t.Fatal(err)
-				}
-				// Flashes are every 5 s of the source.
-				firstFlash := (5*time.Second - c.cut%(5*time.Second)) % (5 * time.Second)
-				if len(flashes) == 0 || (flashes[0]-firstFlash).Abs() > 40*time.Millisecond {
-					t.Errorf("ignore edit list %v: first flash at %v, want %v", ignore, flashes, firstFlash)
-				}
-				checked := 0
-				for _, f := range flashes {
-					want := f + c.beepVsFlash
-					// A beep at the very start has no silence before it to end.
-					if want < 500*time.Millisecond {
-						continue
-					}
-					checked++
-					if d := nearest(want, beeps); d > 40*time.Millisecond {
-						t.Errorf("ignore edit list %v: flash at %v: no beep within 40ms of %v (beeps %v)", ignore, f, want, beeps)
-					}
-				}
-				if checked == 0 {
-					t.Errorf("only %d flashes checked", checked)
-				}
-			}
-
-			info, err := tl.Probe(ctx, out)
-			if err != nil {
-				t.Fatal(err)
-			}
-			v, _ := info.Stream("video")
-			a, ok := info.Stream("audio")
-			if !ok {
-				t.Fatal("no audio in the output")
-			}
-			if v.Start.Abs() > 25*time.Millisecond || a.Start.Abs() > 25*time.Millisecond {
-				t.Errorf("tracks start at video %v, audio %v; want both at 0", v.Start, a.Start)
-			}
-			// Every source frame between the cut and the end is kept.
 			end := c.end
 			if end == 0 {
 				end = 30 * time.Second
 			}
-			wantFrames := int((end - c.cut).Round(time.Second/fps) / (time.Second / fps))
-			if n, err := tl.PresentedFrames(ctx, out); err != nil || n != wantFrames {
-				t.Errorf("video frames = %d, want %d (%v)", n, wantFrames, err)
-			}
-			if want := end - c.cut; (v.Duration - want).Abs() > 50*time.Millisecond {
-				t.Errorf("video duration %v, want %v", v.Duration, want)
-			}
+			checkOutput(t, tl, out, c.cut, end, c.beepVsFlash)
 			if calls == 0 || last <= 0 {
 				t.Errorf("progress: %d calls, last %v", calls, last)
 			}
@@ -215,6 +168,158 @@ func TestRenderSyncAndTrim(t *testing.T) {
 				t.Errorf("files beside the output: %v", entries)
 			}
 		})
+	}
+}
+
+// checkOutput checks a render that starts at cut on the source timeline and
+// ends at end: beep and flash in sync for players that honour edit lists and
+// for those that do not (the tracks start together), every source frame
+// between the cuts kept, and the video decoding without an error.
+func checkOutput(t *testing.T, tl Tools, out string, cut, end, beepVsFlash time.Duration) {
+	t.Helper()
+	ctx := context.Background()
+	const fps = 30
+	for _, ignore := range []bool{false, true} {
+		markers := tl.SyncMarkers
+		if ignore {
+			markers = tl.SyncMarkersIgnoringEditList
+		}
+		flashes, beeps, err := markers(ctx, out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Flashes are every 5 s of the source.
+		firstFlash := (5*time.Second - cut%(5*time.Second)) % (5 * time.Second)
+		if len(flashes) == 0 || (flashes[0]-firstFlash).Abs() > 40*time.Millisecond {
+			t.Errorf("ignore edit list %v: first flash at %v, want %v", ignore, flashes, firstFlash)
+		}
+		checked := 0
+		for _, f := range flashes {
+			want := f + beepVsFlash
+			// A beep at the very start has no silence before it to end.
+			if want < 500*time.Millisecond {
+				continue
+			}
+			checked++
+			if d := nearest(want, beeps); d > 40*time.Millisecond {
+				t.Errorf("ignore edit list %v: flash at %v: no beep within 40ms of %v (beeps %v)", ignore, f, want, beeps)
+			}
+		}
+		if checked == 0 {
+			t.Errorf("no flash checked")
+		}
+	}
+	info, err := tl.Probe(ctx, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, _ := info.Stream("video")
+	a, ok := info.Stream("audio")
+	if !ok {
+		t.Fatal("no audio in the output")
+	}
+	if v.Start.Abs() > 25*time.Millisecond || a.Start.Abs() > 25*time.Millisecond {
+		t.Errorf("tracks start at video %v, audio %v; want both at 0", v.Start, a.Start)
+	}
+	wantFrames := int((end - cut).Round(time.Second/fps) / (time.Second / fps))
+	if n, err := tl.PresentedFrames(ctx, out); err != nil || n != wantFrames {
+		t.Errorf("video frames = %d, want %d (%v)", n, wantFrames, err)
+	}
+	if want := end - cut; (v.Duration - want).Abs() > 50*time.Millisecond {
+		t.Errorf("video duration %v, want %v", v.Duration, want)
+	}
+	cmd := exec.Command(tl.FFmpeg, "-v", "error", "-i", out, "-f", "null", "-")
+	if msg, err := cmd.CombinedOutput(); err != nil || len(msg) != 0 {
+		t.Errorf("the output does not decode cleanly: %v %s", err, msg)
+	}
+}
+
+// Exact mode lands on the frame asked for (within one frame), re-encoding
+// only up to the next chunk, or all of the picture when no chunk follows.
+func TestRenderExact(t *testing.T) {
+	cases := []struct {
+		name         string
+		kind         fixtureKind
+		start, end   time.Duration
+		offset       time.Duration
+		beepVsFlash  time.Duration
+		reencoded    time.Duration // -1: the whole picture
+		fastStartsAt time.Duration // where fast mode would start, for comparison
+	}{
+		{"lead, 7.2s to 22s, +2s", lead, 7200 * time.Millisecond, 22 * time.Second, 2 * time.Second, 0, 1800 * time.Millisecond, 7 * time.Second},
+		{"late, from 10.5s", late, 10500 * time.Millisecond, 0, 0, 0, 1500 * time.Millisecond, 10 * time.Second},
+		{"lead, on a keyframe", lead, 12 * time.Second, 0, 2 * time.Second, 0, 0, 12 * time.Second},
+		{"single chunk, 7.2s", single, 7200 * time.Millisecond, 20 * time.Second, 2 * time.Second, 0, -1, 7 * time.Second},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			tl, dir, names := fixtureOf(t, c.kind)
+			out := filepath.Join(t.TempDir(), "out.mp4")
+			spec := RenderSpec{Dir: dir, Chunks: names, Output: out,
+				Start: c.start, End: c.end, AudioOffset: c.offset, Total: 30 * time.Second}
+			began := time.Now()
+			fast, err := tl.Render(context.Background(), spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fastTook := time.Since(began)
+			if fast.Start != c.fastStartsAt {
+				t.Errorf("fast mode starts at %v, want %v", fast.Start, c.fastStartsAt)
+			}
+			os.Remove(out)
+			spec.Exact = true
+			began = time.Now()
+			cut, err := tl.Render(context.Background(), spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("exact %v vs fast %v; re-encoded %v", time.Since(began).Round(time.Millisecond), fastTook.Round(time.Millisecond), cut.Reencoded)
+			if (cut.Start-c.start).Abs() > time.Second/30 || !cut.Exact || cut.Reencoded != c.reencoded {
+				t.Errorf("cut %+v, want exact at %v re-encoding %v", cut, c.start, c.reencoded)
+			}
+			end := c.end
+			if end == 0 {
+				end = 30 * time.Second
+			}
+			checkOutput(t, tl, out, cut.Start, end, c.beepVsFlash)
+			for _, left := range []string{headName, videoListName, headListName} {
+				if _, err := os.Stat(filepath.Join(dir, left)); err == nil {
+					t.Errorf("%s left in the job folder", left)
+				}
+			}
+		})
+	}
+}
+
+// With the playlist's durations the render reads only from near the cut,
+// and the result is the same as reading everything.
+func TestRenderWindow(t *testing.T) {
+	tl, dir, names := fixture(t)
+	durations := make([]time.Duration, len(names))
+	for i := range durations {
+		durations[i] = 3 * time.Second
+	}
+	spec := RenderSpec{Dir: dir, Chunks: names, Durations: durations, Output: filepath.Join(t.TempDir(), "out.mp4"),
+		Start: 20 * time.Second, AudioOffset: 2 * time.Second}
+	if first, base := window(spec); first != 5 || base != 15*time.Second {
+		t.Errorf("window = chunk %d at %v, want chunk 5 at 15s", first, base)
+	}
+	cut, err := tl.Render(context.Background(), spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cut.Start != 20*time.Second {
+		t.Errorf("starts at %v, want 20s", cut.Start)
+	}
+	list, _ := os.ReadFile(filepath.Join(dir, ListName))
+	if !strings.Contains(string(list), "\nfile '"+names[5]+"'\n") || strings.Contains(string(list), names[4]) {
+		t.Errorf("render list does not start at chunk 5:\n%s", list)
+	}
+	checkOutput(t, tl, spec.Output, 20*time.Second, 30*time.Second, 0)
+
+	spec.Start, spec.AudioOffset = 0, 0
+	if first, base := window(spec); first != 0 || base != 0 {
+		t.Errorf("window from the start = chunk %d at %v", first, base)
 	}
 }
 

@@ -15,6 +15,8 @@ type StreamInfo struct {
 	Index      int
 	Type       string // "video", "audio", ...
 	Codec      string
+	Profile    string // e.g. "Constrained Baseline", "High"
+	PixFmt     string
 	Start      time.Duration
 	Duration   time.Duration
 	Width      int
@@ -53,6 +55,8 @@ func (t Tools) Probe(ctx context.Context, path string) (*Info, error) {
 			Index      int    `json:"index"`
 			CodecType  string `json:"codec_type"`
 			CodecName  string `json:"codec_name"`
+			Profile    string `json:"profile"`
+			PixFmt     string `json:"pix_fmt"`
 			StartTime  string `json:"start_time"`
 			Duration   string `json:"duration"`
 			Width      int    `json:"width"`
@@ -74,7 +78,7 @@ func (t Tools) Probe(ctx context.Context, path string) (*Info, error) {
 		sr, _ := strconv.Atoi(s.SampleRate)
 		nf, _ := strconv.ParseInt(s.NbFrames, 10, 64)
 		info.Streams = append(info.Streams, StreamInfo{
-			Index: s.Index, Type: s.CodecType, Codec: s.CodecName,
+			Index: s.Index, Type: s.CodecType, Codec: s.CodecName, Profile: s.Profile, PixFmt: s.PixFmt,
 			Start: seconds(s.StartTime), Duration: seconds(s.Duration),
 			Width: s.Width, Height: s.Height, FrameRate: rate(s.RFrameRate), SampleRate: sr, Frames: nf,
 		})

@@ -33,29 +33,25 @@ type RenderSpec struct {
 	AudioOffset time.Duration // + moves the audio later, - earlier
 	Total       time.Duration // expected output length, for progress; 0 = unknown
 	Progress    func(done, total time.Duration)
+
+	// Durations are the playlist's chunk durations, parallel to Chunks:
+	// with them the render reads only from near the start (see window).
+	Durations []time.Duration
+	// Exact starts on the very frame at Start instead of the keyframe
+	// before it: the few seconds up to the next chunk are re-encoded.
+	Exact bool
 }
 
 var chunkNameRE = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`)
 
-// writeList writes the concat list. Names are checked so that nothing but a
-// plain file inside the job folder can end up in a list ffmpeg reads.
+// writeList writes the render's concat list. Names are checked so that
+// nothing but a plain file inside the job folder can end up in a list ffmpeg
+// reads.
 func writeList(dir string, chunks []string) (string, error) {
 	if len(chunks) == 0 {
 		return "", errors.New("there are no chunks to put together")
 	}
-	var b strings.Builder
-	b.WriteString("ffconcat version 1.0\n")
-	for _, name := range chunks {
-		if !chunkNameRE.MatchString(name) || strings.Contains(name, "..") {
-			return "", fmt.Errorf("refusing chunk name %q", name)
-		}
-		fmt.Fprintf(&b, "file '%s'\n", name)
-	}
-	path := filepath.Join(dir, ListName)
-	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
-		return "", fmt.Errorf("cannot write to the job folder: %w", err)
-	}
-	return path, nil
+	return writeEntries(dir, ListName, chunks, nil)
 }
 
 // renderArgs builds the ffmpeg arguments: the chunk list read twice, once for
@@ -71,14 +67,7 @@ func writeList(dir string, chunks []string) (string, error) {
 // The setts bitstream filter would avoid the second read, but on ffmpeg 5.1
 // its TB does not match the packet time base when muxing MP4 audio.
 func renderArgs(list, tmp string, spec RenderSpec, c Cut) []string {
-	in := ffmpeg.KwArgs{"f": "concat", "safe": "0", "protocol_whitelist": "file,pipe"}
-	audioIn := ffmpeg.KwArgs{}
-	if spec.AudioOffset != 0 {
-		audioIn["itsoffset"] = secs6(spec.AudioOffset)
-	}
-	for k, v := range in {
-		audioIn[k] = v
-	}
+	in, audioIn := concatInputs(spec.AudioOffset)
 	video := ffmpeg.Input(list, in).Get("v:0?")
 	audio := ffmpeg.Input(list, audioIn).Get("a:0?")
 	out := ffmpeg.KwArgs{"c": "copy", "bsf:a": "aac_adtstoasc", "movflags": "+faststart", "f": "mp4"}
@@ -90,10 +79,29 @@ func renderArgs(list, tmp string, spec RenderSpec, c Cut) []string {
 	if c.Duration > 0 {
 		out["t"] = secs6(c.Duration)
 	}
-	s := ffmpeg.Output([]*ffmpeg.Stream{video, audio}, tmp, out).
+	return outputArgs([]*ffmpeg.Stream{video, audio}, tmp, out)
+}
+
+// concatInputs are the input options for reading a concat list of local
+// files: as it is, and for the sound, shifted by shift.
+func concatInputs(shift time.Duration) (in, audioIn ffmpeg.KwArgs) {
+	in = ffmpeg.KwArgs{"f": "concat", "safe": "0", "protocol_whitelist": "file,pipe"}
+	audioIn = ffmpeg.KwArgs{}
+	if shift != 0 {
+		audioIn["itsoffset"] = secs6(shift)
+	}
+	for k, v := range in {
+		audioIn[k] = v
+	}
+	return in, audioIn
+}
+
+// outputArgs completes a render command: quiet, progress on stdout, any
+// unreadable input an error.
+func outputArgs(streams []*ffmpeg.Stream, tmp string, out ffmpeg.KwArgs) []string {
+	return ffmpeg.Output(streams, tmp, out).
 		GlobalArgs("-hide_banner", "-nostdin", "-loglevel", "error", "-xerror", "-nostats", "-progress", "pipe:1").
-		OverWriteOutput()
-	return s.GetArgs()
+		OverWriteOutput().GetArgs()
 }
 
 // tempOutput creates the hidden file ffmpeg writes the MP4 into, beside the
@@ -128,11 +136,7 @@ func secs(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
 // temporary name beside Output and renamed only when ffmpeg succeeded, so a
 // failed or cancelled render never leaves a file under the final name.
 func (t Tools) Render(ctx context.Context, spec RenderSpec) (Cut, error) {
-	list, err := writeList(spec.Dir, spec.Chunks)
-	if err != nil {
-		return Cut{}, err
-	}
-	c, err := t.planList(ctx, list, spec)
+	p, err := t.plan(ctx, spec)
 	if err != nil {
 		return Cut{}, err
 	}
@@ -142,7 +146,20 @@ func (t Tools) Render(ctx context.Context, spec RenderSpec) (Cut, error) {
 	}
 	defer os.Remove(tmp)
 
-	cmd := command(ctx, t.FFmpeg, renderArgs(list, tmp, spec, c)...)
+	var args []string
+	if spec.Exact {
+		exact, cleanup, err := t.exactArgs(ctx, spec, p, tmp)
+		defer cleanup()
+		if err != nil {
+			return Cut{}, err
+		}
+		args = exact
+	}
+	if args == nil {
+		args = renderArgs(p.list, tmp, spec, p.cut)
+	}
+	c := p.cut
+	cmd := command(ctx, t.FFmpeg, args...)
 	stderr := &tailBuffer{max: 64 << 10}
 	cmd.Stderr = stderr
 	stdout, err := cmd.StdoutPipe()
@@ -155,10 +172,10 @@ func (t Tools) Render(ctx context.Context, spec RenderSpec) (Cut, error) {
 		}
 		return Cut{}, &MissingError{Tool: "ffmpeg", GOOS: runtime.GOOS}
 	}
-	var p progressParser
+	var prog progressParser
 	sc := bufio.NewScanner(stdout)
 	for sc.Scan() {
-		if done, ok := p.line(sc.Text()); ok && spec.Progress != nil {
+		if done, ok := prog.line(sc.Text()); ok && spec.Progress != nil {
 			if spec.Total > 0 {
 				done = min(done, spec.Total)
 			}

@@ -1,0 +1,222 @@
+package media
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	ffmpeg "github.com/u2takey/ffmpeg-go"
+)
+
+// Exact mode ("smart cut"). Stream copy can only start on a keyframe, which
+// may be seconds before the frame the presenter chose. Exact mode re-encodes
+// only the frames from the chosen one to the start of the next chunk that
+// opens with a keyframe (a few seconds at most), and copies everything after
+// it: the head is one extra, short ffmpeg run, the render stays one pass over
+// the talk. The head is encoded with the source's codec, profile and pixel
+// format and without B-frames, so the joined stream decodes cleanly.
+
+const (
+	headName      = "render-head.ts"
+	videoListName = "render-video.ffconcat"
+	headListName  = "render-head.ffconcat"
+)
+
+// chunkInfo is one chunk's place on the concat list's timeline.
+type chunkInfo struct {
+	offset     time.Duration // where the concat demuxer puts the chunk's start
+	start      time.Duration // the chunk's own earliest timestamp
+	duration   time.Duration // as the concat demuxer counts it
+	videoStart time.Duration // the chunk's own first video timestamp; -1: no video
+	codec      string
+	profile    string
+	pixFmt     string
+}
+
+// firstPicture is where the chunk's first video packet lands on the list's
+// timeline.
+func (c chunkInfo) firstPicture() time.Duration { return c.offset + c.videoStart - c.start }
+
+func (t Tools) probeChunk(ctx context.Context, path string) (chunkInfo, error) {
+	info, err := t.Probe(ctx, path)
+	if err != nil {
+		return chunkInfo{}, err
+	}
+	c := chunkInfo{start: info.Start, duration: info.Duration, videoStart: -1}
+	if v, ok := info.Stream("video"); ok {
+		c.videoStart, c.codec, c.profile, c.pixFmt = v.Start, v.Codec, v.Profile, v.PixFmt
+	}
+	return c, nil
+}
+
+// x264Profile maps ffprobe's H.264 profile names to libx264's.
+func x264Profile(p string) string {
+	switch p {
+	case "Constrained Baseline", "Baseline":
+		return "baseline"
+	case "Main":
+		return "main"
+	case "High 10":
+		return "high10"
+	case "High 4:2:2":
+		return "high422"
+	case "High 4:4:4 Predictive":
+		return "high444"
+	}
+	return "high"
+}
+
+// exactArgs plans an exact start. When the chosen frame is a keyframe it
+// only moves the plan's cut there and returns nil args (the normal render
+// does it). Otherwise it encodes the head and returns the render's
+// arguments; cleanup removes the head and its lists.
+func (t Tools) exactArgs(ctx context.Context, spec RenderSpec, p *plan, tmp string) (args []string, cleanup func(), err error) {
+	cleanup = func() {
+		for _, n := range []string{headName, videoListName, headListName} {
+			os.Remove(filepath.Join(spec.Dir, n))
+		}
+	}
+	tr := p.tracks
+	if !tr.HasVideo {
+		return nil, cleanup, nil // audio starts on any packet already
+	}
+	lower := tr.VideoStart
+	if tr.HasAudio {
+		lower = max(lower, tr.AudioStart+spec.AudioOffset)
+	}
+	asked := max(p.toList(spec.Start), lower)
+	// The first picture at or after the asked time. Packet times are in
+	// microseconds; allow for rounding.
+	from := -1
+	for i, v := range p.video {
+		if v.pts >= asked-100*time.Microsecond {
+			from = i
+			break
+		}
+	}
+	if from < 0 {
+		return nil, cleanup, fmt.Errorf("there is no picture after %s", clock(spec.Start))
+	}
+	at := p.video[from].pts
+	p.cut.at, p.cut.Start, p.cut.Exact = at, p.fromList(at), true
+	if err := p.setEnd(spec); err != nil {
+		return nil, cleanup, err
+	}
+	if p.video[from].key {
+		return nil, cleanup, nil
+	}
+
+	// Where each chunk sits, up to the first chunk after the cut that opens
+	// with a keyframe.
+	isKey := map[time.Duration]bool{}
+	for _, v := range p.video {
+		if v.key {
+			isKey[v.pts.Round(time.Millisecond)] = true
+		}
+	}
+	var chunks []chunkInfo
+	var offset time.Duration
+	head, next := -1, -1
+	for i, name := range p.chunks {
+		c, err := t.probeChunk(ctx, filepath.Join(spec.Dir, name))
+		if err != nil {
+			return nil, cleanup, err
+		}
+		c.offset = offset
+		offset += c.duration
+		chunks = append(chunks, c)
+		if c.offset <= at {
+			head = i
+			continue
+		}
+		if c.videoStart >= 0 && isKey[c.firstPicture().Round(time.Millisecond)] {
+			next = i
+			break
+		}
+		if c.offset > at+keyframeSearch {
+			break
+		}
+	}
+	if head < 0 || next < 0 || chunks[head].codec != "h264" {
+		// No chunk boundary to join at, or a codec we do not re-encode:
+		// re-encode the whole picture from the cut instead.
+		return t.fullEncodeArgs(p, spec, tmp), cleanup, nil
+	}
+	p.cut.Reencoded = chunks[next].offset - at
+
+	// The head: the frames from the cut to the next chunk, re-encoded.
+	headList, err := writeEntries(spec.Dir, headListName, p.chunks[head:next], nil)
+	if err != nil {
+		return nil, cleanup, err
+	}
+	h := chunks[head]
+	if _, err := output(ctx, t.FFmpeg, "re-encode the first seconds", 1<<20,
+		"-hide_banner", "-nostdin", "-loglevel", "error", "-xerror",
+		"-f", "concat", "-safe", "0", "-protocol_whitelist", "file,pipe", "-i", headList,
+		"-map", "0:v:0", "-an", "-ss", secs6(max(at-h.offset-500*time.Microsecond, 0)),
+		"-c:v", "libx264", "-preset", "veryfast", "-crf", "16", "-bf", "0",
+		"-profile:v", x264Profile(h.profile), "-pix_fmt", h.pixFmt, "-fps_mode", "passthrough",
+		"-f", "mpegts", "-y", filepath.Join(spec.Dir, headName)); err != nil {
+		return nil, cleanup, err
+	}
+	// The picture: the head, given exactly the length up to the next chunk
+	// so every later chunk keeps its place, then the chunks as they are.
+	entries := append([]string{headName}, p.chunks[next:]...)
+	videoList, err := writeEntries(spec.Dir, videoListName, entries, map[string]time.Duration{headName: chunks[next].offset - at})
+	if err != nil {
+		return nil, cleanup, err
+	}
+	// The sound: the whole list, moved so that the cut is at zero; the
+	// output's -ss 0 drops what falls before it.
+	in, audioIn := concatInputs(spec.AudioOffset - at)
+	out := ffmpeg.KwArgs{"c": "copy", "bsf:a": "aac_adtstoasc", "movflags": "+faststart", "f": "mp4", "ss": "0"}
+	if p.cut.Duration > 0 {
+		out["t"] = secs6(p.cut.Duration)
+	}
+	return outputArgs([]*ffmpeg.Stream{
+		ffmpeg.Input(videoList, in).Get("v:0"),
+		ffmpeg.Input(p.list, audioIn).Get("a:0?"),
+	}, tmp, out), cleanup, nil
+}
+
+// fullEncodeArgs re-encodes the whole picture from the cut (sound copied):
+// slow, but exact wherever the stream allows no join.
+func (t Tools) fullEncodeArgs(p *plan, spec RenderSpec, tmp string) []string {
+	p.cut.Reencoded = -1
+	in, audioIn := concatInputs(spec.AudioOffset)
+	// No B-frames: their reordering delay would need an edit list.
+	out := ffmpeg.KwArgs{"c:v": "libx264", "preset": "veryfast", "crf": "18", "bf": "0", "c:a": "copy",
+		"bsf:a": "aac_adtstoasc", "movflags": "+faststart", "f": "mp4",
+		"ss": secs6(max(p.cut.at-500*time.Microsecond, 0))}
+	if p.cut.Duration > 0 {
+		out["t"] = secs6(p.cut.Duration)
+	}
+	return outputArgs([]*ffmpeg.Stream{
+		ffmpeg.Input(p.list, in).Get("v:0"),
+		ffmpeg.Input(p.list, audioIn).Get("a:0?"),
+	}, tmp, out)
+}
+
+// writeEntries writes a concat list named name in dir, with a duration
+// directive for the entries in durations. Names are checked like writeList's.
+func writeEntries(dir, name string, entries []string, durations map[string]time.Duration) (string, error) {
+	var b strings.Builder
+	b.WriteString("ffconcat version 1.0\n")
+	for _, e := range entries {
+		if !chunkNameRE.MatchString(e) || strings.Contains(e, "..") {
+			return "", fmt.Errorf("refusing chunk name %q", e)
+		}
+		fmt.Fprintf(&b, "file '%s'\n", e)
+		if d, ok := durations[e]; ok {
+			fmt.Fprintf(&b, "duration %s\n", secs6(d))
+		}
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		return "", fmt.Errorf("cannot write to the job folder: %w", err)
+	}
+	return path, nil
+}
