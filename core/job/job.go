@@ -331,11 +331,15 @@ func (j *Job) Render(ctx context.Context, s Settings) error {
 	want := end - s.Start
 	j.emit(Rendering{Done: 0, Total: want})
 	durations := make([]time.Duration, len(j.pl.Segments))
+	oneStream := true // MPEG-TS chunks of one encoder run: read as one file
 	for i, seg := range j.pl.Segments {
 		durations[i] = seg.Duration
+		if seg.Discontinuity || seg.Map != nil {
+			oneStream = false
+		}
 	}
 	cut, err := j.opts.Tools.Render(ctx, media.RenderSpec{
-		Dir: j.dir, Chunks: names, Durations: durations, Output: s.Output, Exact: s.Exact,
+		Dir: j.dir, Chunks: names, Durations: durations, OneStream: oneStream, Output: s.Output, Exact: s.Exact,
 		Start: s.Start, End: s.End, AudioOffset: s.AudioOffset, Total: want,
 		Progress: func(done, total time.Duration) { j.emit(Rendering{Done: done, Total: total}) },
 	})

@@ -45,37 +45,42 @@ type Cut struct {
 	at time.Duration // Start on the concat timeline
 }
 
-// probeList reads stream start times of the concat list. The concat demuxer
-// rebases every chunk onto one timeline, the same one the render uses.
-func (t Tools) probeList(ctx context.Context, list string) (Tracks, error) {
-	out, err := output(ctx, t.FFprobe, "read the downloaded chunks", 1<<20,
-		"-v", "error", "-f", "concat", "-safe", "0", "-protocol_whitelist", "file,pipe",
-		"-show_entries", "stream=codec_type,start_time", "-of", "json", list)
+// probeList reads where each track of the source starts, and the origin of
+// ffprobe's times: ffmpeg counts an input's time from its start (origin),
+// while ffprobe shows timestamps as stored. The concat demuxer's timeline
+// starts at zero anyway; a joined MPEG-TS stream starts wherever its
+// encoder's clock stood.
+func (t Tools) probeList(ctx context.Context, src source) (tr Tracks, origin time.Duration, err error) {
+	args := append([]string{"-v", "error", "-show_entries", "stream=codec_type,start_time:format=start_time", "-of", "json"}, src.probeArgs()...)
+	out, err := output(ctx, t.FFprobe, "read the downloaded chunks", 1<<20, args...)
 	if err != nil {
-		return Tracks{}, err
+		return Tracks{}, 0, err
 	}
 	var raw struct {
 		Streams []struct {
 			CodecType string `json:"codec_type"`
 			StartTime string `json:"start_time"`
 		} `json:"streams"`
+		Format struct {
+			StartTime string `json:"start_time"`
+		} `json:"format"`
 	}
 	if err := json.Unmarshal(out, &raw); err != nil {
-		return Tracks{}, fmt.Errorf("reading ffprobe's answer: %w", err)
+		return Tracks{}, 0, fmt.Errorf("reading ffprobe's answer: %w", err)
 	}
-	var tr Tracks
+	origin = seconds(raw.Format.StartTime)
 	for _, s := range raw.Streams {
 		switch {
 		case s.CodecType == "video" && !tr.HasVideo:
-			tr.HasVideo, tr.VideoStart = true, seconds(s.StartTime)
+			tr.HasVideo, tr.VideoStart = true, seconds(s.StartTime)-origin
 		case s.CodecType == "audio" && !tr.HasAudio:
-			tr.HasAudio, tr.AudioStart = true, seconds(s.StartTime)
+			tr.HasAudio, tr.AudioStart = true, seconds(s.StartTime)-origin
 		}
 	}
 	if !tr.HasVideo && !tr.HasAudio {
-		return tr, errors.New("the downloaded chunks hold neither video nor audio")
+		return tr, 0, errors.New("the downloaded chunks hold neither video nor audio")
 	}
-	return tr, nil
+	return tr, origin, nil
 }
 
 // videoPacket is one video packet on the concat timeline.
@@ -88,11 +93,10 @@ type videoPacket struct {
 // reads packets only (no decoding) from the start of the list: the concat
 // demuxer cannot seek without per-file durations. Render lists start near
 // the cut (see window), so this reads seconds, not hours.
-func (t Tools) listVideo(ctx context.Context, list string, limit time.Duration) ([]videoPacket, error) {
-	out, err := output(ctx, t.FFprobe, "read the downloaded chunks", 256<<20,
-		"-v", "error", "-f", "concat", "-safe", "0", "-protocol_whitelist", "file,pipe",
-		"-read_intervals", "%+"+secs6(limit), "-select_streams", "v:0",
-		"-show_entries", "packet=pts_time,flags", "-of", "csv=p=0", list)
+func (t Tools) listVideo(ctx context.Context, src source, origin, limit time.Duration) ([]videoPacket, error) {
+	args := append([]string{"-v", "error", "-read_intervals", "%+" + secs6(limit), "-select_streams", "v:0",
+		"-show_entries", "packet=pts_time,flags", "-of", "csv=p=0"}, src.probeArgs()...)
+	out, err := output(ctx, t.FFprobe, "read the downloaded chunks", 256<<20, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +104,7 @@ func (t Tools) listVideo(ctx context.Context, list string, limit time.Duration) 
 	for _, line := range strings.Split(string(out), "\n") {
 		pts, flags, ok := strings.Cut(strings.TrimSpace(line), ",")
 		if ok && pts != "N/A" {
-			pkts = append(pkts, videoPacket{pts: seconds(pts), key: strings.HasPrefix(flags, "K")})
+			pkts = append(pkts, videoPacket{pts: seconds(pts) - origin, key: strings.HasPrefix(flags, "K")})
 		}
 	}
 	slices.SortFunc(pkts, func(a, b videoPacket) int { return cmp.Compare(a.pts, b.pts) })
@@ -185,6 +189,7 @@ func window(spec RenderSpec) (first int, base time.Duration) {
 type plan struct {
 	list   string        // concat list of the chunks from the window on
 	chunks []string      // its entries
+	src    source        // how the render reads them
 	tracks Tracks        // on the list's timeline
 	zero   time.Duration // the presenter's 0 on the list's timeline
 	base   time.Duration // the list's start on the presenter's timeline
@@ -213,8 +218,20 @@ func (t Tools) plan(ctx context.Context, spec RenderSpec) (*plan, error) {
 	if p.list, err = writeList(spec.Dir, p.chunks); err != nil {
 		return nil, err
 	}
-	if p.tracks, err = t.probeList(ctx, p.list); err != nil {
+	p.src = concatSource(p.list)
+	if spec.OneStream && !spec.Exact { // exact mode places chunks the concat demuxer's way
+		list, err := writeByteList(spec.Dir, p.chunks)
+		if err != nil {
+			return nil, err
+		}
+		p.src = byteSource(list)
+	}
+	var origin time.Duration
+	if p.tracks, origin, err = t.probeList(ctx, p.src); err != nil {
 		return nil, err
+	}
+	if p.src.copyts {
+		p.src.origin = origin
 	}
 	tr := p.tracks
 	// The presenter's times count from the first picture (the first audio
@@ -228,7 +245,7 @@ func (t Tools) plan(ctx context.Context, spec RenderSpec) (*plan, error) {
 	asked := p.toList(spec.Start)
 	if tr.HasVideo {
 		limit := max(asked, tr.AudioStart+spec.AudioOffset) + keyframeSearch
-		if p.video, err = t.listVideo(ctx, p.list, limit); err != nil {
+		if p.video, err = t.listVideo(ctx, p.src, origin, limit); err != nil {
 			return nil, err
 		}
 	}

@@ -135,12 +135,35 @@ func TestRenderSyncAndTrim(t *testing.T) {
 		{"late, 10.5s to 20s", late, 10500 * time.Millisecond, 20 * time.Second, 0, 10 * time.Second, 0},
 		{"late, -0.5s", late, 0, 0, -500 * time.Millisecond, 2 * time.Second, -500 * time.Millisecond},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
+	// Each case reads the chunks as one stream (the usual path) and, for
+	// the two kinds of fixture, through the concat demuxer as well.
+	type mode struct{ oneStream bool }
+	for i, c := range cases {
+		for _, m := range []mode{{true}, {false}} {
+			if !m.oneStream && i != 1 && i != 5 {
+				continue
+			}
+			name := c.name
+			if !m.oneStream {
+				name += ", concat demuxer"
+			}
+			t.Run(name, func(t *testing.T) { renderCase(t, c.kind, c.start, c.end, c.offset, c.cut, c.beepVsFlash, m.oneStream) })
+		}
+	}
+}
+
+func renderCase(t *testing.T, kind fixtureKind, start, end, offset, cut, beepVsFlash time.Duration, oneStream bool) {
+	c := struct {
+		kind               fixtureKind
+		start, end, offset time.Duration
+		cut, beepVsFlash   time.Duration
+	}{kind, start, end, offset, cut, beepVsFlash}
+	{
+		{
 			tl, dir, names := fixtureOf(t, c.kind)
 			ctx := context.Background()
 			out := filepath.Join(t.TempDir(), "out.mp4")
-			spec := RenderSpec{Dir: dir, Chunks: names, Output: out,
+			spec := RenderSpec{Dir: dir, Chunks: names, Output: out, OneStream: oneStream,
 				Start: c.start, End: c.end, AudioOffset: c.offset, Total: 30 * time.Second}
 			plan, err := tl.PlanCut(ctx, spec)
 			if err != nil {
@@ -167,7 +190,7 @@ func TestRenderSyncAndTrim(t *testing.T) {
 			if entries, _ := os.ReadDir(filepath.Dir(out)); len(entries) != 1 {
 				t.Errorf("files beside the output: %v", entries)
 			}
-		})
+		}
 	}
 }
 
@@ -402,7 +425,7 @@ func TestChunkNamesValidated(t *testing.T) {
 
 func TestRenderArgsReadOnlyLocalFiles(t *testing.T) {
 	spec := RenderSpec{Start: 165 * time.Second, AudioOffset: 2 * time.Second}
-	args := strings.Join(renderArgs("/job/render.ffconcat", "/out/.talk.mp4.part", spec, Cut{at: 164 * time.Second}), " ")
+	args := strings.Join(renderArgs(concatSource("/job/render.ffconcat"), "/out/.talk.mp4.part", spec, Cut{at: 164 * time.Second}), " ")
 	for _, want := range []string{"-protocol_whitelist file,pipe", "-itsoffset 2.000000", "-ss 163.999900", "-map 0:v:0?", "-map 1:a:0?", "-c copy", "aac_adtstoasc", "+faststart"} {
 		if !strings.Contains(args, want) {
 			t.Errorf("args lack %q: %s", want, args)
@@ -419,7 +442,7 @@ func TestRenderArgsReadOnlyLocalFiles(t *testing.T) {
 		t.Errorf("-ss must follow the inputs: %s", args)
 	}
 	// No trim: no -ss at all.
-	if args := strings.Join(renderArgs("l", "o", RenderSpec{}, Cut{}), " "); strings.Contains(args, "-ss") || strings.Contains(args, " -t ") {
+	if args := strings.Join(renderArgs(concatSource("l"), "o", RenderSpec{}, Cut{}), " "); strings.Contains(args, "-ss") || strings.Contains(args, " -t ") {
 		t.Errorf("untrimmed render has -ss/-t: %s", args)
 	}
 }

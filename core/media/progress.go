@@ -10,6 +10,7 @@ import (
 // each block ending with progress=continue or progress=end.
 type progressParser struct {
 	outTime time.Duration
+	ended   bool // progress=end: ffmpeg has written everything
 }
 
 // line consumes one line; at the end of a block it returns the output time
@@ -25,6 +26,7 @@ func (p *progressParser) line(s string) (time.Duration, bool) {
 			p.outTime = time.Duration(us) * time.Microsecond
 		}
 	case "progress":
+		p.ended = value == "end"
 		return p.outTime, true
 	}
 	return 0, false

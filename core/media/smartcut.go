@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	ffmpeg "github.com/u2takey/ffmpeg-go"
@@ -171,22 +170,20 @@ func (t Tools) exactArgs(ctx context.Context, spec RenderSpec, p *plan, tmp stri
 	}
 	// The sound: the whole list, moved so that the cut is at zero; the
 	// output's -ss 0 drops what falls before it.
-	in, audioIn := concatInputs(spec.AudioOffset - at)
+	video, _ := concatSource(videoList).inputs(0)
+	_, audio := p.src.inputs(spec.AudioOffset - at)
 	out := ffmpeg.KwArgs{"c": "copy", "bsf:a": "aac_adtstoasc", "movflags": "+faststart", "f": "mp4", "ss": "0"}
 	if p.cut.Duration > 0 {
 		out["t"] = secs6(p.cut.Duration)
 	}
-	return outputArgs([]*ffmpeg.Stream{
-		ffmpeg.Input(videoList, in).Get("v:0"),
-		ffmpeg.Input(p.list, audioIn).Get("a:0?"),
-	}, tmp, out), cleanup, nil
+	return outputArgs([]*ffmpeg.Stream{video, audio}, tmp, out), cleanup, nil
 }
 
 // fullEncodeArgs re-encodes the whole picture from the cut (sound copied):
 // slow, but exact wherever the stream allows no join.
 func (t Tools) fullEncodeArgs(p *plan, spec RenderSpec, tmp string) []string {
 	p.cut.Reencoded = -1
-	in, audioIn := concatInputs(spec.AudioOffset)
+	video, audio := p.src.inputs(spec.AudioOffset)
 	// No B-frames: their reordering delay would need an edit list.
 	out := ffmpeg.KwArgs{"c:v": "libx264", "preset": "veryfast", "crf": "18", "bf": "0", "c:a": "copy",
 		"bsf:a": "aac_adtstoasc", "movflags": "+faststart", "f": "mp4",
@@ -194,29 +191,5 @@ func (t Tools) fullEncodeArgs(p *plan, spec RenderSpec, tmp string) []string {
 	if p.cut.Duration > 0 {
 		out["t"] = secs6(p.cut.Duration)
 	}
-	return outputArgs([]*ffmpeg.Stream{
-		ffmpeg.Input(p.list, in).Get("v:0"),
-		ffmpeg.Input(p.list, audioIn).Get("a:0?"),
-	}, tmp, out)
-}
-
-// writeEntries writes a concat list named name in dir, with a duration
-// directive for the entries in durations. Names are checked like writeList's.
-func writeEntries(dir, name string, entries []string, durations map[string]time.Duration) (string, error) {
-	var b strings.Builder
-	b.WriteString("ffconcat version 1.0\n")
-	for _, e := range entries {
-		if !chunkNameRE.MatchString(e) || strings.Contains(e, "..") {
-			return "", fmt.Errorf("refusing chunk name %q", e)
-		}
-		fmt.Fprintf(&b, "file '%s'\n", e)
-		if d, ok := durations[e]; ok {
-			fmt.Fprintf(&b, "duration %s\n", secs6(d))
-		}
-	}
-	path := filepath.Join(dir, name)
-	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
-		return "", fmt.Errorf("cannot write to the job folder: %w", err)
-	}
-	return path, nil
+	return outputArgs([]*ffmpeg.Stream{video, audio}, tmp, out)
 }
