@@ -9,7 +9,7 @@ LDFLAGS := -X main.version=$(VERSION)
 BIN     := bin/replayrescue
 OUT     := out
 
-.PHONY: all setup build run demo test test-short vet fmt clean package screenshot fuzz
+.PHONY: all setup build run demo test test-short vet fmt clean package screenshot fuzz bench
 
 all: build
 
@@ -50,6 +50,12 @@ test-short: vet
 # Linux .tar.xz with the Fyne packager, in out/; never touches the checkout.
 package: setup
 	scripts/package.sh linux
+
+# Replay Rescue against ffmpeg, yt-dlp, streamlink and aria2c on a loopback
+# replay limited to 1 MiB/s per connection (BENCH_DURATION, default 10m).
+bench:
+	@scripts/setup.sh --bench
+	scripts/bench.sh $(BENCH_DURATION)
 
 # A PNG of every screen of the real window under Xvfb, in shots/.
 screenshot: build

@@ -6,6 +6,8 @@ set -euo pipefail
 
 # Tools we call and the packages that provide them on Debian/Ubuntu.
 debian_pkgs=(ffmpeg gcc pkg-config libgl1-mesa-dev xorg-dev xvfb xauth imagemagick)
+# --bench adds the downloaders `make bench` compares against.
+[ "${1:-}" = "--bench" ] && debian_pkgs+=(curl aria2 streamlink yt-dlp)
 
 need_go() {
   if command -v go >/dev/null 2>&1; then return 0; fi

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"replayrescue/core/fetch"
@@ -253,6 +254,11 @@ func (j *Job) Download(ctx context.Context) error {
 	if j.pl == nil {
 		return errors.New("job: Download before Load")
 	}
+	return j.download(ctx, j.pl.Segments)
+}
+
+// download fetches segs (all of the playlist, or the part a render needs).
+func (j *Job) download(ctx context.Context, segs []playlist.Segment) error {
 	fo := j.opts.Fetch
 	fo.Dir = j.dir
 	fo.Client = j.client
@@ -260,29 +266,30 @@ func (j *Job) Download(ctx context.Context) error {
 	fo.Progress = func(p fetch.Progress) {
 		j.emit(Progress{Done: p.Done, Total: p.Total, Bytes: p.Bytes, Speed: p.Speed, ETA: p.ETA, Resumed: p.Resumed})
 	}
-	err = fetch.Download(ctx, j.pl.Segments, fo)
+	err := fetch.Download(ctx, segs, fo)
 	if err == nil {
 		return nil
 	}
-	done := j.completeChunks()
+	done := completeChunks(j.dir, segs)
 	if web.IsCredentialError(err) {
-		msg := fmt.Sprintf("The video host stopped accepting the cookies or link after %d of %d chunks (they have probably expired): get a fresh link or HAR file and run again with the same job folder to continue.", done, len(j.pl.Segments))
-		j.emit(Paused{Reason: msg, Done: done, Total: len(j.pl.Segments)})
+		msg := fmt.Sprintf("The video host stopped accepting the cookies or link after %d of %d chunks (they have probably expired): get a fresh link or HAR file and run again with the same job folder to continue.", done, len(segs))
+		j.emit(Paused{Reason: msg, Done: done, Total: len(segs)})
 		return &Error{Code: ExitCredentials, Msg: msg, Err: err}
 	}
 	if errors.Is(err, context.Canceled) {
 		return err
 	}
 	if isDiskFull(err) {
-		return &Error{Code: ExitOther, Msg: fmt.Sprintf("The disk holding the job folder %s is full after %d of %d chunks: free some space and run the same command again; finished chunks are kept.", j.dir, done, len(j.pl.Segments)), Err: err}
+		return &Error{Code: ExitOther, Msg: fmt.Sprintf("The disk holding the job folder %s is full after %d of %d chunks: free some space and run the same command again; finished chunks are kept.", j.dir, done, len(segs)), Err: err}
 	}
-	return &Error{Code: ExitOther, Msg: fmt.Sprintf("The download stopped after %d of %d chunks: %s Run the same command again to continue; finished chunks are kept.", done, len(j.pl.Segments), sentence(web.Redact(err.Error()))), Err: err}
+	return &Error{Code: ExitOther, Msg: fmt.Sprintf("The download stopped after %d of %d chunks: %s Run the same command again to continue; finished chunks are kept.", done, len(segs), sentence(web.Redact(err.Error()))), Err: err}
 }
 
-func (j *Job) completeChunks() int {
+// completeChunks counts the segments of segs on disk.
+func completeChunks(dir string, segs []playlist.Segment) int {
 	n := 0
-	for i := range j.pl.Segments {
-		if _, ok := fetch.Complete(j.dir, i); ok {
+	for _, seg := range segs {
+		if _, ok := fetch.Complete(dir, seg.Index); ok {
 			n++
 		}
 	}
@@ -307,6 +314,16 @@ func (j *Job) Render(ctx context.Context, s Settings) error {
 		return err
 	}
 	defer unlock()
+	return j.render(ctx, s, nil, nil)
+}
+
+// render renders from the chunks on disk, or with ready, while they are
+// still downloading; then its progress is shown only once quiet says the
+// download is over (the download's own progress comes first).
+func (j *Job) render(ctx context.Context, s Settings, ready func(context.Context, int) error, quiet func() bool) error {
+	if quiet == nil {
+		quiet = func() bool { return false }
+	}
 	if err := CheckOutput(s.Output, s.Force); err != nil {
 		return err
 	}
@@ -317,32 +334,27 @@ func (j *Job) Render(ctx context.Context, s Settings) error {
 	if s.End > 0 && s.End <= s.Start {
 		return &Error{Code: ExitUsage, Msg: "The end time must be after the start time."}
 	}
-	names := make([]string, len(j.pl.Segments))
 	for i := range j.pl.Segments {
-		if _, ok := fetch.Complete(j.dir, i); !ok {
+		if _, ok := fetch.Complete(j.dir, i); !ok && ready == nil {
 			return &Error{Code: ExitOther, Msg: "Some chunks are missing from the job folder; run the download again."}
 		}
-		names[i] = fetch.ChunkName(i)
 	}
 	end := total
 	if s.End > 0 && s.End < total {
 		end = s.End
 	}
 	want := end - s.Start
-	j.emit(Rendering{Done: 0, Total: want})
-	durations := make([]time.Duration, len(j.pl.Segments))
-	oneStream := true // MPEG-TS chunks of one encoder run: read as one file
-	for i, seg := range j.pl.Segments {
-		durations[i] = seg.Duration
-		if seg.Discontinuity || seg.Map != nil {
-			oneStream = false
+	if !quiet() {
+		j.emit(Rendering{Done: 0, Total: want})
+	}
+	spec := j.renderSpec(s)
+	spec.Total, spec.Ready = want, ready
+	spec.Progress = func(done, total time.Duration) {
+		if !quiet() {
+			j.emit(Rendering{Done: done, Total: total})
 		}
 	}
-	cut, err := j.opts.Tools.Render(ctx, media.RenderSpec{
-		Dir: j.dir, Chunks: names, Durations: durations, OneStream: oneStream, Output: s.Output, Exact: s.Exact,
-		Start: s.Start, End: s.End, AudioOffset: s.AudioOffset, Total: want,
-		Progress: func(done, total time.Duration) { j.emit(Rendering{Done: done, Total: total}) },
-	})
+	cut, err := j.opts.Tools.Render(ctx, spec)
 	if err != nil {
 		if isDiskFull(err) {
 			return &Error{Code: ExitOther, Msg: fmt.Sprintf("The disk is full, so the video could not be written to %s: free some space (or choose another folder) and save again; the downloaded chunks are kept.", filepath.Dir(s.Output)), Err: err}
@@ -360,6 +372,21 @@ func (j *Job) Render(ctx context.Context, s Settings) error {
 	}
 	j.emit(Done{Output: s.Output, Duration: want, Size: size, Start: cut.Start, AudioGap: cut.Gap})
 	return nil
+}
+
+// renderSpec describes the render of the whole playlist with s.
+func (j *Job) renderSpec(s Settings) media.RenderSpec {
+	spec := media.RenderSpec{Dir: j.dir, Output: s.Output, Exact: s.Exact,
+		Start: s.Start, End: s.End, AudioOffset: s.AudioOffset, OneStream: true}
+	for i, seg := range j.pl.Segments {
+		spec.Chunks = append(spec.Chunks, fetch.ChunkName(i))
+		spec.Durations = append(spec.Durations, seg.Duration)
+		// MPEG-TS chunks of one encoder run can be read as one file.
+		if seg.Discontinuity || seg.Map != nil {
+			spec.OneStream = false
+		}
+	}
+	return spec
 }
 
 // CheckOutput refuses to replace an existing file unless force is set, and
@@ -415,13 +442,75 @@ func Save(ctx context.Context, src Source, opts Options, s Settings) error {
 	if err := j.Load(ctx); err != nil {
 		return err
 	}
-	if err := j.Download(ctx); err != nil {
-		return err
-	}
-	if err := j.Render(ctx, s); err != nil {
+	if err := j.downloadAndRender(ctx, s); err != nil {
 		return err
 	}
 	return j.Cleanup()
+}
+
+// downloadAndRender downloads and renders at the same time: the render
+// reads each chunk as soon as it is on disk, so the video is ready moments
+// after the last byte arrives. A failed download stops the render (its
+// error is the one that tells what to do); a failed render stops the
+// download, keeping what is on disk.
+func (j *Job) downloadAndRender(ctx context.Context, s Settings) error {
+	if j.pl == nil {
+		return errors.New("job: Download before Load")
+	}
+	unlock, err := j.lock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var dlErr error
+	var finished atomic.Bool
+	downloaded := make(chan struct{})
+	// Without --keep, only the chunks the video needs are fetched.
+	segs := j.pl.Segments
+	if !j.opts.Keep {
+		first, last := media.Span(j.renderSpec(s))
+		segs = segs[first : last+1]
+	}
+	go func() {
+		defer close(downloaded)
+		dlErr = j.download(ctx, segs)
+		finished.Store(true)
+	}()
+	ready := func(ctx context.Context, i int) error {
+		tick := time.NewTicker(10 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			if _, ok := fetch.Complete(j.dir, i); ok {
+				return nil
+			}
+			select {
+			case <-downloaded:
+				if _, ok := fetch.Complete(j.dir, i); ok {
+					return nil
+				}
+				if dlErr != nil {
+					return dlErr
+				}
+				return fmt.Errorf("chunk %d is missing after the download", i+1)
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-tick.C:
+			}
+		}
+	}
+	renderErr := j.render(ctx, s, ready, func() bool { return !finished.Load() })
+	if renderErr != nil || !j.opts.Keep {
+		// A failed render needs no more chunks; a finished one needs
+		// none it has not read.
+		cancel()
+	}
+	<-downloaded
+	if dlErr != nil && !errors.Is(dlErr, context.Canceled) {
+		return dlErr
+	}
+	return renderErr
 }
 
 // sentence makes an error text end like a sentence.

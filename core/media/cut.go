@@ -185,6 +185,25 @@ func window(spec RenderSpec) (first int, base time.Duration) {
 	return first, base
 }
 
+// Span is the range of chunks a render of spec reads, first to last
+// included: from the window's first to the one playing at End, plus one
+// for durations that round. Without durations it is all of them.
+func Span(spec RenderSpec) (first, last int) {
+	first, _ = window(spec)
+	last = len(spec.Chunks) - 1
+	if spec.End > 0 && len(spec.Durations) == len(spec.Chunks) {
+		var at time.Duration
+		for i, d := range spec.Durations {
+			if at > spec.End {
+				last = min(i, last)
+				break
+			}
+			at += d
+		}
+	}
+	return first, last
+}
+
 // plan is what a render needs to know about its list.
 type plan struct {
 	list   string        // concat list of the chunks from the window on
@@ -204,16 +223,17 @@ func (p *plan) fromList(d time.Duration) time.Duration { return d - p.zero + p.b
 // PlanCut tells where a fast-mode render of spec starts (see planCut) without
 // rendering anything, so the app can show where the cut really lands.
 func (t Tools) PlanCut(ctx context.Context, spec RenderSpec) (Cut, error) {
-	p, err := t.plan(ctx, spec)
+	p, err := t.plan(ctx, spec, len(spec.Chunks))
 	if err != nil {
 		return Cut{}, err
 	}
 	return p.cut, nil
 }
 
-func (t Tools) plan(ctx context.Context, spec RenderSpec) (*plan, error) {
+// plan reads the chunks from the window's first up to (not including) upto.
+func (t Tools) plan(ctx context.Context, spec RenderSpec, upto int) (*plan, error) {
 	first, base := window(spec)
-	p := &plan{chunks: spec.Chunks[first:], base: base}
+	p := &plan{chunks: spec.Chunks[first:max(upto, first+1)], base: base}
 	var err error
 	if p.list, err = writeList(spec.Dir, p.chunks); err != nil {
 		return nil, err

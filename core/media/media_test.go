@@ -543,3 +543,105 @@ func TestTempOutputRemovesLeftovers(t *testing.T) {
 		t.Error("another output's temporary file removed")
 	}
 }
+
+// readyAfter returns a Ready func for chunks that appear in dir over time:
+// it polls for the file, as a job waits for its download.
+func readyAfter(dir string, names []string, fail map[int]error) func(context.Context, int) error {
+	return func(ctx context.Context, i int) error {
+		for {
+			if err, ok := fail[i]; ok {
+				return err
+			}
+			if _, err := os.Stat(filepath.Join(dir, names[i])); err == nil {
+				return nil
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(5 * time.Millisecond):
+			}
+		}
+	}
+}
+
+// trickle moves the chunks from src into dst one by one, a little out of
+// order, as parallel downloads finish.
+func trickle(src, dst string, names []string) {
+	order := make([]int, len(names))
+	for i := range order {
+		order[i] = i
+	}
+	for i := 0; i+1 < len(order); i += 3 {
+		order[i], order[i+1] = order[i+1], order[i]
+	}
+	for _, i := range order {
+		time.Sleep(40 * time.Millisecond)
+		os.Rename(filepath.Join(src, names[i]), filepath.Join(dst, names[i]))
+	}
+}
+
+func packetMD5s(t *testing.T, tl Tools, path string) string {
+	t.Helper()
+	out, err := exec.Command(tl.FFmpeg, "-v", "error", "-i", path, "-map", "0", "-c", "copy", "-f", "framemd5", "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
+}
+
+// Rendering while the chunks arrive gives the very packets of rendering
+// after they all arrived.
+func TestRenderWhileDownloading(t *testing.T) {
+	tl, src, names := fixture(t)
+	durations := make([]time.Duration, len(names))
+	for i := range durations {
+		durations[i] = 3 * time.Second
+	}
+	base := RenderSpec{Chunks: names, Durations: durations, OneStream: true,
+		Start: 7 * time.Second, End: 25 * time.Second, AudioOffset: 2 * time.Second, Total: 18 * time.Second}
+
+	after := base
+	after.Dir, after.Output = src, filepath.Join(t.TempDir(), "after.mp4")
+	if _, err := tl.Render(context.Background(), after); err != nil {
+		t.Fatal(err)
+	}
+
+	dir := t.TempDir()
+	while := base
+	while.Dir, while.Output = dir, filepath.Join(t.TempDir(), "while.mp4")
+	while.Ready = readyAfter(dir, names, nil)
+	go trickle(src, dir, names)
+	cut, err := tl.Render(context.Background(), while)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cut.Start != 7*time.Second {
+		t.Errorf("starts at %v", cut.Start)
+	}
+	if packetMD5s(t, tl, while.Output) != packetMD5s(t, tl, after.Output) {
+		t.Error("rendering while downloading gave other packets")
+	}
+	checkOutput(t, tl, while.Output, 7*time.Second, 25*time.Second, 0)
+}
+
+// A download that fails half-way stops the render: the download's error
+// comes back, and nothing is left under the final name or beside it.
+func TestRenderWhileDownloadingFails(t *testing.T) {
+	tl, src, names := fixture(t)
+	durations := make([]time.Duration, len(names))
+	for i := range durations {
+		durations[i] = 3 * time.Second
+	}
+	dir, outDir := t.TempDir(), t.TempDir()
+	expired := errors.New("the host stopped accepting the cookies")
+	spec := RenderSpec{Dir: dir, Chunks: names, Durations: durations, OneStream: true,
+		Output: filepath.Join(outDir, "talk.mp4"), Ready: readyAfter(dir, names, map[int]error{6: expired})}
+	go trickle(src, dir, names)
+	_, err := tl.Render(context.Background(), spec)
+	if !errors.Is(err, expired) {
+		t.Fatalf("err = %v, want the download's", err)
+	}
+	if entries, _ := os.ReadDir(outDir); len(entries) != 0 {
+		t.Errorf("left in the output folder: %v", entries)
+	}
+}

@@ -35,6 +35,10 @@ type RenderSpec struct {
 	// Durations are the playlist's chunk durations, parallel to Chunks:
 	// with them the render reads only from near the start (see window).
 	Durations []time.Duration
+	// Ready, when set, blocks until chunk i is on disk, or returns why it
+	// never will be: the chunks are still downloading, and the render may
+	// run alongside (see renderStream).
+	Ready func(ctx context.Context, i int) error
 	// Exact starts on the very frame at Start instead of the keyframe
 	// before it: the few seconds up to the next chunk are re-encoded.
 	Exact bool
@@ -81,8 +85,9 @@ func renderArgs(src source, tmp string, spec RenderSpec, c Cut) []string {
 // with "copy /b"), which reads 3x faster. Both give the same timeline for
 // such streams. Only local files can be read either way.
 type source struct {
-	url  string
-	opts ffmpeg.KwArgs
+	url      string
+	audioURL string // read for the sound instead of url, if set
+	opts     ffmpeg.KwArgs
 	// copyts: ffmpeg rebases each input on the start of the streams taken
 	// from it, so two reads of a joined stream (picture from one, sound from
 	// the other) would each start at zero and lose the gap between the
@@ -121,7 +126,11 @@ func (s source) inputs(shift time.Duration) (video, audio *ffmpeg.Stream) {
 	for k, v := range s.opts {
 		audioIn[k] = v
 	}
-	return ffmpeg.Input(s.url, s.opts).Get("v:0?"), ffmpeg.Input(s.url, audioIn).Get("a:0?")
+	audioURL := s.url
+	if s.audioURL != "" {
+		audioURL = s.audioURL
+	}
+	return ffmpeg.Input(s.url, s.opts).Get("v:0?"), ffmpeg.Input(audioURL, audioIn).Get("a:0?")
 }
 
 // outputArgs completes a render command: quiet, progress on stdout, any
@@ -160,11 +169,29 @@ func globEscape(s string) string {
 func secs(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
 
 // Render writes spec.Output in one ffmpeg run and tells where it really
-// starts (see PlanCut). The MP4 is written under a
-// temporary name beside Output and renamed only when ffmpeg succeeded, so a
-// failed or cancelled render never leaves a file under the final name.
+// starts (see PlanCut). The MP4 is written under a temporary name beside
+// Output and renamed only when ffmpeg succeeded, so a failed or cancelled
+// render never leaves a file under the final name. With spec.Ready the
+// chunks may still be downloading (see renderStream).
 func (t Tools) Render(ctx context.Context, spec RenderSpec) (Cut, error) {
-	p, err := t.plan(ctx, spec)
+	if spec.Ready != nil {
+		// Chunks beyond the span may never come: the job fetches only
+		// what the render reads.
+		first, last := Span(spec)
+		spec.Chunks = spec.Chunks[:last+1]
+		if len(spec.Durations) > last {
+			spec.Durations = spec.Durations[:last+1]
+		}
+		if streamable(spec) {
+			return t.renderStream(ctx, spec)
+		}
+		for i := first; i <= last; i++ {
+			if err := spec.Ready(ctx, i); err != nil {
+				return Cut{}, err
+			}
+		}
+	}
+	p, err := t.plan(ctx, spec, len(spec.Chunks))
 	if err != nil {
 		return Cut{}, err
 	}
@@ -186,19 +213,34 @@ func (t Tools) Render(ctx context.Context, spec RenderSpec) (Cut, error) {
 	if args == nil {
 		args = renderArgs(p.src, tmp, spec, p.cut)
 	}
-	c := p.cut
+	if err := t.runRender(ctx, args, nil, spec, tmp); err != nil {
+		return Cut{}, err
+	}
+	return p.cut, nil
+}
+
+// runRender runs ffmpeg with args writing tmp, reports its progress, and
+// renames tmp to spec.Output when it succeeded. extra become the child's
+// file descriptors 3, 4, ... and are closed here once it has them.
+func (t Tools) runRender(ctx context.Context, args []string, extra []*os.File, spec RenderSpec, tmp string) error {
 	cmd := command(ctx, t.FFmpeg, args...)
+	cmd.ExtraFiles = extra
 	stderr := &tailBuffer{max: 64 << 10}
 	cmd.Stderr = stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		return Cut{}, err
+		return err
 	}
 	if err := cmd.Start(); err != nil {
 		if ctx.Err() != nil {
-			return Cut{}, ctx.Err()
+			return ctx.Err()
 		}
-		return Cut{}, &MissingError{Tool: "ffmpeg", GOOS: runtime.GOOS}
+		return &MissingError{Tool: "ffmpeg", GOOS: runtime.GOOS}
+	}
+	// The child has its own copies; ours must go, or a writer feeding a
+	// pipe would block forever should ffmpeg stop reading.
+	for _, f := range extra {
+		f.Close()
 	}
 	var prog progressParser
 	sc := bufio.NewScanner(stdout)
@@ -216,12 +258,12 @@ func (t Tools) Render(ctx context.Context, spec RenderSpec) (Cut, error) {
 	}
 	if err := cmd.Wait(); err != nil {
 		if ctx.Err() != nil {
-			return Cut{}, ctx.Err()
+			return context.Cause(ctx)
 		}
-		return Cut{}, &FailedError{Tool: "ffmpeg", Action: "write the video", Detail: stderr.lastLine(), Err: err}
+		return &FailedError{Tool: "ffmpeg", Action: "write the video", Detail: stderr.lastLine(), Err: err}
 	}
 	if err := os.Rename(tmp, spec.Output); err != nil {
-		return Cut{}, fmt.Errorf("cannot save the video as %s: %w", spec.Output, err)
+		return fmt.Errorf("cannot save the video as %s: %w", spec.Output, err)
 	}
-	return c, nil
+	return nil
 }
