@@ -326,6 +326,11 @@ func TestSaveSurvivesFaults(t *testing.T) {
 	if _, _, n, _ := probe(t, tools, out).stream("video"); n != int((sampleLen-start).Seconds()*30) {
 		t.Errorf("video frames = %d, want %d", n, int((sampleLen-start).Seconds()*30))
 	}
+	requests := 0
+	for _, c := range m.Chunks {
+		requests += srv.Requests(c.Name)
+	}
+	t.Logf("10%% 403 + 10%% 500: %d requests for %d chunks, all %d frames from %v kept", requests, len(m.Chunks), int((sampleLen-start).Seconds()*30), start)
 	checkSync(t, tools, out)
 }
 

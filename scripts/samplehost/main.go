@@ -23,6 +23,8 @@ func main() {
 	rate := flag.Int64("rate", 0, "bytes per second per connection (0 = unlimited)")
 	fail403 := flag.Float64("fail403", 0, "chance of a 403 per chunk request")
 	fail500 := flag.Float64("fail500", 0, "chance of a 500 per chunk request")
+	width := flag.Int("width", 0, "picture width (0: the sample's default)")
+	height := flag.Int("height", 0, "picture height (0: the sample's default)")
 	flag.Parse()
 
 	tools, err := media.Find()
@@ -32,7 +34,7 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	m, err := sample.Generate(ctx, sample.MediaOptions{FFmpeg: tools.FFmpeg, Duration: *duration, ChunkDuration: *chunk})
+	m, err := sample.Generate(ctx, sample.MediaOptions{FFmpeg: tools.FFmpeg, Duration: *duration, ChunkDuration: *chunk, Width: *width, Height: *height})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
