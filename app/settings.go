@@ -22,15 +22,16 @@ const (
 	prefAppearance = "appearance"
 )
 
-// defaultJobs matches the CLI's --jobs default.
-const defaultJobs = 8
+// defaultJobs matches the CLI's --jobs default: 0 lets the download find
+// the host's pace (adaptive, 4 to 16 connections).
+const defaultJobs = 0
 
 // settings are the user's choices that outlive the window.
 type settings struct{ p fyne.Preferences }
 
 func (s settings) jobs() int {
 	n := s.p.IntWithFallback(prefJobs, defaultJobs)
-	return min(max(n, 1), 32)
+	return min(max(n, 0), 32)
 }
 func (s settings) keep() bool         { return s.p.Bool(prefKeep) }
 func (s settings) language() string   { return s.p.String(prefLanguage) }
@@ -63,10 +64,11 @@ func (s settings) setOutputFolder(dir string) { s.p.SetString(prefOutput, dir) }
 func (u *ui) showSettings() {
 	s := u.settings
 
-	jobs := widget.NewSelect([]string{"1", "2", "4", "8", "12", "16", "24", "32"}, nil)
+	automatic := lang.L("Automatic")
+	jobs := widget.NewSelect([]string{automatic, "1", "2", "4", "8", "12", "16", "24", "32"}, nil)
 	jobs.SetSelected(strconv.Itoa(s.jobs()))
 	if jobs.Selected == "" {
-		jobs.SetSelected(strconv.Itoa(defaultJobs))
+		jobs.SetSelected(automatic)
 	}
 
 	keep := widget.NewCheck(lang.L("Keep the downloaded parts after saving (lets you save again with other cuts)"), nil)
@@ -127,6 +129,8 @@ func (u *ui) showSettings() {
 		}
 		if n, err := strconv.Atoi(jobs.Selected); err == nil {
 			s.p.SetInt(prefJobs, n)
+		} else if jobs.Selected == automatic {
+			s.p.SetInt(prefJobs, 0)
 		}
 		s.p.SetBool(prefKeep, keep.Checked)
 		if folder.Text != "" {

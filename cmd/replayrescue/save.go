@@ -42,7 +42,7 @@ func (f *saveFlags) register(fs *flag.FlagSet, withSource bool) {
 	fs.StringVar(&f.start, "start", "", "start `time`: seconds (165, 29.5) or [hh:]mm:ss[.ms]")
 	fs.StringVar(&f.end, "end", "", "end `time`, same forms as --start")
 	fs.BoolVar(&f.exact, "exact", false, "start on the very frame of --start (re-encodes the seconds up to the next chunk)")
-	fs.IntVar(&f.jobs, "jobs", 8, "parallel connections")
+	fs.IntVar(&f.jobs, "jobs", 0, "parallel connections (default: adaptive, from 4 up to 16 while the speed still rises)")
 	fs.BoolVar(&f.force, "force", false, "replace an existing output file")
 	fs.StringVar(&f.work, "work", "", "job `folder` (reusing it resumes); default: under your cache folder")
 	fs.BoolVar(&f.keep, "keep", false, "keep the downloaded chunks after saving")
@@ -72,8 +72,8 @@ func (f *saveFlags) settings() (job.Settings, error) {
 	if s.AudioOffset, err = job.ParseOffset(f.audioOffset); err != nil {
 		return s, usageError("--audio-offset %q is not a time shift: use forms like 2s, -350ms or -0.35.", f.audioOffset)
 	}
-	if f.jobs < 1 || f.jobs > 64 {
-		return s, usageError("--jobs must be between 1 and 64.")
+	if f.jobs < 0 || f.jobs > 64 {
+		return s, usageError("--jobs must be between 1 and 64 (or 0 to let the download choose).")
 	}
 	s.Force = f.force
 	s.Exact = f.exact

@@ -40,7 +40,14 @@ var ErrStalled = errors.New("the host stopped sending data")
 type Options struct {
 	Dir    string       // job folder; must exist
 	Client *http.Client // carries the source's cookies and headers
-	Jobs   int          // parallel connections
+	Jobs   int          // parallel connections (the first number of them, when adaptive)
+	// MaxJobs above Jobs makes the number of connections adaptive, between
+	// 1 and MaxJobs (see adapt.go).
+	MaxJobs int
+	// Connections is told each change of the number of connections.
+	Connections func(n int)
+	// AdaptInterval is how often adaptive mode measures and decides.
+	AdaptInterval time.Duration
 
 	Retries     int // attempts after the first for network errors, 5xx and short bodies
 	AuthRetries int // attempts after the first for 401/403, which usually mean expired credentials
@@ -106,13 +113,21 @@ func Download(ctx context.Context, segs []playlist.Segment, opts Options) error 
 
 	queue := make(chan playlist.Segment)
 	var wg sync.WaitGroup
-	workers := min(opts.Jobs, len(todo))
+	g := newGate(opts.Jobs)
+	workers := min(max(opts.Jobs, opts.MaxJobs), len(todo))
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for seg := range queue {
-				if err := d.fetchWithRetry(ctx, seg); err != nil {
+			for g.acquire(ctx) {
+				seg, ok := <-queue
+				if !ok {
+					g.release()
+					return
+				}
+				err := d.fetchWithRetry(ctx, seg)
+				g.release()
+				if err != nil {
 					cancel(err)
 					return
 				}
@@ -123,6 +138,9 @@ func Download(ctx context.Context, segs []playlist.Segment, opts Options) error 
 	stop := make(chan struct{})
 	reported := make(chan struct{})
 	go d.report(stop, reported)
+	if opts.MaxJobs > opts.Jobs {
+		go d.adapt(g, opts.MaxJobs, stop)
+	}
 
 feed:
 	for _, s := range todo {
@@ -162,6 +180,9 @@ func (o *Options) defaults() {
 	if o.IdleTimeout <= 0 {
 		o.IdleTimeout = DefaultIdleTimeout
 	}
+	if o.AdaptInterval <= 0 {
+		o.AdaptInterval = DefaultAdaptInterval
+	}
 	if o.MaxChunkBytes <= 0 {
 		o.MaxChunkBytes = DefaultMaxChunkBytes
 	}
@@ -174,7 +195,8 @@ type downloader struct {
 	startBytes int64
 	done       atomic.Int64
 	bytes      atomic.Int64
-	mu         sync.Mutex // serialises ChunkDone
+	pushback   atomic.Int64 // 429/503 answers since adapt last looked
+	mu         sync.Mutex   // serialises ChunkDone
 }
 
 // fetchWithRetry tries one segment until it is on disk, the error is not
@@ -194,6 +216,9 @@ func (d *downloader) fetchWithRetry(ctx context.Context, seg playlist.Segment) e
 		}
 		if ctx.Err() != nil {
 			return context.Cause(ctx)
+		}
+		if isPushback(err) {
+			d.pushback.Add(1)
 		}
 		var local *localError
 		if !web.Retryable(err) || errors.As(err, &local) {
@@ -340,6 +365,9 @@ func netError(ctx context.Context, err error) error {
 	}
 	if ctx.Err() != nil {
 		return ctx.Err()
+	}
+	if words, ok := web.Describe(err); ok {
+		return fmt.Errorf("connection problem: %s", words)
 	}
 	return fmt.Errorf("connection problem: %s", web.Redact(err.Error()))
 }

@@ -41,7 +41,7 @@ type Source struct {
 // Options configure a job. Zero values pick defaults.
 type Options struct {
 	Work   string      // job folder; "" derives one under the user cache dir
-	Jobs   int         // parallel connections
+	Jobs   int         // parallel connections; 0: adaptive (see fetch.MaxJobs)
 	Keep   bool        // keep the chunks after a successful render
 	Tools  media.Tools // ffmpeg and ffprobe
 	Events func(Event) // called from job goroutines; must not block for long
@@ -86,8 +86,9 @@ type state struct {
 
 // Open prepares the job folder for src. Nothing is fetched yet.
 func Open(src Source, opts Options) (*Job, error) {
+	maxConns := opts.Jobs
 	if opts.Jobs <= 0 {
-		opts.Jobs = fetch.DefaultJobs
+		maxConns = fetch.DefaultMaxJobs
 	}
 	dir := opts.Work
 	if dir == "" {
@@ -100,7 +101,7 @@ func Open(src Source, opts Options) (*Job, error) {
 		return nil, &Error{Code: ExitOther, Msg: fmt.Sprintf("Cannot create the job folder %s: %v.", dir, errors.Unwrap(err)), Err: err}
 	}
 	j := &Job{src: src, opts: opts, dir: dir}
-	j.client = web.NewClient(src.Creds, web.ClientOptions{MaxConnsPerHost: opts.Jobs})
+	j.client = web.NewClient(src.Creds, web.ClientOptions{MaxConnsPerHost: maxConns})
 	if data, err := os.ReadFile(filepath.Join(dir, stateFile)); err == nil {
 		_ = json.Unmarshal(data, &j.state) // a damaged state file only costs a re-check
 	}
@@ -210,6 +211,9 @@ func (j *Job) sourceError(err error) error {
 	if errors.Is(err, context.Canceled) {
 		return err
 	}
+	if words, ok := web.Describe(err); ok {
+		return &Error{Code: ExitOther, Msg: "Could not load the video playlist: " + words + ". Check the link and your internet connection, then try again.", Err: err}
+	}
 	return &Error{Code: ExitOther, Msg: "Could not load the video playlist: " + sentence(web.Redact(err.Error())) + " Check your internet connection and try again.", Err: err}
 }
 
@@ -263,6 +267,9 @@ func (j *Job) download(ctx context.Context, segs []playlist.Segment) error {
 	fo.Dir = j.dir
 	fo.Client = j.client
 	fo.Jobs = j.opts.Jobs
+	if fo.Jobs <= 0 { // adaptive: start with a few, find the host's pace
+		fo.Jobs, fo.MaxJobs = fetch.DefaultJobs/2, fetch.DefaultMaxJobs
+	}
 	fo.Progress = func(p fetch.Progress) {
 		j.emit(Progress{Done: p.Done, Total: p.Total, Bytes: p.Bytes, Speed: p.Speed, ETA: p.ETA, Resumed: p.Resumed})
 	}

@@ -348,7 +348,7 @@ func get(ctx context.Context, client *http.Client, rawURL string) ([]byte, *url.
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, nil, fmt.Errorf("loading the playlist: %s", web.Redact(err.Error()))
+		return nil, nil, &web.Wrapped{What: "loading the playlist", Err: err}
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
@@ -356,7 +356,7 @@ func get(ctx context.Context, client *http.Client, rawURL string) ([]byte, *url.
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxBytes+1))
 	if err != nil {
-		return nil, nil, fmt.Errorf("loading the playlist: %s", web.Redact(err.Error()))
+		return nil, nil, &web.Wrapped{What: "loading the playlist", Err: err}
 	}
 	if len(data) > MaxBytes {
 		return nil, nil, fmt.Errorf("the playlist is larger than %d MB: %w", MaxBytes>>20, ErrNotPlaylist)

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestRedact(t *testing.T) {
@@ -140,5 +141,26 @@ func TestStatusErrorKinds(t *testing.T) {
 	}
 	if !Retryable(NewStatusError(503, "https://h.example/x")) || !Retryable(errors.New("connection reset")) {
 		t.Error("5xx and network errors are retryable")
+	}
+}
+
+func TestDescribeNetworkErrors(t *testing.T) {
+	client := &http.Client{Timeout: 2 * time.Second}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := "http://" + ln.Addr().String() + "/p.m3u8?token=SECRET"
+	ln.Close()
+	_, err = client.Get(refused)
+	if words, ok := Describe(err); !ok || words != "127.0.0.1 refused the connection" {
+		t.Errorf("refused: %q %v (%v)", words, ok, err)
+	}
+	_, err = client.Get("http://no-such-host.invalid/p.m3u8")
+	if words, ok := Describe(err); !ok || !strings.Contains(words, "no-such-host.invalid") || strings.Contains(words, "p.m3u8") {
+		t.Errorf("unknown host: %q %v (%v)", words, ok, err)
+	}
+	if _, ok := Describe(errors.New("something else")); ok {
+		t.Error("described an unknown error")
 	}
 }

@@ -1,0 +1,63 @@
+package web
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"syscall"
+)
+
+// Describe puts a network failure into words a presenter can act on,
+// without the Go error chain (and so without any URL or query string).
+// ok is false when err is not a network failure it knows.
+func Describe(err error) (words string, ok bool) {
+	host := "the video host"
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if u, perr := url.Parse(ue.URL); perr == nil && u.Hostname() != "" {
+			host = u.Hostname()
+		}
+	}
+	var dns *net.DNSError
+	var unknownAuth x509.UnknownAuthorityError
+	var hostname x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	var recordHeader tls.RecordHeaderError
+	switch {
+	case errors.As(err, &dns):
+		if dns.IsNotFound {
+			return "the address " + dns.Name + " does not exist (is the link complete?)", true
+		}
+		return "the address " + dns.Name + " could not be looked up (is this computer online?)", true
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return host + " refused the connection", true
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.ErrUnexpectedEOF):
+		return "the connection to " + host + " broke off", true
+	case errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EHOSTUNREACH):
+		return host + " cannot be reached from this network", true
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return host + " did not answer in time", true
+	case errors.As(err, &unknownAuth), errors.As(err, &hostname), errors.As(err, &invalid), errors.As(err, &recordHeader):
+		return "the secure connection to " + host + " could not be verified (a network filter or a wrong link?)", true
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return host + " did not answer in time", true
+	}
+	return "", false
+}
+
+// Wrapped is err behind a short description, shown redacted: its text never
+// holds a query string or token, while errors.Is/As still reach the cause
+// (so Describe can name what went wrong).
+type Wrapped struct {
+	What string // "loading the playlist"
+	Err  error
+}
+
+func (e *Wrapped) Error() string { return e.What + ": " + Redact(e.Err.Error()) }
+func (e *Wrapped) Unwrap() error { return e.Err }
