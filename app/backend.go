@@ -56,6 +56,9 @@ type jobRunner interface {
 	// Frame returns PNG or JPEG bytes of the picture at time at. It is called
 	// from several goroutines at once and while Render runs: it only reads.
 	Frame(ctx context.Context, at time.Duration, maxWidth int) ([]byte, error)
+	// Plan tells where a render with s would start (a whole picture) and
+	// the broadcast's own gap between sound and picture. It reads chunks.
+	Plan(ctx context.Context, s job.Settings) (job.Plan, error)
 	Duration() time.Duration
 	Title() string
 	Dir() string

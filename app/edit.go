@@ -3,10 +3,12 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -47,6 +49,8 @@ type editView struct {
 	length      *widget.Label
 	offset      *widget.Slider
 	offsetLabel *widget.Label
+	exact       *widget.Check
+	cutNote     *widget.Label // the handles' hint, then where the video really starts and the broadcast's own sync gap
 	previewClip *widget.Button
 	save        *widget.Button
 	again       *widget.Button
@@ -57,6 +61,7 @@ type editView struct {
 	frames      *frameLoader
 	thumbCancel context.CancelFunc
 	clipCancel  context.CancelFunc
+	planCancel  context.CancelFunc
 }
 
 func newEditView(u *ui, j jobRunner) *editView {
@@ -93,6 +98,7 @@ func newEditView(u *ui, j jobRunner) *editView {
 	endBox := container.NewHBox(widget.NewLabel(lang.L("End")), v.endEntry,
 		nudge(endHandle, -time.Second, lang.L("−1 s")), nudge(endHandle, time.Second, lang.L("+1 s")))
 	trimRow := container.NewBorder(nil, nil, startBox, endBox, container.NewCenter(v.length))
+	v.exact = widget.NewCheck(lang.L("Exact start (slower)"), func(bool) { v.showPlan() })
 
 	steps := float64(offsetLimit / offsetStep)
 	v.offset = widget.NewSlider(-steps, steps)
@@ -102,6 +108,7 @@ func newEditView(u *ui, j jobRunner) *editView {
 	v.offset.OnChanged = func(f float64) {
 		v.audioOffset = time.Duration(f) * offsetStep
 		v.showOffset()
+		v.showPlan()
 	}
 	v.offsetLabel = widget.NewLabel("")
 	earlier := widget.NewButton(lang.L("−0.1 s"), func() { v.setOffset(v.audioOffset - 100*time.Millisecond) })
@@ -121,25 +128,74 @@ func newEditView(u *ui, j jobRunner) *editView {
 	v.save.Importance = widget.HighImportance
 	v.again = widget.NewButtonWithIcon(lang.L("Start over"), theme.NavigateBackIcon(), u.confirmStartOver)
 
-	hint := widget.NewLabel(lang.L("Drag the handles to cut the start and end; the picture shows where you are. Arrow keys move the handle last touched by one second."))
-	hint.Wrapping = fyne.TextWrapWord
-	hint.Importance = widget.LowImportance
+	// The hint teaches the handles until there is something more useful
+	// to say: where the video will really start (see showPlan).
+	v.cutNote = widget.NewLabel(lang.L("Drag the handles to cut the start and end; the picture shows where you are. Arrow keys move the handle last touched by one second."))
+	v.cutNote.Wrapping = fyne.TextWrapWord
+	v.cutNote.Importance = widget.LowImportance
 
 	controls := container.NewVBox(
 		container.NewBorder(nil, nil, nil, v.previewClip, v.previewNote),
 		v.trim,
 		trimRow,
-		hint,
+		v.cutNote,
 		widget.NewSeparator(),
 		syncRow,
 		syncHint,
-		container.NewHBox(v.again, layout.NewSpacer(), v.save),
+		container.NewHBox(v.again, layout.NewSpacer(), v.exact, v.save),
 	)
 	v.content = container.NewBorder(nil, controls, nil, nil, container.NewStack(letterbox, v.preview))
 
 	v.syncEntries()
 	v.showOffset()
 	return v
+}
+
+// showPlan asks the job where the saved video would really start and says
+// so under the trim, with the broadcast's own sync gap when it has one. Only
+// the newest question counts.
+func (v *editView) showPlan() {
+	if v.planCancel != nil {
+		v.planCancel()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	v.planCancel = cancel
+	s := v.settings()
+	var p job.Plan
+	v.u.b.run(func() error {
+		var err error
+		p, err = v.job.Plan(ctx, s)
+		return err
+	}, func(err error) {
+		if ctx.Err() != nil {
+			return
+		}
+		if text := planText(s, p); err == nil && text != "" {
+			v.cutNote.SetText(text)
+		}
+	})
+}
+
+// planText puts a plan into words: where the video starts when that is not
+// where the handle is, and the broadcast's own gap.
+func planText(s job.Settings, p job.Plan) string {
+	var parts []string
+	if d := p.Start - s.Start; d.Abs() >= 50*time.Millisecond {
+		if d < 0 {
+			parts = append(parts, lang.L("The video will start at {{.Time}}, the nearest whole picture before the handle.", map[string]any{"Time": job.FormatClock(p.Start)}))
+		} else {
+			parts = append(parts, lang.L("The video will start at {{.Time}}, where the sound begins.", map[string]any{"Time": job.FormatClock(p.Start)}))
+		}
+	}
+	g := p.AudioGap.Round(100 * time.Millisecond)
+	gap := map[string]any{"Gap": fmt.Sprintf("%.1f", g.Abs().Seconds())}
+	switch {
+	case g > 0:
+		parts = append(parts, lang.L("The broadcast's sound starts {{.Gap}} s after its picture; the saved video lines them up.", gap))
+	case g < 0:
+		parts = append(parts, lang.L("The broadcast's sound starts {{.Gap}} s before its picture; the saved video lines them up.", gap))
+	}
+	return strings.Join(parts, " ")
 }
 
 // activate starts loading pictures when the screen is shown.
@@ -152,6 +208,7 @@ func (v *editView) activate() {
 	v.frames = newFrameLoader(v.u.b, v.job, 960)
 	v.frames.timing = v.u.timing
 	v.loadPreview(0)
+	v.showPlan()
 	times := make([]time.Duration, thumbCount)
 	for i := range times {
 		times[i] = v.trim.ThumbTime(i)
@@ -166,6 +223,10 @@ func (v *editView) stop() {
 		v.thumbCancel = nil
 	}
 	v.frames.stop()
+	if v.planCancel != nil {
+		v.planCancel()
+		v.planCancel = nil
+	}
 	if v.clipCancel != nil {
 		v.clipCancel()
 		v.clipCancel = nil
@@ -178,6 +239,7 @@ func (v *editView) copyFrom(old *editView) {
 	v.trim.thumbs = old.trim.thumbs
 	v.cursor = old.cursor
 	v.setOffset(old.audioOffset)
+	v.exact.SetChecked(old.exact.Checked)
 	v.preview.Image = old.preview.Image
 	v.syncEntries()
 }
@@ -185,7 +247,7 @@ func (v *editView) copyFrom(old *editView) {
 // settings are the trim and sync choices for job.Render. End 0 means "to
 // the end", so a range that ends at the end renders everything after Start.
 func (v *editView) settings() job.Settings {
-	s := job.Settings{Start: v.trim.Start(), AudioOffset: v.audioOffset}
+	s := job.Settings{Start: v.trim.Start(), AudioOffset: v.audioOffset, Exact: v.exact.Checked}
 	if v.trim.End() < v.total {
 		s.End = v.trim.End()
 	}
@@ -194,6 +256,9 @@ func (v *editView) settings() job.Settings {
 
 func (v *editView) rangeChanged(h handle, wait time.Duration) {
 	v.syncEntries()
+	if h == startHandle && wait == 0 {
+		v.showPlan()
+	}
 	at := v.trim.Start()
 	if h == endHandle {
 		at = v.trim.End()

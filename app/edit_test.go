@@ -357,3 +357,25 @@ func TestPreviewClipRendersAroundCursorAndOpens(t *testing.T) {
 		t.Errorf("clip near the end: %v..%v", a, b)
 	}
 }
+
+// Under the trim the edit screen says where the saved video will really
+// start (the fake's whole pictures are every 2 s) and the broadcast's own
+// sync gap; "Exact start" makes the start the handle's.
+func TestEditShowsWhereTheCutLands(t *testing.T) {
+	h := newHarness(t, &fakeBackend{cands: readyCands()})
+	h.toEdit()
+	e := h.u.edit
+	h.q.until(t, "the sync gap", func() bool { return strings.Contains(e.cutNote.Text, "starts 2.0 s after its picture") })
+
+	e.startEntry.SetText("0:05.5")
+	e.startEntry.OnSubmitted(e.startEntry.Text)
+	h.q.until(t, "where the cut lands", func() bool {
+		return strings.Contains(e.cutNote.Text, "will start at 0:04, the nearest whole picture")
+	})
+
+	e.exact.SetChecked(true)
+	h.q.until(t, "the exact start", func() bool { return !strings.Contains(e.cutNote.Text, "will start at") })
+	if s := e.settings(); !s.Exact || s.Start != 5500*time.Millisecond {
+		t.Errorf("render settings %+v, want exact from 0:05.5", s)
+	}
+}

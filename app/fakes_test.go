@@ -212,6 +212,15 @@ func (j *fakeJob) Title() string           { return j.c.Title }
 func (j *fakeJob) Dir() string             { return j.dir }
 func (j *fakeJob) Cleanup() error          { return nil }
 
+// Plan: the fake's keyframes are every 2 s, and its sound starts 2 s late.
+func (j *fakeJob) Plan(ctx context.Context, s job.Settings) (job.Plan, error) {
+	p := job.Plan{Start: s.Start.Truncate(2 * time.Second), AudioGap: 2 * time.Second}
+	if s.Exact {
+		p.Start = s.Start
+	}
+	return p, nil
+}
+
 // shadeOf reads back the time a fakeJob picture encodes.
 func shadeOf(img image.Image) time.Duration {
 	r, _, _, _ := img.At(0, 0).RGBA()

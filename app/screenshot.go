@@ -139,6 +139,9 @@ func (j *demoJob) Duration() time.Duration { return j.c.Duration }
 func (j *demoJob) Title() string           { return j.c.Title }
 func (j *demoJob) Dir() string             { return filepath.Join(os.TempDir(), "replayrescue-demo") }
 func (j *demoJob) Cleanup() error          { return nil }
+func (j *demoJob) Plan(ctx context.Context, s job.Settings) (job.Plan, error) {
+	return job.Plan{Start: s.Start.Truncate(3 * time.Second), AudioGap: 2 * time.Second}, nil
+}
 
 // demoFrame draws a stage: a slide with bullet lines and a speaker, the
 // slide changing colour every few minutes so the film strip varies.

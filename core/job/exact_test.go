@@ -31,3 +31,32 @@ func TestSaveExact(t *testing.T) {
 	}
 	checkSync(t, tools, out)
 }
+
+// Plan tells the app where the video would start, and the broadcast's own
+// gap between sound and picture, without rendering.
+func TestPlan(t *testing.T) {
+	m, tools := testSample(t)
+	srv := startServer(t, sample.ServerOptions{Media: m})
+	j, err := Open(sourceFor(t, srv, srv.Cookies()), Options{Work: filepath.Join(t.TempDir(), "job"), Tools: tools, Fetch: fastFetch()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := j.Load(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := j.Download(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	asked := 165*time.Second + 500*time.Millisecond
+	fast, err := j.Plan(context.Background(), Settings{Start: asked})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fast.Start != 165*time.Second || fast.AudioGap.Abs() > 50*time.Millisecond {
+		t.Errorf("fast plan %+v, want the keyframe at 2:45 and no gap", fast)
+	}
+	exact, err := j.Plan(context.Background(), Settings{Start: asked, Exact: true})
+	if err != nil || exact.Start != asked {
+		t.Errorf("exact plan %+v, %v", exact, err)
+	}
+}
