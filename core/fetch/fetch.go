@@ -94,7 +94,7 @@ func Download(ctx context.Context, segs []playlist.Segment, opts Options) error 
 	if opts.Client == nil {
 		return errors.New("fetch: no HTTP client")
 	}
-	d := &downloader{opts: opts, total: len(segs)}
+	d := &downloader{opts: opts, total: len(segs), auxCache: map[string][]byte{}}
 
 	var todo []playlist.Segment
 	for _, s := range segs {
@@ -197,6 +197,8 @@ type downloader struct {
 	bytes      atomic.Int64
 	pushback   atomic.Int64 // 429/503 answers since adapt last looked
 	mu         sync.Mutex   // serialises ChunkDone
+	auxMu      sync.Mutex
+	auxCache   map[string][]byte // keys and init sections by address
 }
 
 // fetchWithRetry tries one segment until it is on disk, the error is not
@@ -307,7 +309,15 @@ func (d *downloader) fetchOnce(parent context.Context, seg playlist.Segment) (in
 	}
 	body := &countingReader{r: io.LimitReader(resp.Body, d.opts.MaxChunkBytes+1), idle: idle, timeout: d.opts.IdleTimeout, total: &d.bytes}
 	w := &fileWriter{f: f}
-	n, copyErr := io.Copy(w, body)
+	out, finish, prepErr := d.prepare(ctx, seg, w)
+	var n int64
+	var copyErr error
+	if prepErr == nil {
+		n, copyErr = io.Copy(out, body)
+		if copyErr == nil && w.err == nil {
+			copyErr = finish()
+		}
+	}
 	closeErr := f.Close()
 	ok := false
 	defer func() {
@@ -317,8 +327,12 @@ func (d *downloader) fetchOnce(parent context.Context, seg playlist.Segment) (in
 		}
 	}()
 	switch {
+	case prepErr != nil:
+		return 0, prepErr
 	case w.err != nil:
 		return 0, &localError{w.err}
+	case errors.Is(copyErr, errBadPadding):
+		return 0, fmt.Errorf("chunk %d: %w", seg.Index+1, copyErr)
 	case copyErr != nil:
 		return 0, netError(ctx, copyErr)
 	case closeErr != nil:

@@ -205,6 +205,9 @@ func (j *Job) sourceError(err error) error {
 		}
 		return &Error{Code: ExitCredentials, Msg: "The video host refused the cookies or link (they have probably expired): get a fresh link or HAR file and run again with the same job folder.", Err: err}
 	}
+	if errors.Is(err, playlist.ErrDRM) {
+		return &Error{Code: ExitUsage, Msg: "This video is protected with DRM (copy protection), so it cannot be saved; only the site's own player may play it.", Err: err}
+	}
 	if errors.Is(err, playlist.ErrNotPlaylist) {
 		return &Error{Code: ExitUsage, Msg: sentence(err.Error()) + " Check that you copied the whole link.", Err: err}
 	}
@@ -388,12 +391,18 @@ func (j *Job) renderSpec(s Settings) media.RenderSpec {
 	for i, seg := range j.pl.Segments {
 		spec.Chunks = append(spec.Chunks, fetch.ChunkName(i))
 		spec.Durations = append(spec.Durations, seg.Duration)
-		// MPEG-TS chunks of one encoder run can be read as one file.
-		if seg.Discontinuity || seg.Map != nil {
+		// Chunks of one encoder run with one init section can be read
+		// as one file.
+		if seg.Discontinuity || (seg.Map != nil && i > 0 && !sameMap(seg.Map, j.pl.Segments[0].Map)) {
 			spec.OneStream = false
 		}
+		spec.Fragmented = spec.Fragmented || seg.Map != nil
 	}
 	return spec
+}
+
+func sameMap(a, b *playlist.Map) bool {
+	return a != nil && b != nil && a.URI == b.URI && (a.Range == nil) == (b.Range == nil) && (a.Range == nil || *a.Range == *b.Range)
 }
 
 // CheckOutput refuses to replace an existing file unless force is set, and

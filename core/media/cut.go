@@ -240,11 +240,11 @@ func (t Tools) plan(ctx context.Context, spec RenderSpec, upto int) (*plan, erro
 	}
 	p.src = concatSource(p.list)
 	if spec.OneStream && !spec.Exact { // exact mode places chunks the concat demuxer's way
-		list, err := writeByteList(spec.Dir, p.chunks)
+		list, err := writeByteList(spec.Dir, p.chunks, spec.Fragmented)
 		if err != nil {
 			return nil, err
 		}
-		p.src = byteSource(list)
+		p.src = byteSource(list, spec.Fragmented)
 	}
 	var origin time.Duration
 	if p.tracks, origin, err = t.probeList(ctx, p.src); err != nil {

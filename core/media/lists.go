@@ -1,6 +1,7 @@
 package media
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
@@ -52,25 +53,69 @@ const ByteListName = "render.concatf"
 
 // writeByteList writes the list the concatf protocol reads. Its lines are
 // URLs opened as they are, so each is an absolute file: URL of a checked
-// name in the job folder.
-func writeByteList(dir string, chunks []string) (string, error) {
+// name in the job folder. Fragmented (fMP4) chunks each carry the init
+// section; after the first, the subfile protocol skips it, so the joined
+// bytes are one fragmented MP4: init, fragment, fragment...
+func writeByteList(dir string, chunks []string, fragmented bool) (string, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return "", err
 	}
-	if strings.ContainsAny(abs, "\r\n|") {
+	if strings.ContainsAny(abs, "\r\n") {
 		return "", fmt.Errorf("the job folder's name %q cannot be used; choose another with --work", dir)
 	}
 	var b strings.Builder
-	for _, name := range chunks {
+	for i, name := range chunks {
 		if !chunkNameRE.MatchString(name) || strings.Contains(name, "..") {
 			return "", fmt.Errorf("refusing chunk name %q", name)
 		}
-		b.WriteString("file:" + filepath.Join(abs, name) + "\n")
+		path := filepath.Join(abs, name)
+		if fragmented && i > 0 {
+			skip, err := initLength(path)
+			if err != nil {
+				return "", err
+			}
+			fmt.Fprintf(&b, "subfile,,start,%d,end,0,,:file:%s\n", skip, path)
+			continue
+		}
+		b.WriteString("file:" + path + "\n")
 	}
 	path := filepath.Join(abs, ByteListName)
 	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
 		return "", fmt.Errorf("cannot write to the job folder: %w", err)
 	}
 	return path, nil
+}
+
+// initLength is the size of the init section (ftyp, moov...) in front of
+// an fMP4 chunk: where its first fragment box starts.
+func initLength(path string) (int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, fmt.Errorf("cannot read a downloaded chunk: %w", err)
+	}
+	defer f.Close()
+	var off int64
+	head := make([]byte, 16)
+	for range 64 {
+		if _, err := f.ReadAt(head[:8], off); err != nil {
+			break
+		}
+		size, kind := int64(binary.BigEndian.Uint32(head[:4])), string(head[4:8])
+		switch kind {
+		case "moof", "styp", "sidx", "emsg", "prft":
+			return off, nil
+		}
+		if size == 1 { // 64-bit size follows
+			if _, err := f.ReadAt(head[8:16], off+8); err != nil {
+				break
+			}
+			size = int64(binary.BigEndian.Uint64(head[8:16]))
+		}
+		if size < 8 {
+			break
+		}
+		off += size
+	}
+	return 0, fmt.Errorf("chunk %s is not a fragmented MP4 chunk", filepath.Base(path))
 }

@@ -42,10 +42,14 @@ type RenderSpec struct {
 	// Exact starts on the very frame at Start instead of the keyframe
 	// before it: the few seconds up to the next chunk are re-encoded.
 	Exact bool
-	// OneStream says the chunks are pieces of one continuous MPEG-TS
-	// stream (no discontinuity, no init sections), so they may be read as
-	// one file, which is much faster (see source).
+	// OneStream says the chunks are pieces of one continuous stream (one
+	// encoder run, one init section), so they may be read as one file,
+	// which is much faster (see source).
 	OneStream bool
+	// Fragmented says the chunks are fMP4 fragments, each stored with the
+	// stream's init section in front (see fetch); read as one stream, only
+	// the first chunk's init section is kept.
+	Fragmented bool
 }
 
 // renderArgs builds the ffmpeg arguments: the chunk list read twice, once for
@@ -101,8 +105,12 @@ func concatSource(list string) source {
 	return source{url: list, opts: ffmpeg.KwArgs{"f": "concat", "safe": "0", "protocol_whitelist": "file,pipe"}}
 }
 
-func byteSource(list string) source {
-	return source{url: "concatf:" + list, opts: ffmpeg.KwArgs{"f": "mpegts", "protocol_whitelist": "file,concatf,pipe"}, copyts: true}
+func byteSource(list string, fragmented bool) source {
+	format := "mpegts"
+	if fragmented {
+		format = "mp4"
+	}
+	return source{url: "concatf:" + list, opts: ffmpeg.KwArgs{"f": format, "protocol_whitelist": "file,concatf,subfile,pipe"}, copyts: true}
 }
 
 // probeArgs are ffprobe's arguments to read the source.

@@ -88,3 +88,25 @@ func TestHostileLoadsFailWithASentence(t *testing.T) {
 		})
 	}
 }
+
+// DRM-protected streams are recognised before anything is fetched, whatever
+// their key address looks like.
+func TestDRMRecognised(t *testing.T) {
+	base := mustURL(t, "https://h.example/v/p.m3u8")
+	keys := []string{
+		`#EXT-X-KEY:METHOD=SAMPLE-AES,URI="skd://asset-1",KEYFORMAT="com.apple.streamingkeydelivery",KEYFORMATVERSIONS="1"`,
+		`#EXT-X-KEY:METHOD=SAMPLE-AES-CTR,URI="data:text/plain;base64,AAAA",KEYFORMAT="urn:uuid:edef8ba9-79d6-4ace-a3c8-27dcd51d21ed"`,
+		`#EXT-X-KEY:METHOD=AES-128,URI="https://lic.example/k",KEYFORMAT="com.microsoft.playready"`,
+	}
+	for _, k := range keys {
+		src := "#EXTM3U\n#EXT-X-TARGETDURATION:2\n" + k + "\n#EXTINF:2,\na.ts\n#EXT-X-ENDLIST\n"
+		if _, _, err := Parse([]byte(src), base); !errors.Is(err, ErrDRM) {
+			t.Errorf("%s: err = %v, want ErrDRM", k, err)
+		}
+	}
+	plain := "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-KEY:METHOD=AES-128,URI=\"k.bin\",KEYFORMAT=\"identity\"\n#EXTINF:2,\na.ts\n#EXT-X-ENDLIST\n"
+	pl, _, err := Parse([]byte(plain), base)
+	if err != nil || pl.Segments[0].Key == nil || pl.Segments[0].Key.URI != "https://h.example/v/k.bin" {
+		t.Errorf("plain AES-128: %v %+v", err, pl)
+	}
+}

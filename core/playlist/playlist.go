@@ -31,6 +31,11 @@ const (
 // ErrNotPlaylist means the URL answered with something that is not HLS.
 var ErrNotPlaylist = errors.New("this link does not lead to a video playlist")
 
+// ErrDRM means the stream is encrypted for a DRM system (FairPlay, Widevine,
+// PlayReady, or SAMPLE-AES): its keys are only ever given to a licensed
+// player, so no download can yield a playable video.
+var ErrDRM = errors.New("this stream is protected with DRM (copy protection), so it cannot be saved")
+
 // ByteRange selects part of a resource.
 type ByteRange struct {
 	Offset int64
@@ -275,6 +280,11 @@ func normalise(m *m3u8.MediaPlaylist, base *url.URL) (*Playlist, error) {
 func convertKey(k *m3u8.Key, base *url.URL) (*Key, error) {
 	if k == nil || k.Method == "" || strings.EqualFold(k.Method, "NONE") {
 		return nil, nil
+	}
+	// Only whole-segment AES-128 with a key we may fetch is plain
+	// encryption; anything else is DRM, whatever its key URI (skd://...).
+	if !strings.EqualFold(k.Method, "AES-128") || (k.Keyformat != "" && !strings.EqualFold(k.Keyformat, "identity")) {
+		return nil, ErrDRM
 	}
 	out := &Key{Method: strings.ToUpper(k.Method), IV: k.IV}
 	if k.URI != "" {

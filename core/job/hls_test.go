@@ -1,0 +1,166 @@
+package job
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"replayrescue/core/media"
+	"replayrescue/core/web"
+)
+
+// The kinds of HLS real hosts serve beyond Periscope's plain MPEG-TS, each
+// made with ffmpeg's HLS muxer, served on loopback and saved through the
+// whole job: the output must keep every frame, have sound, and stay in
+// sync (a white flash and a beep together every 5 s).
+
+// makeHLS encodes seconds of flash+beep test media into dir/name.m3u8 with
+// the HLS muxer's extra options.
+func makeHLS(t *testing.T, tools media.Tools, dir, name string, seconds int, extra ...string) {
+	t.Helper()
+	d := strconv.Itoa(seconds)
+	args := []string{"-hide_banner", "-loglevel", "error",
+		"-f", "lavfi", "-i", "testsrc2=s=320x180:r=30:d=" + d,
+		"-f", "lavfi", "-i", `aevalsrc='if(lt(mod(t\,5)\,0.1)\,0.6*sin(2*PI*1000*t)\,0.01*sin(2*PI*220*t))':s=48000:d=` + d,
+		"-filter_complex", `[0:v]drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='lt(mod(t\,5)\,0.034)'[v]`,
+		"-map", "[v]", "-map", "1:a", "-c:v", "libx264", "-preset", "ultrafast", "-g", "30", "-sc_threshold", "0",
+		"-b:v", "300k", "-c:a", "aac", "-b:a", "64k",
+		"-f", "hls", "-hls_time", "3", "-hls_playlist_type", "vod"}
+	args = append(args, extra...)
+	args = append(args, filepath.Join(dir, name+".m3u8"))
+	cmd := exec.Command(tools.FFmpeg, args...)
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("making %s: %v\n%s", name, err, out)
+	}
+}
+
+// saveServed serves dir on loopback and saves dir/playlist through a job.
+func saveServed(t *testing.T, tools media.Tools, dir, playlist string) (string, *eventLog) {
+	t.Helper()
+	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
+	t.Cleanup(srv.Close)
+	out := filepath.Join(t.TempDir(), "talk.mp4")
+	var log eventLog
+	src := Source{URL: srv.URL + "/" + playlist, Creds: web.Credentials{Jar: web.NewJar(), Header: http.Header{}}}
+	opts := Options{Work: filepath.Join(t.TempDir(), "job"), Tools: tools, Events: log.add, Fetch: fastFetch()}
+	if err := Save(context.Background(), src, opts, Settings{Output: out}); err != nil {
+		msg, code := Explain(err)
+		t.Fatalf("save: exit %d: %s", code, msg)
+	}
+	return out, &log
+}
+
+// checkSaved checks frames, sound and sync of a save of a flash+beep source.
+func checkSaved(t *testing.T, tools media.Tools, out string, frames int) {
+	t.Helper()
+	n, err := tools.PresentedFrames(context.Background(), out)
+	if err != nil || n != frames {
+		t.Errorf("video frames = %d, want %d (%v)", n, frames, err)
+	}
+	info, err := tools.Probe(context.Background(), out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, ok := info.Stream("audio"); !ok || a.Duration < time.Duration(frames)*time.Second/30-time.Second {
+		t.Errorf("audio missing or short: %+v", a)
+	}
+	for _, markers := range []func(context.Context, string) ([]time.Duration, []time.Duration, error){tools.SyncMarkers, tools.SyncMarkersIgnoringEditList} {
+		flashes, beeps, err := markers(context.Background(), out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(flashes) < frames/30/5-1 {
+			t.Errorf("%d flashes, want about %d", len(flashes), frames/30/5)
+		}
+		for _, f := range flashes {
+			if f < 500*time.Millisecond {
+				continue // a beep at 0 has no silence before it to end
+			}
+			best := time.Hour
+			for _, b := range beeps {
+				best = min(best, (b - f).Abs())
+			}
+			if best > 40*time.Millisecond {
+				t.Errorf("flash at %v: nearest beep %v away", f, best)
+			}
+		}
+	}
+}
+
+func TestHLSKinds(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration test")
+	}
+	tools, err := media.Find()
+	if err != nil {
+		t.Skip(err)
+	}
+	t.Run("AES-128, IV from the sequence number", func(t *testing.T) {
+		dir := t.TempDir()
+		key := []byte("0123456789abcdef")
+		os.WriteFile(filepath.Join(dir, "k.key"), key, 0o600)
+		os.WriteFile(filepath.Join(dir, "keyinfo"), []byte("k.key\n"+filepath.Join(dir, "k.key")+"\n"), 0o600)
+		makeHLS(t, tools, dir, "aes", 30, "-hls_key_info_file", filepath.Join(dir, "keyinfo"))
+		pl, _ := os.ReadFile(filepath.Join(dir, "aes.m3u8"))
+		if !strings.Contains(string(pl), "METHOD=AES-128") {
+			t.Fatalf("fixture not encrypted:\n%s", pl)
+		}
+		out, _ := saveServed(t, tools, dir, "aes.m3u8")
+		checkSaved(t, tools, out, 900)
+	})
+	t.Run("AES-128, explicit IV", func(t *testing.T) {
+		dir := t.TempDir()
+		os.WriteFile(filepath.Join(dir, "k.key"), []byte("fedcba9876543210"), 0o600)
+		os.WriteFile(filepath.Join(dir, "keyinfo"), []byte("k.key\n"+filepath.Join(dir, "k.key")+"\n00112233445566778899aabbccddeeff\n"), 0o600)
+		makeHLS(t, tools, dir, "aes", 15, "-hls_key_info_file", filepath.Join(dir, "keyinfo"))
+		out, _ := saveServed(t, tools, dir, "aes.m3u8")
+		checkSaved(t, tools, out, 450)
+	})
+	t.Run("fMP4 with an init section", func(t *testing.T) {
+		dir := t.TempDir()
+		makeHLS(t, tools, dir, "cmaf", 30, "-hls_segment_type", "fmp4", "-hls_fmp4_init_filename", "init.mp4")
+		pl, _ := os.ReadFile(filepath.Join(dir, "cmaf.m3u8"))
+		if !strings.Contains(string(pl), "#EXT-X-MAP") {
+			t.Fatalf("fixture has no init section:\n%s", pl)
+		}
+		out, _ := saveServed(t, tools, dir, "cmaf.m3u8")
+		checkSaved(t, tools, out, 900)
+	})
+	t.Run("encoder restart (discontinuity)", func(t *testing.T) {
+		dir := t.TempDir()
+		// Two encoder runs, each with timestamps from zero, joined by a
+		// discontinuity as a host does after the phone's app restarts.
+		makeHLS(t, tools, dir, "a", 15, "-hls_segment_filename", "a%d.ts")
+		makeHLS(t, tools, dir, "b", 15, "-hls_segment_filename", "b%d.ts")
+		a, _ := os.ReadFile(filepath.Join(dir, "a.m3u8"))
+		b, _ := os.ReadFile(filepath.Join(dir, "b.m3u8"))
+		joined := strings.Replace(string(a), "#EXT-X-ENDLIST\n", "#EXT-X-DISCONTINUITY\n", 1)
+		_, rest, _ := strings.Cut(string(b), "#EXTINF")
+		os.WriteFile(filepath.Join(dir, "joined.m3u8"), []byte(joined+"#EXTINF"+rest), 0o600)
+		out, _ := saveServed(t, tools, dir, "joined.m3u8")
+		checkSaved(t, tools, out, 900)
+	})
+	t.Run("DRM: refused in one sentence, nothing fetched", func(t *testing.T) {
+		dir := t.TempDir()
+		os.WriteFile(filepath.Join(dir, "drm.m3u8"), []byte("#EXTM3U\n#EXT-X-TARGETDURATION:3\n"+
+			`#EXT-X-KEY:METHOD=SAMPLE-AES,URI="skd://x",KEYFORMAT="com.apple.streamingkeydelivery"`+
+			"\n#EXTINF:3,\na0.ts\n#EXT-X-ENDLIST\n"), 0o600)
+		srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
+		defer srv.Close()
+		src := Source{URL: srv.URL + "/drm.m3u8", Creds: web.Credentials{Jar: web.NewJar(), Header: http.Header{}}}
+		opts := Options{Work: filepath.Join(t.TempDir(), "job"), Tools: tools, Fetch: fastFetch()}
+		err := Save(context.Background(), src, opts, Settings{Output: filepath.Join(t.TempDir(), "x.mp4")})
+		msg, code := Explain(err)
+		if code != ExitUsage || !strings.Contains(msg, "DRM") {
+			t.Errorf("exit %d: %q", code, msg)
+		}
+	})
+}
