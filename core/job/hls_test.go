@@ -1,7 +1,12 @@
 package job
 
 import (
+	"bytes"
 	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"encoding/binary"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -163,4 +168,75 @@ func TestHLSKinds(t *testing.T) {
 			t.Errorf("exit %d: %q", code, msg)
 		}
 	})
+	t.Run("audio only (X Spaces)", func(t *testing.T) {
+		dir := t.TempDir()
+		cmd := exec.Command(tools.FFmpeg, "-hide_banner", "-loglevel", "error",
+			"-f", "lavfi", "-i", "sine=f=440:d=20", "-c:a", "aac", "-b:a", "64k",
+			"-f", "hls", "-hls_time", "4", "-hls_playlist_type", "vod", filepath.Join(dir, "space.m3u8"))
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%v %s", err, out)
+		}
+		srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
+		defer srv.Close()
+		out := filepath.Join(t.TempDir(), "space.m4a")
+		src := Source{URL: srv.URL + "/space.m3u8", Creds: web.Credentials{Jar: web.NewJar(), Header: http.Header{}}}
+		opts := Options{Work: filepath.Join(t.TempDir(), "job"), Tools: tools, Fetch: fastFetch()}
+		if err := Save(context.Background(), src, opts, Settings{Output: out, Start: 5 * time.Second}); err != nil {
+			t.Fatal(err)
+		}
+		info, err := tools.Probe(context.Background(), out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, ok := info.Stream("audio")
+		if _, hasVideo := info.Stream("video"); !ok || hasVideo || (a.Duration-15*time.Second).Abs() > 100*time.Millisecond {
+			t.Errorf("audio-only save: %+v", info)
+		}
+	})
+	t.Run("AES-128, key rotation mid-list", func(t *testing.T) {
+		dir := t.TempDir()
+		makeHLS(t, tools, dir, "plain", 18)
+		// Re-encrypt the plain chunks: the first half with one key, the
+		// rest with another, IVs from the sequence numbers.
+		pl, _ := os.ReadFile(filepath.Join(dir, "plain.m3u8"))
+		var outPl strings.Builder
+		seq, keys := 0, [][]byte{[]byte("key-one-16bytes!"), []byte("key-two-16bytes!")}
+		for _, line := range strings.Split(string(pl), "\n") {
+			if strings.HasSuffix(line, ".ts") {
+				k := 0
+				if seq >= 3 {
+					k = 1
+				}
+				if seq == 0 || seq == 3 {
+					fmt.Fprintf(&outPl, "#EXT-X-KEY:METHOD=AES-128,URI=\"k%d.key\"\n", k)
+				}
+				encryptChunk(t, filepath.Join(dir, line), keys[k], uint64(seq))
+				seq++
+			}
+			outPl.WriteString(line + "\n")
+		}
+		for i, k := range keys {
+			os.WriteFile(filepath.Join(dir, fmt.Sprintf("k%d.key", i)), k, 0o600)
+		}
+		os.WriteFile(filepath.Join(dir, "rot.m3u8"), []byte(outPl.String()), 0o600)
+		out, _ := saveServed(t, tools, dir, "rot.m3u8")
+		checkSaved(t, tools, out, 540)
+	})
+}
+
+// encryptChunk encrypts a file in place with AES-128-CBC and PKCS#7, the IV
+// being seq as a 128-bit big-endian number, as HLS hosts do.
+func encryptChunk(t *testing.T, path string, key []byte, seq uint64) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pad := aes.BlockSize - len(data)%aes.BlockSize
+	data = append(data, bytes.Repeat([]byte{byte(pad)}, pad)...)
+	iv := make([]byte, aes.BlockSize)
+	binary.BigEndian.PutUint64(iv[8:], seq)
+	block, _ := aes.NewCipher(key)
+	cipher.NewCBCEncrypter(block, iv).CryptBlocks(data, data)
+	os.WriteFile(path, data, 0o600)
 }
