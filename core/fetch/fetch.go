@@ -76,7 +76,12 @@ type Progress struct {
 
 // ChunkName is the file name of segment i inside the job folder. Names come
 // from the index only, never from the segment's URI.
-func ChunkName(i int) string { return fmt.Sprintf("chunk_%06d.ts", i) }
+func ChunkName(i int) string {
+	if i >= playlist.AudioBase { // a separate audio rendition's
+		return fmt.Sprintf("audio_%06d.ts", i-playlist.AudioBase)
+	}
+	return fmt.Sprintf("chunk_%06d.ts", i)
+}
 
 // Complete reports whether chunk i is already on disk.
 func Complete(dir string, i int) (int64, bool) {

@@ -168,6 +168,28 @@ func TestHLSKinds(t *testing.T) {
 			t.Errorf("exit %d: %q", code, msg)
 		}
 	})
+	t.Run("master playlist with a separate audio rendition", func(t *testing.T) {
+		dir := t.TempDir()
+		d := "24"
+		cmd := exec.Command(tools.FFmpeg, "-hide_banner", "-loglevel", "error",
+			"-f", "lavfi", "-i", "testsrc2=s=320x180:r=30:d="+d,
+			"-f", "lavfi", "-i", `aevalsrc='if(lt(mod(t\,5)\,0.1)\,0.6*sin(2*PI*1000*t)\,0.01*sin(2*PI*220*t))':s=48000:d=`+d,
+			"-filter_complex", `[0:v]drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='lt(mod(t\,5)\,0.034)'[v]`,
+			"-map", "[v]", "-map", "1:a", "-c:v", "libx264", "-preset", "ultrafast", "-g", "30", "-sc_threshold", "0",
+			"-b:v", "300k", "-c:a", "aac", "-b:a", "64k",
+			"-f", "hls", "-hls_time", "3", "-hls_playlist_type", "vod",
+			"-var_stream_map", "v:0,agroup:aud a:0,agroup:aud,default:yes", "-master_pl_name", "master.m3u8",
+			"-hls_segment_filename", filepath.Join(dir, "s%v_%d.ts"), filepath.Join(dir, "r%v.m3u8"))
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%v %s", err, out)
+		}
+		master, _ := os.ReadFile(filepath.Join(dir, "master.m3u8"))
+		if !strings.Contains(string(master), "TYPE=AUDIO") {
+			t.Fatalf("fixture has no audio rendition:\n%s", master)
+		}
+		out, _ := saveServed(t, tools, dir, "master.m3u8")
+		checkSaved(t, tools, out, 720)
+	})
 	t.Run("audio only (X Spaces)", func(t *testing.T) {
 		dir := t.TempDir()
 		cmd := exec.Command(tools.FFmpeg, "-hide_banner", "-loglevel", "error",

@@ -16,6 +16,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -261,7 +262,15 @@ func (j *Job) Download(ctx context.Context) error {
 	if j.pl == nil {
 		return errors.New("job: Download before Load")
 	}
-	return j.download(ctx, j.pl.Segments)
+	return j.download(ctx, j.allSegments())
+}
+
+// allSegments are the playlist's segments and its separate audio's.
+func (j *Job) allSegments() []playlist.Segment {
+	if j.pl.Audio == nil {
+		return j.pl.Segments
+	}
+	return append(slices.Clip(j.pl.Segments), j.pl.Audio.Segments...)
 }
 
 // download fetches segs (all of the playlist, or the part a render needs).
@@ -344,8 +353,8 @@ func (j *Job) render(ctx context.Context, s Settings, ready func(context.Context
 	if s.End > 0 && s.End <= s.Start {
 		return &Error{Code: ExitUsage, Msg: "The end time must be after the start time."}
 	}
-	for i := range j.pl.Segments {
-		if _, ok := fetch.Complete(j.dir, i); !ok && ready == nil {
+	for _, seg := range j.allSegments() {
+		if _, ok := fetch.Complete(j.dir, seg.Index); !ok && (ready == nil || seg.Index >= playlist.AudioBase) {
 			return &Error{Code: ExitOther, Msg: "Some chunks are missing from the job folder; run the download again."}
 		}
 	}
@@ -388,6 +397,14 @@ func (j *Job) render(ctx context.Context, s Settings, ready func(context.Context
 func (j *Job) renderSpec(s Settings) media.RenderSpec {
 	spec := media.RenderSpec{Dir: j.dir, Output: s.Output, Exact: s.Exact,
 		Start: s.Start, End: s.End, AudioOffset: s.AudioOffset, OneStream: true}
+	if j.pl.Audio != nil {
+		for _, seg := range j.pl.Audio.Segments {
+			spec.AudioChunks = append(spec.AudioChunks, fetch.ChunkName(seg.Index))
+			if seg.Discontinuity {
+				spec.OneStream = false
+			}
+		}
+	}
 	for i, seg := range j.pl.Segments {
 		spec.Chunks = append(spec.Chunks, fetch.ChunkName(i))
 		spec.Durations = append(spec.Durations, seg.Duration)
@@ -488,6 +505,13 @@ func (j *Job) downloadAndRender(ctx context.Context, s Settings) error {
 	if !j.opts.Keep {
 		first, last := media.Span(j.renderSpec(s))
 		segs = segs[first : last+1]
+	}
+	if j.pl.Audio != nil {
+		// A separate audio rendition: everything first, then the render.
+		if err := j.download(ctx, j.allSegments()); err != nil {
+			return err
+		}
+		return j.render(ctx, s, nil, nil)
 	}
 	go func() {
 		defer close(downloaded)

@@ -233,6 +233,11 @@ func (t Tools) PlanCut(ctx context.Context, spec RenderSpec) (Cut, error) {
 // plan reads the chunks from the window's first up to (not including) upto.
 func (t Tools) plan(ctx context.Context, spec RenderSpec, upto int) (*plan, error) {
 	first, base := window(spec)
+	if len(spec.AudioChunks) > 0 && !(spec.OneStream && !spec.Exact) {
+		// Two concat lists each start their own timeline at zero: they
+		// line up only when both start at their first chunk.
+		first, base = 0, 0
+	}
 	p := &plan{chunks: spec.Chunks[first:max(upto, first+1)], base: base}
 	var err error
 	if p.list, err = writeList(spec.Dir, p.chunks); err != nil {
@@ -252,6 +257,11 @@ func (t Tools) plan(ctx context.Context, spec RenderSpec, upto int) (*plan, erro
 	}
 	if p.src.copyts {
 		p.src.origin = origin
+	}
+	if len(spec.AudioChunks) > 0 {
+		if err := t.addAudio(ctx, spec, p, origin); err != nil {
+			return nil, err
+		}
 	}
 	tr := p.tracks
 	// The presenter's times count from the first picture (the first audio
@@ -302,4 +312,38 @@ func clock(d time.Duration) string {
 	m := int(d / time.Minute)
 	s := (d - time.Duration(m)*time.Minute).Seconds()
 	return fmt.Sprintf("%d:%04.1f", m, s)
+}
+
+// addAudio makes p read its sound from the separate audio rendition: a list
+// of its own (joined or concat, like the picture's), whose start is probed
+// on the same clock as the picture's (origin).
+func (t Tools) addAudio(ctx context.Context, spec RenderSpec, p *plan, origin time.Duration) error {
+	var audio source
+	if p.src.copyts {
+		list, err := writeByteListAs(spec.Dir, audioByteListName, spec.AudioChunks, spec.Fragmented)
+		if err != nil {
+			return err
+		}
+		audio = byteSource(list, spec.Fragmented)
+	} else {
+		list, err := writeEntries(spec.Dir, audioListName, spec.AudioChunks, nil)
+		if err != nil {
+			return err
+		}
+		audio = concatSource(list)
+	}
+	tr, audioOrigin, err := t.probeList(ctx, audio)
+	if err != nil {
+		return err
+	}
+	if !tr.HasAudio {
+		return errors.New("the separate audio of this stream holds no sound")
+	}
+	p.tracks.HasAudio = true
+	p.tracks.AudioStart = tr.AudioStart
+	if p.src.copyts { // on the picture's clock
+		p.tracks.AudioStart += audioOrigin - origin
+	}
+	p.src.audioURL = audio.url
+	return nil
 }

@@ -57,6 +57,16 @@ const ByteListName = "render.concatf"
 // section; after the first, the subfile protocol skips it, so the joined
 // bytes are one fragmented MP4: init, fragment, fragment...
 func writeByteList(dir string, chunks []string, fragmented bool) (string, error) {
+	return writeByteListAs(dir, ByteListName, chunks, fragmented)
+}
+
+// Lists of a separate audio rendition.
+const (
+	audioListName     = "render-audio.ffconcat"
+	audioByteListName = "render-audio.concatf"
+)
+
+func writeByteListAs(dir, listName string, chunks []string, fragmented bool) (string, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return "", err
@@ -80,7 +90,7 @@ func writeByteList(dir string, chunks []string, fragmented bool) (string, error)
 		}
 		b.WriteString("file:" + path + "\n")
 	}
-	path := filepath.Join(abs, ByteListName)
+	path := filepath.Join(abs, listName)
 	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
 		return "", fmt.Errorf("cannot write to the job folder: %w", err)
 	}

@@ -46,6 +46,9 @@ type RenderSpec struct {
 	// encoder run, one init section), so they may be read as one file,
 	// which is much faster (see source).
 	OneStream bool
+	// AudioChunks are a separate audio rendition's chunks, in play order,
+	// on the same clock as Chunks; empty when the sound is in Chunks.
+	AudioChunks []string
 	// Fragmented says the chunks are fMP4 fragments, each stored with the
 	// stream's init section in front (see fetch); read as one stream, only
 	// the first chunk's init section is kept.

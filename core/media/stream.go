@@ -24,7 +24,7 @@ import (
 
 // streamable tells whether spec can be rendered while downloading.
 func streamable(spec RenderSpec) bool {
-	return spec.OneStream && !spec.Fragmented && !spec.Exact && runtime.GOOS != "windows" && len(spec.Durations) == len(spec.Chunks)
+	return spec.OneStream && !spec.Fragmented && len(spec.AudioChunks) == 0 && !spec.Exact && runtime.GOOS != "windows" && len(spec.Durations) == len(spec.Chunks)
 }
 
 // errStopped: ffmpeg stopped reading (done with --end, or failed: its own

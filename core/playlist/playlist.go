@@ -83,7 +83,14 @@ type Playlist struct {
 	Ended          bool   // EXT-X-ENDLIST seen: nothing more will be added
 	Type           string // "VOD", "EVENT" or "" (live sliding window)
 	Segments       []Segment
+	// Audio is the separate audio rendition chosen with a master
+	// playlist's variant, or nil. Its segments' Index start at AudioBase.
+	Audio *Playlist
 }
+
+// AudioBase numbers the segments of a separate audio rendition, so that
+// they never share an index (and so a chunk file name) with the video's.
+const AudioBase = 1 << 30
 
 // Duration is the sum of the segment durations.
 func (p *Playlist) Duration() time.Duration {
@@ -123,6 +130,23 @@ func Load(ctx context.Context, client *http.Client, rawURL string) (*Playlist, e
 		return nil, fmt.Errorf("a master playlist points to another master playlist: %w", ErrNotPlaylist)
 	}
 	pl.Variant = &master.Variant
+	if master.AudioURL != "" {
+		body, final3, err := get(ctx, client, master.AudioURL)
+		if err != nil {
+			return nil, fmt.Errorf("loading the audio of the %s variant: %w", master.describe(), err)
+		}
+		audio, again, err := Parse(body, final3)
+		if err != nil {
+			return nil, err
+		}
+		if again != nil {
+			return nil, fmt.Errorf("an audio rendition points to a master playlist: %w", ErrNotPlaylist)
+		}
+		for i := range audio.Segments {
+			audio.Segments[i].Index += AudioBase
+		}
+		pl.Audio = audio
+	}
 	return pl, nil
 }
 
@@ -130,6 +154,10 @@ func Load(ctx context.Context, client *http.Client, rawURL string) (*Playlist, e
 type Choice struct {
 	Variant
 	URL string // absolute
+	// AudioURL is the separate audio rendition (EXT-X-MEDIA TYPE=AUDIO of
+	// the variant's group) to download with it; "" when the sound is in
+	// the variant's own chunks.
+	AudioURL string
 }
 
 func (c *Choice) describe() string {
@@ -192,7 +220,39 @@ func chooseVariant(m *m3u8.MasterPlaylist, base *url.URL) (*Choice, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Choice{URL: u, Variant: Variant{Bandwidth: best.Bandwidth, Resolution: best.Resolution, Codecs: best.Codecs}}, nil
+	c := &Choice{URL: u, Variant: Variant{Bandwidth: best.Bandwidth, Resolution: best.Resolution, Codecs: best.Codecs}}
+	if a := audioRendition(best); a != nil {
+		if c.AudioURL, err = resolve(base, a.URI); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// audioRendition picks the audio a player would play with v: from v's
+// audio group, the DEFAULT rendition, else an AUTOSELECT one, else the
+// first. Renditions without a URI are carried in the variant's chunks.
+// (grafov/m3u8 may list an alternative twice; that changes nothing here.)
+func audioRendition(v *m3u8.Variant) *m3u8.Alternative {
+	var pick *m3u8.Alternative
+	rank := func(a *m3u8.Alternative) int {
+		switch {
+		case a.Default:
+			return 2
+		case strings.EqualFold(a.Autoselect, "YES"):
+			return 1
+		}
+		return 0
+	}
+	for _, a := range v.Alternatives {
+		if a == nil || !strings.EqualFold(a.Type, "AUDIO") || a.GroupId != v.Audio || a.URI == "" {
+			continue
+		}
+		if pick == nil || rank(a) > rank(pick) {
+			pick = a
+		}
+	}
+	return pick
 }
 
 func pixels(res string) int {
