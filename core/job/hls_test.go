@@ -129,6 +129,16 @@ func TestHLSKinds(t *testing.T) {
 		out, _ := saveServed(t, tools, dir, "aes.m3u8")
 		checkSaved(t, tools, out, 450)
 	})
+	t.Run("byte ranges in one file", func(t *testing.T) {
+		dir := t.TempDir()
+		makeHLS(t, tools, dir, "single", 21, "-hls_flags", "single_file")
+		pl, _ := os.ReadFile(filepath.Join(dir, "single.m3u8"))
+		if !strings.Contains(string(pl), "#EXT-X-BYTERANGE") {
+			t.Fatalf("fixture has no byte ranges:\n%s", pl)
+		}
+		out, _ := saveServed(t, tools, dir, "single.m3u8")
+		checkSaved(t, tools, out, 630)
+	})
 	t.Run("fMP4 with an init section", func(t *testing.T) {
 		dir := t.TempDir()
 		makeHLS(t, tools, dir, "cmaf", 30, "-hls_segment_type", "fmp4", "-hls_fmp4_init_filename", "init.mp4")
