@@ -4,10 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -187,5 +191,59 @@ func TestKillNineAndResume(t *testing.T) {
 	}
 	if left, _ := filepath.Glob(filepath.Join(dir, ".talk.mp4.*.part")); len(left) != 0 {
 		t.Errorf("temporary files left: %v", left)
+	}
+}
+
+// A live broadcast that never ends: the first Ctrl+C stops following it and
+// saves what has arrived.
+func TestCtrlCStopsFollowingAndSaves(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration test")
+	}
+	tools, err := media.Find()
+	if err != nil {
+		t.Skip(err)
+	}
+	m, err := sample.Generate(context.Background(), sample.MediaOptions{FFmpeg: tools.FFmpeg, Duration: 60 * time.Second, ChunkDuration: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	served := 3
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := strings.TrimPrefix(r.URL.Path, "/")
+		if name == "live.m3u8" {
+			mu.Lock()
+			served = min(served+1, len(m.Chunks))
+			n := served
+			mu.Unlock()
+			fmt.Fprint(w, "#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:0\n")
+			for _, c := range m.Chunks[:n] {
+				fmt.Fprintf(w, "#EXTINF:%.3f,\n%s\n", c.Duration.Seconds(), c.Name)
+			}
+			return // no ENDLIST: still live
+		}
+		http.ServeFile(w, r, filepath.Join(m.Dir, filepath.Base(name)))
+	}))
+	defer srv.Close()
+
+	out := filepath.Join(t.TempDir(), "live.mp4")
+	cmd, lines, stderr := child(t, "save", "--work", filepath.Join(t.TempDir(), "job"), "-o", out, "--json", srv.URL+"/live.m3u8")
+	lives := 0
+	for lines.Scan() {
+		if strings.Contains(lines.Text(), `"event":"live"`) {
+			if lives++; lives == 3 {
+				cmd.Process.Signal(os.Interrupt)
+			}
+		}
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("after Ctrl+C: %v\n%s", err, stderr)
+	}
+	if !strings.Contains(stderr.String(), "Stopping here") {
+		t.Errorf("stderr: %s", stderr)
+	}
+	if n, err := tools.PresentedFrames(context.Background(), out); err != nil || n < 5*30 {
+		t.Errorf("saved %d frames (%v), want the chunks that had arrived", n, err)
 	}
 }

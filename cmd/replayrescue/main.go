@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 )
 
@@ -30,11 +31,39 @@ Run "replayrescue save --help" for the save options.
 `
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// Ctrl+C stops the program, except while a live broadcast is being
+	// followed: there the first one means "stop following and save what
+	// is there", and only a second one stops everything.
+	ctx, cancel := context.WithCancel(context.Background())
+	lc := &liveControl{stop: make(chan struct{})}
+	ctx = context.WithValue(ctx, liveKey{}, lc)
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		for range sigs {
+			if lc.following.CompareAndSwap(true, false) {
+				fmt.Fprintln(os.Stderr, "\nStopping here: saving what has arrived (press Ctrl+C again to quit without saving).")
+				close(lc.stop)
+				continue
+			}
+			cancel()
+			return
+		}
+	}()
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-	stop()
+	signal.Stop(sigs)
+	cancel()
 	os.Exit(code)
 }
+
+// liveControl is how the first Ctrl+C reaches a save following a live
+// broadcast (see main).
+type liveControl struct {
+	stop      chan struct{}
+	following atomic.Bool
+}
+
+type liveKey struct{}
 
 // run is main without the process: tests call it directly.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {

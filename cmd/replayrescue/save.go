@@ -124,6 +124,10 @@ func cmdSave(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	settings.Output = outputPath(f.output, src.Title)
 	opts := job.Options{Work: f.work, Jobs: f.jobs, Keep: f.keep, Tools: tools, Events: out.event}
+	if lc, ok := ctx.Value(liveKey{}).(*liveControl); ok {
+		out.live = lc
+		opts.Stop = lc.stop
+	}
 	if err := job.Save(ctx, src, opts, settings); err != nil {
 		return out.fail(err)
 	}
@@ -220,10 +224,11 @@ type reporter struct {
 	phase          string
 	lastBucket     int           // last 10% step printed when not on a terminal
 	asked          time.Duration // --start, to say where the cut really landed
+	live           *liveControl  // Ctrl+C's meaning while a live broadcast is followed
 }
 
 func newReporter(stdout, stderr io.Writer, asJSON bool) *reporter {
-	r := &reporter{stdout: stdout, stderr: stderr, json: asJSON, lastBucket: -1}
+	r := &reporter{stdout: stdout, stderr: stderr, json: asJSON, lastBucket: -1, live: &liveControl{}}
 	if f, ok := stderr.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
 			r.tty = true
@@ -249,11 +254,22 @@ func (r *reporter) event(e job.Event) {
 			extra = ", " + e.Quality
 		}
 		if !e.Ended {
-			extra += ", still live: saving what is there so far"
+			extra += ", still live: following it until it ends (press Ctrl+C to stop there and save)"
+			r.live.following.Store(true)
 		}
 		fmt.Fprintf(r.stderr, "Found %s: %s in %d chunks%s.\n", title, job.FormatClock(e.Duration), e.Chunks, extra)
 	case job.Progress:
 		r.progress(e)
+	case job.Live:
+		if e.Missing > 0 {
+			r.endLine()
+			fmt.Fprintf(r.stderr, "%d chunks were gone from the host before they could be fetched: the video skips that part.\n", e.Missing)
+		}
+		if e.Ended {
+			r.endLine()
+			fmt.Fprintf(r.stderr, "The broadcast has ended: %s in all.\n", job.FormatClock(e.Duration))
+			r.live.following.Store(false)
+		}
 	case job.Paused:
 		r.endLine()
 		fmt.Fprintln(r.stderr, e.Reason)

@@ -63,7 +63,16 @@ type Failed struct {
 	Code    int
 }
 
+// Live: a broadcast still running grew (or lost chunks before we got them).
+type Live struct {
+	Chunks   int           // chunks known so far
+	Duration time.Duration // their length
+	Missing  int           // chunks the host dropped from its list before we saw them (this poll)
+	Ended    bool          // the broadcast has ended: nothing more will come
+}
+
 func (Found) kind() string     { return "found" }
+func (Live) kind() string      { return "live" }
 func (Progress) kind() string  { return "progress" }
 func (Paused) kind() string    { return "paused" }
 func (Rendering) kind() string { return "rendering" }
@@ -101,6 +110,11 @@ func MarshalEvent(e Event) ([]byte, error) {
 		m["size"] = e.Size
 		m["start"] = e.Start.Seconds()
 		m["audio_gap"] = e.AudioGap.Seconds()
+	case Live:
+		m["chunks"] = e.Chunks
+		m["duration"] = e.Duration.Seconds()
+		m["missing"] = e.Missing
+		m["ended"] = e.Ended
 	case Failed:
 		m["message"] = web.Redact(e.Message)
 		m["code"] = e.Code

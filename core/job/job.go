@@ -49,6 +49,13 @@ type Options struct {
 
 	// Fetch tunes retries and timeouts (tests shorten the backoff).
 	Fetch fetch.Options
+
+	// Stop, when closed, ends the following of a live broadcast: the
+	// download returns with what has arrived, ready to render.
+	Stop <-chan struct{}
+	// LivePoll overrides how often a live playlist is read again (tests);
+	// 0 follows its target duration.
+	LivePoll time.Duration
 }
 
 // Settings are the user's choices for the render.
@@ -170,7 +177,12 @@ func (j *Job) Load(ctx context.Context) error {
 		return &Error{Code: ExitOther, Msg: "The playlist lists no video chunks yet; the broadcast may not have started.", Err: playlist.ErrNotPlaylist}
 	}
 	fp := fingerprint(pl)
-	if j.state.Fingerprint != "" && j.state.Fingerprint != fp && j.hasChunks() {
+	if !pl.Ended {
+		// A live list grows or slides between runs: its chunk list says
+		// nothing about being the same broadcast (the folder's name does).
+		fp = ""
+	}
+	if j.state.Fingerprint != "" && fp != "" && j.state.Fingerprint != fp && j.hasChunks() {
 		return &Error{Code: ExitUsage, Msg: "The job folder holds chunks of a different broadcast; choose another folder with --work or empty this one.", Err: errors.New("fingerprint mismatch")}
 	}
 	j.pl = pl
@@ -262,7 +274,13 @@ func (j *Job) Download(ctx context.Context) error {
 	if j.pl == nil {
 		return errors.New("job: Download before Load")
 	}
-	return j.download(ctx, j.allSegments())
+	if err := j.download(ctx, j.allSegments()); err != nil {
+		return err
+	}
+	if !j.pl.Ended && j.pl.Audio == nil {
+		return j.follow(ctx)
+	}
+	return nil
 }
 
 // allSegments are the playlist's segments and its separate audio's.
@@ -406,11 +424,17 @@ func (j *Job) renderSpec(s Settings) media.RenderSpec {
 		}
 	}
 	for i, seg := range j.pl.Segments {
-		spec.Chunks = append(spec.Chunks, fetch.ChunkName(i))
+		spec.Chunks = append(spec.Chunks, fetch.ChunkName(seg.Index))
 		spec.Durations = append(spec.Durations, seg.Duration)
 		// Chunks of one encoder run with one init section can be read
 		// as one file.
 		if seg.Discontinuity || (seg.Map != nil && i > 0 && !sameMap(seg.Map, j.pl.Segments[0].Map)) {
+			spec.OneStream = false
+		}
+		// A hole left by a live host (chunks dropped before we saw them)
+		// is closed up by the concat demuxer instead of showing as a
+		// frozen picture.
+		if i > 0 && seg.Index != j.pl.Segments[i-1].Index+1 {
 			spec.OneStream = false
 		}
 		spec.Fragmented = spec.Fragmented || seg.Map != nil
@@ -506,10 +530,16 @@ func (j *Job) downloadAndRender(ctx context.Context, s Settings) error {
 		first, last := media.Span(j.renderSpec(s))
 		segs = segs[first : last+1]
 	}
-	if j.pl.Audio != nil {
-		// A separate audio rendition: everything first, then the render.
+	if j.pl.Audio != nil || !j.pl.Ended {
+		// A separate audio rendition, or a live broadcast whose end is
+		// not known yet: everything first, then the render.
 		if err := j.download(ctx, j.allSegments()); err != nil {
 			return err
+		}
+		if !j.pl.Ended && j.pl.Audio == nil {
+			if err := j.follow(ctx); err != nil {
+				return err
+			}
 		}
 		return j.render(ctx, s, nil, nil)
 	}
@@ -592,7 +622,7 @@ func (j *Job) chunkAt(at time.Duration) (int, time.Duration) {
 	var t time.Duration
 	for i, s := range j.pl.Segments {
 		if at < t+s.Duration || i == len(j.pl.Segments)-1 {
-			return i, min(at-t, s.Duration)
+			return s.Index, min(at-t, s.Duration)
 		}
 		t += s.Duration
 	}
