@@ -72,12 +72,10 @@ func packetHashes(t *testing.T, tools media.Tools, path string) string {
 	return b.String()
 }
 
-// TestKillNineAndResume kills the program (SIGKILL, no chance to clean up)
-// several times during the download and once as the render starts, runs the
-// same command again each time, and checks that no finished chunk is fetched
-// twice, that no file ever appears under the final name before the end, and
-// that the final MP4 has exactly the packets of an uninterrupted run.
-func TestKillNineAndResume(t *testing.T) {
+// minuteSample is a one-minute sample in one-second chunks, for tests that
+// run the program as a child process.
+func minuteSample(t *testing.T) (media.Tools, *sample.Media) {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("integration test")
 	}
@@ -89,6 +87,16 @@ func TestKillNineAndResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return tools, m
+}
+
+// TestKillNineAndResume kills the program (SIGKILL, no chance to clean up)
+// several times during the download and once as the render starts, runs the
+// same command again each time, and checks that no finished chunk is fetched
+// twice, that no file ever appears under the final name before the end, and
+// that the final MP4 has exactly the packets of an uninterrupted run.
+func TestKillNineAndResume(t *testing.T) {
+	tools, m := minuteSample(t)
 	// Slow enough per connection that the download takes seconds.
 	srv, err := sample.Start(sample.ServerOptions{Media: m, RateLimit: 96 << 10})
 	if err != nil {
@@ -197,17 +205,7 @@ func TestKillNineAndResume(t *testing.T) {
 // A live broadcast that never ends: the first Ctrl+C stops following it and
 // saves what has arrived.
 func TestCtrlCStopsFollowingAndSaves(t *testing.T) {
-	if testing.Short() {
-		t.Skip("integration test")
-	}
-	tools, err := media.Find()
-	if err != nil {
-		t.Skip(err)
-	}
-	m, err := sample.Generate(context.Background(), sample.MediaOptions{FFmpeg: tools.FFmpeg, Duration: 60 * time.Second, ChunkDuration: time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tools, m := minuteSample(t)
 	var mu sync.Mutex
 	served := 3
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
