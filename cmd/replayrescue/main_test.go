@@ -56,6 +56,7 @@ func TestUsageAndBadInput(t *testing.T) {
 		{[]string{"save", "--start", "3:00", "--end", "2:00", "https://h.example/p.m3u8"}, 2, "after --start"},
 		{[]string{"save", "--audio-offset", "soon", "https://h.example/p.m3u8"}, 2, "--audio-offset"},
 		{[]string{"save", "--jobs", "65", "https://h.example/p.m3u8"}, 2, "--jobs"},
+		{[]string{"save", "--quality", "ultra", "https://h.example/p.m3u8"}, 2, "--quality"},
 		{[]string{"save", "a.m3u8", "b.m3u8"}, 2, "one at a time"},
 		{[]string{"save", "not a link"}, 2, "link"},
 		{[]string{"inspect"}, 2, "inspect"},

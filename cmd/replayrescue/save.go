@@ -13,6 +13,7 @@ import (
 	"replayrescue/core/intake"
 	"replayrescue/core/job"
 	"replayrescue/core/media"
+	"replayrescue/core/playlist"
 )
 
 // saveFlags are the flags shared by save and demo.
@@ -25,6 +26,7 @@ type saveFlags struct {
 	start, end  string
 	exact       bool
 	jobs        int
+	quality     string
 	force       bool
 	work        string
 	keep        bool
@@ -42,6 +44,7 @@ func (f *saveFlags) register(fs *flag.FlagSet, withSource bool) {
 	fs.StringVar(&f.start, "start", "", "start `time`: seconds (165, 29.5) or [hh:]mm:ss[.ms]")
 	fs.StringVar(&f.end, "end", "", "end `time`, same forms as --start")
 	fs.BoolVar(&f.exact, "exact", false, "start on the very frame of --start (re-encodes the seconds up to the next chunk)")
+	fs.StringVar(&f.quality, "quality", "best", "which picture of a stream offered in several: best, worst, or a height such as 720p")
 	fs.IntVar(&f.jobs, "jobs", 0, "parallel connections (default: adaptive, from 4 up to 16 while the speed still rises)")
 	fs.BoolVar(&f.force, "force", false, "replace an existing output file")
 	fs.StringVar(&f.work, "work", "", "job `folder` (reusing it resumes); default: under your cache folder")
@@ -71,6 +74,9 @@ func (f *saveFlags) settings() (job.Settings, error) {
 	}
 	if s.AudioOffset, err = job.ParseOffset(f.audioOffset); err != nil {
 		return s, usageError("--audio-offset %q is not a time shift: use forms like 2s, -350ms or -0.35.", f.audioOffset)
+	}
+	if err := playlist.CheckQuality(f.quality); err != nil {
+		return s, usageError("--quality %q is not a quality: use best, worst, or a height such as 720p.", f.quality)
 	}
 	if f.jobs < 0 || f.jobs > 64 {
 		return s, usageError("--jobs must be between 1 and 64 (or 0 to let the download choose).")
@@ -123,7 +129,7 @@ func cmdSave(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return out.fail(err)
 	}
 	settings.Output = outputPath(f.output, src.Title)
-	opts := job.Options{Work: f.work, Jobs: f.jobs, Keep: f.keep, Tools: tools, Events: out.event}
+	opts := job.Options{Work: f.work, Jobs: f.jobs, Keep: f.keep, Quality: f.quality, Tools: tools, Events: out.event}
 	if lc, ok := ctx.Value(liveKey{}).(*liveControl); ok {
 		out.live = lc
 		opts.Stop = lc.stop

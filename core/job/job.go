@@ -50,6 +50,10 @@ type Options struct {
 	// Fetch tunes retries and timeouts (tests shorten the backoff).
 	Fetch fetch.Options
 
+	// Quality picks a master playlist's variant: "" or "best", "worst",
+	// or a height such as "720p" (see playlist.LoadQuality).
+	Quality string
+
 	// Stop, when closed, ends the following of a live broadcast: the
 	// download returns with what has arrived, ready to render.
 	Stop <-chan struct{}
@@ -169,7 +173,7 @@ func (j *Job) Load(ctx context.Context) error {
 		return err
 	}
 	defer unlock()
-	pl, err := playlist.Load(ctx, j.client, j.src.URL)
+	pl, err := playlist.LoadQuality(ctx, j.client, j.src.URL, j.opts.Quality)
 	if err != nil {
 		return j.sourceError(err)
 	}

@@ -41,7 +41,7 @@ func (j *Job) follow(ctx context.Context) error {
 			return nil
 		case <-time.After(wait):
 		}
-		next, err := playlist.Load(ctx, j.client, j.src.URL)
+		next, err := playlist.LoadQuality(ctx, j.client, j.src.URL, j.opts.Quality)
 		if err != nil {
 			if failures++; failures >= pollFailures || ctx.Err() != nil {
 				return j.sourceError(err)

@@ -29,3 +29,20 @@ func TestMasterAudioRendition(t *testing.T) {
 		}
 	}
 }
+
+func TestMasterQuality(t *testing.T) {
+	base := mustURL(t, "https://h.example/m.m3u8")
+	src := []byte("#EXTM3U\n" +
+		"#EXT-X-STREAM-INF:BANDWIDTH=600000,RESOLUTION=640x360\nv360.m3u8\n" +
+		"#EXT-X-STREAM-INF:BANDWIDTH=3000000,RESOLUTION=1920x1080\nv1080.m3u8\n" +
+		"#EXT-X-STREAM-INF:BANDWIDTH=1500000,RESOLUTION=1280x720\nv720.m3u8\n")
+	for q, want := range map[string]string{"": "v1080", "best": "v1080", "worst": "v360", "720p": "v720", "1000": "v720", "240p": "v360", "4320p": "v1080"} {
+		_, c, err := parse(src, base, q)
+		if err != nil || c.URL != "https://h.example/"+want+".m3u8" {
+			t.Errorf("quality %q: %v, %v; want %s", q, c, err, want)
+		}
+	}
+	if CheckQuality("ultra") == nil || CheckQuality("720p") != nil {
+		t.Error("CheckQuality")
+	}
+}

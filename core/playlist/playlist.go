@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -104,11 +105,18 @@ func (p *Playlist) Duration() time.Duration {
 // Load fetches rawURL with client. A master playlist is resolved to its
 // highest-bandwidth variant, which is fetched in turn.
 func Load(ctx context.Context, client *http.Client, rawURL string) (*Playlist, error) {
+	return LoadQuality(ctx, client, rawURL, "")
+}
+
+// LoadQuality is Load choosing a master playlist's variant by quality:
+// "" or "best" (highest bandwidth), "worst" (lowest), or a height such as
+// "720p" (the best variant at most that high; the lowest if none is).
+func LoadQuality(ctx context.Context, client *http.Client, rawURL, quality string) (*Playlist, error) {
 	body, final, err := get(ctx, client, rawURL)
 	if err != nil {
 		return nil, err
 	}
-	pl, master, err := Parse(body, final)
+	pl, master, err := parse(body, final, quality)
 	if err != nil {
 		return nil, err
 	}
@@ -170,6 +178,10 @@ func (c *Choice) describe() string {
 // Parse decodes a playlist read from r, resolving URIs against base. It
 // returns either a media playlist, or the best variant of a master playlist.
 func Parse(data []byte, base *url.URL) (*Playlist, *Choice, error) {
+	return parse(data, base, "")
+}
+
+func parse(data []byte, base *url.URL, quality string) (*Playlist, *Choice, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if !bytes.HasPrefix(bytes.TrimSpace(data), []byte("#EXTM3U")) {
 		return nil, nil, ErrNotPlaylist
@@ -180,7 +192,7 @@ func Parse(data []byte, base *url.URL) (*Playlist, *Choice, error) {
 	}
 	switch kind {
 	case m3u8.MASTER:
-		c, err := chooseVariant(decoded.(*m3u8.MasterPlaylist), base)
+		c, err := chooseVariant(decoded.(*m3u8.MasterPlaylist), base, quality)
 		return nil, c, err
 	case m3u8.MEDIA:
 		pl, err := normalise(decoded.(*m3u8.MediaPlaylist), base)
@@ -199,7 +211,30 @@ func decodeSafely(data []byte) (pl m3u8.Playlist, kind m3u8.ListType, err error)
 	return m3u8.Decode(*bytes.NewBuffer(data), false)
 }
 
-func chooseVariant(m *m3u8.MasterPlaylist, base *url.URL) (*Choice, error) {
+// CheckQuality tells whether q is a quality LoadQuality understands.
+func CheckQuality(q string) error {
+	if _, err := qualityHeight(q); err != nil {
+		return err
+	}
+	return nil
+}
+
+// qualityHeight reads a quality: 0 best, -1 worst, else a height limit.
+func qualityHeight(q string) (int, error) {
+	switch q = strings.ToLower(strings.TrimSpace(q)); q {
+	case "", "best":
+		return 0, nil
+	case "worst":
+		return -1, nil
+	}
+	h, err := strconv.Atoi(strings.TrimSuffix(q, "p"))
+	if err != nil || h <= 0 || h > 10000 {
+		return 0, fmt.Errorf("%q is not a quality: use best, worst, or a height such as 720p", q)
+	}
+	return h, nil
+}
+
+func chooseVariant(m *m3u8.MasterPlaylist, base *url.URL, quality string) (*Choice, error) {
 	var vs []*m3u8.Variant
 	for _, v := range m.Variants {
 		if v != nil && !v.Iframe && v.URI != "" {
@@ -215,7 +250,23 @@ func chooseVariant(m *m3u8.MasterPlaylist, base *url.URL) (*Choice, error) {
 		}
 		return pixels(vs[i].Resolution) > pixels(vs[j].Resolution)
 	})
+	limit, err := qualityHeight(quality)
+	if err != nil {
+		return nil, err
+	}
 	best := vs[0]
+	switch {
+	case limit < 0:
+		best = vs[len(vs)-1]
+	case limit > 0:
+		best = vs[len(vs)-1] // nothing low enough: the lowest
+		for _, v := range vs {
+			if h := height(v.Resolution); h > 0 && h <= limit {
+				best = v
+				break
+			}
+		}
+	}
 	u, err := resolve(base, best.URI)
 	if err != nil {
 		return nil, err
@@ -253,6 +304,14 @@ func audioRendition(v *m3u8.Variant) *m3u8.Alternative {
 		}
 	}
 	return pick
+}
+
+func height(res string) int {
+	var w, h int
+	if _, err := fmt.Sscanf(res, "%dx%d", &w, &h); err != nil {
+		return 0
+	}
+	return h
 }
 
 func pixels(res string) int {
