@@ -368,6 +368,13 @@ func TestSecretsStayOutOfStateAndEvents(t *testing.T) {
 	if st, err := os.Stat(work); err != nil || st.Mode().Perm()&0o077 != 0 {
 		t.Errorf("job folder permissions %v, want user-only", st.Mode().Perm())
 	}
+	// Every file in it too: state, lock, lists, chunks.
+	entries, _ := os.ReadDir(work)
+	for _, e := range entries {
+		if info, err := e.Info(); err != nil || info.Mode().Perm()&0o077 != 0 {
+			t.Errorf("%s permissions %v, want user-only", e.Name(), info.Mode().Perm())
+		}
+	}
 }
 
 func TestOutputNeverOverwrittenWithoutForce(t *testing.T) {
