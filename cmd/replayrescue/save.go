@@ -290,6 +290,9 @@ func (r *reporter) event(e job.Event) {
 			}
 			fmt.Fprintf(r.stderr, "The broadcast's sound starts %.1f s %s its picture: lined up so every player agrees.\n", gap.Seconds(), when)
 		}
+		if d := e.Drift.Round(100 * time.Millisecond); d.Abs() >= 200*time.Millisecond {
+			fmt.Fprintf(r.stderr, "Over the broadcast its sound drifts %.1f s against the picture: in sync at the start, %.1f s off at the end.\n", d.Abs().Seconds(), d.Abs().Seconds())
+		}
 		if r.asked > 0 && (e.Start-r.asked).Abs() >= 50*time.Millisecond {
 			fmt.Fprintf(r.stderr, "The video starts at %s, the nearest whole picture to %s (add --exact to start on the very frame).\n", job.FormatClock(e.Start), job.FormatClock(r.asked))
 		}

@@ -55,6 +55,9 @@ type Done struct {
 	// AudioGap is how much later the broadcast's audio track starts than
 	// its video (negative: earlier); the output's tracks start together.
 	AudioGap time.Duration
+	// Drift is how far the sound's timestamps drift from the picture's
+	// between the start and the end of the broadcast (0: not measured).
+	Drift time.Duration
 }
 
 // Failed: the job stopped; Message is one sentence for the user.
@@ -110,6 +113,7 @@ func MarshalEvent(e Event) ([]byte, error) {
 		m["size"] = e.Size
 		m["start"] = e.Start.Seconds()
 		m["audio_gap"] = e.AudioGap.Seconds()
+		m["drift"] = e.Drift.Seconds()
 	case Live:
 		m["chunks"] = e.Chunks
 		m["duration"] = e.Duration.Seconds()

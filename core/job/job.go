@@ -411,7 +411,7 @@ func (j *Job) render(ctx context.Context, s Settings, ready func(context.Context
 	} else {
 		want = total - cut.Start
 	}
-	j.emit(Done{Output: s.Output, Duration: want, Size: size, Start: cut.Start, AudioGap: cut.Gap})
+	j.emit(Done{Output: s.Output, Duration: want, Size: size, Start: cut.Start, AudioGap: cut.Gap, Drift: cut.Drift})
 	return nil
 }
 

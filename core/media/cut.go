@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -33,9 +34,13 @@ func (tr Tracks) Gap() time.Duration {
 // or before what was asked unless the audio only begins later), and both
 // tracks begin at zero in the file.
 type Cut struct {
-	Start    time.Duration // output time 0 on the source timeline
-	Asked    time.Duration // what the presenter asked for
-	Gap      time.Duration // measured audio start minus video start
+	Start time.Duration // output time 0 on the source timeline
+	Asked time.Duration // what the presenter asked for
+	Gap   time.Duration // measured audio start minus video start
+	// Drift is how much longer the sound runs than the picture over the
+	// whole stream, beyond the start gap (0 when not measured): a sound
+	// clock that drifts puts sync off by that much at the end.
+	Drift    time.Duration
 	Duration time.Duration // output length when an end was given, else 0
 	// Exact: the output starts on the very frame asked for. Reencoded is
 	// how much of the start was re-encoded to get there (-1: all of it).
@@ -284,6 +289,9 @@ func (t Tools) plan(ctx context.Context, spec RenderSpec, upto int) (*plan, erro
 		return nil, err
 	}
 	p.cut = Cut{Start: p.fromList(k), Asked: spec.Start, Gap: tr.Gap(), at: k}
+	if p.src.copyts && tr.HasVideo && tr.HasAudio && len(spec.AudioChunks) == 0 {
+		p.cut.Drift = t.drift(ctx, spec, tr, origin)
+	}
 	if err := p.setEnd(spec); err != nil {
 		return nil, err
 	}
@@ -346,4 +354,35 @@ func (t Tools) addAudio(ctx context.Context, spec RenderSpec, p *plan, origin ti
 	}
 	p.src.audioURL = audio.url
 	return nil
+}
+
+// drift compares where the tracks end, in the last chunk, with where they
+// start: on one continuous clock the difference between the two gaps is
+// how far the sound's timestamps drifted from the picture's. It is a
+// measurement for the presenter, and 0 when the last chunk cannot be read.
+func (t Tools) drift(ctx context.Context, spec RenderSpec, tr Tracks, origin time.Duration) time.Duration {
+	last := filepath.Join(spec.Dir, spec.Chunks[len(spec.Chunks)-1])
+	out, err := output(ctx, t.FFprobe, "read "+filepath.Base(last), 16<<20, "-v", "error",
+		"-show_entries", "packet=codec_type,pts_time,duration_time", "-of", "csv=p=0", "file:"+last)
+	if err != nil {
+		return 0
+	}
+	var videoEnd, audioEnd time.Duration
+	for _, line := range strings.Split(string(out), "\n") {
+		f := strings.Split(strings.TrimSpace(line), ",")
+		if len(f) < 3 || f[1] == "N/A" {
+			continue
+		}
+		end := seconds(f[1]) + seconds(f[2])
+		switch f[0] {
+		case "video":
+			videoEnd = max(videoEnd, end)
+		case "audio":
+			audioEnd = max(audioEnd, end)
+		}
+	}
+	if videoEnd == 0 || audioEnd == 0 {
+		return 0
+	}
+	return (audioEnd - (origin + tr.AudioStart)) - (videoEnd - (origin + tr.VideoStart))
 }

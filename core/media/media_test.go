@@ -645,3 +645,43 @@ func TestRenderWhileDownloadingFails(t *testing.T) {
 		t.Errorf("left in the output folder: %v", entries)
 	}
 }
+
+// Drift: a sound track whose timestamps run 0.5% slow ends 150 ms later
+// than the picture over 30 s; a steady one ends with it.
+func TestDriftMeasured(t *testing.T) {
+	tl, dir, names := fixture(t)
+	durations := make([]time.Duration, len(names))
+	for i := range durations {
+		durations[i] = 3 * time.Second
+	}
+	steady, err := tl.PlanCut(context.Background(), RenderSpec{Dir: dir, Chunks: names, Durations: durations, OneStream: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if steady.Drift.Abs() > 50*time.Millisecond {
+		t.Errorf("steady stream: drift %v", steady.Drift)
+	}
+
+	slow := t.TempDir()
+	cmd := exec.Command(tl.FFmpeg, "-hide_banner", "-loglevel", "error",
+		"-f", "lavfi", "-i", "testsrc2=s=160x90:r=30:d=30", "-f", "lavfi", "-i", "sine=d=30",
+		"-filter_complex", "[1:a]asetpts=PTS*1.005[a]", "-map", "0:v", "-map", "[a]",
+		"-c:v", "libx264", "-preset", "ultrafast", "-g", "30", "-c:a", "aac",
+		"-f", "hls", "-hls_time", "3", "-hls_playlist_type", "vod",
+		"-hls_segment_filename", filepath.Join(slow, "chunk_%06d.ts"), filepath.Join(slow, "list.m3u8"))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v %s", err, out)
+	}
+	slowNames, _ := filepath.Glob(filepath.Join(slow, "chunk_*.ts"))
+	for i := range slowNames {
+		slowNames[i] = filepath.Base(slowNames[i])
+	}
+	c, err := tl.PlanCut(context.Background(), RenderSpec{Dir: slow, Chunks: slowNames, Durations: durations[:len(slowNames)], OneStream: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if (c.Drift - 150*time.Millisecond).Abs() > 40*time.Millisecond {
+		t.Errorf("drifting stream: drift %v, want about 150ms", c.Drift)
+	}
+	t.Logf("steady drift %v, drifting %v", steady.Drift, c.Drift)
+}
