@@ -190,5 +190,5 @@ func (b *coreBackend) Open(c candidate, o openOptions, events func(job.Event)) (
 	if err != nil {
 		return nil, err
 	}
-	return job.Open(src, job.Options{Work: o.Work, Jobs: o.Jobs, Keep: o.Keep, Tools: tools, Events: events})
+	return job.Open(src, job.Options{Work: o.Work, Jobs: o.Jobs, Keep: o.Keep, Stop: o.Stop, Tools: tools, Events: events})
 }

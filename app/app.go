@@ -131,7 +131,9 @@ type session struct {
 	loaded  bool
 	cancel  context.CancelFunc // stops the running download or render
 	pausing bool               // the download was stopped by Pause
-	saved   string             // the last video written, for cleanup
+	stop    chan struct{}      // closed by "Stop here" to end following a live broadcast
+	stopped bool
+	saved   string // the last video written, for cleanup
 }
 
 func newUI(a fyne.App, w fyne.Window, be backend) *ui {

@@ -30,6 +30,9 @@ type openOptions struct {
 	Work string // job folder; "" lets core derive one from the broadcast
 	Jobs int    // parallel connections
 	Keep bool   // keep chunks after saving
+	// Stop, when closed, ends the following of a live broadcast: the
+	// download then ends with what has arrived.
+	Stop <-chan struct{}
 }
 
 // candidate is one stream the input points at, in the words the Found screen

@@ -27,6 +27,7 @@ type downloadView struct {
 	pause    *widget.Button
 	resume   *widget.Button
 	cancel   *widget.Button
+	stopLive *widget.Button // live broadcasts: stop following and edit what arrived
 	problem  *widget.Label
 	probBox  *fyne.Container
 	retry    *widget.Button
@@ -68,6 +69,8 @@ func newDownloadView(u *ui) *downloadView {
 	v.resume.Importance = widget.HighImportance
 	v.resume.Hide()
 	v.cancel = widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), u.cancelDownload)
+	v.stopLive = widget.NewButtonWithIcon(lang.L("Stop here"), theme.MediaStopIcon(), u.stopFollowing)
+	v.stopLive.Hide()
 
 	v.problem = widget.NewLabel("")
 	v.problem.Wrapping = fyne.TextWrapWord
@@ -95,7 +98,7 @@ func newDownloadView(u *ui) *downloadView {
 	)
 	v.expired.Hide()
 
-	buttons := container.NewHBox(v.cancel, layout.NewSpacer(), v.pause, v.resume)
+	buttons := container.NewHBox(v.cancel, layout.NewSpacer(), v.stopLive, v.pause, v.resume)
 	v.content = container.NewVScroll(container.New(&maxWidthLayout{width: 760}, container.NewVBox(
 		v.title, v.about,
 		widget.NewSeparator(),
@@ -211,13 +214,13 @@ func (u *ui) startDownload(c candidate) {
 
 // openJob starts a session for c in job folder work ("" lets core choose).
 func (u *ui) openJob(c candidate, work string) bool {
-	s := &session{cand: c}
+	s := &session{cand: c, stop: make(chan struct{})}
 	events := u.b.events(func(e job.Event) {
 		if u.sess == s { // a cancelled job's late events are dropped
 			u.onJobEvent(e)
 		}
 	})
-	j, err := u.be.Open(c, openOptions{Work: work, Jobs: u.settings.jobs(), Keep: u.settings.keep()}, events)
+	j, err := u.be.Open(c, openOptions{Work: work, Jobs: u.settings.jobs(), Keep: u.settings.keep(), Stop: s.stop}, events)
 	if err != nil {
 		msg, _ := job.Explain(err)
 		u.showError(lang.L("Cannot start the download"), msg)
@@ -283,6 +286,16 @@ func (u *ui) onJobEvent(e job.Event) {
 			c.Title = u.sess.cand.Title
 		}
 		u.dl.setCandidate(c)
+		u.dl.showLive(!e.Ended && !u.sess.stopped)
+	case job.Live:
+		c := u.dl.cand
+		c.Duration, c.Chunks, c.Live = e.Duration, e.Chunks, !e.Ended
+		u.dl.setCandidate(c)
+		u.dl.showLive(!e.Ended && !u.sess.stopped)
+		if e.Missing > 0 {
+			u.dl.state.SetText(lang.L("Some parts ({{.N}}) were gone from the site before they could be saved; the video skips them.", map[string]any{"N": e.Missing}))
+			u.dl.state.Show()
+		}
 	case job.Progress:
 		u.dl.setProgress(e)
 	case job.Paused:
@@ -295,6 +308,28 @@ func (u *ui) onJobEvent(e job.Event) {
 			u.edit.onPreviewEvent(e)
 		}
 	}
+}
+
+// showLive shows "Stop here" while a live broadcast is being followed.
+func (v *downloadView) showLive(live bool) {
+	if live {
+		v.stopLive.Show()
+		v.detail.SetText(lang.L("The broadcast is still live: new parts are saved as they come. “Stop here” goes on with what has arrived."))
+	} else {
+		v.stopLive.Hide()
+	}
+}
+
+// stopFollowing ends the following of a live broadcast; the download then
+// finishes with what has arrived and the edit screen opens.
+func (u *ui) stopFollowing() {
+	s := u.sess
+	if s == nil || s.stopped {
+		return
+	}
+	s.stopped = true
+	close(s.stop)
+	u.dl.stopLive.Hide()
 }
 
 // pauseDownload stops the download; finished chunks stay on disk.

@@ -102,6 +102,7 @@ func (b *fakeBackend) Open(c candidate, o openOptions, events func(job.Event)) (
 	if o.Work != "" {
 		j.dir = o.Work
 	}
+	j.stop = o.Stop
 	b.jobs = append(b.jobs, j)
 	return j, nil
 }
@@ -123,6 +124,7 @@ type fakeJob struct {
 	render func(ctx context.Context, j *fakeJob, s job.Settings) error
 	// frameDelay makes Frame slow, like ffmpeg.
 	frameDelay time.Duration
+	stop       <-chan struct{} // openOptions.Stop
 }
 
 func newFakeJob(c candidate, events func(job.Event)) *fakeJob {

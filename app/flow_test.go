@@ -295,3 +295,36 @@ func findButton(w fyne.Window, text string) *widget.Button {
 	}
 	return nil
 }
+
+// A live broadcast: the download screen offers "Stop here", which ends the
+// following and goes on to the edit screen with what has arrived.
+func TestStopFollowingLiveBroadcast(t *testing.T) {
+	be := &fakeBackend{cands: readyCands()}
+	be.newJob = func(c candidate, events func(job.Event)) *fakeJob {
+		j := newFakeJob(c, events)
+		j.download = func(ctx context.Context, j *fakeJob) error {
+			j.events(job.Found{Title: "Live talk", Chunks: 10, Duration: 30 * time.Second})
+			for i := 1; i <= 10; i++ {
+				j.events(job.Progress{Done: i, Total: 10, Bytes: int64(i) << 20})
+			}
+			j.events(job.Live{Chunks: 12, Duration: 36 * time.Second, Missing: 1})
+			select { // follows until told to stop
+			case <-j.stop:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		return j
+	}
+	h := newHarness(t, be)
+	h.u.dropped(fyne.NewPos(1, 1), []fyne.URI{fileURI("/tmp/talk.har")})
+	h.q.until(t, "the found screen", func() bool { return h.u.screen == screenFound })
+	test.Tap(h.u.found.download)
+	h.q.until(t, "the Stop here button", func() bool { return h.u.dl.stopLive.Visible() })
+	if !strings.Contains(h.u.dl.state.Text, "Some parts (1) were gone") {
+		t.Errorf("missing parts not reported: %q", h.u.dl.state.Text)
+	}
+	test.Tap(h.u.dl.stopLive)
+	h.q.until(t, "the edit screen", func() bool { return h.u.screen == screenEdit })
+}
