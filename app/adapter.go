@@ -45,6 +45,9 @@ func (b *coreBackend) FindTools() (string, error) {
 		}
 		return "", err
 	}
+	if msg := media.TooOld(t.Major, t.Minor, runtime.GOOS); msg != "" {
+		return media.InstallHint(runtime.GOOS), errors.New(msg)
+	}
 	b.mu.Lock()
 	b.tools, b.found = t, true
 	b.mu.Unlock()

@@ -23,6 +23,7 @@ Usage:
   replayrescue save [flags] SOURCE     download and save a replay without the window
   replayrescue inspect [--json] SOURCE show what a link or file contains; downloads no video
   replayrescue demo [-o FILE]          save the built-in sample broadcast (works offline)
+  replayrescue ffmpeg status           which ffmpeg is used, and whether it will do
   replayrescue --version
 
 SOURCE is a broadcast link, a playlist (.m3u8) link, a HAR file, a text file
@@ -77,6 +78,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdInspect(ctx, args[1:], stdin, stdout, stderr)
 	case "demo":
 		return cmdDemo(ctx, args[1:], stdout, stderr)
+	case "ffmpeg":
+		return cmdFFmpeg(ctx, args[1:], stdout, stderr)
 	case "--version", "-version", "version":
 		fmt.Fprintf(stdout, "Replay Rescue %s\n", version)
 		return 0

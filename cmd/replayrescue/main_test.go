@@ -307,3 +307,28 @@ func TestSaveFromHAR(t *testing.T) {
 		t.Fatalf("stdin: exit %d: %s", code, stderr)
 	}
 }
+
+func TestFFmpegStatus(t *testing.T) {
+	if _, err := media.Find(); err != nil {
+		t.Skip(err)
+	}
+	code, stdout, stderr := runCLI(t, "", "ffmpeg", "status")
+	if code != 0 || !strings.Contains(stdout, "ffmpeg version") || !strings.Contains(stdout, "It will do.") {
+		t.Errorf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	// An ffmpeg too old to rely on is named, with what to do.
+	dir := t.TempDir()
+	old := filepath.Join(dir, "ffmpeg")
+	os.WriteFile(old, []byte("#!/bin/sh\necho 'ffmpeg version 4.1.11 Copyright (c) 2000-2023'\n"), 0o755)
+	os.WriteFile(filepath.Join(dir, "ffprobe"), []byte("#!/bin/sh\nexit 0\n"), 0o755)
+	t.Setenv("REPLAYRESCUE_FFMPEG", old)
+	t.Setenv("REPLAYRESCUE_FFPROBE", filepath.Join(dir, "ffprobe"))
+	code, _, stderr = runCLI(t, "", "ffmpeg", "status")
+	if code != 4 || !strings.Contains(stderr, "version 4.1, older than") {
+		t.Errorf("old ffmpeg: exit %d: %s", code, stderr)
+	}
+	code, _, stderr = runCLI(t, "", "save", "-o", filepath.Join(dir, "x.mp4"), "https://h.example/p.m3u8")
+	if code != 4 || !strings.Contains(stderr, "older than") {
+		t.Errorf("save with an old ffmpeg: exit %d: %s", code, stderr)
+	}
+}

@@ -121,6 +121,9 @@ func cmdSave(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		}
 	}
 	tools, err := media.Find()
+	if err == nil {
+		err = checkTools(tools)
+	}
 	if err != nil {
 		return out.fail(err)
 	}

@@ -249,7 +249,9 @@ func (t Tools) plan(ctx context.Context, spec RenderSpec, upto int) (*plan, erro
 		return nil, err
 	}
 	p.src = concatSource(p.list)
-	if spec.OneStream && !spec.Exact { // exact mode places chunks the concat demuxer's way
+	// Exact mode places chunks the concat demuxer's way; ffmpeg before 5.0
+	// has no concatf to join them.
+	if spec.OneStream && !spec.Exact && atLeast(t.Major, t.Minor, 5, 0) {
 		list, err := writeByteList(spec.Dir, p.chunks, spec.Fragmented)
 		if err != nil {
 			return nil, err

@@ -685,3 +685,28 @@ func TestDriftMeasured(t *testing.T) {
 	}
 	t.Logf("steady drift %v, drifting %v", steady.Drift, c.Drift)
 }
+
+func TestVersion(t *testing.T) {
+	tl := tools(t)
+	major, minor, line, err := tl.Version(context.Background())
+	if err != nil || !strings.HasPrefix(line, "ffmpeg version") {
+		t.Fatalf("%d.%d %q %v", major, minor, line, err)
+	}
+	if tl.Major != major || tl.Minor != minor {
+		t.Errorf("Find read %d.%d, Version %d.%d", tl.Major, tl.Minor, major, minor)
+	}
+	if TooOld(4, 2, "linux") == "" || TooOld(5, 1, "linux") != "" || TooOld(0, 0, "linux") != "" {
+		t.Error("TooOld")
+	}
+	if !atLeast(5, 1, 5, 0) || atLeast(4, 4, 5, 0) || !atLeast(6, 0, 5, 1) {
+		t.Error("atLeast")
+	}
+	// An old ffmpeg renders through the concat demuxer instead of concatf.
+	_, dir, names := fixture(t)
+	old := tl
+	old.Major, old.Minor = 4, 3
+	p, err := old.plan(context.Background(), RenderSpec{Dir: dir, Chunks: names, OneStream: true}, len(names))
+	if err != nil || p.src.copyts {
+		t.Errorf("ffmpeg 4.3 plan: %+v %v", p.src, err)
+	}
+}

@@ -157,7 +157,7 @@ func (t Tools) exactArgs(ctx context.Context, spec RenderSpec, p *plan, tmp stri
 		"-f", "concat", "-safe", "0", "-protocol_whitelist", "file,pipe", "-i", headList,
 		"-map", "0:v:0", "-an", "-ss", secs6(max(at-h.offset-500*time.Microsecond, 0)),
 		"-c:v", "libx264", "-preset", "veryfast", "-crf", "16", "-bf", "0",
-		"-profile:v", x264Profile(h.profile), "-pix_fmt", h.pixFmt, "-fps_mode", "passthrough",
+		"-profile:v", x264Profile(h.profile), "-pix_fmt", h.pixFmt, keepFrameTimes(t), "passthrough",
 		"-f", "mpegts", "-y", filepath.Join(spec.Dir, headName)); err != nil {
 		return nil, cleanup, err
 	}
@@ -192,4 +192,13 @@ func (t Tools) fullEncodeArgs(p *plan, spec RenderSpec, tmp string) []string {
 		out["t"] = secs6(p.cut.Duration)
 	}
 	return outputArgs([]*ffmpeg.Stream{video, audio}, tmp, out)
+}
+
+// keepFrameTimes is the option that keeps each frame's time as it was:
+// -fps_mode since ffmpeg 5.1, -vsync before.
+func keepFrameTimes(t Tools) string {
+	if atLeast(t.Major, t.Minor, 5, 1) {
+		return "-fps_mode"
+	}
+	return "-vsync"
 }

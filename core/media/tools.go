@@ -4,6 +4,7 @@
 package media
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -15,6 +16,10 @@ import (
 type Tools struct {
 	FFmpeg  string
 	FFprobe string
+	// Major, Minor are ffmpeg's version as Find read it (0, 0: unknown,
+	// treated as recent). Older ffmpegs lack some of what the render
+	// prefers, and get the slower way (see version.go).
+	Major, Minor int
 }
 
 // MissingError means ffmpeg or ffprobe could not be found.
@@ -63,7 +68,9 @@ func Find() (Tools, error) {
 	if err != nil {
 		return Tools{}, err
 	}
-	return Tools{FFmpeg: ffmpeg, FFprobe: ffprobe}, nil
+	t := Tools{FFmpeg: ffmpeg, FFprobe: ffprobe}
+	t.Major, t.Minor, _, _ = t.Version(context.Background())
+	return t, nil
 }
 
 func find(tool, explicit, beside string) (string, error) {

@@ -1,0 +1,58 @@
+package media
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// What we need of ffmpeg, by version: the concatf protocol (5.0) joins
+// chunks into one stream; -fps_mode (5.1) keeps an exact cut's frame times.
+// Older ones still work, through the concat demuxer and a full re-encode
+// for exact cuts.
+const (
+	minMajor, minMinor = 4, 3 // Debian 11's; below, not tested
+)
+
+var versionRE = regexp.MustCompile(`(?m)^ffmpeg version n?(\d+)\.(\d+)`)
+
+// Version is ffmpeg's version as major and minor numbers; 0, 0 when it
+// does not say (builds from git name a commit, and are newer than any
+// release we care about).
+func (t Tools) Version(ctx context.Context) (major, minor int, text string, err error) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	out, err := output(ctx, t.FFmpeg, "tell its version", 1<<20, "-hide_banner", "-version")
+	if err != nil {
+		return 0, 0, "", err
+	}
+	line, _, _ := strings.Cut(string(out), "\n")
+	m := versionRE.FindStringSubmatch(string(out))
+	if m == nil {
+		return 0, 0, line, nil
+	}
+	major, _ = strconv.Atoi(m[1])
+	minor, _ = strconv.Atoi(m[2])
+	return major, minor, line, nil
+}
+
+// atLeast tells whether major.minor is at least want (an unknown version,
+// 0.0, counts as new).
+func atLeast(major, minor, wantMajor, wantMinor int) bool {
+	if major == 0 && minor == 0 {
+		return true
+	}
+	return major > wantMajor || major == wantMajor && minor >= wantMinor
+}
+
+// TooOld says, in a sentence, what to do when ffmpeg is older than we test
+// with; "" when it is recent enough.
+func TooOld(major, minor int, goos string) string {
+	if atLeast(major, minor, minMajor, minMinor) {
+		return ""
+	}
+	return fmt.Sprintf("The video tool ffmpeg on this computer is version %d.%d, older than Replay Rescue can use (%d.%d or newer): %s", major, minor, minMajor, minMinor, InstallHint(goos))
+}
