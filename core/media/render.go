@@ -193,7 +193,7 @@ func (t Tools) Render(ctx context.Context, spec RenderSpec) (Cut, error) {
 		if len(spec.Durations) > last {
 			spec.Durations = spec.Durations[:last+1]
 		}
-		if streamable(spec) {
+		if t.streamable(spec) {
 			return t.renderStream(ctx, spec)
 		}
 		for i := first; i <= last; i++ {
