@@ -70,32 +70,12 @@ func fromPage(ctx context.Context, u *url.URL, uc *userCreds, origin Origin) ([]
 	var cs []*cand
 	seen := map[string]bool{}
 	for _, fd := range fs {
-		ref, err := url.Parse(fd.raw)
-		if err != nil {
-			continue
-		}
-		pu := final.ResolveReference(ref)
-		if (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" || seen[pu.String()] {
-			continue
-		}
-		fixReplayURL(pu, fd.field)
-		seen[pu.String()] = true
-		var set cookieSet
-		for _, ck := range fd.cookies {
-			set.add(pu, ck, false)
-		}
-		hosts, _, _ := set.fill(creds.Jar, nil)
-		c := newCand(pu, OriginPage, "web page "+host)
-		c.prio, c.field = fd.prio, fd.field
-		c.title, c.id = fd.b.title, fd.b.id
-		c.replay, c.live = replayOrLive(pu, fd.field)
-		h := http.Header{}
 		// A browser sends only the page's origin to another site.
-		h.Set("Referer", final.Scheme+"://"+final.Host+"/")
-		uc.apply(creds.Jar, h, u, pu)
-		c.creds = web.Credentials{Jar: creds.Jar, Header: h, Host: pu.Host}
-		c.cookieHosts = mergeHosts(hosts, cookieHosts(creds.Jar, pu), uc.fileScopes(pu))
-		c.signed = signedURL(pu.String())
+		c, hosts, ok := foundCand(fd, final, u, seen, OriginPage, "web page "+host, final.Scheme+"://"+final.Host+"/", creds, uc)
+		if !ok {
+			continue
+		}
+		c.cookieHosts = mergeHosts(hosts, cookieHosts(creds.Jar, c.u), uc.fileScopes(c.u))
 		cs = append(cs, c)
 	}
 	if len(cs) == 0 {

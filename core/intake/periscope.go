@@ -89,39 +89,53 @@ func broadcastCands(fs []found, link *url.URL, id string, origin Origin, service
 	var cs []*cand
 	seen := map[string]bool{}
 	for _, fd := range fs {
-		ref, err := url.Parse(fd.raw)
-		if err != nil {
+		c, hosts, ok := foundCand(fd, link, link, seen, origin, fmt.Sprintf("%s broadcast %s (%s)", service, id, fd.field), referer, creds, uc)
+		if !ok {
 			continue
 		}
-		pu := link.ResolveReference(ref)
-		if (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" {
-			continue
-		}
-		fixReplayURL(pu, fd.field)
-		if seen[pu.String()] {
-			continue
-		}
-		seen[pu.String()] = true
-		var set cookieSet
-		for _, ck := range fd.cookies {
-			set.add(pu, ck, false)
-		}
-		hosts, _, _ := set.fill(creds.Jar, nil)
-		c := newCand(pu, origin, fmt.Sprintf("%s broadcast %s (%s)", service, id, fd.field))
-		c.prio, c.field = fd.prio, fd.field
-		c.title, c.id, c.state = fd.b.title, fd.b.id, fd.b.state
+		c.state = fd.b.state
 		if c.id == "" {
 			c.id = id
 		}
-		c.replay, c.live = replayOrLive(pu, fd.field)
 		c.bodyCookies = len(fd.cookies) > 0
-		h := http.Header{}
-		h.Set("Referer", referer)
-		uc.apply(creds.Jar, h, link, pu)
-		c.creds = web.Credentials{Jar: creds.Jar, Header: h, Host: pu.Host}
-		c.cookieHosts = mergeHosts(hosts, cookieHosts(creds.Jar, pu))
-		c.signed = signedURL(pu.String())
+		c.cookieHosts = mergeHosts(hosts, cookieHosts(creds.Jar, c.u))
 		cs = append(cs, c)
 	}
 	return finish(cs) // a stable sort: the API's order stays among equals
+}
+
+// foundCand makes the candidate for one playlist address that an API answer
+// or a page named: resolved against base, http(s) only, skipped when seen
+// (after fixReplayURL, so two spellings of one replay count once), with the
+// cookies that came with it put in the jar. It returns the hosts those
+// cookies are for.
+func foundCand(fd found, base, link *url.URL, seen map[string]bool, origin Origin, from, referer string, creds web.Credentials, uc *userCreds) (*cand, []string, bool) {
+	ref, err := url.Parse(fd.raw)
+	if err != nil {
+		return nil, nil, false
+	}
+	pu := base.ResolveReference(ref)
+	if (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" {
+		return nil, nil, false
+	}
+	fixReplayURL(pu, fd.field)
+	if seen[pu.String()] {
+		return nil, nil, false
+	}
+	seen[pu.String()] = true
+	var set cookieSet
+	for _, ck := range fd.cookies {
+		set.add(pu, ck, false)
+	}
+	hosts, _, _ := set.fill(creds.Jar, nil)
+	c := newCand(pu, origin, from)
+	c.prio, c.field = fd.prio, fd.field
+	c.title, c.id = fd.b.title, fd.b.id
+	c.replay, c.live = replayOrLive(pu, fd.field)
+	h := http.Header{}
+	h.Set("Referer", referer)
+	uc.apply(creds.Jar, h, link, pu)
+	c.creds = web.Credentials{Jar: creds.Jar, Header: h, Host: pu.Host}
+	c.signed = signedURL(pu.String())
+	return c, hosts, true
 }
