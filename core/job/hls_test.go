@@ -108,47 +108,36 @@ func TestHLSKinds(t *testing.T) {
 	if err != nil {
 		t.Skip(err)
 	}
-	t.Run("AES-128, IV from the sequence number", func(t *testing.T) {
-		dir := t.TempDir()
-		key := []byte("0123456789abcdef")
-		os.WriteFile(filepath.Join(dir, "k.key"), key, 0o600)
-		os.WriteFile(filepath.Join(dir, "keyinfo"), []byte("k.key\n"+filepath.Join(dir, "k.key")+"\n"), 0o600)
-		makeHLS(t, tools, dir, "aes", 30, "-hls_key_info_file", filepath.Join(dir, "keyinfo"))
-		pl, _ := os.ReadFile(filepath.Join(dir, "aes.m3u8"))
-		if !strings.Contains(string(pl), "METHOD=AES-128") {
-			t.Fatalf("fixture not encrypted:\n%s", pl)
+	// keyed writes a key and the key info file ffmpeg's HLS muxer reads.
+	keyed := func(key, iv string) func(dir string) []string {
+		return func(dir string) []string {
+			os.WriteFile(filepath.Join(dir, "k.key"), []byte(key), 0o600)
+			os.WriteFile(filepath.Join(dir, "keyinfo"), []byte("k.key\n"+filepath.Join(dir, "k.key")+"\n"+iv), 0o600)
+			return []string{"-hls_key_info_file", filepath.Join(dir, "keyinfo")}
 		}
-		out, _ := saveServed(t, tools, dir, "aes.m3u8")
-		checkSaved(t, tools, out, 900)
-	})
-	t.Run("AES-128, explicit IV", func(t *testing.T) {
-		dir := t.TempDir()
-		os.WriteFile(filepath.Join(dir, "k.key"), []byte("fedcba9876543210"), 0o600)
-		os.WriteFile(filepath.Join(dir, "keyinfo"), []byte("k.key\n"+filepath.Join(dir, "k.key")+"\n00112233445566778899aabbccddeeff\n"), 0o600)
-		makeHLS(t, tools, dir, "aes", 15, "-hls_key_info_file", filepath.Join(dir, "keyinfo"))
-		out, _ := saveServed(t, tools, dir, "aes.m3u8")
-		checkSaved(t, tools, out, 450)
-	})
-	t.Run("byte ranges in one file", func(t *testing.T) {
-		dir := t.TempDir()
-		makeHLS(t, tools, dir, "single", 21, "-hls_flags", "single_file")
-		pl, _ := os.ReadFile(filepath.Join(dir, "single.m3u8"))
-		if !strings.Contains(string(pl), "#EXT-X-BYTERANGE") {
-			t.Fatalf("fixture has no byte ranges:\n%s", pl)
-		}
-		out, _ := saveServed(t, tools, dir, "single.m3u8")
-		checkSaved(t, tools, out, 630)
-	})
-	t.Run("fMP4 with an init section", func(t *testing.T) {
-		dir := t.TempDir()
-		makeHLS(t, tools, dir, "cmaf", 30, "-hls_segment_type", "fmp4", "-hls_fmp4_init_filename", "init.mp4")
-		pl, _ := os.ReadFile(filepath.Join(dir, "cmaf.m3u8"))
-		if !strings.Contains(string(pl), "#EXT-X-MAP") {
-			t.Fatalf("fixture has no init section:\n%s", pl)
-		}
-		out, _ := saveServed(t, tools, dir, "cmaf.m3u8")
-		checkSaved(t, tools, out, 900)
-	})
+	}
+	plain := func(args ...string) func(string) []string { return func(string) []string { return args } }
+	for _, c := range []struct {
+		name    string
+		seconds int
+		tag     string // the playlist must show it, or the fixture is not what the case is about
+		muxer   func(dir string) []string
+	}{
+		{"AES-128, IV from the sequence number", 30, "METHOD=AES-128", keyed("0123456789abcdef", "")},
+		{"AES-128, explicit IV", 15, "IV=0x", keyed("fedcba9876543210", "00112233445566778899aabbccddeeff\n")},
+		{"byte ranges in one file", 21, "#EXT-X-BYTERANGE", plain("-hls_flags", "single_file")},
+		{"fMP4 with an init section", 30, "#EXT-X-MAP", plain("-hls_segment_type", "fmp4", "-hls_fmp4_init_filename", "init.mp4")},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			makeHLS(t, tools, dir, "x", c.seconds, c.muxer(dir)...)
+			if pl, _ := os.ReadFile(filepath.Join(dir, "x.m3u8")); !strings.Contains(string(pl), c.tag) {
+				t.Fatalf("fixture lacks %s:\n%s", c.tag, pl)
+			}
+			out, _ := saveServed(t, tools, dir, "x.m3u8")
+			checkSaved(t, tools, out, c.seconds*30)
+		})
+	}
 	t.Run("encoder restart (discontinuity)", func(t *testing.T) {
 		dir := t.TempDir()
 		// Two encoder runs, each with timestamps from zero, joined by a
