@@ -291,9 +291,6 @@ func (t Tools) plan(ctx context.Context, spec RenderSpec, upto int) (*plan, erro
 		return nil, err
 	}
 	p.cut = Cut{Start: p.fromList(k), Asked: spec.Start, Gap: tr.Gap(), at: k}
-	if p.src.copyts && tr.HasVideo && tr.HasAudio && len(spec.AudioChunks) == 0 {
-		p.cut.Drift = t.drift(ctx, spec, tr, origin)
-	}
 	if err := p.setEnd(spec); err != nil {
 		return nil, err
 	}
@@ -361,8 +358,14 @@ func (t Tools) addAudio(ctx context.Context, spec RenderSpec, p *plan, origin ti
 // drift compares where the tracks end, in the last chunk, with where they
 // start: on one continuous clock the difference between the two gaps is
 // how far the sound's timestamps drifted from the picture's. It is a
-// measurement for the presenter, and 0 when the last chunk cannot be read.
-func (t Tools) drift(ctx context.Context, spec RenderSpec, tr Tracks, origin time.Duration) time.Duration {
+// measurement for the presenter, taken once the render is done (the last
+// chunk is then on disk, and previews' plans need not pay for it), and 0
+// when the last chunk cannot be read.
+func (t Tools) drift(ctx context.Context, spec RenderSpec, p *plan) time.Duration {
+	tr, origin := p.tracks, p.src.origin
+	if !p.src.copyts || !tr.HasVideo || !tr.HasAudio || len(spec.AudioChunks) > 0 {
+		return 0 // only one continuous clock says anything about drift
+	}
 	last := filepath.Join(spec.Dir, spec.Chunks[len(spec.Chunks)-1])
 	out, err := output(ctx, t.FFprobe, "read "+filepath.Base(last), 16<<20, "-v", "error",
 		"-show_entries", "packet=codec_type,pts_time,duration_time", "-of", "csv=p=0", "file:"+last)

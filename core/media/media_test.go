@@ -318,10 +318,7 @@ func TestRenderExact(t *testing.T) {
 // and the result is the same as reading everything.
 func TestRenderWindow(t *testing.T) {
 	tl, dir, names := fixture(t)
-	durations := make([]time.Duration, len(names))
-	for i := range durations {
-		durations[i] = 3 * time.Second
-	}
+	durations := threeSeconds(len(names))
 	spec := RenderSpec{Dir: dir, Chunks: names, Durations: durations, Output: filepath.Join(t.TempDir(), "out.mp4"),
 		Start: 20 * time.Second, AudioOffset: 2 * time.Second}
 	if first, base := window(spec); first != 5 || base != 15*time.Second {
@@ -593,10 +590,7 @@ func packetMD5s(t *testing.T, tl Tools, path string) string {
 // after they all arrived.
 func TestRenderWhileDownloading(t *testing.T) {
 	tl, src, names := fixture(t)
-	durations := make([]time.Duration, len(names))
-	for i := range durations {
-		durations[i] = 3 * time.Second
-	}
+	durations := threeSeconds(len(names))
 	base := RenderSpec{Chunks: names, Durations: durations, OneStream: true,
 		Start: 7 * time.Second, End: 25 * time.Second, AudioOffset: 2 * time.Second, Total: 18 * time.Second}
 
@@ -628,10 +622,7 @@ func TestRenderWhileDownloading(t *testing.T) {
 // comes back, and nothing is left under the final name or beside it.
 func TestRenderWhileDownloadingFails(t *testing.T) {
 	tl, src, names := fixture(t)
-	durations := make([]time.Duration, len(names))
-	for i := range durations {
-		durations[i] = 3 * time.Second
-	}
+	durations := threeSeconds(len(names))
 	dir, outDir := t.TempDir(), t.TempDir()
 	expired := errors.New("the host stopped accepting the cookies")
 	spec := RenderSpec{Dir: dir, Chunks: names, Durations: durations, OneStream: true,
@@ -650,11 +641,8 @@ func TestRenderWhileDownloadingFails(t *testing.T) {
 // than the picture over 30 s; a steady one ends with it.
 func TestDriftMeasured(t *testing.T) {
 	tl, dir, names := fixture(t)
-	durations := make([]time.Duration, len(names))
-	for i := range durations {
-		durations[i] = 3 * time.Second
-	}
-	steady, err := tl.PlanCut(context.Background(), RenderSpec{Dir: dir, Chunks: names, Durations: durations, OneStream: true})
+	durations := threeSeconds(len(names))
+	steady, err := tl.Render(context.Background(), RenderSpec{Dir: dir, Chunks: names, Durations: durations, OneStream: true, Output: filepath.Join(t.TempDir(), "steady.mp4")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -676,7 +664,7 @@ func TestDriftMeasured(t *testing.T) {
 	for i := range slowNames {
 		slowNames[i] = filepath.Base(slowNames[i])
 	}
-	c, err := tl.PlanCut(context.Background(), RenderSpec{Dir: slow, Chunks: slowNames, Durations: durations[:len(slowNames)], OneStream: true})
+	c, err := tl.Render(context.Background(), RenderSpec{Dir: slow, Chunks: slowNames, Durations: durations[:len(slowNames)], OneStream: true, Output: filepath.Join(t.TempDir(), "slow.mp4")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -709,4 +697,13 @@ func TestVersion(t *testing.T) {
 	if err != nil || p.src.copyts {
 		t.Errorf("ffmpeg 4.3 plan: %+v %v", p.src, err)
 	}
+}
+
+// threeSeconds are the playlist durations of n fixture chunks.
+func threeSeconds(n int) []time.Duration {
+	d := make([]time.Duration, n)
+	for i := range d {
+		d[i] = 3 * time.Second
+	}
+	return d
 }

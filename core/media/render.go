@@ -227,6 +227,7 @@ func (t Tools) Render(ctx context.Context, spec RenderSpec) (Cut, error) {
 	if err := t.runRender(ctx, args, nil, spec, tmp); err != nil {
 		return Cut{}, err
 	}
+	p.cut.Drift = t.drift(ctx, spec, p)
 	return p.cut, nil
 }
 

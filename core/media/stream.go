@@ -112,6 +112,7 @@ func (t Tools) renderStream(ctx context.Context, spec RenderSpec) (Cut, error) {
 	if runErr != nil {
 		return Cut{}, runErr
 	}
+	p.cut.Drift = t.drift(ctx, spec, p)
 	return p.cut, nil
 }
 
