@@ -100,7 +100,9 @@ func checkSaved(t *testing.T, tools media.Tools, out string, frames int) {
 	}
 }
 
-func TestHLSKinds(t *testing.T) {
+// needFFmpeg skips integration tests in -short runs or without ffmpeg.
+func needFFmpeg(t *testing.T) media.Tools {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("integration test")
 	}
@@ -108,6 +110,11 @@ func TestHLSKinds(t *testing.T) {
 	if err != nil {
 		t.Skip(err)
 	}
+	return tools
+}
+
+func TestHLSKinds(t *testing.T) {
+	tools := needFFmpeg(t)
 	// keyed writes a key and the key info file ffmpeg's HLS muxer reads.
 	keyed := func(key, iv string) func(dir string) []string {
 		return func(dir string) []string {

@@ -278,6 +278,12 @@ func (j *Job) Download(ctx context.Context) error {
 	if j.pl == nil {
 		return errors.New("job: Download before Load")
 	}
+	return j.downloadAll(ctx)
+}
+
+// downloadAll fetches every chunk, the separate audio's too, and follows a
+// broadcast that is still live until it ends or is stopped.
+func (j *Job) downloadAll(ctx context.Context) error {
 	if err := j.download(ctx, j.allSegments()); err != nil {
 		return err
 	}
@@ -537,13 +543,8 @@ func (j *Job) downloadAndRender(ctx context.Context, s Settings) error {
 	if j.pl.Audio != nil || !j.pl.Ended {
 		// A separate audio rendition, or a live broadcast whose end is
 		// not known yet: everything first, then the render.
-		if err := j.download(ctx, j.allSegments()); err != nil {
+		if err := j.downloadAll(ctx); err != nil {
 			return err
-		}
-		if !j.pl.Ended && j.pl.Audio == nil {
-			if err := j.follow(ctx); err != nil {
-				return err
-			}
 		}
 		return j.render(ctx, s, nil, nil)
 	}

@@ -61,13 +61,7 @@ func saveLive(t *testing.T, tools media.Tools, url string) (string, *eventLog, e
 }
 
 func TestLiveBroadcastFollowed(t *testing.T) {
-	if testing.Short() {
-		t.Skip("integration test")
-	}
-	tools, err := media.Find()
-	if err != nil {
-		t.Skip(err)
-	}
+	tools := needFFmpeg(t)
 	dir := t.TempDir()
 	makeHLS(t, tools, dir, "src", 24) // 8 chunks of 3 s
 
