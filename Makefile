@@ -5,7 +5,9 @@ SHELL := /bin/bash
 export PATH := $(PATH):/usr/local/go/bin:$(HOME)/go/bin
 
 VERSION := $(shell sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)
-LDFLAGS := -X main.version=$(VERSION)
+BUILDNO := $(shell sed -n 's/^ *Build *= *\([0-9]*\)/\1/p' FyneApp.toml)
+COMMIT  := $(shell git describe --tags --always --dirty 2>/dev/null)
+LDFLAGS := -X main.version=$(VERSION) -X main.build=$(BUILDNO) -X main.commit=$(COMMIT)
 BIN     := bin/replayrescue
 OUT     := out
 

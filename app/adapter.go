@@ -54,6 +54,21 @@ func (b *coreBackend) FindTools() (string, error) {
 	return "", nil
 }
 
+// About describes the ffmpeg in use; its version and licence come from
+// ffmpeg itself, so they are right for whichever build the user has.
+func (b *coreBackend) About() toolsAbout {
+	t, err := b.toolsNow()
+	if err != nil {
+		return toolsAbout{}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	about := toolsAbout{Path: t.FFmpeg}
+	_, _, about.Version, _ = t.Version(ctx)
+	about.Licence, _ = t.Licence(ctx)
+	return about
+}
+
 // missingToolsExample is what FindTools reports on goos when ffmpeg is
 // missing, for the screenshot of that dialog.
 func missingToolsExample(goos string) (string, error) {

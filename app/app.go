@@ -119,6 +119,7 @@ type ui struct {
 	temps   []string  // preview clips, removed when the window closes
 	timing  io.Writer // REPLAYRESCUE_TIMING: where latencies are reported
 	tools   *toolsDialog
+	about   *aboutBox
 
 	settingsDialog dialog.Dialog
 }
@@ -221,10 +222,11 @@ func (u *ui) header() fyne.CanvasObject {
 	u.stepNames = names
 	help := widget.NewButtonWithIcon("", theme.HelpIcon(), u.showHARHelp)
 	settingsBtn := widget.NewButtonWithIcon("", theme.SettingsIcon(), u.showSettings)
-	help.Importance, settingsBtn.Importance = widget.LowImportance, widget.LowImportance
+	aboutBtn := widget.NewButtonWithIcon("", theme.InfoIcon(), u.showAbout)
+	help.Importance, settingsBtn.Importance, aboutBtn.Importance = widget.LowImportance, widget.LowImportance, widget.LowImportance
 
 	left := container.NewHBox(icon, name)
-	right := container.NewHBox(help, settingsBtn)
+	right := container.NewHBox(help, settingsBtn, aboutBtn)
 	steps := container.New(&firstThatFits{}, container.NewCenter(stepRow), u.stepShort)
 	bar := container.NewBorder(nil, nil, left, right, steps)
 	return container.NewVBox(bar, widget.NewSeparator())

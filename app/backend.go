@@ -15,6 +15,9 @@ type backend interface {
 	// FindTools checks for ffmpeg. A *media.MissingError means it is not
 	// installed; hint is then the command or page that fixes it on this OS.
 	FindTools() (hint string, err error)
+	// About describes the ffmpeg in use for the About box (Path "" when
+	// there is none).
+	About() toolsAbout
 	// Resolve turns what the user dropped or pasted into candidates, best
 	// first, each already checked (length, quality, ready or why not).
 	Resolve(ctx context.Context, text string) ([]candidate, error)

@@ -78,6 +78,15 @@ func (b *fakeBackend) FindTools() (string, error) {
 	return b.toolsHint, b.toolsErr
 }
 
+func (b *fakeBackend) About() toolsAbout {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.toolsErr != nil {
+		return toolsAbout{}
+	}
+	return toolsAbout{Path: "/opt/ffmpeg/bin/ffmpeg", Version: "ffmpeg version 7.1", Licence: "GNU LGPL version 2.1 or later"}
+}
+
 func (b *fakeBackend) Resolve(ctx context.Context, text string) ([]candidate, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()

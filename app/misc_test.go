@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"replayrescue/app/internal/localeenv"
 	"replayrescue/assets"
@@ -430,5 +431,42 @@ func TestLanguageSwitchKeepsState(t *testing.T) {
 	}
 	if e.save.Text != "Video speichern …" || h.u.screen != screenEdit {
 		t.Errorf("save button %q on screen %v", e.save.Text, h.u.screen)
+	}
+}
+
+// The About box is one tap away on every screen and tells which version
+// this is and which ffmpeg it uses, under which licence.
+func TestAboutBox(t *testing.T) {
+	be := &fakeBackend{cands: readyCands()}
+	h := newHarness(t, be)
+	h.u.version = "0.1.0 (build 3, v0.1.0-2-gabc1234)"
+	var info *widget.Button
+	for _, o := range test.LaidOutObjects(h.win.Content()) {
+		if b, ok := o.(*widget.Button); ok && b.Icon == theme.InfoIcon() {
+			info = b
+		}
+	}
+	if info == nil {
+		t.Fatal("no About button in the header")
+	}
+	test.Tap(info)
+	box := h.u.about
+	if box == nil || !inDialog(h.win, box.version) {
+		t.Fatal("tapping the About button showed no About box")
+	}
+	if !strings.Contains(box.version.Text, "0.1.0 (build 3, v0.1.0-2-gabc1234)") {
+		t.Errorf("version line %q", box.version.Text)
+	}
+	if !strings.Contains(box.tools.Text, "/opt/ffmpeg/bin/ffmpeg") || !strings.Contains(box.tools.Text, "LGPL") {
+		t.Errorf("ffmpeg line %q", box.tools.Text)
+	}
+	box.d.Hide()
+
+	be.mu.Lock()
+	be.toolsErr = &media.MissingError{Tool: "ffmpeg", GOOS: "linux"}
+	be.mu.Unlock()
+	h.u.showAbout()
+	if !strings.Contains(h.u.about.tools.Text, "not installed") {
+		t.Errorf("without ffmpeg the About box says %q", h.u.about.tools.Text)
 	}
 }

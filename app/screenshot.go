@@ -18,7 +18,7 @@ import (
 )
 
 // Screenshot mode: REPLAYRESCUE_SCREEN=start|found|download|edit|render|done
-// (and the dialogs help|settings|ffmpeg|expired) opens the window on that
+// (and the dialogs help|settings|about|ffmpeg|expired) opens the window on that
 // screen with made-up data and no network or ffmpeg, so each screen can be
 // captured under Xvfb for docs and reviews.
 
@@ -30,6 +30,8 @@ func (u *ui) openDemoScreen(name string) {
 		u.showHARHelp()
 	case "settings":
 		u.showSettings()
+	case "about":
+		u.showAbout()
 	case "ffmpeg":
 		hint, err := missingToolsExample(runtime.GOOS)
 		u.showToolsMissing(hint, err)
@@ -69,6 +71,10 @@ type demoBackend struct {
 func newDemoBackend() *demoBackend { return &demoBackend{} }
 
 func (b *demoBackend) FindTools() (string, error) { return "", nil }
+
+func (b *demoBackend) About() toolsAbout {
+	return toolsAbout{Path: "/usr/bin/ffmpeg", Version: "ffmpeg version 7.1", Licence: "GNU LGPL version 2.1 or later"}
+}
 
 func (b *demoBackend) Resolve(context.Context, string) ([]candidate, error) {
 	return []candidate{

@@ -8,7 +8,7 @@ mkdir -p shots
 if [ -z "${INSIDE_XVFB:-}" ]; then
   INSIDE_XVFB=1 exec xvfb-run -a -s "-screen 0 1280x800x24" "$0" "$@"
 fi
-for screen in start found download edit render done help settings ffmpeg expired; do
+for screen in start found download edit render done help settings about ffmpeg expired; do
   REPLAYRESCUE_SCREEN=$screen "$bin" >/dev/null 2>&1 &
   pid=$!
   sleep 3

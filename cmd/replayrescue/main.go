@@ -12,10 +12,6 @@ import (
 	"syscall"
 )
 
-// version is set at build time with -ldflags "-X main.version=..."; the
-// Makefile takes it from FyneApp.toml.
-var version = "0.1.0-dev"
-
 const usage = `Replay Rescue saves the replay of a live-streamed talk as one MP4.
 
 Usage:
@@ -32,6 +28,9 @@ Run "replayrescue save --help" for the save options.
 `
 
 func main() {
+	if len(os.Args) > 1 {
+		attachConsole()
+	}
 	// Ctrl+C stops the program, except while a live broadcast is being
 	// followed: there the first one means "stop following and save what
 	// is there", and only a second one stops everything.
@@ -81,7 +80,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "ffmpeg":
 		return cmdFFmpeg(ctx, args[1:], stdout, stderr)
 	case "--version", "-version", "version":
-		fmt.Fprintf(stdout, "Replay Rescue %s\n", version)
+		fmt.Fprintf(stdout, "Replay Rescue %s\n", versionLine())
 		return 0
 	case "-h", "--help", "-help", "help":
 		fmt.Fprint(stdout, usage)

@@ -8,5 +8,5 @@ import (
 
 // openWindow runs the desktop app until its window is closed.
 func openWindow(stderr io.Writer) int {
-	return app.Run(version, stderr)
+	return app.Run(versionLine(), stderr)
 }

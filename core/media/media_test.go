@@ -689,6 +689,22 @@ func TestVersion(t *testing.T) {
 	if !atLeast(5, 1, 5, 0) || atLeast(4, 4, 5, 0) || !atLeast(6, 0, 5, 1) {
 		t.Error("atLeast")
 	}
+	// The licence follows the build's configuration: Debian's is GPL.
+	lic, err := tl.Licence(context.Background())
+	if err != nil || !strings.Contains(lic, "GPL") {
+		t.Errorf("licence of the installed ffmpeg: %q %v", lic, err)
+	}
+	for conf, want := range map[string]string{
+		"configuration: --enable-shared":                               "GNU LGPL version 2.1 or later",
+		"configuration: --enable-gpl --enable-libx264":                 "GNU GPL version 2 or later",
+		"configuration: --enable-gpl --enable-version3":                "GNU GPL version 3 or later",
+		"configuration: --enable-version3":                             "GNU LGPL version 3 or later",
+		"configuration: --enable-gpl --enable-nonfree --enable-libfdk": "non-free (it may not be redistributed)",
+	} {
+		if got := licenceOf(conf); got != want {
+			t.Errorf("licenceOf(%q) = %q, want %q", conf, got, want)
+		}
+	}
 	// An old ffmpeg renders through the concat demuxer instead of concatf.
 	_, dir, names := fixture(t)
 	old := tl

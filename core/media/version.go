@@ -23,20 +23,50 @@ var versionRE = regexp.MustCompile(`(?m)^ffmpeg version n?(\d+)\.(\d+)`)
 // does not say (builds from git name a commit, and are newer than any
 // release we care about).
 func (t Tools) Version(ctx context.Context) (major, minor int, text string, err error) {
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	out, err := output(ctx, t.FFmpeg, "tell its version", 1<<20, "-hide_banner", "-version")
+	out, err := t.versionOutput(ctx)
 	if err != nil {
 		return 0, 0, "", err
 	}
-	line, _, _ := strings.Cut(string(out), "\n")
-	m := versionRE.FindStringSubmatch(string(out))
+	line, _, _ := strings.Cut(out, "\n")
+	m := versionRE.FindStringSubmatch(out)
 	if m == nil {
 		return 0, 0, line, nil
 	}
 	major, _ = strconv.Atoi(m[1])
 	minor, _ = strconv.Atoi(m[2])
 	return major, minor, line, nil
+}
+
+func (t Tools) versionOutput(ctx context.Context) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	out, err := output(ctx, t.FFmpeg, "tell its version", 1<<20, "-hide_banner", "-version")
+	return string(out), err
+}
+
+// Licence names the licence ffmpeg was built under, from the configuration
+// it prints with -version: the About box owes the user that much, because
+// which one applies depends on the build, not on ffmpeg as such.
+func (t Tools) Licence(ctx context.Context) (string, error) {
+	out, err := t.versionOutput(ctx)
+	if err != nil {
+		return "", err
+	}
+	return licenceOf(out), nil
+}
+
+func licenceOf(versionOutput string) string {
+	switch {
+	case strings.Contains(versionOutput, "--enable-nonfree"):
+		return "non-free (it may not be redistributed)"
+	case strings.Contains(versionOutput, "--enable-gpl") && strings.Contains(versionOutput, "--enable-version3"):
+		return "GNU GPL version 3 or later"
+	case strings.Contains(versionOutput, "--enable-gpl"):
+		return "GNU GPL version 2 or later"
+	case strings.Contains(versionOutput, "--enable-version3"):
+		return "GNU LGPL version 3 or later"
+	}
+	return "GNU LGPL version 2.1 or later"
 }
 
 // atLeast tells whether major.minor is at least want (an unknown version,

@@ -1,0 +1,65 @@
+package app
+
+import (
+	"net/url"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"replayrescue/assets"
+)
+
+// toolsAbout is what the About box says of the video tool in use.
+type toolsAbout struct {
+	Path    string // "" when none was found
+	Version string // ffmpeg's own first line of -version
+	Licence string // the licence this build of ffmpeg is under
+}
+
+// website is FyneApp.toml's Website; the About box links to it.
+const website = "https://github.com/replayrescue/replayrescue"
+
+// aboutBox is the About dialog; kept on ui so tests can look at it.
+type aboutBox struct {
+	d       dialog.Dialog
+	version *widget.Label
+	tools   *widget.Label
+}
+
+// showAbout tells which Replay Rescue this is (the version a support
+// request needs), which ffmpeg it uses and under which licence, and what
+// it is built from.
+func (u *ui) showAbout() {
+	icon := canvas.NewImageFromResource(assets.Icon)
+	icon.SetMinSize(fyne.NewSize(64, 64))
+	icon.FillMode = canvas.ImageFillContain
+	name := widget.NewLabelWithStyle("Replay Rescue", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	box := &aboutBox{version: widget.NewLabelWithStyle(lang.L("Version {{.Version}}", map[string]any{"Version": u.version}), fyne.TextAlignCenter, fyne.TextStyle{})}
+	what := widget.NewLabelWithStyle(lang.L("Saves the replay of a live-streamed talk as one video."), fyne.TextAlignCenter, fyne.TextStyle{})
+	what.Wrapping = fyne.TextWrapWord
+
+	t := u.be.About()
+	var toolsText string
+	if t.Path == "" {
+		toolsText = lang.L("The video tool FFmpeg is not installed yet.")
+	} else {
+		toolsText = lang.L("Video tool: {{.Version}}, at {{.Path}}. This build of FFmpeg is under the {{.Licence}}.", map[string]any{"Version": t.Version, "Path": t.Path, "Licence": t.Licence})
+	}
+	box.tools = widget.NewLabel(toolsText)
+	box.tools.Wrapping = fyne.TextWrapWord
+	parts := widget.NewLabel(lang.L("Made with Fyne (BSD 3-Clause licence), grafov/m3u8 (BSD 3-Clause), ffmpeg-go (Apache 2.0) and the Go libraries (BSD 3-Clause)."))
+	parts.Wrapping = fyne.TextWrapWord
+	parts.Importance = widget.LowImportance
+	items := []fyne.CanvasObject{container.NewCenter(icon), name, box.version, what, widget.NewSeparator(), box.tools, parts}
+	if link, err := url.Parse(website); err == nil {
+		items = append(items, container.NewCenter(widget.NewHyperlink(lang.L("Website and source code"), link)))
+	}
+	box.d = dialog.NewCustom(lang.L("About Replay Rescue"), lang.L("Close"), container.NewVBox(items...), u.win)
+	box.d.Resize(fyne.NewSize(min(560, u.win.Canvas().Size().Width-40), 0))
+	u.about = box
+	box.d.Show()
+}
