@@ -126,6 +126,10 @@ func Start(opts ServerOptions) (*Server, error) {
 	return s, nil
 }
 
+// ChatToken is the chat_token accessVideoPublic hands out, "" without chat.
+// The chat service answers on the server's own address (APIBase).
+func (s *Server) ChatToken() string { return s.chatToken }
+
 // Close stops the server and every transfer in flight.
 func (s *Server) Close() error {
 	s.once.Do(func() { close(s.closed) })
