@@ -78,6 +78,8 @@ type Settings struct {
 	// BurnChat draws the broadcast's chat on the picture, which is then
 	// re-encoded (slower). Without chat the video is saved without it.
 	BurnChat bool
+	// NoChatFiles writes no subtitles beside the output (previews).
+	NoChatFiles bool
 }
 
 // Job is one save in progress. Its methods are not safe for concurrent use,
@@ -447,7 +449,7 @@ func (j *Job) render(ctx context.Context, s Settings, ready func(context.Context
 	} else {
 		want = total - cut.Start
 	}
-	if j.HasChat() || s.BurnChat {
+	if (j.HasChat() || s.BurnChat) && !s.NoChatFiles {
 		ev := ChatSaved{Problem: chatProblem}
 		if chatProblem == "" {
 			// The subtitles start where the video really starts.
