@@ -12,6 +12,7 @@ import (
 
 	"fyne.io/fyne/v2/lang"
 
+	"replayrescue/core/chat"
 	"replayrescue/core/intake"
 	"replayrescue/core/job"
 	"replayrescue/core/media"
@@ -107,7 +108,7 @@ func (b *coreBackend) Resolve(ctx context.Context, text string) ([]candidate, er
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			src := job.Source{URL: c.URL, Creds: c.Creds, Title: c.Title, ID: c.BroadcastID}
+			src := job.Source{URL: c.URL, Creds: c.Creds, Title: c.Title, ID: c.BroadcastID, Chat: c.Chat}
 			out[i] = b.probe(ctx, src, c.From)
 			out[i].Live = out[i].Live || c.Live
 			if c.Verdict != "" && c.Verdict != intake.VerdictReady {
@@ -186,6 +187,11 @@ func (b *coreBackend) Sample(ctx context.Context) (candidate, func(), error) {
 		srv.Close()
 		return candidate{}, nil, err
 	}
+	api, err := url.Parse(srv.APIBase())
+	if err != nil {
+		srv.Close()
+		return candidate{}, nil, err
+	}
 	jar := web.NewJar()
 	jar.SetCookies(u, srv.Cookies())
 	src := job.Source{
@@ -193,6 +199,7 @@ func (b *coreBackend) Sample(ctx context.Context) (candidate, func(), error) {
 		Creds: web.Credentials{Jar: jar, Header: http.Header{}, Host: u.Host},
 		Title: lang.L("Sample talk"),
 		ID:    "sample-window",
+		Chat:  chat.Source{API: api, Token: srv.ChatToken(), Start: sample.BroadcastStart},
 	}
 	c := b.probe(ctx, src, lang.L("built-in sample"))
 	return c, func() { srv.Close() }, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"replayrescue/core/chat"
 	"replayrescue/core/job"
 )
 
@@ -69,4 +70,8 @@ type jobRunner interface {
 	Title() string
 	Dir() string
 	Cleanup() error
+	// HasChat tells whether the broadcast's chat can be had; Chat reads it
+	// (over the network the first time) on the broadcast's timeline.
+	HasChat() bool
+	Chat(ctx context.Context) ([]chat.Message, error)
 }

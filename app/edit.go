@@ -21,6 +21,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"replayrescue/core/chat"
 	"replayrescue/core/job"
 )
 
@@ -50,7 +51,12 @@ type editView struct {
 	offset      *widget.Slider
 	offsetLabel *widget.Label
 	exact       *widget.Check
-	cutNote     *widget.Label // the handles' hint, then where the video really starts and the broadcast's own sync gap
+	burn        *widget.Check // draw the chat into the video; shown when there is chat
+	chatPanel   *fyne.Container
+	chatList    *widget.List
+	chatNote    *widget.Label
+	chatLines   []chat.Message // comments only, in time order
+	cutNote     *widget.Label  // the handles' hint, then where the video really starts and the broadcast's own sync gap
 	previewClip *widget.Button
 	save        *widget.Button
 	again       *widget.Button
@@ -99,6 +105,9 @@ func newEditView(u *ui, j jobRunner) *editView {
 		nudge(endHandle, -time.Second, lang.L("−1 s")), nudge(endHandle, time.Second, lang.L("+1 s")))
 	trimRow := container.NewBorder(nil, nil, startBox, endBox, container.NewCenter(v.length))
 	v.exact = widget.NewCheck(lang.L("Exact start (slower)"), func(bool) { v.showPlan() })
+	v.burn = widget.NewCheck(lang.L("Burn the chat into the video (slower)"), nil)
+	v.burn.Hide()
+	v.makeChatPanel()
 
 	steps := float64(offsetLimit / offsetStep)
 	v.offset = widget.NewSlider(-steps, steps)
@@ -142,13 +151,93 @@ func newEditView(u *ui, j jobRunner) *editView {
 		widget.NewSeparator(),
 		syncRow,
 		syncHint,
-		container.NewHBox(v.again, layout.NewSpacer(), v.exact, v.save),
+		container.NewHBox(v.again, layout.NewSpacer(), v.burn, v.exact, v.save),
 	)
-	v.content = container.NewBorder(nil, controls, nil, nil, container.NewStack(letterbox, v.preview))
+	v.content = container.NewBorder(nil, controls, nil, v.chatPanel, container.NewStack(letterbox, v.preview))
 
 	v.syncEntries()
 	v.showOffset()
 	return v
+}
+
+// makeChatPanel builds the chat beside the preview: one line per comment
+// (time, name, text); tapping one moves the start handle there, so the
+// presenter can start the video where the questions began. It stays
+// hidden until the chat has been read.
+func (v *editView) makeChatPanel() {
+	v.chatList = widget.NewList(
+		func() int { return len(v.chatLines) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i < len(v.chatLines) {
+				o.(*widget.Label).SetText(chatLineText(v.chatLines[i]))
+			}
+		})
+	v.chatList.OnSelected = func(i widget.ListItemID) {
+		v.chatList.UnselectAll()
+		if i < len(v.chatLines) {
+			v.typed(startHandle, min(max(v.chatLines[i].At, 0), v.total))
+		}
+	}
+	v.chatNote = widget.NewLabel(lang.L("Loading the chat…"))
+	v.chatNote.Wrapping = fyne.TextWrapWord
+	v.chatNote.Importance = widget.LowImportance
+	title := widget.NewLabelWithStyle(lang.L("Chat"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	width := canvas.NewRectangle(color.Transparent) // a fixed width beside the picture
+	width.SetMinSize(fyne.NewSize(280, 0))
+	v.chatPanel = container.NewBorder(container.NewVBox(title, v.chatNote), nil, nil, nil, container.NewStack(width, v.chatList))
+	v.chatPanel.Hide()
+}
+
+// chatLineText is one chat line as listed: "12:34 Name: text".
+func chatLineText(m chat.Message) string {
+	text := strings.Join(strings.Fields(m.Text), " ")
+	return job.FormatClock(max(m.At, 0).Truncate(time.Second)) + "  " + m.Who() + ": " + text
+}
+
+// loadChat reads the broadcast's chat, when there is one, and shows it.
+func (v *editView) loadChat(ctx context.Context) {
+	if !v.job.HasChat() || v.chatLines != nil {
+		return
+	}
+	v.chatPanel.Show()
+	v.burn.Show()
+	var msgs []chat.Message
+	v.u.b.run(func() error {
+		var err error
+		msgs, err = v.job.Chat(ctx)
+		return err
+	}, func(err error) {
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			msg, _ := job.Explain(err)
+			v.chatNote.SetText(msg)
+			v.burn.Hide()
+			return
+		}
+		v.showChat(msgs)
+	})
+}
+
+// showChat lists the comments (hearts are only counted in the saved chat).
+func (v *editView) showChat(msgs []chat.Message) {
+	lines := []chat.Message{}
+	for _, m := range msgs {
+		if m.Kind == chat.Comment {
+			lines = append(lines, m)
+		}
+	}
+	v.chatLines = lines
+	v.chatNote.SetText(lang.L("Tap a line to start the video there."))
+	v.chatPanel.Show()
+	v.burn.Show()
+	v.chatList.Refresh()
 }
 
 // showPlan asks the job where the saved video would really start and says
@@ -209,6 +298,7 @@ func (v *editView) activate() {
 	v.frames.timing = v.u.timing
 	v.loadPreview(0)
 	v.showPlan()
+	v.loadChat(ctx)
 	times := make([]time.Duration, thumbCount)
 	for i := range times {
 		times[i] = v.trim.ThumbTime(i)
@@ -240,6 +330,10 @@ func (v *editView) copyFrom(old *editView) {
 	v.cursor = old.cursor
 	v.setOffset(old.audioOffset)
 	v.exact.SetChecked(old.exact.Checked)
+	v.burn.SetChecked(old.burn.Checked)
+	if old.chatLines != nil {
+		v.showChat(old.chatLines)
+	}
 	v.preview.Image = old.preview.Image
 	v.syncEntries()
 }
@@ -247,7 +341,8 @@ func (v *editView) copyFrom(old *editView) {
 // settings are the trim and sync choices for job.Render. End 0 means "to
 // the end", so a range that ends at the end renders everything after Start.
 func (v *editView) settings() job.Settings {
-	s := job.Settings{Start: v.trim.Start(), AudioOffset: v.audioOffset, Exact: v.exact.Checked}
+	s := job.Settings{Start: v.trim.Start(), AudioOffset: v.audioOffset, Exact: v.exact.Checked,
+		BurnChat: v.burn.Visible() && v.burn.Checked}
 	if v.trim.End() < v.total {
 		s.End = v.trim.End()
 	}
@@ -355,7 +450,7 @@ func (v *editView) playClip() {
 	_ = f.Close()
 	v.u.temps = append(v.u.temps, out)
 	start, end := v.clipRange()
-	s := job.Settings{Output: out, Start: start, End: end, AudioOffset: v.audioOffset, Force: true}
+	s := job.Settings{Output: out, Start: start, End: end, AudioOffset: v.audioOffset, Force: true, NoChatFiles: true}
 	ctx, cancel := context.WithCancel(context.Background())
 	v.clipCancel = cancel
 	v.previewClip.Disable()

@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"replayrescue/core/chat"
 	"replayrescue/core/job"
 )
 
@@ -134,6 +135,8 @@ type fakeJob struct {
 	// frameDelay makes Frame slow, like ffmpeg.
 	frameDelay time.Duration
 	stop       <-chan struct{} // openOptions.Stop
+	// chat is the broadcast's chat; none when empty.
+	chat []chat.Message
 }
 
 func newFakeJob(c candidate, events func(job.Event)) *fakeJob {
@@ -217,6 +220,10 @@ func (j *fakeJob) downloadCalls() int {
 	defer j.mu.Unlock()
 	return j.downloads
 }
+
+func (j *fakeJob) HasChat() bool { return len(j.chat) > 0 }
+
+func (j *fakeJob) Chat(ctx context.Context) ([]chat.Message, error) { return j.chat, nil }
 
 func (j *fakeJob) Duration() time.Duration { return 2 * time.Minute }
 func (j *fakeJob) Title() string           { return j.c.Title }

@@ -30,6 +30,7 @@ type renderView struct {
 	working *fyne.Container
 
 	doneMsg    *widget.Label
+	chatMsg    string // what became of the chat (job.ChatSaved), shown with the result
 	open       *widget.Button
 	showFolder *widget.Button
 	another    *widget.Button
@@ -198,8 +199,21 @@ func (v *renderView) onEvent(e job.Event) {
 		if e.Total > 0 {
 			f := min(max(float64(e.Done)/float64(e.Total), 0), 1)
 			v.bar.SetValue(f)
-			v.detail.SetText(lang.L("{{.Done}} of {{.Total}} written", map[string]any{
-				"Done": job.FormatClock(min(e.Done, e.Total).Truncate(1e9)), "Total": job.FormatClock(e.Total.Truncate(1e9))}))
+			times := map[string]any{"Done": job.FormatClock(min(e.Done, e.Total).Truncate(1e9)), "Total": job.FormatClock(e.Total.Truncate(1e9)),
+				"Left": job.FormatClock(e.ETA.Round(1e9))}
+			switch {
+			case e.Burning && e.ETA > 0:
+				v.detail.SetText(lang.L("Drawing the chat into the video: {{.Done}} of {{.Total}} written, about {{.Left}} left", times))
+			case e.Burning:
+				v.detail.SetText(lang.L("Drawing the chat into the video: {{.Done}} of {{.Total}} written", times))
+			default:
+				v.detail.SetText(lang.L("{{.Done}} of {{.Total}} written", times))
+			}
+		}
+	case job.ChatSaved:
+		v.chatMsg = e.Problem
+		if e.Problem == "" {
+			v.chatMsg = lang.L("The chat is saved beside it as {{.Name}}.", map[string]any{"Name": filepath.Base(e.SRT) + ", " + filepath.Base(e.ASS)})
 		}
 	case job.Done:
 		v.finished(e)
@@ -215,6 +229,9 @@ func (v *renderView) finished(d job.Done) {
 	msg := lang.L("Saved as {{.Name}}", map[string]any{"Name": filepath.Base(d.Output)})
 	if d.Duration > 0 && d.Size > 0 {
 		msg += " (" + job.FormatClock(d.Duration) + ", " + v.u.num.size(d.Size) + ")"
+	}
+	if v.chatMsg != "" {
+		msg += "\n" + v.chatMsg
 	}
 	v.doneMsg.SetText(msg)
 	v.done.Show()

@@ -14,6 +14,7 @@ import (
 
 	"fyne.io/fyne/v2/lang"
 
+	"replayrescue/core/chat"
 	"replayrescue/core/job"
 )
 
@@ -139,6 +140,19 @@ func (j *demoJob) Frame(ctx context.Context, at time.Duration, maxWidth int) ([]
 	var buf bytes.Buffer
 	err := png.Encode(&buf, demoFrame(at, j.c.Duration, maxWidth))
 	return buf.Bytes(), err
+}
+
+func (j *demoJob) HasChat() bool { return true }
+
+// Chat is a small audience for the screenshots.
+func (j *demoJob) Chat(ctx context.Context) ([]chat.Message, error) {
+	var out []chat.Message
+	who := []string{"Ana 🌸", "Kenji", "Léa Müller", "Samir", "Olga"}
+	said := []string{"Hello from Lisbon!", "Is the sound OK?", "Great point about plural rules", "Question: how do you test translations?", "Slides link please"}
+	for i := range 40 {
+		out = append(out, chat.Message{At: time.Duration(i)*37*time.Second + 12*time.Second, Name: who[i%len(who)], Text: said[i%len(said)], Kind: chat.Comment})
+	}
+	return out, nil
 }
 
 func (j *demoJob) Duration() time.Duration { return j.c.Duration }

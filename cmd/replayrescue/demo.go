@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"time"
 
+	"replayrescue/core/chat"
 	"replayrescue/core/job"
 	"replayrescue/core/media"
 	"replayrescue/core/sample"
@@ -77,10 +78,15 @@ func demoSource(srv *sample.Server) (job.Source, error) {
 	}
 	jar := web.NewJar()
 	jar.SetCookies(u, srv.Cookies())
+	api, err := url.Parse(srv.APIBase())
+	if err != nil {
+		return job.Source{}, err
+	}
 	return job.Source{
 		URL:   u.String(),
 		Creds: web.Credentials{Jar: jar, Header: http.Header{}, Host: u.Host},
 		Title: "Sample talk",
 		ID:    "sample-demo",
+		Chat:  chat.Source{API: api, Token: srv.ChatToken(), Start: sample.BroadcastStart},
 	}, nil
 }

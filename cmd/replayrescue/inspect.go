@@ -30,6 +30,8 @@ type candidateReport struct {
 	CookieHosts []string `json:"cookie_hosts"`
 	Verdict     string   `json:"verdict"` // ready, needs fresh credentials, unreachable, not a playlist
 	Detail      string   `json:"detail,omitempty"`
+	Chat        bool     `json:"chat"`                // the broadcast's chat can be saved too
+	ChatFrom    string   `json:"chat_from,omitempty"` // where it would come from
 }
 
 func cmdInspect(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -97,6 +99,11 @@ func cmdInspect(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		if len(r.CookieHosts) > 0 {
 			fmt.Fprintf(stdout, "   cookies:  sent to %v\n", r.CookieHosts)
 		}
+		if r.Chat {
+			fmt.Fprintf(stdout, "   chat:     available (%s)\n", r.ChatFrom)
+		} else {
+			fmt.Fprintln(stdout, "   chat:     none found")
+		}
 		fmt.Fprintf(stdout, "   verdict:  %s", r.Verdict)
 		if r.Detail != "" {
 			fmt.Fprintf(stdout, " (%s)", r.Detail)
@@ -112,7 +119,13 @@ func inspectCandidate(ctx context.Context, c intake.Candidate) candidateReport {
 	// playlist then confirms or corrects it.
 	r := candidateReport{URL: web.RedactURL(c.URL), Title: web.Redact(c.Title), From: web.Redact(c.From),
 		Kind: c.Kind, Live: c.Live, CookieHosts: append([]string{}, c.CookieHosts...),
-		Verdict: string(c.Verdict), Detail: c.Problem}
+		Verdict: string(c.Verdict), Detail: c.Problem, Chat: c.Chat.Available()}
+	switch {
+	case len(c.Chat.Messages) > 0:
+		r.ChatFrom = fmt.Sprintf("%d messages recorded in the HAR file", len(c.Chat.Messages))
+	case r.Chat:
+		r.ChatFrom = "the broadcast's chat service"
+	}
 	if len(r.CookieHosts) == 0 {
 		if u, err := url.Parse(c.URL); err == nil && c.Creds.Jar != nil && len(c.Creds.Jar.Cookies(u)) > 0 {
 			r.CookieHosts = append(r.CookieHosts, u.Hostname())

@@ -25,6 +25,7 @@ type saveFlags struct {
 	audioOffset string
 	start, end  string
 	exact       bool
+	burnChat    bool
 	jobs        int
 	quality     string
 	force       bool
@@ -44,6 +45,7 @@ func (f *saveFlags) register(fs *flag.FlagSet, withSource bool) {
 	fs.StringVar(&f.start, "start", "", "start `time`: seconds (165, 29.5) or [hh:]mm:ss[.ms]")
 	fs.StringVar(&f.end, "end", "", "end `time`, same forms as --start")
 	fs.BoolVar(&f.exact, "exact", false, "start on the very frame of --start (re-encodes the seconds up to the next chunk)")
+	fs.BoolVar(&f.burnChat, "burn-chat", false, "draw the broadcast's chat into the video (re-encodes the picture: slower); the chat is always saved beside it as .srt and .ass")
 	fs.StringVar(&f.quality, "quality", "best", "which picture of a stream offered in several: best, worst, or a height such as 720p")
 	fs.IntVar(&f.jobs, "jobs", 0, "parallel connections (default: adaptive, from 4 up to 16 while the speed still rises)")
 	fs.BoolVar(&f.force, "force", false, "replace an existing output file")
@@ -83,6 +85,7 @@ func (f *saveFlags) settings() (job.Settings, error) {
 	}
 	s.Force = f.force
 	s.Exact = f.exact
+	s.BurnChat = f.burnChat
 	return s, nil
 }
 
@@ -184,7 +187,7 @@ func resolveSource(ctx context.Context, arg string, f saveFlags, stdin io.Reader
 	if c.Verdict != intake.VerdictReady && c.Problem != "" && credErr == nil {
 		fmt.Fprintln(stderr, "Warning: "+c.Problem)
 	}
-	return job.Source{URL: c.URL, Creds: c.Creds, Title: c.Title, ID: c.BroadcastID, Denied: intake.ExplainDenied(c)}, nil
+	return job.Source{URL: c.URL, Creds: c.Creds, Title: c.Title, ID: c.BroadcastID, Denied: intake.ExplainDenied(c), Chat: c.Chat}, nil
 }
 
 // outputPath is -o, or the title as a file name in the current folder.
@@ -284,6 +287,16 @@ func (r *reporter) event(e job.Event) {
 		fmt.Fprintln(r.stderr, e.Reason)
 	case job.Rendering:
 		r.rendering(e)
+	case job.ChatSaved:
+		r.endLine()
+		switch {
+		case e.Problem != "":
+			fmt.Fprintln(r.stderr, e.Problem)
+		case e.Burned:
+			fmt.Fprintf(r.stderr, "The chat (%d comments, %d hearts) is drawn into the video and saved beside it as %s and %s.\n", e.Comments, e.Hearts, e.SRT, e.ASS)
+		default:
+			fmt.Fprintf(r.stderr, "Saved the chat (%d comments, %d hearts) beside the video as %s and %s.\n", e.Comments, e.Hearts, e.SRT, e.ASS)
+		}
 	case job.Done:
 		r.endLine()
 		if gap := e.AudioGap.Round(100 * time.Millisecond); gap != 0 {
@@ -324,7 +337,19 @@ func (r *reporter) rendering(e job.Rendering) {
 		pct = int(e.Done * 100 / e.Total)
 	}
 	pct = min(max(pct, 0), 100)
-	r.show("render", fmt.Sprintf("Writing the video: %d%%", pct), pct, false)
+	if !e.Burning {
+		r.show("render", fmt.Sprintf("Writing the video: %d%%", pct), pct, false)
+		return
+	}
+	if r.phase != "burn" {
+		r.endLine()
+		fmt.Fprintln(r.stderr, "Drawing the chat into the video: the picture is re-encoded, which takes longer than a plain save.")
+	}
+	line := fmt.Sprintf("Writing the video with the chat: %d%%", pct)
+	if e.ETA > 0 {
+		line += ", about " + job.FormatClock(e.ETA.Round(time.Second)) + " left"
+	}
+	r.show("burn", line, pct, false)
 }
 
 // show rewrites one status line on a terminal; elsewhere (logs, CI) it

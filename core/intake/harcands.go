@@ -44,8 +44,12 @@ func (s *harScan) candidates(user *userCreds, damaged bool) ([]Candidate, error)
 	for h := range s.mediaHosts {
 		sites[site(h)] = true
 	}
+	// A HAR file records one broadcast: its chat goes with every candidate.
+	cs := chatSource(s.chatToken, s.start)
+	cs.Messages = s.chat
 	for _, c := range s.order {
 		s.credsFor(c, sites, user)
+		c.chat = cs
 	}
 	rank(s.order)
 	cands := finish(s.order)

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"replayrescue/core/chat"
 )
 
 // Bounds on what one HAR file may add, whatever its size.
@@ -34,7 +36,16 @@ type harScan struct {
 	media      int // media requests (chunks, keys)
 	casts      []bcast
 	seq        int
+
+	// The broadcast's chat: history answers the player fetched, and the
+	// chat token and start time of an accessVideoPublic answer.
+	chat      []chat.Message
+	chatToken string
+	start     time.Time
 }
+
+// maxHARChat bounds the chat messages kept from one HAR file.
+const maxHARChat = 200_000
 
 func newHARScan() *harScan {
 	return &harScan{
@@ -89,6 +100,12 @@ func (s *harScan) onEntry(i int, e *harEntry) {
 		if len(s.mediaHosts) < maxHARHosts {
 			s.mediaHosts[strings.ToLower(u.Hostname())] = true
 		}
+	}
+	if body != "" && strings.HasSuffix(u.Path, "/chatapi/v1/history") && len(s.chat) < maxHARChat {
+		if msgs, _, err := chat.ParseHistory([]byte(body)); err == nil {
+			s.chat = append(s.chat, msgs[:min(len(msgs), maxHARChat-len(s.chat))]...)
+		}
+		return
 	}
 	if body != "" && looksJSON(body) && mayNameStream(body) {
 		s.addFromBody(i, u, body, req, parseHARTime(e.Started))
@@ -279,6 +296,12 @@ func (s *harScan) addFromBody(i int, u *url.URL, body string, req http.Header, w
 	src := replayable(req)
 	src.Del("Authorization") // it belonged to the API host
 	for _, fd := range f.urls {
+		if s.chatToken == "" {
+			s.chatToken = fd.chatToken
+		}
+		if s.start.IsZero() {
+			s.start = fd.b.start
+		}
 		ref, err := url.Parse(fd.raw)
 		if err != nil {
 			continue

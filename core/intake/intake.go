@@ -18,6 +18,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"replayrescue/core/chat"
 	"replayrescue/core/web"
 )
 
@@ -45,6 +46,10 @@ type Candidate struct {
 	Bandwidth   int // bits per second, when a master playlist in the source said
 	Verdict     Verdict
 	Problem     string // one sentence for the user when Verdict is not VerdictReady; redacted
+	// Chat is where the broadcast's chat can be had (see Chat.Available):
+	// a chat token for Periscope's chat service, or history answers a HAR
+	// file recorded. It holds a secret and never prints it.
+	Chat chat.Source
 }
 
 // Verdict is what intake can tell about a candidate without fetching it.

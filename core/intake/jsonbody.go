@@ -23,11 +23,15 @@ type found struct {
 	prio    int            // index in streamFields; lower is better
 	cookies []*http.Cookie // Periscope's cookies[] next to it
 	b       bcast          // the broadcast the answer describes, if any
+	// chatToken is the answer's chat_token (X: chatToken): a secret that
+	// opens the broadcast's chat history.
+	chatToken string
 }
 
 // bcast is what an answer says about a broadcast.
 type bcast struct {
 	id, mediaKey, title, state string
+	start                      time.Time // when it started (start, else created_at); zero if unknown
 }
 
 type jsonFinds struct {
@@ -100,8 +104,9 @@ func walkJSON(v any, key string, depth int, f *jsonFinds, budget *int) {
 				info, _ = broadcastOf(bm, "broadcast")
 			}
 			cookies := jsonCookies(x["cookies"])
+			token := firstString(x, "chat_token", "chatToken")
 			for i := start; i < len(f.urls); i++ {
-				f.urls[i].cookies, f.urls[i].b = cookies, info
+				f.urls[i].cookies, f.urls[i].b, f.urls[i].chatToken = cookies, info, token
 			}
 		}
 		keys := make([]string, 0, len(x))
@@ -127,6 +132,12 @@ func broadcastOf(m map[string]any, key string) (bcast, bool) {
 		return strings.TrimSpace(s)
 	}
 	b := bcast{id: str("id"), mediaKey: str("media_key"), title: str("status"), state: strings.ToUpper(str("state"))}
+	for _, k := range []string{"start", "created_at"} {
+		if t, err := time.Parse(time.RFC3339Nano, str(k)); err == nil && t.Year() > 2000 {
+			b.start = t
+			break
+		}
+	}
 	if b.title == "" {
 		b.title = str("title")
 	}
@@ -137,6 +148,16 @@ func broadcastOf(m map[string]any, key string) (bcast, bool) {
 		return bcast{}, false // a photo or video of a post, not a broadcast
 	}
 	return b, b.id != "" || b.title != "" || b.mediaKey != ""
+}
+
+// firstString is the first of m's keys holding a non-empty string.
+func firstString(m map[string]any, keys ...string) string {
+	for _, k := range keys {
+		if s, ok := m[k].(string); ok && strings.TrimSpace(s) != "" {
+			return strings.TrimSpace(s)
+		}
+	}
+	return ""
 }
 
 // jsonCookies reads Periscope's cookies[]: objects with Name, Value,

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"time"
 
+	"replayrescue/core/chat"
 	"replayrescue/core/web"
 )
 
@@ -93,6 +95,7 @@ func broadcastCands(fs []found, link *url.URL, id string, origin Origin, service
 		if !ok {
 			continue
 		}
+		c.chat = chatSource(fd.chatToken, fd.b.start)
 		c.state = fd.b.state
 		if c.id == "" {
 			c.id = id
@@ -102,6 +105,21 @@ func broadcastCands(fs []found, link *url.URL, id string, origin Origin, service
 		cs = append(cs, c)
 	}
 	return finish(cs) // a stable sort: the API's order stays among equals
+}
+
+// chatSource is where a broadcast's chat is read, given the chat token an
+// API answer handed out: Periscope's chat service, which X broadcasts use
+// too. An unusable REPLAYRESCUE_PERISCOPE_API setting means no chat (the
+// video does not depend on it).
+func chatSource(token string, start time.Time) chat.Source {
+	if token == "" {
+		return chat.Source{Start: start}
+	}
+	api, err := apiBase(envPeriscope, periscopeAPI)
+	if err != nil {
+		return chat.Source{Start: start}
+	}
+	return chat.Source{API: api, Token: token, Start: start}
 }
 
 // foundCand makes the candidate for one playlist address that an API answer

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"replayrescue/core/chat"
 	"replayrescue/core/web"
 )
 
@@ -35,6 +36,7 @@ type cand struct {
 	srcHeader   http.Header // replayable headers of the request whose answer named it
 	bodyCookies bool        // an API answer handed out cookies for it
 
+	chat        chat.Source // the broadcast's chat, when the source says where it is
 	creds       web.Credentials
 	cookieHosts []string
 	signed      bool
@@ -140,6 +142,7 @@ func (c *cand) candidate() Candidate {
 		Bandwidth:   c.bandwidth,
 		Verdict:     verdict,
 		Problem:     web.Redact(c.problem),
+		Chat:        c.chat,
 	}
 }
 

@@ -83,7 +83,7 @@ func xBroadcast(ctx context.Context, link *url.URL, id string, uc *userCreds) ([
 		if strings.Contains(fd.raw, "/live_video_stream/geoblocked/") {
 			return nil, inputErr(ErrNoStream, "X does not show the broadcast %s in your country.", id)
 		}
-		fd.b = bcast{id: id, title: b.title, state: b.state, mediaKey: b.mediaKey}
+		fd.b = bcast{id: id, title: b.title, state: b.state, mediaKey: b.mediaKey, start: b.start}
 		urls = append(urls, fd)
 	}
 	if len(urls) == 0 {

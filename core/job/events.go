@@ -41,6 +41,20 @@ type Paused struct {
 // Rendering: ffmpeg is writing the MP4.
 type Rendering struct {
 	Done, Total time.Duration
+	// Burning: the chat is being drawn into the picture, which is
+	// re-encoded: much slower than a copy.
+	Burning bool
+	ETA     time.Duration // estimated time left from the pace so far; 0 while unknown
+}
+
+// ChatSaved: the broadcast's chat was saved beside the video as subtitles
+// (SRT and ASS), or Problem says in one sentence why not. It comes just
+// before Done; the video is saved either way.
+type ChatSaved struct {
+	SRT, ASS         string
+	Comments, Hearts int  // inside the saved part
+	Burned           bool // also drawn into the picture
+	Problem          string
 }
 
 // Done: the output is complete.
@@ -80,6 +94,7 @@ func (Progress) kind() string  { return "progress" }
 func (Paused) kind() string    { return "paused" }
 func (Rendering) kind() string { return "rendering" }
 func (Done) kind() string      { return "done" }
+func (ChatSaved) kind() string { return "chat" }
 func (Failed) kind() string    { return "failed" }
 
 // MarshalEvent encodes e as one NDJSON line (without the newline). Durations
@@ -107,6 +122,17 @@ func MarshalEvent(e Event) ([]byte, error) {
 	case Rendering:
 		m["done"] = e.Done.Seconds()
 		m["total"] = e.Total.Seconds()
+		m["burning"] = e.Burning
+		m["eta"] = e.ETA.Seconds()
+	case ChatSaved:
+		m["srt"] = e.SRT
+		m["ass"] = e.ASS
+		m["comments"] = e.Comments
+		m["hearts"] = e.Hearts
+		m["burned"] = e.Burned
+		if e.Problem != "" {
+			m["problem"] = web.Redact(e.Problem)
+		}
 	case Done:
 		m["output"] = e.Output
 		m["duration"] = e.Duration.Seconds()

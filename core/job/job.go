@@ -21,6 +21,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"replayrescue/core/chat"
 	"replayrescue/core/fetch"
 	"replayrescue/core/media"
 	"replayrescue/core/playlist"
@@ -37,6 +38,9 @@ type Source struct {
 	// (401/403), from what intake knows of the source (a sanitized HAR, an
 	// expired API link...). Empty: a generic explanation is used.
 	Denied string
+	// Chat is where the broadcast's chat is (intake.Candidate.Chat); its
+	// token never reaches the state file or an event.
+	Chat chat.Source
 }
 
 // Options configure a job. Zero values pick defaults.
@@ -71,6 +75,11 @@ type Settings struct {
 	// Exact starts on the very frame at Start; otherwise the video starts
 	// on the keyframe at or before it (fast, nothing re-encoded).
 	Exact bool
+	// BurnChat draws the broadcast's chat on the picture, which is then
+	// re-encoded (slower). Without chat the video is saved without it.
+	BurnChat bool
+	// NoChatFiles writes no subtitles beside the output (previews).
+	NoChatFiles bool
 }
 
 // Job is one save in progress. Its methods are not safe for concurrent use,
@@ -82,6 +91,9 @@ type Job struct {
 	client *http.Client
 	pl     *playlist.Playlist
 	state  state
+
+	chat    []chat.Message // read once (see Chat)
+	chatErr error
 }
 
 // stateFile is the job's memory between runs. It holds no secrets.
@@ -391,15 +403,35 @@ func (j *Job) render(ctx context.Context, s Settings, ready func(context.Context
 		end = s.End
 	}
 	want := end - s.Start
-	if !quiet() {
-		j.emit(Rendering{Done: 0, Total: want})
-	}
 	spec := j.renderSpec(s)
-	spec.Total, spec.Ready = want, ready
-	spec.Progress = func(done, total time.Duration) {
-		if !quiet() {
-			j.emit(Rendering{Done: done, Total: total})
+	var chatProblem string
+	if s.BurnChat {
+		if msgs, err := j.Chat(ctx); err == nil {
+			spec.Burn = j.burner(msgs, s)
+		} else if errors.Is(err, context.Canceled) {
+			return err
+		} else {
+			chatProblem, _ = Explain(err)
 		}
+	}
+	burning := spec.Burn != nil
+	if !quiet() {
+		j.emit(Rendering{Done: 0, Total: want, Burning: burning})
+	}
+	spec.Total, spec.Ready = want, ready
+	var began time.Time
+	spec.Progress = func(done, total time.Duration) {
+		if quiet() {
+			return
+		}
+		if began.IsZero() {
+			began = time.Now()
+		}
+		e := Rendering{Done: done, Total: total, Burning: burning}
+		if elapsed := time.Since(began); done > 0 && total > done && elapsed > time.Second {
+			e.ETA = time.Duration(float64(elapsed) * float64(total-done) / float64(done))
+		}
+		j.emit(e)
 	}
 	cut, err := j.opts.Tools.Render(ctx, spec)
 	if err != nil {
@@ -416,6 +448,14 @@ func (j *Job) render(ctx context.Context, s Settings, ready func(context.Context
 		want = cut.Duration
 	} else {
 		want = total - cut.Start
+	}
+	if (j.HasChat() || s.BurnChat) && !s.NoChatFiles {
+		ev := ChatSaved{Problem: chatProblem}
+		if chatProblem == "" {
+			// The subtitles start where the video really starts.
+			ev = j.saveChat(ctx, s, cut.Start, want, burning)
+		}
+		j.emit(ev)
 	}
 	j.emit(Done{Output: s.Output, Duration: want, Size: size, Start: cut.Start, AudioGap: cut.Gap, Drift: cut.Drift})
 	return nil

@@ -238,7 +238,7 @@ func (t Tools) PlanCut(ctx context.Context, spec RenderSpec) (Cut, error) {
 // plan reads the chunks from the window's first up to (not including) upto.
 func (t Tools) plan(ctx context.Context, spec RenderSpec, upto int) (*plan, error) {
 	first, base := window(spec)
-	if len(spec.AudioChunks) > 0 && !(spec.OneStream && !spec.Exact) {
+	if len(spec.AudioChunks) > 0 && !(spec.OneStream && !spec.reencodes()) {
 		// Two concat lists each start their own timeline at zero: they
 		// line up only when both start at their first chunk.
 		first, base = 0, 0
@@ -249,9 +249,9 @@ func (t Tools) plan(ctx context.Context, spec RenderSpec, upto int) (*plan, erro
 		return nil, err
 	}
 	p.src = concatSource(p.list)
-	// Exact mode places chunks the concat demuxer's way; ffmpeg before 5.0
-	// has no concatf to join them.
-	if spec.OneStream && !spec.Exact && atLeast(t.Major, t.Minor, 5, 0) {
+	// Exact mode and burning place chunks the concat demuxer's way; ffmpeg
+	// before 5.0 has no concatf to join them.
+	if spec.OneStream && !spec.reencodes() && atLeast(t.Major, t.Minor, 5, 0) {
 		list, err := writeByteList(spec.Dir, p.chunks, spec.Fragmented)
 		if err != nil {
 			return nil, err

@@ -53,6 +53,9 @@ type RenderSpec struct {
 	// stream's init section in front (see fetch); read as one stream, only
 	// the first chunk's init section is kept.
 	Fragmented bool
+	// Burn, when set, draws subtitles on the picture, which is then
+	// re-encoded (see burnArgs).
+	Burn BurnFunc
 }
 
 // renderArgs builds the ffmpeg arguments: the chunk list read twice, once for
@@ -213,7 +216,11 @@ func (t Tools) Render(ctx context.Context, spec RenderSpec) (Cut, error) {
 	defer os.Remove(tmp)
 
 	var args []string
-	if spec.Exact {
+	if spec.Burn != nil {
+		if args, err = t.burnArgs(spec, p, tmp); err != nil {
+			return Cut{}, err
+		}
+	} else if spec.Exact {
 		exact, cleanup, err := t.exactArgs(ctx, spec, p, tmp)
 		defer cleanup()
 		if err != nil {

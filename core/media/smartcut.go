@@ -78,32 +78,11 @@ func (t Tools) exactArgs(ctx context.Context, spec RenderSpec, p *plan, tmp stri
 			os.Remove(filepath.Join(spec.Dir, n))
 		}
 	}
-	tr := p.tracks
-	if !tr.HasVideo {
-		return nil, cleanup, nil // audio starts on any packet already
-	}
-	lower := tr.VideoStart
-	if tr.HasAudio {
-		lower = max(lower, tr.AudioStart+spec.AudioOffset)
-	}
-	asked := max(p.toList(spec.Start), lower)
-	// The first picture at or after the asked time. Packet times are in
-	// microseconds; allow for rounding.
-	from := -1
-	for i, v := range p.video {
-		if v.pts >= asked-100*time.Microsecond {
-			from = i
-			break
-		}
-	}
-	if from < 0 {
-		return nil, cleanup, fmt.Errorf("there is no picture after %s", clock(spec.Start))
-	}
-	at := p.video[from].pts
-	p.cut.at, p.cut.Start, p.cut.Exact = at, p.fromList(at), true
-	if err := p.setEnd(spec); err != nil {
+	from, err := p.exactStart(spec)
+	if err != nil || from < 0 {
 		return nil, cleanup, err
 	}
+	at := p.cut.at
 	if p.video[from].key {
 		return nil, cleanup, nil
 	}
@@ -142,7 +121,7 @@ func (t Tools) exactArgs(ctx context.Context, spec RenderSpec, p *plan, tmp stri
 	if head < 0 || next < 0 || chunks[head].codec != "h264" {
 		// No chunk boundary to join at, or a codec we do not re-encode:
 		// re-encode the whole picture from the cut instead.
-		return t.fullEncodeArgs(p, spec, tmp), cleanup, nil
+		return t.fullEncodeArgs(p, spec, tmp, ""), cleanup, nil
 	}
 	p.cut.Reencoded = chunks[next].offset - at
 
@@ -179,15 +158,50 @@ func (t Tools) exactArgs(ctx context.Context, spec RenderSpec, p *plan, tmp stri
 	return outputArgs([]*ffmpeg.Stream{video, audio}, tmp, out), cleanup, nil
 }
 
+// exactStart moves p's cut to the first picture at or after the asked
+// start (where the sound, moved by the offset, already plays) and returns
+// its index in p.video; -1 when there is no picture track (sound starts
+// on any packet already).
+func (p *plan) exactStart(spec RenderSpec) (int, error) {
+	tr := p.tracks
+	if !tr.HasVideo {
+		return -1, nil
+	}
+	lower := tr.VideoStart
+	if tr.HasAudio {
+		lower = max(lower, tr.AudioStart+spec.AudioOffset)
+	}
+	asked := max(p.toList(spec.Start), lower)
+	// The first picture at or after the asked time. Packet times are in
+	// microseconds; allow for rounding.
+	from := -1
+	for i, v := range p.video {
+		if v.pts >= asked-100*time.Microsecond {
+			from = i
+			break
+		}
+	}
+	if from < 0 {
+		return -1, fmt.Errorf("there is no picture after %s", clock(spec.Start))
+	}
+	at := p.video[from].pts
+	p.cut.at, p.cut.Start, p.cut.Exact = at, p.fromList(at), true
+	return from, p.setEnd(spec)
+}
+
 // fullEncodeArgs re-encodes the whole picture from the cut (sound copied):
 // slow, but exact wherever the stream allows no join.
-func (t Tools) fullEncodeArgs(p *plan, spec RenderSpec, tmp string) []string {
+// vf, when set, is a filtergraph drawn on the picture (burned-in chat).
+func (t Tools) fullEncodeArgs(p *plan, spec RenderSpec, tmp, vf string) []string {
 	p.cut.Reencoded = -1
 	video, audio := p.src.inputs(spec.AudioOffset)
 	// No B-frames: their reordering delay would need an edit list.
 	out := ffmpeg.KwArgs{"c:v": "libx264", "preset": "veryfast", "crf": "18", "bf": "0", "c:a": "copy",
 		"bsf:a": "aac_adtstoasc", "movflags": "+faststart", "f": "mp4",
 		"ss": secs6(max(p.cut.at-500*time.Microsecond, 0))}
+	if vf != "" {
+		out["vf"] = vf
+	}
 	if p.cut.Duration > 0 {
 		out["t"] = secs6(p.cut.Duration)
 	}

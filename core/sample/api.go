@@ -9,6 +9,11 @@ import (
 	"time"
 )
 
+// BroadcastStart is when the sample broadcast started: its replay's time
+// zero, and the clock its chat's times are on. (Periscope's created_at is
+// when the broadcast was set up, a little earlier.)
+var BroadcastStart = time.Date(2015, 4, 15, 8, 0, 0, 0, time.UTC)
+
 // apiCookie is the shape of Periscope's JSON cookies.
 type apiCookie struct {
 	Name   string `json:"Name"`
@@ -36,7 +41,8 @@ func (s *Server) broadcastJSON() map[string]any {
 		"status":            s.opts.Title,
 		"username":          "webdev42south",
 		"user_display_name": "WebDev42°",
-		"created_at":        time.Date(2015, 4, 15, 8, 0, 0, 0, time.UTC).Format(time.RFC3339),
+		"created_at":        BroadcastStart.Add(-40 * time.Second).Format(time.RFC3339Nano),
+		"start":             BroadcastStart.Format(time.RFC3339Nano),
 		"width":             640,
 		"height":            360,
 	}
@@ -54,7 +60,7 @@ func (s *Server) accessVideoPublic(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]any{"msg": "Broadcast not found"})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{
+	answer := map[string]any{
 		"broadcast":     s.broadcastJSON(),
 		"replay_url":    s.PlaylistURL(),
 		"hls_url":       "",
@@ -62,8 +68,11 @@ func (s *Server) accessVideoPublic(w http.ResponseWriter, r *http.Request) {
 		"lhls_url":      "",
 		"lhlsweb_url":   "",
 		"cookies":       s.apiCookies(),
-		"chat_token":    "sample-chat-" + randomToken(8),
-	})
+	}
+	if s.chatToken != "" {
+		answer["chat_token"] = s.chatToken
+	}
+	writeJSON(w, http.StatusOK, answer)
 }
 
 // getAccessPublic is the older shape: replay_url and cookies only.

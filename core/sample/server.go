@@ -30,6 +30,9 @@ type ServerOptions struct {
 	ResetRate        float64 // chance per chunk request of cutting the body short
 	Seed             uint64  // makes the faults repeatable
 	NoCookies        bool    // serve without checking cookies
+	// Chat is the broadcast's chat, served by a fake chat service on the
+	// same host; nil serves DemoChat, an empty non-nil slice no chat.
+	Chat []ChatMessage
 }
 
 // Server is a running sample host on 127.0.0.1.
@@ -47,6 +50,8 @@ type Server struct {
 	rng      *rand.Rand
 	issued   map[string]cookieSet // by CloudFront-Signature value
 	requests map[string]int
+
+	chatToken string
 }
 
 type cookieSet struct {
@@ -99,6 +104,13 @@ func Start(opts ServerOptions) (*Server, error) {
 	mux.HandleFunc("GET /api/v2/getAccessPublic", s.getAccessPublic)
 	mux.HandleFunc("GET /w/{id}", s.page)
 	mux.HandleFunc("GET /hls/{id}/{file}", s.media)
+	if opts.Chat == nil {
+		opts.Chat = DemoChat(opts.Media.Duration)
+	}
+	if len(opts.Chat) > 0 {
+		s.chatToken = "sample-chat-" + randomToken(8)
+		NewChat(ChatOptions{Start: BroadcastStart, Messages: opts.Chat, Token: s.chatToken}).Register(mux)
+	}
 	s.http = &http.Server{
 		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -113,6 +125,10 @@ func Start(opts ServerOptions) (*Server, error) {
 	go s.http.Serve(ln)
 	return s, nil
 }
+
+// ChatToken is the chat_token accessVideoPublic hands out, "" without chat.
+// The chat service answers on the server's own address (APIBase).
+func (s *Server) ChatToken() string { return s.chatToken }
 
 // Close stops the server and every transfer in flight.
 func (s *Server) Close() error {
