@@ -88,6 +88,7 @@ type toolsDialog struct {
 	later    *widget.Button // "Later", or "Cancel" while downloading
 	bar      *widget.ProgressBar
 	stop     context.CancelFunc // set while downloading
+	fit      func()             // resizes the dialog to what it now holds
 }
 
 // showToolsMissing explains that ffmpeg is needed and how to get it on this
@@ -176,7 +177,8 @@ func (u *ui) showToolsDownload(size int64, err error) {
 		td.d.Hide()
 	}
 	td.download.OnTapped = func() { u.downloadTools(td) }
-	td.d.Resize(fyne.NewSize(min(560, u.win.Canvas().Size().Width-40), 0))
+	td.fit = func() { td.d.Resize(fyne.NewSize(min(560, u.win.Canvas().Size().Width-40), 0)) }
+	td.fit()
 	u.tools = td
 	td.d.Show()
 }
@@ -191,6 +193,7 @@ func (u *ui) downloadTools(td *toolsDialog) {
 	td.bar.SetValue(0)
 	td.bar.Show()
 	td.status.SetText(lang.L("Downloading…"))
+	td.fit()
 	progress := func(done, total int64) {
 		u.b.show(func() {
 			if td.stop == nil {
@@ -218,6 +221,7 @@ func (u *ui) downloadTools(td *toolsDialog) {
 		msg, _ := job.Explain(err)
 		td.status.SetText(msg)
 		td.download.SetText(lang.L("Try again"))
+		td.fit()
 	})
 }
 
