@@ -164,7 +164,8 @@ func Install(ctx context.Context, o Options) (media.Tools, error) {
 	}
 	dest := filepath.Join(o.DataDir, toolsDir)
 	if err := swapInto(stage, dest); err != nil {
-		return media.Tools{}, diskError(o.DataDir, err)
+		// On Windows a program that is running cannot be moved.
+		return media.Tools{}, &Error{Msg: fmt.Sprintf("Replay Rescue could not put the new video tool in %s (is the old one still in use? close other Replay Rescue windows and try again), so nothing was changed.", dest), Err: err}
 	}
 	tools.FFmpeg = filepath.Join(dest, filepath.Base(tools.FFmpeg))
 	tools.FFprobe = filepath.Join(dest, filepath.Base(tools.FFprobe))
