@@ -28,6 +28,7 @@ type aboutBox struct {
 	d       dialog.Dialog
 	version *widget.Label
 	tools   *widget.Label
+	licence *widget.Label // nil unless Replay Rescue downloaded the ffmpeg in use
 }
 
 // showAbout tells which Replay Rescue this is (the version a support
@@ -54,7 +55,17 @@ func (u *ui) showAbout() {
 	parts := widget.NewLabel(lang.L("Made with Fyne (BSD 3-Clause licence), grafov/m3u8 (BSD 3-Clause), ffmpeg-go (Apache 2.0) and the Go libraries (BSD 3-Clause)."))
 	parts.Wrapping = fyne.TextWrapWord
 	parts.Importance = widget.LowImportance
-	items := []fyne.CanvasObject{container.NewCenter(icon), name, box.version, what, widget.NewSeparator(), box.tools, parts}
+	items := []fyne.CanvasObject{container.NewCenter(icon), name, box.version, what, widget.NewSeparator(), box.tools}
+	// A downloaded ffmpeg came with its licence text, which we owe the
+	// user with the program.
+	if text, ok := u.be.ToolsLicence(); ok {
+		box.licence = widget.NewLabel(text)
+		box.licence.Wrapping = fyne.TextWrapWord
+		scroll := container.NewVScroll(box.licence)
+		scroll.SetMinSize(fyne.NewSize(0, 160))
+		items = append(items, widget.NewAccordion(widget.NewAccordionItem(lang.L("Licence of the FFmpeg Replay Rescue downloaded"), scroll)))
+	}
+	items = append(items, parts)
 	if link, err := url.Parse(website); err == nil {
 		items = append(items, container.NewCenter(widget.NewHyperlink(lang.L("Website and source code"), link)))
 	}

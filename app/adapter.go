@@ -17,6 +17,7 @@ import (
 	"replayrescue/core/job"
 	"replayrescue/core/media"
 	"replayrescue/core/sample"
+	"replayrescue/core/toolget"
 	"replayrescue/core/web"
 )
 
@@ -26,6 +27,9 @@ type coreBackend struct {
 	mu    sync.Mutex
 	tools media.Tools
 	found bool
+	// get says where an ffmpeg download comes from and goes to; zero in
+	// the app, a loopback server and a table of fakes in tests.
+	get toolget.Options
 }
 
 func newCoreBackend() *coreBackend { return &coreBackend{} }
@@ -46,7 +50,11 @@ func (b *coreBackend) FindTools() (string, error) {
 		}
 		return "", err
 	}
-	if msg := media.TooOld(t.Major, t.Minor, runtime.GOOS); msg != "" {
+	hint := media.InstallHint(runtime.GOOS)
+	if _, ok := b.ToolsDownload(); ok {
+		hint = "Replay Rescue can download a newer one."
+	}
+	if msg := media.TooOldWith(t.Major, t.Minor, hint); msg != "" {
 		return media.InstallHint(runtime.GOOS), errors.New(msg)
 	}
 	b.mu.Lock()
@@ -68,6 +76,35 @@ func (b *coreBackend) About() toolsAbout {
 	_, _, about.Version, _ = t.Version(ctx)
 	about.Licence, _ = t.Licence(ctx)
 	return about
+}
+
+func (b *coreBackend) ToolsDownload() (int64, bool) {
+	build, ok := toolget.Lookup(b.get)
+	return build.Size, ok
+}
+
+func (b *coreBackend) InstallTools(ctx context.Context, progress func(done, total int64)) error {
+	o := b.get
+	o.Progress = progress
+	t, err := toolget.Install(ctx, o)
+	if err != nil {
+		return err
+	}
+	b.mu.Lock()
+	b.tools, b.found = t, true
+	b.mu.Unlock()
+	return nil
+}
+
+func (b *coreBackend) ToolsLicence() (string, bool) {
+	return toolget.Licence(b.get.DataDir)
+}
+
+// toolsMissing tells a FindTools error for "not installed" from one for
+// "too old".
+func toolsMissing(err error) bool {
+	var missing *media.MissingError
+	return errors.As(err, &missing)
 }
 
 // missingToolsExample is what FindTools reports on goos when ffmpeg is

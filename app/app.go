@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"runtime"
 	"strings"
 	"time"
 
@@ -120,6 +121,9 @@ type ui struct {
 	timing  io.Writer // REPLAYRESCUE_TIMING: where latencies are reported
 	tools   *toolsDialog
 	about   *aboutBox
+	// goos decides how ffmpeg is offered (a download on Windows and macOS,
+	// a command on Linux); tests set it to drive another system's dialog.
+	goos string
 
 	settingsDialog dialog.Dialog
 }
@@ -138,7 +142,7 @@ type session struct {
 }
 
 func newUI(a fyne.App, w fyne.Window, be backend) *ui {
-	u := &ui{app: a, win: w, be: be, b: &bridge{}, settings: settings{a.Preferences()}}
+	u := &ui{app: a, win: w, be: be, b: &bridge{}, settings: settings{a.Preferences()}, goos: runtime.GOOS}
 	u.openURL = a.OpenURL
 	a.Settings().SetTheme(themeFor(u.settings.appearance()))
 	if code := u.settings.language(); code != "" { // "" is what Fyne already chose
@@ -392,6 +396,9 @@ func (u *ui) shutdown() {
 	}
 	for _, t := range u.temps {
 		_ = os.Remove(t)
+	}
+	if u.tools != nil && u.tools.stop != nil {
+		u.tools.stop() // a download of ffmpeg removes what it began
 	}
 }
 

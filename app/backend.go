@@ -19,6 +19,15 @@ type backend interface {
 	// About describes the ffmpeg in use for the About box (Path "" when
 	// there is none).
 	About() toolsAbout
+	// ToolsDownload tells whether Replay Rescue has a verified ffmpeg to
+	// download for this computer, and about how many bytes it is.
+	ToolsDownload() (size int64, ok bool)
+	// InstallTools downloads, verifies and installs that ffmpeg; progress
+	// is called on any goroutine. Its errors are sentences (job.Explain).
+	InstallTools(ctx context.Context, progress func(done, total int64)) error
+	// ToolsLicence is the licence text of the ffmpeg Replay Rescue
+	// downloaded, for the About box; ok is false when none was downloaded.
+	ToolsLicence() (text string, ok bool)
 	// Resolve turns what the user dropped or pasted into candidates, best
 	// first, each already checked (length, quality, ready or why not).
 	Resolve(ctx context.Context, text string) ([]candidate, error)

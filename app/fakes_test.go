@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"errors"
 	"image"
 	"image/color"
 	"image/png"
@@ -71,21 +72,51 @@ type fakeBackend struct {
 	opens      []openOptions
 	jobs       []*fakeJob
 	newJob     func(c candidate, events func(job.Event)) *fakeJob
+	// realTools, when set, answers everything about ffmpeg: the real
+	// adapter, pointed at a loopback server of fake builds.
+	realTools *coreBackend
 }
 
 func (b *fakeBackend) FindTools() (string, error) {
+	if b.realTools != nil {
+		return b.realTools.FindTools()
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.toolsHint, b.toolsErr
 }
 
 func (b *fakeBackend) About() toolsAbout {
+	if b.realTools != nil {
+		return b.realTools.About()
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.toolsErr != nil {
 		return toolsAbout{}
 	}
 	return toolsAbout{Path: "/opt/ffmpeg/bin/ffmpeg", Version: "ffmpeg version 7.1", Licence: "GNU LGPL version 2.1 or later"}
+}
+
+func (b *fakeBackend) ToolsDownload() (int64, bool) {
+	if b.realTools != nil {
+		return b.realTools.ToolsDownload()
+	}
+	return 0, false
+}
+
+func (b *fakeBackend) InstallTools(ctx context.Context, progress func(done, total int64)) error {
+	if b.realTools != nil {
+		return b.realTools.InstallTools(ctx, progress)
+	}
+	return errors.New("no download in this test")
+}
+
+func (b *fakeBackend) ToolsLicence() (string, bool) {
+	if b.realTools != nil {
+		return b.realTools.ToolsLicence()
+	}
+	return "", false
 }
 
 func (b *fakeBackend) Resolve(ctx context.Context, text string) ([]candidate, error) {

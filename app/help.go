@@ -1,10 +1,10 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"regexp"
-	"runtime"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -82,12 +82,25 @@ type toolsDialog struct {
 	copy    *widget.Button
 	recheck *widget.Button
 	status  *widget.Label
+
+	// The download variant (Windows, macOS).
+	download *widget.Button // "Download it now", then "Try again"
+	later    *widget.Button // "Later", or "Cancel" while downloading
+	bar      *widget.ProgressBar
+	stop     context.CancelFunc // set while downloading
+	fit      func()             // resizes the dialog to what it now holds
 }
 
 // showToolsMissing explains that ffmpeg is needed and how to get it on this
 // computer: the one command to run (with a Copy button and how to open a
 // terminal), and the download page where that is the way.
 func (u *ui) showToolsMissing(hint string, err error) {
+	if u.goos != "linux" {
+		if size, ok := u.be.ToolsDownload(); ok {
+			u.showToolsDownload(size, err)
+			return
+		}
+	}
 	msg, _ := job.Explain(err)
 	td := &toolsDialog{}
 	intro := widget.NewLabel(lang.L("Replay Rescue uses the free program FFmpeg to put the video together, and it is not on this computer yet. Installing it takes a few minutes and is needed only once."))
@@ -99,7 +112,7 @@ func (u *ui) showToolsMissing(hint string, err error) {
 		items = append(items, detail)
 	}
 	if cmd := installCommand(hint); cmd != "" {
-		how := widget.NewLabel(terminalSteps(runtime.GOOS))
+		how := widget.NewLabel(terminalSteps(u.goos))
 		how.Wrapping = fyne.TextWrapWord
 		td.hint = widget.NewEntry()
 		td.hint.SetText(cmd)
@@ -134,6 +147,88 @@ func (u *ui) showToolsMissing(hint string, err error) {
 	td.d.Resize(fyne.NewSize(min(620, u.win.Canvas().Size().Width-40), 0))
 	u.tools = td
 	td.d.Show()
+}
+
+// showToolsDownload offers the one-click way where Replay Rescue has a
+// verified ffmpeg to download: one question, a progress bar, Cancel, and
+// on failure the one sentence saying what to do.
+func (u *ui) showToolsDownload(size int64, err error) {
+	td := &toolsDialog{}
+	var items []fyne.CanvasObject
+	if msg, _ := job.Explain(err); msg != "" && !toolsMissing(err) {
+		items = append(items, wrapped(msg)) // too old: say so first
+	}
+	items = append(items, wrapped(lang.L("Replay Rescue needs a free video tool (ffmpeg, about {{.Size}}). Download it now?", map[string]any{"Size": u.num.size(size)})))
+	td.bar = widget.NewProgressBar()
+	td.bar.Hide()
+	td.status = wrapped("")
+	items = append(items, td.bar, td.status)
+
+	td.download = widget.NewButtonWithIcon(lang.L("Download it now"), theme.DownloadIcon(), nil)
+	td.download.Importance = widget.HighImportance
+	td.later = widget.NewButton(lang.L("Later"), nil)
+	td.d = dialog.NewCustomWithoutButtons(lang.L("One more thing to install"), container.NewVBox(items...), u.win)
+	td.d.SetButtons([]fyne.CanvasObject{td.later, td.download})
+	td.later.OnTapped = func() {
+		if td.stop != nil {
+			td.stop() // the download ends with "Stopped" and removes its files
+			return
+		}
+		td.d.Hide()
+	}
+	td.download.OnTapped = func() { u.downloadTools(td) }
+	td.fit = func() { td.d.Resize(fyne.NewSize(min(560, u.win.Canvas().Size().Width-40), 0)) }
+	td.fit()
+	u.tools = td
+	td.d.Show()
+}
+
+// downloadTools runs the download behind td's progress bar; success checks
+// again and closes the dialog.
+func (u *ui) downloadTools(td *toolsDialog) {
+	ctx, cancel := context.WithCancel(context.Background())
+	td.stop = cancel
+	td.download.Disable()
+	td.later.SetText(lang.L("Cancel"))
+	td.bar.SetValue(0)
+	td.bar.Show()
+	td.status.SetText(lang.L("Downloading…"))
+	td.fit()
+	progress := func(done, total int64) {
+		u.b.show(func() {
+			if td.stop == nil {
+				return // a late report after the end
+			}
+			if total > 0 {
+				td.bar.SetValue(float64(done) / float64(total))
+			}
+			td.status.SetText(lang.L("Downloading… {{.Done}} of {{.Total}}", map[string]any{"Done": u.num.size(done), "Total": u.num.size(max(total, done))}))
+		})
+	}
+	u.b.run(func() error { return u.be.InstallTools(ctx, progress) }, func(err error) {
+		cancel()
+		td.stop = nil
+		td.later.SetText(lang.L("Later"))
+		td.download.Enable()
+		if err == nil {
+			if _, err = u.be.FindTools(); err == nil {
+				u.toolsOK = true
+				td.d.Hide()
+				return
+			}
+		}
+		td.bar.Hide()
+		msg, _ := job.Explain(err)
+		td.status.SetText(msg)
+		td.download.SetText(lang.L("Try again"))
+		td.fit()
+	})
+}
+
+func wrapped(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
 }
 
 var quoted = regexp.MustCompile(`["“]([^"”]+)["”]`)

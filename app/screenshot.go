@@ -77,6 +77,19 @@ func (b *demoBackend) About() toolsAbout {
 	return toolsAbout{Path: "/usr/bin/ffmpeg", Version: "ffmpeg version 7.1", Licence: "GNU LGPL version 2.1 or later"}
 }
 
+// The ffmpeg screen shows the download question where the app can download.
+func (b *demoBackend) ToolsDownload() (int64, bool) { return 140 << 20, runtime.GOOS != "linux" }
+
+func (b *demoBackend) InstallTools(ctx context.Context, progress func(done, total int64)) error {
+	progress(52<<20, 140<<20)
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+func (b *demoBackend) ToolsLicence() (string, bool) {
+	return "FFmpeg 7.1.5, built by BtbN/FFmpeg-Builds, is free software under the LGPL-3.0-or-later licence.", true
+}
+
 func (b *demoBackend) Resolve(context.Context, string) ([]candidate, error) {
 	return []candidate{
 		{Title: "Saving live streams before they vanish (keynote)", From: "HAR entry 41", Duration: 42*time.Minute + 10*time.Second,

@@ -11,7 +11,6 @@ import (
 
 	"replayrescue/core/chat"
 	"replayrescue/core/job"
-	"replayrescue/core/media"
 	"replayrescue/core/sample"
 	"replayrescue/core/web"
 )
@@ -43,7 +42,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err := job.CheckOutput(settings.Output, settings.Force); err != nil {
 		return out.fail(err)
 	}
-	tools, err := media.Find()
+	tools, err := f.useTools(stderr)
 	if err != nil {
 		return out.fail(err)
 	}

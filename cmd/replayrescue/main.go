@@ -20,6 +20,8 @@ Usage:
   replayrescue inspect [--json] SOURCE show what a link or file contains; downloads no video
   replayrescue demo [-o FILE]          save the built-in sample broadcast (works offline)
   replayrescue ffmpeg status           which ffmpeg is used, and whether it will do
+  replayrescue ffmpeg install          get ffmpeg: a verified download on Windows,
+                                       the one command to run on Linux
   replayrescue --version
 
 SOURCE is a broadcast link, a playlist (.m3u8) link, a HAR file, a text file

@@ -14,6 +14,7 @@ import (
 	"replayrescue/core/job"
 	"replayrescue/core/media"
 	"replayrescue/core/playlist"
+	"replayrescue/core/toolget"
 )
 
 // saveFlags are the flags shared by save and demo.
@@ -32,6 +33,7 @@ type saveFlags struct {
 	work        string
 	keep        bool
 	json        bool
+	verbose     bool
 }
 
 func (f *saveFlags) register(fs *flag.FlagSet, withSource bool) {
@@ -52,6 +54,16 @@ func (f *saveFlags) register(fs *flag.FlagSet, withSource bool) {
 	fs.StringVar(&f.work, "work", "", "job `folder` (reusing it resumes); default: under your cache folder")
 	fs.BoolVar(&f.keep, "keep", false, "keep the downloaded chunks after saving")
 	fs.BoolVar(&f.json, "json", false, "write progress events as JSON lines on standard output")
+	fs.BoolVar(&f.verbose, "verbose", false, "also say which ffmpeg is used (on standard error)")
+}
+
+// useTools finds ffmpeg for a save, and names it with --verbose.
+func (f *saveFlags) useTools(stderr io.Writer) (media.Tools, error) {
+	tools, err := findTools(toolget.Options{})
+	if err == nil && f.verbose {
+		fmt.Fprintf(stderr, "Using ffmpeg %d.%d: %s (%s)\n", tools.Major, tools.Minor, tools.FFmpeg, toolsOrigin(tools, toolget.Options{}))
+	}
+	return tools, err
 }
 
 // settings validates the trim and offset flags.
@@ -123,10 +135,7 @@ func cmdSave(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			return out.fail(err)
 		}
 	}
-	tools, err := media.Find()
-	if err == nil {
-		err = checkTools(tools)
-	}
+	tools, err := f.useTools(stderr)
 	if err != nil {
 		return out.fail(err)
 	}

@@ -6,6 +6,7 @@ import (
 
 	"replayrescue/core/intake"
 	"replayrescue/core/media"
+	"replayrescue/core/toolget"
 	"replayrescue/core/web"
 )
 
@@ -56,6 +57,13 @@ func Explain(err error) (string, int) {
 	var failed *media.FailedError
 	if errors.As(err, &failed) {
 		return failed.Error(), ExitFFmpeg
+	}
+	var install *toolget.Error
+	if errors.As(err, &install) {
+		if errors.Is(err, context.Canceled) {
+			return install.Msg, ExitOther
+		}
+		return install.Msg, ExitFFmpeg
 	}
 	switch {
 	case errors.Is(err, context.Canceled):

@@ -20,6 +20,8 @@ type Tools struct {
 	// treated as recent). Older ffmpegs lack some of what the render
 	// prefers, and get the slower way (see version.go).
 	Major, Minor int
+	// Downloaded is true when ffmpeg is the copy Replay Rescue fetched.
+	Downloaded bool
 }
 
 // MissingError means ffmpeg or ffprobe could not be found.
@@ -51,14 +53,51 @@ func InstallHint(goos string) string {
 	case "darwin":
 		return "install it with \"brew install ffmpeg\", or download it from ffmpeg.org and put ffmpeg and ffprobe next to the app."
 	case "linux":
+		if cmd := thisLinuxCommand(); cmd != "" {
+			return "install it with \"" + cmd + "\"."
+		}
 		return "install it with your package manager, for example \"sudo apt install ffmpeg\" (Debian, Ubuntu), \"sudo dnf install ffmpeg\" (Fedora) or \"sudo pacman -S ffmpeg\" (Arch)."
 	}
 	return "install ffmpeg from ffmpeg.org and make sure it is on your PATH."
 }
 
-// Find locates the tools: REPLAYRESCUE_FFMPEG / REPLAYRESCUE_FFPROBE, then the
-// folder of the running program, then PATH. ffprobe is also looked for next
-// to whichever ffmpeg was found.
+// DataDirEnv names a folder that replaces Replay Rescue's own data folder
+// (tests, portable installs).
+const DataDirEnv = "REPLAYRESCUE_DATA"
+
+// DataDir is Replay Rescue's own data folder, where a downloaded ffmpeg
+// lives. On Windows that is the local (not roaming) AppData, since a 100 MB
+// tool must not travel with a roaming profile; elsewhere the user's config
+// folder (on macOS ~/Library/Application Support, which is never purged
+// the way Caches is).
+func DataDir() (string, error) {
+	if d := os.Getenv(DataDirEnv); d != "" {
+		return d, nil
+	}
+	base, err := os.UserConfigDir()
+	if runtime.GOOS == "windows" {
+		base, err = os.UserCacheDir()
+	}
+	if err != nil {
+		return "", fmt.Errorf("finding the folder for Replay Rescue's data: %w", err)
+	}
+	return filepath.Join(base, "ReplayRescue"), nil
+}
+
+// DownloadedDir is the folder holding the ffmpeg Replay Rescue downloaded
+// ("" when there is no data folder).
+func DownloadedDir() string {
+	d, err := DataDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(d, "ffmpeg")
+}
+
+// Find locates the tools: REPLAYRESCUE_FFMPEG / REPLAYRESCUE_FFPROBE, then
+// the copy Replay Rescue downloaded (so it beats an older one on PATH), then
+// the folder of the running program, then PATH. ffprobe is also looked for
+// next to whichever ffmpeg was found.
 func Find() (Tools, error) {
 	ffmpeg, err := find("ffmpeg", os.Getenv("REPLAYRESCUE_FFMPEG"), "")
 	if err != nil {
@@ -69,6 +108,7 @@ func Find() (Tools, error) {
 		return Tools{}, err
 	}
 	t := Tools{FFmpeg: ffmpeg, FFprobe: ffprobe}
+	t.Downloaded = filepath.Dir(ffmpeg) == DownloadedDir()
 	t.Major, t.Minor, _, _ = t.Version(context.Background())
 	return t, nil
 }
@@ -85,6 +125,9 @@ func find(tool, explicit, beside string) (string, error) {
 		return "", &MissingError{Tool: tool, GOOS: runtime.GOOS, Path: explicit}
 	}
 	var dirs []string
+	if d := DownloadedDir(); d != "" {
+		dirs = append(dirs, d)
+	}
 	if exe, err := os.Executable(); err == nil {
 		dirs = append(dirs, filepath.Dir(exe))
 	}

@@ -81,8 +81,30 @@ func atLeast(major, minor, wantMajor, wantMinor int) bool {
 // TooOld says, in a sentence, what to do when ffmpeg is older than we test
 // with; "" when it is recent enough.
 func TooOld(major, minor int, goos string) string {
+	return TooOldWith(major, minor, InstallHint(goos))
+}
+
+// TooOldWith is TooOld ending with hint, the way to a newer ffmpeg (a
+// download, where Replay Rescue can make one).
+func TooOldWith(major, minor int, hint string) string {
 	if atLeast(major, minor, minMajor, minMinor) {
 		return ""
 	}
-	return fmt.Sprintf("The video tool ffmpeg on this computer is version %d.%d, older than Replay Rescue can use (%d.%d or newer): %s", major, minor, minMajor, minMinor, InstallHint(goos))
+	return fmt.Sprintf("The video tool ffmpeg on this computer is version %d.%d, older than Replay Rescue can use (%d.%d or newer): %s", major, minor, minMajor, minMinor, hint)
+}
+
+// Check runs both tools once, as a fresh install is checked before it is
+// trusted: ffmpeg must tell its version and ffprobe must start. It returns
+// ffmpeg's version (0, 0 when it does not say).
+func (t Tools) Check(ctx context.Context) (major, minor int, err error) {
+	major, minor, _, err = t.Version(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if _, err := output(ctx, t.FFprobe, "tell its version", 1<<20, "-hide_banner", "-version"); err != nil {
+		return 0, 0, err
+	}
+	return major, minor, nil
 }
