@@ -11,7 +11,7 @@ LDFLAGS := -X main.version=$(VERSION) -X main.build=$(BUILDNO) -X main.commit=$(
 BIN     := bin/replayrescue
 OUT     := out
 
-.PHONY: all setup build run demo test test-short vet fmt clean package screenshot fuzz bench
+.PHONY: all setup build run demo test test-short vet fmt clean package package-windows package-check screenshot fuzz bench
 
 all: build
 
@@ -52,6 +52,19 @@ test-short: vet
 # Linux .tar.xz with the Fyne packager, in out/; never touches the checkout.
 package: setup
 	scripts/package.sh linux
+
+# Windows .zip (GUI exe with icon and version resources, console exe for
+# scripts), cross-built with Debian's mingw-w64, in out/.
+package-windows: setup
+	@scripts/setup.sh --windows
+	scripts/package.sh windows
+
+# Both packages, checked as a user meets them: the Linux one installed into a
+# temporary prefix and its window opened under Xvfb; the Windows exe a PE32+
+# GUI program with its icon. CI runs this after the tests.
+package-check: package package-windows
+	scripts/check-package.sh linux
+	scripts/check-package.sh windows
 
 # Replay Rescue against ffmpeg, yt-dlp, streamlink and aria2c on a loopback
 # replay limited to 1 MiB/s per connection (BENCH_DURATION, default 10m).

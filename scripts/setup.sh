@@ -5,9 +5,11 @@
 set -euo pipefail
 
 # Tools we call and the packages that provide them on Debian/Ubuntu.
-debian_pkgs=(ffmpeg gcc pkg-config libgl1-mesa-dev xorg-dev xvfb xauth imagemagick)
+debian_pkgs=(ffmpeg gcc pkg-config libgl1-mesa-dev xorg-dev xvfb xauth x11-utils imagemagick desktop-file-utils)
 # --bench adds the downloaders `make bench` compares against.
 [ "${1:-}" = "--bench" ] && debian_pkgs+=(curl aria2 streamlink yt-dlp)
+# --windows adds the cross compiler and the tools `make package-windows` uses.
+[ "${1:-}" = "--windows" ] && debian_pkgs+=(gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 zip file)
 
 need_go() {
   if command -v go >/dev/null 2>&1; then return 0; fi

@@ -15,7 +15,19 @@ var (
 	version = "0.1.0"
 	build   = ""
 	commit  = ""
+	// stamp is "VERSION,BUILD,COMMIT" in one -X: the packaging script can
+	// hand the Fyne packager's go build only one, through GOFLAGS, which
+	// splits on spaces.
+	stamp = ""
 )
+
+func init() { applyStamp() }
+
+func applyStamp() {
+	if parts := strings.SplitN(stamp, ",", 3); len(parts) == 3 {
+		version, build, commit = parts[0], parts[1], parts[2]
+	}
+}
 
 // versionLine is what --version prints and the About box shows, for
 // example "0.1.0 (build 3, v0.1.0-12-gabc1234)".

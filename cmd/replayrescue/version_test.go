@@ -29,3 +29,12 @@ func TestVersionLine(t *testing.T) {
 		t.Fatalf("versionLine() = %q, want %q", got, want)
 	}
 }
+
+func TestVersionStamp(t *testing.T) {
+	defer func(v, b, c, s string) { version, build, commit, stamp = v, b, c, s }(version, build, commit, stamp)
+	stamp = "0.2.0,9,v0.2.0"
+	applyStamp()
+	if got, want := versionLine(), "0.2.0 (build 9, v0.2.0)"; got != want {
+		t.Fatalf("versionLine() with stamp = %q, want %q", got, want)
+	}
+}
