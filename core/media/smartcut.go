@@ -3,6 +3,7 @@ package media
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"time"
@@ -118,8 +119,9 @@ func (t Tools) exactArgs(ctx context.Context, spec RenderSpec, p *plan, tmp stri
 			break
 		}
 	}
-	if head < 0 || next < 0 || chunks[head].codec != "h264" {
-		// No chunk boundary to join at, or a codec we do not re-encode:
+	if head < 0 || next < 0 || chunks[head].codec != "h264" || t.encoder() != "libx264" {
+		// No chunk boundary to join at, a codec we do not re-encode, or no
+		// libx264 to make a head that matches the source's profile:
 		// re-encode the whole picture from the cut instead.
 		return t.fullEncodeArgs(p, spec, tmp, ""), cleanup, nil
 	}
@@ -196,9 +198,9 @@ func (t Tools) fullEncodeArgs(p *plan, spec RenderSpec, tmp, vf string) []string
 	p.cut.Reencoded = -1
 	video, audio := p.src.inputs(spec.AudioOffset)
 	// No B-frames: their reordering delay would need an edit list.
-	out := ffmpeg.KwArgs{"c:v": "libx264", "preset": "veryfast", "crf": "18", "bf": "0", "c:a": "copy",
-		"bsf:a": "aac_adtstoasc", "movflags": "+faststart", "f": "mp4",
-		"ss": secs6(max(p.cut.at-500*time.Microsecond, 0))}
+	out := t.encodeOptions("18", "")
+	maps.Copy(out, ffmpeg.KwArgs{"c:a": "copy", "bsf:a": "aac_adtstoasc", "movflags": "+faststart", "f": "mp4",
+		"ss": secs6(max(p.cut.at-500*time.Microsecond, 0))})
 	if vf != "" {
 		out["vf"] = vf
 	}

@@ -20,6 +20,9 @@ type Tools struct {
 	// treated as recent). Older ffmpegs lack some of what the render
 	// prefers, and get the slower way (see version.go).
 	Major, Minor int
+	// Encoder is the video encoder re-encoding uses, chosen by Find from
+	// what this build has (see encoder.go); "" means libx264.
+	Encoder string
 	// Downloaded is true when ffmpeg is the copy Replay Rescue fetched.
 	Downloaded bool
 }
@@ -110,6 +113,7 @@ func Find() (Tools, error) {
 	t := Tools{FFmpeg: ffmpeg, FFprobe: ffprobe}
 	t.Downloaded = filepath.Dir(ffmpeg) == DownloadedDir()
 	t.Major, t.Minor, _, _ = t.Version(context.Background())
+	t.Encoder = t.findEncoder(context.Background())
 	return t, nil
 }
 

@@ -37,6 +37,9 @@ type MediaOptions struct {
 	CacheDir  string // default: the user cache dir + replayrescue/sample
 	Width     int    // default 640
 	Height    int    // default 360
+	// Encoder is the video encoder to make it with (media.Tools.Encoder:
+	// what this ffmpeg has); "" is libx264.
+	Encoder string
 }
 
 // Chunk is one generated MPEG-TS chunk.
@@ -86,6 +89,9 @@ func (o *MediaOptions) defaults() error {
 
 func (o *MediaOptions) key() string {
 	s := fmt.Sprintf("v%d %d %d %d %dx%d", formatVersion, o.Duration, o.ChunkDuration, o.AudioLead, o.Width, o.Height)
+	if o.Encoder != "" && o.Encoder != "libx264" {
+		s += " " + o.Encoder
+	}
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:8])
 }
@@ -171,18 +177,27 @@ func audio(o MediaOptions) string {
 
 func generate(ctx context.Context, o MediaOptions, dir string) (*Media, error) {
 	d := fmt.Sprintf("%.3f", o.Duration.Seconds())
+	// ultrafast (which also means no B-frames) with libx264, as always;
+	// the other encoders are told "no B-frames" themselves.
+	encode := []string{"-c:v", "libx264", "-preset", "ultrafast"}
+	if o.Encoder != "" && o.Encoder != "libx264" {
+		encode = []string{"-c:v", o.Encoder, "-bf", "0"}
+	}
 	args := []string{"-hide_banner", "-nostdin", "-loglevel", "error",
 		"-f", "lavfi", "-i", fmt.Sprintf("color=c=0x0b1d2e:s=%dx%d:r=30:d=%s", o.Width, o.Height, d),
 		"-f", "lavfi", "-i", "testsrc2=s=320x180:r=30:d=" + d,
 		"-f", "lavfi", "-i", audio(o),
 		"-filter_complex", filters(o),
 		"-map", "[v]", "-map", "2:a",
-		"-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+	}
+	args = append(args, encode...)
+	args = append(args,
+		"-pix_fmt", "yuv420p",
 		"-g", "30", "-keyint_min", "30", "-sc_threshold", "0", "-force_key_frames", "expr:gte(t,n_forced*1)",
 		"-b:v", "450k", "-maxrate", "500k", "-bufsize", "1000k",
 		"-c:a", "aac", "-b:a", "64k", "-ar", "48000",
 		"-f", "hls", "-hls_time", fmt.Sprintf("%.3f", o.ChunkDuration.Seconds()), "-hls_playlist_type", "vod",
-		"-hls_segment_filename", filepath.Join(dir, "chunk_%06d.ts"), filepath.Join(dir, "gen.m3u8")}
+		"-hls_segment_filename", filepath.Join(dir, "chunk_%06d.ts"), filepath.Join(dir, "gen.m3u8"))
 	cmd := exec.CommandContext(ctx, o.FFmpeg, args...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		if ctx.Err() != nil {

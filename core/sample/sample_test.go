@@ -8,7 +8,9 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -259,5 +261,23 @@ func TestRateLimitPerConnection(t *testing.T) {
 	floor := time.Duration(float64(total-piece) / float64(200<<10) * float64(time.Second))
 	if el := time.Since(start); el < floor {
 		t.Errorf("%d bytes in %v, faster than the %v the limit allows", total, el, floor)
+	}
+}
+
+// An ffmpeg without libx264 makes the sample with the encoder it has.
+func TestGenerateWithOtherEncoder(t *testing.T) {
+	_, tools := testMedia(t)
+	m, err := Generate(context.Background(), MediaOptions{FFmpeg: tools.FFmpeg, Duration: 6 * time.Second, Encoder: "mpeg4", CacheDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(tools.FFprobe, "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=codec_name",
+		"-of", "csv=p=0", filepath.Join(m.Dir, m.Chunks[0].Name)).Output()
+	// MPEG-TS lists the stream once per program too: the first is enough.
+	if f := strings.Fields(string(out)); err != nil || len(f) == 0 || f[0] != "mpeg4" {
+		t.Fatalf("first chunk's video codec %q %v, want mpeg4", out, err)
+	}
+	if len(m.Chunks) != 2 {
+		t.Errorf("%d chunks for 6 s in 3 s chunks", len(m.Chunks))
 	}
 }
