@@ -63,7 +63,7 @@ func (u *ui) showAbout() {
 		box.licence.Wrapping = fyne.TextWrapWord
 		scroll := container.NewVScroll(box.licence)
 		scroll.SetMinSize(fyne.NewSize(0, 160))
-		items = append(items, widget.NewAccordion(widget.NewAccordionItem(lang.L("Licence of the FFmpeg Replay Rescue downloaded"), scroll)))
+		items = append(items, widget.NewAccordion(widget.NewAccordionItem(lang.L("Licence of the downloaded FFmpeg"), scroll)))
 	}
 	items = append(items, parts)
 	if link, err := url.Parse(website); err == nil {

@@ -11,7 +11,7 @@ fi
 for screen in start found download edit render done help settings about ffmpeg expired; do
   REPLAYRESCUE_SCREEN=$screen "$bin" >/dev/null 2>&1 &
   pid=$!
-  sleep 3
+  sleep 5 # a busy machine needs this long before dialogs are drawn
   import -window root "shots/$screen.png"
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
