@@ -4,7 +4,8 @@
 #                               Makefile for "make install", as Fyne packages do)
 #   scripts/package.sh windows  ReplayRescue-VERSION-windows-amd64.zip: the GUI
 #                               exe (no console window, icon and version
-#                               resources) and replayrescue-cli.exe for scripts,
+#                               resources) and replayrescue-cli.exe, the same
+#                               program as a console one for scripts,
 #                               cross-built with Debian's mingw-w64
 # The Fyne packager reads FyneApp.toml from its source folder and rewrites
 # its Build number, so it runs on a throwaway copy of the tree with the root
@@ -48,12 +49,13 @@ case "$os" in
       cd "$stage/cmd/replayrescue"
       export CC=$cc CGO_ENABLED=1 GOOS=windows GOARCH=amd64
       # The packager links the GUI exe with -H windowsgui and embeds the icon
-      # and version resources; the console exe is the same program for
-      # scripts (cmd.exe does not wait for GUI programs or pass on their
-      # exit code).
+      # and version resources.
       GOFLAGS="$goflags" "$fyne" package --os windows --release --name "Replay Rescue"
-      go build -trimpath "$goflags" -o replayrescue-cli.exe .
     )
+    # The console exe for scripts is the same program with the console
+    # subsystem (cmd.exe waits for console programs and passes on their exit
+    # code; it does neither for GUI ones), so it is not compiled twice.
+    go run ./scripts/consoleexe "$stage/cmd/replayrescue/Replay Rescue.exe" "$stage/cmd/replayrescue/replayrescue-cli.exe"
     rm -rf "$bindir"
     zipdir="$stage/zip/Replay Rescue"
     mkdir -p "$zipdir"
