@@ -57,10 +57,13 @@ case "${1:-linux}" in
     file "$gui" | grep -q "PE32+ executable (GUI) x86-64" || fail "$(file -b "$gui"): not a 64-bit Windows GUI program"
     file "$cli" | grep -q "PE32+ executable (console) x86-64" || fail "$(file -b "$cli"): not a 64-bit Windows console program"
     headers=$(x86_64-w64-mingw32-objdump -p "$gui")
-    echo "$headers" | grep -q "Subsystem.*(Windows GUI)" || fail "the exe would open a console window"
-    res=$(echo "$headers" | sed -n '/The .rsrc Resource Directory section/,$p')
-    echo "$res" | grep -q "Type: ICON" || fail "the exe has no icon resource"
-    echo "$res" | grep -q "Type: VERSION" || fail "the exe has no version resource"
+    grep -q "Subsystem.*(Windows GUI)" <<<"$headers" || fail "the exe would open a console window"
+    # Resource types at the top level of .rsrc (objdump prints them by number):
+    # 3 icon, 0xe icon group, 0x10 version, 0x18 manifest.
+    res=$(sed -n '/The .rsrc Resource Directory section/,$p' <<<"$headers" | grep -E '^[0-9a-f]+   Entry: ID: ' || true)
+    for want in "0x000003 icon" "0x00000e icon-group" "0x000010 version" "0x000018 manifest"; do
+      grep -q "ID: ${want% *}," <<<"$res" || fail "the exe has no ${want#* } resource"
+    done
     echo "check-package: windows zip holds a GUI exe with icon and version resources and a console exe"
     ;;
   *) fail "unknown package ${1}" ;;
