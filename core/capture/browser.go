@@ -61,7 +61,7 @@ func FindBrowser(goos string, getenv func(string) string, override string) (Brow
 		}
 		if !runnable(goos, p) {
 			return Browser{}, &intake.InputError{Err: ErrNoBrowser,
-				Msg: fmt.Sprintf("The browser set in Settings (%s) cannot be found or started: choose the browser's program again, or clear the setting to use the one Replay Rescue finds.", override)}
+				Msg: fmt.Sprintf("The browser chosen in Settings or with --browser (%s) cannot be found or started: choose the browser's program again, or leave it empty to use the one Replay Rescue finds.", override)}
 		}
 		return Browser{Name: nameOf(p), Path: p}, nil
 	}
