@@ -36,15 +36,9 @@ func cmdCapture(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if len(pages) > 1 {
 		return out.fail(usageError("Give at most one page to open in the browser."))
 	}
-	settings, err := f.settings()
+	settings, err := f.checkedSettings(out)
 	if err != nil {
 		return out.fail(err)
-	}
-	out.asked = settings.Start
-	if f.output != "" {
-		if err := job.CheckOutput(f.output, settings.Force); err != nil {
-			return out.fail(err)
-		}
 	}
 	b, err := capture.FindBrowser(runtime.GOOS, os.Getenv, *browser)
 	if err != nil {

@@ -101,6 +101,22 @@ func (f *saveFlags) settings() (job.Settings, error) {
 	return s, nil
 }
 
+// checkedSettings validates the flags and refuses an existing or
+// impossible -o before anything slow happens.
+func (f *saveFlags) checkedSettings(out *reporter) (job.Settings, error) {
+	settings, err := f.settings()
+	if err != nil {
+		return settings, err
+	}
+	out.asked = settings.Start
+	if f.output != "" {
+		if err := job.CheckOutput(f.output, settings.Force); err != nil {
+			return settings, err
+		}
+	}
+	return settings, nil
+}
+
 func usageError(format string, a ...any) error {
 	return &job.Error{Code: job.ExitUsage, Msg: fmt.Sprintf(format, a...)}
 }
@@ -124,16 +140,9 @@ func cmdSave(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if len(sources) > 1 {
 		return out.fail(usageError("Joining several broadcasts into one video is not supported yet: save them one at a time."))
 	}
-	settings, err := f.settings()
+	settings, err := f.checkedSettings(out)
 	if err != nil {
 		return out.fail(err)
-	}
-	out.asked = settings.Start
-	// Refuse an existing or impossible -o before anything slow happens.
-	if f.output != "" {
-		if err := job.CheckOutput(f.output, settings.Force); err != nil {
-			return out.fail(err)
-		}
 	}
 	tools, err := f.useTools(stderr)
 	if err != nil {
