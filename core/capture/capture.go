@@ -31,7 +31,7 @@ type Options struct {
 	// 0 means two seconds.
 	Settle time.Duration
 	// Logf, when set, receives one line per step, links redacted and no
-	// cookie values.
+	// cookie values. It is called from several goroutines.
 	Logf func(format string, a ...any)
 }
 
@@ -59,7 +59,11 @@ func Capture(ctx context.Context, o Options) (cands []intake.Candidate, err erro
 	if o.Settle <= 0 {
 		o.Settle = 2 * time.Second
 	}
-	if o.Logf == nil {
+	if logf := o.Logf; logf != nil {
+		// Every line goes through the one redaction: an error from the
+		// browser may quote a signed link.
+		o.Logf = func(format string, a ...any) { logf("%s", web.Redact(fmt.Sprintf(format, a...))) }
+	} else {
 		o.Logf = func(string, ...any) {}
 	}
 	profile, err := os.MkdirTemp("", "replayrescue-browser-")

@@ -3,11 +3,13 @@ package capture
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -79,7 +81,18 @@ func TestCaptureSample(t *testing.T) {
 			t.Setenv("TMPDIR", tmp) // where the temporary profile goes
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
-			cands, err := Capture(ctx, Options{Browser: b.Path, URL: tc.page, Headless: true, Settle: 500 * time.Millisecond, Logf: t.Logf})
+			var (
+				mu   sync.Mutex
+				logs strings.Builder
+			)
+			logf := func(format string, a ...any) {
+				line := fmt.Sprintf(format, a...)
+				mu.Lock()
+				logs.WriteString(line + "\n")
+				mu.Unlock()
+				t.Log(line)
+			}
+			cands, err := Capture(ctx, Options{Browser: b.Path, URL: tc.page, Headless: true, Settle: 500 * time.Millisecond, Logf: logf})
 			if err != nil {
 				t.Fatalf("Capture: %v", err)
 			}
@@ -96,6 +109,9 @@ func TestCaptureSample(t *testing.T) {
 			names := map[string]bool{}
 			for _, c := range best.Creds.Jar.Cookies(mustParse(t, best.URL)) {
 				names[c.Name] = true
+				if strings.Contains(logs.String(), c.Value) {
+					t.Errorf("the value of cookie %s was logged", c.Name)
+				}
 			}
 			for _, n := range []string{"CloudFront-Policy", "CloudFront-Signature", "CloudFront-Key-Pair-Id"} {
 				if !names[n] {
@@ -135,7 +151,7 @@ func TestCaptureCancel(t *testing.T) {
 	defer cancel()
 	logf := func(format string, a ...any) {
 		t.Logf(format, a...)
-		if strings.HasPrefix(format, "browser started") {
+		if strings.HasPrefix(fmt.Sprintf(format, a...), "browser started") {
 			cancel() // as the user pressing Cancel
 		}
 	}
