@@ -92,9 +92,24 @@ func Capture(ctx context.Context, o Options) (cands []intake.Candidate, err erro
 	o.Logf("browser started with a temporary profile")
 
 	w := newWatcher(intake.NewRecorder(), o.Logf)
+	// ended says why the browser went away: the caller cancelled, or the
+	// user closed it.
+	ended := func() error {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return &intake.InputError{Err: ErrClosed,
+			Msg: "The browser was closed before the replay was found: try again, open the broadcast in the browser window that opens and press play."}
+	}
+	setupErr := func(err error) error {
+		if bctx.Err() != nil {
+			return ended()
+		}
+		return &startError{name: nameOf(o.Browser), err: err}
+	}
 	first := chromedp.FromContext(bctx).Target.TargetID
 	if err := w.watch(bctx, first); err != nil {
-		return nil, &startError{name: nameOf(o.Browser), err: err}
+		return nil, setupErr(err)
 	}
 	// Tabs the user (or the page) opens later are watched too.
 	if err := chromedp.ListenBrowser(bctx, func(ev any) {
@@ -102,22 +117,19 @@ func Capture(ctx context.Context, o Options) (cands []intake.Candidate, err erro
 			go w.attach(bctx, e.TargetInfo.TargetID)
 		}
 	}); err != nil {
-		return nil, &startError{name: nameOf(o.Browser), err: err}
+		return nil, setupErr(err)
 	}
 	if o.URL != "" {
 		if _, err := chromedp.Call(bctx, page.Navigate, page.NavigateParams{URL: o.URL}); err != nil {
 			o.Logf("opening %s: %v", web.RedactURL(o.URL), err)
 		}
 	}
+	o.Logf("watching for the replay")
 
 	select {
 	case <-w.found:
 	case <-bctx.Done():
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, &intake.InputError{Err: ErrClosed,
-			Msg: "The browser was closed before the replay was found: try again, open the broadcast in the browser window that opens and press play."}
+		return nil, ended()
 	}
 	o.Logf("replay found; collecting cookies")
 	select {
@@ -126,6 +138,8 @@ func Capture(ctx context.Context, o Options) (cands []intake.Candidate, err erro
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
+		// Closed after the replay was found: its cookies may be in what
+		// was seen already.
 	}
 	w.wait()
 	w.readCookies()

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -197,4 +198,66 @@ func mustParse(t *testing.T, raw string) *url.URL {
 		t.Fatal(err)
 	}
 	return u
+}
+
+// TestCaptureBrowserClosed: a user who closes the browser before playing
+// the replay gets one sentence, and the profile is deleted. Closing is done
+// by ending the browser's main process, found by its temporary profile.
+func TestCaptureBrowserClosed(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("finds the browser's process through /proc")
+	}
+	b := needBrowser(t)
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	logf := func(format string, a ...any) {
+		if strings.HasPrefix(fmt.Sprintf(format, a...), "watching for the replay") {
+			if err := endBrowser(tmp); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+	_, err := Capture(ctx, Options{Browser: b.Path, Headless: true, Logf: logf})
+	if !errors.Is(err, ErrClosed) {
+		t.Fatalf("Capture after the browser closed: %v", err)
+	}
+	if msg, code := job.Explain(err); !strings.HasPrefix(msg, "The browser was closed before the replay was found") || code != job.ExitUsage {
+		t.Errorf("message %q (exit %d)", msg, code)
+	}
+	if left := profilesLeft(t, tmp); len(left) > 0 {
+		t.Errorf("temporary profile left behind: %v", left)
+	}
+}
+
+// endBrowser ends the browser process whose profile is under dir (the main
+// one: its helpers have a --type flag).
+func endBrowser(dir string) error {
+	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+	for _, p := range procs {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		args := strings.Split(string(data), "\x00")
+		main, ours := true, false
+		for _, a := range args {
+			ours = ours || strings.HasPrefix(a, "--user-data-dir="+filepath.Join(dir, "replayrescue-browser-"))
+			main = main && !strings.HasPrefix(a, "--type=")
+		}
+		if !ours || !main {
+			continue
+		}
+		pid, err := strconv.Atoi(filepath.Base(filepath.Dir(p)))
+		if err != nil {
+			continue
+		}
+		proc, err := os.FindProcess(pid)
+		if err != nil {
+			return err
+		}
+		return proc.Kill()
+	}
+	return errors.New("the browser's process was not found")
 }
