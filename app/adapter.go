@@ -12,6 +12,7 @@ import (
 
 	"fyne.io/fyne/v2/lang"
 
+	"replayrescue/core/capture"
 	"replayrescue/core/chat"
 	"replayrescue/core/intake"
 	"replayrescue/core/job"
@@ -136,6 +137,30 @@ func (b *coreBackend) Resolve(ctx context.Context, text string) ([]candidate, er
 	if err != nil && len(cands) == 0 {
 		return nil, err
 	}
+	return b.check(ctx, cands, err)
+}
+
+// Capture finds the browser and catches the replay in it (core/capture),
+// then checks the candidates as Resolve does.
+func (b *coreBackend) Capture(ctx context.Context, browser string) ([]candidate, error) {
+	found, err := capture.FindBrowser(runtime.GOOS, os.Getenv, browser)
+	if err != nil {
+		return nil, err
+	}
+	cands, err := capture.Capture(ctx, capture.Options{Browser: found.Path})
+	if err != nil && len(cands) == 0 {
+		return nil, err
+	}
+	return b.check(ctx, cands, err)
+}
+
+// noBrowser: err says no browser was found for Capture, so the HAR route
+// is what is left.
+func noBrowser(err error) bool { return errors.Is(err, capture.ErrNoBrowser) }
+
+// check probes the best candidates; err is what intake said about them
+// (a *intake.CredentialsError, or nil).
+func (b *coreBackend) check(ctx context.Context, cands []intake.Candidate, err error) ([]candidate, error) {
 	if len(cands) > maxProbes {
 		cands = cands[:maxProbes]
 	}

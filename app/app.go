@@ -126,6 +126,7 @@ type ui struct {
 	goos string
 
 	settingsDialog dialog.Dialog
+	captureDialog  dialog.Dialog // "open the broadcast and press play", while a capture waits
 }
 
 // session is one broadcast being saved. A fresh source for an expired link

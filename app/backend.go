@@ -31,6 +31,12 @@ type backend interface {
 	// Resolve turns what the user dropped or pasted into candidates, best
 	// first, each already checked (length, quality, ready or why not).
 	Resolve(ctx context.Context, text string) ([]candidate, error)
+	// Capture opens the user's browser (browser: the path from Settings, ""
+	// to find one) in a temporary profile and waits until the replay plays
+	// there; it returns the candidates like Resolve. Cancelling ctx closes
+	// the browser. With no browser installed the error satisfies
+	// noBrowser.
+	Capture(ctx context.Context, browser string) ([]candidate, error)
 	// Sample starts the built-in sample broadcast on loopback and returns it
 	// as a checked candidate; stop ends the sample server.
 	Sample(ctx context.Context) (c candidate, stop func(), err error)

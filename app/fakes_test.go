@@ -75,6 +75,11 @@ type fakeBackend struct {
 	// realTools, when set, answers everything about ffmpeg: the real
 	// adapter, pointed at a loopback server of fake builds.
 	realTools *coreBackend
+	// browser stands in for the user's browser in Capture: it gets the
+	// context (cancelled by the Cancel button) and answers as a capture
+	// would; captured records the browser setting each capture was given.
+	browser  func(ctx context.Context) ([]candidate, error)
+	captured []string
 }
 
 func (b *fakeBackend) FindTools() (string, error) {
@@ -124,6 +129,14 @@ func (b *fakeBackend) Resolve(ctx context.Context, text string) ([]candidate, er
 	defer b.mu.Unlock()
 	b.resolved = append(b.resolved, text)
 	return b.cands, b.resolveErr
+}
+
+func (b *fakeBackend) Capture(ctx context.Context, browser string) ([]candidate, error) {
+	b.mu.Lock()
+	b.captured = append(b.captured, browser)
+	fake := b.browser
+	b.mu.Unlock()
+	return fake(ctx)
 }
 
 func (b *fakeBackend) Sample(ctx context.Context) (candidate, func(), error) {

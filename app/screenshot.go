@@ -73,6 +73,11 @@ func newDemoBackend() *demoBackend { return &demoBackend{} }
 
 func (b *demoBackend) FindTools() (string, error) { return "", nil }
 
+// Capture stands in for the browser: it finds what a HAR file would.
+func (b *demoBackend) Capture(ctx context.Context, browser string) ([]candidate, error) {
+	return b.Resolve(ctx, "")
+}
+
 func (b *demoBackend) About() toolsAbout {
 	return toolsAbout{Path: "/usr/bin/ffmpeg", Version: "ffmpeg version 7.1", Licence: "GNU LGPL version 2.1 or later"}
 }

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -20,6 +21,7 @@ const (
 	prefOutput     = "outputFolder"
 	prefLanguage   = "language"
 	prefAppearance = "appearance"
+	prefBrowser    = "browserPath" // program Capture from browser opens; "" finds one
 )
 
 // defaultJobs matches the CLI's --jobs default: 0 lets the download find
@@ -36,6 +38,7 @@ func (s settings) jobs() int {
 func (s settings) keep() bool         { return s.p.Bool(prefKeep) }
 func (s settings) language() string   { return s.p.String(prefLanguage) }
 func (s settings) appearance() string { return s.p.String(prefAppearance) }
+func (s settings) browser() string    { return s.p.String(prefBrowser) }
 
 // outputFolder is where the save dialog opens: the last folder used, else
 // the user's Videos (Movies on macOS) folder, else home.
@@ -88,6 +91,17 @@ func (u *ui) showSettings() {
 		d.Show()
 	})
 
+	browser := widget.NewEntry()
+	browser.SetText(s.browser())
+	chooseBrowser := widget.NewButton(lang.L("Choose…"), func() {
+		dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+			if err == nil && r != nil {
+				browser.SetText(r.URI().Path())
+				_ = r.Close()
+			}
+		}, u.win).Show()
+	})
+
 	langNames := make([]string, len(languages))
 	for i, l := range languages {
 		langNames[i] = l.Name
@@ -116,9 +130,11 @@ func (u *ui) showSettings() {
 		widget.NewFormItem(lang.L("Save videos in"), container.NewBorder(nil, nil, nil, chooseFolder, folder)),
 		widget.NewFormItem(lang.L("Language"), language),
 		widget.NewFormItem(lang.L("Appearance"), appearance),
+		widget.NewFormItem(lang.L("Browser"), container.NewBorder(nil, nil, nil, chooseBrowser, browser)),
 		widget.NewFormItem("", keep),
 	)
 	form.Items[0].HintText = lang.L("More is faster; fewer is gentler on slow connections.")
+	form.Items[4].HintText = lang.L("For Capture from browser. Leave empty to use Chrome, Edge, Brave or Chromium, whichever is installed.")
 	about := widget.NewLabel("Replay Rescue " + u.version)
 	about.Importance = widget.LowImportance
 	about.Alignment = fyne.TextAlignTrailing
@@ -133,6 +149,7 @@ func (u *ui) showSettings() {
 			s.p.SetInt(prefJobs, 0)
 		}
 		s.p.SetBool(prefKeep, keep.Checked)
+		s.p.SetString(prefBrowser, strings.TrimSpace(browser.Text))
 		if folder.Text != "" {
 			s.setOutputFolder(folder.Text)
 		}

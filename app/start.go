@@ -24,6 +24,7 @@ type startView struct {
 	paste   *widget.Entry
 	find    *widget.Button
 	openHAR *widget.Button
+	capture *widget.Button // opens the browser and catches the replay: no HAR file
 	sample  *widget.Button
 	help    *widget.Button
 	status  *widget.Label // what went wrong, and what to do next
@@ -43,6 +44,7 @@ func newStartView(u *ui) *startView {
 	dropIcon.SetMinSize(fyne.NewSize(48, 48))
 	dropIcon.FillMode = canvas.ImageFillContain
 	v.openHAR = widget.NewButtonWithIcon(lang.L("Open HAR file…"), theme.FolderOpenIcon(), v.chooseFile)
+	v.capture = widget.NewButtonWithIcon(lang.L("Capture from browser"), theme.ComputerIcon(), u.captureFromBrowser)
 	v.help = widget.NewButtonWithIcon(lang.L("How do I get a HAR file?"), theme.HelpIcon(), u.showHARHelp)
 	v.help.Importance = widget.LowImportance
 	border := canvas.NewRectangle(color.Transparent)
@@ -51,7 +53,8 @@ func newStartView(u *ui) *startView {
 	border.CornerRadius = 12
 	dropZone := container.NewStack(border, container.NewPadded(container.NewVBox(
 		dropIcon, dropTitle, dropHint,
-		container.NewCenter(container.NewHBox(v.openHAR, v.help)),
+		container.NewCenter(container.NewHBox(v.openHAR, v.capture)),
+		container.NewCenter(v.help),
 	)))
 
 	v.paste = widget.NewMultiLineEntry()
@@ -118,7 +121,7 @@ func (v *startView) reset() {
 func (v *startView) setBusy(msg string) {
 	busy := msg != ""
 	v.busyMsg.SetText(msg)
-	for _, w := range []fyne.Disableable{v.find, v.openHAR, v.sample} {
+	for _, w := range []fyne.Disableable{v.find, v.openHAR, v.capture, v.sample} {
 		if busy {
 			w.Disable()
 		} else {
@@ -189,6 +192,66 @@ func (u *ui) resolve(src string) {
 			return
 		}
 		u.showFound(cands)
+	})
+}
+
+// captureFromBrowser opens the user's browser in a temporary profile and
+// waits, with a Cancel button, until the replay plays there; then it shows
+// what was found as a pasted link would. With no browser installed it says
+// so and shows how to get a HAR file instead.
+func (u *ui) captureFromBrowser() {
+	ctx, cancel := context.WithCancel(context.Background())
+	u.start.cancel = cancel
+	u.show(screenStart)
+	u.start.setBusy(lang.L("Waiting for the replay to play in the browser…"))
+	msg := widget.NewLabel(lang.L("A browser window opens: open the broadcast there (log in first if it is private) and press play. Replay Rescue goes on by itself once the replay is found."))
+	msg.Wrapping = fyne.TextWrapWord
+	note := widget.NewLabel(lang.L("It uses a separate, temporary profile: your own browser profile, bookmarks and passwords are not touched."))
+	note.Wrapping = fyne.TextWrapWord
+	note.Importance = widget.LowImportance
+	wait := dialog.NewCustom(lang.L("Capture from browser"), lang.L("Cancel"), container.NewVBox(msg, note, widget.NewProgressBarInfinite()), u.win)
+	wait.SetOnClosed(cancel) // Cancel, or closed by the capture's end
+	wait.Resize(fyne.NewSize(min(560, u.win.Canvas().Size().Width-40), 0))
+	u.captureDialog = wait
+	wait.Show()
+	var cands []candidate
+	u.b.run(func() error {
+		var err error
+		cands, err = u.be.Capture(ctx, u.settings.browser())
+		return err
+	}, func(err error) {
+		stopped := ctx.Err() != nil // by the user, before the work ended
+		wait.Hide()                 // its OnClosed cancels ctx: harmless now
+		u.captureDialog = nil
+		u.start.setBusy("")
+		switch {
+		case err != nil && stopped:
+			return // the user pressed Cancel
+		case err != nil:
+			text, _ := job.Explain(err)
+			u.start.showProblem(text)
+			if noBrowser(err) {
+				u.showHARHelp()
+			}
+			return
+		case len(cands) == 0:
+			u.start.showProblem(lang.L("No video was found in that. Check that the replay was playing while the HAR file was recorded, or paste the link instead."))
+			return
+		}
+		u.showFound(cands)
+		c := cands[0]
+		for _, x := range cands {
+			if x.Ready {
+				c = x
+				break
+			}
+		}
+		title := c.Title
+		if title == "" {
+			title = lang.L("replay")
+		}
+		dialog.ShowInformation(lang.L("Capture from browser"), lang.L("Found it: {{.Title}}, {{.Length}}. The browser is closed and its temporary profile deleted.",
+			map[string]any{"Title": title, "Length": job.FormatClock(c.Duration)}), u.win)
 	})
 }
 

@@ -18,6 +18,8 @@ Usage:
   replayrescue                         open the window
   replayrescue save [flags] SOURCE     download and save a replay without the window
   replayrescue inspect [--json] SOURCE show what a link or file contains; downloads no video
+  replayrescue capture [URL]           open your browser (a temporary profile), play the
+                                       replay there, and it is found and saved: no HAR file
   replayrescue demo [-o FILE]          save the built-in sample broadcast (works offline)
   replayrescue ffmpeg status           which ffmpeg is used, and whether it will do
   replayrescue ffmpeg install          get ffmpeg: a verified download on Windows,
@@ -77,6 +79,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdSave(ctx, args[1:], stdin, stdout, stderr)
 	case "inspect":
 		return cmdInspect(ctx, args[1:], stdin, stdout, stderr)
+	case "capture":
+		return cmdCapture(ctx, args[1:], stdout, stderr)
 	case "demo":
 		return cmdDemo(ctx, args[1:], stdout, stderr)
 	case "ffmpeg":

@@ -101,6 +101,22 @@ func (f *saveFlags) settings() (job.Settings, error) {
 	return s, nil
 }
 
+// checkedSettings validates the flags and refuses an existing or
+// impossible -o before anything slow happens.
+func (f *saveFlags) checkedSettings(out *reporter) (job.Settings, error) {
+	settings, err := f.settings()
+	if err != nil {
+		return settings, err
+	}
+	out.asked = settings.Start
+	if f.output != "" {
+		if err := job.CheckOutput(f.output, settings.Force); err != nil {
+			return settings, err
+		}
+	}
+	return settings, nil
+}
+
 func usageError(format string, a ...any) error {
 	return &job.Error{Code: job.ExitUsage, Msg: fmt.Sprintf(format, a...)}
 }
@@ -124,16 +140,9 @@ func cmdSave(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if len(sources) > 1 {
 		return out.fail(usageError("Joining several broadcasts into one video is not supported yet: save them one at a time."))
 	}
-	settings, err := f.settings()
+	settings, err := f.checkedSettings(out)
 	if err != nil {
 		return out.fail(err)
-	}
-	out.asked = settings.Start
-	// Refuse an existing or impossible -o before anything slow happens.
-	if f.output != "" {
-		if err := job.CheckOutput(f.output, settings.Force); err != nil {
-			return out.fail(err)
-		}
 	}
 	tools, err := f.useTools(stderr)
 	if err != nil {
@@ -143,6 +152,11 @@ func cmdSave(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return out.fail(err)
 	}
+	return saveFrom(ctx, src, f, settings, tools, out)
+}
+
+// saveFrom runs the save of src once the source is known (save, capture).
+func saveFrom(ctx context.Context, src job.Source, f saveFlags, settings job.Settings, tools media.Tools, out *reporter) int {
 	settings.Output = outputPath(f.output, src.Title)
 	opts := job.Options{Work: f.work, Jobs: f.jobs, Keep: f.keep, Quality: f.quality, Tools: tools, Events: out.event}
 	if lc, ok := ctx.Value(liveKey{}).(*liveControl); ok {
@@ -192,11 +206,17 @@ func resolveSource(ctx context.Context, arg string, f saveFlags, stdin io.Reader
 	case len(cands) == 0:
 		return job.Source{}, usageError("No video stream was found in what was given.")
 	}
+	return bestSource(cands, credErr == nil, stderr), nil
+}
+
+// bestSource is the first candidate as a job source, warning about its
+// problem unless one was already printed.
+func bestSource(cands []intake.Candidate, warn bool, stderr io.Writer) job.Source {
 	c := cands[0]
-	if c.Verdict != intake.VerdictReady && c.Problem != "" && credErr == nil {
+	if c.Verdict != intake.VerdictReady && c.Problem != "" && warn {
 		fmt.Fprintln(stderr, "Warning: "+c.Problem)
 	}
-	return job.Source{URL: c.URL, Creds: c.Creds, Title: c.Title, ID: c.BroadcastID, Denied: intake.ExplainDenied(c), Chat: c.Chat}, nil
+	return job.Source{URL: c.URL, Creds: c.Creds, Title: c.Title, ID: c.BroadcastID, Denied: intake.ExplainDenied(c), Chat: c.Chat}
 }
 
 // outputPath is -o, or the title as a file name in the current folder.
@@ -246,6 +266,7 @@ type reporter struct {
 	lastBucket     int           // last 10% step printed when not on a terminal
 	asked          time.Duration // --start, to say where the cut really landed
 	live           *liveControl  // Ctrl+C's meaning while a live broadcast is followed
+	captured       bool          // the source was caught in the browser: say "Found it"
 }
 
 func newReporter(stdout, stderr io.Writer, asJSON bool) *reporter {
@@ -277,6 +298,10 @@ func (r *reporter) event(e job.Event) {
 		if !e.Ended {
 			extra += ", still live: following it until it ends (press Ctrl+C to stop there and save)"
 			r.live.following.Store(true)
+		}
+		if r.captured {
+			fmt.Fprintf(r.stderr, "Found it: %s, %s (%d chunks%s).\n", title, job.FormatClock(e.Duration), e.Chunks, extra)
+			break
 		}
 		fmt.Fprintf(r.stderr, "Found %s: %s in %d chunks%s.\n", title, job.FormatClock(e.Duration), e.Chunks, extra)
 	case job.Progress:

@@ -21,6 +21,8 @@ const (
 // harScan gathers, entry by entry, what a HAR file says about video streams
 // and their credentials. It keeps no bodies.
 type harScan struct {
+	origin       Origin // OriginHAR, or OriginBrowser for a Recorder
+	label        string // where requests come from, for the user ("HAR file")
 	creator      harCreator
 	chromeShape  bool // Chrome or Edge wrote it (_resourceType, "WebInspector")
 	entries      int
@@ -49,6 +51,8 @@ const maxHARChat = 200_000
 
 func newHARScan() *harScan {
 	return &harScan{
+		origin:     OriginHAR,
+		label:      "HAR file",
 		auth:       map[string]string{},
 		ctxHeaders: map[string]http.Header{},
 		cands:      map[string]*cand{},
@@ -70,31 +74,72 @@ func (s *harScan) sanitized() bool {
 }
 
 func (s *harScan) onEntry(i int, e *harEntry) {
-	s.entries++
 	if e.ResourceType != "" {
 		s.chromeShape = true
 	}
-	raw := strings.TrimSpace(e.Request.URL)
+	body, cut := e.Response.Content.decoded()
+	s.onExchange(i, Exchange{
+		Method:      e.Request.Method,
+		URL:         e.Request.URL,
+		Started:     parseHARTime(e.Started),
+		ReqHeaders:  harHeaders(e.Request.Headers),
+		ReqCookies:  harCookies(e.Request.Cookies),
+		Status:      e.Response.Status,
+		RespHeaders: harHeaders(e.Response.Headers),
+		RespCookies: harCookies(e.Response.Cookies),
+		MimeType:    e.Response.Content.MimeType,
+		Body:        body,
+		BodyCut:     cut,
+	})
+}
+
+// harCookies turns a HAR entry's cookies[] into cookies, keeping their
+// domain, path and expiry when the HAR file has them.
+func harCookies(hcs []harCookie) []*http.Cookie {
+	var out []*http.Cookie
+	for _, hc := range hcs {
+		if hc.Name == "" {
+			continue
+		}
+		c := &http.Cookie{Name: hc.Name, Value: hc.Value, Domain: hc.Domain, Path: hc.Path, Secure: hc.Secure, HttpOnly: hc.HTTPOnly}
+		if t := parseHARTime(hc.Expires); t.Year() > 1971 {
+			c.Expires = t
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// onExchange learns from one request and its answer, whether a HAR file
+// recorded it or a browser is making it right now (see Recorder).
+func (s *harScan) onExchange(i int, x Exchange) {
+	s.entries++
+	raw := strings.TrimSpace(x.URL)
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return // data:, blob:, chrome-extension: and broken URLs
 	}
 	u.Fragment, u.RawFragment = "", ""
-	req := harHeaders(e.Request.Headers)
-	resp := harHeaders(e.Response.Headers)
-	s.noteCredentials(u, req, e.Request.Cookies, resp, e.Response.Cookies)
+	req, resp := x.ReqHeaders, x.RespHeaders
+	if req == nil {
+		req = http.Header{}
+	}
+	if resp == nil {
+		resp = http.Header{}
+	}
+	s.noteCredentials(u, req, x.ReqCookies, resp, x.RespCookies)
 
-	mime := e.Response.Content.MimeType
+	mime := x.MimeType
 	if mime == "" {
 		mime = resp.Get("Content-Type")
 	}
-	method := strings.ToUpper(strings.TrimSpace(e.Request.Method))
-	body, cut := e.Response.Content.decoded()
+	method := strings.ToUpper(strings.TrimSpace(x.Method))
+	body := x.Body
 	isPlaylist := playlistPath(u) || playlistType(mime) ||
 		strings.HasPrefix(strings.TrimLeft(body, "\ufeff \t\r\n"), "#EXTM3U")
 	switch {
 	case isPlaylist && (method == "" || method == "GET"):
-		s.addRequest(i, u, e, req, body, cut)
+		s.addRequest(i, u, x, req, body, x.BodyCut)
 	case mediaPath(u) || mediaType(mime):
 		s.media++
 		if len(s.mediaHosts) < maxHARHosts {
@@ -108,26 +153,23 @@ func (s *harScan) onEntry(i int, e *harEntry) {
 		return
 	}
 	if body != "" && looksJSON(body) && mayNameStream(body) {
-		s.addFromBody(i, u, body, req, parseHARTime(e.Started))
+		s.addFromBody(i, u, body, req, x.Started)
 	}
 }
 
 // noteCredentials records the cookies the browser sent with the request and
 // those the answer set, the Authorization header, and the headers that may
 // matter (Referer, User-Agent, Origin).
-func (s *harScan) noteCredentials(u *url.URL, req http.Header, reqCookies []harCookie, resp http.Header, respCookies []harCookie) {
+func (s *harScan) noteCredentials(u *url.URL, req http.Header, reqCookies []*http.Cookie, resp http.Header, respCookies []*http.Cookie) {
 	for _, v := range req.Values("Cookie") {
 		for _, c := range parseCookieHeader(v) {
 			s.noteValue(c.Value)
 			s.cookies.add(u, c, true)
 		}
 	}
-	for _, hc := range reqCookies {
-		if hc.Name == "" {
-			continue
-		}
-		s.noteValue(hc.Value)
-		s.cookies.add(u, &http.Cookie{Name: hc.Name, Value: hc.Value}, true)
+	for _, c := range reqCookies {
+		s.noteValue(c.Value)
+		s.cookies.add(u, &http.Cookie{Name: c.Name, Value: c.Value}, true)
 	}
 	setCookies := resp.Values("Set-Cookie")
 	for _, v := range setCookies {
@@ -141,15 +183,8 @@ func (s *harScan) noteCredentials(u *url.URL, req http.Header, reqCookies []harC
 		}
 	}
 	if len(setCookies) == 0 {
-		for _, hc := range respCookies {
-			if hc.Name == "" {
-				continue
-			}
-			s.noteValue(hc.Value)
-			c := &http.Cookie{Name: hc.Name, Value: hc.Value, Domain: hc.Domain, Path: hc.Path, Secure: hc.Secure, HttpOnly: hc.HTTPOnly}
-			if t := parseHARTime(hc.Expires); t.Year() > 1971 {
-				c.Expires = t
-			}
+		for _, c := range respCookies {
+			s.noteValue(c.Value)
 			s.cookies.add(u, c, false)
 		}
 	}
@@ -183,7 +218,7 @@ func (s *harScan) get(u *url.URL, from string) *cand {
 	if len(s.order) >= maxHARCands {
 		return nil
 	}
-	c := newCand(u, OriginHAR, from)
+	c := newCand(u, s.origin, from)
 	s.seq++
 	c.seq = s.seq
 	s.cands[key] = c
@@ -193,16 +228,16 @@ func (s *harScan) get(u *url.URL, from string) *cand {
 
 // addRequest records a playlist request; a playlist polled again and again
 // (live) stays one candidate carrying its latest answer.
-func (s *harScan) addRequest(i int, u *url.URL, e *harEntry, req http.Header, body string, cut bool) {
-	from := fmt.Sprintf("HAR file, request %d (%s)", i+1, shortName(u))
+func (s *harScan) addRequest(i int, u *url.URL, x Exchange, req http.Header, body string, cut bool) {
+	from := fmt.Sprintf("%s, request %d (%s)", s.label, i+1, shortName(u))
 	c := s.get(u, from)
 	if c == nil {
 		return
 	}
 	s.seq++
-	c.seq, c.from, c.requested, c.status = s.seq, from, true, e.Response.Status
-	if t := parseHARTime(e.Started); !t.IsZero() {
-		c.when = t
+	c.seq, c.from, c.requested, c.status = s.seq, from, true, x.Status
+	if !x.Started.IsZero() {
+		c.when = x.Started
 	}
 	c.header = replayable(req)
 	if r, l := replayOrLive(u, ""); r || l {
@@ -311,7 +346,7 @@ func (s *harScan) addFromBody(i int, u *url.URL, body string, req http.Header, w
 			continue
 		}
 		fixReplayURL(pu, fd.field)
-		c := s.get(pu, fmt.Sprintf("HAR file, answer to request %d (%s, %s)", i+1, shortName(u), fd.field))
+		c := s.get(pu, fmt.Sprintf("%s, answer to request %d (%s, %s)", s.label, i+1, shortName(u), fd.field))
 		if c == nil {
 			continue
 		}

@@ -85,14 +85,75 @@ func (s *Server) getAccessPublic(w http.ResponseWriter, r *http.Request) {
 }
 
 // page is the broadcast's web page. Like the real one, it does not contain
-// the playlist: a player asks the API for it.
+// the playlist: its player asks the API for the replay and its cookies, then
+// plays it (see playerScript).
 func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 	if r.PathValue("id") != s.opts.BroadcastID {
 		http.NotFound(w, r)
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	fmt.Fprintf(w, `<!doctype html><html><head><meta charset="utf-8"><title>%s</title></head>
-<body><h1>%s</h1><p>Replay of a live broadcast. <span id="api" data-broadcast="%s"></span></p></body></html>
-`, html.EscapeString(s.opts.Title), html.EscapeString(s.opts.Title), html.EscapeString(s.opts.BroadcastID))
+	s.writePage(w, fmt.Sprintf(`<div id="player" data-broadcast="%s"></div>`, html.EscapeString(s.opts.BroadcastID)))
 }
+
+// player is a plain player page: the page's answer sets the access cookies
+// (HttpOnly, so no script can read them) and the player loads the playlist
+// named in the page.
+func (s *Server) player(w http.ResponseWriter, r *http.Request) {
+	if r.PathValue("id") != s.opts.BroadcastID {
+		http.NotFound(w, r)
+		return
+	}
+	for _, c := range s.Cookies() {
+		c.HttpOnly = true
+		c.Path = "/hls/"
+		http.SetCookie(w, c)
+	}
+	s.writePage(w, fmt.Sprintf(`<div id="player" data-src="%s"></div>`, html.EscapeString(s.PlaylistURL())))
+}
+
+func (s *Server) writePage(w http.ResponseWriter, player string) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	title := html.EscapeString(s.opts.Title)
+	fmt.Fprintf(w, `<!doctype html><html><head><meta charset="utf-8"><title>%s</title></head>
+<body><h1>%s</h1><p>Replay of a live broadcast.</p>%s
+<p><button id="play">Play</button> <span id="status"></span></p>
+<script>%s</script></body></html>
+`, title, title, player, playerScript)
+}
+
+// playerScript is the sample pages' player, a few lines of our own instead
+// of a web player library: it makes the requests a player makes (the API
+// call that hands out the replay and its cookies, the playlist with the
+// cookies, then the first chunks, as a player buffers ahead), so a browser
+// watching the network sees what it would see on a real broadcast page. It
+// starts by itself, as broadcast pages do, and again on Play.
+const playerScript = `
+const el = document.getElementById('player');
+const say = (t) => { document.getElementById('status').textContent = t; };
+async function load(src) {
+  const r = await fetch(src, {credentials: 'include'});
+  if (!r.ok) { say('The replay could not be loaded (' + r.status + ').'); return; }
+  const lines = (await r.text()).split('\n').map((l) => l.trim());
+  const chunks = lines.filter((l) => l && !l.startsWith('#')).slice(0, 3);
+  for (const c of chunks) {
+    const cr = await fetch(new URL(c, r.url), {credentials: 'include'});
+    await cr.arrayBuffer();
+  }
+  say('Playing.');
+}
+async function play() {
+  say('Loading…');
+  try {
+    let src = el.dataset.src;
+    if (!src) {
+      const a = await (await fetch('/api/v2/accessVideoPublic?broadcast_id=' + encodeURIComponent(el.dataset.broadcast), {credentials: 'include'})).json();
+      for (const c of a.cookies || []) document.cookie = c.Name + '=' + c.Value + '; path=' + (c.Path || '/');
+      src = a.replay_url;
+    }
+    await load(src);
+  } catch (e) { say('The replay could not be loaded.'); }
+}
+document.getElementById('play').addEventListener('click', play);
+play();
+`

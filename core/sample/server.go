@@ -103,6 +103,7 @@ func Start(opts ServerOptions) (*Server, error) {
 	mux.HandleFunc("GET /api/v2/accessVideoPublic", s.accessVideoPublic)
 	mux.HandleFunc("GET /api/v2/getAccessPublic", s.getAccessPublic)
 	mux.HandleFunc("GET /w/{id}", s.page)
+	mux.HandleFunc("GET /player/{id}", s.player)
 	mux.HandleFunc("GET /hls/{id}/{file}", s.media)
 	if opts.Chat == nil {
 		opts.Chat = DemoChat(opts.Media.Duration)
@@ -141,8 +142,13 @@ func (s *Server) PlaylistURL() string {
 	return fmt.Sprintf("%s/hls/%s/%s?type=replay", s.URL, s.opts.BroadcastID, playlistName)
 }
 
-// BroadcastURL is the broadcast's web page.
+// BroadcastURL is the broadcast's web page, Periscope style: its player
+// gets the replay and its cookies from the API.
 func (s *Server) BroadcastURL() string { return s.URL + "/w/" + s.opts.BroadcastID }
+
+// PlayerURL is a plain player page: it sets HttpOnly cookies and its player
+// loads the .m3u8 named in the page.
+func (s *Server) PlayerURL() string { return s.URL + "/player/" + s.opts.BroadcastID }
 
 // APIBase is what REPLAYRESCUE_PERISCOPE_API should be set to.
 func (s *Server) APIBase() string { return s.URL }
