@@ -94,6 +94,10 @@ type Job struct {
 
 	chat    []chat.Message // read once (see Chat)
 	chatErr error
+
+	// share is how many jobs download at once from one connection budget
+	// (the parts of a Talk); 0 or 1: this job has it all.
+	share int
 }
 
 // stateFile is the job's memory between runs. It holds no secrets.
@@ -321,6 +325,9 @@ func (j *Job) download(ctx context.Context, segs []playlist.Segment) error {
 	fo.Jobs = j.opts.Jobs
 	if fo.Jobs <= 0 { // adaptive: start with a few, find the host's pace
 		fo.Jobs, fo.MaxJobs = fetch.DefaultJobs/2, fetch.DefaultMaxJobs
+		if j.share > 1 {
+			fo.Jobs, fo.MaxJobs = max(1, fo.Jobs/j.share), max(1, fo.MaxJobs/j.share)
+		}
 	}
 	fo.Progress = func(p fetch.Progress) {
 		j.emit(Progress{Done: p.Done, Total: p.Total, Bytes: p.Bytes, Speed: p.Speed, ETA: p.ETA, Resumed: p.Resumed})
