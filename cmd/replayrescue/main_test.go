@@ -57,7 +57,9 @@ func TestUsageAndBadInput(t *testing.T) {
 		{[]string{"save", "--audio-offset", "soon", "https://h.example/p.m3u8"}, 2, "--audio-offset"},
 		{[]string{"save", "--jobs", "65", "https://h.example/p.m3u8"}, 2, "--jobs"},
 		{[]string{"save", "--quality", "ultra", "https://h.example/p.m3u8"}, 2, "--quality"},
-		{[]string{"save", "a.m3u8", "b.m3u8"}, 2, "one at a time"},
+		{[]string{"save", "--audio-offset", "2s,0", "a.m3u8", "b.m3u8", "c.m3u8"}, 2, "2 values for 3 sources"},
+		{[]string{"save", "--audio-offset", "2s,soon", "a.m3u8", "b.m3u8"}, 2, `"soon"`},
+		{[]string{"save", "-", "-"}, 2, "only once"},
 		{[]string{"save", "not a link"}, 2, "link"},
 		{[]string{"inspect"}, 2, "inspect"},
 	}

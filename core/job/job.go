@@ -426,26 +426,10 @@ func (j *Job) render(ctx context.Context, s Settings, ready func(context.Context
 		j.emit(Rendering{Done: 0, Total: want, Burning: burning})
 	}
 	spec.Total, spec.Ready = want, ready
-	var began time.Time
-	spec.Progress = func(done, total time.Duration) {
-		if quiet() {
-			return
-		}
-		if began.IsZero() {
-			began = time.Now()
-		}
-		e := Rendering{Done: done, Total: total, Burning: burning}
-		if elapsed := time.Since(began); done > 0 && total > done && elapsed > time.Second {
-			e.ETA = time.Duration(float64(elapsed) * float64(total-done) / float64(done))
-		}
-		j.emit(e)
-	}
+	spec.Progress = renderProgress(j.emit, burning, quiet)
 	cut, err := j.opts.Tools.Render(ctx, spec)
 	if err != nil {
-		if isDiskFull(err) {
-			return &Error{Code: ExitOther, Msg: fmt.Sprintf("The disk is full, so the video could not be written to %s: free some space (or choose another folder) and save again; the downloaded chunks are kept.", filepath.Dir(s.Output)), Err: err}
-		}
-		return explainMedia(err)
+		return renderError(err, s)
 	}
 	var size int64
 	if st, err := os.Stat(s.Output); err == nil {
@@ -466,6 +450,33 @@ func (j *Job) render(ctx context.Context, s Settings, ready func(context.Context
 	}
 	j.emit(Done{Output: s.Output, Duration: want, Size: size, Start: cut.Start, AudioGap: cut.Gap, Drift: cut.Drift})
 	return nil
+}
+
+// renderProgress turns the render's progress into Rendering events with
+// the time left from the pace so far; nothing while quiet says so.
+func renderProgress(emit func(Event), burning bool, quiet func() bool) func(done, total time.Duration) {
+	var began time.Time
+	return func(done, total time.Duration) {
+		if quiet() {
+			return
+		}
+		if began.IsZero() {
+			began = time.Now()
+		}
+		e := Rendering{Done: done, Total: total, Burning: burning}
+		if elapsed := time.Since(began); done > 0 && total > done && elapsed > time.Second {
+			e.ETA = time.Duration(float64(elapsed) * float64(total-done) / float64(done))
+		}
+		emit(e)
+	}
+}
+
+// renderError explains a failed render into s.Output.
+func renderError(err error, s Settings) error {
+	if isDiskFull(err) {
+		return &Error{Code: ExitOther, Msg: fmt.Sprintf("The disk is full, so the video could not be written to %s: free some space (or choose another folder) and save again; the downloaded chunks are kept.", filepath.Dir(s.Output)), Err: err}
+	}
+	return explainMedia(err)
 }
 
 // renderSpec describes the render of the whole playlist with s.

@@ -252,26 +252,13 @@ func (t *Talk) Render(ctx context.Context, s Settings, offsets []time.Duration) 
 		want += w.length(lengths)
 	}
 	t.emit(Rendering{Total: want})
-	var began time.Time
-	spec.Progress = func(done, total time.Duration) {
-		if began.IsZero() {
-			began = time.Now()
-		}
-		e := Rendering{Done: done, Total: total}
-		if elapsed := time.Since(began); done > 0 && total > done && elapsed > time.Second {
-			e.ETA = time.Duration(float64(elapsed) * float64(total-done) / float64(done))
-		}
-		t.emit(e)
-	}
+	spec.Progress = renderProgress(t.emit, false, func() bool { return false })
 	joined, err := t.opts.Tools.RenderJoined(ctx, spec)
+	if errors.Is(err, media.ErrNoPicture) {
+		return &Error{Code: ExitUsage, Msg: "One of the parts has no picture between the start and end times: move the cuts.", Err: err}
+	}
 	if err != nil {
-		if isDiskFull(err) {
-			return &Error{Code: ExitOther, Msg: fmt.Sprintf("The disk is full, so the video could not be written to %s: free some space (or choose another folder) and save again; the downloaded chunks are kept.", filepath.Dir(s.Output)), Err: err}
-		}
-		if errors.Is(err, media.ErrNoPicture) {
-			return &Error{Code: ExitUsage, Msg: "One of the parts has no picture between the start and end times: move the cuts.", Err: err}
-		}
-		return explainMedia(err)
+		return renderError(err, s)
 	}
 	var size int64
 	if st, err := os.Stat(s.Output); err == nil {
