@@ -122,6 +122,21 @@ func startSample(t *testing.T, opts sample.ServerOptions) *sample.Server {
 	return srv
 }
 
+// ndjson reads --json output: one event per line.
+func ndjson(t *testing.T, stdout string) []map[string]any {
+	t.Helper()
+	var events []map[string]any
+	sc := bufio.NewScanner(strings.NewReader(stdout))
+	for sc.Scan() {
+		var ev map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil {
+			t.Fatalf("stdout line is not JSON: %q", sc.Text())
+		}
+		events = append(events, ev)
+	}
+	return events
+}
+
 func cookieString(srv *sample.Server) string {
 	var parts []string
 	for _, c := range srv.Cookies() {
@@ -141,12 +156,7 @@ func TestSaveJSONAndNoSecrets(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	kinds := map[string]int{}
-	sc := bufio.NewScanner(strings.NewReader(stdout))
-	for sc.Scan() {
-		var ev map[string]any
-		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil {
-			t.Fatalf("stdout line is not JSON: %q", sc.Text())
-		}
+	for _, ev := range ndjson(t, stdout) {
 		kinds[ev["event"].(string)]++
 	}
 	for _, k := range []string{"found", "progress", "rendering", "done"} {

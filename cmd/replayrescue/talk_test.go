@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -55,12 +53,7 @@ func TestSaveSeveralParts(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	found := map[float64]bool{}
-	sc := bufio.NewScanner(strings.NewReader(stdout))
-	for sc.Scan() {
-		var ev map[string]any
-		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil {
-			t.Fatalf("stdout line is not JSON: %q", sc.Text())
-		}
+	for _, ev := range ndjson(t, stdout) {
 		if ev["event"] == "found" {
 			part, _ := ev["part"].(float64)
 			found[part] = true
