@@ -63,7 +63,8 @@ type editView struct {
 	content     fyne.CanvasObject
 
 	cursor      time.Duration // where the big picture is from
-	audioOffset time.Duration
+	audioOffset time.Duration // of the part chosen in parts, when there are several
+	parts       *partSync     // nil unless the talk has several parts
 	frames      *frameLoader
 	thumbCancel context.CancelFunc
 	clipCancel  context.CancelFunc
@@ -124,8 +125,12 @@ func newEditView(u *ui, j jobRunner) *editView {
 	later := widget.NewButton(lang.L("+0.1 s"), func() { v.setOffset(v.audioOffset + 100*time.Millisecond) })
 	reset := widget.NewButtonWithIcon("", theme.ContentUndoIcon(), func() { v.setOffset(0) })
 	syncTitle := widget.NewLabelWithStyle(lang.L("Audio sync"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	syncLeft := container.NewHBox(syncTitle, earlier)
+	if v.parts = newPartSync(v); v.parts != nil {
+		syncLeft = container.NewHBox(syncTitle, v.parts.choose, earlier)
+	}
 	syncRow := container.NewBorder(nil, nil,
-		container.NewHBox(syncTitle, earlier),
+		syncLeft,
 		container.NewHBox(later, v.offsetLabel, reset),
 		v.offset)
 	syncHint := widget.NewLabel(lang.L("If lips and voice do not match, move the audio: to the right makes the sound come later. Check with “Preview 10 s”."))
@@ -143,10 +148,19 @@ func newEditView(u *ui, j jobRunner) *editView {
 	v.cutNote.Wrapping = fyne.TextWrapWord
 	v.cutNote.Importance = widget.LowImportance
 
+	partsHint := widget.NewLabel("")
+	partsHint.Wrapping = fyne.TextWrapWord
+	partsHint.Importance = widget.LowImportance
+	partsHint.Hide()
+	if pr, ok := j.(partsRunner); ok && v.parts != nil {
+		partsHint.SetText(partsNote(pr.PartLengths()))
+		partsHint.Show()
+	}
 	controls := container.NewVBox(
 		container.NewBorder(nil, nil, nil, v.previewClip, v.previewNote),
 		v.trim,
 		trimRow,
+		partsHint,
 		v.cutNote,
 		widget.NewSeparator(),
 		syncRow,
@@ -328,6 +342,10 @@ func (v *editView) copyFrom(old *editView) {
 	v.trim.SetRange(old.trim.Start(), old.trim.End())
 	v.trim.thumbs = old.trim.thumbs
 	v.cursor = old.cursor
+	if v.parts != nil && old.parts != nil {
+		v.parts.choose.SetSelectedIndex(old.parts.current)
+		copy(v.parts.offsets, old.parts.offsets)
+	}
 	v.setOffset(old.audioOffset)
 	v.exact.SetChecked(old.exact.Checked)
 	v.burn.SetChecked(old.burn.Checked)
@@ -346,7 +364,16 @@ func (v *editView) settings() job.Settings {
 	if v.trim.End() < v.total {
 		s.End = v.trim.End()
 	}
+	s.PartOffsets = v.partOffsets()
 	return s
+}
+
+// partOffsets are each part's audio offset; nil for a single broadcast.
+func (v *editView) partOffsets() []time.Duration {
+	if v.parts == nil {
+		return nil
+	}
+	return v.parts.all(v.audioOffset)
 }
 
 func (v *editView) rangeChanged(h handle, wait time.Duration) {
@@ -450,7 +477,7 @@ func (v *editView) playClip() {
 	_ = f.Close()
 	v.u.temps = append(v.u.temps, out)
 	start, end := v.clipRange()
-	s := job.Settings{Output: out, Start: start, End: end, AudioOffset: v.audioOffset, Force: true, NoChatFiles: true}
+	s := job.Settings{Output: out, Start: start, End: end, AudioOffset: v.audioOffset, PartOffsets: v.partOffsets(), Force: true, NoChatFiles: true}
 	ctx, cancel := context.WithCancel(context.Background())
 	v.clipCancel = cancel
 	v.previewClip.Disable()

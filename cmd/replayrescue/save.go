@@ -154,8 +154,7 @@ func cmdSave(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return out.fail(err)
 	}
-	offsets, err := f.partOffsets(fs, len(sources))
-	if err != nil {
+	if settings.PartOffsets, err = f.partOffsets(fs, len(sources)); err != nil {
 		return out.fail(err)
 	}
 	out.asked = settings.Start
@@ -190,7 +189,7 @@ func cmdSave(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		out.live = lc
 		opts.Stop = lc.stop
 	}
-	if err := job.SaveTalk(ctx, srcs, opts, settings, offsets); err != nil {
+	if err := job.SaveTalk(ctx, srcs, opts, settings); err != nil {
 		return out.fail(err)
 	}
 	return 0

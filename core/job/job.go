@@ -80,6 +80,9 @@ type Settings struct {
 	BurnChat bool
 	// NoChatFiles writes no subtitles beside the output (previews).
 	NoChatFiles bool
+	// PartOffsets are a Talk's audio offsets, one per part; nil gives
+	// every part AudioOffset. A single Job ignores them.
+	PartOffsets []time.Duration
 }
 
 // Job is one save in progress. Its methods are not safe for concurrent use,

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -205,12 +206,28 @@ func windows(lengths []time.Duration, start, end time.Duration) []partWindow {
 	return ws
 }
 
+// offsets are s's audio offsets for n parts.
+func offsets(s Settings, n int) ([]time.Duration, error) {
+	if s.PartOffsets == nil {
+		o := make([]time.Duration, n)
+		for i := range o {
+			o[i] = s.AudioOffset
+		}
+		return o, nil
+	}
+	if len(s.PartOffsets) != n {
+		return nil, &Error{Code: ExitUsage, Msg: fmt.Sprintf("Give one audio offset per part: %d parts, %d offsets.", n, len(s.PartOffsets))}
+	}
+	return s.PartOffsets, nil
+}
+
 // Render writes the joined video of the parts described by s: Start and End
-// on the joined timeline, offsets one audio offset per part (s.AudioOffset
-// is not used). The cuts land on the very frames asked for.
-func (t *Talk) Render(ctx context.Context, s Settings, offsets []time.Duration) error {
-	if len(offsets) != len(t.parts) {
-		return &Error{Code: ExitUsage, Msg: fmt.Sprintf("Give one audio offset per part: %d parts, %d offsets.", len(t.parts), len(offsets))}
+// on the joined timeline, each part's audio offset from s.PartOffsets. The
+// cuts land on the very frames asked for.
+func (t *Talk) Render(ctx context.Context, s Settings) error {
+	offsets, err := offsets(s, len(t.parts))
+	if err != nil {
+		return err
 	}
 	if err := CheckOutput(s.Output, s.Force); err != nil {
 		return err
@@ -323,15 +340,15 @@ func (t *Talk) saveChat(ctx context.Context, s Settings, ws []partWindow, joined
 
 // SaveTalk is the whole headless save of a talk in several parts: load,
 // download, render, clean up. With one source it is Save.
-func SaveTalk(ctx context.Context, srcs []Source, opts Options, s Settings, offsets []time.Duration) error {
-	if len(srcs) == 1 && len(offsets) <= 1 {
-		if len(offsets) == 1 {
-			s.AudioOffset = offsets[0]
+func SaveTalk(ctx context.Context, srcs []Source, opts Options, s Settings) error {
+	if _, err := offsets(s, len(srcs)); err != nil {
+		return err
+	}
+	if len(srcs) == 1 {
+		if len(s.PartOffsets) == 1 {
+			s.AudioOffset = s.PartOffsets[0]
 		}
 		return Save(ctx, srcs[0], opts, s)
-	}
-	if len(offsets) != len(srcs) {
-		return &Error{Code: ExitUsage, Msg: fmt.Sprintf("Give one audio offset per part: %d parts, %d offsets.", len(srcs), len(offsets))}
 	}
 	if err := CheckOutput(s.Output, s.Force); err != nil {
 		return err
@@ -346,7 +363,7 @@ func SaveTalk(ctx context.Context, srcs []Source, opts Options, s Settings, offs
 	if err := t.Download(ctx); err != nil {
 		return err
 	}
-	if err := t.Render(ctx, s, offsets); err != nil {
+	if err := t.Render(ctx, s); err != nil {
 		return err
 	}
 	return t.Cleanup()
@@ -364,4 +381,68 @@ func (t *Talk) Cleanup() error {
 		os.Remove(t.opts.Work) // only if empty: the user's own folder stays
 	}
 	return nil
+}
+
+// Title is the first part's title.
+func (t *Talk) Title() string { return t.parts[0].Title() }
+
+// Dir is the first part's job folder.
+func (t *Talk) Dir() string { return t.parts[0].Dir() }
+
+// Plan tells where a render with s would start: on the very frame asked for
+// (a joined render cuts exactly), with the broadcast's own gap between sound
+// and picture in the part playing there.
+func (t *Talk) Plan(ctx context.Context, s Settings) (Plan, error) {
+	offsets, err := offsets(s, len(t.parts))
+	if err != nil {
+		return Plan{}, err
+	}
+	i, local := t.PartAt(s.Start)
+	p, err := t.parts[i].Plan(ctx, Settings{Start: local, AudioOffset: offsets[i]})
+	if err != nil {
+		return Plan{}, partError(i, len(t.parts), err)
+	}
+	return Plan{Start: s.Start, AudioGap: p.AudioGap}, nil
+}
+
+// HasChat tells whether any part's chat can be had.
+func (t *Talk) HasChat() bool {
+	return slices.ContainsFunc(t.parts, (*Job).HasChat)
+}
+
+// Chat is every part's chat on the joined timeline (before any cut). A part
+// whose chat cannot be read is left out, unless none can be.
+func (t *Talk) Chat(ctx context.Context) ([]chat.Message, error) {
+	var all []chat.Message
+	var firstErr error
+	var at time.Duration
+	for _, j := range t.parts {
+		if j.HasChat() {
+			msgs, err := j.Chat(ctx)
+			if errors.Is(err, context.Canceled) {
+				return nil, err
+			}
+			if err != nil && firstErr == nil {
+				firstErr = err
+			}
+			for _, m := range msgs {
+				m.At += at
+				all = append(all, m)
+			}
+		}
+		at += j.Duration()
+	}
+	if len(all) == 0 && firstErr != nil {
+		return nil, firstErr
+	}
+	return all, nil
+}
+
+// PartLengths are the parts' lengths, in play order.
+func (t *Talk) PartLengths() []time.Duration {
+	ls := make([]time.Duration, len(t.parts))
+	for i, j := range t.parts {
+		ls[i] = j.Duration()
+	}
+	return ls
 }

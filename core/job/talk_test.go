@@ -84,7 +84,7 @@ func TestSaveTalkInThreeParts(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "talk.mp4")
 	var log eventLog
 	opts := Options{Work: filepath.Join(t.TempDir(), "talk"), Tools: tools, Events: log.add, Fetch: fastFetch(), Jobs: 6}
-	if err := SaveTalk(context.Background(), srcs, opts, Settings{Output: out, Start: start, End: end}, offsets); err != nil {
+	if err := SaveTalk(context.Background(), srcs, opts, Settings{Output: out, Start: start, End: end, PartOffsets: offsets}); err != nil {
 		msg, code := Explain(err)
 		t.Fatalf("save: exit %d: %s", code, msg)
 	}
@@ -181,7 +181,7 @@ func TestSaveTalkInThreeParts(t *testing.T) {
 // TestTalkOffsetsMustMatchParts: one offset per part, or one sentence.
 func TestTalkOffsetsMustMatchParts(t *testing.T) {
 	err := SaveTalk(context.Background(), []Source{{URL: "http://127.0.0.1:1/a.m3u8"}, {URL: "http://127.0.0.1:1/b.m3u8"}},
-		Options{}, Settings{Output: filepath.Join(t.TempDir(), "x.mp4")}, []time.Duration{0, 0, 0})
+		Options{}, Settings{Output: filepath.Join(t.TempDir(), "x.mp4"), PartOffsets: []time.Duration{0, 0, 0}})
 	var je *Error
 	if !errors.As(err, &je) || je.Code != ExitUsage || !strings.Contains(je.Msg, "one audio offset per part") {
 		t.Fatalf("err = %v, want a usage error naming the offsets", err)
