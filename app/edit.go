@@ -60,6 +60,7 @@ type editView struct {
 	previewClip *widget.Button
 	save        *widget.Button
 	again       *widget.Button
+	addPart     *widget.Button
 	content     fyne.CanvasObject
 
 	cursor      time.Duration // where the big picture is from
@@ -141,6 +142,7 @@ func newEditView(u *ui, j jobRunner) *editView {
 	v.save = widget.NewButtonWithIcon(lang.L("Save video…"), theme.DocumentSaveIcon(), u.chooseOutput)
 	v.save.Importance = widget.HighImportance
 	v.again = widget.NewButtonWithIcon(lang.L("Start over"), theme.NavigateBackIcon(), u.confirmStartOver)
+	v.addPart = widget.NewButtonWithIcon(lang.L("Add another part"), theme.ContentAddIcon(), u.addPartFromEdit)
 
 	// The hint teaches the handles until there is something more useful
 	// to say: where the video will really start (see showPlan).
@@ -165,7 +167,7 @@ func newEditView(u *ui, j jobRunner) *editView {
 		widget.NewSeparator(),
 		syncRow,
 		syncHint,
-		container.NewHBox(v.again, layout.NewSpacer(), v.burn, v.exact, v.save),
+		container.NewHBox(v.again, v.addPart, layout.NewSpacer(), v.burn, v.exact, v.save),
 	)
 	v.content = container.NewBorder(nil, controls, nil, v.chatPanel, container.NewStack(letterbox, v.preview))
 

@@ -88,6 +88,34 @@ func (p *partsCard) refresh() {
 // next one.
 func (u *ui) addPart(c candidate) {
 	u.parts = append(u.parts, c)
+	u.askNextPart()
+}
+
+// addPartFromEdit keeps what is being edited as the talk's first parts and
+// asks for the next one. Their chunks stay in their job folders, so the
+// talk's download finds them there.
+func (u *ui) addPartFromEdit() {
+	s := u.sess
+	if s == nil {
+		return
+	}
+	parts := s.parts
+	if len(parts) == 0 {
+		parts = []candidate{s.cand}
+	}
+	if s.cancel != nil {
+		s.cancel()
+	}
+	if u.edit != nil {
+		u.edit.stop()
+	}
+	u.sess, u.edit = nil, nil
+	u.parts = slices.Clone(parts)
+	u.askNextPart()
+}
+
+// askNextPart shows the parts so far and the start screen for the next.
+func (u *ui) askNextPart() {
 	u.found.parts.refresh()
 	u.start.reset()
 	u.show(screenStart)

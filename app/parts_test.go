@@ -153,6 +153,27 @@ func TestTalkInSeveralParts(t *testing.T) {
 	}
 }
 
+// TestAddPartFromEdit: a broadcast already downloaded and on the edit
+// screen becomes part 1 of a talk.
+func TestAddPartFromEdit(t *testing.T) {
+	be := &fakeBackend{cands: readyCands()}
+	h := newHarness(t, be)
+	h.toEdit()
+	test.Tap(h.u.edit.addPart)
+	if h.u.screen != screenStart || h.u.sess != nil || len(h.u.parts) != 1 || h.u.parts[0].From != "HAR entry 9" {
+		t.Fatalf("after Add another part: screen %v, session %v, parts %v", h.u.screen, h.u.sess != nil, h.u.parts)
+	}
+	h.findPart(partCands("Keynote (2)", 30*time.Second, time.Time{}))
+	if f := h.u.found; !f.parts.card.Visible() || len(f.parts.lines) != 1 || !strings.Contains(f.parts.lines[0].Text, "Part 1 · Keynote") {
+		t.Errorf("the edited broadcast is not listed as part 1")
+	}
+	test.Tap(h.u.found.download)
+	h.q.until(t, "the edit screen", func() bool { return h.u.screen == screenEdit })
+	if j := be.jobs[len(be.jobs)-1]; !slices.Equal(j.lengths, []time.Duration{2 * time.Minute, 30 * time.Second}) {
+		t.Errorf("talk opened with parts %v", j.lengths)
+	}
+}
+
 func titles(cs []candidate) []string {
 	var out []string
 	for _, c := range cs {

@@ -47,10 +47,23 @@ func OpenTalk(srcs []Source, opts Options) (*Talk, error) {
 	t := &Talk{opts: opts}
 	var mu sync.Mutex
 	progress := make([]Progress, len(srcs))
+	used := map[string]bool{}
 	for i, src := range srcs {
 		po := opts
 		if opts.Work != "" {
 			po.Work = filepath.Join(opts.Work, fmt.Sprintf("part-%d", i+1))
+		} else {
+			dir, err := DefaultDir(src)
+			if err != nil {
+				return nil, err
+			}
+			if used[dir] {
+				// The same broadcast twice (a part given twice, or parts
+				// only told apart by their links): a folder each.
+				dir += fmt.Sprintf("-part-%d", i+1)
+			}
+			used[dir] = true
+			po.Work = dir
 		}
 		if opts.Jobs > 0 {
 			po.Jobs = max(1, opts.Jobs/len(srcs))
