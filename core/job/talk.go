@@ -27,6 +27,9 @@ import (
 type Talk struct {
 	parts []*Job
 	opts  Options
+	// emitMu makes the parts' events, fired from their own goroutines,
+	// reach Options.Events one at a time, as a single job's do.
+	emitMu sync.Mutex
 }
 
 // PartEvent is an event of one part of a talk; Part counts from 0.
@@ -71,11 +74,11 @@ func OpenTalk(srcs []Source, opts Options) (*Talk, error) {
 		po.Events = func(e Event) {
 			if p, ok := e.(Progress); ok {
 				// One line for the whole download, and each part's own.
+				// (Emitted under mu, so the sums never go backwards.)
 				mu.Lock()
 				progress[i] = p
-				sum := sumProgress(progress)
+				t.emit(sumProgress(progress))
 				mu.Unlock()
-				t.emit(sum)
 			}
 			t.emit(PartEvent{Part: i, Event: e})
 		}
@@ -105,6 +108,8 @@ func sumProgress(ps []Progress) Progress {
 
 func (t *Talk) emit(e Event) {
 	if t.opts.Events != nil {
+		t.emitMu.Lock()
+		defer t.emitMu.Unlock()
 		t.opts.Events(e)
 	}
 }
