@@ -198,7 +198,7 @@ func (b *coreBackend) check(ctx context.Context, cands []intake.Candidate, err e
 // probe loads src's playlist and describes it. The folder only holds the
 // state file job.Load writes, and is removed at once.
 func (b *coreBackend) probe(ctx context.Context, src job.Source, from string) candidate {
-	c := candidate{Title: src.Title, From: from, Source: src}
+	c := candidate{Title: src.Title, From: from, Source: src, Started: src.Chat.Start}
 	dir, err := os.MkdirTemp("", "replayrescue-probe-")
 	if err != nil {
 		c.Problem, c.Code = job.Explain(err)
@@ -269,13 +269,36 @@ func (b *coreBackend) Sample(ctx context.Context) (candidate, func(), error) {
 
 // Open makes the job; *job.Job is the jobRunner as it is.
 func (b *coreBackend) Open(c candidate, o openOptions, events func(job.Event)) (jobRunner, error) {
-	src, ok := c.Source.(job.Source)
-	if !ok {
-		return nil, errors.New("internal error: this video has no source")
-	}
-	tools, err := b.toolsNow()
+	srcs, opts, err := b.jobOptions([]candidate{c}, o, events)
 	if err != nil {
 		return nil, err
 	}
-	return job.Open(src, job.Options{Work: o.Work, Jobs: o.Jobs, Keep: o.Keep, Stop: o.Stop, Tools: tools, Events: events})
+	return job.Open(srcs[0], opts)
+}
+
+// OpenParts makes the talk; *job.Talk is the jobRunner as it is. Each part
+// gets its broadcast's own job folder.
+func (b *coreBackend) OpenParts(cs []candidate, o openOptions, events func(job.Event)) (jobRunner, error) {
+	srcs, opts, err := b.jobOptions(cs, o, events)
+	if err != nil {
+		return nil, err
+	}
+	return job.OpenTalk(srcs, opts)
+}
+
+// jobOptions are the sources of cs and the options of a job with o.
+func (b *coreBackend) jobOptions(cs []candidate, o openOptions, events func(job.Event)) ([]job.Source, job.Options, error) {
+	var srcs []job.Source
+	for _, c := range cs {
+		src, ok := c.Source.(job.Source)
+		if !ok {
+			return nil, job.Options{}, errors.New("internal error: this video has no source")
+		}
+		srcs = append(srcs, src)
+	}
+	tools, err := b.toolsNow()
+	if err != nil {
+		return nil, job.Options{}, err
+	}
+	return srcs, job.Options{Work: o.Work, Jobs: o.Jobs, Keep: o.Keep, Stop: o.Stop, Tools: tools, Events: events}, nil
 }

@@ -2,12 +2,18 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2/test"
+
+	"replayrescue/core/job"
+	"replayrescue/core/sample"
+	"replayrescue/core/web"
 )
 
 // The whole window flow on the real core: the built-in sample broadcast is
@@ -71,5 +77,86 @@ func TestSampleBroadcastEndToEnd(t *testing.T) {
 	}
 	if _, ok := info.Stream("audio"); !ok {
 		t.Error("the saved video has no sound")
+	}
+}
+
+// The window's talk in two parts on the real core: two broadcasts served on
+// loopback, the first added as a part, both downloaded, each synced on its
+// own slider and saved as one video.
+func TestTalkInTwoPartsEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("makes and saves sample broadcasts with ffmpeg")
+	}
+	be := newCoreBackend()
+	if _, err := be.FindTools(); err != nil {
+		t.Skipf("ffmpeg is not installed: %v", err)
+	}
+	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // fresh job folders
+	var cands []candidate
+	for i, lead := range []time.Duration{2 * time.Second, 0} {
+		m, err := sample.Generate(context.Background(), sample.MediaOptions{FFmpeg: be.tools.FFmpeg, Duration: 10 * time.Second,
+			ChunkDuration: 2 * time.Second, AudioLead: lead, NoLead: lead == 0, Width: 640 - 160*i, Height: 360 - 90*i})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv, err := sample.Start(sample.ServerOptions{Media: m, NoCookies: true, BroadcastID: fmt.Sprintf("appPart%d", i+1), Chat: []sample.ChatMessage{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { srv.Close() })
+		c := be.probe(context.Background(), job.Source{URL: srv.PlaylistURL(), Title: fmt.Sprintf("Part %d", i+1), Creds: web.Credentials{Jar: web.NewJar(), Header: http.Header{}}}, "test")
+		if !c.Ready {
+			t.Fatalf("part %d not ready: %s", i+1, c.Problem)
+		}
+		cands = append(cands, c)
+	}
+	h := newHarness(t, nil)
+	h.u.be = be
+	h.u.checkTools()
+	h.u.showFound(cands[:1])
+	test.Tap(h.u.found.addPart)
+	h.u.showFound(cands[1:])
+	test.Tap(h.u.found.download)
+	h.q.until(t, "the download to finish", func() bool { return h.u.screen == screenEdit || h.u.dl.probBox.Visible() }, 2*time.Minute)
+	if h.u.screen != screenEdit {
+		t.Fatalf("download failed: %s", h.u.dl.problem.Text)
+	}
+	e := h.u.edit
+	if e.parts == nil || e.total < 19*time.Second {
+		t.Fatalf("edit screen: parts %v, timeline %v, want two parts, 20 s", e.parts != nil, e.total)
+	}
+	e.setOffset(2 * time.Second) // part 1's sound runs 2 s early
+	out := filepath.Join(t.TempDir(), "talk.mp4")
+	h.u.startRender(out)
+	h.q.until(t, "the video to be saved", func() bool { return h.u.rend.done.Visible() || h.u.rend.failed.Visible() }, 2*time.Minute)
+	if !h.u.rend.done.Visible() {
+		t.Fatalf("render failed: %s", h.u.rend.problem.Text)
+	}
+	info, err := be.tools.Probe(context.Background(), out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := info.Stream("video"); (v.Duration-20*time.Second).Abs() > 100*time.Millisecond || v.Width != 640 {
+		t.Errorf("saved %v at %dpx wide, want 20 s at 640", v.Duration, v.Width)
+	}
+	flashes, beeps, err := be.tools.SyncMarkers(context.Background(), out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	matched := 0
+	for _, f := range flashes {
+		if f < 2500*time.Millisecond {
+			continue // its beep was before the broadcast began
+		}
+		for _, b := range beeps {
+			if (b - f).Abs() <= 40*time.Millisecond {
+				matched++
+				break
+			}
+		}
+	}
+	// Flashes at 5 s in part 1, 0 s and 5 s in part 2 (at 10 s).
+	if matched != 3 {
+		t.Errorf("%d of the flashes at %v have their beep within 40 ms, want 3", matched, flashes)
 	}
 }

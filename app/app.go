@@ -112,7 +112,8 @@ type ui struct {
 	rend  *renderView
 
 	cands      []candidate
-	sess       *session // the job being saved; nil on the start screen
+	parts      []candidate // earlier broadcasts of the same talk ("Add another part")
+	sess       *session    // the job being saved; nil on the start screen
 	stopSample func()
 
 	// openURL opens files and folders in the system's apps; tests replace it.
@@ -133,6 +134,7 @@ type ui struct {
 // replaces job but keeps the job folder, and so the finished chunks.
 type session struct {
 	cand    candidate
+	parts   []candidate // every part, in order, when the talk has several
 	job     jobRunner
 	loaded  bool
 	cancel  context.CancelFunc // stops the running download or render
@@ -371,7 +373,7 @@ func (u *ui) startOver() {
 		u.edit.stop()
 	}
 	u.sess, u.edit = nil, nil
-	u.cands = nil
+	u.cands, u.parts = nil, nil
 	u.found.set(nil)
 	u.dl = newDownloadView(u)
 	u.rend = newRenderView(u)

@@ -42,6 +42,17 @@ type backend interface {
 	Sample(ctx context.Context) (c candidate, stop func(), err error)
 	// Open prepares a job for c; events arrive on any goroutine.
 	Open(c candidate, o openOptions, events func(job.Event)) (jobRunner, error)
+	// OpenParts prepares one talk from several broadcasts, joined in the
+	// order given (see job.Talk); its runner is also a partsRunner. Events
+	// of one part arrive as job.PartEvent, the whole download's progress as
+	// job.Progress.
+	OpenParts(cs []candidate, o openOptions, events func(job.Event)) (jobRunner, error)
+}
+
+// partsRunner is a talk in several parts (*job.Talk): the edit screen gives
+// each part its own sync slider.
+type partsRunner interface {
+	PartLengths() []time.Duration
 }
 
 // openOptions are the user's settings that shape a job.
@@ -64,8 +75,9 @@ type candidate struct {
 	Chunks   int
 	Live     bool
 	Ready    bool
-	Problem  string // when not Ready: one sentence, from job.Explain
-	Code     int    // exit code of Problem; job.ExitCredentials asks for a fresh source
+	Problem  string    // when not Ready: one sentence, from job.Explain
+	Code     int       // exit code of Problem; job.ExitCredentials asks for a fresh source
+	Started  time.Time // when the broadcast started, from its metadata; zero when unknown
 	Source   any
 }
 

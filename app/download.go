@@ -31,6 +31,8 @@ type downloadView struct {
 	problem  *widget.Label
 	probBox  *fyne.Container
 	retry    *widget.Button
+	partsBox *fyne.Container // each part's own progress, for a talk in several
+	partRows []*partRow
 	expired  *fyne.Container // the "link has expired" card
 	fresh    *widget.Entry
 	useFresh *widget.Button
@@ -98,11 +100,13 @@ func newDownloadView(u *ui) *downloadView {
 	)
 	v.expired.Hide()
 
+	v.partsBox = container.NewVBox()
+	v.partsBox.Hide()
 	buttons := container.NewHBox(v.cancel, layout.NewSpacer(), v.stopLive, v.pause, v.resume)
 	v.content = container.NewVScroll(container.New(&maxWidthLayout{width: 760}, container.NewVBox(
 		v.title, v.about,
 		widget.NewSeparator(),
-		v.bar, v.detail, v.state,
+		v.bar, v.detail, v.partsBox, v.state,
 		v.expired,
 		v.probBox,
 		buttons,
@@ -127,6 +131,16 @@ func (v *downloadView) copyFrom(old *downloadView) {
 		return // nothing downloading
 	}
 	v.setCandidate(old.cand)
+	if len(old.partRows) > 1 {
+		var cs []candidate
+		for _, r := range old.partRows {
+			cs = append(cs, r.c)
+		}
+		v.setParts(cs)
+		for i, r := range old.partRows {
+			v.partRows[i].bar.SetValue(r.bar.Value)
+		}
+	}
 	v.setProgress(old.last)
 	switch old.mode {
 	case dlPaused:
@@ -214,13 +228,26 @@ func (u *ui) startDownload(c candidate) {
 
 // openJob starts a session for c in job folder work ("" lets core choose).
 func (u *ui) openJob(c candidate, work string) bool {
-	s := &session{cand: c, stop: make(chan struct{})}
+	return u.openSession([]candidate{c}, work)
+}
+
+// openSession starts a session for the parts cs of one talk (usually one).
+func (u *ui) openSession(cs []candidate, work string) bool {
+	s := &session{cand: cs[0], stop: make(chan struct{})}
 	events := u.b.events(func(e job.Event) {
 		if u.sess == s { // a cancelled job's late events are dropped
 			u.onJobEvent(e)
 		}
 	})
-	j, err := u.be.Open(c, openOptions{Work: work, Jobs: u.settings.jobs(), Keep: u.settings.keep(), Stop: s.stop}, events)
+	o := openOptions{Work: work, Jobs: u.settings.jobs(), Keep: u.settings.keep(), Stop: s.stop}
+	var j jobRunner
+	var err error
+	if len(cs) > 1 {
+		s.parts = cs
+		j, err = u.be.OpenParts(cs, o, events)
+	} else {
+		j, err = u.be.Open(cs[0], o, events)
+	}
 	if err != nil {
 		msg, _ := job.Explain(err)
 		u.showError(lang.L("Cannot start the download"), msg)
@@ -269,7 +296,9 @@ func (u *ui) downloadEnded(err error) {
 		return
 	}
 	msg, code := job.Explain(err)
-	if code == job.ExitCredentials {
+	if code == job.ExitCredentials && len(s.parts) == 0 {
+		// (A part of a talk says which part needs a fresh source; the
+		// whole talk is then started again with it.)
 		u.dl.showExpired()
 		return
 	}
@@ -298,6 +327,8 @@ func (u *ui) onJobEvent(e job.Event) {
 		}
 	case job.Progress:
 		u.dl.setProgress(e)
+	case job.PartEvent:
+		u.dl.onPartEvent(e)
 	case job.Paused:
 		u.dl.setProgress(job.Progress{Done: e.Done, Total: e.Total, Bytes: u.dl.last.Bytes})
 		u.dl.showExpired()

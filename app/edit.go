@@ -60,10 +60,12 @@ type editView struct {
 	previewClip *widget.Button
 	save        *widget.Button
 	again       *widget.Button
+	addPart     *widget.Button
 	content     fyne.CanvasObject
 
 	cursor      time.Duration // where the big picture is from
-	audioOffset time.Duration
+	audioOffset time.Duration // of the part chosen in parts, when there are several
+	parts       *partSync     // nil unless the talk has several parts
 	frames      *frameLoader
 	thumbCancel context.CancelFunc
 	clipCancel  context.CancelFunc
@@ -124,8 +126,12 @@ func newEditView(u *ui, j jobRunner) *editView {
 	later := widget.NewButton(lang.L("+0.1 s"), func() { v.setOffset(v.audioOffset + 100*time.Millisecond) })
 	reset := widget.NewButtonWithIcon("", theme.ContentUndoIcon(), func() { v.setOffset(0) })
 	syncTitle := widget.NewLabelWithStyle(lang.L("Audio sync"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	syncLeft := container.NewHBox(syncTitle, earlier)
+	if v.parts = newPartSync(v); v.parts != nil {
+		syncLeft = container.NewHBox(syncTitle, v.parts.choose, earlier)
+	}
 	syncRow := container.NewBorder(nil, nil,
-		container.NewHBox(syncTitle, earlier),
+		syncLeft,
 		container.NewHBox(later, v.offsetLabel, reset),
 		v.offset)
 	syncHint := widget.NewLabel(lang.L("If lips and voice do not match, move the audio: to the right makes the sound come later. Check with “Preview 10 s”."))
@@ -136,6 +142,7 @@ func newEditView(u *ui, j jobRunner) *editView {
 	v.save = widget.NewButtonWithIcon(lang.L("Save video…"), theme.DocumentSaveIcon(), u.chooseOutput)
 	v.save.Importance = widget.HighImportance
 	v.again = widget.NewButtonWithIcon(lang.L("Start over"), theme.NavigateBackIcon(), u.confirmStartOver)
+	v.addPart = widget.NewButtonWithIcon(lang.L("Add another part"), theme.ContentAddIcon(), u.addPartFromEdit)
 
 	// The hint teaches the handles until there is something more useful
 	// to say: where the video will really start (see showPlan).
@@ -143,15 +150,24 @@ func newEditView(u *ui, j jobRunner) *editView {
 	v.cutNote.Wrapping = fyne.TextWrapWord
 	v.cutNote.Importance = widget.LowImportance
 
+	partsHint := widget.NewLabel("")
+	partsHint.Wrapping = fyne.TextWrapWord
+	partsHint.Importance = widget.LowImportance
+	partsHint.Hide()
+	if pr, ok := j.(partsRunner); ok && v.parts != nil {
+		partsHint.SetText(partsNote(pr.PartLengths()))
+		partsHint.Show()
+	}
 	controls := container.NewVBox(
 		container.NewBorder(nil, nil, nil, v.previewClip, v.previewNote),
 		v.trim,
 		trimRow,
+		partsHint,
 		v.cutNote,
 		widget.NewSeparator(),
 		syncRow,
 		syncHint,
-		container.NewHBox(v.again, layout.NewSpacer(), v.burn, v.exact, v.save),
+		container.NewHBox(v.again, v.addPart, layout.NewSpacer(), v.burn, v.exact, v.save),
 	)
 	v.content = container.NewBorder(nil, controls, nil, v.chatPanel, container.NewStack(letterbox, v.preview))
 
@@ -328,6 +344,10 @@ func (v *editView) copyFrom(old *editView) {
 	v.trim.SetRange(old.trim.Start(), old.trim.End())
 	v.trim.thumbs = old.trim.thumbs
 	v.cursor = old.cursor
+	if v.parts != nil && old.parts != nil {
+		v.parts.choose.SetSelectedIndex(old.parts.current)
+		copy(v.parts.offsets, old.parts.offsets)
+	}
 	v.setOffset(old.audioOffset)
 	v.exact.SetChecked(old.exact.Checked)
 	v.burn.SetChecked(old.burn.Checked)
@@ -346,7 +366,16 @@ func (v *editView) settings() job.Settings {
 	if v.trim.End() < v.total {
 		s.End = v.trim.End()
 	}
+	s.PartOffsets = v.partOffsets()
 	return s
+}
+
+// partOffsets are each part's audio offset; nil for a single broadcast.
+func (v *editView) partOffsets() []time.Duration {
+	if v.parts == nil {
+		return nil
+	}
+	return v.parts.all(v.audioOffset)
 }
 
 func (v *editView) rangeChanged(h handle, wait time.Duration) {
@@ -450,7 +479,7 @@ func (v *editView) playClip() {
 	_ = f.Close()
 	v.u.temps = append(v.u.temps, out)
 	start, end := v.clipRange()
-	s := job.Settings{Output: out, Start: start, End: end, AudioOffset: v.audioOffset, Force: true, NoChatFiles: true}
+	s := job.Settings{Output: out, Start: start, End: end, AudioOffset: v.audioOffset, PartOffsets: v.partOffsets(), Force: true, NoChatFiles: true}
 	ctx, cancel := context.WithCancel(context.Background())
 	v.clipCancel = cancel
 	v.previewClip.Disable()

@@ -161,6 +161,16 @@ func (b *fakeBackend) Open(c candidate, o openOptions, events func(job.Event)) (
 	return j, nil
 }
 
+// OpenParts opens a fake talk: one fakeJob whose length is the parts'.
+func (b *fakeBackend) OpenParts(cs []candidate, o openOptions, events func(job.Event)) (jobRunner, error) {
+	r, err := b.Open(cs[0], o, events)
+	j := r.(*fakeJob)
+	for _, c := range cs {
+		j.lengths = append(j.lengths, c.Duration)
+	}
+	return j, err
+}
+
 // fakeJob is a job whose download and render the test scripts.
 type fakeJob struct {
 	c      candidate
@@ -181,6 +191,8 @@ type fakeJob struct {
 	stop       <-chan struct{} // openOptions.Stop
 	// chat is the broadcast's chat; none when empty.
 	chat []chat.Message
+	// lengths are a talk's parts (OpenParts); nil for one broadcast.
+	lengths []time.Duration
 }
 
 func newFakeJob(c candidate, events func(job.Event)) *fakeJob {
@@ -269,10 +281,21 @@ func (j *fakeJob) HasChat() bool { return len(j.chat) > 0 }
 
 func (j *fakeJob) Chat(ctx context.Context) ([]chat.Message, error) { return j.chat, nil }
 
-func (j *fakeJob) Duration() time.Duration { return 2 * time.Minute }
-func (j *fakeJob) Title() string           { return j.c.Title }
-func (j *fakeJob) Dir() string             { return j.dir }
-func (j *fakeJob) Cleanup() error          { return nil }
+func (j *fakeJob) Duration() time.Duration {
+	if j.lengths == nil {
+		return 2 * time.Minute
+	}
+	var d time.Duration
+	for _, l := range j.lengths {
+		d += l
+	}
+	return d
+}
+
+func (j *fakeJob) PartLengths() []time.Duration { return j.lengths }
+func (j *fakeJob) Title() string                { return j.c.Title }
+func (j *fakeJob) Dir() string                  { return j.dir }
+func (j *fakeJob) Cleanup() error               { return nil }
 
 // Plan: the fake's keyframes are every 2 s, and its sound starts 2 s late.
 func (j *fakeJob) Plan(ctx context.Context, s job.Settings) (job.Plan, error) {

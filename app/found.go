@@ -1,6 +1,7 @@
 package app
 
 import (
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -24,6 +25,8 @@ type foundView struct {
 	chosen   int
 	advice   *widget.Label // what to do when the chosen one is not ready
 	download *widget.Button
+	addPart  *widget.Button // keep the chosen one as a part, add the next
+	parts    *partsCard
 	back     *widget.Button
 	content  fyne.CanvasObject
 }
@@ -37,14 +40,26 @@ func newFoundView(u *ui) *foundView {
 	v.advice.Importance = widget.WarningImportance
 	v.advice.Hide()
 	v.download = widget.NewButtonWithIcon(lang.L("Download"), theme.DownloadIcon(), func() {
+		if v.chosen < 0 || v.chosen >= len(u.cands) {
+			return
+		}
+		if len(u.parts) > 0 {
+			u.startDownloadParts(append(slices.Clone(u.parts), u.cands[v.chosen]))
+			return
+		}
+		u.startDownload(u.cands[v.chosen])
+	})
+	v.addPart = widget.NewButtonWithIcon(lang.L("Add another part"), theme.ContentAddIcon(), func() {
 		if v.chosen >= 0 && v.chosen < len(u.cands) {
-			u.startDownload(u.cands[v.chosen])
+			u.addPart(u.cands[v.chosen])
 		}
 	})
+	v.parts = newPartsCard(u)
+	v.parts.refresh()
 	v.download.Importance = widget.HighImportance
 	v.back = widget.NewButtonWithIcon(lang.L("Back"), theme.NavigateBackIcon(), func() { u.show(screenStart) })
-	buttons := container.NewHBox(v.back, layout.NewSpacer(), v.download)
-	v.content = container.NewBorder(v.heading, container.NewVBox(v.advice, buttons), nil, nil, container.NewVScroll(v.list))
+	buttons := container.NewHBox(v.back, layout.NewSpacer(), v.addPart, v.download)
+	v.content = container.NewBorder(container.NewVBox(v.parts.card, v.heading), container.NewVBox(v.advice, buttons), nil, nil, container.NewVScroll(v.list))
 	return v
 }
 
@@ -93,16 +108,19 @@ func (v *foundView) choose(i int) {
 	}
 	if i < 0 || i >= len(v.rows) {
 		v.download.Disable()
+		v.addPart.Disable()
 		v.advice.Hide()
 		return
 	}
 	c := v.rows[i].c
 	if c.Ready {
 		v.download.Enable()
+		v.addPart.Enable()
 		v.advice.Hide()
 		return
 	}
 	v.download.Disable()
+	v.addPart.Disable()
 	v.advice.SetText(nextStep(c))
 	v.advice.Show()
 }

@@ -115,6 +115,11 @@ func (b *demoBackend) Open(c candidate, _ openOptions, events func(job.Event)) (
 	return &demoJob{b: b, c: c, events: events}, nil
 }
 
+// OpenParts pretends too: the screenshots show one broadcast.
+func (b *demoBackend) OpenParts(cs []candidate, o openOptions, events func(job.Event)) (jobRunner, error) {
+	return b.Open(cs[0], o, events)
+}
+
 type demoJob struct {
 	b      *demoBackend
 	c      candidate

@@ -64,5 +64,5 @@ func cmdCapture(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return out.fail(err)
 	}
 	fmt.Fprintln(stderr, "The browser is closed; its temporary profile is deleted.")
-	return saveFrom(ctx, bestSource(cands, credErr == nil, stderr), f, settings, tools, out)
+	return saveFrom(ctx, []job.Source{bestSource(cands, credErr == nil, stderr)}, f, settings, tools, out)
 }

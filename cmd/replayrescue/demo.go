@@ -38,6 +38,9 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return out.fail(err)
 	}
+	if len(f.offsets) > 1 {
+		return out.fail(usageError("The demo saves one broadcast: give one --audio-offset."))
+	}
 	settings.Output = outputPath(f.output, "sample talk")
 	if err := job.CheckOutput(settings.Output, settings.Force); err != nil {
 		return out.fail(err)

@@ -57,7 +57,9 @@ func TestUsageAndBadInput(t *testing.T) {
 		{[]string{"save", "--audio-offset", "soon", "https://h.example/p.m3u8"}, 2, "--audio-offset"},
 		{[]string{"save", "--jobs", "65", "https://h.example/p.m3u8"}, 2, "--jobs"},
 		{[]string{"save", "--quality", "ultra", "https://h.example/p.m3u8"}, 2, "--quality"},
-		{[]string{"save", "a.m3u8", "b.m3u8"}, 2, "one at a time"},
+		{[]string{"save", "--audio-offset", "2s,0", "a.m3u8", "b.m3u8", "c.m3u8"}, 2, "2 values for 3 sources"},
+		{[]string{"save", "--audio-offset", "2s,soon", "a.m3u8", "b.m3u8"}, 2, `"soon"`},
+		{[]string{"save", "-", "-"}, 2, "only once"},
 		{[]string{"save", "not a link"}, 2, "link"},
 		{[]string{"inspect"}, 2, "inspect"},
 	}
@@ -120,6 +122,21 @@ func startSample(t *testing.T, opts sample.ServerOptions) *sample.Server {
 	return srv
 }
 
+// ndjson reads --json output: one event per line.
+func ndjson(t *testing.T, stdout string) []map[string]any {
+	t.Helper()
+	var events []map[string]any
+	sc := bufio.NewScanner(strings.NewReader(stdout))
+	for sc.Scan() {
+		var ev map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil {
+			t.Fatalf("stdout line is not JSON: %q", sc.Text())
+		}
+		events = append(events, ev)
+	}
+	return events
+}
+
 func cookieString(srv *sample.Server) string {
 	var parts []string
 	for _, c := range srv.Cookies() {
@@ -139,12 +156,7 @@ func TestSaveJSONAndNoSecrets(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	kinds := map[string]int{}
-	sc := bufio.NewScanner(strings.NewReader(stdout))
-	for sc.Scan() {
-		var ev map[string]any
-		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil {
-			t.Fatalf("stdout line is not JSON: %q", sc.Text())
-		}
+	for _, ev := range ndjson(t, stdout) {
 		kinds[ev["event"].(string)]++
 	}
 	for _, k := range []string{"found", "progress", "rendering", "done"} {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -34,6 +35,36 @@ type saveFlags struct {
 	keep        bool
 	json        bool
 	verbose     bool
+
+	offsets []time.Duration // --audio-offset, one per part
+}
+
+// parseOffsets reads --audio-offset: one shift, or one per part separated
+// by commas (2s,0,-0.3s).
+func parseOffsets(v string) ([]time.Duration, error) {
+	var offsets []time.Duration
+	for _, one := range strings.Split(v, ",") {
+		d, err := job.ParseOffset(one)
+		if err != nil {
+			return nil, usageError("--audio-offset %q is not a time shift: use forms like 2s, -350ms or -0.35 (one per part, separated by commas).", strings.TrimSpace(one))
+		}
+		offsets = append(offsets, d)
+	}
+	return offsets, nil
+}
+
+// partOffsets is one audio offset per source: as given, or 0 for every part
+// when --audio-offset was not given.
+func (f *saveFlags) partOffsets(fs *flag.FlagSet, sources int) ([]time.Duration, error) {
+	given := false
+	fs.Visit(func(fl *flag.Flag) { given = given || fl.Name == "audio-offset" })
+	if !given {
+		return make([]time.Duration, sources), nil
+	}
+	if len(f.offsets) != sources {
+		return nil, usageError("--audio-offset has %d values for %d sources: give one per source, in the same order, separated by commas (2s,0,-0.3s).", len(f.offsets), sources)
+	}
+	return f.offsets, nil
 }
 
 func (f *saveFlags) register(fs *flag.FlagSet, withSource bool) {
@@ -83,12 +114,10 @@ func (f *saveFlags) settings() (job.Settings, error) {
 			return s, usageError("--end must be after --start.")
 		}
 	}
-	if strings.Contains(f.audioOffset, ",") {
-		return s, usageError("Several --audio-offset values are for joining several broadcasts, which this version cannot do yet.")
+	if f.offsets, err = parseOffsets(f.audioOffset); err != nil {
+		return s, err
 	}
-	if s.AudioOffset, err = job.ParseOffset(f.audioOffset); err != nil {
-		return s, usageError("--audio-offset %q is not a time shift: use forms like 2s, -350ms or -0.35.", f.audioOffset)
-	}
+	s.AudioOffset = f.offsets[0]
 	if err := playlist.CheckQuality(f.quality); err != nil {
 		return s, usageError("--quality %q is not a quality: use best, worst, or a height such as 720p.", f.quality)
 	}
@@ -126,7 +155,7 @@ func cmdSave(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	var f saveFlags
 	f.register(fs, true)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: replayrescue save [flags] SOURCE\n\nDownloads a replay and saves it as one MP4. Flags:")
+		fmt.Fprintln(fs.Output(), "Usage: replayrescue save [flags] SOURCE [SOURCE...]\n\nDownloads a replay and saves it as one MP4. Several sources are parts of one talk\n(the broadcast was restarted), joined in order into one video. Flags:")
 		fs.PrintDefaults()
 	}
 	sources, code, ok := parseArgs(fs, args, stderr)
@@ -137,33 +166,45 @@ func cmdSave(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if len(sources) == 0 {
 		return out.fail(usageError("Give a broadcast link, a playlist (.m3u8) link or a HAR file to save."))
 	}
-	if len(sources) > 1 {
-		return out.fail(usageError("Joining several broadcasts into one video is not supported yet: save them one at a time."))
-	}
 	settings, err := f.checkedSettings(out)
 	if err != nil {
+		return out.fail(err)
+	}
+	if settings.PartOffsets, err = f.partOffsets(fs, len(sources)); err != nil {
 		return out.fail(err)
 	}
 	tools, err := f.useTools(stderr)
 	if err != nil {
 		return out.fail(err)
 	}
-	src, err := resolveSource(ctx, sources[0], f, stdin, stderr)
-	if err != nil {
-		return out.fail(err)
+	if i := slices.Index(sources, "-"); i >= 0 && slices.Contains(sources[i+1:], "-") {
+		return out.fail(usageError("Standard input (-) can be given only once."))
 	}
-	return saveFrom(ctx, src, f, settings, tools, out)
+	var srcs []job.Source
+	for i, arg := range sources {
+		src, err := resolveSource(ctx, arg, f, stdin, stderr)
+		if err != nil {
+			if len(sources) > 1 {
+				msg, code := job.Explain(err)
+				err = &job.Error{Code: code, Msg: fmt.Sprintf("Part %d (%s): %s", i+1, arg, msg), Err: err}
+			}
+			return out.fail(err)
+		}
+		srcs = append(srcs, src)
+	}
+	return saveFrom(ctx, srcs, f, settings, tools, out)
 }
 
-// saveFrom runs the save of src once the source is known (save, capture).
-func saveFrom(ctx context.Context, src job.Source, f saveFlags, settings job.Settings, tools media.Tools, out *reporter) int {
-	settings.Output = outputPath(f.output, src.Title)
+// saveFrom runs the save once the sources are known (save, capture): one
+// source, or the parts of one talk in order.
+func saveFrom(ctx context.Context, srcs []job.Source, f saveFlags, settings job.Settings, tools media.Tools, out *reporter) int {
+	settings.Output = outputPath(f.output, srcs[0].Title)
 	opts := job.Options{Work: f.work, Jobs: f.jobs, Keep: f.keep, Quality: f.quality, Tools: tools, Events: out.event}
 	if lc, ok := ctx.Value(liveKey{}).(*liveControl); ok {
 		out.live = lc
 		opts.Stop = lc.stop
 	}
-	if err := job.Save(ctx, src, opts, settings); err != nil {
+	if err := job.SaveTalk(ctx, srcs, opts, settings); err != nil {
 		return out.fail(err)
 	}
 	return 0
@@ -285,7 +326,17 @@ func (r *reporter) event(e job.Event) {
 			fmt.Fprintf(r.stdout, "%s\n", line)
 		}
 	}
+	r.say(e, "")
+}
+
+// say prints e for people; prefix names the part of a talk it is about.
+func (r *reporter) say(e job.Event, prefix string) {
 	switch e := e.(type) {
+	case job.PartEvent:
+		switch e.Event.(type) {
+		case job.Found, job.Live, job.Paused: // progress is shown for the whole talk
+			r.say(e.Event, fmt.Sprintf("Part %d: ", e.Part+1))
+		}
 	case job.Found:
 		title := e.Title
 		if title == "" {
@@ -299,26 +350,27 @@ func (r *reporter) event(e job.Event) {
 			extra += ", still live: following it until it ends (press Ctrl+C to stop there and save)"
 			r.live.following.Store(true)
 		}
+		r.endLine()
 		if r.captured {
-			fmt.Fprintf(r.stderr, "Found it: %s, %s (%d chunks%s).\n", title, job.FormatClock(e.Duration), e.Chunks, extra)
+			fmt.Fprintf(r.stderr, "%sFound it: %s, %s (%d chunks%s).\n", prefix, title, job.FormatClock(e.Duration), e.Chunks, extra)
 			break
 		}
-		fmt.Fprintf(r.stderr, "Found %s: %s in %d chunks%s.\n", title, job.FormatClock(e.Duration), e.Chunks, extra)
+		fmt.Fprintf(r.stderr, "%sFound %s: %s in %d chunks%s.\n", prefix, title, job.FormatClock(e.Duration), e.Chunks, extra)
 	case job.Progress:
 		r.progress(e)
 	case job.Live:
 		if e.Missing > 0 {
 			r.endLine()
-			fmt.Fprintf(r.stderr, "%d chunks were gone from the host before they could be fetched: the video skips that part.\n", e.Missing)
+			fmt.Fprintf(r.stderr, "%s%d chunks were gone from the host before they could be fetched: the video skips that part.\n", prefix, e.Missing)
 		}
 		if e.Ended {
 			r.endLine()
-			fmt.Fprintf(r.stderr, "The broadcast has ended: %s in all.\n", job.FormatClock(e.Duration))
+			fmt.Fprintf(r.stderr, "%sThe broadcast has ended: %s in all.\n", prefix, job.FormatClock(e.Duration))
 			r.live.following.Store(false)
 		}
 	case job.Paused:
 		r.endLine()
-		fmt.Fprintln(r.stderr, e.Reason)
+		fmt.Fprintln(r.stderr, prefix+e.Reason)
 	case job.Rendering:
 		r.rendering(e)
 	case job.ChatSaved:

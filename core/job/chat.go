@@ -119,6 +119,12 @@ func (j *Job) saveChat(ctx context.Context, s Settings, start, long time.Duratio
 	if long > 0 {
 		t.To = start + long
 	}
+	return writeChat(s, msgs, t, burned)
+}
+
+// writeChat writes msgs, timed by t, beside the video s.Output as SRT and
+// ASS, and counts what the saved part holds.
+func writeChat(s Settings, msgs []chat.Message, t chat.Timing, burned bool) ChatSaved {
 	srt, ass := SubtitlePaths(s.Output)
 	ev := ChatSaved{Burned: burned}
 	for _, f := range []struct {

@@ -100,6 +100,17 @@ func (Failed) kind() string    { return "failed" }
 // MarshalEvent encodes e as one NDJSON line (without the newline). Durations
 // are seconds as numbers; every string passes through web.Redact.
 func MarshalEvent(e Event) ([]byte, error) {
+	return json.Marshal(eventFields(e))
+}
+
+// eventFields are e's NDJSON fields. A part's event is its own event with
+// the part's number (from 1) added.
+func eventFields(e Event) map[string]any {
+	if p, ok := e.(PartEvent); ok {
+		m := eventFields(p.Event)
+		m["part"] = p.Part + 1
+		return m
+	}
 	m := map[string]any{"event": e.kind()}
 	switch e := e.(type) {
 	case Found:
@@ -149,5 +160,5 @@ func MarshalEvent(e Event) ([]byte, error) {
 		m["message"] = web.Redact(e.Message)
 		m["code"] = e.Code
 	}
-	return json.Marshal(m)
+	return m
 }

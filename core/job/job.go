@@ -80,6 +80,9 @@ type Settings struct {
 	BurnChat bool
 	// NoChatFiles writes no subtitles beside the output (previews).
 	NoChatFiles bool
+	// PartOffsets are a Talk's audio offsets, one per part; nil gives
+	// every part AudioOffset. A single Job ignores them.
+	PartOffsets []time.Duration
 }
 
 // Job is one save in progress. Its methods are not safe for concurrent use,
@@ -94,6 +97,10 @@ type Job struct {
 
 	chat    []chat.Message // read once (see Chat)
 	chatErr error
+
+	// share is how many jobs download at once from one connection budget
+	// (the parts of a Talk); 0 or 1: this job has it all.
+	share int
 }
 
 // stateFile is the job's memory between runs. It holds no secrets.
@@ -321,6 +328,9 @@ func (j *Job) download(ctx context.Context, segs []playlist.Segment) error {
 	fo.Jobs = j.opts.Jobs
 	if fo.Jobs <= 0 { // adaptive: start with a few, find the host's pace
 		fo.Jobs, fo.MaxJobs = fetch.DefaultJobs/2, fetch.DefaultMaxJobs
+		if j.share > 1 {
+			fo.Jobs, fo.MaxJobs = max(1, fo.Jobs/j.share), max(1, fo.MaxJobs/j.share)
+		}
 	}
 	fo.Progress = func(p fetch.Progress) {
 		j.emit(Progress{Done: p.Done, Total: p.Total, Bytes: p.Bytes, Speed: p.Speed, ETA: p.ETA, Resumed: p.Resumed})
@@ -419,26 +429,10 @@ func (j *Job) render(ctx context.Context, s Settings, ready func(context.Context
 		j.emit(Rendering{Done: 0, Total: want, Burning: burning})
 	}
 	spec.Total, spec.Ready = want, ready
-	var began time.Time
-	spec.Progress = func(done, total time.Duration) {
-		if quiet() {
-			return
-		}
-		if began.IsZero() {
-			began = time.Now()
-		}
-		e := Rendering{Done: done, Total: total, Burning: burning}
-		if elapsed := time.Since(began); done > 0 && total > done && elapsed > time.Second {
-			e.ETA = time.Duration(float64(elapsed) * float64(total-done) / float64(done))
-		}
-		j.emit(e)
-	}
+	spec.Progress = renderProgress(j.emit, burning, quiet)
 	cut, err := j.opts.Tools.Render(ctx, spec)
 	if err != nil {
-		if isDiskFull(err) {
-			return &Error{Code: ExitOther, Msg: fmt.Sprintf("The disk is full, so the video could not be written to %s: free some space (or choose another folder) and save again; the downloaded chunks are kept.", filepath.Dir(s.Output)), Err: err}
-		}
-		return explainMedia(err)
+		return renderError(err, s)
 	}
 	var size int64
 	if st, err := os.Stat(s.Output); err == nil {
@@ -459,6 +453,33 @@ func (j *Job) render(ctx context.Context, s Settings, ready func(context.Context
 	}
 	j.emit(Done{Output: s.Output, Duration: want, Size: size, Start: cut.Start, AudioGap: cut.Gap, Drift: cut.Drift})
 	return nil
+}
+
+// renderProgress turns the render's progress into Rendering events with
+// the time left from the pace so far; nothing while quiet says so.
+func renderProgress(emit func(Event), burning bool, quiet func() bool) func(done, total time.Duration) {
+	var began time.Time
+	return func(done, total time.Duration) {
+		if quiet() {
+			return
+		}
+		if began.IsZero() {
+			began = time.Now()
+		}
+		e := Rendering{Done: done, Total: total, Burning: burning}
+		if elapsed := time.Since(began); done > 0 && total > done && elapsed > time.Second {
+			e.ETA = time.Duration(float64(elapsed) * float64(total-done) / float64(done))
+		}
+		emit(e)
+	}
+}
+
+// renderError explains a failed render into s.Output.
+func renderError(err error, s Settings) error {
+	if isDiskFull(err) {
+		return &Error{Code: ExitOther, Msg: fmt.Sprintf("The disk is full, so the video could not be written to %s: free some space (or choose another folder) and save again; the downloaded chunks are kept.", filepath.Dir(s.Output)), Err: err}
+	}
+	return explainMedia(err)
 }
 
 // renderSpec describes the render of the whole playlist with s.

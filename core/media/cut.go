@@ -217,6 +217,7 @@ type plan struct {
 	tracks Tracks        // on the list's timeline
 	zero   time.Duration // the presenter's 0 on the list's timeline
 	base   time.Duration // the list's start on the presenter's timeline
+	origin time.Duration // ffprobe's time of the list's start (see probeList)
 	video  []videoPacket // video packets up to the search limit
 	cut    Cut
 }
@@ -262,6 +263,7 @@ func (t Tools) plan(ctx context.Context, spec RenderSpec, upto int) (*plan, erro
 	if p.tracks, origin, err = t.probeList(ctx, p.src); err != nil {
 		return nil, err
 	}
+	p.origin = origin
 	if p.src.copyts {
 		p.src.origin = origin
 	}

@@ -1,0 +1,257 @@
+package app
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"replayrescue/core/job"
+)
+
+// A talk in several broadcasts: the phone's app crashed and the talk went on
+// in a new broadcast. On the found screen "Add another part" keeps the
+// chosen broadcast as a part and asks for the next link, HAR or capture;
+// the parts chosen so far are listed there (move up, move down, remove),
+// and Download fetches them all together. The download screen shows each
+// part's progress; the edit screen's trim spans all of them, with a sync
+// slider per part.
+
+// partLine describes a part: "Part 2 · Keynote · length 30:00 · started 14:05".
+func partLine(i int, c candidate, num numbers) string {
+	title := c.Title
+	if title == "" {
+		title = lang.L("Untitled broadcast")
+	}
+	text := lang.L("Part {{.N}}", map[string]any{"N": i + 1}) + " · " + title
+	if c.Duration > 0 {
+		text += " · " + lang.L("length {{.Length}}", map[string]any{"Length": job.FormatClock(c.Duration)})
+	}
+	if !c.Started.IsZero() {
+		text += " · " + lang.L("started {{.Time}}", map[string]any{"Time": c.Started.Local().Format("2006-01-02 15:04")})
+	}
+	return text
+}
+
+// partsCard is the found screen's list of the parts chosen so far.
+type partsCard struct {
+	u     *ui
+	rows  *fyne.Container
+	note  *widget.Label
+	lines []*widget.Label // one per part, for tests
+	card  *fyne.Container
+}
+
+func newPartsCard(u *ui) *partsCard {
+	p := &partsCard{u: u}
+	title := widget.NewLabelWithStyle(lang.L("Parts of this talk"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	p.rows = container.NewVBox()
+	p.note = widget.NewLabel("")
+	p.note.Wrapping = fyne.TextWrapWord
+	p.note.Importance = widget.LowImportance
+	p.card = container.NewVBox(title, p.rows, p.note, widget.NewSeparator())
+	p.card.Hide()
+	return p
+}
+
+// refresh shows u.parts, and which part the chosen broadcast below will be.
+func (p *partsCard) refresh() {
+	parts := p.u.parts
+	p.rows.Objects, p.lines = nil, nil
+	for i, c := range parts {
+		line := widget.NewLabel(partLine(i, c, p.u.num))
+		line.Truncation = fyne.TextTruncateEllipsis
+		p.lines = append(p.lines, line)
+		up := widget.NewButtonWithIcon("", theme.MoveUpIcon(), func() { p.u.movePart(i, -1) })
+		down := widget.NewButtonWithIcon("", theme.MoveDownIcon(), func() { p.u.movePart(i, 1) })
+		remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { p.u.removePart(i) })
+		if i == 0 {
+			up.Disable()
+		}
+		if i == len(parts)-1 {
+			down.Disable()
+		}
+		p.rows.Add(container.NewBorder(nil, nil, nil, container.NewHBox(up, down, remove), line))
+	}
+	p.note.SetText(lang.L("The video chosen below is part {{.N}}. Download fetches all parts together and joins them in this order.", map[string]any{"N": len(parts) + 1}))
+	p.card.Hidden = len(parts) == 0
+	p.card.Refresh()
+}
+
+// addPart keeps the chosen broadcast as a part of the talk and asks for the
+// next one.
+func (u *ui) addPart(c candidate) {
+	u.parts = append(u.parts, c)
+	u.askNextPart()
+}
+
+// addPartFromEdit keeps what is being edited as the talk's first parts and
+// asks for the next one. Their chunks stay in their job folders, so the
+// talk's download finds them there.
+func (u *ui) addPartFromEdit() {
+	s := u.sess
+	if s == nil {
+		return
+	}
+	parts := s.parts
+	if len(parts) == 0 {
+		parts = []candidate{s.cand}
+	}
+	if s.cancel != nil {
+		s.cancel()
+	}
+	if u.edit != nil {
+		u.edit.stop()
+	}
+	u.sess, u.edit = nil, nil
+	u.parts = slices.Clone(parts)
+	u.askNextPart()
+}
+
+// askNextPart shows the parts so far and the start screen for the next.
+func (u *ui) askNextPart() {
+	u.found.parts.refresh()
+	u.start.reset()
+	u.show(screenStart)
+	dialog.ShowInformation(lang.L("Add another part"),
+		lang.L("Part {{.N}} is kept. Now paste the link, drop the HAR file or capture the next broadcast of the talk.", map[string]any{"N": len(u.parts)}),
+		u.win)
+}
+
+// movePart moves part i by delta places (-1 up, +1 down).
+func (u *ui) movePart(i, delta int) {
+	j := i + delta
+	if i < 0 || j < 0 || i >= len(u.parts) || j >= len(u.parts) {
+		return
+	}
+	u.parts[i], u.parts[j] = u.parts[j], u.parts[i]
+	u.found.parts.refresh()
+}
+
+// removePart drops part i from the talk.
+func (u *ui) removePart(i int) {
+	if i < 0 || i >= len(u.parts) {
+		return
+	}
+	u.parts = slices.Delete(u.parts, i, i+1)
+	u.found.parts.refresh()
+}
+
+// startDownloadParts opens one talk of cs and downloads every part.
+func (u *ui) startDownloadParts(cs []candidate) {
+	if !u.requireTools() {
+		return
+	}
+	u.dl = newDownloadView(u)
+	u.dl.setCandidate(cs[0])
+	u.dl.setParts(cs)
+	if !u.openSession(cs, "") {
+		return
+	}
+	u.show(screenDownload)
+	u.runDownload()
+}
+
+// partRow is one part on the download screen.
+type partRow struct {
+	line *widget.Label
+	bar  *widget.ProgressBar
+	c    candidate
+}
+
+// setParts lists each part with its own progress bar.
+func (v *downloadView) setParts(cs []candidate) {
+	v.partRows = nil
+	v.partsBox.Objects = nil
+	for i, c := range cs {
+		r := &partRow{line: widget.NewLabel(partLine(i, c, v.u.num)), bar: widget.NewProgressBar(), c: c}
+		r.line.Truncation = fyne.TextTruncateEllipsis
+		v.partRows = append(v.partRows, r)
+		v.partsBox.Add(container.NewGridWithColumns(2, r.line, r.bar))
+	}
+	v.partsBox.Hidden = len(cs) < 2
+	v.partsBox.Refresh()
+}
+
+// onPartEvent shows one part's own news: its length once found, its progress.
+func (v *downloadView) onPartEvent(e job.PartEvent) {
+	if e.Part < 0 || e.Part >= len(v.partRows) {
+		return
+	}
+	r := v.partRows[e.Part]
+	switch pe := e.Event.(type) {
+	case job.Found:
+		r.c.Duration = pe.Duration
+		r.line.SetText(partLine(e.Part, r.c, v.u.num))
+	case job.Progress:
+		if pe.Total > 0 {
+			r.bar.SetValue(float64(pe.Done) / float64(pe.Total))
+		}
+	}
+}
+
+// partSync is the edit screen's sync per part: a choice of part, whose
+// offset the sync slider then shows and moves.
+type partSync struct {
+	choose  *widget.Select
+	offsets []time.Duration
+	current int
+}
+
+// newPartSync offers the parts of j when it has several; nil otherwise.
+func newPartSync(v *editView) *partSync {
+	pr, ok := v.job.(partsRunner)
+	if !ok {
+		return nil
+	}
+	lengths := pr.PartLengths()
+	if len(lengths) < 2 {
+		return nil
+	}
+	ps := &partSync{offsets: make([]time.Duration, len(lengths))}
+	var names []string
+	var at time.Duration
+	for i, d := range lengths {
+		names = append(names, lang.L("Part {{.N}} (from {{.Time}})", map[string]any{"N": i + 1, "Time": job.FormatClock(at)}))
+		at += d
+	}
+	ps.choose = widget.NewSelect(names, func(name string) {
+		i := slices.Index(names, name)
+		if i < 0 || i == ps.current {
+			return
+		}
+		ps.offsets[ps.current] = v.audioOffset
+		ps.current = i
+		v.setOffset(ps.offsets[i])
+		v.showPlan()
+	})
+	ps.choose.SetSelectedIndex(0)
+	return ps
+}
+
+// all are the offsets of every part, the slider's for the chosen one.
+func (ps *partSync) all(current time.Duration) []time.Duration {
+	out := slices.Clone(ps.offsets)
+	out[ps.current] = current
+	return out
+}
+
+// partsNote tells where each part starts on the joined timeline.
+func partsNote(lengths []time.Duration) string {
+	var at time.Duration
+	text := ""
+	for i, d := range lengths {
+		if i > 0 {
+			text += ", "
+		}
+		text += fmt.Sprintf("%d: %s", i+1, job.FormatClock(at))
+		at += d
+	}
+	return lang.L("This talk is joined from {{.N}} broadcasts; parts start at {{.Starts}}. Each part has its own audio sync.", map[string]any{"N": len(lengths), "Starts": text})
+}

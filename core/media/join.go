@@ -1,0 +1,252 @@
+package media
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Joining several broadcasts of one talk (the phone's app crashed and the
+// talk went on in a new broadcast) into one MP4, in one ffmpeg run. Each
+// part is read from its own job folder through its own concat list, its
+// sound through a second read shifted by the part's own audio offset (each
+// phone had its own), and trimmed to its window on the very frames asked
+// for. The parts are joined with the concat filter, which needs decoded
+// pictures: the joined video is encoded once (H.264, AAC). Parts from
+// different phones differ in size and profile, which one MP4 track cannot
+// hold copied, and the per-part sound shifts and exact cuts at the joins
+// need decoding anyway.
+//
+// No desync at a join: every part's sound is cut, padded with silence where
+// the part has none (sound shifted later, a part without sound) and cut
+// again to exactly its pictures' length, so each part starts its picture
+// and its sound together on the joined timeline, and pictures follow each
+// other one frame apart across the joins.
+
+// JoinSpec describes a joined render.
+type JoinSpec struct {
+	// Parts are the talk's parts in play order, each described as for its
+	// own render: Dir, Chunks, Durations, AudioChunks, AudioOffset, and its
+	// window Start to End (End 0: to the part's end) on its own timeline.
+	Parts    []RenderSpec
+	Output   string
+	Progress func(done, total time.Duration)
+}
+
+// JoinedPart is where a part landed in a joined render.
+type JoinedPart struct {
+	Start    time.Duration // its first picture, on the part's own timeline
+	At       time.Duration // where that picture is in the output
+	Duration time.Duration // how long the part plays in the output
+	Frames   int           // its pictures kept
+	Width    int           // its picture size before joining
+	Height   int
+	Gap      time.Duration // measured audio start minus video start
+}
+
+// Joined is the outcome of a joined render.
+type Joined struct {
+	Parts         []JoinedPart
+	Duration      time.Duration
+	Width, Height int
+}
+
+// joinPart is what the render needs to know about one part.
+type joinPart struct {
+	p      *plan
+	first  time.Duration // first kept picture on the list's timeline
+	last   time.Duration // last kept picture on the list's timeline
+	frames int
+	rate   float64 // pictures per second
+	width  int
+	height int
+	sound  int // sample rate; 0: no sound
+}
+
+// ErrNoPicture means a part has no picture between its cuts.
+var ErrNoPicture = errors.New("no picture between the cuts")
+
+// RenderJoined writes spec.Output from the parts in one ffmpeg run (see
+// above), through a temporary name renamed only when ffmpeg succeeded.
+func (t Tools) RenderJoined(ctx context.Context, spec JoinSpec) (Joined, error) {
+	if len(spec.Parts) == 0 {
+		return Joined{}, errors.New("there are no parts to join")
+	}
+	parts := make([]joinPart, len(spec.Parts))
+	for i, ps := range spec.Parts {
+		jp, err := t.planPart(ctx, ps)
+		if err != nil {
+			return Joined{}, fmt.Errorf("part %d: %w", i+1, err)
+		}
+		parts[i] = jp
+	}
+	res, args, err := t.joinArgs(spec, parts)
+	if err != nil {
+		return Joined{}, err
+	}
+	tmp, err := tempOutput(spec.Output)
+	if err != nil {
+		return Joined{}, err
+	}
+	defer os.Remove(tmp)
+	args = append(args, "-f", "mp4", "-y", tmp)
+	rs := RenderSpec{Output: spec.Output, Total: res.Duration, Progress: spec.Progress}
+	if err := t.runRender(ctx, args, nil, rs, tmp); err != nil {
+		return Joined{}, err
+	}
+	return res, nil
+}
+
+// planPart reads one part's list: where its tracks start, and which of its
+// pictures fall between its cuts.
+func (t Tools) planPart(ctx context.Context, spec RenderSpec) (joinPart, error) {
+	// Decoded anyway: the concat demuxer's timeline, which starts at zero
+	// for every part (no -copyts in a run with several inputs).
+	spec.OneStream, spec.Exact, spec.Burn, spec.Ready = false, false, nil, nil
+	_, last := Span(spec)
+	spec.Chunks = spec.Chunks[:last+1]
+	if len(spec.Durations) > last {
+		spec.Durations = spec.Durations[:last+1]
+	}
+	p, err := t.plan(ctx, spec, len(spec.Chunks))
+	if err != nil {
+		return joinPart{}, err
+	}
+	if !p.tracks.HasVideo {
+		return joinPart{}, errors.New("it holds no picture")
+	}
+	from := p.toList(spec.Start)
+	to := time.Duration(math.MaxInt64)
+	limit := 24 * time.Hour
+	if spec.End > 0 {
+		to = p.toList(spec.End)
+		limit = to + time.Second
+	}
+	pkts, err := t.listVideo(ctx, p.src, p.origin, limit)
+	if err != nil {
+		return joinPart{}, err
+	}
+	// A millisecond of slack for times rounded to microseconds.
+	const slack = time.Millisecond
+	jp := joinPart{p: p, first: -1}
+	for _, pk := range pkts {
+		if pk.pts >= from-slack && pk.pts < to-slack {
+			if jp.first < 0 {
+				jp.first = pk.pts
+			}
+			jp.last = pk.pts
+			jp.frames++
+		}
+	}
+	if jp.frames == 0 {
+		return joinPart{}, ErrNoPicture
+	}
+	info, err := t.Probe(ctx, filepath.Join(spec.Dir, p.chunks[0]))
+	if err != nil {
+		return joinPart{}, err
+	}
+	v, _ := info.Stream("video")
+	jp.width, jp.height, jp.rate = v.Width, v.Height, v.FrameRate
+	if jp.rate <= 0 || jp.rate > 240 {
+		jp.rate = 30
+	}
+	if p.tracks.HasAudio {
+		jp.sound = 48000
+		if a, ok := info.Stream("audio"); ok && a.SampleRate > 0 {
+			jp.sound = a.SampleRate
+		}
+	}
+	return jp, nil
+}
+
+// joinArgs builds the joined render's ffmpeg arguments, up to the output
+// file, and tells where each part lands. The output takes the first part's
+// picture size, frame rate and sample rate; other sizes are scaled to fit
+// and padded (black bars), other rates converted.
+func (t Tools) joinArgs(spec JoinSpec, parts []joinPart) (Joined, []string, error) {
+	first := parts[0]
+	w, h, rate := first.width&^1, first.height&^1, first.rate
+	if w <= 0 || h <= 0 {
+		return Joined{}, nil, errors.New("the first part's picture size cannot be read")
+	}
+	sound := 48000
+	if i := slices.IndexFunc(parts, func(p joinPart) bool { return p.sound > 0 }); i >= 0 {
+		sound = parts[i].sound
+	}
+	res := Joined{Width: w, Height: h}
+	args := []string{"-hide_banner", "-nostdin", "-loglevel", "error", "-xerror", "-nostats", "-progress", "pipe:1"}
+	var graph, joins strings.Builder
+	inputs := 0
+	for i, jp := range parts {
+		ps := spec.Parts[i]
+		// The part's length is its pictures' at the output's frame rate.
+		frames := jp.frames
+		if math.Abs(jp.rate-rate) > 0.01 {
+			frames = int(math.Round(float64(jp.frames) * rate / jp.rate))
+		}
+		long := time.Duration(float64(frames) / rate * float64(time.Second))
+		samples := int64(float64(frames) / rate * float64(sound))
+		half := time.Duration(float64(time.Second) / jp.rate / 2)
+
+		args = append(args, inputArgs(jp.p.src, jp.p.src.url, 0)...)
+		video := inputs
+		inputs++
+		fmt.Fprintf(&graph, "[%d:v:0]trim=start=%s:end=%s,setpts=PTS-STARTPTS,", video, secs6(max(jp.first-half, 0)), secs6(jp.last+half))
+		if math.Abs(jp.rate-rate) > 0.01 {
+			fmt.Fprintf(&graph, "fps=%.6f,", rate)
+		}
+		fmt.Fprintf(&graph, "scale=%d:%d:force_original_aspect_ratio=decrease,pad=%d:%d:(ow-iw)/2:(oh-ih)/2,setsar=1,format=yuv420p[v%d];", w, h, w, h, i)
+		if jp.p.tracks.HasAudio {
+			audioURL := jp.p.src.url
+			if jp.p.src.audioURL != "" {
+				audioURL = jp.p.src.audioURL
+			}
+			args = append(args, inputArgs(jp.p.src, audioURL, ps.AudioOffset)...)
+			audio := inputs
+			inputs++
+			// Cut at the first picture, count from there, fill what is
+			// missing with silence, and end with the last picture.
+			fmt.Fprintf(&graph, "[%d:a:0]atrim=start=%s,asetpts=PTS-%s/TB,aresample=%d:async=1:first_pts=0,"+
+				"aformat=sample_fmts=fltp:channel_layouts=stereo,apad,atrim=end_sample=%d[a%d];",
+				audio, secs6(jp.first), secs6(jp.first), sound, samples, i)
+		} else {
+			fmt.Fprintf(&graph, "anullsrc=r=%d:cl=stereo,atrim=end_sample=%d,aformat=sample_fmts=fltp[a%d];", sound, samples, i)
+		}
+		fmt.Fprintf(&joins, "[v%d][a%d]", i, i)
+		res.Parts = append(res.Parts, JoinedPart{
+			Start: jp.p.fromList(jp.first), At: res.Duration, Duration: long, Frames: frames,
+			Width: jp.width, Height: jp.height, Gap: jp.p.tracks.Gap(),
+		})
+		res.Duration += long
+	}
+	fmt.Fprintf(&graph, "%sconcat=n=%d:v=1:a=1[v][a]", joins.String(), len(parts))
+	// No B-frames: their reordering delay would need an edit list, which
+	// some players ignore. Frame times are kept as the graph made them.
+	args = append(args, "-filter_complex", graph.String(), "-map", "[v]", "-map", "[a]")
+	args = append(args, t.EncoderArgs("18", "yuv420p")...)
+	args = append(args, "-c:a", "aac", "-b:a", "128k", keepFrameTimes(t), "passthrough", "-movflags", "+faststart")
+	return res, args, nil
+}
+
+// inputArgs reads url the way src is read, shifted by shift.
+func inputArgs(src source, url string, shift time.Duration) []string {
+	var args []string
+	if shift != 0 {
+		args = append(args, "-itsoffset", secs6(shift))
+	}
+	keys := make([]string, 0, len(src.opts))
+	for k := range src.opts {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		args = append(args, "-"+k, fmt.Sprint(src.opts[k]))
+	}
+	return append(args, "-i", url)
+}
