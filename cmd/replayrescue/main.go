@@ -17,6 +17,8 @@ const usage = `Replay Rescue saves the replay of a live-streamed talk as one MP4
 Usage:
   replayrescue                         open the window
   replayrescue save [flags] SOURCE     download and save a replay without the window
+  replayrescue save [flags] SOURCE SOURCE...
+                                       several broadcasts of one talk, joined in order
   replayrescue inspect [--json] SOURCE show what a link or file contains; downloads no video
   replayrescue capture [URL]           open your browser (a temporary profile), play the
                                        replay there, and it is found and saved: no HAR file
