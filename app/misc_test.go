@@ -314,7 +314,7 @@ func TestScreensFit800x600(t *testing.T) {
 }
 
 func TestScreenshotModeOpensEachScreen(t *testing.T) {
-	for _, name := range []string{"start", "found", "download", "edit"} {
+	for _, name := range []string{"start", "found", "parts", "download", "edit"} {
 		t.Run(name, func(t *testing.T) {
 			a := test.NewTempApp(t)
 			w := test.NewTempWindow(t, nil)
@@ -324,10 +324,13 @@ func TestScreenshotModeOpensEachScreen(t *testing.T) {
 			u.b.do = q.do
 			t.Cleanup(u.shutdown)
 			u.openDemoScreen(name)
-			want := map[string]screen{"start": screenStart, "found": screenFound, "download": screenDownload, "edit": screenEdit}[name]
+			want := map[string]screen{"start": screenStart, "found": screenFound, "parts": screenFound, "download": screenDownload, "edit": screenEdit}[name]
 			q.until(t, name, func() bool { return u.screen == want })
 			if name == "edit" {
 				q.until(t, "a picture", func() bool { return u.edit.preview.Image != nil })
+			}
+			if name == "parts" && len(u.found.parts.lines) != 2 {
+				t.Errorf("the parts screen lists %d parts, want 2", len(u.found.parts.lines))
 			}
 		})
 	}

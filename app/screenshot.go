@@ -19,7 +19,8 @@ import (
 )
 
 // Screenshot mode: REPLAYRESCUE_SCREEN=start|found|download|edit|render|done
-// (and the dialogs help|settings|about|ffmpeg|expired) opens the window on that
+// (and parts, a talk in several parts, and the dialogs
+// help|settings|about|ffmpeg|expired|capture) opens the window on that
 // screen with made-up data and no network or ffmpeg, so each screen can be
 // captured under Xvfb for docs and reviews.
 
@@ -41,6 +42,14 @@ func (u *ui) openDemoScreen(name string) {
 		u.dl.showExpired()
 	case "found":
 		u.showFound(cands)
+	case "parts":
+		// A talk whose first two broadcasts are kept, the third being chosen.
+		u.parts = []candidate{cands[0], cands[1]}
+		u.found.parts.refresh()
+		u.showFound(cands)
+	case "capture":
+		be.holdCapture = true
+		u.captureFromBrowser()
 	case "download":
 		u.startDownload(cands[0])
 	case "edit", "render", "done":
@@ -67,6 +76,7 @@ func (u *ui) openDemoScreen(name string) {
 type demoBackend struct {
 	complete     bool
 	finishRender bool
+	holdCapture  bool // the browser never finds anything: the wait dialog stays
 }
 
 func newDemoBackend() *demoBackend { return &demoBackend{} }
@@ -75,6 +85,10 @@ func (b *demoBackend) FindTools() (string, error) { return "", nil }
 
 // Capture stands in for the browser: it finds what a HAR file would.
 func (b *demoBackend) Capture(ctx context.Context, browser string) ([]candidate, error) {
+	if b.holdCapture {
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
 	return b.Resolve(ctx, "")
 }
 
