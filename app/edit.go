@@ -52,6 +52,7 @@ type editView struct {
 	offsetLabel *widget.Label
 	exact       *widget.Check
 	burn        *widget.Check // draw the chat into the video; shown when there is chat
+	fade        *widget.Check // cross-fade between parts; shown when there are several
 	chatPanel   *fyne.Container
 	chatList    *widget.List
 	chatNote    *widget.Label
@@ -108,6 +109,8 @@ func newEditView(u *ui, j jobRunner) *editView {
 	trimRow := container.NewBorder(nil, nil, startBox, endBox, container.NewCenter(v.length))
 	v.exact = widget.NewCheck(lang.L("Exact start (slower)"), func(bool) { v.showPlan() })
 	v.burn = widget.NewCheck(lang.L("Burn the chat into the video (slower)"), nil)
+	v.fade = widget.NewCheck(lang.L("Fade between parts"), nil)
+	v.fade.Hide()
 	v.burn.Hide()
 	v.makeChatPanel()
 
@@ -129,6 +132,7 @@ func newEditView(u *ui, j jobRunner) *editView {
 	syncLeft := container.NewHBox(syncTitle, earlier)
 	if v.parts = newPartSync(v); v.parts != nil {
 		syncLeft = container.NewHBox(syncTitle, v.parts.choose, earlier)
+		v.fade.Show()
 	}
 	syncRow := container.NewBorder(nil, nil,
 		syncLeft,
@@ -167,7 +171,7 @@ func newEditView(u *ui, j jobRunner) *editView {
 		widget.NewSeparator(),
 		syncRow,
 		syncHint,
-		container.NewHBox(v.again, v.addPart, layout.NewSpacer(), v.burn, v.exact, v.save),
+		container.NewHBox(v.again, v.addPart, layout.NewSpacer(), v.fade, v.burn, v.exact, v.save),
 	)
 	v.content = container.NewBorder(nil, controls, nil, v.chatPanel, container.NewStack(letterbox, v.preview))
 
@@ -351,6 +355,7 @@ func (v *editView) copyFrom(old *editView) {
 	v.setOffset(old.audioOffset)
 	v.exact.SetChecked(old.exact.Checked)
 	v.burn.SetChecked(old.burn.Checked)
+	v.fade.SetChecked(old.fade.Checked)
 	if old.chatLines != nil {
 		v.showChat(old.chatLines)
 	}
@@ -367,8 +372,15 @@ func (v *editView) settings() job.Settings {
 		s.End = v.trim.End()
 	}
 	s.PartOffsets = v.partOffsets()
+	if v.fade.Visible() && v.fade.Checked {
+		s.Crossfade = partsFade
+	}
 	return s
 }
+
+// partsFade is the cross-fade between parts when "Fade between parts" is
+// checked: long enough to soften the cut, short enough to lose nothing.
+const partsFade = 500 * time.Millisecond
 
 // partOffsets are each part's audio offset; nil for a single broadcast.
 func (v *editView) partOffsets() []time.Duration {

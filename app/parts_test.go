@@ -135,6 +135,13 @@ func TestTalkInSeveralParts(t *testing.T) {
 	}
 	e.typed(startHandle, 7500*time.Millisecond)
 	e.typed(endHandle, 59300*time.Millisecond)
+	if !e.fade.Visible() || e.fade.Checked {
+		t.Errorf("fade between parts: shown %v, checked %v; want shown, unchecked", e.fade.Visible(), e.fade.Checked)
+	}
+	if s := e.settings(); s.Crossfade != 0 {
+		t.Errorf("cross-fade %v before the box is checked, want none", s.Crossfade)
+	}
+	test.Tap(e.fade)
 
 	h.u.startRender(filepath.Join(t.TempDir(), "talk.mp4"))
 	h.q.until(t, "the done screen", func() bool { return h.u.rend.done.Visible() })
@@ -144,6 +151,9 @@ func TestTalkInSeveralParts(t *testing.T) {
 	}
 	if !slices.Equal(s.PartOffsets, []time.Duration{2 * time.Second, 0, -300 * time.Millisecond}) {
 		t.Errorf("render offsets %v, want 2s, 0, -0.3s", s.PartOffsets)
+	}
+	if s.Crossfade != 500*time.Millisecond {
+		t.Errorf("render cross-fade %v, want 0.5 s", s.Crossfade)
 	}
 
 	// Starting over forgets the parts.
@@ -159,6 +169,9 @@ func TestAddPartFromEdit(t *testing.T) {
 	be := &fakeBackend{cands: readyCands()}
 	h := newHarness(t, be)
 	h.toEdit()
+	if h.u.edit.fade.Visible() {
+		t.Error("fade between parts shown for a single broadcast")
+	}
 	test.Tap(h.u.edit.addPart)
 	if h.u.screen != screenStart || h.u.sess != nil || len(h.u.parts) != 1 || h.u.parts[0].From != "HAR entry 9" {
 		t.Fatalf("after Add another part: screen %v, session %v, parts %v", h.u.screen, h.u.sess != nil, h.u.parts)

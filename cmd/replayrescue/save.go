@@ -25,6 +25,7 @@ type saveFlags struct {
 	cookiesFile string
 	headers     listFlag
 	audioOffset string
+	crossfade   string
 	start, end  string
 	exact       bool
 	burnChat    bool
@@ -74,6 +75,9 @@ func (f *saveFlags) register(fs *flag.FlagSet, withSource bool) {
 		fs.StringVar(&f.cookiesFile, "cookies-file", "", "Netscape cookies.txt `file`")
 		fs.Var(&f.headers, "H", "extra request header \"Name: value\" (repeatable)")
 	}
+	if withSource {
+		fs.StringVar(&f.crossfade, "crossfade", "0", "with several sources: fade from each part into the next for this long (0.5s; up to 2s); 0 joins them end to end")
+	}
 	fs.StringVar(&f.audioOffset, "audio-offset", "0", "move the audio later (2s) or earlier (-350ms); 0 or auto trusts the stream")
 	fs.StringVar(&f.start, "start", "", "start `time`: seconds (165, 29.5) or [hh:]mm:ss[.ms]")
 	fs.StringVar(&f.end, "end", "", "end `time`, same forms as --start")
@@ -118,6 +122,9 @@ func (f *saveFlags) settings() (job.Settings, error) {
 		return s, err
 	}
 	s.AudioOffset = f.offsets[0]
+	if s.Crossfade, err = job.ParseOffset(f.crossfade); err != nil || s.Crossfade < 0 || s.Crossfade > job.MaxCrossfade {
+		return s, usageError("--crossfade %q is not a fade length: use 0 (no fade) up to 2s, such as 0.5s or 500ms.", f.crossfade)
+	}
 	if err := playlist.CheckQuality(f.quality); err != nil {
 		return s, usageError("--quality %q is not a quality: use best, worst, or a height such as 720p.", f.quality)
 	}
@@ -172,6 +179,9 @@ func cmdSave(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	if settings.PartOffsets, err = f.partOffsets(fs, len(sources)); err != nil {
 		return out.fail(err)
+	}
+	if settings.Crossfade > 0 && len(sources) < 2 {
+		return out.fail(usageError("--crossfade fades from one part into the next: give two sources or more, or leave it out."))
 	}
 	tools, err := f.useTools(stderr)
 	if err != nil {

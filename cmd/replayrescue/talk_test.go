@@ -12,6 +12,53 @@ import (
 	"replayrescue/core/sample"
 )
 
+// servePart makes one sample broadcast and serves it on loopback: its
+// playlist link and its length.
+func servePart(t *testing.T, tools media.Tools, id string, length, lead time.Duration, w, h int) (string, time.Duration) {
+	t.Helper()
+	m, err := sample.Generate(context.Background(), sample.MediaOptions{FFmpeg: tools.FFmpeg, Duration: length,
+		ChunkDuration: 2 * time.Second, AudioLead: lead, NoLead: lead == 0, Width: w, Height: h})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := sample.Start(sample.ServerOptions{Media: m, NoCookies: true, BroadcastID: id, Chat: []sample.ChatMessage{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return srv.PlaylistURL(), m.Duration
+}
+
+// TestSaveSeveralPartsCrossfade: save A B --crossfade 0.5s is shorter by
+// the fade, picture and sound alike.
+func TestSaveSeveralPartsCrossfade(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration test")
+	}
+	tools, err := media.Find()
+	if err != nil {
+		t.Skip("ffmpeg not found")
+	}
+	a, da := servePart(t, tools, "cliFadeA", 6*time.Second, 0, 320, 180)
+	b, db := servePart(t, tools, "cliFadeB", 4*time.Second, 0, 320, 180)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "talk.mp4")
+	code, _, stderr := runCLI(t, "", "save", "-o", out, a, b, "--crossfade", "0.5s", "--work", filepath.Join(dir, "job"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	info, err := tools.Probe(context.Background(), out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := da + db - 500*time.Millisecond
+	v, _ := info.Stream("video")
+	s, ok := info.Stream("audio")
+	if (v.Duration-want).Abs() > time.Second/30 || !ok || (s.Duration-want).Abs() > 50*time.Millisecond {
+		t.Errorf("video %v, sound %v, want both %v", v.Duration, s.Duration, want)
+	}
+}
+
 // TestSaveSeveralParts: save -o talk.mp4 A B C --audio-offset 2s,0,-0.3s
 // joins three broadcasts (the middle one smaller) into one video in sync.
 func TestSaveSeveralParts(t *testing.T) {
@@ -31,18 +78,9 @@ func TestSaveSeveralParts(t *testing.T) {
 		if i == 1 {
 			w, h = 480, 270
 		}
-		m, err := sample.Generate(context.Background(), sample.MediaOptions{FFmpeg: tools.FFmpeg, Duration: lengths[i],
-			ChunkDuration: 2 * time.Second, AudioLead: lead, NoLead: lead == 0, Width: w, Height: h})
-		if err != nil {
-			t.Fatal(err)
-		}
-		srv, err := sample.Start(sample.ServerOptions{Media: m, NoCookies: true, BroadcastID: fmt.Sprintf("cliPart%d", i+1), Chat: []sample.ChatMessage{}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { srv.Close() })
-		urls = append(urls, srv.PlaylistURL())
-		total += m.Duration
+		url, d := servePart(t, tools, fmt.Sprintf("cliPart%d", i+1), lengths[i], lead, w, h)
+		urls = append(urls, url)
+		total += d
 	}
 	dir := t.TempDir()
 	out := filepath.Join(dir, "talk.mp4")

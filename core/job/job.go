@@ -83,7 +83,15 @@ type Settings struct {
 	// PartOffsets are a Talk's audio offsets, one per part; nil gives
 	// every part AudioOffset. A single Job ignores them.
 	PartOffsets []time.Duration
+	// Crossfade overlaps consecutive parts of a Talk for that long (0: off,
+	// at most MaxCrossfade). A Talk of one source refuses it; a single Job
+	// ignores it.
+	Crossfade time.Duration
 }
+
+// MaxCrossfade is the longest cross-fade between parts: a longer one would
+// hide the talk itself.
+const MaxCrossfade = 2 * time.Second
 
 // Job is one save in progress. Its methods are not safe for concurrent use,
 // except that Events may fire from other goroutines while a method runs.

@@ -239,12 +239,27 @@ func offsets(s Settings, n int) ([]time.Duration, error) {
 	return s.PartOffsets, nil
 }
 
+// checkCrossfade refuses a cross-fade out of range, or with nothing to fade
+// between.
+func checkCrossfade(s Settings, parts int) error {
+	if s.Crossfade < 0 || s.Crossfade > MaxCrossfade {
+		return &Error{Code: ExitUsage, Msg: fmt.Sprintf("The fade between parts must be between 0 and %g seconds.", MaxCrossfade.Seconds())}
+	}
+	if s.Crossfade > 0 && parts < 2 {
+		return &Error{Code: ExitUsage, Msg: "A fade between parts needs at least two broadcasts to join."}
+	}
+	return nil
+}
+
 // Render writes the joined video of the parts described by s: Start and End
 // on the joined timeline, each part's audio offset from s.PartOffsets. The
 // cuts land on the very frames asked for.
 func (t *Talk) Render(ctx context.Context, s Settings) error {
 	offsets, err := offsets(s, len(t.parts))
 	if err != nil {
+		return err
+	}
+	if err := checkCrossfade(s, len(t.parts)); err != nil {
 		return err
 	}
 	if err := CheckOutput(s.Output, s.Force); err != nil {
@@ -272,7 +287,7 @@ func (t *Talk) Render(ctx context.Context, s Settings) error {
 		defer unlock()
 	}
 	ws := windows(lengths, s.Start, s.End)
-	spec := media.JoinSpec{Output: s.Output}
+	spec := media.JoinSpec{Output: s.Output, Crossfade: s.Crossfade}
 	for _, w := range ws {
 		j := t.parts[w.part]
 		for _, seg := range j.allSegments() {
@@ -286,11 +301,15 @@ func (t *Talk) Render(ctx context.Context, s Settings) error {
 	for _, w := range ws {
 		want += w.length(lengths)
 	}
+	want -= time.Duration(len(ws)-1) * s.Crossfade
 	t.emit(Rendering{Total: want})
 	spec.Progress = renderProgress(t.emit, false, func() bool { return false })
 	joined, err := t.opts.Tools.RenderJoined(ctx, spec)
 	if errors.Is(err, media.ErrNoPicture) {
 		return &Error{Code: ExitUsage, Msg: "One of the parts has no picture between the start and end times: move the cuts.", Err: err}
+	}
+	if errors.Is(err, media.ErrTooShortToFade) {
+		return &Error{Code: ExitUsage, Msg: "One of the parts is too short for the fade between parts: make the fade shorter or move the cuts.", Err: err}
 	}
 	if err != nil {
 		return renderError(err, s)
@@ -360,6 +379,9 @@ func (t *Talk) saveChat(ctx context.Context, s Settings, ws []partWindow, joined
 // download, render, clean up. With one source it is Save.
 func SaveTalk(ctx context.Context, srcs []Source, opts Options, s Settings) error {
 	if _, err := offsets(s, len(srcs)); err != nil {
+		return err
+	}
+	if err := checkCrossfade(s, len(srcs)); err != nil {
 		return err
 	}
 	if len(srcs) == 1 {

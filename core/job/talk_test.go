@@ -149,17 +149,7 @@ func TestSaveTalkInThreeParts(t *testing.T) {
 			}
 		}
 	}
-	if len(flashes) != len(want) {
-		t.Fatalf("flashes at %v, want at %v", flashes, want)
-	}
-	for i, f := range flashes {
-		if (f - want[i]).Abs() > frame/2 {
-			t.Errorf("flash %d at %v, want %v", i+1, f, want[i])
-		}
-		if gap := nearest(f, beeps); gap > 40*time.Millisecond {
-			t.Errorf("flash at %v: nearest beep %v away, want within 40ms", f, gap)
-		}
-	}
+	checkFlashes(t, flashes, want, beeps)
 	d := doneEvent(t, log.all())
 	if d.Start != start || (d.Duration-wantLen).Abs() > time.Millisecond {
 		t.Errorf("done: start %v length %v, want %v and %v", d.Start, d.Duration, start, wantLen)
@@ -179,6 +169,24 @@ func TestSaveTalkInThreeParts(t *testing.T) {
 }
 
 // TestTalkOffsetsMustMatchParts: one offset per part, or one sentence.
+// checkFlashes wants each flash within half a frame (at 30 fps) of want,
+// and a beep within 40 ms of each.
+func checkFlashes(t *testing.T, flashes, want, beeps []time.Duration) {
+	t.Helper()
+	const frame = time.Second / 30
+	if len(flashes) != len(want) {
+		t.Fatalf("flashes at %v, want at %v", flashes, want)
+	}
+	for i, f := range flashes {
+		if (f - want[i]).Abs() > frame/2 {
+			t.Errorf("flash %d at %v, want %v", i+1, f, want[i])
+		}
+		if gap := nearest(f, beeps); gap > 40*time.Millisecond {
+			t.Errorf("flash at %v: nearest beep %v away, want within 40ms", f, gap)
+		}
+	}
+}
+
 func TestTalkOffsetsMustMatchParts(t *testing.T) {
 	err := SaveTalk(context.Background(), []Source{{URL: "http://127.0.0.1:1/a.m3u8"}, {URL: "http://127.0.0.1:1/b.m3u8"}},
 		Options{}, Settings{Output: filepath.Join(t.TempDir(), "x.mp4"), PartOffsets: []time.Duration{0, 0, 0}})

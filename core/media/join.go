@@ -34,9 +34,13 @@ type JoinSpec struct {
 	// Parts are the talk's parts in play order, each described as for its
 	// own render: Dir, Chunks, Durations, AudioChunks, AudioOffset, and its
 	// window Start to End (End 0: to the part's end) on its own timeline.
-	Parts    []RenderSpec
-	Output   string
-	Progress func(done, total time.Duration)
+	Parts  []RenderSpec
+	Output string
+	// Crossfade, when above zero, overlaps the end of each part with the
+	// start of the next for that long, picture (xfade) and sound
+	// (acrossfade) alike, rounded to whole frames; 0 joins them end to end.
+	Crossfade time.Duration
+	Progress  func(done, total time.Duration)
 }
 
 // JoinedPart is where a part landed in a joined render.
@@ -71,6 +75,10 @@ type joinPart struct {
 
 // ErrNoPicture means a part has no picture between its cuts.
 var ErrNoPicture = errors.New("no picture between the cuts")
+
+// ErrTooShortToFade means a part is too short for the cross-fades it takes
+// part in.
+var ErrTooShortToFade = errors.New("a part is shorter than its cross-fades")
 
 // RenderJoined writes spec.Output from the parts in one ffmpeg run (see
 // above), through a temporary name renamed only when ffmpeg succeeded.
@@ -180,6 +188,13 @@ func (t Tools) joinArgs(spec JoinSpec, parts []joinPart) (Joined, []string, erro
 		sound = parts[i].sound
 	}
 	res := Joined{Width: w, Height: h}
+	// The fade in whole frames, so that pictures stay one frame apart, and
+	// the sound's fade exactly as long, so that both tracks overlap alike.
+	fadeFrames := 0
+	if spec.Crossfade > 0 && len(parts) > 1 {
+		fadeFrames = max(1, int(math.Round(spec.Crossfade.Seconds()*rate)))
+	}
+	fade := time.Duration(float64(fadeFrames) / rate * float64(time.Second))
 	args := []string{"-hide_banner", "-nostdin", "-loglevel", "error", "-xerror", "-nostats", "-progress", "pipe:1"}
 	var graph, joins strings.Builder
 	inputs := 0
@@ -198,7 +213,8 @@ func (t Tools) joinArgs(spec JoinSpec, parts []joinPart) (Joined, []string, erro
 		video := inputs
 		inputs++
 		fmt.Fprintf(&graph, "[%d:v:0]trim=start=%s:end=%s,setpts=PTS-STARTPTS,", video, secs6(max(jp.first-half, 0)), secs6(jp.last+half))
-		if math.Abs(jp.rate-rate) > 0.01 {
+		// xfade needs the same frame rate and time base on both sides.
+		if math.Abs(jp.rate-rate) > 0.01 || fadeFrames > 0 {
 			fmt.Fprintf(&graph, "fps=%.6f,", rate)
 		}
 		fmt.Fprintf(&graph, "scale=%d:%d:force_original_aspect_ratio=decrease,pad=%d:%d:(ow-iw)/2:(oh-ih)/2,setsar=1,format=yuv420p[v%d];", w, h, w, h, i)
@@ -219,19 +235,64 @@ func (t Tools) joinArgs(spec JoinSpec, parts []joinPart) (Joined, []string, erro
 			fmt.Fprintf(&graph, "anullsrc=r=%d:cl=stereo,atrim=end_sample=%d,aformat=sample_fmts=fltp[a%d];", sound, samples, i)
 		}
 		fmt.Fprintf(&joins, "[v%d][a%d]", i, i)
+		if fadeFrames > 0 {
+			joinsFaded := 1
+			if i > 0 && i < len(parts)-1 {
+				joinsFaded = 2
+			}
+			if frames <= joinsFaded*fadeFrames {
+				return Joined{}, nil, fmt.Errorf("part %d: %w", i+1, ErrTooShortToFade)
+			}
+		}
+		if i > 0 {
+			res.Duration -= fade
+		}
 		res.Parts = append(res.Parts, JoinedPart{
 			Start: jp.p.fromList(jp.first), At: res.Duration, Duration: long, Frames: frames,
 			Width: jp.width, Height: jp.height, Gap: jp.p.tracks.Gap(),
 		})
 		res.Duration += long
 	}
-	fmt.Fprintf(&graph, "%sconcat=n=%d:v=1:a=1[v][a]", joins.String(), len(parts))
+	if fadeFrames == 0 {
+		fmt.Fprintf(&graph, "%sconcat=n=%d:v=1:a=1[v][a]", joins.String(), len(parts))
+	} else {
+		crossfades(&graph, res.Parts, fade, samplesOf(fade, sound))
+	}
 	// No B-frames: their reordering delay would need an edit list, which
 	// some players ignore. Frame times are kept as the graph made them.
 	args = append(args, "-filter_complex", graph.String(), "-map", "[v]", "-map", "[a]")
 	args = append(args, t.EncoderArgs("18", "yuv420p")...)
 	args = append(args, "-c:a", "aac", "-b:a", "128k", keepFrameTimes(t), "passthrough", "-movflags", "+faststart")
 	return res, args, nil
+}
+
+// crossfades joins the parts' [vN] and [aN] into [v] and [a], each join
+// overlapping the end of one part with the start of the next by fade
+// (samples of sound): xfade starts where the next part lands (its At).
+func crossfades(graph *strings.Builder, parts []JoinedPart, fade time.Duration, samples int64) {
+	v, a := "v0", "a0"
+	for i := 1; i < len(parts); i++ {
+		nv, na := fmt.Sprintf("xv%d", i), fmt.Sprintf("xa%d", i)
+		if i == len(parts)-1 {
+			nv, na = "v", "a"
+		}
+		// One picture more on the first side (a copy of its last): ffmpeg
+		// 5's xfade otherwise drops the fade's last picture.
+		fmt.Fprintf(graph, "[%s]tpad=stop=1:stop_mode=clone[%sp];[%sp][v%d]xfade=transition=fade:duration=%s:offset=%s[%s];",
+			v, v, v, i, secs6(fade), secs6(parts[i].At), nv)
+		fmt.Fprintf(graph, "[%s][a%d]acrossfade=ns=%d:c1=tri:c2=tri", a, i, samples)
+		if i < len(parts)-1 {
+			fmt.Fprintf(graph, "[%s];", na)
+		} else {
+			fmt.Fprintf(graph, "[%s]", na)
+		}
+		v, a = nv, na
+	}
+}
+
+// samplesOf is d in samples at rate.
+func samplesOf(d time.Duration, rate int) int64 {
+	return int64(math.Round(d.Seconds() * float64(rate)))
 }
 
 // inputArgs reads url the way src is read, shifted by shift.
