@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"replayrescue/core/chat"
+	"replayrescue/core/media"
 	"replayrescue/core/web"
 )
 
@@ -162,7 +163,7 @@ func writeAtomic(path string, force bool, write func(io.Writer) error) error {
 	if _, err := os.Stat(path); err == nil && !force {
 		return errExists
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.part")
+	f, err := media.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.part")
 	if err != nil {
 		return err
 	}

@@ -166,7 +166,7 @@ func tempOutput(final string) (string, error) {
 			os.Remove(f)
 		}
 	}
-	f, err := os.CreateTemp(dir, base+".*.part")
+	f, err := CreateTemp(dir, base+".*.part")
 	if err != nil {
 		return "", fmt.Errorf("cannot write into the folder %s: %w", dir, err)
 	}
