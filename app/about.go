@@ -52,7 +52,7 @@ func (u *ui) showAbout() {
 	}
 	box.tools = widget.NewLabel(toolsText)
 	box.tools.Wrapping = fyne.TextWrapWord
-	parts := widget.NewLabel(lang.L("Made with Fyne (BSD 3-Clause licence), grafov/m3u8 (BSD 3-Clause), ffmpeg-go (Apache 2.0) and the Go libraries (BSD 3-Clause)."))
+	parts := widget.NewLabel(lang.L("Made with Fyne (BSD 3-Clause licence), grafov/m3u8 (BSD 3-Clause), ffmpeg-go (Apache 2.0), chromedp (MIT) and the Go libraries (BSD 3-Clause)."))
 	parts.Wrapping = fyne.TextWrapWord
 	parts.Importance = widget.LowImportance
 	items := []fyne.CanvasObject{container.NewCenter(icon), name, box.version, what, widget.NewSeparator(), box.tools}
