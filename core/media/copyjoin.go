@@ -40,7 +40,9 @@ type joinEntry struct {
 }
 
 // copyable tells whether pictures described by videos can be copied into
-// one track, joined as spec asks.
+// one track, joined as spec asks. Pictures stored out of order (B-frames)
+// are not: the list's outpoint cuts in storage order, the windows are
+// counted in display order.
 func copyable(spec JoinSpec, videos []StreamInfo) bool {
 	if spec.Reencode || (spec.Crossfade > 0 && len(videos) > 1) {
 		return false
@@ -48,7 +50,8 @@ func copyable(spec JoinSpec, videos []StreamInfo) bool {
 	first := videos[0]
 	for _, v := range videos {
 		if v.Codec != "h264" || v.Width != first.Width || v.Height != first.Height || v.Profile != first.Profile ||
-			v.PixFmt != first.PixFmt || math.Abs(v.FrameRate-first.FrameRate) > 0.01 || v.Width <= 0 || v.FrameRate <= 0 {
+			v.PixFmt != first.PixFmt || math.Abs(v.FrameRate-first.FrameRate) > 0.01 || v.Width <= 0 || v.FrameRate <= 0 ||
+			v.BFrames != 0 {
 			return false
 		}
 	}

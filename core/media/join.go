@@ -21,7 +21,8 @@ import (
 // pictures: the joined video is encoded once (H.264, AAC). Parts from
 // different phones differ in size and profile, which one MP4 track cannot
 // hold copied, and the per-part sound shifts and exact cuts at the joins
-// need decoding anyway.
+// need decoding anyway. Parts from the same phone, joined without a fade,
+// are copied instead (see copyjoin.go).
 //
 // No desync at a join: every part's sound is cut, padded with silence where
 // the part has none (sound shifted later, a part without sound) and cut
