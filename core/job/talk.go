@@ -287,15 +287,9 @@ func (t *Talk) Render(ctx context.Context, s Settings) error {
 		defer unlock()
 	}
 	ws := windows(lengths, s.Start, s.End)
-	spec := media.JoinSpec{Output: s.Output, Crossfade: s.Crossfade}
-	for _, w := range ws {
-		j := t.parts[w.part]
-		for _, seg := range j.allSegments() {
-			if _, ok := fetch.Complete(j.dir, seg.Index); !ok {
-				return partError(w.part, len(t.parts), &Error{Code: ExitOther, Msg: "Some chunks are missing from the job folder; run the download again."})
-			}
-		}
-		spec.Parts = append(spec.Parts, j.renderSpec(Settings{Start: w.start, End: w.end, AudioOffset: offsets[w.part]}))
+	spec, err := t.joinSpec(s, ws, offsets)
+	if err != nil {
+		return err
 	}
 	var want time.Duration
 	for _, w := range ws {
@@ -326,6 +320,22 @@ func (t *Talk) Render(ctx context.Context, s Settings) error {
 	start := ws[0].offset + joined.Parts[0].Start
 	t.emit(Done{Output: s.Output, Duration: joined.Duration, Size: size, Start: start, AudioGap: joined.Parts[0].Gap})
 	return nil
+}
+
+// joinSpec is the joined render of the windows ws, each part with its
+// audio offset; every chunk must be on disk.
+func (t *Talk) joinSpec(s Settings, ws []partWindow, offsets []time.Duration) (media.JoinSpec, error) {
+	spec := media.JoinSpec{Output: s.Output, Crossfade: s.Crossfade}
+	for _, w := range ws {
+		j := t.parts[w.part]
+		for _, seg := range j.allSegments() {
+			if _, ok := fetch.Complete(j.dir, seg.Index); !ok {
+				return spec, partError(w.part, len(t.parts), &Error{Code: ExitOther, Msg: "Some chunks are missing from the job folder; run the download again."})
+			}
+		}
+		spec.Parts = append(spec.Parts, j.renderSpec(Settings{Start: w.start, End: w.end, AudioOffset: offsets[w.part]}))
+	}
+	return spec, nil
 }
 
 // length is how much of the joined timeline w covers.
@@ -429,9 +439,10 @@ func (t *Talk) Title() string { return t.parts[0].Title() }
 // Dir is the first part's job folder.
 func (t *Talk) Dir() string { return t.parts[0].Dir() }
 
-// Plan tells where a render with s would start: on the very frame asked for
-// (a joined render cuts exactly), with the broadcast's own gap between sound
-// and picture in the part playing there.
+// Plan tells where a render with s would start, with the broadcast's own
+// gap between sound and picture in the part playing there: on the very
+// frame asked for when the parts are re-encoded, where the fast mode would
+// start (a keyframe) when their pictures are copied.
 func (t *Talk) Plan(ctx context.Context, s Settings) (Plan, error) {
 	offsets, err := offsets(s, len(t.parts))
 	if err != nil {
@@ -442,7 +453,13 @@ func (t *Talk) Plan(ctx context.Context, s Settings) (Plan, error) {
 	if err != nil {
 		return Plan{}, partError(i, len(t.parts), err)
 	}
-	return Plan{Start: s.Start, AudioGap: p.AudioGap}, nil
+	plan := Plan{Start: s.Start, AudioGap: p.AudioGap}
+	if spec, err := t.joinSpec(s, windows(t.PartLengths(), s.Start, s.End), offsets); err == nil {
+		if copies, err := t.opts.Tools.JoinCopies(ctx, spec); err == nil && copies {
+			plan.Start = s.Start - local + p.Start
+		}
+	}
+	return plan, nil
 }
 
 // HasChat tells whether any part's chat can be had.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -92,6 +93,11 @@ func (t Tools) probeList(ctx context.Context, src source) (tr Tracks, origin tim
 type videoPacket struct {
 	pts time.Duration
 	key bool
+	// file counts the list's entries the packet came from, told by its byte
+	// position starting again near zero (a concat list's; a joined
+	// stream's is 0 throughout). Only a joined copy needs it (see
+	// copyWindow), and checks it.
+	file int
 }
 
 // listVideo lists the video packets on the concat timeline up to limit. It
@@ -100,19 +106,27 @@ type videoPacket struct {
 // the cut (see window), so this reads seconds, not hours.
 func (t Tools) listVideo(ctx context.Context, src source, origin, limit time.Duration) ([]videoPacket, error) {
 	args := append([]string{"-v", "error", "-read_intervals", "%+" + secs6(limit), "-select_streams", "v:0",
-		"-show_entries", "packet=pts_time,flags", "-of", "csv=p=0"}, src.probeArgs()...)
+		"-show_entries", "packet=pts_time,pos,flags", "-of", "csv=p=0"}, src.probeArgs()...)
 	out, err := output(ctx, t.FFprobe, "read the downloaded chunks", 256<<20, args...)
 	if err != nil {
 		return nil, err
 	}
 	var pkts []videoPacket
+	file, last := 0, int64(-1)
 	for _, line := range strings.Split(string(out), "\n") {
-		pts, flags, ok := strings.Cut(strings.TrimSpace(line), ",")
-		if ok && pts != "N/A" {
-			pkts = append(pkts, videoPacket{pts: seconds(pts) - origin, key: strings.HasPrefix(flags, "K")})
+		f := strings.Split(strings.TrimSpace(line), ",")
+		if len(f) < 3 || f[0] == "N/A" {
+			continue
 		}
+		if pos, err := strconv.ParseInt(f[1], 10, 64); err == nil {
+			if pos < last {
+				file++
+			}
+			last = pos
+		}
+		pkts = append(pkts, videoPacket{pts: seconds(f[0]) - origin, key: strings.HasPrefix(f[2], "K"), file: file})
 	}
-	slices.SortFunc(pkts, func(a, b videoPacket) int { return cmp.Compare(a.pts, b.pts) })
+	slices.SortStableFunc(pkts, func(a, b videoPacket) int { return cmp.Compare(a.pts, b.pts) })
 	return pkts, nil
 }
 

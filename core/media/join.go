@@ -21,7 +21,8 @@ import (
 // pictures: the joined video is encoded once (H.264, AAC). Parts from
 // different phones differ in size and profile, which one MP4 track cannot
 // hold copied, and the per-part sound shifts and exact cuts at the joins
-// need decoding anyway.
+// need decoding anyway. Parts from the same phone, joined without a fade,
+// are copied instead (see copyjoin.go).
 //
 // No desync at a join: every part's sound is cut, padded with silence where
 // the part has none (sound shifted later, a part without sound) and cut
@@ -40,7 +41,10 @@ type JoinSpec struct {
 	// start of the next for that long, picture (xfade) and sound
 	// (acrossfade) alike, rounded to whole frames; 0 joins them end to end.
 	Crossfade time.Duration
-	Progress  func(done, total time.Duration)
+	// Reencode encodes the picture even when the parts' could be copied
+	// (see copyJoinArgs).
+	Reencode bool
+	Progress func(done, total time.Duration)
 }
 
 // JoinedPart is where a part landed in a joined render.
@@ -70,7 +74,9 @@ type joinPart struct {
 	rate   float64 // pictures per second
 	width  int
 	height int
-	sound  int // sample rate; 0: no sound
+	sound  int           // sample rate; 0: no sound
+	video  StreamInfo    // its first chunk's picture
+	pkts   []videoPacket // its list's pictures up to the end cut
 }
 
 // ErrNoPicture means a part has no picture between its cuts.
@@ -94,7 +100,11 @@ func (t Tools) RenderJoined(ctx context.Context, spec JoinSpec) (Joined, error) 
 		}
 		parts[i] = jp
 	}
-	res, args, err := t.joinArgs(spec, parts)
+	res, args, err := t.copyJoinArgs(ctx, spec, parts)
+	if err != nil && ctx.Err() == nil {
+		// Not copyable (or not safely): encoded once, as always.
+		res, args, err = t.joinArgs(spec, parts)
+	}
 	if err != nil {
 		return Joined{}, err
 	}
@@ -142,7 +152,7 @@ func (t Tools) planPart(ctx context.Context, spec RenderSpec) (joinPart, error) 
 	}
 	// A millisecond of slack for times rounded to microseconds.
 	const slack = time.Millisecond
-	jp := joinPart{p: p, first: -1}
+	jp := joinPart{p: p, first: -1, pkts: pkts}
 	for _, pk := range pkts {
 		if pk.pts >= from-slack && pk.pts < to-slack {
 			if jp.first < 0 {
@@ -160,6 +170,7 @@ func (t Tools) planPart(ctx context.Context, spec RenderSpec) (joinPart, error) 
 		return joinPart{}, err
 	}
 	v, _ := info.Stream("video")
+	jp.video = v
 	jp.width, jp.height, jp.rate = v.Width, v.Height, v.FrameRate
 	if jp.rate <= 0 || jp.rate > 240 {
 		jp.rate = 30
@@ -183,10 +194,7 @@ func (t Tools) joinArgs(spec JoinSpec, parts []joinPart) (Joined, []string, erro
 	if w <= 0 || h <= 0 {
 		return Joined{}, nil, errors.New("the first part's picture size cannot be read")
 	}
-	sound := 48000
-	if i := slices.IndexFunc(parts, func(p joinPart) bool { return p.sound > 0 }); i >= 0 {
-		sound = parts[i].sound
-	}
+	sound := soundRate(parts)
 	res := Joined{Width: w, Height: h}
 	// The fade in whole frames, so that pictures stay one frame apart, and
 	// the sound's fade exactly as long, so that both tracks overlap alike.
@@ -218,22 +226,12 @@ func (t Tools) joinArgs(spec JoinSpec, parts []joinPart) (Joined, []string, erro
 			fmt.Fprintf(&graph, "fps=%.6f,", rate)
 		}
 		fmt.Fprintf(&graph, "scale=%d:%d:force_original_aspect_ratio=decrease,pad=%d:%d:(ow-iw)/2:(oh-ih)/2,setsar=1,format=yuv420p[v%d];", w, h, w, h, i)
-		if jp.p.tracks.HasAudio {
-			audioURL := jp.p.src.url
-			if jp.p.src.audioURL != "" {
-				audioURL = jp.p.src.audioURL
-			}
-			args = append(args, inputArgs(jp.p.src, audioURL, ps.AudioOffset)...)
-			audio := inputs
+		in, filter := partSound(jp, ps, i, inputs, sound, samples)
+		args = append(args, in...)
+		if in != nil {
 			inputs++
-			// Cut at the first picture, count from there, fill what is
-			// missing with silence, and end with the last picture.
-			fmt.Fprintf(&graph, "[%d:a:0]atrim=start=%s,asetpts=PTS-%s/TB,aresample=%d:async=1:first_pts=0,"+
-				"aformat=sample_fmts=fltp:channel_layouts=stereo,apad,atrim=end_sample=%d[a%d];",
-				audio, secs6(jp.first), secs6(jp.first), sound, samples, i)
-		} else {
-			fmt.Fprintf(&graph, "anullsrc=r=%d:cl=stereo,atrim=end_sample=%d,aformat=sample_fmts=fltp[a%d];", sound, samples, i)
 		}
+		graph.WriteString(filter)
 		fmt.Fprintf(&joins, "[v%d][a%d]", i, i)
 		if fadeFrames > 0 {
 			joinsFaded := 1
@@ -264,6 +262,32 @@ func (t Tools) joinArgs(spec JoinSpec, parts []joinPart) (Joined, []string, erro
 	args = append(args, t.EncoderArgs("18", "yuv420p")...)
 	args = append(args, "-c:a", "aac", "-b:a", "128k", keepFrameTimes(t), "passthrough", "-movflags", "+faststart")
 	return res, args, nil
+}
+
+// soundRate is the output's sample rate: the first part with sound's.
+func soundRate(parts []joinPart) int {
+	if i := slices.IndexFunc(parts, func(p joinPart) bool { return p.sound > 0 }); i >= 0 {
+		return parts[i].sound
+	}
+	return 48000
+}
+
+// partSound is part i's sound as [ai], samples long from the part's first
+// picture: its input's arguments (nil for a part without sound, which gets
+// silence), read as input number input, and its filter chain.
+func partSound(jp joinPart, ps RenderSpec, i, input, sound int, samples int64) (args []string, filter string) {
+	if !jp.p.tracks.HasAudio {
+		return nil, fmt.Sprintf("anullsrc=r=%d:cl=stereo,atrim=end_sample=%d,aformat=sample_fmts=fltp[a%d];", sound, samples, i)
+	}
+	audioURL := jp.p.src.url
+	if jp.p.src.audioURL != "" {
+		audioURL = jp.p.src.audioURL
+	}
+	// Cut at the first picture, count from there, fill what is missing
+	// with silence, and end with the last picture.
+	return inputArgs(jp.p.src, audioURL, ps.AudioOffset), fmt.Sprintf("[%d:a:0]atrim=start=%s,asetpts=PTS-%s/TB,aresample=%d:async=1:first_pts=0,"+
+		"aformat=sample_fmts=fltp:channel_layouts=stereo,apad,atrim=end_sample=%d[a%d];",
+		input, secs6(jp.first), secs6(jp.first), sound, samples, i)
 }
 
 // crossfades joins the parts' [vN] and [aN] into [v] and [a], each join

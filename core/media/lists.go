@@ -129,3 +129,38 @@ func initLength(path string) (int64, error) {
 	}
 	return 0, fmt.Errorf("chunk %s is not a fragmented MP4 chunk", filepath.Base(path))
 }
+
+// writeJoinList writes the copied join's concat list at path: every
+// part's chunks, as absolute paths (they lie in several job folders), the
+// first entered at the part's inpoint and the last left at its outpoint.
+// Names are checked like writeList's; a folder whose name cannot be
+// written in the list is refused.
+func writeJoinList(path string, parts []joinEntry) (string, error) {
+	var b strings.Builder
+	b.WriteString("ffconcat version 1.0\n")
+	for _, p := range parts {
+		abs, err := filepath.Abs(p.dir)
+		if err != nil {
+			return "", err
+		}
+		if strings.ContainsAny(abs, "'\r\n") {
+			return "", fmt.Errorf("the job folder's name %q cannot be used in a list", p.dir)
+		}
+		for i, c := range p.chunks {
+			if !chunkNameRE.MatchString(c) || strings.Contains(c, "..") {
+				return "", fmt.Errorf("refusing chunk name %q", c)
+			}
+			fmt.Fprintf(&b, "file '%s'\n", filepath.Join(abs, c))
+			if i == 0 {
+				fmt.Fprintf(&b, "inpoint %s\n", secs6(p.inpoint))
+			}
+			if i == len(p.chunks)-1 {
+				fmt.Fprintf(&b, "outpoint %s\n", secs6(p.outpoint))
+			}
+		}
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		return "", fmt.Errorf("cannot write to the job folder: %w", err)
+	}
+	return path, nil
+}

@@ -24,6 +24,9 @@ type StreamInfo struct {
 	FrameRate  float64
 	SampleRate int
 	Frames     int64 // from the container; 0 when it does not say
+	// BFrames is how many pictures may come before one they depend on
+	// (has_b_frames); 0: stored in the order they are shown.
+	BFrames int
 }
 
 // Info describes a local media file.
@@ -64,6 +67,7 @@ func (t Tools) Probe(ctx context.Context, path string) (*Info, error) {
 			RFrameRate string `json:"r_frame_rate"`
 			SampleRate string `json:"sample_rate"`
 			NbFrames   string `json:"nb_frames"`
+			HasBFrames int    `json:"has_b_frames"`
 		} `json:"streams"`
 		Format struct {
 			StartTime string `json:"start_time"`
@@ -81,6 +85,7 @@ func (t Tools) Probe(ctx context.Context, path string) (*Info, error) {
 			Index: s.Index, Type: s.CodecType, Codec: s.CodecName, Profile: s.Profile, PixFmt: s.PixFmt,
 			Start: seconds(s.StartTime), Duration: seconds(s.Duration),
 			Width: s.Width, Height: s.Height, FrameRate: rate(s.RFrameRate), SampleRate: sr, Frames: nf,
+			BFrames: s.HasBFrames,
 		})
 	}
 	return info, nil
