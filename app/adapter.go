@@ -236,7 +236,7 @@ func (b *coreBackend) Sample(ctx context.Context) (candidate, func(), error) {
 	if err != nil {
 		return candidate{}, nil, err
 	}
-	m, err := sample.Generate(ctx, sample.MediaOptions{FFmpeg: tools.FFmpeg, Encoder: tools.Encoder, Duration: sampleLength})
+	m, err := sample.Generate(ctx, sample.MediaOptions{FFmpeg: tools.FFmpeg, Encoder: tools.VideoEncoder(ctx), Duration: sampleLength})
 	if err != nil {
 		return candidate{}, nil, err
 	}

@@ -50,7 +50,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return out.fail(err)
 	}
 	fmt.Fprintln(stderr, "Preparing the sample broadcast (the first time takes a few seconds)...")
-	m, err := sample.Generate(ctx, sample.MediaOptions{FFmpeg: tools.FFmpeg, Encoder: tools.Encoder, Duration: demoLength})
+	m, err := sample.Generate(ctx, sample.MediaOptions{FFmpeg: tools.FFmpeg, Encoder: tools.VideoEncoder(ctx), Duration: demoLength})
 	if err != nil {
 		return out.fail(err)
 	}

@@ -1,6 +1,7 @@
 package media
 
 import (
+	"context"
 	"strings"
 	"time"
 )
@@ -22,7 +23,7 @@ func (s RenderSpec) reencodes() bool { return s.Exact || s.Burn != nil }
 
 // burnArgs re-encodes the picture from the cut (the keyframe, or with
 // Exact the very frame asked for) with the subtitles drawn on it.
-func (t Tools) burnArgs(spec RenderSpec, p *plan, tmp string) ([]string, error) {
+func (t Tools) burnArgs(ctx context.Context, spec RenderSpec, p *plan, tmp string) ([]string, error) {
 	if spec.Exact {
 		if _, err := p.exactStart(spec); err != nil {
 			return nil, err
@@ -34,7 +35,7 @@ func (t Tools) burnArgs(spec RenderSpec, p *plan, tmp string) ([]string, error) 
 	if err != nil {
 		return nil, err
 	}
-	return t.fullEncodeArgs(p, spec, tmp, "ass="+filterValue(path)), nil
+	return t.fullEncodeArgs(ctx, p, spec, tmp, "ass="+filterValue(path)), nil
 }
 
 // filterValue escapes s as an option value inside a -vf filtergraph: once

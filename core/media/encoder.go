@@ -5,6 +5,7 @@ import (
 	"maps"
 	"regexp"
 	"slices"
+	"sync"
 	"time"
 
 	ffmpeg "github.com/u2takey/ffmpeg-go"
@@ -34,6 +35,28 @@ func pickEncoder(listing string) string {
 	return "mpeg4"
 }
 
+// encoderProbe asks ffmpeg for its encoders once, when a re-encode first
+// needs one (it takes about 0.1 s, which a save that copies, inspect, or
+// the window's start should not pay). Find gives every copy of its Tools
+// the same probe.
+type encoderProbe struct {
+	once sync.Once
+	name string
+}
+
+// VideoEncoder is the video encoder re-encoding uses: Tools.Encoder when
+// set, else the best this ffmpeg has (asked once per Find).
+func (t Tools) VideoEncoder(ctx context.Context) string {
+	switch {
+	case t.Encoder != "":
+		return t.Encoder
+	case t.probe != nil:
+		t.probe.once.Do(func() { t.probe.name = t.findEncoder(ctx) })
+		return t.probe.name
+	}
+	return t.findEncoder(ctx)
+}
+
 // findEncoder asks ffmpeg which video encoders it has; libx264 when it does
 // not say (the render then fails with ffmpeg's own message, as before).
 func (t Tools) findEncoder(ctx context.Context) string {
@@ -46,21 +69,11 @@ func (t Tools) findEncoder(ctx context.Context) string {
 	return pickEncoder(string(out))
 }
 
-// encoder is the video encoder in use: Find's choice, libx264 when Tools
-// was made by hand.
-func (t Tools) encoder() string {
-	if t.Encoder == "" {
-		return "libx264"
-	}
-	return t.Encoder
-}
-
-// encodeOptions are the output options that re-encode the picture with
-// t's encoder at a quality close to the source's: no B-frames (their delay
-// would need an edit list), and the source's pixel format. crf is libx264's
-// quality (lower is better); the others get a generous bit rate instead.
-func (t Tools) encodeOptions(crf, pixFmt string) ffmpeg.KwArgs {
-	enc := t.encoder()
+// encodeOptions are the output options that re-encode the picture with enc
+// at a quality close to the source's: no B-frames (their delay would need
+// an edit list), and the source's pixel format. crf is libx264's quality
+// (lower is better); the others get a generous bit rate instead.
+func encodeOptions(enc, crf, pixFmt string) ffmpeg.KwArgs {
 	o := ffmpeg.KwArgs{"c:v": enc}
 	switch enc {
 	case "libx264":
@@ -76,10 +89,10 @@ func (t Tools) encodeOptions(crf, pixFmt string) ffmpeg.KwArgs {
 	return o
 }
 
-// EncoderArgs is encodeOptions as command-line arguments (in a fixed
-// order), for callers that build their own ffmpeg command (the sample).
-func (t Tools) EncoderArgs(crf, pixFmt string) []string {
-	o := t.encodeOptions(crf, pixFmt)
+// encoderArgs is encodeOptions with t's encoder as command-line arguments
+// (in a fixed order), for commands built without ffmpeg-go.
+func (t Tools) encoderArgs(ctx context.Context, crf, pixFmt string) []string {
+	o := encodeOptions(t.VideoEncoder(ctx), crf, pixFmt)
 	var args []string
 	for _, k := range slices.Sorted(maps.Keys(o)) {
 		args = append(args, "-"+k, o[k].(string))

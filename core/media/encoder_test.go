@@ -26,8 +26,19 @@ func TestPickEncoder(t *testing.T) {
 			t.Errorf("pickEncoder(%q) = %q, want %q", listing, got, want)
 		}
 	}
-	if tl := tools(t); tl.Encoder != "libx264" {
-		t.Errorf("Find chose %q for this machine's ffmpeg (Debian's has libx264)", tl.Encoder)
+	found, err := Find()
+	if err != nil {
+		t.Skip(err)
+	}
+	copied := found
+	if copied.probe == nil || copied.probe.name != "" {
+		t.Fatal("Find asked for the encoders before any re-encode needed them")
+	}
+	if enc := found.VideoEncoder(context.Background()); enc != "libx264" {
+		t.Errorf("chose %q for this machine's ffmpeg (Debian's has libx264)", enc)
+	}
+	if copied.probe.name != "libx264" {
+		t.Error("copies of one Find's Tools ask ffmpeg again")
 	}
 }
 

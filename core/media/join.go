@@ -103,7 +103,7 @@ func (t Tools) RenderJoined(ctx context.Context, spec JoinSpec) (Joined, error) 
 	res, args, err := t.copyJoinArgs(ctx, spec, parts)
 	if err != nil && ctx.Err() == nil {
 		// Not copyable (or not safely): encoded once, as always.
-		res, args, err = t.joinArgs(spec, parts)
+		res, args, err = t.joinArgs(ctx, spec, parts)
 	}
 	if err != nil {
 		return Joined{}, err
@@ -188,7 +188,7 @@ func (t Tools) planPart(ctx context.Context, spec RenderSpec) (joinPart, error) 
 // file, and tells where each part lands. The output takes the first part's
 // picture size, frame rate and sample rate; other sizes are scaled to fit
 // and padded (black bars), other rates converted.
-func (t Tools) joinArgs(spec JoinSpec, parts []joinPart) (Joined, []string, error) {
+func (t Tools) joinArgs(ctx context.Context, spec JoinSpec, parts []joinPart) (Joined, []string, error) {
 	first := parts[0]
 	w, h, rate := first.width&^1, first.height&^1, first.rate
 	if w <= 0 || h <= 0 {
@@ -259,7 +259,7 @@ func (t Tools) joinArgs(spec JoinSpec, parts []joinPart) (Joined, []string, erro
 	// No B-frames: their reordering delay would need an edit list, which
 	// some players ignore. Frame times are kept as the graph made them.
 	args = append(args, "-filter_complex", graph.String(), "-map", "[v]", "-map", "[a]")
-	args = append(args, t.EncoderArgs("18", "yuv420p")...)
+	args = append(args, t.encoderArgs(ctx, "18", "yuv420p")...)
 	args = append(args, "-c:a", "aac", "-b:a", "128k", keepFrameTimes(t), "passthrough", "-movflags", "+faststart")
 	return res, args, nil
 }

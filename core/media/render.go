@@ -217,7 +217,7 @@ func (t Tools) Render(ctx context.Context, spec RenderSpec) (Cut, error) {
 
 	var args []string
 	if spec.Burn != nil {
-		if args, err = t.burnArgs(spec, p, tmp); err != nil {
+		if args, err = t.burnArgs(ctx, spec, p, tmp); err != nil {
 			return Cut{}, err
 		}
 	} else if spec.Exact {

@@ -119,11 +119,11 @@ func (t Tools) exactArgs(ctx context.Context, spec RenderSpec, p *plan, tmp stri
 			break
 		}
 	}
-	if head < 0 || next < 0 || chunks[head].codec != "h264" || t.encoder() != "libx264" {
+	if head < 0 || next < 0 || chunks[head].codec != "h264" || t.VideoEncoder(ctx) != "libx264" {
 		// No chunk boundary to join at, a codec we do not re-encode, or no
 		// libx264 to make a head that matches the source's profile:
 		// re-encode the whole picture from the cut instead.
-		return t.fullEncodeArgs(p, spec, tmp, ""), cleanup, nil
+		return t.fullEncodeArgs(ctx, p, spec, tmp, ""), cleanup, nil
 	}
 	p.cut.Reencoded = chunks[next].offset - at
 
@@ -194,11 +194,11 @@ func (p *plan) exactStart(spec RenderSpec) (int, error) {
 // fullEncodeArgs re-encodes the whole picture from the cut (sound copied):
 // slow, but exact wherever the stream allows no join.
 // vf, when set, is a filtergraph drawn on the picture (burned-in chat).
-func (t Tools) fullEncodeArgs(p *plan, spec RenderSpec, tmp, vf string) []string {
+func (t Tools) fullEncodeArgs(ctx context.Context, p *plan, spec RenderSpec, tmp, vf string) []string {
 	p.cut.Reencoded = -1
 	video, audio := p.src.inputs(spec.AudioOffset)
 	// No B-frames: their reordering delay would need an edit list.
-	out := t.encodeOptions("18", "")
+	out := encodeOptions(t.VideoEncoder(ctx), "18", "")
 	maps.Copy(out, ffmpeg.KwArgs{"c:a": "copy", "bsf:a": "aac_adtstoasc", "movflags": "+faststart", "f": "mp4",
 		"ss": secs6(max(p.cut.at-500*time.Microsecond, 0))})
 	if vf != "" {

@@ -20,9 +20,10 @@ type Tools struct {
 	// treated as recent). Older ffmpegs lack some of what the render
 	// prefers, and get the slower way (see version.go).
 	Major, Minor int
-	// Encoder is the video encoder re-encoding uses, chosen by Find from
-	// what this build has (see encoder.go); "" means libx264.
+	// Encoder, when set, is the video encoder re-encoding uses; otherwise
+	// VideoEncoder asks this ffmpeg for its best (see encoder.go).
 	Encoder string
+	probe   *encoderProbe
 	// Downloaded is true when ffmpeg is the copy Replay Rescue fetched.
 	Downloaded bool
 }
@@ -113,7 +114,7 @@ func Find() (Tools, error) {
 	t := Tools{FFmpeg: ffmpeg, FFprobe: ffprobe}
 	t.Downloaded = filepath.Dir(ffmpeg) == DownloadedDir()
 	t.Major, t.Minor, _, _ = t.Version(context.Background())
-	t.Encoder = t.findEncoder(context.Background())
+	t.probe = &encoderProbe{}
 	return t, nil
 }
 
