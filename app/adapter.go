@@ -74,8 +74,7 @@ func (b *coreBackend) About() toolsAbout {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	about := toolsAbout{Path: t.FFmpeg}
-	_, _, about.Version, _ = t.Version(ctx)
-	about.Licence, _ = t.Licence(ctx)
+	about.Version, about.Licence, _ = t.Describe(ctx)
 	return about
 }
 

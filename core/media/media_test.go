@@ -690,9 +690,9 @@ func TestVersion(t *testing.T) {
 		t.Error("atLeast")
 	}
 	// The licence follows the build's configuration: Debian's is GPL.
-	lic, err := tl.Licence(context.Background())
-	if err != nil || !strings.Contains(lic, "GPL") {
-		t.Errorf("licence of the installed ffmpeg: %q %v", lic, err)
+	described, lic, err := tl.Describe(context.Background())
+	if err != nil || !strings.Contains(lic, "GPL") || described != line {
+		t.Errorf("Describe of the installed ffmpeg: %q, licence %q, %v (Version said %q)", described, lic, err, line)
 	}
 	for conf, want := range map[string]string{
 		"configuration: --enable-shared":                               "GNU LGPL version 2.1 or later",

@@ -44,15 +44,17 @@ func (t Tools) versionOutput(ctx context.Context) (string, error) {
 	return string(out), err
 }
 
-// Licence names the licence ffmpeg was built under, from the configuration
-// it prints with -version: the About box owes the user that much, because
-// which one applies depends on the build, not on ffmpeg as such.
-func (t Tools) Licence(ctx context.Context) (string, error) {
+// Describe is ffmpeg's own version line and the licence it was built
+// under, read from one run of -version (the configuration it prints): the
+// About box owes the user that much, because which licence applies depends
+// on the build, not on ffmpeg as such.
+func (t Tools) Describe(ctx context.Context) (line, licence string, err error) {
 	out, err := t.versionOutput(ctx)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
-	return licenceOf(out), nil
+	line, _, _ = strings.Cut(out, "\n")
+	return line, licenceOf(out), nil
 }
 
 func licenceOf(versionOutput string) string {
