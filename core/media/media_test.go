@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"replayrescue/core/mp4"
 )
 
 // Fixtures: 30 s, 30 fps, keyframe every second, 3 s chunks, a white flash at
@@ -423,7 +425,7 @@ func TestChunkNamesValidated(t *testing.T) {
 func TestRenderArgsReadOnlyLocalFiles(t *testing.T) {
 	spec := RenderSpec{Start: 165 * time.Second, AudioOffset: 2 * time.Second}
 	args := strings.Join(renderArgs(concatSource("/job/render.ffconcat"), "/out/.talk.mp4.part", spec, Cut{at: 164 * time.Second}), " ")
-	for _, want := range []string{"-protocol_whitelist file,pipe", "-itsoffset 2.000000", "-ss 163.999900", "-map 0:v:0?", "-map 1:a:0?", "-c copy", "aac_adtstoasc", "+faststart"} {
+	for _, want := range []string{"-protocol_whitelist file,pipe", "-itsoffset 2.000000", "-ss 163.999900", "-map 0:v:0?", "-map 1:a:0?", "-c copy", "aac_adtstoasc", mp4.FFmpegFlags} {
 		if !strings.Contains(args, want) {
 			t.Errorf("args lack %q: %s", want, args)
 		}

@@ -4,13 +4,18 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	ffmpeg "github.com/u2takey/ffmpeg-go"
+
+	"replayrescue/core/mp4"
 )
 
 func init() {
@@ -72,7 +77,7 @@ type RenderSpec struct {
 // its TB does not match the packet time base when muxing MP4 audio.
 func renderArgs(src source, tmp string, spec RenderSpec, c Cut) []string {
 	video, audio := src.inputs(spec.AudioOffset)
-	out := ffmpeg.KwArgs{"c": "copy", "bsf:a": "aac_adtstoasc", "movflags": "+faststart", "f": "mp4"}
+	out := copiedSound(ffmpeg.KwArgs{"c": "copy"})
 	if c.at > 0 || src.copyts {
 		// A hair before the keyframe, so rounding to microseconds cannot
 		// drop the keyframe itself; no other video packet is that close.
@@ -86,6 +91,26 @@ func renderArgs(src source, tmp string, spec RenderSpec, c Cut) []string {
 		args = append([]string{"-copyts"}, args...)
 	}
 	return args
+}
+
+// copiedSound adds to out the options of an MP4 whose sound is copied from
+// the chunks' ADTS AAC. ffmpeg writes it fragmented: its ordinary MP4 muxer
+// keeps some 70 bytes per picture and per sound frame until the end (60 MB
+// more for a 3-hour talk), the fragmented one forgets each fragment once
+// written. runRender then rewrites the file as an ordinary MP4 with the
+// index in front (core/mp4), the same packets at the same times. Renders
+// that encode the sound keep the ordinary muxer: its fragmented form does
+// not keep the encoder's last packet's length.
+func copiedSound(out ffmpeg.KwArgs) ffmpeg.KwArgs {
+	maps.Copy(out, ffmpeg.KwArgs{"bsf:a": "aac_adtstoasc", "movflags": mp4.FFmpegFlags,
+		"frag_duration": strconv.Itoa(mp4.FragmentMicros), "f": "mp4"})
+	return out
+}
+
+// fragmented tells whether args write a fragmented MP4 (see copiedSound).
+func fragmented(args []string) bool {
+	i := slices.Index(args, "-movflags")
+	return i >= 0 && i+1 < len(args) && args[i+1] == mp4.FFmpegFlags
 }
 
 // source is how ffmpeg reads the render's chunks as one input: the concat
@@ -281,8 +306,42 @@ func (t Tools) runRender(ctx context.Context, args []string, extra []*os.File, s
 		}
 		return &FailedError{Tool: "ffmpeg", Action: "write the video", Detail: stderr.lastLine(), Err: err}
 	}
+	if fragmented(args) {
+		return unfragment(ctx, tmp, spec.Output)
+	}
 	if err := os.Rename(tmp, spec.Output); err != nil {
 		return fmt.Errorf("cannot save the video as %s: %w", spec.Output, err)
+	}
+	return nil
+}
+
+// unfragment writes the fragmented MP4 frag as the ordinary MP4 final,
+// through a second temporary file beside it (renamed when complete), and
+// removes frag. On the same disk the media is copied by the kernel.
+func unfragment(ctx context.Context, frag, final string) error {
+	src, err := os.Open(frag)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	dst, err := CreateTemp(filepath.Dir(final), "."+filepath.Base(final)+".*.part")
+	if err != nil {
+		return fmt.Errorf("cannot write into the folder %s: %w", filepath.Dir(final), err)
+	}
+	err = mp4.Unfragment(ctx, dst, src)
+	if cerr := dst.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		os.Remove(frag)
+		err = os.Rename(dst.Name(), final)
+	}
+	if err != nil {
+		os.Remove(dst.Name())
+		if ctx.Err() != nil {
+			return context.Cause(ctx)
+		}
+		return fmt.Errorf("cannot save the video as %s: %w", final, err)
 	}
 	return nil
 }

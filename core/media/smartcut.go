@@ -153,7 +153,7 @@ func (t Tools) exactArgs(ctx context.Context, spec RenderSpec, p *plan, tmp stri
 	// output's -ss 0 drops what falls before it.
 	video, _ := concatSource(videoList).inputs(0)
 	_, audio := p.src.inputs(spec.AudioOffset - at)
-	out := ffmpeg.KwArgs{"c": "copy", "bsf:a": "aac_adtstoasc", "movflags": "+faststart", "f": "mp4", "ss": "0"}
+	out := copiedSound(ffmpeg.KwArgs{"c": "copy", "ss": "0"})
 	if p.cut.Duration > 0 {
 		out["t"] = secs6(p.cut.Duration)
 	}
@@ -199,8 +199,7 @@ func (t Tools) fullEncodeArgs(ctx context.Context, p *plan, spec RenderSpec, tmp
 	video, audio := p.src.inputs(spec.AudioOffset)
 	// No B-frames: their reordering delay would need an edit list.
 	out := encodeOptions(t.VideoEncoder(ctx), "18", "")
-	maps.Copy(out, ffmpeg.KwArgs{"c:a": "copy", "bsf:a": "aac_adtstoasc", "movflags": "+faststart", "f": "mp4",
-		"ss": secs6(max(p.cut.at-500*time.Microsecond, 0))})
+	maps.Copy(out, copiedSound(ffmpeg.KwArgs{"c:a": "copy", "ss": secs6(max(p.cut.at-500*time.Microsecond, 0))}))
 	if vf != "" {
 		out["vf"] = vf
 	}

@@ -1,0 +1,176 @@
+package mp4
+
+import "encoding/binary"
+
+// nonSync is the sample flag bit "sample_is_non_sync_sample".
+const nonSync = 0x10000
+
+// track gathers one track's sample tables as the fragments are read: the
+// sizes one by one (4 bytes a sample), everything else as runs.
+type track struct {
+	id uint32
+	// trex defaults, for fragments that give neither tfhd nor trun values.
+	defDuration, defSize, defFlags uint32
+
+	sizes  []uint32
+	stts   []timeRun  // decode durations, run-length
+	ctts   []shiftRun // composition offsets, run-length
+	stss   []uint32   // 1-based numbers of the sync samples
+	chunks []chunk    // one per trun, in file order
+
+	anyShift      bool  // some composition offset is not zero
+	negativeShift bool  // and some is below zero (ctts version 1)
+	firstShift    int32 // the first sample's composition offset
+
+	started     bool
+	start, next uint64 // decode time of the first sample, and of the next
+}
+
+type timeRun struct{ count, delta uint32 }
+
+type shiftRun struct {
+	count  uint32
+	offset int32
+}
+
+// chunk is a trun's samples, stored one after the other.
+type chunk struct {
+	at      uint64 // where its data starts, counted from the start of the copied media
+	samples uint32
+}
+
+func (t *track) samples() uint32 { return uint32(len(t.sizes)) }
+
+// mediaDuration is the track's length in its own time scale.
+func (t *track) mediaDuration() uint64 { return t.next - t.start }
+
+// decodeTime places the next fragment: the first one gives the track's start;
+// a later one that does not follow on closes the gap (or overlap) by
+// stretching the sample before it, as ffmpeg's own muxer does.
+func (t *track) decodeTime(dts uint64) {
+	if !t.started {
+		t.started, t.start, t.next = true, dts, dts
+		return
+	}
+	if dts == t.next || len(t.stts) == 0 {
+		t.next = dts
+		return
+	}
+	last := &t.stts[len(t.stts)-1]
+	delta := int64(last.delta) + int64(dts) - int64(t.next)
+	if delta < 1 || delta > 0xFFFFFFFF {
+		return // nonsense time stamps: keep the samples back to back
+	}
+	if last.count > 1 {
+		last.count--
+		t.stts = append(t.stts, timeRun{1, uint32(delta)})
+	} else {
+		last.delta = uint32(delta)
+	}
+	t.next = dts
+}
+
+func (t *track) add(duration, size, flags uint32, shift int32) {
+	if !t.started {
+		t.started = true
+	}
+	if n := len(t.stts); n > 0 && t.stts[n-1].delta == duration {
+		t.stts[n-1].count++
+	} else {
+		t.stts = append(t.stts, timeRun{1, duration})
+	}
+	if n := len(t.ctts); n > 0 && t.ctts[n-1].offset == shift {
+		t.ctts[n-1].count++
+	} else {
+		t.ctts = append(t.ctts, shiftRun{1, shift})
+	}
+	if len(t.sizes) == 0 {
+		t.firstShift = shift
+	}
+	t.anyShift = t.anyShift || shift != 0
+	t.negativeShift = t.negativeShift || shift < 0
+	t.sizes = append(t.sizes, size)
+	if flags&nonSync == 0 {
+		t.stss = append(t.stss, uint32(len(t.sizes)))
+	}
+	t.next += uint64(duration)
+}
+
+// tables are the stbl boxes for this track's samples, after stsd; base is
+// the file offset of the copied media, wide says to write 64-bit offsets.
+func (t *track) tables(base uint64, wide bool) []*box {
+	var out []*box
+	stts := fullBox(0, 0, uint32(len(t.stts)))
+	for _, r := range t.stts {
+		stts = binary.BigEndian.AppendUint32(stts, r.count)
+		stts = binary.BigEndian.AppendUint32(stts, r.delta)
+	}
+	out = append(out, &box{typ: "stts", data: stts})
+	if t.anyShift {
+		version := uint8(0)
+		if t.negativeShift {
+			version = 1
+		}
+		ctts := fullBox(version, 0, uint32(len(t.ctts)))
+		for _, r := range t.ctts {
+			ctts = binary.BigEndian.AppendUint32(ctts, r.count)
+			ctts = binary.BigEndian.AppendUint32(ctts, uint32(r.offset))
+		}
+		out = append(out, &box{typ: "ctts", data: ctts})
+	}
+	if len(t.stss) < len(t.sizes) { // no stss: every sample is a sync sample
+		stss := fullBox(0, 0, uint32(len(t.stss)))
+		for _, n := range t.stss {
+			stss = binary.BigEndian.AppendUint32(stss, n)
+		}
+		out = append(out, &box{typ: "stss", data: stss})
+	}
+
+	var stsc []byte
+	var entries uint32
+	for i, r := range t.chunks {
+		if i == 0 || r.samples != t.chunks[i-1].samples {
+			stsc = binary.BigEndian.AppendUint32(stsc, uint32(i+1)) // first chunk
+			stsc = binary.BigEndian.AppendUint32(stsc, r.samples)
+			stsc = binary.BigEndian.AppendUint32(stsc, 1) // sample description
+			entries++
+		}
+	}
+	out = append(out, &box{typ: "stsc", data: append(fullBox(0, 0, entries), stsc...)})
+
+	same := len(t.sizes) > 0
+	for _, s := range t.sizes {
+		same = same && s == t.sizes[0]
+	}
+	var stsz []byte
+	if same {
+		stsz = fullBox(0, 0, t.sizes[0])
+		stsz = binary.BigEndian.AppendUint32(stsz, t.samples())
+	} else {
+		stsz = fullBox(0, 0, 0)
+		stsz = binary.BigEndian.AppendUint32(stsz, t.samples())
+		for _, s := range t.sizes {
+			stsz = binary.BigEndian.AppendUint32(stsz, s)
+		}
+	}
+	out = append(out, &box{typ: "stsz", data: stsz})
+
+	typ, co := "stco", fullBox(0, 0, uint32(len(t.chunks)))
+	if wide {
+		typ = "co64"
+	}
+	for _, r := range t.chunks {
+		if wide {
+			co = binary.BigEndian.AppendUint64(co, base+r.at)
+		} else {
+			co = binary.BigEndian.AppendUint32(co, uint32(base+r.at))
+		}
+	}
+	return append(out, &box{typ: typ, data: co})
+}
+
+// fullBox starts a full box's payload: version, flags and a first field.
+func fullBox(version uint8, flags, first uint32) []byte {
+	p := binary.BigEndian.AppendUint32(nil, uint32(version)<<24|flags&0xFFFFFF)
+	return binary.BigEndian.AppendUint32(p, first)
+}

@@ -1,0 +1,390 @@
+package mp4
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func needFFmpeg(t testing.TB) {
+	t.Helper()
+	for _, tool := range []string{"ffmpeg", "ffprobe"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not installed", tool)
+		}
+	}
+}
+
+func run(t testing.TB, name string, args ...string) string {
+	t.Helper()
+	out, err := exec.Command(name, args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// source writes a few seconds of MPEG-TS like a broadcast's chunks: H.264
+// (with bframes B-frames) and AAC, a keyframe every second.
+func source(t testing.TB, dir string, seconds string, bframes int) string {
+	t.Helper()
+	ts := filepath.Join(dir, "source-"+seconds+"s-"+strconv.Itoa(bframes)+".ts")
+	run(t, "ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
+		"-f", "lavfi", "-i", "testsrc2=s=320x180:r=30",
+		"-f", "lavfi", "-i", "sine=f=440:r=44100",
+		"-t", seconds, "-c:v", "libx264", "-preset", "ultrafast", "-bf", strconv.Itoa(bframes), "-g", "30",
+		"-c:a", "aac", "-b:a", "64k", "-f", "mpegts", ts)
+	return ts
+}
+
+// mux runs ffmpeg with input args ins and output args outs twice: once as
+// ffmpeg's ordinary MP4 (the reference) and once fragmented, which
+// Unfragment (with 64-bit offsets when wide) turns into the file tested.
+func mux(t *testing.T, dir string, ins, outs []string, ext string, wide bool) (ref, got string) {
+	var frag string
+	t.Helper()
+	ref, frag, got = filepath.Join(dir, "ref"+ext), filepath.Join(dir, "frag"+ext), filepath.Join(dir, "got"+ext)
+	base := append([]string{"-hide_banner", "-loglevel", "error", "-y"}, ins...)
+	run(t, "ffmpeg", append(append(append([]string{}, base...), outs...), "-movflags", "+faststart", "-f", "mp4", ref)...)
+	run(t, "ffmpeg", append(append(append([]string{}, base...), outs...),
+		"-movflags", FFmpegFlags, "-frag_duration", strconv.Itoa(FragmentMicros), "-f", "mp4", frag)...)
+	src, err := os.Open(frag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	dst, err := os.Create(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := unfragment(context.Background(), dst, src, wide); err != nil {
+		t.Fatalf("Unfragment: %v", err)
+	}
+	if err := dst.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return ref, got
+}
+
+// probe is what a player sees: every stream's start and length and every
+// packet's stream, times, size and flags.
+func probe(t *testing.T, file string) (streams, packets string) {
+	t.Helper()
+	streams = run(t, "ffprobe", "-v", "error", "-show_entries",
+		"stream=index,codec_type,codec_name,profile,width,height,sample_rate,channels,time_base,start_pts,start_time,duration_ts,duration,nb_frames",
+		"-of", "compact", file)
+	packets = run(t, "ffprobe", "-v", "error", "-show_entries", "packet=stream_index,pts,dts,duration,size,pos,flags",
+		"-of", "compact", file)
+	return streams, packets
+}
+
+// samePackets compares the two packet lists stream by stream, but for the
+// byte positions: the fragments interleave the tracks at each keyframe,
+// ffmpeg's own muxer about every second, so the files' orders differ.
+func samePackets(t *testing.T, ref, got string) {
+	t.Helper()
+	strip := func(s string) []string {
+		lines := strings.Split(strings.TrimSpace(s), "\n")
+		for i, l := range lines {
+			var keep []string
+			for _, f := range strings.Split(l, "|") {
+				if !strings.HasPrefix(f, "pos=") {
+					keep = append(keep, f)
+				}
+			}
+			lines[i] = strings.Join(keep, "|")
+		}
+		stream := func(l string) string { // "packet|stream_index=N|..."
+			f := strings.SplitN(l, "|", 3)
+			return f[min(1, len(f)-1)]
+		}
+		slices.SortStableFunc(lines, func(a, b string) int { return strings.Compare(stream(a), stream(b)) })
+		return lines
+	}
+	r, g := strip(ref), strip(got)
+	if len(r) != len(g) {
+		t.Fatalf("%d packets, ffmpeg's own MP4 has %d", len(g), len(r))
+	}
+	for i := range r {
+		if r[i] != g[i] {
+			t.Fatalf("packet %d differs:\n got %s\nwant %s", i, g[i], r[i])
+		}
+	}
+}
+
+// layout is the file's top-level box types.
+func layout(t *testing.T, file string) []string {
+	t.Helper()
+	p, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var types []string
+	for len(p) >= 8 {
+		typ, _, size, err := header(p)
+		if err != nil || size < 8 || size > uint64(len(p)) {
+			t.Fatalf("bad box at the end of %v", types)
+		}
+		types = append(types, typ)
+		p = p[size:]
+	}
+	return types
+}
+
+func TestUnfragmentMatchesFFmpeg(t *testing.T) {
+	needFFmpeg(t)
+	dir := t.TempDir()
+	plain := source(t, dir, "12", 0)
+	bframes := source(t, dir, "12", 2)
+	copyBoth := []string{"-map", "0:v:0", "-map", "1:a:0", "-c", "copy", "-bsf:a", "aac_adtstoasc"}
+	cases := []struct {
+		name      string
+		ins, outs []string
+		ext       string
+		wide      bool
+	}{
+		// The render's shape: the chunks read twice, the sound shifted,
+		// cut on the output side at a keyframe (see media.renderArgs).
+		{"render", []string{"-copyts", "-i", plain, "-itsoffset", "0.5", "-i", plain},
+			append(append([]string{}, copyBoth...), "-ss", "2.0999", "-t", "8"), ".mp4", false},
+		{"sound starts later", []string{"-i", plain, "-itsoffset", "2", "-i", plain}, copyBoth, ".mp4", false},
+		{"64-bit offsets", []string{"-i", plain, "-i", plain}, copyBoth, ".mp4", true},
+		{"B-frames", []string{"-i", bframes, "-i", bframes}, copyBoth, ".mp4", false},
+		{"picture re-encoded", []string{"-i", plain, "-i", plain},
+			[]string{"-map", "0:v:0", "-map", "1:a:0", "-c:v", "libx264", "-preset", "ultrafast", "-bf", "0", "-c:a", "copy", "-bsf:a", "aac_adtstoasc"}, ".mp4", false},
+		{"sound only", []string{"-i", plain}, []string{"-vn", "-c:a", "copy", "-bsf:a", "aac_adtstoasc"}, ".m4a", false},
+	}
+	// Not among them: sound encoded by ffmpeg in the same run. Its fragmented
+	// muxer gives the encoder's last, shorter or longer packet the default
+	// duration, so renders that encode the sound keep the ordinary muxer.
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			d := filepath.Join(dir, strings.ReplaceAll(c.name, " ", "-"))
+			if err := os.Mkdir(d, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			ref, got := mux(t, d, c.ins, c.outs, c.ext, c.wide)
+			refStreams, refPackets := probe(t, ref)
+			gotStreams, gotPackets := probe(t, got)
+			if gotStreams != refStreams {
+				t.Errorf("streams differ from ffmpeg's own MP4:\n got %s\nwant %s", gotStreams, refStreams)
+			}
+			samePackets(t, refPackets, gotPackets)
+			// The index is in front: a player streaming the file can
+			// start before the end arrives.
+			if l := strings.Join(layout(t, got), " "); l != "ftyp moov mdat" {
+				t.Errorf("top-level boxes %q, want ftyp moov mdat", l)
+			}
+			if c.wide != strings.Contains(dumpStbl(t, got), "co64") {
+				t.Errorf("64-bit offsets: %v, want %v", !c.wide, c.wide)
+			}
+			// And it decodes without a complaint.
+			if out := run(t, "ffmpeg", "-v", "error", "-i", got, "-f", "null", "-"); strings.TrimSpace(out) != "" {
+				t.Errorf("decoding says: %s", out)
+			}
+		})
+	}
+}
+
+// dumpStbl lists the box types in the first track's stbl.
+func dumpStbl(t *testing.T, file string) string {
+	t.Helper()
+	p, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []string
+	var walk func(p []byte)
+	walk = func(p []byte) {
+		boxes, err := parseBoxes(p)
+		if err != nil {
+			return
+		}
+		for _, b := range boxes {
+			all = append(all, b.typ)
+			if b.typ == "moov" {
+				for _, k := range b.kids {
+					all = append(all, k.typ)
+					if k.typ == "trak" {
+						all = append(all, strings.Join(boxTypes(stblOf(k)), " "))
+					}
+				}
+			}
+		}
+	}
+	end := bytes.Index(p, []byte("mdat"))
+	if end < 4 {
+		t.Fatal("no mdat")
+	}
+	walk(p[:end-4])
+	return strings.Join(all, " ")
+}
+
+func boxTypes(b *box) []string {
+	var out []string
+	for _, k := range b.kids {
+		out = append(out, k.typ)
+	}
+	return out
+}
+
+func TestUnfragmentRefusesDamage(t *testing.T) {
+	needFFmpeg(t)
+	dir := t.TempDir()
+	ts := source(t, dir, "4", 0)
+	frag := filepath.Join(dir, "frag.mp4")
+	run(t, "ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", ts, "-c", "copy", "-bsf:a", "aac_adtstoasc",
+		"-movflags", FFmpegFlags, "-frag_duration", strconv.Itoa(FragmentMicros), "-f", "mp4", frag)
+	whole, err := os.ReadFile(frag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mdat := bytes.LastIndex(whole, []byte("mdat"))
+	moof := bytes.Index(whole, []byte("moof"))
+	cases := map[string][]byte{
+		"cut in the media":   whole[:mdat+100],
+		"cut in a header":    whole[:moof+20],
+		"media without moof": append(append([]byte{}, whole[:moof-4]...), whole[mdat-4:]...),
+		"not an MP4":         []byte("#EXTM3U\n#EXT-X-ENDLIST\n"),
+		"empty":              nil,
+	}
+	// A moof whose size points past the end of the file.
+	huge := bytes.Clone(whole)
+	binary.BigEndian.PutUint32(huge[moof-4:], 0x7FFFFFF0)
+	cases["a box larger than the file"] = huge
+
+	for name, p := range cases {
+		t.Run(name, func(t *testing.T) {
+			var out bytes.Buffer
+			err := Unfragment(context.Background(), &out, bytes.NewReader(p))
+			if err == nil {
+				t.Fatalf("no error; wrote %d bytes", out.Len())
+			}
+		})
+	}
+
+	// Cancelled: stops with the context's error.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := Unfragment(ctx, &bytes.Buffer{}, bytes.NewReader(whole)); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
+	}
+}
+
+func TestWithDurationWidens(t *testing.T) {
+	// An mdhd, version 0: times 1 and 2, time scale 90000, duration 5.
+	p := fullBox(0, 0, 1)
+	p = binary.BigEndian.AppendUint32(p, 2)
+	p = binary.BigEndian.AppendUint32(p, 90000)
+	p = binary.BigEndian.AppendUint32(p, 5)
+	p = append(p, 0x55, 0xc4, 0, 0)
+
+	same := withDuration(p, 4, 7)
+	if len(same) != len(p) || binary.BigEndian.Uint32(same[16:]) != 7 || binary.BigEndian.Uint32(p[16:]) != 5 {
+		t.Errorf("version 0 update: % x", same)
+	}
+	long := uint64(14*3600) * 90000 // past 32 bits at 90 kHz
+	q := withDuration(p, 4, long)
+	if q[0] != 1 || len(q) != len(p)+12 {
+		t.Fatalf("not widened to version 1: % x", q)
+	}
+	if c, m := binary.BigEndian.Uint64(q[4:]), binary.BigEndian.Uint64(q[12:]); c != 1 || m != 2 {
+		t.Errorf("times %d %d, want 1 2", c, m)
+	}
+	if scale, _ := field32(q); scale != 90000 {
+		t.Errorf("time scale %d", scale)
+	}
+	if d := binary.BigEndian.Uint64(q[24:]); d != long {
+		t.Errorf("duration %d, want %d", d, long)
+	}
+	if !bytes.Equal(q[32:], p[20:]) {
+		t.Errorf("language lost: % x", q[32:])
+	}
+}
+
+func TestRescale(t *testing.T) {
+	for _, c := range []struct {
+		d        uint64
+		from, to uint32
+		want     uint64
+	}{
+		{90000, 90000, 1000, 1000},
+		{1024, 44100, 1000, 23},
+		{3 * 3600 * 90000, 90000, 1000, 3 * 3600 * 1000},
+		{1 << 60, 90000, 1000, (1 << 60) / 90000 * 1000}, // past 64 bits in between
+		{5, 0, 1000, 0},
+	} {
+		if got := rescale(c.d, c.from, c.to); got != c.want {
+			t.Errorf("rescale(%d, %d, %d) = %d, want %d", c.d, c.from, c.to, got, c.want)
+		}
+	}
+}
+
+func FuzzUnfragment(f *testing.F) {
+	f.Add([]byte{})
+	f.Add([]byte("\x00\x00\x00\x08moov\x00\x00\x00\x08moof\x00\x00\x00\x08mdat"))
+	if _, err := exec.LookPath("ffmpeg"); err == nil {
+		// Small, so the fuzzer mutates headers rather than media.
+		frag := filepath.Join(f.TempDir(), "frag.mp4")
+		run(f, "ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
+			"-f", "lavfi", "-i", "testsrc2=s=32x32:r=10", "-f", "lavfi", "-i", "sine=r=8000",
+			"-t", "1.5", "-c:v", "libx264", "-g", "5", "-c:a", "aac", "-b:a", "8k",
+			"-movflags", FFmpegFlags, "-f", "mp4", frag)
+		if p, err := os.ReadFile(frag); err == nil {
+			f.Add(p)
+		}
+	}
+	f.Fuzz(func(t *testing.T, p []byte) {
+		var out bytes.Buffer
+		if err := Unfragment(context.Background(), &out, bytes.NewReader(p)); err != nil {
+			return
+		}
+		// What it accepts, it writes as ftyp, moov, mdat.
+		if out.Len() < 8 || string(out.Bytes()[4:8]) != "ftyp" {
+			t.Fatalf("output starts % x", out.Bytes()[:min(out.Len(), 16)])
+		}
+	})
+}
+
+// BenchmarkUnfragment rewrites 10 minutes of tiny 30 fps video with sound
+// (about 46,000 samples): the cost is the index, per sample, not the media.
+func BenchmarkUnfragment(b *testing.B) {
+	needFFmpeg(b)
+	frag := filepath.Join(b.TempDir(), "frag.mp4")
+	run(b, "ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
+		"-f", "lavfi", "-i", "testsrc2=s=32x32:r=30", "-f", "lavfi", "-i", "sine=r=44100",
+		"-t", "600", "-c:v", "libx264", "-preset", "ultrafast", "-g", "90", "-c:a", "aac", "-b:a", "8k",
+		"-movflags", FFmpegFlags, "-frag_duration", strconv.Itoa(FragmentMicros), "-f", "mp4", frag)
+	src, err := os.Open(frag)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer src.Close()
+	st, _ := src.Stat()
+	_, tracks, _, err := scan(context.Background(), src, uint64(st.Size()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	samples := 0
+	for _, t := range tracks {
+		samples += len(t.sizes)
+	}
+	b.SetBytes(st.Size())
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if err := Unfragment(context.Background(), io.Discard, src); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(samples), "samples")
+}
