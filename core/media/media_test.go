@@ -543,6 +543,40 @@ func TestTempOutputRemovesLeftovers(t *testing.T) {
 	}
 }
 
+// A fragmented render that cannot be rewritten (damaged, or cancelled) leaves
+// neither the video nor a temporary file, and keeps an older video there.
+func TestUnfragmentFailureLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	final := filepath.Join(dir, "talk.mp4")
+	if err := os.WriteFile(final, []byte("the older video"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	frag, err := tempOutput(final)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A header and nothing else: no moov.
+	if err := os.WriteFile(frag, []byte("\x00\x00\x00\x10ftypiso5\x00\x00\x02\x00"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err = unfragment(context.Background(), frag, final)
+	if err == nil || !strings.Contains(err.Error(), "cannot save the video as "+final) {
+		t.Errorf("error %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := unfragment(ctx, frag, final); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
+	}
+	if got, _ := os.ReadFile(final); string(got) != "the older video" {
+		t.Errorf("the older video became %q", got)
+	}
+	parts, _ := filepath.Glob(filepath.Join(dir, ".talk.mp4.*.part"))
+	if len(parts) != 1 || parts[0] != frag {
+		t.Errorf("temporary files %v, want only ffmpeg's own %s (Render removes it)", parts, frag)
+	}
+}
+
 // readyAfter returns a Ready func for chunks that appear in dir over time:
 // it polls for the file, as a job waits for its download.
 func readyAfter(dir string, names []string, fail map[int]error) func(context.Context, int) error {
