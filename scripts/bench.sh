@@ -32,9 +32,11 @@ trap 'stop_host; rm -rf "$WORK"' EXIT
 # only the tables.
 say() { echo "bench: $*" >&2; }
 
+# stop_host: interrupts the sample host, which then also stops and cleans up
+# a sample it is still making (a TERM would leave its ffmpeg running).
 stop_host() {
 	[ -n "$HOST" ] || return 0
-	kill "$HOST" 2>/dev/null || true
+	kill -INT "$HOST" 2>/dev/null || true
 	wait "$HOST" 2>/dev/null || true
 	HOST=
 }
