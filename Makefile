@@ -11,7 +11,7 @@ LDFLAGS := -X main.version=$(VERSION) -X main.build=$(BUILDNO) -X main.commit=$(
 BIN     := bin/replayrescue
 OUT     := out
 
-.PHONY: all setup build run demo test test-short vet fmt clean package package-windows package-check screenshot fuzz bench
+.PHONY: all setup build run demo test test-short vet fmt clean package package-windows package-check screenshot fuzz bench bench-memory
 
 all: build
 
@@ -71,6 +71,13 @@ package-check: package package-windows
 bench:
 	@scripts/setup.sh --bench
 	scripts/bench.sh $(BENCH_DURATION)
+
+# Replay Rescue's peak memory and ffmpeg's, apart, and CPU per MB, on
+# unthrottled replays of each length in BENCH_DURATIONS (default 10m 1h 3h;
+# the samples are made once and cached, several minutes for 3h).
+bench-memory:
+	@scripts/setup.sh
+	scripts/bench.sh --memory $(BENCH_DURATIONS)
 
 # A PNG of every screen of the real window under Xvfb, in shots/.
 screenshot: build
