@@ -11,6 +11,7 @@
 package mp4
 
 import (
+	"bufio"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -31,12 +32,16 @@ var containers = map[string]bool{
 	"mvex": true, "edts": true, "moof": true, "traf": true,
 }
 
-// box is one parsed ISO BMFF box: a container's children, or a leaf's
-// payload (for full boxes the payload starts with version and flags).
+// box is one ISO BMFF box: a container's children, or a leaf's payload
+// (for full boxes the payload starts with version and flags), or for the
+// one table that grows with every frame (stsz) a payload of n bytes that
+// put writes straight from the index, never held encoded in memory.
 type box struct {
 	typ  string
 	data []byte
 	kids []*box
+	n    uint64
+	put  func(w *bufio.Writer)
 }
 
 // child returns the first child of type typ, or nil.
@@ -52,7 +57,9 @@ func (b *box) child(typ string) *box {
 // size is the encoded size, header included.
 func (b *box) size() uint64 {
 	n := uint64(len(b.data))
-	if containers[b.typ] {
+	if b.put != nil {
+		n = b.n
+	} else if containers[b.typ] {
 		n = 0
 		for _, k := range b.kids {
 			n += k.size()
@@ -64,16 +71,19 @@ func (b *box) size() uint64 {
 	return n + 8
 }
 
-// appendTo appends the encoded box to p.
-func (b *box) appendTo(p []byte) []byte {
-	p = appendHeader(p, b.typ, b.size())
-	if !containers[b.typ] {
-		return append(p, b.data...)
+// writeTo writes the encoded box to w.
+func (b *box) writeTo(w *bufio.Writer) {
+	w.Write(appendHeader(nil, b.typ, b.size()))
+	switch {
+	case b.put != nil:
+		b.put(w)
+	case containers[b.typ]:
+		for _, k := range b.kids {
+			k.writeTo(w)
+		}
+	default:
+		w.Write(b.data)
 	}
-	for _, k := range b.kids {
-		p = k.appendTo(p)
-	}
-	return p
 }
 
 // appendHeader writes a box header for a box of total size n, switching to

@@ -1,6 +1,9 @@
 package mp4
 
-import "encoding/binary"
+import (
+	"bufio"
+	"encoding/binary"
+)
 
 // nonSync is the sample flag bit "sample_is_non_sync_sample".
 const nonSync = 0x10000
@@ -12,10 +15,11 @@ type track struct {
 	// trex defaults, for fragments that give neither tfhd nor trun values.
 	defDuration, defSize, defFlags uint32
 
-	sizes  []uint32
+	sizes  sizeList
 	stts   []timeRun  // decode durations, run-length
 	ctts   []shiftRun // composition offsets, run-length
-	stss   []uint32   // 1-based numbers of the sync samples
+	stss   []uint32   // 1-based numbers of the sync samples, once one is not
+	notAll bool       // some sample is not a sync sample (sound: never)
 	chunks []chunk    // one per trun, in file order
 
 	anyShift      bool  // some composition offset is not zero
@@ -24,6 +28,27 @@ type track struct {
 
 	started     bool
 	start, next uint64 // decode time of the first sample, and of the next
+}
+
+// sizeList is the samples' sizes, in blocks of a fixed length: a long
+// track grows a block at a time instead of being copied whenever an
+// append doubles it (4 bytes a sample, not up to 12 for a moment).
+type sizeList struct {
+	blocks [][]uint32
+	n      int
+	differ bool // not all the same size
+}
+
+const sizeBlock = 1 << 15
+
+func (l *sizeList) add(size uint32) {
+	if l.n%sizeBlock == 0 {
+		l.blocks = append(l.blocks, make([]uint32, 0, sizeBlock))
+	}
+	last := &l.blocks[len(l.blocks)-1]
+	*last = append(*last, size)
+	l.differ = l.differ || size != l.blocks[0][0]
+	l.n++
 }
 
 type timeRun struct{ count, delta uint32 }
@@ -39,7 +64,7 @@ type chunk struct {
 	samples uint32
 }
 
-func (t *track) samples() uint32 { return uint32(len(t.sizes)) }
+func (t *track) samples() uint32 { return uint32(t.sizes.n) }
 
 // mediaDuration is the track's length in its own time scale.
 func (t *track) mediaDuration() uint64 { return t.next - t.start }
@@ -84,14 +109,23 @@ func (t *track) add(duration, size, flags uint32, shift int32) {
 	} else {
 		t.ctts = append(t.ctts, shiftRun{1, shift})
 	}
-	if len(t.sizes) == 0 {
+	if t.sizes.n == 0 {
 		t.firstShift = shift
 	}
 	t.anyShift = t.anyShift || shift != 0
 	t.negativeShift = t.negativeShift || shift < 0
-	t.sizes = append(t.sizes, size)
-	if flags&nonSync == 0 {
-		t.stss = append(t.stss, uint32(len(t.sizes)))
+	t.sizes.add(size)
+	// Sound has only sync samples and needs no list: it starts with the
+	// first sample that is not one.
+	n := t.samples()
+	switch {
+	case flags&nonSync == 0 && t.notAll:
+		t.stss = append(t.stss, n)
+	case flags&nonSync != 0 && !t.notAll:
+		t.notAll = true
+		for i := uint32(1); i < n; i++ {
+			t.stss = append(t.stss, i)
+		}
 	}
 	t.next += uint64(duration)
 }
@@ -118,7 +152,7 @@ func (t *track) tables(base uint64, wide bool) []*box {
 		}
 		out = append(out, &box{typ: "ctts", data: ctts})
 	}
-	if len(t.stss) < len(t.sizes) { // no stss: every sample is a sync sample
+	if t.notAll { // no stss: every sample is a sync sample
 		stss := fullBox(0, 0, uint32(len(t.stss)))
 		for _, n := range t.stss {
 			stss = binary.BigEndian.AppendUint32(stss, n)
@@ -138,22 +172,21 @@ func (t *track) tables(base uint64, wide bool) []*box {
 	}
 	out = append(out, &box{typ: "stsc", data: append(fullBox(0, 0, entries), stsc...)})
 
-	same := len(t.sizes) > 0
-	for _, s := range t.sizes {
-		same = same && s == t.sizes[0]
-	}
-	var stsz []byte
-	if same {
-		stsz = fullBox(0, 0, t.sizes[0])
-		stsz = binary.BigEndian.AppendUint32(stsz, t.samples())
+	if t.sizes.n > 0 && !t.sizes.differ {
+		stsz := fullBox(0, 0, t.sizes.blocks[0][0])
+		out = append(out, &box{typ: "stsz", data: binary.BigEndian.AppendUint32(stsz, t.samples())})
 	} else {
-		stsz = fullBox(0, 0, 0)
-		stsz = binary.BigEndian.AppendUint32(stsz, t.samples())
-		for _, s := range t.sizes {
-			stsz = binary.BigEndian.AppendUint32(stsz, s)
-		}
+		out = append(out, &box{typ: "stsz", n: 12 + 4*uint64(t.sizes.n), put: func(w *bufio.Writer) {
+			var p [4]byte
+			w.Write(binary.BigEndian.AppendUint32(fullBox(0, 0, 0), t.samples()))
+			for _, b := range t.sizes.blocks {
+				for _, s := range b {
+					binary.BigEndian.PutUint32(p[:], s)
+					w.Write(p[:])
+				}
+			}
+		}})
 	}
-	out = append(out, &box{typ: "stsz", data: stsz})
 
 	typ, co := "stco", fullBox(0, 0, uint32(len(t.chunks)))
 	if wide {

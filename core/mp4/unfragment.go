@@ -1,6 +1,7 @@
 package mp4
 
 import (
+	"bufio"
 	"context"
 	"encoding/binary"
 	"fmt"
@@ -70,10 +71,11 @@ func unfragment(ctx context.Context, dst io.Writer, src io.ReadSeeker, wide bool
 	}
 	base := uint64(len(ftyp)) + size + mdatHeader
 
-	head := ftyp
-	head = rewrite(moov, tracks, base, wide).appendTo(head)
-	head = appendHeader(head, "mdat", media+mdatHeader)
-	if _, err := dst.Write(head); err != nil {
+	w := bufio.NewWriterSize(dst, 64<<10)
+	w.Write(ftyp)
+	rewrite(moov, tracks, base, wide).writeTo(w)
+	w.Write(appendHeader(nil, "mdat", media+mdatHeader))
+	if err := w.Flush(); err != nil { // a bufio.Writer keeps its first error
 		return err
 	}
 	for _, m := range mdats {
@@ -105,6 +107,7 @@ func scan(ctx context.Context, src io.ReadSeeker, end uint64) (*box, map[uint32]
 		media   uint64 // payload bytes of the mdats so far
 		pos     uint64
 		budget  = end // samples the file can hold
+		buf     []byte
 	)
 	for pos < end {
 		if err := ctx.Err(); err != nil {
@@ -135,7 +138,15 @@ func scan(ctx context.Context, src io.ReadSeeker, end uint64) (*box, map[uint32]
 			if body > maxMoof {
 				return nil, nil, nil, formatError("a %s of %d bytes", typ, body)
 			}
-			p := make([]byte, body)
+			// The moov is kept; a moof is done with once read, so its
+			// buffer serves the next one.
+			var p []byte
+			if typ == "moof" {
+				buf = slices.Grow(buf[:0], int(body))[:body]
+				p = buf
+			} else {
+				p = make([]byte, body)
+			}
 			if _, err := io.ReadFull(src, p); err != nil {
 				return nil, nil, nil, unexpected(err)
 			}

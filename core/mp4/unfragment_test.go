@@ -376,7 +376,7 @@ func BenchmarkUnfragment(b *testing.B) {
 	}
 	samples := 0
 	for _, t := range tracks {
-		samples += len(t.sizes)
+		samples += t.sizes.n
 	}
 	b.SetBytes(st.Size())
 	b.ReportAllocs()
