@@ -12,6 +12,7 @@ import (
 	"replayrescue/core/capture"
 	"replayrescue/core/intake"
 	"replayrescue/core/job"
+	"replayrescue/core/media"
 )
 
 // cmdCapture opens the user's browser in a temporary profile, waits until
@@ -64,5 +65,6 @@ func cmdCapture(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return out.fail(err)
 	}
 	fmt.Fprintln(stderr, "The browser is closed; its temporary profile is deleted.")
-	return saveFrom(ctx, []job.Source{bestSource(cands, credErr == nil, stderr)}, f, settings, tools, out)
+	found := func() (media.Tools, error) { return tools, nil } // asked before the browser opened
+	return saveFrom(ctx, []job.Source{bestSource(cands, credErr == nil, stderr)}, f, settings, found, out)
 }

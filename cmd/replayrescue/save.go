@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"replayrescue/core/intake"
@@ -95,6 +96,30 @@ func (f *saveFlags) register(fs *flag.FlagSet, withSource bool) {
 // useTools finds ffmpeg for a save, and names it with --verbose.
 func (f *saveFlags) useTools(stderr io.Writer) (media.Tools, error) {
 	tools, err := findTools(toolget.Options{})
+	return f.announce(stderr, tools, err)
+}
+
+// findToolsAsync starts findTools and returns what useTools would, once it
+// is called: ffmpeg takes about 0.1 s to answer -version (it loads a
+// hundred libraries), time a save spends reading its source meanwhile.
+func (f *saveFlags) findToolsAsync(stderr io.Writer) func() (media.Tools, error) {
+	type found struct {
+		tools media.Tools
+		err   error
+	}
+	c := make(chan found, 1)
+	go func() {
+		tools, err := findTools(toolget.Options{})
+		c <- found{tools, err}
+	}()
+	return sync.OnceValues(func() (media.Tools, error) {
+		r := <-c
+		return f.announce(stderr, r.tools, r.err)
+	})
+}
+
+// announce names the ffmpeg found with --verbose.
+func (f *saveFlags) announce(stderr io.Writer, tools media.Tools, err error) (media.Tools, error) {
 	if err == nil && f.verbose {
 		fmt.Fprintf(stderr, "Using ffmpeg %d.%d: %s (%s)\n", tools.Major, tools.Minor, tools.FFmpeg, toolsOrigin(tools, toolget.Options{}))
 	}
@@ -183,17 +208,18 @@ func cmdSave(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if settings.Crossfade > 0 && len(sources) < 2 {
 		return out.fail(usageError("--crossfade fades from one part into the next: give two sources or more, or leave it out."))
 	}
-	tools, err := f.useTools(stderr)
-	if err != nil {
-		return out.fail(err)
-	}
 	if i := slices.Index(sources, "-"); i >= 0 && slices.Contains(sources[i+1:], "-") {
 		return out.fail(usageError("Standard input (-) can be given only once."))
 	}
+	useTools := f.findToolsAsync(stderr)
 	var srcs []job.Source
 	for i, arg := range sources {
 		src, err := resolveSource(ctx, arg, f, stdin, stderr)
 		if err != nil {
+			// Without ffmpeg nothing can be saved: say that first.
+			if _, terr := useTools(); terr != nil {
+				return out.fail(terr)
+			}
 			if len(sources) > 1 {
 				msg, code := job.Explain(err)
 				err = &job.Error{Code: code, Msg: fmt.Sprintf("Part %d (%s): %s", i+1, arg, msg), Err: err}
@@ -202,19 +228,24 @@ func cmdSave(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		}
 		srcs = append(srcs, src)
 	}
-	return saveFrom(ctx, srcs, f, settings, tools, out)
+	return saveFrom(ctx, srcs, f, settings, useTools, out)
 }
 
 // saveFrom runs the save once the sources are known (save, capture): one
 // source, or the parts of one talk in order.
-func saveFrom(ctx context.Context, srcs []job.Source, f saveFlags, settings job.Settings, tools media.Tools, out *reporter) int {
+// tools is waited for only once the render needs it (see job.Options).
+func saveFrom(ctx context.Context, srcs []job.Source, f saveFlags, settings job.Settings, tools func() (media.Tools, error), out *reporter) int {
 	settings.Output = outputPath(f.output, srcs[0].Title)
-	opts := job.Options{Work: f.work, Jobs: f.jobs, Keep: f.keep, Quality: f.quality, Tools: tools, Events: out.event}
+	opts := job.Options{Work: f.work, Jobs: f.jobs, Keep: f.keep, Quality: f.quality, FindTools: tools, Events: out.event}
 	if lc, ok := ctx.Value(liveKey{}).(*liveControl); ok {
 		out.live = lc
 		opts.Stop = lc.stop
 	}
 	if err := job.SaveTalk(ctx, srcs, opts, settings); err != nil {
+		// Without a usable ffmpeg nothing can be saved: that comes first.
+		if _, terr := tools(); terr != nil {
+			err = terr
+		}
 		return out.fail(err)
 	}
 	return 0

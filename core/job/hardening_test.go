@@ -9,10 +9,34 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"replayrescue/core/fetch"
 	"replayrescue/core/sample"
 )
+
+// A hold that ends within milliseconds (a child ffmpeg between fork and exec
+// keeps a copy of the lock file open) is waited out, not reported as a
+// second Replay Rescue.
+func TestLockWaitsOutAMomentaryHold(t *testing.T) {
+	j := &Job{dir: t.TempDir()}
+	hold, err := tryLock(filepath.Join(j.dir, lockFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	released := make(chan struct{})
+	go func() {
+		time.Sleep(20 * time.Millisecond)
+		hold.Close()
+		close(released)
+	}()
+	unlock, err := j.lock()
+	if err != nil {
+		t.Fatalf("lock held for 20 ms: %v", err)
+	}
+	unlock()
+	<-released
+}
 
 // A second Replay Rescue on the same job folder refuses politely while the
 // first works, and goes ahead once it has finished.

@@ -51,6 +51,12 @@ type Options struct {
 	Tools  media.Tools // ffmpeg and ffprobe
 	Events func(Event) // called from job goroutines; must not block for long
 
+	// FindTools, when set, gives Tools once the render needs them: the
+	// command line starts the download meanwhile, as ffmpeg takes about
+	// 0.1 s to tell its version. Its error fails the save, keeping the
+	// chunks already on disk.
+	FindTools func() (media.Tools, error)
+
 	// Fetch tunes retries and timeouts (tests shorten the backoff).
 	Fetch fetch.Options
 
@@ -64,6 +70,19 @@ type Options struct {
 	// LivePoll overrides how often a live playlist is read again (tests);
 	// 0 follows its target duration.
 	LivePoll time.Duration
+}
+
+// waitTools settles Tools when the caller gave FindTools instead.
+func (o *Options) waitTools() error {
+	if o.FindTools == nil {
+		return nil
+	}
+	t, err := o.FindTools()
+	if err != nil {
+		return err
+	}
+	o.Tools, o.FindTools = t, nil
+	return nil
 }
 
 // Settings are the user's choices for the render.
@@ -400,6 +419,9 @@ func (j *Job) Render(ctx context.Context, s Settings) error {
 func (j *Job) render(ctx context.Context, s Settings, ready func(context.Context, int) error, quiet func() bool) error {
 	if quiet == nil {
 		quiet = func() bool { return false }
+	}
+	if err := j.opts.waitTools(); err != nil {
+		return err
 	}
 	if err := CheckOutput(s.Output, s.Force); err != nil {
 		return err

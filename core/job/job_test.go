@@ -261,6 +261,34 @@ func TestSaveWithoutCookiesIsACredentialFailure(t *testing.T) {
 	}
 }
 
+// With FindTools the download does not wait for ffmpeg; when there is none,
+// the save fails with that error, writes no video and keeps the chunks.
+func TestFindToolsFailureKeepsTheChunks(t *testing.T) {
+	m, _ := testSample(t)
+	srv := startServer(t, sample.ServerOptions{Media: m})
+	work, out := t.TempDir(), filepath.Join(t.TempDir(), "talk.mp4")
+	missing := &media.MissingError{Tool: "ffmpeg", GOOS: "linux"}
+	// Looking for ffmpeg takes a while; the first chunk lands meanwhile.
+	opts := Options{Work: work, Fetch: fastFetch(), FindTools: func() (media.Tools, error) {
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+			if _, ok := fetch.Complete(work, 0); ok {
+				break
+			}
+		}
+		return media.Tools{}, missing
+	}}
+	err := Save(context.Background(), sourceFor(t, srv, srv.Cookies()), opts, Settings{Output: out})
+	if !errors.Is(err, missing) {
+		t.Fatalf("error %v, want the missing ffmpeg", err)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Error("an output file was written")
+	}
+	if _, ok := fetch.Complete(work, 0); !ok {
+		t.Error("the chunk downloaded while ffmpeg was looked for is gone")
+	}
+}
+
 // TestResumeAfterExpiry: the token expires part-way; the job stops with exit
 // 3 and its chunks kept; fresh cookies continue it without refetching.
 func TestResumeAfterExpiry(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"time"
 )
 
 // lockFile guards a job folder against a second Replay Rescue working in it
@@ -19,6 +20,14 @@ var errLocked = errors.New("job folder in use")
 // render, clean-up) and returns its release. Reading previews needs none.
 func (j *Job) lock() (func(), error) {
 	f, err := tryLock(filepath.Join(j.dir, lockFile))
+	// A child this program is starting (ffmpeg, in another goroutine) holds
+	// a copy of every open file between fork and exec, a lock released a
+	// moment ago among them: that hold ends within milliseconds, another
+	// save's does not.
+	for try := 0; errors.Is(err, errLocked) && try < 20; try++ {
+		time.Sleep(5 * time.Millisecond)
+		f, err = tryLock(filepath.Join(j.dir, lockFile))
+	}
 	if errors.Is(err, errLocked) {
 		return nil, &Error{Code: ExitOther, Msg: fmt.Sprintf("Another Replay Rescue is already saving into %s; wait until it has finished, or choose another folder with --work.", j.dir), Err: err}
 	}

@@ -403,6 +403,9 @@ func SaveTalk(ctx context.Context, srcs []Source, opts Options, s Settings) erro
 	if err := CheckOutput(s.Output, s.Force); err != nil {
 		return err
 	}
+	if err := opts.waitTools(); err != nil {
+		return err
+	}
 	t, err := OpenTalk(srcs, opts)
 	if err != nil {
 		return err
