@@ -253,6 +253,12 @@ func checkOutput(t *testing.T, tl Tools, out string, cut, end, beepVsFlash time.
 	if want := end - cut; (v.Duration - want).Abs() > 50*time.Millisecond {
 		t.Errorf("video duration %v, want %v", v.Duration, want)
 	}
+	// The output ends where the video ends (DESIGN.md): sound moved later
+	// does not play on over the last picture, but for the last AAC frame
+	// that starts before it ends.
+	if aEnd, vEnd := a.Start+a.Duration, v.Start+v.Duration; aEnd > vEnd+25*time.Millisecond {
+		t.Errorf("sound ends at %v, after the video's end at %v", aEnd, vEnd)
+	}
 	cmd := exec.Command(tl.FFmpeg, "-v", "error", "-i", out, "-f", "null", "-")
 	if msg, err := cmd.CombinedOutput(); err != nil || len(msg) != 0 {
 		t.Errorf("the output does not decode cleanly: %v %s", err, msg)

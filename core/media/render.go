@@ -328,7 +328,7 @@ func unfragment(ctx context.Context, frag, final string) error {
 	if err != nil {
 		return fmt.Errorf("cannot write into the folder %s: %w", filepath.Dir(final), err)
 	}
-	err = mp4.Unfragment(ctx, dst, src)
+	err = mp4.Unfragment(ctx, dst, src, mp4.Options{EndWithVideo: true})
 	if cerr := dst.Close(); err == nil {
 		err = cerr
 	}

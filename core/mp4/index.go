@@ -3,6 +3,8 @@ package mp4
 import (
 	"bufio"
 	"encoding/binary"
+	"math"
+	"sort"
 )
 
 // nonSync is the sample flag bit "sample_is_non_sync_sample".
@@ -206,4 +208,85 @@ func (t *track) tables(base uint64, wide bool) []*box {
 func fullBox(version uint8, flags, first uint32) []byte {
 	p := binary.BigEndian.AppendUint32(nil, uint32(version)<<24|flags&0xFFFFFF)
 	return binary.BigEndian.AppendUint32(p, first)
+}
+
+// truncate keeps the first n sizes.
+func (l *sizeList) truncate(n int) {
+	b := (n - 1) / sizeBlock
+	l.blocks = l.blocks[:b+1]
+	l.blocks[b] = l.blocks[b][:n-b*sizeBlock]
+	l.n = n
+}
+
+// keep drops every sample after the first n (0 < n < samples): the
+// tables, the chunks holding them and the track's length follow.
+func (t *track) keep(n int) {
+	if n <= 0 || n >= t.sizes.n {
+		return
+	}
+	t.sizes.truncate(n)
+	left, length := uint32(n), uint64(0)
+	for i, r := range t.stts {
+		if left <= r.count {
+			t.stts = t.stts[:i+1]
+			t.stts[i].count = left
+			length += uint64(left) * uint64(r.delta)
+			break
+		}
+		left -= r.count
+		length += uint64(r.count) * uint64(r.delta)
+	}
+	t.next = t.start + length
+	left = uint32(n)
+	for i, r := range t.ctts {
+		if left <= r.count {
+			t.ctts = t.ctts[:i+1]
+			t.ctts[i].count = left
+			break
+		}
+		left -= r.count
+	}
+	t.stss = t.stss[:sort.Search(len(t.stss), func(i int) bool { return t.stss[i] > uint32(n) })]
+	// What the dropped samples alone made true goes with them.
+	if len(t.stss) == n {
+		t.stss, t.notAll = nil, false
+	}
+	t.anyShift, t.negativeShift = false, false
+	for _, r := range t.ctts {
+		t.anyShift = t.anyShift || r.offset != 0
+		t.negativeShift = t.negativeShift || r.offset < 0
+	}
+	t.sizes.differ = false
+	for _, b := range t.sizes.blocks {
+		for _, s := range b {
+			t.sizes.differ = t.sizes.differ || s != t.sizes.blocks[0][0]
+		}
+	}
+	left = uint32(n)
+	for i, c := range t.chunks {
+		if left <= c.samples {
+			t.chunks = t.chunks[:i+1]
+			t.chunks[i].samples = left
+			break
+		}
+		left -= c.samples
+	}
+}
+
+// firstAtOrAfter is the number of the first sample (0-based) whose decode
+// time, counted from the track's first sample, is at least limit; samples
+// when there is none.
+func (t *track) firstAtOrAfter(limit float64) int {
+	n, dts := 0, 0.0
+	for _, r := range t.stts {
+		end := dts + float64(r.count)*float64(r.delta)
+		if end > limit || (r.delta == 0 && dts >= limit) {
+			if dts >= limit {
+				return n
+			}
+			return n + int(math.Ceil((limit-dts)/float64(r.delta)))
+		}
+		n, dts = n+int(r.count), end
+	}
+	return n
 }

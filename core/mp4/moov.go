@@ -185,3 +185,54 @@ func readEdits(p []byte) []edit {
 	}
 	return out
 }
+
+// endWithVideo drops the samples of every other track that would start
+// once the first video track has ended: sound moved later than the picture
+// would otherwise play on over a frozen last frame. Times are where players
+// present them: after each track's delay and from its first edit's media
+// time.
+func endWithVideo(moov *box, tracks map[uint32]*track) {
+	movieScale, _ := field32(moov.child("mvhd").data)
+	type placed struct {
+		t                *track
+		scale            float64
+		delay, mediaTime float64 // seconds; media ticks
+	}
+	var video *placed
+	var others []placed
+	for _, trak := range moov.kids {
+		if trak.typ != "trak" {
+			continue
+		}
+		id, _ := field32(trak.child("tkhd").data)
+		mediaScale, _ := field32(trak.child("mdia").child("mdhd").data)
+		t := tracks[id]
+		if t == nil || mediaScale == 0 || movieScale == 0 {
+			continue
+		}
+		p := placed{t: t, scale: float64(mediaScale), delay: float64(t.start) / float64(mediaScale)}
+		if edts := trak.child("edts"); edts != nil && edts.child("elst") != nil {
+			for _, e := range readEdits(edts.child("elst").data) {
+				if e.mediaTime < 0 {
+					p.delay += float64(e.duration) / float64(movieScale)
+					continue
+				}
+				p.mediaTime = float64(e.mediaTime)
+				break
+			}
+		}
+		if hdlr := trak.child("mdia").child("hdlr"); video == nil && hdlr != nil && len(hdlr.data) >= 12 && string(hdlr.data[8:12]) == "vide" {
+			video = &p
+		} else {
+			others = append(others, p)
+		}
+	}
+	if video == nil || video.t.samples() == 0 {
+		return
+	}
+	end := video.delay + (float64(video.t.mediaDuration())-video.mediaTime)/video.scale
+	for _, o := range others {
+		limit := (end-o.delay)*o.scale + o.mediaTime
+		o.t.keep(o.t.firstAtOrAfter(limit - 1e-6))
+	}
+}

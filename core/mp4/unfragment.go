@@ -30,18 +30,22 @@ const (
 // span is one mdat's payload in the fragmented file.
 type span struct{ at, size uint64 }
 
+// Options change what Unfragment writes.
+type Options struct {
+	// EndWithVideo ends every other track where the picture ends: the
+	// samples of sound that would start after the last frame are left out
+	// of the index (the MP4 then ends where the video ends).
+	EndWithVideo bool
+
+	wide bool // 64-bit offsets, which otherwise only a file past 4 GB gets (tests)
+}
+
 // Unfragment reads the fragmented MP4 src and writes dst as an ordinary MP4
 // with the same samples at the same times: ftyp, a moov holding the whole
 // index, then one mdat with the media, copied in file order (from file to
 // file that copy stays in the kernel where the system allows). It reads src
 // twice, the headers first, and never holds media in memory.
-func Unfragment(ctx context.Context, dst io.Writer, src io.ReadSeeker) error {
-	return unfragment(ctx, dst, src, false)
-}
-
-// unfragment is Unfragment; wide forces 64-bit offsets, which otherwise only
-// a file past 4 GB gets (tests check that form on small files).
-func unfragment(ctx context.Context, dst io.Writer, src io.ReadSeeker, wide bool) error {
+func Unfragment(ctx context.Context, dst io.Writer, src io.ReadSeeker, opts Options) error {
 	end, err := src.Seek(0, io.SeekEnd)
 	if err != nil {
 		return err
@@ -53,6 +57,10 @@ func unfragment(ctx context.Context, dst io.Writer, src io.ReadSeeker, wide bool
 	if err != nil {
 		return err
 	}
+	if opts.EndWithVideo {
+		endWithVideo(moov, tracks)
+	}
+	wide := opts.wide
 
 	var media uint64
 	for _, m := range mdats {

@@ -1,14 +1,17 @@
 package mp4
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -48,8 +51,8 @@ func source(t testing.TB, dir string, seconds string, bframes int) string {
 
 // mux runs ffmpeg with input args ins and output args outs twice: once as
 // ffmpeg's ordinary MP4 (the reference) and once fragmented, which
-// Unfragment (with 64-bit offsets when wide) turns into the file tested.
-func mux(t *testing.T, dir string, ins, outs []string, ext string, wide bool) (ref, got string) {
+// Unfragment with opts turns into the file tested.
+func mux(t *testing.T, dir string, ins, outs []string, ext string, opts Options) (ref, got string) {
 	var frag string
 	t.Helper()
 	ref, frag, got = filepath.Join(dir, "ref"+ext), filepath.Join(dir, "frag"+ext), filepath.Join(dir, "got"+ext)
@@ -66,7 +69,7 @@ func mux(t *testing.T, dir string, ins, outs []string, ext string, wide bool) (r
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := unfragment(context.Background(), dst, src, wide); err != nil {
+	if err := Unfragment(context.Background(), dst, src, opts); err != nil {
 		t.Fatalf("Unfragment: %v", err)
 	}
 	if err := dst.Close(); err != nil {
@@ -172,7 +175,7 @@ func TestUnfragmentMatchesFFmpeg(t *testing.T) {
 			if err := os.Mkdir(d, 0o755); err != nil {
 				t.Fatal(err)
 			}
-			ref, got := mux(t, d, c.ins, c.outs, c.ext, c.wide)
+			ref, got := mux(t, d, c.ins, c.outs, c.ext, Options{wide: c.wide})
 			refStreams, refPackets := probe(t, ref)
 			gotStreams, gotPackets := probe(t, got)
 			if gotStreams != refStreams {
@@ -193,6 +196,74 @@ func TestUnfragmentMatchesFFmpeg(t *testing.T) {
 			}
 		})
 	}
+}
+
+// With EndWithVideo, sound moved later than the picture stops where the
+// picture stops: the video is ffmpeg's to the packet, the sound is ffmpeg's
+// up to the last packet that starts before the video's end.
+func TestUnfragmentEndsWithVideo(t *testing.T) {
+	needFFmpeg(t)
+	dir := t.TempDir()
+	plain := source(t, dir, "12", 0)
+	ref, got := mux(t, dir, []string{"-i", plain, "-itsoffset", "1.5", "-i", plain},
+		[]string{"-map", "0:v:0", "-map", "1:a:0", "-c", "copy", "-bsf:a", "aac_adtstoasc"}, ".mp4", Options{EndWithVideo: true})
+	// Where each track ends on the player's clock: its start plus length.
+	ends := func(file string) (video, audio float64) {
+		out := run(t, "ffprobe", "-v", "error", "-show_entries", "stream=codec_type,start_time,duration", "-of", "csv=p=0", file)
+		for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+			f := strings.Split(l, ",")
+			start, err1 := strconv.ParseFloat(f[1], 64)
+			length, err2 := strconv.ParseFloat(f[2], 64)
+			if len(f) != 3 || err1 != nil || err2 != nil {
+				t.Fatalf("stream %q", l)
+			}
+			if f[0] == "video" {
+				video = start + length
+			} else {
+				audio = start + length
+			}
+		}
+		return video, audio
+	}
+	refVideo, refAudio := ends(ref)
+	video, audio := ends(got)
+	if refAudio < refVideo+1.4 {
+		t.Fatalf("the reference's sound (%.3f s) does not run past its picture (%.3f s): nothing to test", refAudio, refVideo)
+	}
+	if video != refVideo {
+		t.Errorf("video %.3f s, ffmpeg's %.3f s", video, refVideo)
+	}
+	// The last sound packet starts before the picture's end: it may run
+	// on by less than one AAC frame (1024 samples).
+	if audio < video-0.001 || audio > video+1024.0/44100 {
+		t.Errorf("sound lasts %.3f s for a picture of %.3f s", audio, video)
+	}
+	_, refPackets := probe(t, ref)
+	_, gotPackets := probe(t, got)
+	// The sound's packets that start before the picture's end (ffprobe's
+	// times include the 1.5 s delay the edit list gives the sound).
+	var want []string
+	for _, l := range strings.Split(strings.TrimSpace(refPackets), "\n") {
+		if strings.Contains(l, "stream_index=1|") {
+			pts, _ := strconv.Atoi(strings.TrimPrefix(strings.Split(l, "|")[2], "pts="))
+			if float64(pts)/44100 >= video {
+				continue
+			}
+		}
+		want = append(want, l)
+	}
+	// ffprobe gives a track's last packet the length up to the edit's end,
+	// which is in milliseconds: the last sound packet's length is ours alone.
+	lastSound := func(lines []string) []string {
+		for i := len(lines) - 1; i >= 0; i-- {
+			if strings.Contains(lines[i], "stream_index=1|") {
+				lines[i] = regexp.MustCompile(`\|duration=\d+`).ReplaceAllString(lines[i], "")
+				break
+			}
+		}
+		return lines
+	}
+	samePackets(t, strings.Join(lastSound(want), "\n"), strings.Join(lastSound(strings.Split(strings.TrimSpace(gotPackets), "\n")), "\n"))
 }
 
 // dumpStbl lists the box types in the first track's stbl.
@@ -265,7 +336,7 @@ func TestUnfragmentRefusesDamage(t *testing.T) {
 	for name, p := range cases {
 		t.Run(name, func(t *testing.T) {
 			var out bytes.Buffer
-			err := Unfragment(context.Background(), &out, bytes.NewReader(p))
+			err := Unfragment(context.Background(), &out, bytes.NewReader(p), Options{})
 			if err == nil {
 				t.Fatalf("no error; wrote %d bytes", out.Len())
 			}
@@ -275,7 +346,7 @@ func TestUnfragmentRefusesDamage(t *testing.T) {
 	// Cancelled: stops with the context's error.
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := Unfragment(ctx, &bytes.Buffer{}, bytes.NewReader(whole)); !errors.Is(err, context.Canceled) {
+	if err := Unfragment(ctx, &bytes.Buffer{}, bytes.NewReader(whole), Options{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
 	}
 }
@@ -345,7 +416,7 @@ func FuzzUnfragment(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, p []byte) {
 		var out bytes.Buffer
-		if err := Unfragment(context.Background(), &out, bytes.NewReader(p)); err != nil {
+		if err := Unfragment(context.Background(), &out, bytes.NewReader(p), Options{EndWithVideo: true}); err != nil {
 			return
 		}
 		// What it accepts, it writes as ftyp, moov, mdat.
@@ -382,9 +453,63 @@ func BenchmarkUnfragment(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		if err := Unfragment(context.Background(), io.Discard, src); err != nil {
+		if err := Unfragment(context.Background(), io.Discard, src, Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.ReportMetric(float64(samples), "samples")
+}
+
+// keep(n) leaves the same tables as a track that only ever had those n
+// samples, whatever the runs and chunks they fall in.
+func TestKeepMatchesAShorterTrack(t *testing.T) {
+	type sample struct {
+		duration, size, flags uint32
+		shift                 int32
+	}
+	var samples []sample
+	for i := range 3*sizeBlock + 17 {
+		s := sample{duration: 3000, size: uint32(100 + i%7), flags: nonSync}
+		if i%30 == 0 {
+			s.flags = 0
+		}
+		if i%50 > 45 {
+			s.duration = 3003
+		}
+		s.shift = int32(i%3) * 3000
+		samples = append(samples, s)
+	}
+	build := func(n int) *track {
+		tr := &track{}
+		tr.decodeTime(900)
+		for at := 0; at < n; {
+			count := min(n-at, 1+at%41) // chunks of changing sizes
+			for _, s := range samples[at : at+count] {
+				tr.add(s.duration, s.size, s.flags, s.shift)
+			}
+			tr.chunks = append(tr.chunks, chunk{at: uint64(at), samples: uint32(count)})
+			at += count
+		}
+		return tr
+	}
+	encode := func(tr *track) string {
+		var b bytes.Buffer
+		w := bufio.NewWriter(&b)
+		for _, x := range tr.tables(0, false) {
+			x.writeTo(w)
+		}
+		w.Flush()
+		return fmt.Sprintf("%x %d", b.Bytes(), tr.mediaDuration())
+	}
+	for _, n := range []int{1, 2, 29, 30, 31, 47, sizeBlock - 1, sizeBlock, sizeBlock + 1, 2*sizeBlock + 500} {
+		// Both tracks' chunks agree up to the n-th sample.
+		whole := build(len(samples))
+		whole.keep(n)
+		if got, want := encode(whole), encode(build(n)); got != want {
+			t.Errorf("keep(%d) differs from a track of %d samples", n, n)
+		}
+		if whole.firstAtOrAfter(float64(whole.mediaDuration())) != n {
+			t.Errorf("keep(%d): firstAtOrAfter(the end) = %d", n, whole.firstAtOrAfter(float64(whole.mediaDuration())))
+		}
+	}
 }
