@@ -225,26 +225,12 @@ func (t *track) keep(n int) {
 		return
 	}
 	t.sizes.truncate(n)
-	left, length := uint32(n), uint64(0)
-	for i, r := range t.stts {
-		if left <= r.count {
-			t.stts = t.stts[:i+1]
-			t.stts[i].count = left
-			length += uint64(left) * uint64(r.delta)
-			break
-		}
-		left -= r.count
-		length += uint64(r.count) * uint64(r.delta)
-	}
-	t.next = t.start + length
-	left = uint32(n)
-	for i, r := range t.ctts {
-		if left <= r.count {
-			t.ctts = t.ctts[:i+1]
-			t.ctts[i].count = left
-			break
-		}
-		left -= r.count
+	t.stts = cutRuns(t.stts, uint32(n), func(r *timeRun) *uint32 { return &r.count })
+	t.ctts = cutRuns(t.ctts, uint32(n), func(r *shiftRun) *uint32 { return &r.count })
+	t.chunks = cutRuns(t.chunks, uint32(n), func(c *chunk) *uint32 { return &c.samples })
+	t.next = t.start
+	for _, r := range t.stts {
+		t.next += uint64(r.count) * uint64(r.delta)
 	}
 	t.stss = t.stss[:sort.Search(len(t.stss), func(i int) bool { return t.stss[i] > uint32(n) })]
 	// What the dropped samples alone made true goes with them.
@@ -262,15 +248,20 @@ func (t *track) keep(n int) {
 			t.sizes.differ = t.sizes.differ || s != t.sizes.blocks[0][0]
 		}
 	}
-	left = uint32(n)
-	for i, c := range t.chunks {
-		if left <= c.samples {
-			t.chunks = t.chunks[:i+1]
-			t.chunks[i].samples = left
-			break
+}
+
+// cutRuns keeps the runs that hold the first n samples, the last of them
+// shortened to end there; count points at a run's number of samples.
+func cutRuns[T any](runs []T, n uint32, count func(*T) *uint32) []T {
+	for i := range runs {
+		c := count(&runs[i])
+		if n <= *c {
+			*c = n
+			return runs[:i+1]
 		}
-		left -= c.samples
+		n -= *c
 	}
+	return runs
 }
 
 // firstAtOrAfter is the number of the first sample (0-based) whose decode
