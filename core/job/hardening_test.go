@@ -3,6 +3,7 @@ package job
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"replayrescue/core/fetch"
+	"replayrescue/core/media"
 	"replayrescue/core/sample"
 )
 
@@ -146,6 +148,37 @@ func TestDiskFullWhileRendering(t *testing.T) {
 		if _, ok := fetch.Complete(work, i); !ok {
 			t.Fatalf("chunk %d lost after the failed render", i)
 		}
+	}
+}
+
+// ffmpeg's fragmented MP4 fits but the ordinary one written beside it does
+// not: the same sentence, and nothing left in the folder.
+func TestDiskFullWhileFinishingTheVideo(t *testing.T) {
+	m, tools := testSample(t)
+	srv := startServer(t, sample.ServerOptions{Media: m})
+	work := filepath.Join(t.TempDir(), "job")
+	opts := Options{Work: work, Tools: tools, Fetch: fastFetch(), Keep: true}
+	first := filepath.Join(t.TempDir(), "talk.mp4")
+	if err := Save(context.Background(), sourceFor(t, srv, srv.Cookies()), opts, Settings{Output: first}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Room for one copy and a half: ffmpeg's, not ours as well.
+	outDir := mountTmpfs(t, fmt.Sprintf("size=%dk", st.Size()*3/2/1024))
+	out := filepath.Join(outDir, "talk.mp4")
+	err = Save(context.Background(), sourceFor(t, srv, srv.Cookies()), opts, Settings{Output: out})
+	msg, code := Explain(err)
+	if code != ExitOther || !strings.Contains(msg, "disk is full") || !strings.Contains(msg, "chunks are kept") {
+		t.Fatalf("code %d, %q", code, msg)
+	}
+	if failed := (*media.FailedError)(nil); errors.As(err, &failed) {
+		t.Errorf("ffmpeg failed, not the rewrite after it: %v", err)
+	}
+	if entries, _ := os.ReadDir(outDir); len(entries) != 0 {
+		t.Errorf("files left in the full folder: %v", entries)
 	}
 }
 
