@@ -20,12 +20,10 @@ const (
 	FragmentMicros = 10_000_000
 )
 
-// Caps on the boxes read whole: an init header and a fragment's header are
-// kilobytes; these only stop a damaged size from allocating gigabytes.
-const (
-	maxMoov = 64 << 20
-	maxMoof = 64 << 20
-)
+// maxHeader caps the boxes read whole (moov, moof): an init header and a
+// fragment's header are kilobytes; this only stops a damaged size from
+// allocating gigabytes.
+const maxHeader = 64 << 20
 
 // span is one mdat's payload in the fragmented file.
 type span struct{ at, size uint64 }
@@ -143,7 +141,7 @@ func scan(ctx context.Context, src io.ReadSeeker, end uint64) (*box, map[uint32]
 			if len(waiting) > 0 {
 				return nil, nil, nil, formatError("a fragment without its media")
 			}
-			if body > maxMoof {
+			if body > maxHeader {
 				return nil, nil, nil, formatError("a %s of %d bytes", typ, body)
 			}
 			// The moov is kept; a moof is done with once read, so its
