@@ -317,9 +317,10 @@ func (t Tools) runRender(ctx context.Context, args []string, extra []*os.File, s
 
 // unfragment writes the fragmented MP4 frag as the ordinary MP4 final,
 // through a second temporary file beside it (renamed when complete), and
-// removes frag. On the same disk the media is copied by the kernel.
+// removes frag. On the same disk the media is copied by the kernel, and
+// frag's space freed as it goes where the system allows (see release).
 func unfragment(ctx context.Context, frag, final string) error {
-	src, err := os.Open(frag)
+	src, err := os.OpenFile(frag, os.O_RDWR, 0) // writable, to free its space (release)
 	if err != nil {
 		return err
 	}
@@ -328,7 +329,8 @@ func unfragment(ctx context.Context, frag, final string) error {
 	if err != nil {
 		return fmt.Errorf("cannot write into the folder %s: %w", filepath.Dir(final), err)
 	}
-	err = mp4.Unfragment(ctx, dst, src, mp4.Options{EndWithVideo: true})
+	err = mp4.Unfragment(ctx, dst, src, mp4.Options{EndWithVideo: true,
+		Copied: func(off, n int64) { release(src, off, n) }})
 	if cerr := dst.Close(); err == nil {
 		err = cerr
 	}

@@ -34,6 +34,9 @@ type Options struct {
 	// samples of sound that would start after the last frame are left out
 	// of the index (the MP4 then ends where the video ends).
 	EndWithVideo bool
+	// Copied, when set, is told each range of src whose media has been
+	// written to dst, in order: the caller may free that space.
+	Copied func(off, n int64)
 
 	wide bool // 64-bit offsets, which otherwise only a file past 4 GB gets (tests)
 }
@@ -97,6 +100,9 @@ func Unfragment(ctx context.Context, dst io.Writer, src io.ReadSeeker, opts Opti
 		}
 		if uint64(n) != m.size {
 			return fmt.Errorf("the fragmented video ended early: %w", io.ErrUnexpectedEOF)
+		}
+		if opts.Copied != nil {
+			opts.Copied(int64(m.at), int64(m.size))
 		}
 	}
 	return nil

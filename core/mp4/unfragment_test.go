@@ -175,7 +175,24 @@ func TestUnfragmentMatchesFFmpeg(t *testing.T) {
 			if err := os.Mkdir(d, 0o755); err != nil {
 				t.Fatal(err)
 			}
-			ref, got := mux(t, d, c.ins, c.outs, c.ext, Options{wide: c.wide})
+			// Copied is told every mdat's media once, in file order.
+			var copied [][2]int64
+			ref, got := mux(t, d, c.ins, c.outs, c.ext, Options{wide: c.wide,
+				Copied: func(off, n int64) { copied = append(copied, [2]int64{off, n}) }})
+			frag, err := os.ReadFile(filepath.Join(d, "frag"+c.ext))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var end int64
+			for _, r := range copied {
+				if r[0] < end+8 || r[1] <= 0 || r[0]+r[1] > int64(len(frag)) || string(frag[r[0]-4:r[0]]) != "mdat" {
+					t.Fatalf("copied ranges %v: %v is not the next mdat's media", copied, r)
+				}
+				end = r[0] + r[1]
+			}
+			if len(copied) == 0 || bytes.Count(frag, []byte("moof")) < len(copied) {
+				t.Errorf("%d ranges copied", len(copied))
+			}
 			refStreams, refPackets := probe(t, ref)
 			gotStreams, gotPackets := probe(t, got)
 			if gotStreams != refStreams {
