@@ -7,7 +7,6 @@ const (
 	tfDefaultDuration = 0x000008
 	tfDefaultSize     = 0x000010
 	tfDefaultFlags    = 0x000020
-	tfBaseIsMoof      = 0x020000
 
 	trDataOffset = 0x000001
 	trFirstFlags = 0x000004

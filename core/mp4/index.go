@@ -13,7 +13,6 @@ const nonSync = 0x10000
 // track gathers one track's sample tables as the fragments are read: the
 // sizes one by one (4 bytes a sample), everything else as runs.
 type track struct {
-	id uint32
 	// trex defaults, for fragments that give neither tfhd nor trun values.
 	defDuration, defSize, defFlags uint32
 
@@ -24,9 +23,8 @@ type track struct {
 	notAll bool       // some sample is not a sync sample (sound: never)
 	chunks []chunk    // one per trun, in file order
 
-	anyShift      bool  // some composition offset is not zero
-	negativeShift bool  // and some is below zero (ctts version 1)
-	firstShift    int32 // the first sample's composition offset
+	anyShift      bool // some composition offset is not zero
+	negativeShift bool // and some is below zero (ctts version 1)
 
 	started     bool
 	start, next uint64 // decode time of the first sample, and of the next
@@ -110,9 +108,6 @@ func (t *track) add(duration, size, flags uint32, shift int32) {
 		t.ctts[n-1].count++
 	} else {
 		t.ctts = append(t.ctts, shiftRun{1, shift})
-	}
-	if t.sizes.n == 0 {
-		t.firstShift = shift
 	}
 	t.anyShift = t.anyShift || shift != 0
 	t.negativeShift = t.negativeShift || shift < 0

@@ -146,7 +146,8 @@ func editList(edts *box, t *track, movieScale, mediaScale uint32) (*box, uint64)
 			version = 1
 		}
 	}
-	if len(edits) == 1 && edits[0].mediaTime == 0 && edits[0].rate == 0x10000 {
+	if len(edits) == 1 && edits[0].mediaTime == 0 && edits[0].rate == 0x10000 &&
+		edits[0].duration == rescale(media, mediaScale, movieScale) {
 		// The whole track from its start: what no edit list says, and
 		// players that ignore edit lists then agree by construction.
 		return nil, 0

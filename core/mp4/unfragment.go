@@ -184,7 +184,7 @@ func scan(ctx context.Context, src io.ReadSeeker, end uint64) (*box, map[uint32]
 				if w.t == nil {
 					continue
 				}
-				if w.pos < start || w.pos+w.bytes > start+body {
+				if w.pos < start || w.bytes > body || w.pos-start > body-w.bytes {
 					return nil, nil, nil, formatError("samples outside the media that follows them")
 				}
 				w.t.chunks[w.index].at = media + w.pos - start
@@ -234,7 +234,7 @@ func trackList(moov *box) (map[uint32]*track, error) {
 		if tracks[id] != nil {
 			return nil, formatError("two tracks numbered %d", id)
 		}
-		tracks[id] = &track{id: id}
+		tracks[id] = &track{}
 	}
 	if mvex := moov.child("mvex"); mvex != nil {
 		for _, trex := range mvex.kids {
