@@ -105,11 +105,14 @@ seconds() {
 	echo "$total"
 }
 
-# save_cmd OUT: sets SAVE to Replay Rescue's command line writing OUT, the
-# same in both modes (a fresh job folder each time).
+# save_cmd OUT [JOBS]: sets SAVE to Replay Rescue's command line writing
+# OUT, the same in both modes (a fresh job folder each time), with --jobs
+# JOBS, or without it (the adaptive default) when JOBS is empty.
 save_cmd() {
 	rm -rf "$WORK/job"
-	SAVE=("$WORK/replayrescue" save --jobs "$CONNS" --cookies "$COOKIES" \
+	local jobs=()
+	[ -z "${2:-}" ] || jobs=(--jobs "$2")
+	SAVE=("$WORK/replayrescue" save "${jobs[@]}" --cookies "$COOKIES" \
 		--audio-offset 2s --work "$WORK/job" -o "$1" "$PLAYLIST")
 }
 
@@ -141,8 +144,11 @@ comparison() {
 			"$(awk -v w="$wall" -v l="$limit" 'BEGIN { print w / l }')" $((rss / 1024)) "$(cpu_per_mb "$user" "$sys")"
 	}
 
-	save_cmd "$WORK/replayrescue save --jobs 8.mp4"
+	save_cmd "$WORK/replayrescue save --jobs 8.mp4" "$CONNS"
 	run "replayrescue save --jobs 8" "${SAVE[@]}"
+	# What a presenter gets without a flag: the adaptive connections.
+	save_cmd "$WORK/replayrescue save (default).mp4"
+	run "replayrescue save (default)" "${SAVE[@]}"
 
 	if command -v aria2c >/dev/null; then
 		# The chunk URLs, as aria2c's input: the playlist's lines resolved.
@@ -206,7 +212,7 @@ memory() {
 		say "$d: $CHUNKS chunks, $((BYTES / 1000000)) MB; saving it with replayrescue save --jobs $CONNS"
 		local out="$WORK/memory.mp4" pid="" hwm=0 key value rc=0 wall user sys ffrss
 		rm -f "$out" "$WORK/rr.pid" "$WORK/ffmpeg-rss"
-		save_cmd "$out"
+		save_cmd "$out" "$CONNS"
 		# Our own peak: /usr/bin/time's %M is the larger of replayrescue's and
 		# its largest waited-for child's (wait4 reports RUSAGE_BOTH), so it
 		# would be ffmpeg's whenever ffmpeg is bigger. Instead read VmHWM (the

@@ -85,7 +85,7 @@ func (f *saveFlags) register(fs *flag.FlagSet, withSource bool) {
 	fs.BoolVar(&f.exact, "exact", false, "start on the very frame of --start (re-encodes the seconds up to the next chunk)")
 	fs.BoolVar(&f.burnChat, "burn-chat", false, "draw the broadcast's chat into the video (re-encodes the picture: slower); the chat is always saved beside it as .srt and .ass")
 	fs.StringVar(&f.quality, "quality", "best", "which picture of a stream offered in several: best, worst, or a height such as 720p")
-	fs.IntVar(&f.jobs, "jobs", 0, "parallel connections (default: adaptive, from 4 up to 16 while the speed still rises)")
+	fs.IntVar(&f.jobs, "jobs", 0, "parallel connections (default: adaptive, from 8 up to 16 while the speed still rises)")
 	fs.BoolVar(&f.force, "force", false, "replace an existing output file")
 	fs.StringVar(&f.work, "work", "", "job `folder` (reusing it resumes); default: under your cache folder")
 	fs.BoolVar(&f.keep, "keep", false, "keep the downloaded chunks after saving")

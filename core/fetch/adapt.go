@@ -14,8 +14,9 @@ import (
 // more connections mean more speed, up to the point where the host or the
 // user's line is saturated, or the host asks us to slow down (429, 503). A
 // presenter cannot know where that point is; the download finds it: it
-// starts with a few connections, adds more while the throughput still rises,
-// and halves them when the host pushes back.
+// starts with the caller's number of connections (the job: 8, the fixed
+// default before), adds more while the throughput still rises, and halves
+// them when the host pushes back.
 
 const (
 	// DefaultMaxJobs bounds adaptive mode: past this many connections a
