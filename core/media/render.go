@@ -315,6 +315,28 @@ func (t Tools) runRender(ctx context.Context, args []string, extra []*os.File, s
 	return nil
 }
 
+// releaser frees f's copied ranges (see release) a tenth of the file at a
+// time: a hole punched per fragment cost 0.2 s on a 10-minute video (600
+// calls on ext4), ten cost nothing, and the disk then needs the video's
+// size and a tenth.
+func releaser(f *os.File) func(off, n int64) {
+	batch := int64(1 << 20)
+	if st, err := f.Stat(); err == nil {
+		batch = max(batch, st.Size()/10)
+	}
+	from, upto := int64(-1), int64(0)
+	return func(off, n int64) {
+		if from < 0 {
+			from = off
+		}
+		upto = off + n
+		if upto-from >= batch {
+			release(f, from, upto-from)
+			from = -1
+		}
+	}
+}
+
 // unfragment writes the fragmented MP4 frag as the ordinary MP4 final,
 // through a second temporary file beside it (renamed when complete), and
 // removes frag. On the same disk the media is copied by the kernel, and
@@ -329,8 +351,7 @@ func unfragment(ctx context.Context, frag, final string) error {
 	if err != nil {
 		return fmt.Errorf("cannot write into the folder %s: %w", filepath.Dir(final), err)
 	}
-	err = mp4.Unfragment(ctx, dst, src, mp4.Options{EndWithVideo: true,
-		Copied: func(off, n int64) { release(src, off, n) }})
+	err = mp4.Unfragment(ctx, dst, src, mp4.Options{EndWithVideo: true, Copied: releaser(src)})
 	if cerr := dst.Close(); err == nil {
 		err = cerr
 	}
