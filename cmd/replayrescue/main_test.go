@@ -5,8 +5,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -92,6 +94,38 @@ func TestFFmpegMissingExit4(t *testing.T) {
 		t.Errorf("message does not name ffmpeg: %q", stderr)
 	}
 	oneSentence(t, stderr)
+}
+
+// ffmpeg is looked for while the download starts; when it is missing, even
+// a live broadcast (rendered only once it ends) stops as soon as that is
+// known instead of being followed to its end first.
+func TestFFmpegMissingStopsALiveSave(t *testing.T) {
+	var mu sync.Mutex
+	reads := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/live.m3u8" {
+			mu.Lock()
+			reads++
+			mu.Unlock()
+			// Still live: no end, and no new chunk either.
+			fmt.Fprint(w, "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:0\n#EXTINF:1.0,\nc0.ts\n")
+			return
+		}
+		w.Write(make([]byte, 188*100))
+	}))
+	t.Cleanup(srv.Close)
+	t.Setenv("REPLAYRESCUE_FFMPEG", filepath.Join(t.TempDir(), "no-ffmpeg-here"))
+	code, _, stderr := runCLI(t, "", "save", srv.URL+"/live.m3u8", "--work", filepath.Join(t.TempDir(), "job"),
+		"-o", filepath.Join(t.TempDir(), "talk.mp4"))
+	if code != 4 || !strings.Contains(stderr, "ffmpeg") {
+		t.Fatalf("exit %d, want 4 naming ffmpeg (stderr %q)", code, stderr)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	// Following ends after 12 reads without news; this save never got there.
+	if reads >= 12 {
+		t.Errorf("the live playlist was read %d times before the missing ffmpeg was reported", reads)
+	}
 }
 
 var (

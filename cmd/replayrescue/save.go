@@ -241,6 +241,15 @@ func saveFrom(ctx context.Context, srcs []job.Source, f saveFlags, settings job.
 		out.live = lc
 		opts.Stop = lc.stop
 	}
+	// The render waits for tools, but a missing ffmpeg stops the save as
+	// soon as it is known, not after a live broadcast has been followed.
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	go func() {
+		if _, err := tools(); err != nil {
+			cancel(err)
+		}
+	}()
 	if err := job.SaveTalk(ctx, srcs, opts, settings); err != nil {
 		// Without a usable ffmpeg nothing can be saved: that comes first.
 		if _, terr := tools(); terr != nil {
