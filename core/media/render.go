@@ -356,6 +356,7 @@ func unfragment(ctx context.Context, frag, final string) error {
 		err = cerr
 	}
 	if err == nil {
+		src.Close() // Windows removes no open file
 		os.Remove(frag)
 		err = os.Rename(dst.Name(), final)
 	}
