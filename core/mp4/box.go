@@ -189,6 +189,14 @@ func (r *reader) u8() uint8   { return r.take(1)[0] }
 func (r *reader) u32() uint32 { return binary.BigEndian.Uint32(r.take(4)) }
 func (r *reader) u64() uint64 { return binary.BigEndian.Uint64(r.take(8)) }
 
+// optional reads the next 32-bit field into v when flags has bit: the
+// fields tfhd and trun carry only when their flags say so.
+func (r *reader) optional(flags, bit uint32, v *uint32) {
+	if flags&bit != 0 {
+		*v = r.u32()
+	}
+}
+
 // versionFlags reads a full box's version and 24-bit flags.
 func (r *reader) versionFlags() (uint8, uint32) {
 	v := r.u32()

@@ -61,19 +61,12 @@ func readTraf(traf *box, moofAt uint64, tracks map[uint32]*track, budget *uint64
 	if flags&tfBaseDataOffset != 0 {
 		base = r.u64()
 	}
-	if flags&tfDescription != 0 {
-		r.u32()
-	}
+	var description uint32
+	r.optional(flags, tfDescription, &description)
 	duration, size, sampleFlags := t.defDuration, t.defSize, t.defFlags
-	if flags&tfDefaultDuration != 0 {
-		duration = r.u32()
-	}
-	if flags&tfDefaultSize != 0 {
-		size = r.u32()
-	}
-	if flags&tfDefaultFlags != 0 {
-		sampleFlags = r.u32()
-	}
+	r.optional(flags, tfDefaultDuration, &duration)
+	r.optional(flags, tfDefaultSize, &size)
+	r.optional(flags, tfDefaultFlags, &sampleFlags)
 	if r.bad {
 		return nil, formatError("a short tfhd")
 	}
@@ -142,15 +135,9 @@ func readTrun(trun *box, t *track, base, next uint64, duration, size, sampleFlag
 		if i == 0 && hasFirst {
 			f = firstFlags
 		}
-		if flags&trDuration != 0 {
-			d = r.u32()
-		}
-		if flags&trSize != 0 {
-			s = r.u32()
-		}
-		if flags&trFlags != 0 {
-			f = r.u32()
-		}
+		r.optional(flags, trDuration, &d)
+		r.optional(flags, trSize, &s)
+		r.optional(flags, trFlags, &f)
 		if flags&trShift != 0 {
 			v := r.u32()
 			if version == 0 && v > 0x7FFFFFFF {
