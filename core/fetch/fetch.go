@@ -17,6 +17,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"replayrescue/core/internal/safefile"
 	"replayrescue/core/playlist"
 	"replayrescue/core/web"
 )
@@ -85,7 +86,9 @@ func ChunkName(i int) string {
 
 // Complete reports whether chunk i is already on disk.
 func Complete(dir string, i int) (int64, bool) {
-	st, err := os.Stat(filepath.Join(dir, ChunkName(i)))
+	// Lstat: a link planted under a chunk's name is not a chunk (it is
+	// downloaded again, and the rename replaces the link).
+	st, err := os.Lstat(filepath.Join(dir, ChunkName(i)))
 	if err != nil || !st.Mode().IsRegular() || st.Size() == 0 {
 		return 0, false
 	}
@@ -308,7 +311,7 @@ func (d *downloader) fetchOnce(parent context.Context, seg playlist.Segment) (in
 
 	final := filepath.Join(d.opts.Dir, ChunkName(seg.Index))
 	tmp := final + ".part"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	f, err := safefile.Create(tmp, 0o600) // never through a link planted under tmp
 	if err != nil {
 		return 0, &localError{err}
 	}

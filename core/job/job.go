@@ -23,6 +23,7 @@ import (
 
 	"replayrescue/core/chat"
 	"replayrescue/core/fetch"
+	"replayrescue/core/internal/safefile"
 	"replayrescue/core/media"
 	"replayrescue/core/playlist"
 	"replayrescue/core/web"
@@ -155,8 +156,8 @@ func Open(src Source, opts Options) (*Job, error) {
 			return nil, err
 		}
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, &Error{Code: ExitOther, Msg: fmt.Sprintf("Cannot create the job folder %s: %v.", dir, errors.Unwrap(err)), Err: err}
+	if err := prepareFolder(dir, false); err != nil {
+		return nil, err
 	}
 	j := &Job{src: src, opts: opts, dir: dir}
 	j.client = web.NewClient(src.Creds, web.ClientOptions{MaxConnsPerHost: maxConns})
@@ -308,7 +309,7 @@ func (j *Job) saveState() error {
 		return err
 	}
 	tmp := filepath.Join(j.dir, stateFile+".tmp")
-	if err := os.WriteFile(tmp, data, 0o600); err != nil {
+	if err := safefile.WriteFile(tmp, data, 0o600); err != nil {
 		return &Error{Code: ExitOther, Msg: fmt.Sprintf("Cannot write to the job folder %s; check the disk has space.", j.dir), Err: err}
 	}
 	return os.Rename(tmp, filepath.Join(j.dir, stateFile))
@@ -577,7 +578,8 @@ func CheckOutput(out string, force bool) error {
 	return nil
 }
 
-// Cleanup removes the job folder after a successful save, unless Keep.
+// Cleanup removes the job's own files after a successful save, unless Keep,
+// and the job folder if that leaves it empty (see removeOwn).
 func (j *Job) Cleanup() error {
 	if j.opts.Keep {
 		return nil
@@ -589,7 +591,7 @@ func (j *Job) Cleanup() error {
 		return err
 	}
 	unlock()
-	return os.RemoveAll(j.dir)
+	return removeOwn(j.dir, false)
 }
 
 // Save is the whole headless job: load, download, render, clean up.

@@ -47,6 +47,11 @@ func OpenTalk(srcs []Source, opts Options) (*Talk, error) {
 	if len(srcs) == 0 {
 		return nil, &Error{Code: ExitUsage, Msg: "Give at least one broadcast link, playlist link or HAR file."}
 	}
+	if opts.Work != "" {
+		if err := prepareFolder(opts.Work, true); err != nil {
+			return nil, err
+		}
+	}
 	t := &Talk{opts: opts}
 	var mu sync.Mutex
 	progress := make([]Progress, len(srcs))
@@ -422,8 +427,8 @@ func SaveTalk(ctx context.Context, srcs []Source, opts Options, s Settings) erro
 	return t.Cleanup()
 }
 
-// Cleanup removes every part's job folder (unless Keep), and the talk's
-// folder when it was given and is left empty.
+// Cleanup removes every part's own files (unless Keep), then their folders
+// and the talk's when that leaves them empty.
 func (t *Talk) Cleanup() error {
 	for _, j := range t.parts {
 		if err := j.Cleanup(); err != nil {
@@ -431,7 +436,9 @@ func (t *Talk) Cleanup() error {
 		}
 	}
 	if t.opts.Work != "" && !t.opts.Keep {
-		os.Remove(t.opts.Work) // only if empty: the user's own folder stays
+		if err := removeOwn(t.opts.Work, true); err != nil {
+			return err
+		}
 	}
 	return nil
 }

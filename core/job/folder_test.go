@@ -1,0 +1,181 @@
+package job
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"replayrescue/core/sample"
+)
+
+// userFiles puts a user's files (and a sub-folder) into dir and returns a
+// check that they are all still there, unchanged.
+func userFiles(t *testing.T, dir string) func() {
+	t.Helper()
+	files := map[string]string{"notes.txt": "my notes", "slides/deck.pdf": "%PDF", "chunk_1.ts": "not ours: wrong digits"}
+	for name, body := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return func() {
+		t.Helper()
+		for name, body := range files {
+			if got, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name))); err != nil || string(got) != body {
+				t.Errorf("the user's %s was lost or changed: %q, %v", name, got, err)
+			}
+		}
+	}
+}
+
+// --work pointing at a folder of the user's that holds their files is
+// refused before anything is written, and the files stay.
+func TestWorkFolderWithUserFilesRefused(t *testing.T) {
+	m, tools := testSample(t)
+	srv := startServer(t, sample.ServerOptions{Media: m})
+	talks := t.TempDir()
+	intact := userFiles(t, talks)
+	for _, work := range []string{talks, filepath.Join(talks, "slides", "..")} {
+		err := Save(context.Background(), sourceFor(t, srv, srv.Cookies()),
+			Options{Work: work, Tools: tools, Fetch: fastFetch()},
+			Settings{Output: filepath.Join(talks, "talk.mp4")})
+		msg, code := Explain(err)
+		if code != ExitUsage || !strings.Contains(msg, "already holds other files") {
+			t.Fatalf("--work %s: code %d, %q", work, code, msg)
+		}
+	}
+	if srv.Requests("playlist") != 0 {
+		t.Error("the refused save fetched the playlist")
+	}
+	intact()
+	if _, err := os.Stat(filepath.Join(talks, stateFile)); !os.IsNotExist(err) {
+		t.Error("the refused save wrote its state into the user's folder")
+	}
+	// A talk of several parts gets the same rule.
+	_, err := OpenTalk([]Source{sourceFor(t, srv, srv.Cookies()), sourceFor(t, srv, srv.Cookies())}, Options{Work: talks, Tools: tools})
+	if _, code := Explain(err); code != ExitUsage {
+		t.Errorf("talk into the user's folder: %v", err)
+	}
+	intact()
+}
+
+// The case: save --work ~/talks -o ~/talks/talk.mp4 into an empty
+// folder. The saved video stays, and so does everything the user adds to
+// the folder meanwhile; only the job's own files go.
+func TestWorkFolderKeepsTheVideoAndTheUsersFiles(t *testing.T) {
+	m, tools := testSample(t)
+	srv := startServer(t, sample.ServerOptions{Media: m})
+	talks := filepath.Join(t.TempDir(), "talks")
+	if err := os.Mkdir(talks, 0o755); err != nil { // the user's new, empty folder
+		t.Fatal(err)
+	}
+	out := filepath.Join(talks, "talk.mp4")
+	var intact func()
+	opts := Options{Work: talks, Tools: tools, Fetch: fastFetch(), Events: func(e Event) {
+		if _, ok := e.(Found); ok && intact == nil {
+			intact = userFiles(t, talks) // the user saves something there during the download
+		}
+	}}
+	if err := Save(context.Background(), sourceFor(t, srv, srv.Cookies()), opts, Settings{Output: out, Start: 170e9}); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Stat(out); err != nil || st.Size() == 0 {
+		t.Fatalf("the saved video is gone: %v", err)
+	}
+	intact()
+	entries, _ := os.ReadDir(talks)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if strings.Join(names, " ") != "chunk_1.ts notes.txt slides talk.mp4" {
+		t.Errorf("after the save the folder holds %v, want the user's files and the video only", names)
+	}
+}
+
+// In a folder only the job used, the clean-up leaves nothing.
+func TestCleanupRemovesAnEmptiedFolder(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "job")
+	if err := prepareFolder(dir, false); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{stateFile, lockFile, "chunk_000000.ts", "chunk_000001.ts.part", "audio_000003.ts", "render.ffconcat", "render-head.ts", chatFile, ".chat.json.0a1b2c.part"} {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := removeOwn(dir, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		entries, _ := os.ReadDir(dir)
+		t.Errorf("job folder left with %v", entries)
+	}
+}
+
+// A folder every account may write into (like /tmp) is refused: anyone
+// could plant links there under the names the job writes.
+func TestWorldWritableWorkFolderRefused(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows folders use ACLs")
+	}
+	dir := filepath.Join(t.TempDir(), "shared")
+	if err := os.Mkdir(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o1777); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Open(Source{URL: "http://127.0.0.1:1/p.m3u8"}, Options{Work: dir})
+	if msg, code := Explain(err); code != ExitUsage || !strings.Contains(msg, "every account") {
+		t.Fatalf("code %d, %q", code, msg)
+	}
+}
+
+// Links planted in the job folder under the names the job writes (a
+// chunk's temporary name, a chunk, the state file's temporary name, the
+// render's list) are never written through: their targets stay as they
+// were and the save still succeeds.
+func TestPlantedLinksAreNotWrittenThrough(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("symbolic links need privileges on Windows")
+	}
+	m, tools := testSample(t)
+	srv := startServer(t, sample.ServerOptions{Media: m})
+	work := filepath.Join(t.TempDir(), "job")
+	if err := os.Mkdir(work, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	victims := t.TempDir()
+	names := []string{"chunk_000199.ts.part", "chunk_000198.ts", stateFile + ".tmp", "render.ffconcat", "render.concatf", lockFile}
+	for _, n := range names {
+		v := filepath.Join(victims, n)
+		if err := os.WriteFile(v, []byte("precious"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(v, filepath.Join(work, n)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "talk.mp4")
+	err := Save(context.Background(), sourceFor(t, srv, srv.Cookies()),
+		Options{Work: work, Keep: true, Tools: tools, Fetch: fastFetch()}, Settings{Output: out, Start: 170e9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range names {
+		if got, _ := os.ReadFile(filepath.Join(victims, n)); string(got) != "precious" {
+			t.Errorf("written through the link %s: %q", n, got)
+		}
+	}
+	if st, err := os.Lstat(filepath.Join(work, "chunk_000198.ts")); err != nil || !st.Mode().IsRegular() {
+		t.Errorf("the planted chunk link was taken for a chunk: %v %v", st, err)
+	}
+}
