@@ -130,11 +130,13 @@ func (u *ui) chooseOutput() {
 		// the render writes it from scratch.
 		path := w.URI().Path()
 		_ = w.Close()
+		replace := true // the save dialog already asked about replacing
 		if !strings.EqualFold(filepath.Ext(path), ".mp4") {
-			_ = os.Remove(path)
+			removeIfEmpty(path) // the dialog's own empty file
 			path += ".mp4"
+			replace = false // nobody was asked about this name
 		}
-		u.startRender(path)
+		u.startRender(path, replace)
 	}, u.win)
 	d.SetFileName(defaultFileName(u.sess.job.Title()))
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".mp4"}))
@@ -146,7 +148,7 @@ func (u *ui) chooseOutput() {
 }
 
 // startRender writes the video to out with the edit screen's choices.
-func (u *ui) startRender(out string) {
+func (u *ui) startRender(out string, replace bool) {
 	s := u.sess
 	if s == nil || u.edit == nil {
 		return
@@ -154,7 +156,7 @@ func (u *ui) startRender(out string) {
 	u.settings.setOutputFolder(filepath.Dir(out))
 	settings := u.edit.settings()
 	settings.Output = out
-	settings.Force = true // the save dialog already asked about replacing
+	settings.Force = replace
 
 	v := newRenderView(u)
 	u.rend = v
@@ -173,8 +175,9 @@ func (u *ui) startRender(out string) {
 		v := u.rend // maybe rebuilt meanwhile, for a new language
 		v.stopWork = nil
 		if err != nil {
-			// Leave no half-written video behind.
-			_ = os.Remove(out)
+			// The render writes under a temporary name, so out is at most
+			// the save dialog's empty file: that goes, a video never does.
+			removeIfEmpty(out)
 			if stopped {
 				u.show(screenEdit)
 				return
@@ -262,4 +265,12 @@ func defaultFileName(title string) string {
 		name = lang.L("replay")
 	}
 	return name + ".mp4"
+}
+
+// removeIfEmpty removes path when it is an empty file (the one the save
+// dialog creates), never a file with something in it.
+func removeIfEmpty(path string) {
+	if st, err := os.Lstat(path); err == nil && st.Mode().IsRegular() && st.Size() == 0 {
+		_ = os.Remove(path)
+	}
 }

@@ -38,7 +38,7 @@ func TestRenderProgressCompletionAndNotification(t *testing.T) {
 	e.setOffset(250 * time.Millisecond)
 
 	out := filepath.Join(t.TempDir(), "Keynote.mp4")
-	h.u.startRender(out)
+	h.u.startRender(out, true)
 	r := h.u.rend
 	if h.u.screen != screenRender {
 		t.Fatal("not on the render screen")
@@ -105,7 +105,7 @@ func TestRenderFailureAndCancel(t *testing.T) {
 	if err := os.WriteFile(out, nil, 0o600); err != nil { // as the save dialog leaves it
 		t.Fatal(err)
 	}
-	h.u.startRender(out)
+	h.u.startRender(out, true)
 	h.q.until(t, "the failure", func() bool { return h.u.rend.failed.Visible() })
 	if h.u.rend.problem.Text != "ffmpeg could not write the video: the disk is full." {
 		t.Errorf("problem %q", h.u.rend.problem.Text)
@@ -114,11 +114,23 @@ func TestRenderFailureAndCancel(t *testing.T) {
 		t.Error("a failed render left its file behind")
 	}
 	test.Tap(h.u.rend.retry)
+
+	// A file with something in it at that name (a video that appeared
+	// meanwhile) is never removed by a failed render.
+	if err := os.WriteFile(out, []byte("the user's video"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h.u.startRender(out, true)
+	h.q.until(t, "the failure", func() bool { return h.u.rend.failed.Visible() })
+	if got, _ := os.ReadFile(out); string(got) != "the user's video" {
+		t.Errorf("a failed render removed the file at its name: %q", got)
+	}
+	test.Tap(h.u.rend.retry)
 	if h.u.screen != screenEdit {
 		t.Error("Back to editing did not go back")
 	}
 
-	h.u.startRender(filepath.Join(dir, "slow.mp4"))
+	h.u.startRender(filepath.Join(dir, "slow.mp4"), true)
 	test.Tap(h.u.rend.cancel)
 	h.q.until(t, "the edit screen", func() bool { return h.u.screen == screenEdit })
 }

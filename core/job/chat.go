@@ -107,6 +107,13 @@ func SubtitlePaths(out string) (srt, ass string) {
 	return base + ".srt", base + ".ass"
 }
 
+// sameFile reports whether a and b name the same file, taking case as
+// Windows and macOS do (refusing a name that differs only in case is
+// harmless elsewhere).
+func sameFile(a, b string) bool {
+	return strings.EqualFold(filepath.Clean(a), filepath.Clean(b))
+}
+
 // saveChat writes the chat of the video just saved (starting at start on
 // the broadcast's timeline, length long) beside it, and says what came of
 // it. It never fails the save.

@@ -3,6 +3,7 @@ package job
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"replayrescue/core/intake"
 	"replayrescue/core/media"
@@ -87,4 +88,17 @@ func explainMedia(err error) error {
 		return err
 	}
 	return &Error{Code: ExitOther, Msg: "Could not write the video: " + sentence(web.Redact(err.Error())), Err: err}
+}
+
+// savedElsewhere turns the render's *media.TakenError (the output's name was
+// taken while the video was being made, so it went to the next free name)
+// into the error the save ends with, and points s at the video's real name
+// so its subtitles and Done follow it. Any other err gives nil.
+func savedElsewhere(err error, s *Settings) error {
+	var taken *media.TakenError
+	if !errors.As(err, &taken) {
+		return nil
+	}
+	s.Output = taken.Saved
+	return &Error{Code: ExitOther, Msg: fmt.Sprintf("%s appeared while your video was being saved, so it was left as it was; your video is saved as %s.", taken.Wanted, taken.Saved), Err: err}
 }

@@ -179,3 +179,55 @@ func TestPlantedLinksAreNotWrittenThrough(t *testing.T) {
 		t.Errorf("the planted chunk link was taken for a chunk: %v %v", st, err)
 	}
 }
+
+// A file that takes the output's name while the video is being made (a
+// second save to the same default name, the user's own file) is never
+// replaced without --force: the video goes to the next free name, the
+// sentence says where, subtitles follow it, and the exit is not 0.
+func TestOutputTakenDuringTheSaveIsKept(t *testing.T) {
+	m, tools := testSample(t)
+	srv := startServer(t, sample.ServerOptions{Media: m})
+	dir := t.TempDir()
+	out := filepath.Join(dir, "talk.mp4")
+	var once bool
+	var log eventLog
+	opts := Options{Work: filepath.Join(t.TempDir(), "job"), Tools: tools, Fetch: fastFetch(), Events: func(e Event) {
+		log.add(e)
+		if _, ok := e.(Rendering); ok && !once {
+			once = true
+			if err := os.WriteFile(out, []byte("the user's file"), 0o644); err != nil {
+				t.Error(err)
+			}
+		}
+	}}
+	err := Save(context.Background(), sourceFor(t, srv, srv.Cookies()), opts, Settings{Output: out, Start: 170e9})
+	msg, code := Explain(err)
+	saved := filepath.Join(dir, "talk (2).mp4")
+	if code != ExitOther || !strings.Contains(msg, "appeared while your video was being saved") || !strings.Contains(msg, saved) {
+		t.Fatalf("code %d, %q", code, msg)
+	}
+	if got, _ := os.ReadFile(out); string(got) != "the user's file" {
+		t.Errorf("the file that appeared was replaced: %d bytes", len(got))
+	}
+	if n, err := tools.PresentedFrames(context.Background(), saved); err != nil || n != 30*30 {
+		t.Errorf("the video under its new name: %d frames, %v", n, err)
+	}
+	if d := doneEvent(t, log.all()); d.Output != saved {
+		t.Errorf("Done.Output = %s, want %s", d.Output, saved)
+	}
+}
+
+// -o naming the video like its own subtitles would make the subtitles
+// replace the video: refused before anything starts.
+func TestOutputNamedLikeItsSubtitlesRefused(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"talk.srt", "talk.ass", "Talk.SRT"} {
+		err := CheckOutput(filepath.Join(dir, name), true)
+		if msg, code := Explain(err); code != ExitUsage || !strings.Contains(msg, "subtitles") {
+			t.Errorf("-o %s --force: code %d, %q", name, code, msg)
+		}
+	}
+	if err := CheckOutput(filepath.Join(dir, "talk.mp4"), true); err != nil {
+		t.Errorf("talk.mp4: %v", err)
+	}
+}

@@ -449,6 +449,7 @@ func (j *Job) render(ctx context.Context, s Settings, ready func(context.Context
 	}
 	want := end - s.Start
 	spec := j.renderSpec(s)
+	spec.Replace = s.Force
 	var chatProblem string
 	if s.BurnChat {
 		if msgs, err := j.Chat(ctx); err == nil {
@@ -466,7 +467,8 @@ func (j *Job) render(ctx context.Context, s Settings, ready func(context.Context
 	spec.Total, spec.Ready = want, ready
 	spec.Progress = renderProgress(j.emit, burning, quiet)
 	cut, err := j.opts.Tools.Render(ctx, spec)
-	if err != nil {
+	taken := savedElsewhere(err, &s)
+	if err != nil && taken == nil {
 		return renderError(err, s)
 	}
 	var size int64
@@ -487,7 +489,7 @@ func (j *Job) render(ctx context.Context, s Settings, ready func(context.Context
 		j.emit(ev)
 	}
 	j.emit(Done{Output: s.Output, Duration: want, Size: size, Start: cut.Start, AudioGap: cut.Gap, Drift: cut.Drift})
-	return nil
+	return taken
 }
 
 // renderProgress turns the render's progress into Rendering events with
@@ -557,6 +559,9 @@ func sameMap(a, b *playlist.Map) bool {
 func CheckOutput(out string, force bool) error {
 	if out == "" {
 		return &Error{Code: ExitUsage, Msg: "Choose where to save the video (-o FILE)."}
+	}
+	if srt, ass := SubtitlePaths(out); sameFile(out, srt) || sameFile(out, ass) {
+		return &Error{Code: ExitUsage, Msg: fmt.Sprintf("%s is the name of the video's subtitles; choose a name ending in .mp4, such as %s.", out, strings.TrimSuffix(out, filepath.Ext(out))+".mp4")}
 	}
 	if st, err := os.Stat(out); err == nil {
 		if st.IsDir() {

@@ -310,7 +310,8 @@ func (t *Talk) Render(ctx context.Context, s Settings) error {
 	if errors.Is(err, media.ErrTooShortToFade) {
 		return &Error{Code: ExitUsage, Msg: "One of the parts is too short for the fade between parts: make the fade shorter or move the cuts.", Err: err}
 	}
-	if err != nil {
+	taken := savedElsewhere(err, &s)
+	if err != nil && taken == nil {
 		return renderError(err, s)
 	}
 	var size int64
@@ -324,13 +325,13 @@ func (t *Talk) Render(ctx context.Context, s Settings) error {
 	}
 	start := ws[0].offset + joined.Parts[0].Start
 	t.emit(Done{Output: s.Output, Duration: joined.Duration, Size: size, Start: start, AudioGap: joined.Parts[0].Gap})
-	return nil
+	return taken
 }
 
 // joinSpec is the joined render of the windows ws, each part with its
 // audio offset; every chunk must be on disk.
 func (t *Talk) joinSpec(s Settings, ws []partWindow, offsets []time.Duration) (media.JoinSpec, error) {
-	spec := media.JoinSpec{Output: s.Output, Crossfade: s.Crossfade}
+	spec := media.JoinSpec{Output: s.Output, Replace: s.Force, Crossfade: s.Crossfade}
 	for _, w := range ws {
 		j := t.parts[w.part]
 		for _, seg := range j.allSegments() {

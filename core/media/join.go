@@ -37,6 +37,8 @@ type JoinSpec struct {
 	// window Start to End (End 0: to the part's end) on its own timeline.
 	Parts  []RenderSpec
 	Output string
+	// Replace lets the video replace a file at Output (see RenderSpec).
+	Replace bool
 	// Crossfade, when above zero, overlaps the end of each part with the
 	// start of the next for that long, picture (xfade) and sound
 	// (acrossfade) alike, rounded to whole frames; 0 joins them end to end.
@@ -114,9 +116,11 @@ func (t Tools) RenderJoined(ctx context.Context, spec JoinSpec) (Joined, error) 
 	}
 	defer os.Remove(tmp)
 	args = append(args, "-f", "mp4", "-y", tmp)
-	rs := RenderSpec{Output: spec.Output, Total: res.Duration, Progress: spec.Progress}
-	if err := t.runRender(ctx, args, nil, rs, tmp); err != nil {
+	rs := RenderSpec{Output: spec.Output, Replace: spec.Replace, Total: res.Duration, Progress: spec.Progress}
+	if err := t.runRender(ctx, args, nil, rs, tmp); err != nil && !isTaken(err) {
 		return Joined{}, err
+	} else if err != nil {
+		return res, err // a *TakenError: saved, under another name
 	}
 	return res, nil
 }

@@ -29,9 +29,13 @@ const ListName = "render.ffconcat"
 
 // RenderSpec describes the one-pass render.
 type RenderSpec struct {
-	Dir         string   // job folder holding the chunks
-	Chunks      []string // chunk file names inside Dir, in play order
-	Output      string   // final MP4 path
+	Dir    string   // job folder holding the chunks
+	Chunks []string // chunk file names inside Dir, in play order
+	Output string   // final MP4 path
+	// Replace lets the video replace a file at Output; without it that
+	// file is never touched, even one that appears during the render
+	// (see place).
+	Replace     bool
 	Start, End  time.Duration
 	AudioOffset time.Duration // + moves the audio later, - earlier
 	Total       time.Duration // expected output length, for progress; 0 = unknown
@@ -256,11 +260,12 @@ func (t Tools) Render(ctx context.Context, spec RenderSpec) (Cut, error) {
 	if args == nil {
 		args = renderArgs(p.src, tmp, spec, p.cut)
 	}
-	if err := t.runRender(ctx, args, nil, spec, tmp); err != nil {
+	err = t.runRender(ctx, args, nil, spec, tmp)
+	if err != nil && !isTaken(err) {
 		return Cut{}, err
 	}
 	p.cut.Drift = t.drift(ctx, spec, p)
-	return p.cut, nil
+	return p.cut, err
 }
 
 // runRender runs ffmpeg with args writing tmp, reports its progress, and
@@ -307,12 +312,13 @@ func (t Tools) runRender(ctx context.Context, args []string, extra []*os.File, s
 		return &FailedError{Tool: "ffmpeg", Action: "write the video", Detail: stderr.lastLine(), Err: err}
 	}
 	if fragmented(args) {
-		return unfragment(ctx, tmp, spec.Output)
+		return unfragment(ctx, tmp, spec.Output, spec.Replace)
 	}
-	if err := os.Rename(tmp, spec.Output); err != nil {
+	err = place(tmp, spec.Output, spec.Replace)
+	if err != nil && !isTaken(err) {
 		return fmt.Errorf("cannot save the video as %s: %w", spec.Output, err)
 	}
-	return nil
+	return err // nil, or a *TakenError: saved under another name
 }
 
 // releaser frees f's copied ranges (see release) a tenth of the file at a
@@ -341,7 +347,7 @@ func releaser(f *os.File) func(off, n int64) {
 // through a second temporary file beside it (renamed when complete), and
 // removes frag. On the same disk the media is copied by the kernel, and
 // frag's space freed as it goes where the system allows (see release).
-func unfragment(ctx context.Context, frag, final string) error {
+func unfragment(ctx context.Context, frag, final string, replace bool) error {
 	src, err := os.OpenFile(frag, os.O_RDWR, 0) // writable, to free its space (release)
 	if err != nil {
 		return err
@@ -358,7 +364,9 @@ func unfragment(ctx context.Context, frag, final string) error {
 	if err == nil {
 		src.Close() // Windows removes no open file
 		os.Remove(frag)
-		err = os.Rename(dst.Name(), final)
+		if err = place(dst.Name(), final, replace); isTaken(err) {
+			return err
+		}
 	}
 	if err != nil {
 		os.Remove(dst.Name())
