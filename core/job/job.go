@@ -140,7 +140,14 @@ type state struct {
 	Source      string    `json:"source"` // redacted playlist URL, for people reading the folder
 	Fingerprint string    `json:"fingerprint"`
 	Durations   []float64 `json:"durations"` // seconds per chunk
-	Updated     time.Time `json:"updated"`
+	// Live is set once a live (still growing) list was read into this
+	// folder: a hash of its playlist's host and path, and FirstSeq the
+	// media sequence number that chunk 0 holds. A live list's chunks say
+	// nothing about the broadcast (they slide), so these tell a second run
+	// whether it is the same one, and where each chunk goes.
+	Live     string    `json:"live,omitempty"`
+	FirstSeq uint64    `json:"first_seq,omitempty"`
+	Updated  time.Time `json:"updated"`
 }
 
 // Open prepares the job folder for src. Nothing is fetched yet.
@@ -230,11 +237,11 @@ func (j *Job) Load(ctx context.Context) error {
 	fp := fingerprint(pl)
 	if !pl.Ended {
 		// A live list grows or slides between runs: its chunk list says
-		// nothing about being the same broadcast (the folder's name does).
+		// nothing about being the same broadcast (see liveKey).
 		fp = ""
 	}
-	if j.state.Fingerprint != "" && fp != "" && j.state.Fingerprint != fp && j.hasChunks() {
-		return &Error{Code: ExitUsage, Msg: "The job folder holds chunks of a different broadcast; choose another folder with --work or empty this one.", Err: errors.New("fingerprint mismatch")}
+	if err := j.sameBroadcast(pl, fp); err != nil {
+		return err
 	}
 	j.pl = pl
 	j.state.Version = 1
@@ -282,6 +289,83 @@ func (j *Job) sourceError(err error) error {
 		return &Error{Code: ExitOther, Msg: "Could not load the video playlist: " + words + ". Check the link and your internet connection, then try again.", Err: err}
 	}
 	return &Error{Code: ExitOther, Msg: "Could not load the video playlist: " + sentence(web.Redact(err.Error())) + " Check your internet connection and try again.", Err: err}
+}
+
+// errOtherBroadcast: the job folder holds another broadcast's chunks.
+var errOtherBroadcast = &Error{Code: ExitUsage, Msg: "The job folder holds chunks of a different broadcast; choose another folder with --work or empty this one.", Err: errors.New("fingerprint mismatch")}
+
+// sameBroadcast checks that the chunks already in the job folder belong to
+// pl (fingerprint fp; "" while live), and gives a live list's chunks the
+// places they had in the earlier run.
+func (j *Job) sameBroadcast(pl *playlist.Playlist, fp string) error {
+	key := liveKey(pl)
+	if j.hasChunks() {
+		switch {
+		case j.state.Live != "" && j.state.Live != key:
+			return errOtherBroadcast // an earlier live list of another playlist
+		case j.state.Live == "" && j.state.Fingerprint != "" && fp == "":
+			return errOtherBroadcast // a finished replay's chunks, and now a live list
+		case j.state.Fingerprint != "" && fp != "" && j.state.Fingerprint != fp:
+			return errOtherBroadcast
+		}
+	}
+	if pl.Audio != nil {
+		return nil // live lists with separate sound are not followed
+	}
+	if j.state.Live != key {
+		if !pl.Ended {
+			j.state.Live, j.state.FirstSeq = key, pl.Segments[0].Seq
+		}
+		return nil
+	}
+	// The same live broadcast again (still live, or ended since): each
+	// chunk keeps the place its media sequence number gave it, so the
+	// window having slid never makes an old chunk stand for a new one.
+	if first := pl.Segments[0].Seq; first < j.state.FirstSeq {
+		// The list now reaches back further than the folder's chunk 0:
+		// move the chunks on disk up to their places.
+		if err := shiftChunks(j.dir, int(j.state.FirstSeq-first)); err != nil {
+			return &Error{Code: ExitOther, Msg: fmt.Sprintf("Cannot rename the chunks in the job folder %s: %s.", j.dir, reason(err)), Err: err}
+		}
+		j.state.FirstSeq = first
+	}
+	for i := range pl.Segments {
+		pl.Segments[i].Index = int(pl.Segments[i].Seq - j.state.FirstSeq)
+	}
+	return nil
+}
+
+// liveKey identifies a live list by its playlist's host and path (not the
+// query, where tokens change between runs), hashed: the state file holds
+// no part of a link.
+func liveKey(pl *playlist.Playlist) string {
+	key := pl.URL
+	if u, err := url.Parse(pl.URL); err == nil {
+		key = u.Host + u.Path
+	}
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:16])
+}
+
+// shiftChunks renames every chunk_N.ts in dir to chunk_(N+by).ts, highest
+// first so that no name is taken twice.
+func shiftChunks(dir string, by int) error {
+	var have []int
+	m, _ := filepath.Glob(filepath.Join(dir, "chunk_*.ts"))
+	for _, name := range m {
+		var n int
+		if _, err := fmt.Sscanf(filepath.Base(name), "chunk_%06d.ts", &n); err == nil && fetch.ChunkName(n) == filepath.Base(name) {
+			have = append(have, n)
+		}
+	}
+	slices.Sort(have)
+	for k := len(have) - 1; k >= 0; k-- {
+		n := have[k]
+		if err := os.Rename(filepath.Join(dir, fetch.ChunkName(n)), filepath.Join(dir, fetch.ChunkName(n+by))); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func fingerprint(pl *playlist.Playlist) string {
