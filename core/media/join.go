@@ -94,17 +94,29 @@ func (t Tools) RenderJoined(ctx context.Context, spec JoinSpec) (Joined, error) 
 	if len(spec.Parts) == 0 {
 		return Joined{}, errors.New("there are no parts to join")
 	}
-	parts := make([]joinPart, len(spec.Parts))
-	for i, ps := range spec.Parts {
-		jp, err := t.planPart(ctx, ps)
-		if err != nil {
-			return Joined{}, fmt.Errorf("part %d: %w", i+1, err)
-		}
-		parts[i] = jp
+	// A copy reads the parts through the concat demuxer (its inpoint and
+	// outpoint cut them); an encode reads each as one joined stream.
+	copies, err := t.JoinCopies(ctx, spec)
+	if err != nil {
+		return Joined{}, err
 	}
-	res, args, err := t.copyJoinArgs(ctx, spec, parts)
-	if err != nil && ctx.Err() == nil {
-		// Not copyable (or not safely): encoded once, as always.
+	parts, err := t.planParts(ctx, spec, !copies)
+	if err != nil {
+		return Joined{}, err
+	}
+	var res Joined
+	var args []string
+	if copies {
+		res, args, err = t.copyJoinArgs(ctx, spec, parts)
+		if err != nil && ctx.Err() == nil {
+			// Not copyable after all (or not safely): encoded once.
+			copies = false
+			if parts, err = t.planParts(ctx, spec, true); err != nil {
+				return Joined{}, err
+			}
+		}
+	}
+	if !copies {
 		res, args, err = t.joinArgs(ctx, spec, parts)
 	}
 	if err != nil {
@@ -125,12 +137,30 @@ func (t Tools) RenderJoined(ctx context.Context, spec JoinSpec) (Joined, error) 
 	return res, nil
 }
 
+// planParts plans every part of spec (see planPart).
+func (t Tools) planParts(ctx context.Context, spec JoinSpec, joined bool) ([]joinPart, error) {
+	parts := make([]joinPart, len(spec.Parts))
+	for i, ps := range spec.Parts {
+		jp, err := t.planPart(ctx, ps, joined)
+		if err != nil {
+			return nil, fmt.Errorf("part %d: %w", i+1, err)
+		}
+		parts[i] = jp
+	}
+	return parts, nil
+}
+
 // planPart reads one part's list: where its tracks start, and which of its
-// pictures fall between its cuts.
-func (t Tools) planPart(ctx context.Context, spec RenderSpec) (joinPart, error) {
-	// Decoded anyway: the concat demuxer's timeline, which starts at zero
-	// for every part (no -copyts in a run with several inputs).
-	spec.OneStream, spec.Exact, spec.Burn, spec.Ready = false, false, nil, nil
+// pictures fall between its cuts. With joined, a part that is one encoder
+// run is read as one joined stream with its own timestamps (as a single
+// render reads it) rather than through the concat demuxer, which places
+// each chunk by its probed length: B-frames and the sound's own start made
+// that up to three frames off per chunk (a 240-s talk lasted 244 s).
+func (t Tools) planPart(ctx context.Context, spec RenderSpec, joined bool) (joinPart, error) {
+	if !joined {
+		spec.OneStream = false
+	}
+	spec.Exact, spec.Burn, spec.Ready = false, nil, nil
 	_, last := Span(spec)
 	spec.Chunks = spec.Chunks[:last+1]
 	if len(spec.Durations) > last {
@@ -207,7 +237,11 @@ func (t Tools) joinArgs(ctx context.Context, spec JoinSpec, parts []joinPart) (J
 		fadeFrames = max(1, int(math.Round(spec.Crossfade.Seconds()*rate)))
 	}
 	fade := time.Duration(float64(fadeFrames) / rate * float64(time.Second))
-	args := []string{"-hide_banner", "-nostdin", "-loglevel", "error", "-xerror", "-nostats", "-progress", "pipe:1"}
+	// -copyts: the decoded pictures keep the times ffprobe read for them
+	// (listVideo), so the trims below pick exactly the pictures counted.
+	// Without it ffmpeg moves each input by a start of its own choosing,
+	// which with B-frames is not ffprobe's: a picture was lost at a cut.
+	args := []string{"-hide_banner", "-nostdin", "-loglevel", "error", "-xerror", "-nostats", "-progress", "pipe:1", "-copyts"}
 	var graph, joins strings.Builder
 	inputs := 0
 	for i, jp := range parts {
@@ -224,7 +258,8 @@ func (t Tools) joinArgs(ctx context.Context, spec JoinSpec, parts []joinPart) (J
 		args = append(args, inputArgs(jp.p.src, jp.p.src.url, 0)...)
 		video := inputs
 		inputs++
-		fmt.Fprintf(&graph, "[%d:v:0]trim=start=%s:end=%s,setpts=PTS-STARTPTS,", video, secs6(max(jp.first-half, 0)), secs6(jp.last+half))
+		org := jp.p.origin // the list's times are counted from it (listVideo)
+		fmt.Fprintf(&graph, "[%d:v:0]trim=start=%s:end=%s,setpts=PTS-STARTPTS,", video, secs6(max(org+jp.first-half, 0)), secs6(org+jp.last+half))
 		// xfade needs the same frame rate and time base on both sides.
 		if math.Abs(jp.rate-rate) > 0.01 || fadeFrames > 0 {
 			fmt.Fprintf(&graph, "fps=%.6f,", rate)
@@ -289,9 +324,10 @@ func partSound(jp joinPart, ps RenderSpec, i, input, sound int, samples int64) (
 	}
 	// Cut at the first picture, count from there, fill what is missing
 	// with silence, and end with the last picture.
+	first := jp.p.origin + jp.first // as read, with -copyts
 	return inputArgs(jp.p.src, audioURL, ps.AudioOffset), fmt.Sprintf("[%d:a:0]atrim=start=%s,asetpts=PTS-%s/TB,aresample=%d:async=1:first_pts=0,"+
 		"aformat=sample_fmts=fltp:channel_layouts=stereo,apad,atrim=end_sample=%d[a%d];",
-		input, secs6(jp.first), secs6(jp.first), sound, samples, i)
+		input, secs6(max(first, 0)), secs6(first), sound, samples, i)
 }
 
 // crossfades joins the parts' [vN] and [aN] into [v] and [a], each join
