@@ -60,11 +60,11 @@ func cmdInspect(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return out.fail(err)
 	}
 	if credErr != nil {
-		fmt.Fprintln(stderr, "Warning: "+credErr.Msg)
+		fmt.Fprintln(stderr, "Warning: "+web.Printable(credErr.Msg))
 	}
 	reports := make([]candidateReport, 0, len(cands))
 	for _, c := range cands {
-		reports = append(reports, inspectCandidate(ctx, c))
+		reports = append(reports, inspectCandidate(ctx, c).printable())
 	}
 	if f.json {
 		enc := json.NewEncoder(stdout)
@@ -111,6 +111,21 @@ func cmdInspect(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		fmt.Fprintln(stdout)
 	}
 	return 0
+}
+
+// printable is r with every string that may come from outside (a title, a
+// host name from a HAR file, a server's words) made safe to print: both the
+// text and the --json output end up on terminals.
+func (r candidateReport) printable() candidateReport {
+	for _, s := range []*string{&r.URL, &r.Title, &r.From, &r.Kind, &r.Quality, &r.Verdict, &r.Detail, &r.ChatFrom} {
+		*s = web.Printable(*s)
+	}
+	hosts := make([]string, len(r.CookieHosts))
+	for i, h := range r.CookieHosts {
+		hosts[i] = web.Printable(h)
+	}
+	r.CookieHosts = hosts
+	return r
 }
 
 // inspectCandidate loads c's playlist (never its chunks) and judges it.

@@ -50,7 +50,16 @@ func (e *NetworkError) Error() string { return e.Msg }
 func (e *NetworkError) Unwrap() error { return e.Err }
 
 func inputErr(base error, format string, a ...any) *InputError {
-	return &InputError{Msg: redactText(fmt.Sprintf(format, a...)), Err: base}
+	return &InputError{Msg: web.Printable(redactText(fmt.Sprintf(format, a...))), Err: base}
+}
+
+// CleanTitle is the one gate every broadcast title passes on its way in,
+// whether an API, a page, a HAR file or the browser's tab gave it: the title
+// is shown on the terminal and in the window and becomes the video's file
+// name, so whatever could act instead of show is removed (see
+// web.Printable) and runs of spaces become one.
+func CleanTitle(s string) string {
+	return strings.Join(strings.Fields(web.Printable(s)), " ")
 }
 
 var (
