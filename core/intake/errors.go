@@ -79,8 +79,16 @@ func redactText(s string) string {
 // safeToEcho reports whether text the user typed may be quoted back in a
 // message: short, and nothing in it that could be a password or token.
 func safeToEcho(s string) bool {
-	if len(s) > 60 || strings.ContainsAny(s, "=;") || redactText(s) != s || strings.Contains(strings.ToLower(s), "bearer") {
+	if len(s) > 60 || strings.ContainsAny(s, "=;") || redactText(s) != s {
 		return false
+	}
+	// Words that announce a credential next to them (a .netrc line, "my
+	// password is ...").
+	lower := strings.ToLower(s)
+	for _, w := range []string{"bearer", "password", "passwd", "login", "secret", "token"} {
+		if strings.Contains(lower, w) {
+			return false
+		}
 	}
 	for _, run := range mixedTokenRE.FindAllString(s, -1) {
 		if strings.ContainsAny(run, "0123456789") && strings.IndexFunc(run, unicode.IsLetter) >= 0 && !strings.Contains(run, "://") {
