@@ -28,7 +28,7 @@ type candidateReport struct {
 	Chunks      int      `json:"chunks,omitempty"`
 	Duration    float64  `json:"duration,omitempty"`
 	CookieHosts []string `json:"cookie_hosts"`
-	Verdict     string   `json:"verdict"` // ready, needs fresh credentials, unreachable, not a playlist
+	Verdict     string   `json:"verdict"` // ready, needs fresh credentials, unreachable, not a playlist, damaged playlist
 	Detail      string   `json:"detail,omitempty"`
 	Chat        bool     `json:"chat"`                // the broadcast's chat can be saved too
 	ChatFrom    string   `json:"chat_from,omitempty"` // where it would come from
@@ -158,6 +158,10 @@ func inspectCandidate(ctx context.Context, c intake.Candidate) candidateReport {
 		return r
 	case errors.Is(err, playlist.ErrNotPlaylist):
 		r.Verdict = "not a playlist"
+		r.Detail = web.Redact(err.Error())
+		return r
+	case errors.Is(err, playlist.ErrDamaged):
+		r.Verdict = "damaged playlist"
 		r.Detail = web.Redact(err.Error())
 		return r
 	default:
