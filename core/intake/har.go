@@ -346,6 +346,7 @@ func decodeList[T any](dec *json.Decoder, list *[]T, limit int) error {
 		}
 		return nil
 	}
+	*list = []T{}
 	for dec.More() {
 		if len(*list) >= limit {
 			if err := skipValue(dec); err != nil {

@@ -4,10 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -130,5 +133,41 @@ func TestHARManyHeaders(t *testing.T) {
 	cands, err := Resolve(context.Background(), Input{Source: p})
 	if err != nil || cands[0].URL != replayURL {
 		t.Fatalf("the session around it: %v", err)
+	}
+}
+
+// TestDecodeEntryMatchesEncodingJSON: reading an entry field by field gives
+// what encoding/json gives for the same entry (under the caps), odd shapes
+// included.
+func TestDecodeEntryMatchesEncodingJSON(t *testing.T) {
+	cases := []struct{ name, entry string }{
+		{"plain", `{"startedDateTime":"2025-03-14T18:00:00Z","_resourceType":"xhr","request":{"method":"GET","url":"https://h.example/a.m3u8","headers":[{"name":"referer","value":"https://r/"}],"cookies":[{"name":"a","value":"b","path":"/","domain":"h.example","httpOnly":true,"secure":true}]},"response":{"status":200,"headers":[{"name":"content-type","value":"application/json"}],"cookies":[],"content":{"mimeType":"application/json","text":"{\"replay_url\":\"https://h.example/p.m3u8\"}"}}}`},
+		{"keys in another case", `{"Request":{"URL":"https://h.example/a.m3u8","Headers":[{"Name":"Referer","Value":"x"}]},"RESPONSE":{"Status":403}}`},
+		{"status as a string", `{"request":{"url":"https://h.example/a"},"response":{"status":"200","content":{"text":"x","mimeType":"text/plain"}}}`},
+		{"nulls", `{"request":null,"response":{"headers":null,"cookies":null,"content":null}}`},
+		{"wrong shapes", `{"request":[1,[2],{"url":"x"}],"response":{"headers":{"name":"a"},"cookies":"c","status":[200]}}`},
+		{"unknown fields skipped", `{"timings":{"wait":[1,2,{"x":[]}]},"request":{"postData":{"params":[{"name":"a"}]},"queryString":[{"name":"q","value":"1"}],"url":"https://h.example/a"},"response":{"content":{"size":5,"compression":0,"_extra":[{}],"text":"abc"}}}`},
+		{"a list given twice", `{"request":{"headers":[{"name":"a","value":"1"}],"headers":[{"name":"b","value":"2"}]}}`},
+		{"an entry that is not an object", `"entry"`},
+		{"an entry that is a list", `[{"request":{"url":"x"}}]`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var want harEntry
+			if err := json.Unmarshal([]byte(c.entry), &want); err != nil && !isTypeError(err) {
+				t.Fatalf("encoding/json: %v", err)
+			}
+			var got harEntry
+			dec := json.NewDecoder(strings.NewReader(c.entry + ` "next"`))
+			if err := decodeEntry(dec, &got); err != nil {
+				t.Fatal(err)
+			}
+			if tok, err := dec.Token(); err != nil || tok != "next" {
+				t.Fatalf("the entry was not consumed exactly: next token %v, %v", tok, err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("got  %+v\nwant %+v", got, want)
+			}
+		})
 	}
 }
