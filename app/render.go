@@ -138,7 +138,7 @@ func (u *ui) chooseOutput() {
 		}
 		u.startRender(path, replace)
 	}, u.win)
-	d.SetFileName(defaultFileName(u.sess.job.Title()))
+	d.SetFileName(job.FileName(u.sess.job.Title(), lang.L("replay")))
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".mp4"}))
 	if l, err := storage.ListerForURI(storage.NewFileURI(u.settings.outputFolder())); err == nil {
 		d.SetLocation(l)
@@ -245,26 +245,6 @@ func (v *renderView) fail(msg string) {
 	v.heading.SetText(lang.L("The video could not be saved"))
 	v.problem.SetText(msg)
 	v.failed.Show()
-}
-
-// defaultFileName is the title as a file name that works on every system.
-func defaultFileName(title string) string {
-	var b strings.Builder
-	for _, r := range title {
-		if r < 32 || r == 127 || strings.ContainsRune(`/\:*?"<>|`, r) {
-			b.WriteRune(' ')
-		} else {
-			b.WriteRune(r)
-		}
-	}
-	name := strings.Trim(strings.Join(strings.Fields(b.String()), " "), ". ")
-	if r := []rune(name); len(r) > 80 {
-		name = strings.TrimSpace(string(r[:80]))
-	}
-	if name == "" {
-		name = lang.L("replay")
-	}
-	return name + ".mp4"
 }
 
 // removeIfEmpty removes path when it is an empty file (the one the save

@@ -134,18 +134,3 @@ func TestRenderFailureAndCancel(t *testing.T) {
 	test.Tap(h.u.rend.cancel)
 	h.q.until(t, "the edit screen", func() bool { return h.u.screen == screenEdit })
 }
-
-func TestDefaultFileName(t *testing.T) {
-	cases := map[string]string{
-		"My talk: live!":       "My talk live!.mp4",
-		"  a/b\\c  ":           "a b c.mp4",
-		"":                     "replay.mp4",
-		"...":                  "replay.mp4",
-		"Vortrag über Streams": "Vortrag über Streams.mp4",
-	}
-	for in, want := range cases {
-		if got := defaultFileName(in); got != want {
-			t.Errorf("defaultFileName(%q) = %q, want %q", in, got, want)
-		}
-	}
-}

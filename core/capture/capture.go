@@ -151,7 +151,7 @@ func Capture(ctx context.Context, o Options) (cands []intake.Candidate, err erro
 	if title := w.pageTitle(bctx); title != "" {
 		for i := range cands {
 			if cands[i].Title == "" {
-				cands[i].Title = web.Redact(title)
+				cands[i].Title = intake.CleanTitle(web.Redact(title))
 			}
 		}
 	}

@@ -31,7 +31,14 @@ func (e *Error) Error() string { return e.Msg }
 func (e *Error) Unwrap() error { return e.Err }
 
 // Explain returns the sentence to show for err and the CLI's exit code.
+// The sentence may quote what a server, a page or a file said, so it is
+// made printable: a terminal shows it and never acts on it.
 func Explain(err error) (string, int) {
+	msg, code := explain(err)
+	return web.Printable(msg), code
+}
+
+func explain(err error) (string, int) {
 	if err == nil {
 		return "", ExitOK
 	}

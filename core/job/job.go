@@ -282,6 +282,9 @@ func (j *Job) sourceError(err error) error {
 	if errors.Is(err, playlist.ErrNotPlaylist) {
 		return &Error{Code: ExitUsage, Msg: sentence(err.Error()) + " Check that you copied the whole link.", Err: err}
 	}
+	if errors.Is(err, playlist.ErrDamaged) { // its own sentence says what to do
+		return &Error{Code: ExitUsage, Msg: err.Error(), Err: err}
+	}
 	if errors.Is(err, context.Canceled) {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"sort"
@@ -28,6 +29,27 @@ const (
 	MaxBytes    = 16 << 20
 	MaxSegments = 200_000
 )
+
+// Limits on chunk lengths. A chunk is seconds long; a day is impossible,
+// and a length of NaN, infinity or 1e300 seconds would overflow
+// time.Duration (the sum printed as "-2562047:47:14" and the --start/--end
+// checks silently passed). The total is capped at ten days, far beyond any
+// broadcast worth saving, which also keeps the sum of up to MaxSegments
+// chunks far from time.Duration's 292 years.
+const (
+	MaxChunkLength = 24 * time.Hour
+	MaxTotalLength = 240 * time.Hour
+)
+
+// ErrDamaged means the playlist is HLS but says something impossible (a
+// chunk of NaN seconds): no download can make sense of it.
+var ErrDamaged = errors.New("the playlist is damaged")
+
+// damagedError is an ErrDamaged with its sentence for the user.
+type damagedError struct{ msg string }
+
+func (e *damagedError) Error() string { return e.msg }
+func (e *damagedError) Unwrap() error { return ErrDamaged }
 
 // ErrNotPlaylist means the URL answered with something that is not HLS.
 var ErrNotPlaylist = errors.New("this link does not lead to a video playlist")
@@ -348,6 +370,7 @@ func normalise(m *m3u8.MediaPlaylist, base *url.URL) (*Playlist, error) {
 		return nil, fmt.Errorf("the playlist lists %d chunks, more than the %d this app accepts", n, MaxSegments)
 	}
 	pl.Segments = make([]Segment, 0, n)
+	var total time.Duration
 	var prev *Segment
 	prevURI := ""
 	for i, s := range m.Segments {
@@ -368,6 +391,14 @@ func normalise(m *m3u8.MediaPlaylist, base *url.URL) (*Playlist, error) {
 		u, err := resolve(base, s.URI)
 		if err != nil {
 			return nil, err
+		}
+		if s.Duration > MaxChunkLength.Seconds() || math.IsNaN(s.Duration) {
+			return nil, &damagedError{fmt.Sprintf("The playlist gives chunk %d an impossible length (%g seconds): it is damaged, so get the link again from the broadcast page.", i+1, s.Duration)}
+		}
+		// Each chunk is at most a day, so the sum cannot overflow before
+		// it passes the cap.
+		if total += seconds(s.Duration); total > MaxTotalLength {
+			return nil, &damagedError{fmt.Sprintf("The playlist's chunks add up to more than %d hours, longer than any broadcast: it is damaged, so get the link again from the broadcast page.", int(MaxTotalLength.Hours()))}
 		}
 		seg := Segment{
 			Index:         len(pl.Segments),
@@ -455,8 +486,12 @@ func resolve(base *url.URL, ref string) (string, error) {
 	return abs.String(), nil
 }
 
+// seconds converts a length from the playlist. Negative lengths count as
+// 0, as before; so do NaN and lengths beyond MaxChunkLength, which only the
+// target duration can still have here (EXTINF values were checked), and
+// which live polling clamps anyway.
 func seconds(f float64) time.Duration {
-	if f <= 0 {
+	if !(f > 0) || f > MaxChunkLength.Seconds() {
 		return 0
 	}
 	return time.Duration(f * float64(time.Second))
