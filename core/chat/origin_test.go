@@ -39,11 +39,6 @@ func (b *bodies) all() string {
 // from https to plain http on the same host, is not followed; the other
 // host and the plain http port never see a token.
 func TestChatTokensStayOnTheirOrigin(t *testing.T) {
-	var stolen bodies
-	thief := webtest.OtherHost(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		stolen.add(r)
-		io.WriteString(w, `{"endpoint":"https://x","access_token":"t","messages":[]}`)
-	}))
 	for _, c := range []struct{ name, redirect string }{
 		{"access to another host", "access-away"},
 		{"access to plain http", "access-down"},
@@ -51,6 +46,11 @@ func TestChatTokensStayOnTheirOrigin(t *testing.T) {
 		{"history to plain http", "history-down"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			var stolen bodies
+			thief := webtest.OtherHost(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				stolen.add(r)
+				io.WriteString(w, `{"endpoint":"https://x","access_token":"t","messages":[]}`)
+			}))
 			var srv *webtest.Dual
 			var plain bodies
 			srv = webtest.StartDual(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
