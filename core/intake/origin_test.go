@@ -2,6 +2,9 @@ package intake
 
 import (
 	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -58,6 +61,30 @@ func TestTypedCookiesForHTTPSAreSecure(t *testing.T) {
 			if _, ok := cookieValue(t, cands[0], "http://cdn.example.com/x.ts", name); ok != c.clearText {
 				t.Errorf("%s: cookie %s over plain http: %v", c.link, name, ok)
 			}
+		}
+	}
+}
+
+// TestPageRedirectSaysWhatHappened: a page that redirects in a loop, or
+// to a file: link, is said as such, not as a connection problem.
+func TestPageRedirectSaysWhatHappened(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/loop":
+			http.Redirect(w, r, "/loop?n="+r.URL.Query().Get("n")+"x", http.StatusFound)
+		case "/file":
+			http.Redirect(w, r, "file:///etc/passwd", http.StatusFound)
+		}
+	}))
+	defer srv.Close()
+	for path, want := range map[string]string{
+		"/loop": "the server kept redirecting (more than 10 times)",
+		"/file": "the server redirected to a file: link, which is not allowed",
+	} {
+		_, err := Resolve(context.Background(), Input{Source: srv.URL + path})
+		var ne *NetworkError
+		if !errors.As(err, &ne) || !strings.Contains(ne.Msg, want) || strings.Contains(ne.Msg, "internet connection") {
+			t.Errorf("%s: %v", path, err)
 		}
 	}
 }

@@ -92,3 +92,15 @@ func TestRefusedRedirectSaysWhatHappened(t *testing.T) {
 		}
 	}
 }
+
+// TestStalledPlaylistSentence: a playlist the server stops sending (the
+// playlist package's stall) is the same one sentence, not advice about the
+// internet connection.
+func TestStalledPlaylistSentence(t *testing.T) {
+	j := &Job{src: Source{URL: "https://cdn.example.com/p.m3u8"}}
+	err := j.sourceError(&web.StallError{Host: "cdn.example.com"})
+	msg, code := Explain(err)
+	if msg != "The server at cdn.example.com stopped sending data: try again later." || code == ExitOK {
+		t.Errorf("exit %d: %q", code, msg)
+	}
+}
