@@ -288,7 +288,14 @@ func (j *Job) sourceError(err error) error {
 	if errors.Is(err, context.Canceled) {
 		return err
 	}
+	var stall *web.StallError
+	if errors.As(err, &stall) {
+		return &Error{Code: ExitOther, Msg: stall.Sentence(), Err: err}
+	}
 	if words, ok := web.Describe(err); ok {
+		if !web.Connection(err) { // a redirect loop, say: the connection is fine
+			return &Error{Code: ExitOther, Msg: "Could not load the video playlist: " + words + ".", Err: err}
+		}
 		return &Error{Code: ExitOther, Msg: "Could not load the video playlist: " + words + ". Check the link and your internet connection, then try again.", Err: err}
 	}
 	return &Error{Code: ExitOther, Msg: "Could not load the video playlist: " + sentence(web.Redact(err.Error())) + " Check your internet connection and try again.", Err: err}
@@ -466,6 +473,11 @@ func (j *Job) download(ctx context.Context, segs []playlist.Segment) error {
 	}
 	if errors.Is(err, context.Canceled) {
 		return err
+	}
+	var stall *web.StallError
+	if errors.As(err, &stall) {
+		// Finished chunks are kept: the same command goes on from them.
+		return &Error{Code: ExitOther, Msg: stall.Sentence(), Err: err}
 	}
 	if isDiskFull(err) {
 		return &Error{Code: ExitOther, Msg: fmt.Sprintf("The disk holding the job folder %s is full after %d of %d chunks: free some space and run the same command again; finished chunks are kept.", j.dir, done, len(segs)), Err: err}

@@ -124,6 +124,18 @@ func (p *Playlist) Duration() time.Duration {
 	return d
 }
 
+// DefaultTimeout caps the fetch of one playlist, from the request to its
+// last byte. A playlist is small (a three-hour replay lists well under a
+// megabyte), so it has no size to scale a deadline by: without a cap, a
+// server sending a byte every few seconds would hold a save forever.
+const DefaultTimeout = 60 * time.Second
+
+// Loader fetches playlists with Client, each within Timeout.
+type Loader struct {
+	Client  *http.Client
+	Timeout time.Duration // 0 means DefaultTimeout
+}
+
 // Load fetches rawURL with client. A master playlist is resolved to its
 // highest-bandwidth variant, which is fetched in turn.
 func Load(ctx context.Context, client *http.Client, rawURL string) (*Playlist, error) {
@@ -134,7 +146,16 @@ func Load(ctx context.Context, client *http.Client, rawURL string) (*Playlist, e
 // "" or "best" (highest bandwidth), "worst" (lowest), or a height such as
 // "720p" (the best variant at most that high; the lowest if none is).
 func LoadQuality(ctx context.Context, client *http.Client, rawURL, quality string) (*Playlist, error) {
-	body, final, err := get(ctx, client, rawURL)
+	return Loader{Client: client}.Load(ctx, rawURL, quality)
+}
+
+// Load is LoadQuality with l's client and timeout. A server that does not
+// send a whole playlist in time ends it with a *web.StallError.
+func (l Loader) Load(ctx context.Context, rawURL, quality string) (*Playlist, error) {
+	if l.Timeout <= 0 {
+		l.Timeout = DefaultTimeout
+	}
+	body, final, err := l.get(ctx, rawURL)
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +166,7 @@ func LoadQuality(ctx context.Context, client *http.Client, rawURL, quality strin
 	if master == nil {
 		return pl, nil
 	}
-	body, final2, err := get(ctx, client, master.URL)
+	body, final2, err := l.get(ctx, master.URL)
 	if err != nil {
 		return nil, fmt.Errorf("loading the %s variant: %w", master.describe(), err)
 	}
@@ -161,7 +182,7 @@ func LoadQuality(ctx context.Context, client *http.Client, rawURL, quality strin
 	}
 	pl.Variant = &master.Variant
 	if master.AudioURL != "" {
-		body, final3, err := get(ctx, client, master.AudioURL)
+		body, final3, err := l.get(ctx, master.AudioURL)
 		if err != nil {
 			return nil, fmt.Errorf("loading the audio of the %s variant: %w", master.describe(), err)
 		}
@@ -497,8 +518,9 @@ func seconds(f float64) time.Duration {
 	return time.Duration(f * float64(time.Second))
 }
 
-// get fetches a playlist body, capped at MaxBytes, and returns the final URL.
-func get(ctx context.Context, client *http.Client, rawURL string) ([]byte, *url.URL, error) {
+// get fetches a playlist body, capped at MaxBytes and l.Timeout, and
+// returns the final URL.
+func (l Loader) get(parent context.Context, rawURL string) ([]byte, *url.URL, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%q is not a valid link", web.RedactURL(rawURL))
@@ -506,21 +528,33 @@ func get(ctx context.Context, client *http.Client, rawURL string) ([]byte, *url.
 	if err := web.CheckScheme(u); err != nil {
 		return nil, nil, err
 	}
+	// A request that runs out of time is the server's stall, told apart
+	// from the caller's own deadline or cancellation by its cause.
+	ctx, cancel := context.WithTimeoutCause(parent, l.Timeout, web.ErrStalled)
+	defer cancel()
+	host := u.Hostname()
+	netErr := func(err error) error {
+		if errors.Is(context.Cause(ctx), web.ErrStalled) && parent.Err() == nil {
+			return &web.StallError{Host: host}
+		}
+		return &web.Wrapped{What: "loading the playlist", Err: err}
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, nil, err
 	}
-	resp, err := client.Do(req)
+	resp, err := l.Client.Do(req)
 	if err != nil {
-		return nil, nil, &web.Wrapped{What: "loading the playlist", Err: err}
+		return nil, nil, netErr(err)
 	}
 	defer resp.Body.Close()
+	host = resp.Request.URL.Hostname()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, nil, web.NewStatusError(resp.StatusCode, resp.Request.URL.String())
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxBytes+1))
 	if err != nil {
-		return nil, nil, &web.Wrapped{What: "loading the playlist", Err: err}
+		return nil, nil, netErr(err)
 	}
 	if len(data) > MaxBytes {
 		return nil, nil, fmt.Errorf("the playlist is larger than %d MB: %w", MaxBytes>>20, ErrNotPlaylist)
