@@ -14,10 +14,11 @@ import (
 
 // Joining several broadcasts of one talk (the phone's app crashed and the
 // talk went on in a new broadcast) into one MP4, in one ffmpeg run. Each
-// part is read from its own job folder through its own concat list, its
-// sound through a second read shifted by the part's own audio offset (each
-// phone had its own), and trimmed to its window on the very frames asked
-// for. The parts are joined with the concat filter, which needs decoded
+// part is read from its own job folder (its chunks joined as one stream when
+// they are one encoder run, else through a concat list), its sound through a
+// second read shifted by the part's own audio offset (each phone had its
+// own), and trimmed to its window on the very frames asked for, on the
+// timestamps ffprobe read (-copyts). The parts are joined with the concat filter, which needs decoded
 // pictures: the joined video is encoded once (H.264, AAC). Parts from
 // different phones differ in size and profile, which one MP4 track cannot
 // hold copied, and the per-part sound shifts and exact cuts at the joins
