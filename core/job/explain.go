@@ -11,7 +11,7 @@ import (
 	"replayrescue/core/web"
 )
 
-// Exit codes of the CLI contract (DESIGN.md).
+// Exit codes of the CLI contract (docs/cli.md).
 const (
 	ExitOK          = 0
 	ExitOther       = 1

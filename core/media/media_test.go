@@ -253,7 +253,7 @@ func checkOutput(t *testing.T, tl Tools, out string, cut, end, beepVsFlash time.
 	if want := end - cut; (v.Duration - want).Abs() > 50*time.Millisecond {
 		t.Errorf("video duration %v, want %v", v.Duration, want)
 	}
-	// The output ends where the video ends (DESIGN.md): sound moved later
+	// The output ends where the video ends (docs/cli.md): sound moved later
 	// does not play on over the last picture, but for the last AAC frame
 	// that starts before it ends.
 	if aEnd, vEnd := a.Start+a.Duration, v.Start+v.Duration; aEnd > vEnd+25*time.Millisecond {
