@@ -447,7 +447,7 @@ func headers(h network.Headers) http.Header {
 			continue
 		}
 		for _, line := range strings.Split(s, "\n") {
-			out.Add(http.CanonicalHeaderKey(name), line)
+			out.Add(name, line) // Add canonicalizes the name
 		}
 	}
 	return out

@@ -83,12 +83,6 @@ func (s *cookieSet) add(u *url.URL, c *http.Cookie, fromRequest bool) {
 	s.recs = append(s.recs, rec)
 }
 
-func (s *cookieSet) addAll(o *cookieSet) {
-	for _, r := range o.recs {
-		s.add(r.seen, r.c, r.fromRequest)
-	}
-}
-
 // fill sets the kept cookies into jar against the URL each was seen with and
 // returns the hosts (or domains) that will receive them, plus how many kept
 // cookies had already expired.
@@ -146,7 +140,7 @@ func harHeaders(hs []harHeader) http.Header {
 		if name == "" || strings.HasPrefix(name, ":") {
 			continue
 		}
-		h.Add(http.CanonicalHeaderKey(name), x.Value)
+		h.Add(name, x.Value)
 	}
 	return h
 }
