@@ -231,3 +231,43 @@ func TestOutputNamedLikeItsSubtitlesRefused(t *testing.T) {
 		t.Errorf("talk.mp4: %v", err)
 	}
 }
+
+// Replacing a video (--force) takes its old subtitles with it when the new
+// save has no chat, so players do not show the old talk's chat; without a
+// video to replace, subtitles of that name are left alone.
+func TestSubtitlesFollowTheirVideo(t *testing.T) {
+	m, tools := testSample(t)
+	srv := startServer(t, sample.ServerOptions{Media: m})
+	dir := t.TempDir()
+	out := filepath.Join(dir, "talk.mp4")
+	srt, ass := SubtitlePaths(out)
+	for _, p := range []string{out, srt, ass} {
+		if err := os.WriteFile(p, []byte("the old talk's"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	save := func(out string) {
+		t.Helper()
+		err := Save(context.Background(), sourceFor(t, srv, srv.Cookies()),
+			Options{Work: filepath.Join(t.TempDir(), "job"), Tools: tools, Fetch: fastFetch()}, Settings{Output: out, Start: 170e9, Force: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	save(out)
+	for _, p := range []string{srt, ass} {
+		if _, err := os.Stat(p); !os.IsNotExist(err) {
+			t.Errorf("%s of the replaced video is still there", filepath.Base(p))
+		}
+	}
+	// A new name: subtitles already there are not this program's to remove.
+	other := filepath.Join(dir, "other.mp4")
+	otherSRT, _ := SubtitlePaths(other)
+	if err := os.WriteFile(otherSRT, []byte("the user's"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	save(other)
+	if got, _ := os.ReadFile(otherSRT); string(got) != "the user's" {
+		t.Errorf("subtitles beside a new video were removed or changed: %q", got)
+	}
+}

@@ -565,6 +565,7 @@ func (j *Job) render(ctx context.Context, s Settings, ready func(context.Context
 	}
 	spec.Total, spec.Ready = want, ready
 	spec.Progress = renderProgress(j.emit, burning, quiet)
+	replacing := s.Force && exists(s.Output)
 	cut, err := j.opts.Tools.Render(ctx, spec)
 	taken := savedElsewhere(err, &s)
 	if err != nil && taken == nil {
@@ -579,13 +580,18 @@ func (j *Job) render(ctx context.Context, s Settings, ready func(context.Context
 	} else {
 		want = total - cut.Start
 	}
+	wrote := false
 	if (j.HasChat() || s.BurnChat) && !s.NoChatFiles {
 		ev := ChatSaved{Problem: chatProblem}
 		if chatProblem == "" {
 			// The subtitles start where the video really starts.
 			ev = j.saveChat(ctx, s, cut.Start, want, burning)
 		}
+		wrote = ev.SRT != ""
 		j.emit(ev)
+	}
+	if replacing && !wrote {
+		dropSubtitles(s.Output)
 	}
 	j.emit(Done{Output: s.Output, Duration: want, Size: size, Start: cut.Start, AudioGap: cut.Gap, Drift: cut.Drift})
 	return taken

@@ -303,6 +303,7 @@ func (t *Talk) Render(ctx context.Context, s Settings) error {
 	want -= time.Duration(len(ws)-1) * s.Crossfade
 	t.emit(Rendering{Total: want})
 	spec.Progress = renderProgress(t.emit, false, func() bool { return false })
+	replacing := s.Force && exists(s.Output)
 	joined, err := t.opts.Tools.RenderJoined(ctx, spec)
 	if errors.Is(err, media.ErrNoPicture) {
 		return &Error{Code: ExitUsage, Msg: "One of the parts has no picture between the start and end times: move the cuts.", Err: err}
@@ -318,10 +319,15 @@ func (t *Talk) Render(ctx context.Context, s Settings) error {
 	if st, err := os.Stat(s.Output); err == nil {
 		size = st.Size()
 	}
+	wrote := false
 	if !s.NoChatFiles {
 		if ev, ok := t.saveChat(ctx, s, ws, joined); ok {
+			wrote = ev.SRT != ""
 			t.emit(ev)
 		}
+	}
+	if replacing && !wrote {
+		dropSubtitles(s.Output)
 	}
 	start := ws[0].offset + joined.Parts[0].Start
 	t.emit(Done{Output: s.Output, Duration: joined.Duration, Size: size, Start: start, AudioGap: joined.Parts[0].Gap})
