@@ -165,10 +165,12 @@ func (u *ui) startRender(out string, replace bool) {
 	ctx, cancel := context.WithCancel(context.Background())
 	v.stopWork = cancel
 	s.cancel = cancel
+	s.working = workSave
 	u.show(screenRender)
 	u.b.run(func() error { return s.job.Render(ctx, settings) }, func(err error) {
 		stopped := ctx.Err() != nil // by the user, before the work ended
 		cancel()
+		s.working = ""
 		if u.sess != s {
 			return
 		}

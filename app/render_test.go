@@ -131,6 +131,27 @@ func TestRenderFailureAndCancel(t *testing.T) {
 	}
 
 	h.u.startRender(filepath.Join(dir, "slow.mp4"), true)
+	// Closing the window while the video is being saved asks first, and
+	// "Keep going" keeps it going.
+	h.u.onCloseRequested()
+	if h.u.quitDialog == nil || h.u.sess == nil || h.u.sess.working != workSave {
+		t.Fatal("closing during a save did not ask")
+	}
+	h.u.quitDialog.Hide()
+	if h.u.sess.cancel == nil || h.u.screen != screenRender {
+		t.Error("asking stopped the save")
+	}
 	test.Tap(h.u.rend.cancel)
 	h.q.until(t, "the edit screen", func() bool { return h.u.screen == screenEdit })
+}
+
+// Closing the window with nothing running closes it without asking.
+func TestCloseWithNothingRunningDoesNotAsk(t *testing.T) {
+	a := test.NewTempApp(t)
+	w := test.NewWindow(nil) // closed by the close below, not by the test's end
+	u := newUI(a, w, &fakeBackend{cands: readyCands()})
+	u.onCloseRequested()
+	if u.quitDialog != nil {
+		t.Error("asked before closing an idle window")
+	}
 }
