@@ -66,6 +66,7 @@ func Run(version string, stderr io.Writer) int {
 			u.openDemoScreen(screen)
 			return
 		}
+		u.cleanInterruptedSave()
 		u.checkTools()
 	})
 	w.ShowAndRun()
@@ -126,6 +127,7 @@ type ui struct {
 	settingsDialog dialog.Dialog
 	captureDialog  dialog.Dialog // "open the broadcast and press play", while a capture waits
 	quitDialog     dialog.Dialog // "Stop and quit?", while it asks
+	notice         dialog.Dialog // what was tidied up after an interrupted save
 }
 
 // session is one broadcast being saved. A fresh source for an expired link

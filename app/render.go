@@ -166,11 +166,13 @@ func (u *ui) startRender(out string, replace bool) {
 	v.stopWork = cancel
 	s.cancel = cancel
 	s.working = workSave
+	u.settings.p.SetString(prefSaving, out)
 	u.show(screenRender)
 	u.b.run(func() error { return s.job.Render(ctx, settings) }, func(err error) {
 		stopped := ctx.Err() != nil // by the user, before the work ended
 		cancel()
 		s.working = ""
+		u.settings.p.SetString(prefSaving, "")
 		if u.sess != s {
 			return
 		}
@@ -255,4 +257,23 @@ func removeIfEmpty(path string) {
 	if st, err := os.Lstat(path); err == nil && st.Mode().IsRegular() && st.Size() == 0 {
 		_ = os.Remove(path)
 	}
+}
+
+// cleanInterruptedSave tidies up after a save that was killed with the app
+// (a crash, a forced quit): its unfinished files go, and the user is told
+// what was removed and that the downloaded parts are kept.
+func (u *ui) cleanInterruptedSave() {
+	out := u.settings.p.String(prefSaving)
+	if out == "" {
+		return
+	}
+	u.settings.p.SetString(prefSaving, "")
+	removed := job.CleanInterrupted(out)
+	if len(removed) == 0 {
+		return
+	}
+	u.notice = dialog.NewInformation(lang.L("The last save did not finish"),
+		lang.L("Replay Rescue was closed while it saved {{.Name}}, so its unfinished file was removed. The downloaded parts are kept: open the same broadcast again to save it.",
+			map[string]any{"Name": filepath.Base(out)}), u.win)
+	u.notice.Show()
 }

@@ -155,3 +155,41 @@ func TestCloseWithNothingRunningDoesNotAsk(t *testing.T) {
 		t.Error("asked before closing an idle window")
 	}
 }
+
+// A save killed with the app (its "saving" mark still set at the next
+// start) has its unfinished files removed, and the user is told.
+func TestInterruptedSaveCleanedAtStart(t *testing.T) {
+	h := newHarness(t, &fakeBackend{cands: readyCands()})
+	dir := t.TempDir()
+	out := filepath.Join(dir, "talk.mp4")
+	part := filepath.Join(dir, ".talk.mp4.0a1b2c3d4e5f.part")
+	for _, p := range []string{out, part} {
+		if err := os.WriteFile(p, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(part, []byte("half a video"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h.u.settings.p.SetString(prefSaving, out)
+	h.u.cleanInterruptedSave()
+	for _, p := range []string{out, part} {
+		if _, err := os.Stat(p); !os.IsNotExist(err) {
+			t.Errorf("%s left behind", filepath.Base(p))
+		}
+	}
+	if h.u.notice == nil {
+		t.Error("the user was not told")
+	}
+	if h.u.settings.p.String(prefSaving) != "" {
+		t.Error("the mark stays set")
+	}
+	// A save that ended (done or failed) leaves no mark behind.
+	h2 := newHarness(t, &fakeBackend{cands: readyCands()})
+	h2.toEdit()
+	h2.u.startRender(filepath.Join(dir, "done.mp4"), true)
+	h2.q.until(t, "the end of the save", func() bool { return h2.u.rend.done.Visible() || h2.u.rend.failed.Visible() })
+	if got := h2.u.settings.p.String(prefSaving); got != "" {
+		t.Errorf("mark %q left after the save ended", got)
+	}
+}

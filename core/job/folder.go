@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+
+	"replayrescue/core/media"
 )
 
 // The job folder. A job creates a small, fixed set of names in it and
@@ -96,4 +98,22 @@ func removeOwn(dir string, talk bool) error {
 	}
 	os.Remove(dir) // only if empty: fails, as it should, when anything else is there
 	return first
+}
+
+// CleanInterrupted removes what a save into out that was killed with its
+// program (a crash, a forced quit) left behind: the render's temporary
+// files beside out, and out itself when it is an empty file (the one a save
+// dialog makes). Anything with content under out stays. It returns the
+// files removed.
+func CleanInterrupted(out string) []string {
+	var removed []string
+	for _, f := range media.Leftovers(out) {
+		if os.Remove(f) == nil {
+			removed = append(removed, f)
+		}
+	}
+	if st, err := os.Lstat(out); err == nil && st.Mode().IsRegular() && st.Size() == 0 && os.Remove(out) == nil {
+		removed = append(removed, out)
+	}
+	return removed
 }

@@ -271,3 +271,38 @@ func TestSubtitlesFollowTheirVideo(t *testing.T) {
 		t.Errorf("subtitles beside a new video were removed or changed: %q", got)
 	}
 }
+
+// What a killed save leaves (the render's hidden temporary files and the
+// save dialog's empty file) is removed at the next start; a video with
+// content under that name, or another file, never is.
+func TestCleanInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "talk.mp4")
+	files := map[string]string{
+		"talk.mp4": "", ".talk.mp4.0a1b2c3d4e5f.part": "half a video", ".talk.mp4.ffffffffffff.part": "",
+		".talk.mp4.notes.part": "the user's", "talk.srt": "subtitles", ".other.mp4.0a1b2c3d4e5f.part": "another save's",
+	}
+	for n, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	removed := CleanInterrupted(out)
+	if len(removed) != 3 {
+		t.Errorf("removed %v, want the two temporary files and the empty talk.mp4", removed)
+	}
+	for n := range files {
+		_, err := os.Stat(filepath.Join(dir, n))
+		gone := os.IsNotExist(err)
+		if want := n == "talk.mp4" || strings.HasSuffix(n, "e5f.part") && strings.HasPrefix(n, ".talk") || n == ".talk.mp4.ffffffffffff.part"; gone != want {
+			t.Errorf("%s: removed %v, want %v", n, gone, want)
+		}
+	}
+	// A finished video under that name stays.
+	if err := os.WriteFile(out, []byte("a video"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := CleanInterrupted(out); len(r) != 0 {
+		t.Errorf("removed %v", r)
+	}
+}

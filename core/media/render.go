@@ -7,6 +7,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
@@ -190,10 +191,8 @@ func outputArgs(streams []*ffmpeg.Stream, tmp string, out ffmpeg.KwArgs) []strin
 // crash must never leave a second writer on the file being written.
 func tempOutput(final string) (string, error) {
 	dir, base := filepath.Dir(final), "."+filepath.Base(final)
-	if old, err := filepath.Glob(filepath.Join(dir, globEscape(base)+".*.part")); err == nil {
-		for _, f := range old {
-			os.Remove(f)
-		}
+	for _, f := range Leftovers(final) {
+		os.Remove(f)
 	}
 	f, err := CreateTemp(dir, base+".*.part")
 	if err != nil {
@@ -203,6 +202,24 @@ func tempOutput(final string) (string, error) {
 	f.Close()
 	return name, nil
 }
+
+// Leftovers are the temporary files a render into final left behind when it
+// was killed with its program (".talk.mp4.1a2b3c4d5e6f.part" beside
+// talk.mp4): names only a render makes.
+func Leftovers(final string) []string {
+	dir, base := filepath.Dir(final), "."+filepath.Base(final)
+	old, _ := filepath.Glob(filepath.Join(dir, globEscape(base)+".*.part"))
+	var out []string
+	for _, f := range old {
+		if tempNameRE.MatchString(strings.TrimPrefix(filepath.Base(f), base)) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// tempNameRE is what CreateTemp adds to a temporary output's name.
+var tempNameRE = regexp.MustCompile(`^\.[0-9a-f]{12}\.part$`)
 
 // globEscape quotes the pattern characters of a file name for filepath.Glob.
 func globEscape(s string) string {
