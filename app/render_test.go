@@ -193,3 +193,18 @@ func TestInterruptedSaveCleanedAtStart(t *testing.T) {
 		t.Errorf("mark %q left after the save ended", got)
 	}
 }
+
+func TestOpenHARStartsInDownloads(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("USERPROFILE", home)
+	if got := downloadsFolder(); got != "" {
+		t.Errorf("without a Downloads folder: %q", got)
+	}
+	if err := os.Mkdir(filepath.Join(home, "Downloads"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if got := downloadsFolder(); got != filepath.Join(home, "Downloads") {
+		t.Errorf("got %q", got)
+	}
+}
