@@ -130,19 +130,8 @@ func TestLiveFolderOfAnotherBroadcastRefused(t *testing.T) {
 	dir := t.TempDir()
 	makeHLS(t, tools, dir, "src", 9)
 	work := filepath.Join(t.TempDir(), "job")
-	stop := make(chan struct{})
-	close(stop) // the user stops following after what is there
 	first := liveHost(t, dir, func(int) string { return livePlaylist(0, 2, false) })
-	j, err := Open(Source{URL: first}, Options{Work: work, Tools: tools, Fetch: fastFetch(), Stop: stop})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := j.Load(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if err := j.Download(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	downloadLiveOnce(t, tools, first, work)
 	// Another broadcast, live on another host, into the same folder.
 	other := liveHost(t, dir, func(int) string { return livePlaylist(0, 2, false) })
 	j2, err := Open(Source{URL: other}, Options{Work: work, Tools: tools})
@@ -170,18 +159,7 @@ func TestLiveResumeKeepsChunksInPlace(t *testing.T) {
 		defer mu.Unlock()
 		return livePlaylist(window[0], window[1], window[0] > 2)
 	})
-	stop := make(chan struct{})
-	close(stop)
-	j, err := Open(Source{URL: url}, Options{Work: work, Tools: tools, Fetch: fastFetch(), Stop: stop})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := j.Load(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if err := j.Download(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	downloadLiveOnce(t, tools, url, work)
 	// Later: the window has slid by one chunk and the broadcast ended.
 	mu.Lock()
 	window = [2]int{3, 5}
@@ -207,5 +185,23 @@ func TestLiveResumeKeepsChunksInPlace(t *testing.T) {
 		if err != nil || !bytes.Equal(got, want) {
 			t.Errorf("chunk %d holds %d bytes, not sequence %d (%v)", seg.Index, len(got), seg.Seq, err)
 		}
+	}
+}
+
+// downloadLiveOnce downloads what the live list at url lists now into work,
+// as a user who stops following at once.
+func downloadLiveOnce(t *testing.T, tools media.Tools, url, work string) {
+	t.Helper()
+	stop := make(chan struct{})
+	close(stop)
+	j, err := Open(Source{URL: url}, Options{Work: work, Tools: tools, Fetch: fastFetch(), Stop: stop})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := j.Load(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := j.Download(context.Background()); err != nil {
+		t.Fatal(err)
 	}
 }
