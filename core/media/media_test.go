@@ -527,7 +527,7 @@ func TestProbeFrameKeyframes(t *testing.T) {
 func TestTempOutputRemovesLeftovers(t *testing.T) {
 	dir := t.TempDir()
 	final := filepath.Join(dir, "my [talk]*.mp4")
-	stale := filepath.Join(dir, ".my [talk]*.mp4.123456.part")
+	stale := filepath.Join(dir, ".my [talk]*.mp4.0123456789ab.part") // as CreateTemp names them
 	other := filepath.Join(dir, ".other.mp4.123456.part")
 	for _, f := range []string{stale, other} {
 		if err := os.WriteFile(f, []byte("half"), 0o600); err != nil {
