@@ -49,6 +49,21 @@ type Cut struct {
 	Reencoded time.Duration
 
 	at time.Duration // Start on the concat timeline
+	// reorder is how long before it is shown the picture at at is
+	// decoded (its pts minus its dts): 0 without B-frames, a frame or
+	// two with them (x264's defaults). See renderArgs.
+	reorder time.Duration
+}
+
+// reorderAt is the reorder delay of the picture shown at at (see
+// Cut.reorder); 0 when no listed picture is shown there.
+func reorderAt(pkts []videoPacket, at time.Duration) time.Duration {
+	for _, p := range pkts {
+		if (p.pts - at).Abs() <= 100*time.Microsecond {
+			return max(p.pts-p.dts, 0)
+		}
+	}
+	return 0
 }
 
 // probeList reads where each track of the source starts, and the origin of
@@ -92,6 +107,10 @@ func (t Tools) probeList(ctx context.Context, src source) (tr Tracks, origin tim
 // videoPacket is one video packet on the concat timeline.
 type videoPacket struct {
 	pts time.Duration
+	// dts is when the packet is decoded: before pts for a picture that
+	// B-frames shown before it depend on. ffmpeg's output -ss drops a
+	// copied packet by this time, not by pts (see Cut.reorder).
+	dts time.Duration
 	key bool
 	// file counts the list's entries the packet came from, told by its byte
 	// position starting again near zero (a concat list's; a joined
@@ -106,7 +125,7 @@ type videoPacket struct {
 // the cut (see window), so this reads seconds, not hours.
 func (t Tools) listVideo(ctx context.Context, src source, origin, limit time.Duration) ([]videoPacket, error) {
 	args := append([]string{"-v", "error", "-read_intervals", "%+" + secs6(limit), "-select_streams", "v:0",
-		"-show_entries", "packet=pts_time,pos,flags", "-of", "csv=p=0"}, src.probeArgs()...)
+		"-show_entries", "packet=pts_time,dts_time,pos,flags", "-of", "csv=p=0"}, src.probeArgs()...)
 	out, err := output(ctx, t.FFprobe, "read the downloaded chunks", 256<<20, args...)
 	if err != nil {
 		return nil, err
@@ -115,16 +134,21 @@ func (t Tools) listVideo(ctx context.Context, src source, origin, limit time.Dur
 	file, last := 0, int64(-1)
 	for _, line := range strings.Split(string(out), "\n") {
 		f := strings.Split(strings.TrimSpace(line), ",")
-		if len(f) < 3 || f[0] == "N/A" {
+		if len(f) < 4 || f[0] == "N/A" {
 			continue
 		}
-		if pos, err := strconv.ParseInt(f[1], 10, 64); err == nil {
+		if pos, err := strconv.ParseInt(f[2], 10, 64); err == nil {
 			if pos < last {
 				file++
 			}
 			last = pos
 		}
-		pkts = append(pkts, videoPacket{pts: seconds(f[0]) - origin, key: strings.HasPrefix(f[2], "K"), file: file})
+		pts := seconds(f[0]) - origin
+		dts := pts // a stream without decode times decodes as it shows
+		if f[1] != "N/A" {
+			dts = seconds(f[1]) - origin
+		}
+		pkts = append(pkts, videoPacket{pts: pts, dts: dts, key: strings.HasPrefix(f[3], "K"), file: file})
 	}
 	slices.SortStableFunc(pkts, func(a, b videoPacket) int { return cmp.Compare(a.pts, b.pts) })
 	return pkts, nil
@@ -306,7 +330,7 @@ func (t Tools) plan(ctx context.Context, spec RenderSpec, upto int) (*plan, erro
 	if err != nil {
 		return nil, err
 	}
-	p.cut = Cut{Start: p.fromList(k), Asked: spec.Start, Gap: tr.Gap(), at: k}
+	p.cut = Cut{Start: p.fromList(k), Asked: spec.Start, Gap: tr.Gap(), at: k, reorder: reorderAt(p.video, k)}
 	if err := p.setEnd(spec); err != nil {
 		return nil, err
 	}

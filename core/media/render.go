@@ -61,6 +61,11 @@ type RenderSpec struct {
 	// Burn, when set, draws subtitles on the picture, which is then
 	// re-encoded (see burnArgs).
 	Burn BurnFunc
+
+	// noReorderDelay is set by the render itself: its arguments read the
+	// sound earlier by the first picture's reorder delay, which the MP4
+	// rewrite must then take off the picture (see renderArgs).
+	noReorderDelay bool
 }
 
 // renderArgs builds the ffmpeg arguments: the chunk list read twice, once for
@@ -75,16 +80,29 @@ type RenderSpec struct {
 // silently shorter video.
 // The setts bitstream filter would avoid the second read, but on ffmpeg 5.1
 // its TB does not match the packet time base when muxing MP4 audio.
+//
+// B-frames: ffmpeg's output -ss drops a copied packet by its decode time,
+// and a keyframe that B-frames are shown before is decoded c.reorder
+// earlier than it is shown: cut at its presentation time, the keyframe and
+// its whole GOP were lost. So the cut is at its decode time, and the sound
+// is read c.reorder earlier, so that it still starts with the keyframe's
+// picture. ffmpeg then places the picture c.reorder late behind an edit
+// list; the MP4 rewrite shows it at zero instead, with negative composition
+// offsets (mp4.Options.NoReorderDelay), which players that ignore edit
+// lists read the same way. The end (-t) moves as much later: a picture
+// shown just before the end may be decoded after a later one it depends on.
 func renderArgs(src source, tmp string, spec RenderSpec, c Cut) []string {
-	video, audio := src.inputs(spec.AudioOffset)
+	video, audio := src.inputs(spec.AudioOffset - c.reorder)
 	out := copiedSound(ffmpeg.KwArgs{"c": "copy"})
-	if c.at > 0 || src.copyts {
+	if from := c.at - c.reorder; from != 0 || src.copyts {
 		// A hair before the keyframe, so rounding to microseconds cannot
 		// drop the keyframe itself; no other video packet is that close.
-		out["ss"] = secs6(max(src.origin+c.at-100*time.Microsecond, 0))
+		// Below zero when the stream's first picture is decoded before
+		// the timeline's zero (its first shown picture).
+		out["ss"] = secs6(src.origin + from - 100*time.Microsecond)
 	}
 	if c.Duration > 0 {
-		out["t"] = secs6(c.Duration)
+		out["t"] = secs6(c.Duration + c.reorder)
 	}
 	args := outputArgs([]*ffmpeg.Stream{video, audio}, tmp, out)
 	if src.copyts {
@@ -255,6 +273,7 @@ func (t Tools) Render(ctx context.Context, spec RenderSpec) (Cut, error) {
 	}
 	if args == nil {
 		args = renderArgs(p.src, tmp, spec, p.cut)
+		spec.noReorderDelay = p.cut.reorder > 0
 	}
 	if err := t.runRender(ctx, args, nil, spec, tmp); err != nil {
 		return Cut{}, err
@@ -307,7 +326,7 @@ func (t Tools) runRender(ctx context.Context, args []string, extra []*os.File, s
 		return &FailedError{Tool: "ffmpeg", Action: "write the video", Detail: stderr.lastLine(), Err: err}
 	}
 	if fragmented(args) {
-		return unfragment(ctx, tmp, spec.Output)
+		return unfragment(ctx, tmp, spec.Output, spec.noReorderDelay)
 	}
 	if err := os.Rename(tmp, spec.Output); err != nil {
 		return fmt.Errorf("cannot save the video as %s: %w", spec.Output, err)
@@ -341,7 +360,8 @@ func releaser(f *os.File) func(off, n int64) {
 // through a second temporary file beside it (renamed when complete), and
 // removes frag. On the same disk the media is copied by the kernel, and
 // frag's space freed as it goes where the system allows (see release).
-func unfragment(ctx context.Context, frag, final string) error {
+// noReorderDelay: see RenderSpec.noReorderDelay.
+func unfragment(ctx context.Context, frag, final string, noReorderDelay bool) error {
 	src, err := os.OpenFile(frag, os.O_RDWR, 0) // writable, to free its space (release)
 	if err != nil {
 		return err
@@ -351,7 +371,7 @@ func unfragment(ctx context.Context, frag, final string) error {
 	if err != nil {
 		return fmt.Errorf("cannot write into the folder %s: %w", filepath.Dir(final), err)
 	}
-	err = mp4.Unfragment(ctx, dst, src, mp4.Options{EndWithVideo: true, Copied: releaser(src)})
+	err = mp4.Unfragment(ctx, dst, src, mp4.Options{EndWithVideo: true, NoReorderDelay: noReorderDelay, Copied: releaser(src)})
 	if cerr := dst.Close(); err == nil {
 		err = cerr
 	}

@@ -188,6 +188,7 @@ func (p *plan) exactStart(spec RenderSpec) (int, error) {
 	}
 	at := p.video[from].pts
 	p.cut.at, p.cut.Start, p.cut.Exact = at, p.fromList(at), true
+	p.cut.reorder = reorderAt(p.video, at)
 	return from, p.setEnd(spec)
 }
 

@@ -86,6 +86,7 @@ func (t Tools) renderStream(ctx context.Context, spec RenderSpec) (Cut, error) {
 		readers, writers = append(readers, r), append(writers, w)
 	}
 	args := renderArgs(pipeSource(p.src.origin), tmp, spec, p.cut)
+	spec.noReorderDelay = p.cut.reorder > 0
 
 	// The feeders stop ffmpeg (through ctx) if a chunk cannot come: the
 	// half-fed MP4 must not be finished and kept.
