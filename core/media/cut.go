@@ -20,6 +20,7 @@ import (
 type Tracks struct {
 	HasVideo, HasAudio     bool
 	VideoStart, AudioStart time.Duration
+	AudioCodec             string // as ffprobe names it: aac, ac3, eac3, mp3, opus...
 }
 
 // Gap is how much later the audio starts than the video (negative: earlier).
@@ -49,6 +50,18 @@ type Cut struct {
 	Reencoded time.Duration
 
 	at time.Duration // Start on the concat timeline
+	// Holes are the stretches of the output where the source had no
+	// sound, filled with silence (see soundPlan).
+	Holes []Hole
+	// Stretched is how much later (-: earlier) the sound ended than the
+	// picture, both stamped by one clock, when the sound was stretched
+	// onto the picture's clock to end with it; 0 when it was not.
+	Stretched time.Duration
+	// Converted is the source's sound codec (ac3, eac3, opus) when the
+	// sound was encoded to AAC to play everywhere, else "".
+	Converted string
+
+	sound soundFix // how the render treats the sound (see soundPlan)
 	// reorder is how long before it is shown the picture at at is
 	// decoded (its pts minus its dts): 0 without B-frames, a frame or
 	// two with them (x264's defaults). See renderArgs.
@@ -72,7 +85,7 @@ func reorderAt(pkts []videoPacket, at time.Duration) time.Duration {
 // starts at zero anyway; a joined MPEG-TS stream starts wherever its
 // encoder's clock stood.
 func (t Tools) probeList(ctx context.Context, src source) (tr Tracks, origin time.Duration, err error) {
-	args := append([]string{"-v", "error", "-show_entries", "stream=codec_type,start_time:format=start_time", "-of", "json"}, src.probeArgs()...)
+	args := append([]string{"-v", "error", "-show_entries", "stream=codec_type,codec_name,start_time:format=start_time", "-of", "json"}, src.probeArgs()...)
 	out, err := output(ctx, t.FFprobe, "read the downloaded chunks", 1<<20, args...)
 	if err != nil {
 		return Tracks{}, 0, err
@@ -80,6 +93,7 @@ func (t Tools) probeList(ctx context.Context, src source) (tr Tracks, origin tim
 	var raw struct {
 		Streams []struct {
 			CodecType string `json:"codec_type"`
+			CodecName string `json:"codec_name"`
 			StartTime string `json:"start_time"`
 		} `json:"streams"`
 		Format struct {
@@ -95,7 +109,7 @@ func (t Tools) probeList(ctx context.Context, src source) (tr Tracks, origin tim
 		case s.CodecType == "video" && !tr.HasVideo:
 			tr.HasVideo, tr.VideoStart = true, seconds(s.StartTime)-origin
 		case s.CodecType == "audio" && !tr.HasAudio:
-			tr.HasAudio, tr.AudioStart = true, seconds(s.StartTime)-origin
+			tr.HasAudio, tr.AudioStart, tr.AudioCodec = true, seconds(s.StartTime)-origin, s.CodecName
 		}
 	}
 	if !tr.HasVideo && !tr.HasAudio {
@@ -258,6 +272,9 @@ type plan struct {
 	origin time.Duration // ffprobe's time of the list's start (see probeList)
 	video  []videoPacket // video packets up to the search limit
 	cut    Cut
+	// Where the picture and the sound end, as stored, once drift has
+	// read the last chunk (0 before).
+	videoEnd, soundEnd time.Duration
 }
 
 // toList converts a presenter's time to the list's timeline, and back.
@@ -387,7 +404,7 @@ func (t Tools) addAudio(ctx context.Context, spec RenderSpec, p *plan, origin ti
 		return errors.New("the separate audio of this stream holds no sound")
 	}
 	p.tracks.HasAudio = true
-	p.tracks.AudioStart = tr.AudioStart
+	p.tracks.AudioStart, p.tracks.AudioCodec = tr.AudioStart, tr.AudioCodec
 	if p.src.copyts { // on the picture's clock
 		p.tracks.AudioStart += audioOrigin - origin
 	}
@@ -429,5 +446,6 @@ func (t Tools) drift(ctx context.Context, spec RenderSpec, p *plan) time.Duratio
 	if videoEnd == 0 || audioEnd == 0 {
 		return 0
 	}
+	p.videoEnd, p.soundEnd = videoEnd, audioEnd
 	return (audioEnd - (origin + tr.AudioStart)) - (videoEnd - (origin + tr.VideoStart))
 }

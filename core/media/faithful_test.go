@@ -394,3 +394,69 @@ func TestRenderEncoders(t *testing.T) {
 		}
 	}
 }
+
+// Sound as live encoders send it: a 21 s drop-out filled with silence, a
+// clock 0.3% slow stretched onto the picture's, and AC-3, E-AC-3, MP3 and
+// Opus sound, each the only one, rendered in sync.
+func TestRenderSound(t *testing.T) {
+	bframes := encoding{fps: 30, gop: 2 * time.Second}
+	with := func(f func(*encoding)) encoding { e := bframes; f(&e); return e }
+	hole := with(func(e *encoding) { e.length, e.holeFrom, e.holeTo = 40*time.Second, 12*time.Second, 33*time.Second })
+	cases := []struct {
+		name       string
+		e          encoding
+		start, end time.Duration
+		holes      []Hole // in the output
+		converted  string
+		stretched  bool
+	}{
+		{"sound missing for 21 s", hole, 0, 0, []Hole{{12 * time.Second, 21 * time.Second}}, "", false},
+		{"sound missing for 21 s, from 0:05 to 0:37", hole, 5 * time.Second, 37 * time.Second, []Hole{{8 * time.Second, 21 * time.Second}}, "", false},
+		{"sound missing for 21 s, fMP4", with(func(e *encoding) { *e = hole; e.fmp4 = true }), 0, 0, []Hole{{12 * time.Second, 21 * time.Second}}, "", false},
+		{"sound clock 0.3% slow", with(func(e *encoding) { e.length, e.clock = 40*time.Second, 1.003 }), 0, 0, nil, "", true},
+		{"AC-3", with(func(e *encoding) { e.audio = "ac3" }), 0, 0, nil, "ac3", false},
+		{"AC-3, fMP4, from 0:13", with(func(e *encoding) { e.audio, e.fmp4 = "ac3", true }), 13 * time.Second, 0, nil, "ac3", false},
+		{"E-AC-3", with(func(e *encoding) { e.audio = "eac3" }), 0, 0, nil, "eac3", false},
+		{"MP3", with(func(e *encoding) { e.audio = "mp3" }), 0, 0, nil, "", false},
+		{"Opus", with(func(e *encoding) { e.audio = "opus" }), 0, 0, nil, "opus", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			tl, dir, names := encoded(t, c.e)
+			out := filepath.Join(t.TempDir(), "out.mp4")
+			spec := RenderSpec{Dir: dir, Chunks: names, Output: out, OneStream: true, Fragmented: c.e.fmp4,
+				Start: c.start, End: c.end, Durations: fourSeconds(len(names), c.e.len())}
+			cut, err := tl.Render(context.Background(), spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			end := c.end
+			if end == 0 {
+				end = c.e.len()
+			}
+			var silent [][2]time.Duration
+			for _, h := range c.holes {
+				silent = append(silent, [2]time.Duration{h.At, h.At + h.Length})
+			}
+			faithful(t, read(t, tl, out, c.e.fps, end-cut.Start, silent...), c.e.fps)
+			if len(cut.Holes) != len(c.holes) {
+				t.Fatalf("holes %v, want %v", cut.Holes, c.holes)
+			}
+			for i, h := range cut.Holes {
+				if (h.At-c.holes[i].At).Abs() > 50*time.Millisecond || (h.Length-c.holes[i].Length).Abs() > 50*time.Millisecond {
+					t.Errorf("hole %v, want %v", h, c.holes[i])
+				}
+			}
+			if cut.Converted != c.converted || (cut.Stretched != 0) != c.stretched {
+				t.Errorf("converted %q, stretched %v (drift %v); want %q, %v", cut.Converted, cut.Stretched, cut.Drift, c.converted, c.stretched)
+			}
+			info, err := tl.Probe(context.Background(), out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a, _ := info.Stream("audio"); (c.converted != "") != (a.Codec == "aac" && c.e.audio != "") && c.e.audio != "" {
+				t.Errorf("the sound is %s", a.Codec)
+			}
+		})
+	}
+}

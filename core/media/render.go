@@ -93,7 +93,7 @@ type RenderSpec struct {
 // shown just before the end may be decoded after a later one it depends on.
 func renderArgs(src source, tmp string, spec RenderSpec, c Cut) []string {
 	video, audio := src.inputs(spec.AudioOffset - c.reorder)
-	out := copiedSound(ffmpeg.KwArgs{"c": "copy"})
+	out := mp4Output(ffmpeg.KwArgs{"c": "copy"}, c.sound)
 	if from := c.at - c.reorder; from != 0 || src.copyts {
 		// A hair before the keyframe, so rounding to microseconds cannot
 		// drop the keyframe itself; no other video packet is that close.
@@ -111,21 +111,23 @@ func renderArgs(src source, tmp string, spec RenderSpec, c Cut) []string {
 	return args
 }
 
-// copiedSound adds to out the options of an MP4 whose sound is copied from
-// the chunks' ADTS AAC. ffmpeg writes it fragmented: its ordinary MP4 muxer
-// keeps some 70 bytes per picture and per sound frame until the end (60 MB
-// more for a 3-hour talk), the fragmented one forgets each fragment once
-// written. runRender then rewrites the file as an ordinary MP4 with the
-// index in front (core/mp4), the same packets at the same times. Renders
-// that encode the sound keep the ordinary muxer: its fragmented form does
-// not keep the encoder's last packet's length.
-func copiedSound(out ffmpeg.KwArgs) ffmpeg.KwArgs {
-	maps.Copy(out, ffmpeg.KwArgs{"bsf:a": "aac_adtstoasc", "movflags": mp4.FFmpegFlags,
+// mp4Output adds to out the options of the MP4 and of its sound, copied
+// or repaired (see soundFix). ffmpeg writes it fragmented: its ordinary MP4
+// muxer keeps some 70 bytes per picture and per sound frame until the end
+// (60 MB more for a 3-hour talk), the fragmented one forgets each fragment
+// once written. runRender then rewrites the file as an ordinary MP4 with
+// the index in front (core/mp4), the same packets at the same times (the
+// one rewrite that also shows a B-frame picture at zero, see renderArgs).
+// Encoded sound's last packet may so keep a frame's length where its
+// encoder used less: the rewrite ends the sound with the picture anyway.
+func mp4Output(out ffmpeg.KwArgs, sound soundFix) ffmpeg.KwArgs {
+	sound.soundArgs(out)
+	maps.Copy(out, ffmpeg.KwArgs{"movflags": mp4.FFmpegFlags,
 		"frag_duration": strconv.Itoa(mp4.FragmentMicros), "f": "mp4"})
 	return out
 }
 
-// fragmented tells whether args write a fragmented MP4 (see copiedSound).
+// fragmented tells whether args write a fragmented MP4 (see mp4Output).
 func fragmented(args []string) bool {
 	i := slices.Index(args, "-movflags")
 	return i >= 0 && i+1 < len(args) && args[i+1] == mp4.FFmpegFlags
@@ -252,6 +254,9 @@ func (t Tools) Render(ctx context.Context, spec RenderSpec) (Cut, error) {
 	if err != nil {
 		return Cut{}, err
 	}
+	if err := t.soundPlan(ctx, spec, p); err != nil {
+		return Cut{}, err
+	}
 	tmp, err := tempOutput(spec.Output)
 	if err != nil {
 		return Cut{}, err
@@ -278,7 +283,9 @@ func (t Tools) Render(ctx context.Context, spec RenderSpec) (Cut, error) {
 	if err := t.runRender(ctx, args, nil, spec, tmp); err != nil {
 		return Cut{}, err
 	}
-	p.cut.Drift = t.drift(ctx, spec, p)
+	if p.cut.Drift == 0 {
+		p.cut.Drift = t.drift(ctx, spec, p)
+	}
 	return p.cut, nil
 }
 

@@ -66,6 +66,10 @@ func (t Tools) renderStream(ctx context.Context, spec RenderSpec) (Cut, error) {
 		return Cut{}, err
 	}
 	_, last := Span(spec)
+	// The sound's codec is known from the first chunks; holes and drift
+	// only once all are there (see Render).
+	p.cut.sound = codecFix(p.tracks)
+	p.cut.Converted = converted(p.tracks)
 
 	tmp, err := tempOutput(spec.Output)
 	if err != nil {
