@@ -460,3 +460,29 @@ func TestRenderSound(t *testing.T) {
 		})
 	}
 }
+
+// Rendered while the chunks arrive, as the CLI does, the sound's holes
+// show only once the last chunk is there: the render is done again from
+// the chunks on disk with the holes filled.
+func TestRenderWhileDownloadingFillsHoles(t *testing.T) {
+	e := encoding{fps: 30, gop: 2 * time.Second, length: 40 * time.Second, holeFrom: 12 * time.Second, holeTo: 33 * time.Second}
+	tl, src, names := encoded(t, e)
+	dir := t.TempDir()
+	spec := RenderSpec{Dir: dir, Chunks: names, Durations: fourSeconds(len(names), e.len()), OneStream: true,
+		Output: filepath.Join(t.TempDir(), "talk.mp4"), Ready: readyAfter(dir, names, nil)}
+	if !tl.streamable(spec) {
+		t.Skip("this system renders only once every chunk is there")
+	}
+	go trickle(src, dir, names)
+	cut, err := tl.Render(context.Background(), spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cut.Holes) != 1 || (cut.Holes[0].At-12*time.Second).Abs() > 50*time.Millisecond || (cut.Holes[0].Length-21*time.Second).Abs() > 50*time.Millisecond {
+		t.Errorf("holes %v, want 21 s at 0:12", cut.Holes)
+	}
+	faithful(t, read(t, tl, spec.Output, e.fps, e.len(), [2]time.Duration{12 * time.Second, 33 * time.Second}), e.fps)
+	if entries, _ := os.ReadDir(filepath.Dir(spec.Output)); len(entries) != 1 {
+		t.Errorf("beside the video: %v", entries)
+	}
+}

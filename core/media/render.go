@@ -233,6 +233,7 @@ func secs(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
 // render never leaves a file under the final name. With spec.Ready the
 // chunks may still be downloading (see renderStream).
 func (t Tools) Render(ctx context.Context, spec RenderSpec) (Cut, error) {
+	var p *plan
 	if spec.Ready != nil {
 		// Chunks beyond the span may never come: the job fetches only
 		// what the render reads.
@@ -242,20 +243,32 @@ func (t Tools) Render(ctx context.Context, spec RenderSpec) (Cut, error) {
 			spec.Durations = spec.Durations[:last+1]
 		}
 		if t.streamable(spec) {
-			return t.renderStream(ctx, spec)
-		}
-		for i := first; i <= last; i++ {
-			if err := spec.Ready(ctx, i); err != nil {
-				return Cut{}, err
+			cut, err := t.renderStream(ctx, spec)
+			if err != nil {
+				return cut, err
+			}
+			if p = t.repairStreamed(ctx, spec); p == nil {
+				return cut, nil
+			}
+			// Rendered again below, from the chunks now all on disk;
+			// the streamed video is ours, written moments ago.
+			os.Remove(spec.Output)
+		} else {
+			for i := first; i <= last; i++ {
+				if err := spec.Ready(ctx, i); err != nil {
+					return Cut{}, err
+				}
 			}
 		}
 	}
-	p, err := t.plan(ctx, spec, len(spec.Chunks))
-	if err != nil {
-		return Cut{}, err
-	}
-	if err := t.soundPlan(ctx, spec, p); err != nil {
-		return Cut{}, err
+	var err error
+	if p == nil {
+		if p, err = t.plan(ctx, spec, len(spec.Chunks)); err != nil {
+			return Cut{}, err
+		}
+		if err := t.soundPlan(ctx, spec, p); err != nil {
+			return Cut{}, err
+		}
 	}
 	tmp, err := tempOutput(spec.Output)
 	if err != nil {

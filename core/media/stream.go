@@ -152,3 +152,20 @@ func pipeSource(origin time.Duration) source {
 	return source{url: "pipe:3", audioURL: "pipe:4", copyts: true, origin: origin,
 		opts: ffmpeg.KwArgs{"f": "mpegts", "protocol_whitelist": "pipe", "thread_queue_size": "1024"}}
 }
+
+// repairStreamed plans the render of spec again once a streamed render is
+// done, every chunk then on disk, and returns the plan when the sound has
+// holes or drifts (see soundPlan): those show only in the whole stream, and
+// are rare, so the render is done again then, rather than every render
+// waiting for the last chunk. nil: the streamed video stands (also when the
+// chunks cannot be read again: it is as good as the render could make it).
+func (t Tools) repairStreamed(ctx context.Context, spec RenderSpec) *plan {
+	p, err := t.plan(ctx, spec, len(spec.Chunks))
+	if err != nil || t.soundPlan(ctx, spec, p) != nil {
+		return nil
+	}
+	if len(p.cut.Holes) == 0 && p.cut.Stretched == 0 {
+		return nil
+	}
+	return p
+}
