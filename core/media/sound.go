@@ -128,7 +128,13 @@ func (t Tools) soundPlan(ctx context.Context, spec RenderSpec, p *plan) error {
 	if src.audioURL != "" {
 		src.url = src.audioURL
 	}
-	pkts, err := t.listSound(ctx, src, p.src.origin)
+	// The packets up to a little past the end cut (all of them without
+	// one): a trim near the start of a long talk reads seconds, not hours.
+	limit := time.Duration(0)
+	if p.cut.Duration > 0 {
+		limit = max(p.cut.at, from) + p.cut.Duration + keyframeSearch
+	}
+	pkts, err := t.listSound(ctx, src, p.src.origin, limit)
 	if err != nil {
 		return err
 	}
@@ -183,11 +189,14 @@ func (t Tools) soundPlan(ctx context.Context, spec RenderSpec, p *plan) error {
 // soundPacket is one sound packet on the list's timeline.
 type soundPacket struct{ pts, duration time.Duration }
 
-// listSound lists the sound's packets on the list's timeline, in order:
-// packets only, no decoding.
-func (t Tools) listSound(ctx context.Context, src source, origin time.Duration) ([]soundPacket, error) {
-	args := append([]string{"-v", "error", "-select_streams", "a:0",
-		"-show_entries", "packet=pts_time,duration_time", "-of", "csv=p=0"}, src.probeArgs()...)
+// listSound lists the sound's packets on the list's timeline, in order,
+// up to limit (0: all): packets only, no decoding.
+func (t Tools) listSound(ctx context.Context, src source, origin, limit time.Duration) ([]soundPacket, error) {
+	args := []string{"-v", "error", "-select_streams", "a:0", "-show_entries", "packet=pts_time,duration_time", "-of", "csv=p=0"}
+	if limit > 0 {
+		args = append(args, "-read_intervals", "%+"+secs6(limit))
+	}
+	args = append(args, src.probeArgs()...)
 	out, err := output(ctx, t.FFprobe, "read the sound of the downloaded chunks", 1<<30, args...)
 	if err != nil {
 		return nil, err
