@@ -49,7 +49,6 @@ type Cut struct {
 	Exact     bool
 	Reencoded time.Duration
 
-	at time.Duration // Start on the concat timeline
 	// Holes are the stretches of the output where the source had no
 	// sound, filled with silence (see soundPlan).
 	Holes []Hole
@@ -61,7 +60,8 @@ type Cut struct {
 	// sound was encoded to AAC to play everywhere, else "".
 	Converted string
 
-	sound soundFix // how the render treats the sound (see soundPlan)
+	at    time.Duration // Start on the concat timeline
+	sound soundFix      // how the render treats the sound (see soundPlan)
 	// reorder is how long before it is shown the picture at at is
 	// decoded (its pts minus its dts): 0 without B-frames, a frame or
 	// two with them (x264's defaults). See renderArgs.
