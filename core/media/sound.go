@@ -42,6 +42,12 @@ import (
 // sync stays within what viewers notice (and the checks' 40 ms).
 const driftLimit = 40 * time.Millisecond
 
+// holeToTell is the shortest hole the presenter is told of. Every hole
+// longer than two sound frames is filled; shorter than this, they are the
+// seams of chunks read through the concat demuxer (which leaves a frame or
+// two between B-frame chunks, in both tracks) or too short to notice.
+const holeToTell = 500 * time.Millisecond
+
 // Hole is a stretch of the output where the source had no sound; the
 // render fills it with silence.
 type Hole struct {
@@ -145,8 +151,10 @@ func (t Tools) soundPlan(ctx context.Context, spec RenderSpec, p *plan) error {
 			continue
 		}
 		at, until := max(end, from), min(next.pts, upto)
-		p.cut.Holes = append(p.cut.Holes, Hole{At: at - from, Length: until - at})
 		fix.encode = true
+		if until-at >= holeToTell {
+			p.cut.Holes = append(p.cut.Holes, Hole{At: at - from, Length: until - at})
+		}
 	}
 
 	if t.drift(ctx, spec, p) != 0 {
