@@ -355,24 +355,28 @@ func TestRenderEncoders(t *testing.T) {
 		e          encoding
 		start, end time.Duration
 		exact      bool
+		concat     bool // read through the concat demuxer (not one stream)
 	}{
-		{"x264 defaults, whole", encoding{fps: 30, gop: 2 * time.Second}, 0, 0, false},
-		{"x264 defaults, from 0:13", encoding{fps: 30, gop: 2 * time.Second}, 13 * time.Second, 0, false},
-		{"x264 defaults, 0:05 to 0:21", encoding{fps: 30, gop: 2 * time.Second}, 5 * time.Second, 21 * time.Second, false},
-		{"zerolatency, whole", encoding{fps: 30, gop: 2 * time.Second, x264: []string{"-tune", "zerolatency"}}, 0, 0, false},
-		{"60 fps x264 defaults, from 0:13", encoding{fps: 60, gop: 2 * time.Second}, 13 * time.Second, 0, false},
-		{"fMP4, x264 defaults, whole", encoding{fps: 30, gop: 2 * time.Second, fmp4: true}, 0, 0, false},
-		{"fMP4, x264 defaults, from 0:13", encoding{fps: 30, gop: 2 * time.Second, fmp4: true}, 13 * time.Second, 0, false},
+		{"x264 defaults, whole", encoding{fps: 30, gop: 2 * time.Second}, 0, 0, false, false},
+		{"x264 defaults, from 0:13", encoding{fps: 30, gop: 2 * time.Second}, 13 * time.Second, 0, false, false},
+		{"x264 defaults, 0:05 to 0:21", encoding{fps: 30, gop: 2 * time.Second}, 5 * time.Second, 21 * time.Second, false, false},
+		{"zerolatency, whole", encoding{fps: 30, gop: 2 * time.Second, x264: []string{"-tune", "zerolatency"}}, 0, 0, false, false},
+		{"60 fps x264 defaults, from 0:13", encoding{fps: 60, gop: 2 * time.Second}, 13 * time.Second, 0, false, false},
+		{"fMP4, x264 defaults, whole", encoding{fps: 30, gop: 2 * time.Second, fmp4: true}, 0, 0, false, false},
+		{"fMP4, x264 defaults, from 0:13", encoding{fps: 30, gop: 2 * time.Second, fmp4: true}, 13 * time.Second, 0, false, false},
 		// Exact mode re-encodes up to the next chunk and joins the rest
 		// through the concat demuxer, which leaves a frame or two between
 		// B-frame chunks in both tracks: the sound's are filled (not told).
-		{"x264 defaults, exact from 0:13.5", encoding{fps: 30, gop: 2 * time.Second}, 13*time.Second + 500*time.Millisecond, 0, true},
+		{"x264 defaults, exact from 0:13.5", encoding{fps: 30, gop: 2 * time.Second}, 13*time.Second + 500*time.Millisecond, 0, true, false},
+		// The first picture is decoded before the concat timeline's zero:
+		// the cut (-ss) is below zero.
+		{"x264 defaults, whole, concat demuxer", encoding{fps: 30, gop: 2 * time.Second}, 0, 0, false, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			tl, dir, names := encoded(t, c.e)
 			out := filepath.Join(t.TempDir(), "out.mp4")
-			spec := RenderSpec{Dir: dir, Chunks: names, Output: out, OneStream: true, Fragmented: c.e.fmp4, Exact: c.exact,
+			spec := RenderSpec{Dir: dir, Chunks: names, Output: out, OneStream: !c.concat, Fragmented: c.e.fmp4, Exact: c.exact,
 				Start: c.start, End: c.end, Durations: fourSeconds(len(names), c.e.len())}
 			cut, err := tl.Render(context.Background(), spec)
 			if err != nil {
