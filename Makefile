@@ -36,14 +36,21 @@ demo: build
 	mkdir -p $(OUT)
 	./$(BIN) demo --force -o $(OUT)/sample-talk.mp4
 
+STATICCHECK := $(HOME)/go/bin/staticcheck
+# Fast packages also run under the race detector (it needs cgo: gcc).
+RACE_PKGS := ./core/web/... ./core/playlist/... ./core/chat/... ./core/fetch/... ./core/internal/...
+
 vet:
 	gofmt -l . | tee /dev/stderr | (! read)
 	go vet -tags ci ./...
+	@[ -x $(STATICCHECK) ] || go install honnef.co/go/tools/cmd/staticcheck@v0.8.2
+	$(STATICCHECK) -tags ci ./...
 
 # Every test: unit, UI (headless, -tags ci) and integration against the
 # loopback sample with the real ffmpeg.
 test: setup vet
 	go test -tags ci -count=1 -timeout 30m ./...
+	go test -tags ci -count=1 -race $(RACE_PKGS)
 	$(MAKE) --no-print-directory fuzz FUZZTIME=2000x
 
 test-short: vet

@@ -65,7 +65,9 @@ func (u *ui) showAbout() {
 		scroll.SetMinSize(fyne.NewSize(0, 160))
 		items = append(items, widget.NewAccordion(widget.NewAccordionItem(lang.L("Licence of the downloaded FFmpeg"), scroll)))
 	}
-	items = append(items, parts)
+	own := widget.NewLabelWithStyle(lang.L("Replay Rescue is free software under the MIT licence. Copyright The Replay Rescue authors."), fyne.TextAlignCenter, fyne.TextStyle{})
+	own.Wrapping = fyne.TextWrapWord
+	items = append(items, own, parts)
 	if link, err := url.Parse(website); err == nil {
 		items = append(items, container.NewCenter(widget.NewHyperlink(lang.L("Website and source code"), link)))
 	}

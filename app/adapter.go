@@ -257,7 +257,7 @@ func (b *coreBackend) Sample(ctx context.Context) (candidate, func(), error) {
 	jar.SetCookies(u, srv.Cookies())
 	src := job.Source{
 		URL:   u.String(),
-		Creds: web.Credentials{Jar: jar, Header: http.Header{}, Host: u.Host},
+		Creds: web.Credentials{Jar: jar, Header: http.Header{}, Scheme: u.Scheme, Host: u.Host},
 		Title: lang.L("Sample talk"),
 		ID:    "sample-window",
 		Chat:  chat.Source{API: api, Token: srv.ChatToken(), Start: sample.BroadcastStart},

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 
 	"replayrescue/core/job"
@@ -56,8 +57,8 @@ func TestSampleBroadcastEndToEnd(t *testing.T) {
 	e.trim.SetRange(10*time.Second, 40*time.Second)
 	e.loadPreview(10 * time.Second)
 	e.setOffset(2 * time.Second)
-	out := filepath.Join(t.TempDir(), defaultFileName(h.u.sess.job.Title()))
-	h.u.startRender(out)
+	out := filepath.Join(t.TempDir(), job.FileName(h.u.sess.job.Title(), lang.L("replay")))
+	h.u.startRender(out, true)
 	h.q.until(t, "the video to be saved", func() bool { return h.u.rend.done.Visible() || h.u.rend.failed.Visible() }, 2*time.Minute)
 	if !h.u.rend.done.Visible() {
 		t.Fatalf("render failed: %s", h.u.rend.problem.Text)
@@ -127,7 +128,7 @@ func TestTalkInTwoPartsEndToEnd(t *testing.T) {
 	}
 	e.setOffset(2 * time.Second) // part 1's sound runs 2 s early
 	out := filepath.Join(t.TempDir(), "talk.mp4")
-	h.u.startRender(out)
+	h.u.startRender(out, true)
 	h.q.until(t, "the video to be saved", func() bool { return h.u.rend.done.Visible() || h.u.rend.failed.Visible() }, 2*time.Minute)
 	if !h.u.rend.done.Visible() {
 		t.Fatalf("render failed: %s", h.u.rend.problem.Text)

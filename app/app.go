@@ -56,10 +56,7 @@ func Run(version string, stderr io.Writer) int {
 	}
 	w.Resize(fyne.NewSize(960, 700))
 	w.SetOnDropped(u.dropped)
-	w.SetCloseIntercept(func() {
-		u.shutdown()
-		w.Close()
-	})
+	w.SetCloseIntercept(u.onCloseRequested)
 	a.Lifecycle().SetOnStarted(func() {
 		if os.Getenv("REPLAYRESCUE_TIMING") != "" {
 			// For measuring start-up: when the first frame is about to be drawn.
@@ -69,6 +66,7 @@ func Run(version string, stderr io.Writer) int {
 			u.openDemoScreen(screen)
 			return
 		}
+		u.cleanInterruptedSave()
 		u.checkTools()
 	})
 	w.ShowAndRun()
@@ -128,6 +126,8 @@ type ui struct {
 
 	settingsDialog dialog.Dialog
 	captureDialog  dialog.Dialog // "open the broadcast and press play", while a capture waits
+	quitDialog     dialog.Dialog // "Stop and quit?", while it asks
+	notice         dialog.Dialog // what was tidied up after an interrupted save
 }
 
 // session is one broadcast being saved. A fresh source for an expired link
@@ -142,7 +142,16 @@ type session struct {
 	stop    chan struct{}      // closed by "Stop here" to end following a live broadcast
 	stopped bool
 	saved   string // the last video written, for cleanup
+	// working says what closing the window would stop: "" nothing,
+	// workDownload or workSave.
+	working string
 }
+
+// What a session may be busy with when the window is asked to close.
+const (
+	workDownload = "download"
+	workSave     = "save"
+)
 
 func newUI(a fyne.App, w fyne.Window, be backend) *ui {
 	u := &ui{app: a, win: w, be: be, b: &bridge{}, settings: settings{a.Preferences()}, goos: runtime.GOOS}
@@ -379,6 +388,35 @@ func (u *ui) startOver() {
 	u.rend = newRenderView(u)
 	u.start.reset()
 	u.show(screenStart)
+}
+
+// onCloseRequested runs when the user closes the window: straight away when
+// nothing is running, else after asking, as stopping loses the work under
+// way (never what is already downloaded).
+func (u *ui) onCloseRequested() {
+	if u.sess == nil || u.sess.working == "" {
+		u.quit()
+		return
+	}
+	msg := lang.L("The parts downloaded so far are kept: open the same broadcast again to go on.")
+	if u.sess.working == workSave {
+		msg = lang.L("The video being saved is not finished and will not be kept; the downloaded parts are kept.")
+	}
+	d := dialog.NewConfirm(lang.L("Stop and quit?"), msg, func(ok bool) {
+		if ok {
+			u.quit()
+		}
+	}, u.win)
+	d.SetConfirmText(lang.L("Stop and quit"))
+	d.SetDismissText(lang.L("Keep going"))
+	u.quitDialog = d
+	d.Show()
+}
+
+// quit stops everything and closes the window.
+func (u *ui) quit() {
+	u.shutdown()
+	u.win.Close()
 }
 
 // shutdown runs when the window closes: stop work, tidy up after a save.

@@ -263,6 +263,7 @@ func (u *ui) runDownload() {
 	s := u.sess
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel, s.pausing = cancel, false
+	s.working = workDownload
 	u.dl.running(true)
 	loaded := s.loaded
 	u.b.run(func() error {
@@ -276,6 +277,7 @@ func (u *ui) runDownload() {
 	}, func(err error) {
 		cancel()
 		s.loaded = loaded
+		s.working = ""
 		if u.sess != s {
 			return // cancelled, or replaced by a fresh source
 		}

@@ -131,13 +131,15 @@ func (u *ui) chooseOutput() {
 		// the render writes it from scratch.
 		path := w.URI().Path()
 		_ = w.Close()
+		replace := true // the save dialog already asked about replacing
 		if !strings.EqualFold(filepath.Ext(path), ".mp4") {
-			_ = os.Remove(path)
+			removeIfEmpty(path) // the dialog's own empty file
 			path += ".mp4"
+			replace = false // nobody was asked about this name
 		}
-		u.startRender(path)
+		u.startRender(path, replace)
 	}, u.win)
-	d.SetFileName(defaultFileName(u.sess.job.Title()))
+	d.SetFileName(job.FileName(u.sess.job.Title(), lang.L("replay")))
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".mp4"}))
 	if l, err := storage.ListerForURI(storage.NewFileURI(u.settings.outputFolder())); err == nil {
 		d.SetLocation(l)
@@ -147,7 +149,7 @@ func (u *ui) chooseOutput() {
 }
 
 // startRender writes the video to out with the edit screen's choices.
-func (u *ui) startRender(out string) {
+func (u *ui) startRender(out string, replace bool) {
 	s := u.sess
 	if s == nil || u.edit == nil {
 		return
@@ -155,7 +157,7 @@ func (u *ui) startRender(out string) {
 	u.settings.setOutputFolder(filepath.Dir(out))
 	settings := u.edit.settings()
 	settings.Output = out
-	settings.Force = true // the save dialog already asked about replacing
+	settings.Force = replace
 
 	v := newRenderView(u)
 	u.rend = v
@@ -164,18 +166,23 @@ func (u *ui) startRender(out string) {
 	ctx, cancel := context.WithCancel(context.Background())
 	v.stopWork = cancel
 	s.cancel = cancel
+	s.working = workSave
+	u.settings.p.SetString(prefSaving, out)
 	u.show(screenRender)
 	u.b.run(func() error { return s.job.Render(ctx, settings) }, func(err error) {
 		stopped := ctx.Err() != nil // by the user, before the work ended
 		cancel()
+		s.working = ""
+		u.settings.p.SetString(prefSaving, "")
 		if u.sess != s {
 			return
 		}
 		v := u.rend // maybe rebuilt meanwhile, for a new language
 		v.stopWork = nil
 		if err != nil {
-			// Leave no half-written video behind.
-			_ = os.Remove(out)
+			// The render writes under a temporary name, so out is at most
+			// the save dialog's empty file: that goes, a video never does.
+			removeIfEmpty(out)
 			if stopped {
 				u.show(screenEdit)
 				return
@@ -250,22 +257,29 @@ func (v *renderView) fail(msg string) {
 	v.failed.Show()
 }
 
-// defaultFileName is the title as a file name that works on every system.
-func defaultFileName(title string) string {
-	var b strings.Builder
-	for _, r := range title {
-		if r < 32 || r == 127 || strings.ContainsRune(`/\:*?"<>|`, r) {
-			b.WriteRune(' ')
-		} else {
-			b.WriteRune(r)
-		}
+// removeIfEmpty removes path when it is an empty file (the one the save
+// dialog creates), never a file with something in it.
+func removeIfEmpty(path string) {
+	if st, err := os.Lstat(path); err == nil && st.Mode().IsRegular() && st.Size() == 0 {
+		_ = os.Remove(path)
 	}
-	name := strings.Trim(strings.Join(strings.Fields(b.String()), " "), ". ")
-	if r := []rune(name); len(r) > 80 {
-		name = strings.TrimSpace(string(r[:80]))
+}
+
+// cleanInterruptedSave tidies up after a save that was killed with the app
+// (a crash, a forced quit): its unfinished files go, and the user is told
+// what was removed and that the downloaded parts are kept.
+func (u *ui) cleanInterruptedSave() {
+	out := u.settings.p.String(prefSaving)
+	if out == "" {
+		return
 	}
-	if name == "" {
-		name = lang.L("replay")
+	u.settings.p.SetString(prefSaving, "")
+	removed := job.CleanInterrupted(out)
+	if len(removed) == 0 {
+		return
 	}
-	return name + ".mp4"
+	u.notice = dialog.NewInformation(lang.L("The last save did not finish"),
+		lang.L("Replay Rescue was closed while it saved {{.Name}}, so its unfinished file was removed. The downloaded parts are kept: open the same broadcast again to save it.",
+			map[string]any{"Name": filepath.Base(out)}), u.win)
+	u.notice.Show()
 }

@@ -38,7 +38,7 @@ func TestRenderProgressCompletionAndNotification(t *testing.T) {
 	e.setOffset(250 * time.Millisecond)
 
 	out := filepath.Join(t.TempDir(), "Keynote.mp4")
-	h.u.startRender(out)
+	h.u.startRender(out, true)
 	r := h.u.rend
 	if h.u.screen != screenRender {
 		t.Fatal("not on the render screen")
@@ -105,7 +105,7 @@ func TestRenderFailureAndCancel(t *testing.T) {
 	if err := os.WriteFile(out, nil, 0o600); err != nil { // as the save dialog leaves it
 		t.Fatal(err)
 	}
-	h.u.startRender(out)
+	h.u.startRender(out, true)
 	h.q.until(t, "the failure", func() bool { return h.u.rend.failed.Visible() })
 	if h.u.rend.problem.Text != "ffmpeg could not write the video: the disk is full." {
 		t.Errorf("problem %q", h.u.rend.problem.Text)
@@ -114,26 +114,97 @@ func TestRenderFailureAndCancel(t *testing.T) {
 		t.Error("a failed render left its file behind")
 	}
 	test.Tap(h.u.rend.retry)
+
+	// A file with something in it at that name (a video that appeared
+	// meanwhile) is never removed by a failed render.
+	if err := os.WriteFile(out, []byte("the user's video"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h.u.startRender(out, true)
+	h.q.until(t, "the failure", func() bool { return h.u.rend.failed.Visible() })
+	if got, _ := os.ReadFile(out); string(got) != "the user's video" {
+		t.Errorf("a failed render removed the file at its name: %q", got)
+	}
+	test.Tap(h.u.rend.retry)
 	if h.u.screen != screenEdit {
 		t.Error("Back to editing did not go back")
 	}
 
-	h.u.startRender(filepath.Join(dir, "slow.mp4"))
+	h.u.startRender(filepath.Join(dir, "slow.mp4"), true)
+	// Closing the window while the video is being saved asks first, and
+	// "Keep going" keeps it going.
+	h.u.onCloseRequested()
+	if h.u.quitDialog == nil || h.u.sess == nil || h.u.sess.working != workSave {
+		t.Fatal("closing during a save did not ask")
+	}
+	h.u.quitDialog.Hide()
+	if h.u.sess.cancel == nil || h.u.screen != screenRender {
+		t.Error("asking stopped the save")
+	}
 	test.Tap(h.u.rend.cancel)
 	h.q.until(t, "the edit screen", func() bool { return h.u.screen == screenEdit })
 }
 
-func TestDefaultFileName(t *testing.T) {
-	cases := map[string]string{
-		"My talk: live!":       "My talk live!.mp4",
-		"  a/b\\c  ":           "a b c.mp4",
-		"":                     "replay.mp4",
-		"...":                  "replay.mp4",
-		"Vortrag über Streams": "Vortrag über Streams.mp4",
+// Closing the window with nothing running closes it without asking.
+func TestCloseWithNothingRunningDoesNotAsk(t *testing.T) {
+	a := test.NewTempApp(t)
+	w := test.NewWindow(nil) // closed by the close below, not by the test's end
+	u := newUI(a, w, &fakeBackend{cands: readyCands()})
+	u.onCloseRequested()
+	if u.quitDialog != nil {
+		t.Error("asked before closing an idle window")
 	}
-	for in, want := range cases {
-		if got := defaultFileName(in); got != want {
-			t.Errorf("defaultFileName(%q) = %q, want %q", in, got, want)
+}
+
+// A save killed with the app (its "saving" mark still set at the next
+// start) has its unfinished files removed, and the user is told.
+func TestInterruptedSaveCleanedAtStart(t *testing.T) {
+	h := newHarness(t, &fakeBackend{cands: readyCands()})
+	dir := t.TempDir()
+	out := filepath.Join(dir, "talk.mp4")
+	part := filepath.Join(dir, ".talk.mp4.0a1b2c3d4e5f.part")
+	for _, p := range []string{out, part} {
+		if err := os.WriteFile(p, nil, 0o600); err != nil {
+			t.Fatal(err)
 		}
+	}
+	if err := os.WriteFile(part, []byte("half a video"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h.u.settings.p.SetString(prefSaving, out)
+	h.u.cleanInterruptedSave()
+	for _, p := range []string{out, part} {
+		if _, err := os.Stat(p); !os.IsNotExist(err) {
+			t.Errorf("%s left behind", filepath.Base(p))
+		}
+	}
+	if h.u.notice == nil {
+		t.Error("the user was not told")
+	}
+	if h.u.settings.p.String(prefSaving) != "" {
+		t.Error("the mark stays set")
+	}
+	// A save that ended (done or failed) leaves no mark behind.
+	h2 := newHarness(t, &fakeBackend{cands: readyCands()})
+	h2.toEdit()
+	h2.u.startRender(filepath.Join(dir, "done.mp4"), true)
+	h2.q.until(t, "the end of the save", func() bool { return h2.u.rend.done.Visible() || h2.u.rend.failed.Visible() })
+	if got := h2.u.settings.p.String(prefSaving); got != "" {
+		t.Errorf("mark %q left after the save ended", got)
+	}
+}
+
+func TestOpenHARStartsInDownloads(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("USERPROFILE", home)
+	if got := downloadsFolder(); got != "" {
+		t.Errorf("without a Downloads folder: %q", got)
+	}
+	if err := os.Mkdir(filepath.Join(home, "Downloads"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if got := downloadsFolder(); got != filepath.Join(home, "Downloads") {
+		t.Errorf("got %q", got)
 	}
 }

@@ -64,7 +64,7 @@ func (u *ui) openDemoScreen(name string) {
 					if name == "done" {
 						be.finishRender = true
 					}
-					u.startRender(filepath.Join(os.TempDir(), defaultFileName(cands[0].Title)))
+					u.startRender(filepath.Join(os.TempDir(), job.FileName(cands[0].Title, lang.L("replay"))), true)
 				})
 			}()
 		}

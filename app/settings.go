@@ -22,6 +22,9 @@ const (
 	prefLanguage   = "language"
 	prefAppearance = "appearance"
 	prefBrowser    = "browserPath" // program Capture from browser opens; "" finds one
+	// prefSaving is the video being saved, cleared when the save ends: set
+	// at the next start, the last save was killed with the app.
+	prefSaving = "savingTo"
 )
 
 // defaultJobs matches the CLI's --jobs default: 0 lets the download find

@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"image/color"
+	"os"
+	"path/filepath"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -158,6 +160,12 @@ func (v *startView) chooseFile() {
 		v.u.useSource(path)
 	}, v.u.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".har", ".HAR", ".txt"}))
+	// Browsers save their exports to Downloads.
+	if dir := downloadsFolder(); dir != "" {
+		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
+			d.SetLocation(l)
+		}
+	}
 	d.Show()
 }
 
@@ -306,4 +314,17 @@ func (l *maxWidthLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 		s = s.Max(o.MinSize())
 	}
 	return s
+}
+
+// downloadsFolder is the user's Downloads folder, or "" when there is none.
+func downloadsFolder() string {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return ""
+	}
+	dir := filepath.Join(home, "Downloads")
+	if st, err := os.Stat(dir); err == nil && st.IsDir() {
+		return dir
+	}
+	return ""
 }

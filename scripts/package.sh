@@ -60,6 +60,7 @@ case "$os" in
     zipdir="$stage/zip/Replay Rescue"
     mkdir -p "$zipdir"
     cp "$stage/cmd/replayrescue/Replay Rescue.exe" "$stage/cmd/replayrescue/replayrescue-cli.exe" "$zipdir/"
+    cp LICENSE "$zipdir/LICENSE.txt"
     cat > "$zipdir/README.txt" <<TXT
 Replay Rescue $version for Windows
 

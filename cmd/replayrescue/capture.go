@@ -13,6 +13,7 @@ import (
 	"replayrescue/core/intake"
 	"replayrescue/core/job"
 	"replayrescue/core/media"
+	"replayrescue/core/web"
 )
 
 // cmdCapture opens the user's browser in a temporary profile, waits until
@@ -60,7 +61,7 @@ func cmdCapture(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	case errors.Is(err, context.Canceled):
 		return out.fail(&job.Error{Code: job.ExitOther, Msg: "Stopped: the browser was closed and its temporary profile deleted.", Err: err})
 	case err != nil && errors.As(err, &credErr) && len(cands) > 0:
-		fmt.Fprintln(stderr, "Warning: "+credErr.Msg)
+		fmt.Fprintln(stderr, "Warning: "+web.Printable(credErr.Msg))
 	case err != nil:
 		return out.fail(err)
 	}

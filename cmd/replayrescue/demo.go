@@ -86,7 +86,7 @@ func demoSource(srv *sample.Server) (job.Source, error) {
 	}
 	return job.Source{
 		URL:   u.String(),
-		Creds: web.Credentials{Jar: jar, Header: http.Header{}, Host: u.Host},
+		Creds: web.Credentials{Jar: jar, Header: http.Header{}, Scheme: u.Scheme, Host: u.Host},
 		Title: "Sample talk",
 		ID:    "sample-demo",
 		Chat:  chat.Source{API: api, Token: srv.ChatToken(), Start: sample.BroadcastStart},

@@ -28,7 +28,7 @@ type candidateReport struct {
 	Chunks      int      `json:"chunks,omitempty"`
 	Duration    float64  `json:"duration,omitempty"`
 	CookieHosts []string `json:"cookie_hosts"`
-	Verdict     string   `json:"verdict"` // ready, needs fresh credentials, unreachable, not a playlist
+	Verdict     string   `json:"verdict"` // ready, needs fresh credentials, unreachable, not a playlist, damaged playlist
 	Detail      string   `json:"detail,omitempty"`
 	Chat        bool     `json:"chat"`                // the broadcast's chat can be saved too
 	ChatFrom    string   `json:"chat_from,omitempty"` // where it would come from
@@ -60,11 +60,11 @@ func cmdInspect(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return out.fail(err)
 	}
 	if credErr != nil {
-		fmt.Fprintln(stderr, "Warning: "+credErr.Msg)
+		fmt.Fprintln(stderr, "Warning: "+web.Printable(credErr.Msg))
 	}
 	reports := make([]candidateReport, 0, len(cands))
 	for _, c := range cands {
-		reports = append(reports, inspectCandidate(ctx, c))
+		reports = append(reports, inspectCandidate(ctx, c).printable())
 	}
 	if f.json {
 		enc := json.NewEncoder(stdout)
@@ -113,6 +113,21 @@ func cmdInspect(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	return 0
 }
 
+// printable is r with every string that may come from outside (a title, a
+// host name from a HAR file, a server's words) made safe to print: both the
+// text and the --json output end up on terminals.
+func (r candidateReport) printable() candidateReport {
+	for _, s := range []*string{&r.URL, &r.Title, &r.From, &r.Kind, &r.Quality, &r.Verdict, &r.Detail, &r.ChatFrom} {
+		*s = web.Printable(*s)
+	}
+	hosts := make([]string, len(r.CookieHosts))
+	for i, h := range r.CookieHosts {
+		hosts[i] = web.Printable(h)
+	}
+	r.CookieHosts = hosts
+	return r
+}
+
 // inspectCandidate loads c's playlist (never its chunks) and judges it.
 func inspectCandidate(ctx context.Context, c intake.Candidate) candidateReport {
 	// Start from what intake could tell from the source; loading the
@@ -143,6 +158,10 @@ func inspectCandidate(ctx context.Context, c intake.Candidate) candidateReport {
 		return r
 	case errors.Is(err, playlist.ErrNotPlaylist):
 		r.Verdict = "not a playlist"
+		r.Detail = web.Redact(err.Error())
+		return r
+	case errors.Is(err, playlist.ErrDamaged):
+		r.Verdict = "damaged playlist"
 		r.Detail = web.Redact(err.Error())
 		return r
 	default:

@@ -278,21 +278,15 @@ func TestDemo(t *testing.T) {
 	}
 }
 
-func TestSafeFileName(t *testing.T) {
-	cases := map[string]string{
-		"Internationalization Done Wrong": "Internationalization Done Wrong",
-		`a/b\c:d*e?f"g<h>i|j`:             "a b c d e f g h i j",
-		"  ..hidden.. ":                   "hidden",
-		"line\nbreak\x00":                 "line break",
-		"":                                "",
-	}
-	for in, want := range cases {
-		if got := safeFileName(in); got != want {
-			t.Errorf("safeFileName(%q) = %q, want %q", in, got, want)
-		}
-	}
+func TestOutputPath(t *testing.T) {
 	if got := outputPath("", ""); got != "replay.mp4" {
 		t.Errorf("default output %q", got)
+	}
+	if got := outputPath("", "My talk: live!"); got != "My talk live!.mp4" {
+		t.Errorf("output from the title %q", got)
+	}
+	if got := outputPath("x/talk.mp4", "My talk"); got != "x/talk.mp4" {
+		t.Errorf("-o ignored: %q", got)
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"replayrescue/core/media"
 	"replayrescue/core/playlist"
 	"replayrescue/core/toolget"
+	"replayrescue/core/web"
 )
 
 // saveFlags are the flags shared by save and demo.
@@ -291,7 +292,7 @@ func resolveSource(ctx context.Context, arg string, f saveFlags, stdin io.Reader
 	var credErr *intake.CredentialsError
 	switch {
 	case err != nil && errors.As(err, &credErr) && len(cands) > 0:
-		fmt.Fprintln(stderr, "Warning: "+credErr.Msg)
+		fmt.Fprintln(stderr, "Warning: "+web.Printable(credErr.Msg))
 	case err != nil:
 		return job.Source{}, err
 	case len(cands) == 0:
@@ -305,7 +306,7 @@ func resolveSource(ctx context.Context, arg string, f saveFlags, stdin io.Reader
 func bestSource(cands []intake.Candidate, warn bool, stderr io.Writer) job.Source {
 	c := cands[0]
 	if c.Verdict != intake.VerdictReady && c.Problem != "" && warn {
-		fmt.Fprintln(stderr, "Warning: "+c.Problem)
+		fmt.Fprintln(stderr, "Warning: "+web.Printable(c.Problem))
 	}
 	return job.Source{URL: c.URL, Creds: c.Creds, Title: c.Title, ID: c.BroadcastID, Denied: intake.ExplainDenied(c), Chat: c.Chat}
 }
@@ -315,30 +316,7 @@ func outputPath(flagValue, title string) string {
 	if flagValue != "" {
 		return flagValue
 	}
-	name := safeFileName(title)
-	if name == "" {
-		name = "replay"
-	}
-	return name + ".mp4"
-}
-
-// safeFileName keeps a title readable but valid on Windows, macOS and Linux.
-func safeFileName(title string) string {
-	var b strings.Builder
-	for _, r := range title {
-		switch {
-		case r < 32 || r == 127 || strings.ContainsRune(`/\:*?"<>|`, r):
-			b.WriteRune(' ')
-		default:
-			b.WriteRune(r)
-		}
-	}
-	name := strings.Join(strings.Fields(b.String()), " ")
-	name = strings.Trim(name, ". ")
-	if r := []rune(name); len(r) > 80 {
-		name = strings.TrimSpace(string(r[:80]))
-	}
-	return name
+	return job.FileName(title, "replay")
 }
 
 type listFlag []string
@@ -389,7 +367,7 @@ func (r *reporter) say(e job.Event, prefix string) {
 			r.say(e.Event, fmt.Sprintf("Part %d: ", e.Part+1))
 		}
 	case job.Found:
-		title := e.Title
+		title := web.Printable(e.Title) // the broadcast's own words
 		if title == "" {
 			title = "the replay"
 		}
@@ -421,7 +399,7 @@ func (r *reporter) say(e job.Event, prefix string) {
 		}
 	case job.Paused:
 		r.endLine()
-		fmt.Fprintln(r.stderr, prefix+e.Reason)
+		fmt.Fprintln(r.stderr, prefix+web.Printable(e.Reason))
 	case job.Rendering:
 		r.rendering(e)
 	case job.SoundRepaired:
@@ -434,7 +412,7 @@ func (r *reporter) say(e job.Event, prefix string) {
 		r.endLine()
 		switch {
 		case e.Problem != "":
-			fmt.Fprintln(r.stderr, e.Problem)
+			fmt.Fprintln(r.stderr, web.Printable(e.Problem))
 		case e.Burned:
 			fmt.Fprintf(r.stderr, "The chat (%d comments, %d hearts) is drawn into the video and saved beside it as %s and %s.\n", e.Comments, e.Hearts, e.SRT, e.ASS)
 		default:

@@ -151,7 +151,7 @@ func Capture(ctx context.Context, o Options) (cands []intake.Candidate, err erro
 	if title := w.pageTitle(bctx); title != "" {
 		for i := range cands {
 			if cands[i].Title == "" {
-				cands[i].Title = web.Redact(title)
+				cands[i].Title = intake.CleanTitle(web.Redact(title))
 			}
 		}
 	}
@@ -447,7 +447,7 @@ func headers(h network.Headers) http.Header {
 			continue
 		}
 		for _, line := range strings.Split(s, "\n") {
-			out.Add(http.CanonicalHeaderKey(name), line)
+			out.Add(name, line) // Add canonicalizes the name
 		}
 	}
 	return out

@@ -36,6 +36,11 @@ func Fetch(ctx context.Context, client *http.Client, api *url.URL, chatToken str
 	if api == nil || chatToken == "" {
 		return nil, errors.New("no chat token")
 	}
+	// The tokens travel in request bodies, which a 307 or 308 redirect
+	// sends again to wherever it points: a redirect is followed only within
+	// the origin the body was meant for, never to another host or from
+	// https to plain http.
+	client = web.SameOrigin(client)
 	var access struct {
 		Endpoint       string `json:"endpoint"`
 		ReplayEndpoint string `json:"replay_endpoint"`
@@ -56,6 +61,11 @@ func Fetch(ctx context.Context, client *http.Client, api *url.URL, chatToken str
 		// The service chooses this address: it must not make us send the
 		// token in clear text, or anywhere but a web address.
 		return nil, fmt.Errorf("the chat endpoint %s is not usable: %v", web.RedactURL(raw), err)
+	}
+	if api.Scheme == "https" && endpoint.Scheme != "https" {
+		// Even to this computer: a token fetched over https is not sent on
+		// in clear text.
+		return nil, fmt.Errorf("the chat endpoint %s is not usable: the chat service uses https, so its endpoint must too", web.RedactURL(raw))
 	}
 	history := join(endpoint, "/chatapi/v1/history")
 	var out []Message
@@ -108,6 +118,10 @@ func post(ctx context.Context, client *http.Client, rawURL string, body, v any) 
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
+		}
+		var origin *web.OriginError
+		if errors.As(err, &origin) {
+			return origin // its text has no address
 		}
 		return errors.New(web.Redact(err.Error()))
 	}

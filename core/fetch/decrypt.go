@@ -55,7 +55,7 @@ func (d *downloader) aux(ctx context.Context, rawURL string, r *playlist.ByteRan
 	}
 	resp, err := d.opts.Client.Do(req)
 	if err != nil {
-		return nil, netError(ctx, err)
+		return nil, netError(ctx, err, req.URL.Hostname())
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusPartialContent {
@@ -63,10 +63,10 @@ func (d *downloader) aux(ctx context.Context, rawURL string, r *playlist.ByteRan
 	}
 	data, err = io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
-		return nil, netError(ctx, err)
+		return nil, netError(ctx, err, resp.Request.URL.Hostname())
 	}
 	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("the key or init section is larger than %d bytes", limit)
+		return nil, web.Permanent(fmt.Errorf("the key or init section is larger than %d bytes", limit))
 	}
 	d.auxMu.Lock()
 	d.auxCache[id] = data

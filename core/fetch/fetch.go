@@ -17,6 +17,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"replayrescue/core/internal/safefile"
 	"replayrescue/core/playlist"
 	"replayrescue/core/web"
 )
@@ -29,12 +30,15 @@ const (
 	DefaultBackoff       = 400 * time.Millisecond
 	DefaultMaxBackoff    = 8 * time.Second
 	DefaultIdleTimeout   = 30 * time.Second
+	DefaultChunkBase     = 30 * time.Second
+	DefaultMinRate       = 16 << 10 // bytes per second
 	DefaultMaxChunkBytes = 512 << 20
 	progressInterval     = 250 * time.Millisecond
 )
 
-// ErrStalled means a chunk stopped arriving for longer than the idle timeout.
-var ErrStalled = errors.New("the host stopped sending data")
+// ErrStalled means a chunk stopped arriving, or came too slowly to finish
+// (see Options.ChunkBase). The error is a *web.StallError naming the host.
+var ErrStalled = web.ErrStalled
 
 // Options configure Download. Zero values pick the defaults above.
 type Options struct {
@@ -54,6 +58,12 @@ type Options struct {
 	Backoff     time.Duration
 	MaxBackoff  time.Duration
 	IdleTimeout time.Duration // per chunk: give up on a connection that sends nothing for this long
+	// ChunkBase and MinRate are a chunk's pace (web.Pace): it must have
+	// its first n bytes by ChunkBase + n/MinRate, so a chunk of size bytes
+	// has ChunkBase + size/MinRate in all. A host that sends a byte now and
+	// then keeps resetting the idle timeout; this ends it.
+	ChunkBase time.Duration
+	MinRate   int64 // bytes per second
 
 	MaxChunkBytes int64
 
@@ -85,7 +95,9 @@ func ChunkName(i int) string {
 
 // Complete reports whether chunk i is already on disk.
 func Complete(dir string, i int) (int64, bool) {
-	st, err := os.Stat(filepath.Join(dir, ChunkName(i)))
+	// Lstat: a link planted under a chunk's name is not a chunk (it is
+	// downloaded again, and the rename replaces the link).
+	st, err := os.Lstat(filepath.Join(dir, ChunkName(i)))
 	if err != nil || !st.Mode().IsRegular() || st.Size() == 0 {
 		return 0, false
 	}
@@ -185,6 +197,12 @@ func (o *Options) defaults() {
 	if o.IdleTimeout <= 0 {
 		o.IdleTimeout = DefaultIdleTimeout
 	}
+	if o.ChunkBase <= 0 {
+		o.ChunkBase = DefaultChunkBase
+	}
+	if o.MinRate <= 0 {
+		o.MinRate = DefaultMinRate
+	}
 	if o.AdaptInterval <= 0 {
 		o.AdaptInterval = DefaultAdaptInterval
 	}
@@ -277,14 +295,19 @@ func sleep(ctx context.Context, d time.Duration) error {
 func (d *downloader) fetchOnce(parent context.Context, seg playlist.Segment) (int64, error) {
 	ctx, cancel := context.WithCancelCause(parent)
 	defer cancel(nil)
-	// A stalled connection sends nothing; cancel it so the retry can use a fresh one.
-	idle := time.AfterFunc(d.opts.IdleTimeout, func() { cancel(ErrStalled) })
-	defer idle.Stop()
+	// A stalled connection sends nothing, or too little to ever finish;
+	// cancel it so the retry can use a fresh one.
+	wd := newWatchdog(d.opts, func() { cancel(ErrStalled) })
+	defer wd.stop()
 
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, seg.URL, nil)
 	if err != nil {
-		return 0, fmt.Errorf("bad chunk address: %s", web.Redact(err.Error()))
+		return 0, web.Permanent(fmt.Errorf("bad chunk address: %s", web.Redact(err.Error())))
 	}
+	if err := web.CheckScheme(req.URL); err != nil {
+		return 0, web.Permanent(fmt.Errorf("chunk %d: %w", seg.Index+1, err))
+	}
+	host := req.URL.Hostname() // the one that stalls, if any
 	want := int64(-1)
 	if seg.Range != nil {
 		req.Header.Set("Range", fmt.Sprintf("bytes=%d-%d", seg.Range.Offset, seg.Range.Offset+seg.Range.Length-1))
@@ -292,9 +315,10 @@ func (d *downloader) fetchOnce(parent context.Context, seg playlist.Segment) (in
 	}
 	resp, err := d.opts.Client.Do(req)
 	if err != nil {
-		return 0, netError(ctx, err)
+		return 0, netError(ctx, err, host)
 	}
 	defer resp.Body.Close()
+	host = resp.Request.URL.Hostname()
 	switch {
 	case seg.Range != nil && resp.StatusCode == http.StatusPartialContent:
 	case seg.Range == nil && resp.StatusCode == http.StatusOK:
@@ -303,16 +327,16 @@ func (d *downloader) fetchOnce(parent context.Context, seg playlist.Segment) (in
 		return 0, web.NewStatusError(resp.StatusCode, seg.URL)
 	}
 	if want > d.opts.MaxChunkBytes {
-		return 0, fmt.Errorf("chunk %d is larger than %d MB; this does not look like a video chunk", seg.Index+1, d.opts.MaxChunkBytes>>20)
+		return 0, d.tooLarge(seg)
 	}
 
 	final := filepath.Join(d.opts.Dir, ChunkName(seg.Index))
 	tmp := final + ".part"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	f, err := safefile.Create(tmp, 0o600) // never through a link planted under tmp
 	if err != nil {
 		return 0, &localError{err}
 	}
-	body := &countingReader{r: io.LimitReader(resp.Body, d.opts.MaxChunkBytes+1), idle: idle, timeout: d.opts.IdleTimeout, total: &d.bytes}
+	body := &countingReader{r: io.LimitReader(resp.Body, d.opts.MaxChunkBytes+1), wd: wd, total: &d.bytes}
 	w := &fileWriter{f: f}
 	out, finish, prepErr := d.prepare(ctx, seg, w)
 	var n int64
@@ -339,11 +363,11 @@ func (d *downloader) fetchOnce(parent context.Context, seg playlist.Segment) (in
 	case errors.Is(copyErr, errBadPadding):
 		return 0, fmt.Errorf("chunk %d: %w", seg.Index+1, copyErr)
 	case copyErr != nil:
-		return 0, netError(ctx, copyErr)
+		return 0, netError(ctx, copyErr, host)
 	case closeErr != nil:
 		return 0, &localError{closeErr}
 	case n > d.opts.MaxChunkBytes:
-		return 0, fmt.Errorf("chunk %d is larger than %d MB; this does not look like a video chunk", seg.Index+1, d.opts.MaxChunkBytes>>20)
+		return 0, d.tooLarge(seg)
 	case n == 0:
 		return 0, &shortError{index: seg.Index, got: 0, want: want}
 	case want >= 0 && n != want:
@@ -354,6 +378,12 @@ func (d *downloader) fetchOnce(parent context.Context, seg playlist.Segment) (in
 	}
 	ok = true
 	return n, nil
+}
+
+// tooLarge is the error for a chunk over MaxChunkBytes: the same chunk is as
+// large the next time, so it is not retried.
+func (d *downloader) tooLarge(seg playlist.Segment) error {
+	return web.Permanent(fmt.Errorf("chunk %d is larger than %d MB; this does not look like a video chunk", seg.Index+1, d.opts.MaxChunkBytes>>20))
 }
 
 // localError is a failure to write into the job folder (disk full, folder
@@ -377,13 +407,19 @@ func (w *fileWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// netError turns transport errors into retryable errors without secrets.
-func netError(ctx context.Context, err error) error {
+// netError turns transport errors into errors without secrets: a stall
+// names host, a refused redirect stays what it is (final), the rest are
+// retryable.
+func netError(ctx context.Context, err error, host string) error {
 	if cause := context.Cause(ctx); errors.Is(cause, ErrStalled) {
-		return ErrStalled
+		return &web.StallError{Host: host}
 	}
 	if ctx.Err() != nil {
 		return ctx.Err()
+	}
+	var redirect *web.RedirectError
+	if errors.As(err, &redirect) {
+		return redirect
 	}
 	if words, ok := web.Describe(err); ok {
 		return fmt.Errorf("connection problem: %s", words)
@@ -405,22 +441,52 @@ func (e *shortError) Error() string {
 }
 
 // countingReader adds what it reads to a shared counter for live progress
-// and pushes back the idle deadline whenever data arrives.
+// and tells the watchdog whenever data arrives.
 type countingReader struct {
-	r       io.Reader
-	idle    *time.Timer
-	timeout time.Duration
-	total   *atomic.Int64
+	r     io.Reader
+	wd    *watchdog
+	total *atomic.Int64
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	if n > 0 {
-		c.idle.Reset(c.timeout)
+		c.wd.arrived(n)
 		c.total.Add(int64(n))
 	}
 	return n, err
 }
+
+// watchdog ends one attempt at a chunk whose host sends too little: nothing
+// for IdleTimeout, or less than the pace of ChunkBase and MinRate. The idle
+// timeout alone is reset by every byte, so a host trickling a byte every few
+// seconds would hold the chunk forever. arrived runs on the reading
+// goroutine only; the timer's function only cancels.
+type watchdog struct {
+	timer *time.Timer
+	pace  web.Pace
+	idle  time.Duration
+	start time.Time
+	got   int64
+}
+
+func newWatchdog(o Options, fire func()) *watchdog {
+	w := &watchdog{pace: web.Pace{Base: o.ChunkBase, MinRate: o.MinRate}, idle: o.IdleTimeout, start: time.Now()}
+	w.timer = time.AfterFunc(w.left(w.start), fire)
+	return w
+}
+
+// left is how long the host may now send nothing more.
+func (w *watchdog) left(now time.Time) time.Duration {
+	return max(0, min(w.idle, w.pace.Left(w.start, now, w.got)))
+}
+
+func (w *watchdog) arrived(n int) {
+	w.got += int64(n)
+	w.timer.Reset(w.left(time.Now()))
+}
+
+func (w *watchdog) stop() { w.timer.Stop() }
 
 // report emits Progress until stop is closed, then once more.
 func (d *downloader) report(stop <-chan struct{}, done chan<- struct{}) {

@@ -58,6 +58,10 @@ func unreachable(ctx context.Context, service string, err error) error {
 	if errors.Is(err, errUnexpected) || errors.Is(err, errTooLarge) {
 		return &NetworkError{Msg: fmt.Sprintf("%s answered in a way this version of Replay Rescue does not understand: check for an update.", service), Err: err}
 	}
+	if words, ok := web.Describe(err); ok && !web.Connection(err) {
+		// A redirect loop, say: the connection is fine, the link is not.
+		return &NetworkError{Msg: fmt.Sprintf("Could not read %s: %s.", service, words), Err: err}
+	}
 	var se *web.StatusError
 	if errors.As(err, &se) && se.Status >= 500 {
 		return &NetworkError{Msg: fmt.Sprintf("%s is having trouble right now (it answered %d): try again in a few minutes.", service, se.Status), Err: err}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"replayrescue/core/web"
 )
 
 const cookiesTxt = "# Netscape HTTP Cookie File\n" +
@@ -121,6 +123,6 @@ func FuzzCookiesTxt(f *testing.F) {
 			}
 			set.add(c.seen, c.c, false)
 		}
-		set.fill(newCreds("h").Jar, nil)
+		set.fill(web.NewJar(), nil)
 	})
 }

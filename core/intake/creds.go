@@ -62,6 +62,11 @@ func (s *cookieSet) add(u *url.URL, c *http.Cookie, fromRequest bool) {
 	if fromRequest || cc.Path == "" {
 		cc.Path = "/"
 	}
+	if fromRequest && u.Scheme == "https" {
+		// Its real flags are unknown: one the browser sent over https is
+		// kept off plain http, as the Secure cookie it may well be.
+		cc.Secure = true
+	}
 	rec := cookieRec{seen: u, c: &cc, fromRequest: fromRequest}
 	key := rec.scope() + "|" + cc.Path + "|" + cc.Name
 	if s.idx == nil {
@@ -76,12 +81,6 @@ func (s *cookieSet) add(u *url.URL, c *http.Cookie, fromRequest bool) {
 	}
 	s.idx[key] = len(s.recs)
 	s.recs = append(s.recs, rec)
-}
-
-func (s *cookieSet) addAll(o *cookieSet) {
-	for _, r := range o.recs {
-		s.add(r.seen, r.c, r.fromRequest)
-	}
 }
 
 // fill sets the kept cookies into jar against the URL each was seen with and
@@ -132,9 +131,6 @@ func (s *cookieSet) fill(jar http.CookieJar, keep func(cookieRec) bool) (hosts [
 // HTTP/2 pseudo headers, Accept-Encoding, Host, Content-Length) is dropped.
 var replayHeaders = map[string]bool{"Referer": true, "User-Agent": true, "Origin": true, "Authorization": true}
 
-// secretHeaders are sent only to Credentials.Host (see web.NewClient).
-var secretHeaders = map[string]bool{"Authorization": true, "X-Csrf-Token": true, "X-Guest-Token": true}
-
 // harHeaders turns HAR headers into an http.Header with canonical names,
 // without HTTP/2 pseudo headers.
 func harHeaders(hs []harHeader) http.Header {
@@ -144,7 +140,7 @@ func harHeaders(hs []harHeader) http.Header {
 		if name == "" || strings.HasPrefix(name, ":") {
 			continue
 		}
-		h.Add(http.CanonicalHeaderKey(name), x.Value)
+		h.Add(name, x.Value)
 	}
 	return h
 }
@@ -161,8 +157,9 @@ func replayable(h http.Header) http.Header {
 }
 
 // userCreds are the cookies and headers the user typed (--cookies,
-// --cookies-file, -H). Typed cookies and secret headers belong to the host
-// of the URL the user gave; cookies.txt entries carry their own domains.
+// --cookies-file, -H). Typed cookies and headers belong to the origin
+// (scheme and host) of the URL the user gave; cookies.txt entries carry
+// their own domains.
 type userCreds struct {
 	cookies []*http.Cookie // --cookies and -H "Cookie: ..."
 	file    cookieSet      // --cookies-file
@@ -181,16 +178,26 @@ func (uc *userCreds) apply(jar http.CookieJar, h http.Header, given, target *url
 		if cc.Path == "" {
 			cc.Path = "/" // typed cookies are for the whole host
 		}
+		// Typed for an https source, a cookie is kept off plain http even
+		// on the same host: the user cannot say it is Secure.
+		cc.Secure = cc.Secure || given.Scheme == "https"
 		jar.SetCookies(given, []*http.Cookie{&cc})
 	}
 	for _, r := range uc.file.recs {
 		jar.SetCookies(r.seen, []*http.Cookie{r.c})
 	}
+	home := web.InOrigin(given, target)
 	for name, vs := range uc.header {
-		if secretHeaders[name] && !strings.EqualFold(given.Host, target.Host) {
-			continue
+		switch {
+		case home, web.Harmless(name):
+			h[name] = append([]string(nil), vs...)
+		case len(vs) > 0:
+			// Another origin (the CDN a broadcast link leads to) gets what
+			// a browser would send it: a Referer's or Origin's origin.
+			if v, ok := web.CrossOrigin(name, vs[len(vs)-1], target); ok {
+				h.Set(name, v)
+			}
 		}
-		h[name] = append([]string(nil), vs...)
 	}
 }
 
@@ -226,7 +233,5 @@ func mergeHosts(lists ...[]string) []string {
 	return out
 }
 
-// newCreds is an empty set of credentials whose secret headers go to host.
-func newCreds(host string) web.Credentials {
-	return web.Credentials{Jar: web.NewJar(), Header: http.Header{}, Host: host}
-}
+// newCreds is an empty set of credentials that belong to u's origin.
+func newCreds(u *url.URL) web.Credentials { return web.CredentialsFor(u) }

@@ -154,7 +154,7 @@ func (c *curlCmd) option(name, value string) {
 			c.Cookies = append(c.Cookies, parseCookieHeader(v)...)
 			return
 		}
-		c.Header.Add(http.CanonicalHeaderKey(n), v)
+		c.Header.Add(n, v)
 	case "-b", "--cookie":
 		if strings.Contains(value, "=") { // without "=", curl reads a file: not from pasted text
 			c.Cookies = append(c.Cookies, parseCookieHeader(value)...)

@@ -50,7 +50,16 @@ func (e *NetworkError) Error() string { return e.Msg }
 func (e *NetworkError) Unwrap() error { return e.Err }
 
 func inputErr(base error, format string, a ...any) *InputError {
-	return &InputError{Msg: redactText(fmt.Sprintf(format, a...)), Err: base}
+	return &InputError{Msg: web.Printable(redactText(fmt.Sprintf(format, a...))), Err: base}
+}
+
+// CleanTitle is the one gate every broadcast title passes on its way in,
+// whether an API, a page, a HAR file or the browser's tab gave it: the title
+// is shown on the terminal and in the window and becomes the video's file
+// name, so whatever could act instead of show is removed (see
+// web.Printable) and runs of spaces become one.
+func CleanTitle(s string) string {
+	return strings.Join(strings.Fields(web.Printable(s)), " ")
 }
 
 var (
@@ -70,8 +79,16 @@ func redactText(s string) string {
 // safeToEcho reports whether text the user typed may be quoted back in a
 // message: short, and nothing in it that could be a password or token.
 func safeToEcho(s string) bool {
-	if len(s) > 60 || strings.ContainsAny(s, "=;") || redactText(s) != s || strings.Contains(strings.ToLower(s), "bearer") {
+	if len(s) > 60 || strings.ContainsAny(s, "=;") || redactText(s) != s {
 		return false
+	}
+	// Words that announce a credential next to them (a .netrc line, "my
+	// password is ...").
+	lower := strings.ToLower(s)
+	for _, w := range []string{"bearer", "password", "passwd", "login", "secret", "token"} {
+		if strings.Contains(lower, w) {
+			return false
+		}
 	}
 	for _, run := range mixedTokenRE.FindAllString(s, -1) {
 		if strings.ContainsAny(run, "0123456789") && strings.IndexFunc(run, unicode.IsLetter) >= 0 && !strings.Contains(run, "://") {

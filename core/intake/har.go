@@ -214,7 +214,7 @@ func readEntries(dec *json.Decoder, v harVisitor, entries int) (int, error) {
 	}
 	for dec.More() {
 		var e harEntry
-		if err := dec.Decode(&e); err != nil && !isTypeError(err) {
+		if err := decodeEntry(dec, &e); err != nil {
 			return entries, err
 		}
 		v.onEntry(entries, &e)
@@ -222,6 +222,149 @@ func readEntries(dec *json.Decoder, v harVisitor, entries int) (int, error) {
 	}
 	_, err = dec.Token() // ']'
 	return entries, err
+}
+
+// Count limits per HAR entry, as capReader limits string lengths: a browser
+// sends a few dozen headers and cookies with a request, and a page sets no
+// more than a few hundred cookies. Beyond the limit the rest of a list is
+// read token by token and dropped, so one entry with two million headers
+// costs what one with a thousand does.
+const (
+	maxHARHeaders = 1000
+	maxHARCookies = 1000
+)
+
+// decodeEntry reads one entry field by field. Decoding the entry whole
+// would make json.Decoder buffer all of it, and encoding/json allocate
+// every element of every list, however long. Field names match without
+// regard to case and a value of the wrong type is skipped, as encoding/json
+// does.
+func decodeEntry(dec *json.Decoder, e *harEntry) error {
+	return decodeObject(dec, func(key string) error {
+		switch {
+		case strings.EqualFold(key, "startedDateTime"):
+			return decodeValue(dec, &e.Started)
+		case strings.EqualFold(key, "_resourceType"):
+			return decodeValue(dec, &e.ResourceType)
+		case strings.EqualFold(key, "_fetchType"):
+			return decodeValue(dec, &e.FetchType)
+		case strings.EqualFold(key, "request"):
+			return decodeObject(dec, func(key string) error {
+				switch {
+				case strings.EqualFold(key, "method"):
+					return decodeValue(dec, &e.Request.Method)
+				case strings.EqualFold(key, "url"):
+					return decodeValue(dec, &e.Request.URL)
+				case strings.EqualFold(key, "headers"):
+					return decodeList(dec, &e.Request.Headers, maxHARHeaders)
+				case strings.EqualFold(key, "cookies"):
+					return decodeList(dec, &e.Request.Cookies, maxHARCookies)
+				}
+				return skipValue(dec)
+			})
+		case strings.EqualFold(key, "response"):
+			return decodeObject(dec, func(key string) error {
+				switch {
+				case strings.EqualFold(key, "status"):
+					return decodeValue(dec, &e.Response.Status)
+				case strings.EqualFold(key, "headers"):
+					return decodeList(dec, &e.Response.Headers, maxHARHeaders)
+				case strings.EqualFold(key, "cookies"):
+					return decodeList(dec, &e.Response.Cookies, maxHARCookies)
+				case strings.EqualFold(key, "content"):
+					// Its text is cut by capReader; other fields (Chrome's
+					// _base64 extras, say) are skipped unread.
+					c := &e.Response.Content
+					return decodeObject(dec, func(key string) error {
+						switch {
+						case strings.EqualFold(key, "mimeType"):
+							return decodeValue(dec, &c.MimeType)
+						case strings.EqualFold(key, "text"):
+							return decodeValue(dec, &c.Text)
+						case strings.EqualFold(key, "encoding"):
+							return decodeValue(dec, &c.Encoding)
+						}
+						return skipValue(dec)
+					})
+				}
+				return skipValue(dec)
+			})
+		}
+		return skipValue(dec)
+	})
+}
+
+// decodeObject reads the object that comes next, calling field with each
+// key; field must consume the key's value. A value that is not an object
+// is skipped.
+func decodeObject(dec *json.Decoder, field func(key string) error) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		if ok { // '[': skip to its end
+			return skipOpened(dec)
+		}
+		return nil // a scalar, already read
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		key, _ := tok.(string)
+		if err := field(key); err != nil {
+			return err
+		}
+	}
+	_, err = dec.Token() // '}'
+	return err
+}
+
+// decodeValue decodes the next value into v; one of the wrong type is
+// skipped (a status written as a string, say).
+func decodeValue(dec *json.Decoder, v any) error {
+	if err := dec.Decode(v); err != nil && !isTypeError(err) {
+		return err
+	}
+	return nil
+}
+
+// decodeList reads the array that comes next into list, one element at a
+// time, keeping the first limit elements and dropping the rest unbuffered.
+// A key given twice replaces the list, as with encoding/json.
+func decodeList[T any](dec *json.Decoder, list *[]T, limit int) error {
+	*list = nil
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '[' {
+		if ok { // '{': skip to its end
+			return skipOpened(dec)
+		}
+		return nil
+	}
+	*list = []T{}
+	for dec.More() {
+		if len(*list) >= limit {
+			if err := skipValue(dec); err != nil {
+				return err
+			}
+			continue
+		}
+		var v T
+		if err := dec.Decode(&v); err != nil {
+			if !isTypeError(err) {
+				return err
+			}
+			continue
+		}
+		*list = append(*list, v)
+	}
+	_, err = dec.Token() // ']'
+	return err
 }
 
 func expectDelim(dec *json.Decoder, want json.Delim) error {
@@ -237,7 +380,16 @@ func expectDelim(dec *json.Decoder, want json.Delim) error {
 
 // skipValue consumes one value of any kind without keeping it.
 func skipValue(dec *json.Decoder) error {
-	depth := 0
+	return skipDepth(dec, 0)
+}
+
+// skipOpened consumes the rest of an object or array whose opening
+// delimiter was read.
+func skipOpened(dec *json.Decoder) error {
+	return skipDepth(dec, 1)
+}
+
+func skipDepth(dec *json.Decoder, depth int) error {
 	for {
 		tok, err := dec.Token()
 		if err != nil {

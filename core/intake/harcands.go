@@ -172,7 +172,7 @@ func inherit(c *cand, b bcast) {
 // jar, the Authorization last sent to its host, and the Referer,
 // User-Agent and Origin of its request. Then it judges them.
 func (s *harScan) credsFor(c *cand, sites map[string]bool, user *userCreds) {
-	creds := newCreds(c.u.Host)
+	creds := newCreds(c.u)
 	hosts, expired, _ := s.cookies.fill(creds.Jar, func(r cookieRec) bool { return sites[site(r.scope())] })
 	host := strings.ToLower(c.u.Host)
 	for _, h := range []http.Header{c.srcHeader, s.ctxHeaders[host], c.header} { // later wins

@@ -127,7 +127,7 @@ func Resolve(ctx context.Context, in Input) ([]Candidate, error) {
 		}
 		return resolveStream(ctx, f, filepath.Base(p), user)
 	}
-	return resolveText(ctx, src, "The text", user)
+	return resolveText(ctx, src, "The text", user, true)
 }
 
 // localPath reports whether src names a local file rather than being a
@@ -181,12 +181,14 @@ func resolveStream(ctx context.Context, r io.Reader, name string, user *userCred
 	case !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0:
 		return nil, inputErr(ErrNoSource, "%s is not a HAR file, a link or a Copy as cURL command.", name)
 	}
-	return resolveText(ctx, string(data), name, user)
+	return resolveText(ctx, string(data), name, user, false)
 }
 
 // resolveText handles pasted text: a whole HAR file, a Copy as cURL
-// command, or a link somewhere in the text.
-func resolveText(ctx context.Context, text, name string, user *userCreds) ([]Candidate, error) {
+// command, or a link somewhere in the text. typed is true for text given on
+// the command line or pasted; false for the contents of a file or of
+// standard input, which are never quoted back (see notALink).
+func resolveText(ctx context.Context, text, name string, user *userCreds, typed bool) ([]Candidate, error) {
 	t := strings.TrimSpace(strings.TrimPrefix(text, "\ufeff"))
 	switch {
 	case t == "":
@@ -202,13 +204,18 @@ func resolveText(ctx context.Context, text, name string, user *userCreds) ([]Can
 	}
 	u, ok := firstLink(t)
 	if !ok {
+		if !typed {
+			// A file the user picked by mistake may be anything (a .netrc,
+			// a password list): its name is enough to say which.
+			return nil, inputErr(ErrNoSource, "%s is not a link, a HAR file or a Copy as cURL command: choose the HAR file, or a text file holding the link or the cURL command.", name)
+		}
 		return nil, notALink(t)
 	}
 	return fromURL(ctx, u, user, OriginLink)
 }
 
-// notALink is the error for text that is none of the things intake reads.
-// It quotes the text only when it is short and cannot be a secret.
+// notALink is the error for typed text that is none of the things intake
+// reads. It quotes the text only when it is short and cannot be a secret.
 func notALink(t string) error {
 	first, _, _ := strings.Cut(strings.TrimSpace(t), "\n")
 	first = strings.TrimSpace(first)
@@ -251,7 +258,7 @@ func fromURL(ctx context.Context, u *url.URL, uc *userCreds, origin Origin) ([]C
 	}
 	if playlistPath(u) {
 		c := newCand(u, origin, fromLabel(origin))
-		c.creds = newCreds(u.Host)
+		c.creds = newCreds(u)
 		uc.apply(c.creds.Jar, c.creds.Header, u, u)
 		c.cookieHosts = mergeHosts(cookieHosts(c.creds.Jar, u), uc.fileScopes(u))
 		c.replay, c.live = replayOrLive(u, "")

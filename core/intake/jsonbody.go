@@ -131,7 +131,7 @@ func broadcastOf(m map[string]any, key string) (bcast, bool) {
 		s, _ := m[k].(string)
 		return strings.TrimSpace(s)
 	}
-	b := bcast{id: str("id"), mediaKey: str("media_key"), title: str("status"), state: strings.ToUpper(str("state"))}
+	b := bcast{id: str("id"), mediaKey: str("media_key"), title: CleanTitle(str("status")), state: strings.ToUpper(str("state"))}
 	for _, k := range []string{"start", "created_at"} {
 		if t, err := time.Parse(time.RFC3339Nano, str(k)); err == nil && t.Year() > 2000 {
 			b.start = t
@@ -139,7 +139,7 @@ func broadcastOf(m map[string]any, key string) (bcast, bool) {
 		}
 	}
 	if b.title == "" {
-		b.title = str("title")
+		b.title = CleanTitle(str("title"))
 	}
 	if b.mediaKey == "" && key != "broadcast" {
 		return bcast{}, false

@@ -28,7 +28,7 @@ var (
 // it names: the page itself when it is a playlist, the stream fields of a
 // JSON answer, or .m3u8 links in HTML and scripts.
 func fromPage(ctx context.Context, u *url.URL, uc *userCreds, origin Origin) ([]Candidate, error) {
-	creds := newCreds(u.Host)
+	creds := newCreds(u)
 	uc.apply(creds.Jar, creds.Header, u, u)
 	client := web.NewClient(creds, web.ClientOptions{MaxConnsPerHost: 2})
 	body, resp, err := call(ctx, client, http.MethodGet, u.String(), nil)

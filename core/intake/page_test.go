@@ -27,7 +27,7 @@ func TestPage(t *testing.T) {
 			w.Header().Set("Content-Type", "application/vnd.apple.mpegurl")
 			w.Write([]byte(mediaPlaylist))
 		case "/private":
-			http.Error(w, "no", 403)
+			http.Error(w, "no", http.StatusForbidden)
 		case "/empty":
 			w.Write([]byte("<html>nothing to see</html>"))
 		case "/huge":

@@ -34,9 +34,9 @@ func periscope(ctx context.Context, link *url.URL, id string, uc *userCreds) ([]
 		endpoint(proxsee, "/api/v2/accessVideoPublic", url.Values{"broadcast_id": {id}}),
 		endpoint(api, "/api/v2/getAccessPublic", url.Values{"token": {id}}),
 	}
-	creds := newCreds(link.Host)
+	creds := newCreds(link)
 	uc.apply(creds.Jar, creds.Header, link, link)
-	client := web.NewClient(web.Credentials{Jar: creds.Jar, Header: creds.Header, Host: link.Host}, web.ClientOptions{MaxConnsPerHost: 2})
+	client := web.NewClient(creds, web.ClientOptions{MaxConnsPerHost: 2})
 
 	var lastErr error
 	var info bcast
@@ -153,7 +153,7 @@ func foundCand(fd found, base, link *url.URL, seen map[string]bool, origin Origi
 	h := http.Header{}
 	h.Set("Referer", referer)
 	uc.apply(creds.Jar, h, link, pu)
-	c.creds = web.Credentials{Jar: creds.Jar, Header: h, Host: pu.Host}
+	c.creds = web.Credentials{Jar: creds.Jar, Header: h, Scheme: pu.Scheme, Host: pu.Host}
 	c.signed = signedURL(pu.String())
 	return c, hosts, true
 }

@@ -82,7 +82,7 @@ func TestPeriscope(t *testing.T) {
 
 func TestPeriscopeFallbacks(t *testing.T) {
 	t.Run("proxsee when the API fails", func(t *testing.T) {
-		api := newFakePeriscope(t, func(w http.ResponseWriter, r *http.Request) { http.Error(w, "oops", 503) })
+		api := newFakePeriscope(t, func(w http.ResponseWriter, r *http.Request) { http.Error(w, "oops", http.StatusServiceUnavailable) })
 		proxsee := newFakePeriscope(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, accessVideoPublic(signedReplay)) })
 		t.Setenv(envPeriscope, api.URL)
 		t.Setenv(envProxsee, proxsee.URL)
@@ -139,14 +139,14 @@ func TestPeriscopeFailures(t *testing.T) {
 		check  func(error) bool
 		words  string
 	}{
-		{"private", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "forbidden", 403) },
+		{"private", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "forbidden", http.StatusForbidden) },
 			func(err error) bool { var ce *CredentialsError; return errors.As(err, &ce) }, "private"},
 		{"expired", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) },
 			func(err error) bool { return errors.Is(err, ErrNoStream) }, "expired"},
 		{"no replay kept", func(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, `{"replay_url":"","broadcast":{"id":"`+broadcastID+`","state":"ENDED","status":"Gone talk"}}`)
 		}, func(err error) bool { return errors.Is(err, ErrNoStream) }, "Gone talk"},
-		{"down", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "down", 502) },
+		{"down", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "down", http.StatusBadGateway) },
 			func(err error) bool { var ne *NetworkError; return errors.As(err, &ne) }, "trouble"},
 		{"not json", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("<html>")) },
 			func(err error) bool { var ne *NetworkError; return errors.As(err, &ne) }, "does not understand"},

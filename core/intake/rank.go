@@ -126,9 +126,9 @@ func (c *cand) candidate() Candidate {
 	live := c.live && !c.replay
 	return Candidate{
 		URL:         c.u.String(),
-		Title:       web.Redact(c.title),
+		Title:       CleanTitle(web.Redact(c.title)),
 		BroadcastID: c.id,
-		From:        web.Redact(c.from),
+		From:        web.Printable(web.Redact(c.from)),
 		Creds:       c.creds,
 		Origin:      c.origin,
 		Kind:        c.kind,
@@ -141,7 +141,7 @@ func (c *cand) candidate() Candidate {
 		Status:      c.status,
 		Bandwidth:   c.bandwidth,
 		Verdict:     verdict,
-		Problem:     web.Redact(c.problem),
+		Problem:     web.Printable(web.Redact(c.problem)),
 		Chat:        c.chat,
 	}
 }

@@ -19,7 +19,7 @@ func TestNoSecretsInOutput(t *testing.T) {
 		case strings.Contains(r.URL.Path, "accessVideoPublic"):
 			writeJSON(w, accessVideoPublic(signedReplay))
 		case r.URL.Path == "/private":
-			http.Error(w, "no", 403)
+			http.Error(w, "no", http.StatusForbidden)
 		default:
 			w.Write([]byte("<html>" + secSession + "</html>"))
 		}

@@ -28,7 +28,7 @@ func xBroadcast(ctx context.Context, link *url.URL, id string, uc *userCreds) ([
 	}
 	// The API's own credentials: the bearer and guest token go to its host
 	// only (web.NewClient binds Authorization and X-Guest-Token to Host).
-	apiCreds := newCreds(base.Host)
+	apiCreds := newCreds(base)
 	apiCreds.Header.Set("Authorization", "Bearer "+xBearer)
 	client := web.NewClient(apiCreds, web.ClientOptions{MaxConnsPerHost: 2})
 	service := "X (" + base.Host + ")"
@@ -91,7 +91,7 @@ func xBroadcast(ctx context.Context, link *url.URL, id string, uc *userCreds) ([
 	}
 	// The candidate's jar holds only what the user typed: the API's
 	// Authorization and guest token never leave its host.
-	creds := newCreds(link.Host)
+	creds := newCreds(link)
 	uc.apply(creds.Jar, creds.Header, link, link)
 	return broadcastCands(urls, link, id, OriginX, "X", xReferer, creds, uc), nil
 }

@@ -26,7 +26,7 @@ func fakeX(t *testing.T, show, status string, statusCode int) *fakePeriscope {
 			writeJSON(w, `{"guest_token":"`+guest+`"}`)
 			return
 		case r.Header.Get("X-Guest-Token") != guest:
-			http.Error(w, `{"errors":[{"code":239}]}`, 403)
+			http.Error(w, `{"errors":[{"code":239}]}`, http.StatusForbidden)
 		case r.URL.Path == "/1.1/broadcasts/show.json" && r.URL.Query().Get("ids") == "1OdKrBnaEPXKX":
 			writeJSON(w, show)
 		case r.URL.Path == "/1.1/live_video_stream/status/"+xMediaKey:

@@ -107,6 +107,33 @@ func SubtitlePaths(out string) (srt, ass string) {
 	return base + ".srt", base + ".ass"
 }
 
+// exists reports whether path names something on disk.
+func exists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
+}
+
+// dropSubtitles removes the subtitles beside a video that was just
+// replaced (with --force, or after the window's save dialog asked) and
+// saved without chat this time: they were the old video's, and players
+// would load them as this one's. Only plain files under exactly those
+// names go.
+func dropSubtitles(video string) {
+	srt, ass := SubtitlePaths(video)
+	for _, p := range []string{srt, ass} {
+		if st, err := os.Lstat(p); err == nil && st.Mode().IsRegular() {
+			os.Remove(p)
+		}
+	}
+}
+
+// sameFile reports whether a and b name the same file, taking case as
+// Windows and macOS do (refusing a name that differs only in case is
+// harmless elsewhere).
+func sameFile(a, b string) bool {
+	return strings.EqualFold(filepath.Clean(a), filepath.Clean(b))
+}
+
 // saveChat writes the chat of the video just saved (starting at start on
 // the broadcast's timeline, length long) beside it, and says what came of
 // it. It never fails the save.

@@ -20,9 +20,9 @@ import (
 // every flash's beep in place.
 func TestSaveTalkCopiesSamePhoneParts(t *testing.T) {
 	parts := []talkPart{
-		{20 * time.Second, 2 * time.Second, 640, 360},
-		{24 * time.Second, 0, 640, 360},
-		{15 * time.Second, -300 * time.Millisecond, 640, 360},
+		{length: 20 * time.Second, lead: 2 * time.Second, width: 640, height: 360},
+		{length: 24 * time.Second, lead: 0, width: 640, height: 360},
+		{length: 15 * time.Second, lead: -300 * time.Millisecond, width: 640, height: 360},
 	}
 	srcs, ms, tools := partSamples(t, parts)
 	offsets := []time.Duration{2 * time.Second, 0, -300 * time.Millisecond}

@@ -51,8 +51,8 @@ func blendOf(a, b []byte) []byte {
 // end to end and with a 0.5 s cross-fade, and compares the two videos.
 func TestTalkCrossfade(t *testing.T) {
 	parts := []talkPart{
-		{12 * time.Second, -300 * time.Millisecond, 640, 360},
-		{10 * time.Second, 0, 640, 360},
+		{length: 12 * time.Second, lead: -300 * time.Millisecond, width: 640, height: 360},
+		{length: 10 * time.Second, lead: 0, width: 640, height: 360},
 	}
 	srcs, ms, tools := partSamples(t, parts)
 	ctx := context.Background()

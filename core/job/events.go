@@ -188,7 +188,9 @@ func (Failed) kind() string        { return "failed" }
 func (SoundRepaired) kind() string { return "sound_repaired" }
 
 // MarshalEvent encodes e as one NDJSON line (without the newline). Durations
-// are seconds as numbers; every string passes through web.Redact.
+// are seconds as numbers; every string passes through web.Redact, and what
+// may come from outside (a title, a server's words) through web.Printable:
+// a tool reading the lines may print them on a terminal.
 func MarshalEvent(e Event) ([]byte, error) {
 	return json.Marshal(eventFields(e))
 }
@@ -204,7 +206,7 @@ func eventFields(e Event) map[string]any {
 	m := map[string]any{"event": e.kind()}
 	switch e := e.(type) {
 	case Found:
-		m["title"] = web.Redact(e.Title)
+		m["title"] = web.Printable(web.Redact(e.Title))
 		m["chunks"] = e.Chunks
 		m["duration"] = e.Duration.Seconds()
 		m["quality"] = e.Quality
@@ -217,7 +219,7 @@ func eventFields(e Event) map[string]any {
 		m["eta"] = e.ETA.Seconds()
 		m["resumed"] = e.Resumed
 	case Paused:
-		m["reason"] = web.Redact(e.Reason)
+		m["reason"] = web.Printable(web.Redact(e.Reason))
 		m["done"] = e.Done
 		m["total"] = e.Total
 	case Rendering:
@@ -232,7 +234,7 @@ func eventFields(e Event) map[string]any {
 		m["hearts"] = e.Hearts
 		m["burned"] = e.Burned
 		if e.Problem != "" {
-			m["problem"] = web.Redact(e.Problem)
+			m["problem"] = web.Printable(web.Redact(e.Problem))
 		}
 	case Done:
 		m["output"] = e.Output
@@ -256,7 +258,7 @@ func eventFields(e Event) map[string]any {
 		m["missing"] = e.Missing
 		m["ended"] = e.Ended
 	case Failed:
-		m["message"] = web.Redact(e.Message)
+		m["message"] = web.Printable(web.Redact(e.Message))
 		m["code"] = e.Code
 	}
 	return m

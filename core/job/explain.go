@@ -3,6 +3,7 @@ package job
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"replayrescue/core/intake"
 	"replayrescue/core/media"
@@ -10,7 +11,7 @@ import (
 	"replayrescue/core/web"
 )
 
-// Exit codes of the CLI contract (DESIGN.md).
+// Exit codes of the CLI contract (docs/cli.md).
 const (
 	ExitOK          = 0
 	ExitOther       = 1
@@ -30,7 +31,14 @@ func (e *Error) Error() string { return e.Msg }
 func (e *Error) Unwrap() error { return e.Err }
 
 // Explain returns the sentence to show for err and the CLI's exit code.
+// The sentence may quote what a server, a page or a file said, so it is
+// made printable: a terminal shows it and never acts on it.
 func Explain(err error) (string, int) {
+	msg, code := explain(err)
+	return web.Printable(msg), code
+}
+
+func explain(err error) (string, int) {
 	if err == nil {
 		return "", ExitOK
 	}
@@ -87,4 +95,17 @@ func explainMedia(err error) error {
 		return err
 	}
 	return &Error{Code: ExitOther, Msg: "Could not write the video: " + sentence(web.Redact(err.Error())), Err: err}
+}
+
+// savedElsewhere turns the render's *media.TakenError (the output's name was
+// taken while the video was being made, so it went to the next free name)
+// into the error the save ends with, and points s at the video's real name
+// so its subtitles and Done follow it. Any other err gives nil.
+func savedElsewhere(err error, s *Settings) error {
+	var taken *media.TakenError
+	if !errors.As(err, &taken) {
+		return nil
+	}
+	s.Output = taken.Saved
+	return &Error{Code: ExitOther, Msg: fmt.Sprintf("%s appeared while your video was being saved, so it was left as it was; your video is saved as %s.", taken.Wanted, taken.Saved), Err: err}
 }

@@ -78,7 +78,9 @@ func TestSecondInstanceRefused(t *testing.T) {
 }
 
 // mountTmpfs mounts a small RAM file system at a new folder, for disk-full
-// and read-only cases. It needs root on Linux; elsewhere the test is skipped.
+// and read-only cases, owned by us and not writable by others (as a tmpfs
+// is by default, which a job folder refuses). It needs root on Linux;
+// elsewhere the test is skipped.
 func mountTmpfs(t *testing.T, opts string) string {
 	t.Helper()
 	if runtime.GOOS != "linux" || os.Geteuid() != 0 {
@@ -88,7 +90,7 @@ func mountTmpfs(t *testing.T, opts string) string {
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", opts, "tmpfs", dir).CombinedOutput(); err != nil {
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", opts+",mode=0755", "tmpfs", dir).CombinedOutput(); err != nil {
 		t.Skipf("cannot mount a tmpfs here: %v %s", err, out)
 	}
 	t.Cleanup(func() { exec.Command("umount", "-l", dir).Run() })

@@ -23,6 +23,7 @@ import (
 
 	"replayrescue/core/chat"
 	"replayrescue/core/fetch"
+	"replayrescue/core/internal/safefile"
 	"replayrescue/core/media"
 	"replayrescue/core/playlist"
 	"replayrescue/core/web"
@@ -139,7 +140,14 @@ type state struct {
 	Source      string    `json:"source"` // redacted playlist URL, for people reading the folder
 	Fingerprint string    `json:"fingerprint"`
 	Durations   []float64 `json:"durations"` // seconds per chunk
-	Updated     time.Time `json:"updated"`
+	// Live is set once a live (still growing) list was read into this
+	// folder: a hash of its playlist's host and path, and FirstSeq the
+	// media sequence number that chunk 0 holds. A live list's chunks say
+	// nothing about the broadcast (they slide), so these tell a second run
+	// whether it is the same one, and where each chunk goes.
+	Live     string    `json:"live,omitempty"`
+	FirstSeq uint64    `json:"first_seq,omitempty"`
+	Updated  time.Time `json:"updated"`
 }
 
 // Open prepares the job folder for src. Nothing is fetched yet.
@@ -155,8 +163,8 @@ func Open(src Source, opts Options) (*Job, error) {
 			return nil, err
 		}
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, &Error{Code: ExitOther, Msg: fmt.Sprintf("Cannot create the job folder %s: %v.", dir, errors.Unwrap(err)), Err: err}
+	if err := prepareFolder(dir, false); err != nil {
+		return nil, err
 	}
 	j := &Job{src: src, opts: opts, dir: dir}
 	j.client = web.NewClient(src.Creds, web.ClientOptions{MaxConnsPerHost: maxConns})
@@ -229,11 +237,11 @@ func (j *Job) Load(ctx context.Context) error {
 	fp := fingerprint(pl)
 	if !pl.Ended {
 		// A live list grows or slides between runs: its chunk list says
-		// nothing about being the same broadcast (the folder's name does).
+		// nothing about being the same broadcast (see liveKey).
 		fp = ""
 	}
-	if j.state.Fingerprint != "" && fp != "" && j.state.Fingerprint != fp && j.hasChunks() {
-		return &Error{Code: ExitUsage, Msg: "The job folder holds chunks of a different broadcast; choose another folder with --work or empty this one.", Err: errors.New("fingerprint mismatch")}
+	if err := j.sameBroadcast(pl, fp); err != nil {
+		return err
 	}
 	j.pl = pl
 	j.state.Version = 1
@@ -274,13 +282,100 @@ func (j *Job) sourceError(err error) error {
 	if errors.Is(err, playlist.ErrNotPlaylist) {
 		return &Error{Code: ExitUsage, Msg: sentence(err.Error()) + " Check that you copied the whole link.", Err: err}
 	}
+	if errors.Is(err, playlist.ErrDamaged) { // its own sentence says what to do
+		return &Error{Code: ExitUsage, Msg: err.Error(), Err: err}
+	}
 	if errors.Is(err, context.Canceled) {
 		return err
 	}
+	var stall *web.StallError
+	if errors.As(err, &stall) {
+		return &Error{Code: ExitOther, Msg: stall.Sentence(), Err: err}
+	}
 	if words, ok := web.Describe(err); ok {
+		if !web.Connection(err) { // a redirect loop, say: the connection is fine
+			return &Error{Code: ExitOther, Msg: "Could not load the video playlist: " + words + ".", Err: err}
+		}
 		return &Error{Code: ExitOther, Msg: "Could not load the video playlist: " + words + ". Check the link and your internet connection, then try again.", Err: err}
 	}
 	return &Error{Code: ExitOther, Msg: "Could not load the video playlist: " + sentence(web.Redact(err.Error())) + " Check your internet connection and try again.", Err: err}
+}
+
+// errOtherBroadcast: the job folder holds another broadcast's chunks.
+var errOtherBroadcast = &Error{Code: ExitUsage, Msg: "The job folder holds chunks of a different broadcast; choose another folder with --work or empty this one.", Err: errors.New("fingerprint mismatch")}
+
+// sameBroadcast checks that the chunks already in the job folder belong to
+// pl (fingerprint fp; "" while live), and gives a live list's chunks the
+// places they had in the earlier run.
+func (j *Job) sameBroadcast(pl *playlist.Playlist, fp string) error {
+	key := liveKey(pl)
+	if j.hasChunks() {
+		switch {
+		case j.state.Live != "" && j.state.Live != key:
+			return errOtherBroadcast // an earlier live list of another playlist
+		case j.state.Live == "" && j.state.Fingerprint != "" && fp == "":
+			return errOtherBroadcast // a finished replay's chunks, and now a live list
+		case j.state.Fingerprint != "" && fp != "" && j.state.Fingerprint != fp:
+			return errOtherBroadcast
+		}
+	}
+	if pl.Audio != nil {
+		return nil // live lists with separate sound are not followed
+	}
+	if j.state.Live != key {
+		if !pl.Ended {
+			j.state.Live, j.state.FirstSeq = key, pl.Segments[0].Seq
+		}
+		return nil
+	}
+	// The same live broadcast again (still live, or ended since): each
+	// chunk keeps the place its media sequence number gave it, so the
+	// window having slid never makes an old chunk stand for a new one.
+	if first := pl.Segments[0].Seq; first < j.state.FirstSeq {
+		// The list now reaches back further than the folder's chunk 0:
+		// move the chunks on disk up to their places.
+		if err := shiftChunks(j.dir, int(j.state.FirstSeq-first)); err != nil {
+			return &Error{Code: ExitOther, Msg: fmt.Sprintf("Cannot rename the chunks in the job folder %s: %s.", j.dir, reason(err)), Err: err}
+		}
+		j.state.FirstSeq = first
+	}
+	for i := range pl.Segments {
+		pl.Segments[i].Index = int(pl.Segments[i].Seq - j.state.FirstSeq)
+	}
+	return nil
+}
+
+// liveKey identifies a live list by its playlist's host and path (not the
+// query, where tokens change between runs), hashed: the state file holds
+// no part of a link.
+func liveKey(pl *playlist.Playlist) string {
+	key := pl.URL
+	if u, err := url.Parse(pl.URL); err == nil {
+		key = u.Host + u.Path
+	}
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:16])
+}
+
+// shiftChunks renames every chunk_N.ts in dir to chunk_(N+by).ts, highest
+// first so that no name is taken twice.
+func shiftChunks(dir string, by int) error {
+	var have []int
+	m, _ := filepath.Glob(filepath.Join(dir, "chunk_*.ts"))
+	for _, name := range m {
+		var n int
+		if _, err := fmt.Sscanf(filepath.Base(name), "chunk_%06d.ts", &n); err == nil && fetch.ChunkName(n) == filepath.Base(name) {
+			have = append(have, n)
+		}
+	}
+	slices.Sort(have)
+	for k := len(have) - 1; k >= 0; k-- {
+		n := have[k]
+		if err := os.Rename(filepath.Join(dir, fetch.ChunkName(n)), filepath.Join(dir, fetch.ChunkName(n+by))); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func fingerprint(pl *playlist.Playlist) string {
@@ -308,7 +403,7 @@ func (j *Job) saveState() error {
 		return err
 	}
 	tmp := filepath.Join(j.dir, stateFile+".tmp")
-	if err := os.WriteFile(tmp, data, 0o600); err != nil {
+	if err := safefile.WriteFile(tmp, data, 0o600); err != nil {
 		return &Error{Code: ExitOther, Msg: fmt.Sprintf("Cannot write to the job folder %s; check the disk has space.", j.dir), Err: err}
 	}
 	return os.Rename(tmp, filepath.Join(j.dir, stateFile))
@@ -379,6 +474,11 @@ func (j *Job) download(ctx context.Context, segs []playlist.Segment) error {
 	if errors.Is(err, context.Canceled) {
 		return err
 	}
+	var stall *web.StallError
+	if errors.As(err, &stall) {
+		// Finished chunks are kept: the same command goes on from them.
+		return &Error{Code: ExitOther, Msg: stall.Sentence(), Err: err}
+	}
 	if isDiskFull(err) {
 		return &Error{Code: ExitOther, Msg: fmt.Sprintf("The disk holding the job folder %s is full after %d of %d chunks: free some space and run the same command again; finished chunks are kept.", j.dir, done, len(segs)), Err: err}
 	}
@@ -448,6 +548,7 @@ func (j *Job) render(ctx context.Context, s Settings, ready func(context.Context
 	}
 	want := end - s.Start
 	spec := j.renderSpec(s)
+	spec.Replace = s.Force
 	var chatProblem string
 	if s.BurnChat {
 		if msgs, err := j.Chat(ctx); err == nil {
@@ -464,8 +565,10 @@ func (j *Job) render(ctx context.Context, s Settings, ready func(context.Context
 	}
 	spec.Total, spec.Ready = want, ready
 	spec.Progress = renderProgress(j.emit, burning, quiet)
+	replacing := s.Force && exists(s.Output)
 	cut, err := j.opts.Tools.Render(ctx, spec)
-	if err != nil {
+	taken := savedElsewhere(err, &s)
+	if err != nil && taken == nil {
 		return renderError(err, s)
 	}
 	var size int64
@@ -484,16 +587,21 @@ func (j *Job) render(ctx context.Context, s Settings, ready func(context.Context
 		}
 		j.emit(ev)
 	}
+	wrote := false
 	if (j.HasChat() || s.BurnChat) && !s.NoChatFiles {
 		ev := ChatSaved{Problem: chatProblem}
 		if chatProblem == "" {
 			// The subtitles start where the video really starts.
 			ev = j.saveChat(ctx, s, cut.Start, want, burning)
 		}
+		wrote = ev.SRT != ""
 		j.emit(ev)
 	}
+	if replacing && !wrote {
+		dropSubtitles(s.Output)
+	}
 	j.emit(Done{Output: s.Output, Duration: want, Size: size, Start: cut.Start, AudioGap: cut.Gap, Drift: cut.Drift})
-	return nil
+	return taken
 }
 
 // renderProgress turns the render's progress into Rendering events with
@@ -564,6 +672,9 @@ func CheckOutput(out string, force bool) error {
 	if out == "" {
 		return &Error{Code: ExitUsage, Msg: "Choose where to save the video (-o FILE)."}
 	}
+	if srt, ass := SubtitlePaths(out); sameFile(out, srt) || sameFile(out, ass) {
+		return &Error{Code: ExitUsage, Msg: fmt.Sprintf("%s is the name of the video's subtitles; choose a name ending in .mp4, such as %s.", out, strings.TrimSuffix(out, filepath.Ext(out))+".mp4")}
+	}
 	if st, err := os.Stat(out); err == nil {
 		if st.IsDir() {
 			return &Error{Code: ExitUsage, Msg: fmt.Sprintf("%s is a folder; give a file name such as %s.", out, filepath.Join(out, "talk.mp4"))}
@@ -584,7 +695,8 @@ func CheckOutput(out string, force bool) error {
 	return nil
 }
 
-// Cleanup removes the job folder after a successful save, unless Keep.
+// Cleanup removes the job's own files after a successful save, unless Keep,
+// and the job folder if that leaves it empty (see removeOwn).
 func (j *Job) Cleanup() error {
 	if j.opts.Keep {
 		return nil
@@ -596,7 +708,7 @@ func (j *Job) Cleanup() error {
 		return err
 	}
 	unlock()
-	return os.RemoveAll(j.dir)
+	return removeOwn(j.dir, false)
 }
 
 // Save is the whole headless job: load, download, render, clean up.

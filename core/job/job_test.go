@@ -77,7 +77,7 @@ func sourceFor(t *testing.T, srv *sample.Server, cookies []*http.Cookie) Source 
 	}
 	jar := web.NewJar()
 	jar.SetCookies(u, cookies)
-	return Source{URL: u.String(), Creds: web.Credentials{Jar: jar, Header: http.Header{}, Host: u.Host}, Title: "Test talk"}
+	return Source{URL: u.String(), Creds: web.Credentials{Jar: jar, Header: http.Header{}, Scheme: u.Scheme, Host: u.Host}, Title: "Test talk"}
 }
 
 func fastFetch() fetch.Options {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"replayrescue/core/playlist"
+	"replayrescue/core/web"
 )
 
 // Following a live broadcast. A playlist without EXT-X-ENDLIST is still
@@ -43,7 +44,8 @@ func (j *Job) follow(ctx context.Context) error {
 		}
 		next, err := playlist.LoadQuality(ctx, j.client, j.src.URL, j.opts.Quality)
 		if err != nil {
-			if failures++; failures >= pollFailures || ctx.Err() != nil {
+			// A refused redirect answers the same every time: no retry.
+			if failures++; failures >= pollFailures || ctx.Err() != nil || !web.Connection(err) {
 				return j.sourceError(err)
 			}
 			continue

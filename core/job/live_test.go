@@ -1,6 +1,7 @@
 package job
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"replayrescue/core/fetch"
 	"replayrescue/core/media"
 	"replayrescue/core/web"
 )
@@ -119,4 +121,87 @@ func TestLiveBroadcastFollowed(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// A job folder used before for one live broadcast, given another live
+// broadcast, refuses instead of taking the old chunks for the new ones.
+func TestLiveFolderOfAnotherBroadcastRefused(t *testing.T) {
+	tools := needFFmpeg(t)
+	dir := t.TempDir()
+	makeHLS(t, tools, dir, "src", 9)
+	work := filepath.Join(t.TempDir(), "job")
+	first := liveHost(t, dir, func(int) string { return livePlaylist(0, 2, false) })
+	downloadLiveOnce(t, tools, first, work)
+	// Another broadcast, live on another host, into the same folder.
+	other := liveHost(t, dir, func(int) string { return livePlaylist(0, 2, false) })
+	j2, err := Open(Source{URL: other}, Options{Work: work, Tools: tools})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = j2.Load(context.Background())
+	if msg, code := Explain(err); code != ExitUsage || !strings.Contains(msg, "different broadcast") {
+		t.Fatalf("code %d, %q", code, msg)
+	}
+}
+
+// The same live broadcast resumed after its window slid: every chunk keeps
+// the place its media sequence number gives it, so no old chunk stands for
+// a new one.
+func TestLiveResumeKeepsChunksInPlace(t *testing.T) {
+	tools := needFFmpeg(t)
+	dir := t.TempDir()
+	makeHLS(t, tools, dir, "src", 24) // 8 chunks of 3 s, a flash every 5 s
+	work := filepath.Join(t.TempDir(), "job")
+	var mu sync.Mutex
+	window := [2]int{2, 4}
+	url := liveHost(t, dir, func(int) string {
+		mu.Lock()
+		defer mu.Unlock()
+		return livePlaylist(window[0], window[1], window[0] > 2)
+	})
+	downloadLiveOnce(t, tools, url, work)
+	// Later: the window has slid by one chunk and the broadcast ended.
+	mu.Lock()
+	window = [2]int{3, 5}
+	mu.Unlock()
+	j2, err := Open(Source{URL: url}, Options{Work: work, Tools: tools, Fetch: fastFetch()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := j2.Load(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := j2.Playlist().Segments[0].Index; got != 1 {
+		t.Errorf("sequence 3 resumed as chunk %d, want 1 (sequence 2 was chunk 0)", got)
+	}
+	if err := j2.Download(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	// Each chunk of the list is on disk under its own place, byte for byte
+	// the host's sequence 3, 4 and 5.
+	for _, seg := range j2.Playlist().Segments {
+		got, err := os.ReadFile(filepath.Join(work, fetch.ChunkName(seg.Index)))
+		want, _ := os.ReadFile(filepath.Join(dir, fmt.Sprintf("src%d.ts", seg.Seq)))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("chunk %d holds %d bytes, not sequence %d (%v)", seg.Index, len(got), seg.Seq, err)
+		}
+	}
+}
+
+// downloadLiveOnce downloads what the live list at url lists now into work,
+// as a user who stops following at once.
+func downloadLiveOnce(t *testing.T, tools media.Tools, url, work string) {
+	t.Helper()
+	stop := make(chan struct{})
+	close(stop)
+	j, err := Open(Source{URL: url}, Options{Work: work, Tools: tools, Fetch: fastFetch(), Stop: stop})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := j.Load(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := j.Download(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -47,6 +47,11 @@ func OpenTalk(srcs []Source, opts Options) (*Talk, error) {
 	if len(srcs) == 0 {
 		return nil, &Error{Code: ExitUsage, Msg: "Give at least one broadcast link, playlist link or HAR file."}
 	}
+	if opts.Work != "" {
+		if err := prepareFolder(opts.Work, true); err != nil {
+			return nil, err
+		}
+	}
 	t := &Talk{opts: opts}
 	var mu sync.Mutex
 	progress := make([]Progress, len(srcs))
@@ -298,6 +303,7 @@ func (t *Talk) Render(ctx context.Context, s Settings) error {
 	want -= time.Duration(len(ws)-1) * s.Crossfade
 	t.emit(Rendering{Total: want})
 	spec.Progress = renderProgress(t.emit, false, func() bool { return false })
+	replacing := s.Force && exists(s.Output)
 	joined, err := t.opts.Tools.RenderJoined(ctx, spec)
 	if errors.Is(err, media.ErrNoPicture) {
 		return &Error{Code: ExitUsage, Msg: "One of the parts has no picture between the start and end times: move the cuts.", Err: err}
@@ -305,27 +311,33 @@ func (t *Talk) Render(ctx context.Context, s Settings) error {
 	if errors.Is(err, media.ErrTooShortToFade) {
 		return &Error{Code: ExitUsage, Msg: "One of the parts is too short for the fade between parts: make the fade shorter or move the cuts.", Err: err}
 	}
-	if err != nil {
+	taken := savedElsewhere(err, &s)
+	if err != nil && taken == nil {
 		return renderError(err, s)
 	}
 	var size int64
 	if st, err := os.Stat(s.Output); err == nil {
 		size = st.Size()
 	}
+	wrote := false
 	if !s.NoChatFiles {
 		if ev, ok := t.saveChat(ctx, s, ws, joined); ok {
+			wrote = ev.SRT != ""
 			t.emit(ev)
 		}
 	}
+	if replacing && !wrote {
+		dropSubtitles(s.Output)
+	}
 	start := ws[0].offset + joined.Parts[0].Start
 	t.emit(Done{Output: s.Output, Duration: joined.Duration, Size: size, Start: start, AudioGap: joined.Parts[0].Gap})
-	return nil
+	return taken
 }
 
 // joinSpec is the joined render of the windows ws, each part with its
 // audio offset; every chunk must be on disk.
 func (t *Talk) joinSpec(s Settings, ws []partWindow, offsets []time.Duration) (media.JoinSpec, error) {
-	spec := media.JoinSpec{Output: s.Output, Crossfade: s.Crossfade}
+	spec := media.JoinSpec{Output: s.Output, Replace: s.Force, Crossfade: s.Crossfade}
 	for _, w := range ws {
 		j := t.parts[w.part]
 		for _, seg := range j.allSegments() {
@@ -422,8 +434,8 @@ func SaveTalk(ctx context.Context, srcs []Source, opts Options, s Settings) erro
 	return t.Cleanup()
 }
 
-// Cleanup removes every part's job folder (unless Keep), and the talk's
-// folder when it was given and is left empty.
+// Cleanup removes every part's own files (unless Keep), then their folders
+// and the talk's when that leaves them empty.
 func (t *Talk) Cleanup() error {
 	for _, j := range t.parts {
 		if err := j.Cleanup(); err != nil {
@@ -431,7 +443,9 @@ func (t *Talk) Cleanup() error {
 		}
 	}
 	if t.opts.Work != "" && !t.opts.Keep {
-		os.Remove(t.opts.Work) // only if empty: the user's own folder stays
+		if err := removeOwn(t.opts.Work, true); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -23,6 +23,8 @@ type talkPart struct {
 	length        time.Duration
 	lead          time.Duration // how early its sound runs; the offset that fixes it is the same
 	width, height int
+	style         string // sample.MediaOptions.Style: "" phone-like, "studio" (B-frames), "open-gop"
+	rate          int    // frames per second; 0 is 30
 }
 
 // partSamples makes and serves the parts' broadcasts on loopback.
@@ -36,7 +38,8 @@ func partSamples(t *testing.T, parts []talkPart) ([]Source, []*sample.Media, med
 	var ms []*sample.Media
 	for i, p := range parts {
 		m, err := sample.Generate(context.Background(), sample.MediaOptions{FFmpeg: tools.FFmpeg, Duration: p.length,
-			ChunkDuration: 2 * time.Second, AudioLead: p.lead, NoLead: p.lead == 0, Width: p.width, Height: p.height})
+			ChunkDuration: 2 * time.Second, AudioLead: p.lead, NoLead: p.lead == 0, Width: p.width, Height: p.height,
+			Style: p.style, Rate: p.rate})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -72,9 +75,9 @@ func videoTimes(t *testing.T, tools media.Tools, path string) []time.Duration {
 // another resolution, trimmed inside the first and inside the last part.
 func TestSaveTalkInThreeParts(t *testing.T) {
 	parts := []talkPart{
-		{20 * time.Second, 2 * time.Second, 640, 360},
-		{30 * time.Second, 0, 480, 270},
-		{15 * time.Second, -300 * time.Millisecond, 640, 360},
+		{length: 20 * time.Second, lead: 2 * time.Second, width: 640, height: 360},
+		{length: 30 * time.Second, lead: 0, width: 480, height: 270},
+		{length: 15 * time.Second, lead: -300 * time.Millisecond, width: 640, height: 360},
 	}
 	srcs, ms, tools := partSamples(t, parts)
 	offsets := []time.Duration{2 * time.Second, 0, -300 * time.Millisecond}

@@ -14,10 +14,11 @@ import (
 
 // Joining several broadcasts of one talk (the phone's app crashed and the
 // talk went on in a new broadcast) into one MP4, in one ffmpeg run. Each
-// part is read from its own job folder through its own concat list, its
-// sound through a second read shifted by the part's own audio offset (each
-// phone had its own), and trimmed to its window on the very frames asked
-// for. The parts are joined with the concat filter, which needs decoded
+// part is read from its own job folder (its chunks joined as one stream when
+// they are one encoder run, else through a concat list), its sound through a
+// second read shifted by the part's own audio offset (each phone had its
+// own), and trimmed to its window on the very frames asked for, on the
+// timestamps ffprobe read (-copyts). The parts are joined with the concat filter, which needs decoded
 // pictures: the joined video is encoded once (H.264, AAC). Parts from
 // different phones differ in size and profile, which one MP4 track cannot
 // hold copied, and the per-part sound shifts and exact cuts at the joins
@@ -37,6 +38,8 @@ type JoinSpec struct {
 	// window Start to End (End 0: to the part's end) on its own timeline.
 	Parts  []RenderSpec
 	Output string
+	// Replace lets the video replace a file at Output (see RenderSpec).
+	Replace bool
 	// Crossfade, when above zero, overlaps the end of each part with the
 	// start of the next for that long, picture (xfade) and sound
 	// (acrossfade) alike, rounded to whole frames; 0 joins them end to end.
@@ -92,17 +95,29 @@ func (t Tools) RenderJoined(ctx context.Context, spec JoinSpec) (Joined, error) 
 	if len(spec.Parts) == 0 {
 		return Joined{}, errors.New("there are no parts to join")
 	}
-	parts := make([]joinPart, len(spec.Parts))
-	for i, ps := range spec.Parts {
-		jp, err := t.planPart(ctx, ps)
-		if err != nil {
-			return Joined{}, fmt.Errorf("part %d: %w", i+1, err)
-		}
-		parts[i] = jp
+	// A copy reads the parts through the concat demuxer (its inpoint and
+	// outpoint cut them); an encode reads each as one joined stream.
+	copies, err := t.JoinCopies(ctx, spec)
+	if err != nil {
+		return Joined{}, err
 	}
-	res, args, err := t.copyJoinArgs(ctx, spec, parts)
-	if err != nil && ctx.Err() == nil {
-		// Not copyable (or not safely): encoded once, as always.
+	parts, err := t.planParts(ctx, spec, !copies)
+	if err != nil {
+		return Joined{}, err
+	}
+	var res Joined
+	var args []string
+	if copies {
+		res, args, err = t.copyJoinArgs(ctx, spec, parts)
+		if err != nil && ctx.Err() == nil {
+			// Not copyable after all (or not safely): encoded once.
+			copies = false
+			if parts, err = t.planParts(ctx, spec, true); err != nil {
+				return Joined{}, err
+			}
+		}
+	}
+	if !copies {
 		res, args, err = t.joinArgs(ctx, spec, parts)
 	}
 	if err != nil {
@@ -114,19 +129,39 @@ func (t Tools) RenderJoined(ctx context.Context, spec JoinSpec) (Joined, error) 
 	}
 	defer os.Remove(tmp)
 	args = append(args, "-f", "mp4", "-y", tmp)
-	rs := RenderSpec{Output: spec.Output, Total: res.Duration, Progress: spec.Progress}
-	if err := t.runRender(ctx, args, nil, rs, tmp); err != nil {
+	rs := RenderSpec{Output: spec.Output, Replace: spec.Replace, Total: res.Duration, Progress: spec.Progress}
+	if err := t.runRender(ctx, args, nil, rs, tmp); err != nil && !isTaken(err) {
 		return Joined{}, err
+	} else if err != nil {
+		return res, err // a *TakenError: saved, under another name
 	}
 	return res, nil
 }
 
+// planParts plans every part of spec (see planPart).
+func (t Tools) planParts(ctx context.Context, spec JoinSpec, joined bool) ([]joinPart, error) {
+	parts := make([]joinPart, len(spec.Parts))
+	for i, ps := range spec.Parts {
+		jp, err := t.planPart(ctx, ps, joined)
+		if err != nil {
+			return nil, fmt.Errorf("part %d: %w", i+1, err)
+		}
+		parts[i] = jp
+	}
+	return parts, nil
+}
+
 // planPart reads one part's list: where its tracks start, and which of its
-// pictures fall between its cuts.
-func (t Tools) planPart(ctx context.Context, spec RenderSpec) (joinPart, error) {
-	// Decoded anyway: the concat demuxer's timeline, which starts at zero
-	// for every part (no -copyts in a run with several inputs).
-	spec.OneStream, spec.Exact, spec.Burn, spec.Ready = false, false, nil, nil
+// pictures fall between its cuts. With joined, a part that is one encoder
+// run is read as one joined stream with its own timestamps (as a single
+// render reads it) rather than through the concat demuxer, which places
+// each chunk by its probed length: B-frames and the sound's own start made
+// that up to three frames off per chunk (a 240-s talk lasted 244 s).
+func (t Tools) planPart(ctx context.Context, spec RenderSpec, joined bool) (joinPart, error) {
+	if !joined {
+		spec.OneStream = false
+	}
+	spec.Exact, spec.Burn, spec.Ready = false, nil, nil
 	_, last := Span(spec)
 	spec.Chunks = spec.Chunks[:last+1]
 	if len(spec.Durations) > last {
@@ -203,7 +238,11 @@ func (t Tools) joinArgs(ctx context.Context, spec JoinSpec, parts []joinPart) (J
 		fadeFrames = max(1, int(math.Round(spec.Crossfade.Seconds()*rate)))
 	}
 	fade := time.Duration(float64(fadeFrames) / rate * float64(time.Second))
-	args := []string{"-hide_banner", "-nostdin", "-loglevel", "error", "-xerror", "-nostats", "-progress", "pipe:1"}
+	// -copyts: the decoded pictures keep the times ffprobe read for them
+	// (listVideo), so the trims below pick exactly the pictures counted.
+	// Without it ffmpeg moves each input by a start of its own choosing,
+	// which with B-frames is not ffprobe's: a picture was lost at a cut.
+	args := []string{"-hide_banner", "-nostdin", "-loglevel", "error", "-xerror", "-nostats", "-progress", "pipe:1", "-copyts"}
 	var graph, joins strings.Builder
 	inputs := 0
 	for i, jp := range parts {
@@ -220,7 +259,8 @@ func (t Tools) joinArgs(ctx context.Context, spec JoinSpec, parts []joinPart) (J
 		args = append(args, inputArgs(jp.p.src, jp.p.src.url, 0)...)
 		video := inputs
 		inputs++
-		fmt.Fprintf(&graph, "[%d:v:0]trim=start=%s:end=%s,setpts=PTS-STARTPTS,", video, secs6(max(jp.first-half, 0)), secs6(jp.last+half))
+		org := jp.p.origin // the list's times are counted from it (listVideo)
+		fmt.Fprintf(&graph, "[%d:v:0]trim=start=%s:end=%s,setpts=PTS-STARTPTS,", video, secs6(max(org+jp.first-half, 0)), secs6(org+jp.last+half))
 		// xfade needs the same frame rate and time base on both sides.
 		if math.Abs(jp.rate-rate) > 0.01 || fadeFrames > 0 {
 			fmt.Fprintf(&graph, "fps=%.6f,", rate)
@@ -285,9 +325,10 @@ func partSound(jp joinPart, ps RenderSpec, i, input, sound int, samples int64) (
 	}
 	// Cut at the first picture, count from there, fill what is missing
 	// with silence, and end with the last picture.
+	first := jp.p.origin + jp.first // as read, with -copyts
 	return inputArgs(jp.p.src, audioURL, ps.AudioOffset), fmt.Sprintf("[%d:a:0]atrim=start=%s,asetpts=PTS-%s/TB,aresample=%d:async=1:first_pts=0,"+
 		"aformat=sample_fmts=fltp:channel_layouts=stereo,apad,atrim=end_sample=%d[a%d];",
-		input, secs6(jp.first), secs6(jp.first), sound, samples, i)
+		input, secs6(max(first, 0)), secs6(first), sound, samples, i)
 }
 
 // crossfades joins the parts' [vN] and [aN] into [v] and [a], each join

@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"replayrescue/core/internal/safefile"
 )
 
 // The lists ffmpeg reads the chunks through. Every entry is a name the job
@@ -42,7 +44,7 @@ func writeEntries(dir, name string, entries []string, durations map[string]time.
 		}
 	}
 	path := filepath.Join(dir, name)
-	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+	if err := safefile.WriteFile(path, []byte(b.String()), 0o600); err != nil {
 		return "", fmt.Errorf("cannot write to the job folder: %w", err)
 	}
 	return path, nil
@@ -91,7 +93,7 @@ func writeByteListAs(dir, listName string, chunks []string, fragmented bool) (st
 		b.WriteString("file:" + path + "\n")
 	}
 	path := filepath.Join(abs, listName)
-	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+	if err := safefile.WriteFile(path, []byte(b.String()), 0o600); err != nil {
 		return "", fmt.Errorf("cannot write to the job folder: %w", err)
 	}
 	return path, nil
@@ -159,7 +161,7 @@ func writeJoinList(path string, parts []joinEntry) (string, error) {
 			}
 		}
 	}
-	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+	if err := safefile.WriteFile(path, []byte(b.String()), 0o600); err != nil {
 		return "", fmt.Errorf("cannot write to the job folder: %w", err)
 	}
 	return path, nil

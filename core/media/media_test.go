@@ -253,7 +253,7 @@ func checkOutput(t *testing.T, tl Tools, out string, cut, end, beepVsFlash time.
 	if want := end - cut; (v.Duration - want).Abs() > 50*time.Millisecond {
 		t.Errorf("video duration %v, want %v", v.Duration, want)
 	}
-	// The output ends where the video ends (DESIGN.md): sound moved later
+	// The output ends where the video ends (docs/cli.md): sound moved later
 	// does not play on over the last picture, but for the last AAC frame
 	// that starts before it ends.
 	if aEnd, vEnd := a.Start+a.Duration, v.Start+v.Duration; aEnd > vEnd+25*time.Millisecond {
@@ -565,13 +565,13 @@ func TestUnfragmentFailureLeavesNothing(t *testing.T) {
 	if err := os.WriteFile(frag, []byte("\x00\x00\x00\x10ftypiso5\x00\x00\x02\x00"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	err = unfragment(context.Background(), frag, final, false)
+	err = unfragment(context.Background(), frag, final, false, false)
 	if err == nil || !strings.Contains(err.Error(), "cannot save the video as "+final) {
 		t.Errorf("error %v", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := unfragment(ctx, frag, final, false); !errors.Is(err, context.Canceled) {
+	if err := unfragment(ctx, frag, final, false, false); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
 	}
 	if got, _ := os.ReadFile(final); string(got) != "the older video" {

@@ -3,10 +3,12 @@ package media
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
@@ -29,9 +31,13 @@ const ListName = "render.ffconcat"
 
 // RenderSpec describes the one-pass render.
 type RenderSpec struct {
-	Dir         string   // job folder holding the chunks
-	Chunks      []string // chunk file names inside Dir, in play order
-	Output      string   // final MP4 path
+	Dir    string   // job folder holding the chunks
+	Chunks []string // chunk file names inside Dir, in play order
+	Output string   // final MP4 path
+	// Replace lets the video replace a file at Output; without it that
+	// file is never touched, even one that appears during the render
+	// (see place).
+	Replace     bool
 	Start, End  time.Duration
 	AudioOffset time.Duration // + moves the audio later, - earlier
 	Total       time.Duration // expected output length, for progress; 0 = unknown
@@ -206,10 +212,8 @@ func outputArgs(streams []*ffmpeg.Stream, tmp string, out ffmpeg.KwArgs) []strin
 // crash must never leave a second writer on the file being written.
 func tempOutput(final string) (string, error) {
 	dir, base := filepath.Dir(final), "."+filepath.Base(final)
-	if old, err := filepath.Glob(filepath.Join(dir, globEscape(base)+".*.part")); err == nil {
-		for _, f := range old {
-			os.Remove(f)
-		}
+	for _, f := range Leftovers(final) {
+		os.Remove(f)
 	}
 	f, err := CreateTemp(dir, base+".*.part")
 	if err != nil {
@@ -219,6 +223,24 @@ func tempOutput(final string) (string, error) {
 	f.Close()
 	return name, nil
 }
+
+// Leftovers are the temporary files a render into final left behind when it
+// was killed with its program (".talk.mp4.1a2b3c4d5e6f.part" beside
+// talk.mp4): names only a render makes.
+func Leftovers(final string) []string {
+	dir, base := filepath.Dir(final), "."+filepath.Base(final)
+	old, _ := filepath.Glob(filepath.Join(dir, globEscape(base)+".*.part"))
+	var out []string
+	for _, f := range old {
+		if tempNameRE.MatchString(strings.TrimPrefix(filepath.Base(f), base)) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// tempNameRE is what CreateTemp adds to a temporary output's name.
+var tempNameRE = regexp.MustCompile(`^\.[0-9a-f]{12}\.part$`)
 
 // globEscape quotes the pattern characters of a file name for filepath.Glob.
 func globEscape(s string) string {
@@ -244,15 +266,22 @@ func (t Tools) Render(ctx context.Context, spec RenderSpec) (Cut, error) {
 		}
 		if t.streamable(spec) {
 			cut, err := t.renderStream(ctx, spec)
-			if err != nil {
+			if err != nil && !isTaken(err) {
 				return cut, err
 			}
 			if p = t.repairStreamed(ctx, spec); p == nil {
-				return cut, nil
+				return cut, err
 			}
 			// Rendered again below, from the chunks now all on disk;
-			// the streamed video is ours, written moments ago.
-			os.Remove(spec.Output)
+			// the streamed video is ours, written moments ago (under
+			// another name when Output's was taken meanwhile: that
+			// other file is left alone).
+			ours := spec.Output
+			var taken *TakenError
+			if errors.As(err, &taken) {
+				ours = taken.Saved
+			}
+			os.Remove(ours)
 		} else {
 			for i := first; i <= last; i++ {
 				if err := spec.Ready(ctx, i); err != nil {
@@ -293,13 +322,14 @@ func (t Tools) Render(ctx context.Context, spec RenderSpec) (Cut, error) {
 		args = renderArgs(p.src, tmp, spec, p.cut)
 		spec.noReorderDelay = p.cut.reorder > 0
 	}
-	if err := t.runRender(ctx, args, nil, spec, tmp); err != nil {
+	err = t.runRender(ctx, args, nil, spec, tmp)
+	if err != nil && !isTaken(err) {
 		return Cut{}, err
 	}
 	if p.cut.Drift == 0 {
 		p.cut.Drift = t.drift(ctx, spec, p)
 	}
-	return p.cut, nil
+	return p.cut, err
 }
 
 // runRender runs ffmpeg with args writing tmp, reports its progress, and
@@ -346,12 +376,13 @@ func (t Tools) runRender(ctx context.Context, args []string, extra []*os.File, s
 		return &FailedError{Tool: "ffmpeg", Action: "write the video", Detail: stderr.lastLine(), Err: err}
 	}
 	if fragmented(args) {
-		return unfragment(ctx, tmp, spec.Output, spec.noReorderDelay)
+		return unfragment(ctx, tmp, spec.Output, spec.Replace, spec.noReorderDelay)
 	}
-	if err := os.Rename(tmp, spec.Output); err != nil {
+	err = place(tmp, spec.Output, spec.Replace)
+	if err != nil && !isTaken(err) {
 		return fmt.Errorf("cannot save the video as %s: %w", spec.Output, err)
 	}
-	return nil
+	return err // nil, or a *TakenError: saved under another name
 }
 
 // releaser frees f's copied ranges (see release) a tenth of the file at a
@@ -381,7 +412,7 @@ func releaser(f *os.File) func(off, n int64) {
 // removes frag. On the same disk the media is copied by the kernel, and
 // frag's space freed as it goes where the system allows (see release).
 // noReorderDelay: see RenderSpec.noReorderDelay.
-func unfragment(ctx context.Context, frag, final string, noReorderDelay bool) error {
+func unfragment(ctx context.Context, frag, final string, replace, noReorderDelay bool) error {
 	src, err := os.OpenFile(frag, os.O_RDWR, 0) // writable, to free its space (release)
 	if err != nil {
 		return err
@@ -398,7 +429,9 @@ func unfragment(ctx context.Context, frag, final string, noReorderDelay bool) er
 	if err == nil {
 		src.Close() // Windows removes no open file
 		os.Remove(frag)
-		err = os.Rename(dst.Name(), final)
+		if err = place(dst.Name(), final, replace); isTaken(err) {
+			return err
+		}
 	}
 	if err != nil {
 		os.Remove(dst.Name())

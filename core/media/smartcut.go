@@ -133,6 +133,8 @@ func (t Tools) exactArgs(ctx context.Context, spec RenderSpec, p *plan, tmp stri
 		return nil, cleanup, err
 	}
 	h := chunks[head]
+	// ffmpeg's -y writes through whatever is at the name: start afresh.
+	os.Remove(filepath.Join(spec.Dir, headName))
 	if _, err := output(ctx, t.FFmpeg, "re-encode the first seconds", 1<<20,
 		"-hide_banner", "-nostdin", "-loglevel", "error", "-xerror",
 		"-f", "concat", "-safe", "0", "-protocol_whitelist", "file,pipe", "-i", headList,

@@ -114,11 +114,11 @@ func (t Tools) renderStream(ctx context.Context, spec RenderSpec) (Cut, error) {
 			return Cut{}, err // the download's failure says more than ffmpeg's
 		}
 	}
-	if runErr != nil {
+	if runErr != nil && !isTaken(runErr) {
 		return Cut{}, runErr
 	}
 	p.cut.Drift = t.drift(ctx, spec, p)
-	return p.cut, nil
+	return p.cut, runErr
 }
 
 // feed copies chunks first..last into w, each as soon as it is ready.

@@ -291,8 +291,7 @@ func dumpStbl(t *testing.T, file string) string {
 		t.Fatal(err)
 	}
 	var all []string
-	var walk func(p []byte)
-	walk = func(p []byte) {
+	walk := func(p []byte) {
 		boxes, err := parseBoxes(p)
 		if err != nil {
 			return

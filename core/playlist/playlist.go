@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"sort"
@@ -28,6 +29,27 @@ const (
 	MaxBytes    = 16 << 20
 	MaxSegments = 200_000
 )
+
+// Limits on chunk lengths. A chunk is seconds long; a day is impossible,
+// and a length of NaN, infinity or 1e300 seconds would overflow
+// time.Duration (the sum printed as "-2562047:47:14" and the --start/--end
+// checks silently passed). The total is capped at ten days, far beyond any
+// broadcast worth saving, which also keeps the sum of up to MaxSegments
+// chunks far from time.Duration's 292 years.
+const (
+	MaxChunkLength = 24 * time.Hour
+	MaxTotalLength = 240 * time.Hour
+)
+
+// ErrDamaged means the playlist is HLS but says something impossible (a
+// chunk of NaN seconds): no download can make sense of it.
+var ErrDamaged = errors.New("the playlist is damaged")
+
+// damagedError is an ErrDamaged with its sentence for the user.
+type damagedError struct{ msg string }
+
+func (e *damagedError) Error() string { return e.msg }
+func (e *damagedError) Unwrap() error { return ErrDamaged }
 
 // ErrNotPlaylist means the URL answered with something that is not HLS.
 var ErrNotPlaylist = errors.New("this link does not lead to a video playlist")
@@ -102,6 +124,18 @@ func (p *Playlist) Duration() time.Duration {
 	return d
 }
 
+// DefaultTimeout caps the fetch of one playlist, from the request to its
+// last byte. A playlist is small (a three-hour replay lists well under a
+// megabyte), so it has no size to scale a deadline by: without a cap, a
+// server sending a byte every few seconds would hold a save forever.
+const DefaultTimeout = 60 * time.Second
+
+// Loader fetches playlists with Client, each within Timeout.
+type Loader struct {
+	Client  *http.Client
+	Timeout time.Duration // 0 means DefaultTimeout
+}
+
 // Load fetches rawURL with client. A master playlist is resolved to its
 // highest-bandwidth variant, which is fetched in turn.
 func Load(ctx context.Context, client *http.Client, rawURL string) (*Playlist, error) {
@@ -112,7 +146,16 @@ func Load(ctx context.Context, client *http.Client, rawURL string) (*Playlist, e
 // "" or "best" (highest bandwidth), "worst" (lowest), or a height such as
 // "720p" (the best variant at most that high; the lowest if none is).
 func LoadQuality(ctx context.Context, client *http.Client, rawURL, quality string) (*Playlist, error) {
-	body, final, err := get(ctx, client, rawURL)
+	return Loader{Client: client}.Load(ctx, rawURL, quality)
+}
+
+// Load is LoadQuality with l's client and timeout. A server that does not
+// send a whole playlist in time ends it with a *web.StallError.
+func (l Loader) Load(ctx context.Context, rawURL, quality string) (*Playlist, error) {
+	if l.Timeout <= 0 {
+		l.Timeout = DefaultTimeout
+	}
+	body, final, err := l.get(ctx, rawURL)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +166,7 @@ func LoadQuality(ctx context.Context, client *http.Client, rawURL, quality strin
 	if master == nil {
 		return pl, nil
 	}
-	body, final2, err := get(ctx, client, master.URL)
+	body, final2, err := l.get(ctx, master.URL)
 	if err != nil {
 		return nil, fmt.Errorf("loading the %s variant: %w", master.describe(), err)
 	}
@@ -139,7 +182,7 @@ func LoadQuality(ctx context.Context, client *http.Client, rawURL, quality strin
 	}
 	pl.Variant = &master.Variant
 	if master.AudioURL != "" {
-		body, final3, err := get(ctx, client, master.AudioURL)
+		body, final3, err := l.get(ctx, master.AudioURL)
 		if err != nil {
 			return nil, fmt.Errorf("loading the audio of the %s variant: %w", master.describe(), err)
 		}
@@ -390,6 +433,7 @@ func normalise(m *m3u8.MediaPlaylist, base *url.URL) (*Playlist, error) {
 		return nil, fmt.Errorf("the playlist lists %d chunks, more than the %d this app accepts", n, MaxSegments)
 	}
 	pl.Segments = make([]Segment, 0, n)
+	var total time.Duration
 	var prev *Segment
 	prevURI := ""
 	for i, s := range m.Segments {
@@ -410,6 +454,14 @@ func normalise(m *m3u8.MediaPlaylist, base *url.URL) (*Playlist, error) {
 		u, err := resolve(base, s.URI)
 		if err != nil {
 			return nil, err
+		}
+		if s.Duration > MaxChunkLength.Seconds() || math.IsNaN(s.Duration) {
+			return nil, &damagedError{fmt.Sprintf("The playlist gives chunk %d an impossible length (%g seconds): it is damaged, so get the link again from the broadcast page.", i+1, s.Duration)}
+		}
+		// Each chunk is at most a day, so the sum cannot overflow before
+		// it passes the cap.
+		if total += seconds(s.Duration); total > MaxTotalLength {
+			return nil, &damagedError{fmt.Sprintf("The playlist's chunks add up to more than %d hours, longer than any broadcast: it is damaged, so get the link again from the broadcast page.", int(MaxTotalLength.Hours()))}
 		}
 		seg := Segment{
 			Index:         len(pl.Segments),
@@ -497,15 +549,20 @@ func resolve(base *url.URL, ref string) (string, error) {
 	return abs.String(), nil
 }
 
+// seconds converts a length from the playlist. Negative lengths count as
+// 0, as before; so do NaN and lengths beyond MaxChunkLength, which only the
+// target duration can still have here (EXTINF values were checked), and
+// which live polling clamps anyway.
 func seconds(f float64) time.Duration {
-	if f <= 0 {
+	if !(f > 0) || f > MaxChunkLength.Seconds() {
 		return 0
 	}
 	return time.Duration(f * float64(time.Second))
 }
 
-// get fetches a playlist body, capped at MaxBytes, and returns the final URL.
-func get(ctx context.Context, client *http.Client, rawURL string) ([]byte, *url.URL, error) {
+// get fetches a playlist body, capped at MaxBytes and l.Timeout, and
+// returns the final URL.
+func (l Loader) get(parent context.Context, rawURL string) ([]byte, *url.URL, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%q is not a valid link", web.RedactURL(rawURL))
@@ -513,21 +570,33 @@ func get(ctx context.Context, client *http.Client, rawURL string) ([]byte, *url.
 	if err := web.CheckScheme(u); err != nil {
 		return nil, nil, err
 	}
+	// A request that runs out of time is the server's stall, told apart
+	// from the caller's own deadline or cancellation by its cause.
+	ctx, cancel := context.WithTimeoutCause(parent, l.Timeout, web.ErrStalled)
+	defer cancel()
+	host := u.Hostname()
+	netErr := func(err error) error {
+		if errors.Is(context.Cause(ctx), web.ErrStalled) && parent.Err() == nil {
+			return &web.StallError{Host: host}
+		}
+		return &web.Wrapped{What: "loading the playlist", Err: err}
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, nil, err
 	}
-	resp, err := client.Do(req)
+	resp, err := l.Client.Do(req)
 	if err != nil {
-		return nil, nil, &web.Wrapped{What: "loading the playlist", Err: err}
+		return nil, nil, netErr(err)
 	}
 	defer resp.Body.Close()
+	host = resp.Request.URL.Hostname()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, nil, web.NewStatusError(resp.StatusCode, resp.Request.URL.String())
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxBytes+1))
 	if err != nil {
-		return nil, nil, &web.Wrapped{What: "loading the playlist", Err: err}
+		return nil, nil, netErr(err)
 	}
 	if len(data) > MaxBytes {
 		return nil, nil, fmt.Errorf("the playlist is larger than %d MB: %w", MaxBytes>>20, ErrNotPlaylist)

@@ -40,6 +40,13 @@ type MediaOptions struct {
 	// Encoder is the video encoder to make it with (media.Tools.Encoder:
 	// what this ffmpeg has); "" is libx264.
 	Encoder string
+	// Style is how the picture is encoded: "" as a phone app does (x264
+	// ultrafast: no B-frames, a keyframe every second), "studio" as OBS and
+	// most studio encoders do (x264's defaults: B-frames, a keyframe every
+	// 2 s), "open-gop" the same with open GOPs. libx264 only.
+	Style string
+	// Rate is the frame rate (default 30).
+	Rate int
 }
 
 // Chunk is one generated MPEG-TS chunk.
@@ -77,6 +84,9 @@ func (o *MediaOptions) defaults() error {
 	if o.Width <= 0 || o.Height <= 0 {
 		o.Width, o.Height = 640, 360
 	}
+	if o.Rate <= 0 {
+		o.Rate = 30
+	}
 	if o.CacheDir == "" {
 		base, err := os.UserCacheDir()
 		if err != nil {
@@ -91,6 +101,9 @@ func (o *MediaOptions) key() string {
 	s := fmt.Sprintf("v%d %d %d %d %dx%d", formatVersion, o.Duration, o.ChunkDuration, o.AudioLead, o.Width, o.Height)
 	if o.Encoder != "" && o.Encoder != "libx264" {
 		s += " " + o.Encoder
+	}
+	if o.Style != "" || o.Rate != 30 {
+		s += fmt.Sprintf(" %s %d", o.Style, o.Rate)
 	}
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:8])
@@ -180,20 +193,34 @@ func generate(ctx context.Context, o MediaOptions, dir string) (*Media, error) {
 	// ultrafast (which also means no B-frames) with libx264, as always;
 	// the other encoders are told "no B-frames" themselves.
 	encode := []string{"-c:v", "libx264", "-preset", "ultrafast"}
-	if o.Encoder != "" && o.Encoder != "libx264" {
+	gop := []string{"-g", "%d", "-keyint_min", "%d", "-sc_threshold", "0", "-force_key_frames", "expr:gte(t,n_forced*1)"}
+	gopLen := o.Rate
+	switch {
+	case o.Encoder != "" && o.Encoder != "libx264":
 		encode = []string{"-c:v", o.Encoder, "-bf", "0"}
+	case o.Style == "studio", o.Style == "open-gop":
+		// x264's own defaults (preset medium: 3 B-frames, b-pyramid),
+		// a keyframe every 2 s as streaming hosts ask.
+		encode = []string{"-c:v", "libx264", "-preset", "medium"}
+		gop = []string{"-g", "%d", "-keyint_min", "%d", "-sc_threshold", "0"}
+		gopLen = 2 * o.Rate
+		if o.Style == "open-gop" {
+			encode = append(encode, "-x264-params", "open-gop=1")
+		}
 	}
+	gop[1], gop[3] = strconv.Itoa(gopLen), strconv.Itoa(gopLen)
 	args := []string{"-hide_banner", "-nostdin", "-loglevel", "error",
-		"-f", "lavfi", "-i", fmt.Sprintf("color=c=0x0b1d2e:s=%dx%d:r=30:d=%s", o.Width, o.Height, d),
-		"-f", "lavfi", "-i", "testsrc2=s=320x180:r=30:d=" + d,
+		"-f", "lavfi", "-i", fmt.Sprintf("color=c=0x0b1d2e:s=%dx%d:r=%d:d=%s", o.Width, o.Height, o.Rate, d),
+		"-f", "lavfi", "-i", fmt.Sprintf("testsrc2=s=320x180:r=%d:d=%s", o.Rate, d),
 		"-f", "lavfi", "-i", audio(o),
 		"-filter_complex", filters(o),
 		"-map", "[v]", "-map", "2:a",
 	}
 	args = append(args, encode...)
 	args = append(args,
-		"-pix_fmt", "yuv420p",
-		"-g", "30", "-keyint_min", "30", "-sc_threshold", "0", "-force_key_frames", "expr:gte(t,n_forced*1)",
+		"-pix_fmt", "yuv420p")
+	args = append(args, gop...)
+	args = append(args,
 		"-b:v", "450k", "-maxrate", "500k", "-bufsize", "1000k",
 		"-c:a", "aac", "-b:a", "64k", "-ar", "48000",
 		"-f", "hls", "-hls_time", fmt.Sprintf("%.3f", o.ChunkDuration.Seconds()), "-hls_playlist_type", "vod",

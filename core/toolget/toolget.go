@@ -321,6 +321,9 @@ func netError(ctx context.Context, err error) error {
 	if !ok {
 		words = "the download did not work"
 	}
+	if !web.Connection(err) { // a redirect loop, say: the connection is fine
+		return &Error{Msg: "The video tool could not be downloaded: " + words + ".", Err: err}
+	}
 	return &Error{Msg: "The video tool could not be downloaded (" + words + "): check the internet connection and try again.", Err: err}
 }
 

@@ -13,7 +13,9 @@ import (
 
 // Describe puts a network failure into words a presenter can act on,
 // without the Go error chain (and so without any URL or query string).
-// ok is false when err is not a network failure it knows.
+// ok is false when err is not a network failure it knows. A refused
+// redirect or a stalled server is described too; Connection tells whether
+// the words are about the connection (so that checking it may help).
 func Describe(err error) (words string, ok bool) {
 	host := "the video host"
 	var ue *url.Error
@@ -22,12 +24,23 @@ func Describe(err error) (words string, ok bool) {
 			host = u.Hostname()
 		}
 	}
+	var redirect *RedirectError
+	var origin *OriginError
+	var stall *StallError
 	var dns *net.DNSError
 	var unknownAuth x509.UnknownAuthorityError
 	var hostname x509.HostnameError
 	var invalid x509.CertificateInvalidError
 	var recordHeader tls.RecordHeaderError
 	switch {
+	// What the server did, first: these are no network trouble, and
+	// "check your connection" would send the user the wrong way.
+	case errors.As(err, &redirect):
+		return redirect.Error(), true
+	case errors.As(err, &origin):
+		return origin.Error(), true
+	case errors.As(err, &stall):
+		return stall.Error(), true
 	case errors.As(err, &dns):
 		if dns.IsNotFound {
 			return "the address " + dns.Name + " does not exist (is the link complete?)", true
@@ -61,3 +74,13 @@ type Wrapped struct {
 
 func (e *Wrapped) Error() string { return e.What + ": " + Redact(e.Err.Error()) }
 func (e *Wrapped) Unwrap() error { return e.Err }
+
+// Connection reports whether err is trouble with the connection that the
+// user might fix (or wait out), as opposed to something the server did that
+// asking again will not change: a redirect loop, a redirect to a refused
+// scheme or another origin.
+func Connection(err error) bool {
+	var redirect *RedirectError
+	var origin *OriginError
+	return !errors.As(err, &redirect) && !errors.As(err, &origin)
+}

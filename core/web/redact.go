@@ -14,7 +14,18 @@ var sensitiveParams = []string{
 	"policy", "key-pair-id", "x-amz-signature", "x-amz-credential",
 	"x-amz-security-token", "hdnts", "hdnea", "jwt", "session", "sessionid",
 	"password", "pass", "secret", "key", "cookie", "csrf", "expires_sig",
+	// CDN and streaming-server signatures: nginx secure_link (md5), generic
+	// sign/hmac, Tencent (txSecret), Wowza (wmsAuthSign), Akamai
+	// (__hdnea__, hdnts), Alibaba (auth_key).
+	"md5", "sign", "hmac", "txsecret", "wmsauthsign", "auth_key",
 }
+
+// pairedParams are names too common to redact alone ("e" is an event, a
+// page, an edition; "st" a state or a start) that are a signature when they
+// come together: some CDNs sign links as ?st=TOKEN&e=EXPIRY. Both values go
+// then, as Redact errs on the side of removing too much; the expiry alone
+// grants nothing, but which of the two holds the token differs by CDN.
+var pairedParams = [][2]string{{"st", "e"}}
 
 var (
 	// A JWT: three base64url parts, the first starting with the encoding of '{"'.
@@ -60,6 +71,12 @@ func RedactURL(raw string) string {
 				q[name] = []string{Redacted}
 			}
 		}
+		for _, p := range pairedParams {
+			a, b := paramNamed(q, p[0]), paramNamed(q, p[1])
+			if a != "" && b != "" {
+				q[a], q[b] = []string{Redacted}, []string{Redacted}
+			}
+		}
 		u.RawQuery = strings.ReplaceAll(q.Encode(), url.QueryEscape(Redacted), Redacted)
 	}
 	u.Fragment = ""
@@ -70,8 +87,19 @@ func RedactURL(raw string) string {
 	return jwtRE.ReplaceAllString(out, Redacted)
 }
 
+// paramNamed is the spelling q uses for the parameter name (any case), or "".
+func paramNamed(q url.Values, name string) string {
+	for k := range q {
+		if strings.EqualFold(k, name) {
+			return k
+		}
+	}
+	return ""
+}
+
 func isSensitiveParam(name string) bool {
-	n := strings.ToLower(name)
+	// Akamai writes __hdnea__: the underscores around a name are decoration.
+	n := strings.Trim(strings.ToLower(name), "_")
 	for _, s := range sensitiveParams {
 		if n == s || strings.HasSuffix(n, "_"+s) || strings.HasSuffix(n, "-"+s) {
 			return true
