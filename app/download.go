@@ -334,7 +334,7 @@ func (u *ui) onJobEvent(e job.Event) {
 	case job.Paused:
 		u.dl.setProgress(job.Progress{Done: e.Done, Total: e.Total, Bytes: u.dl.last.Bytes})
 		u.dl.showExpired()
-	case job.Rendering, job.ChatSaved, job.Done:
+	case job.Rendering, job.SoundRepaired, job.ChatSaved, job.Done:
 		if u.screen == screenRender {
 			u.rend.onEvent(e)
 		} else if u.edit != nil {

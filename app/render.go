@@ -31,6 +31,7 @@ type renderView struct {
 
 	doneMsg    *widget.Label
 	chatMsg    string // what became of the chat (job.ChatSaved), shown with the result
+	soundMsg   string // what was repaired in the sound (job.SoundRepaired), likewise
 	open       *widget.Button
 	showFolder *widget.Button
 	another    *widget.Button
@@ -217,6 +218,8 @@ func (v *renderView) onEvent(e job.Event) {
 				v.detail.SetText(lang.L("{{.Done}} of {{.Total}} written", times))
 			}
 		}
+	case job.SoundRepaired:
+		v.soundMsg = strings.Join(e.Sentences(), "\n")
 	case job.ChatSaved:
 		v.chatMsg = e.Problem
 		if e.Problem == "" {
@@ -236,6 +239,9 @@ func (v *renderView) finished(d job.Done) {
 	msg := lang.L("Saved as {{.Name}}", map[string]any{"Name": filepath.Base(d.Output)})
 	if d.Duration > 0 && d.Size > 0 {
 		msg += " (" + job.FormatClock(d.Duration) + ", " + v.u.num.size(d.Size) + ")"
+	}
+	if v.soundMsg != "" {
+		msg += "\n" + v.soundMsg
 	}
 	if v.chatMsg != "" {
 		msg += "\n" + v.chatMsg

@@ -336,6 +336,7 @@ type reporter struct {
 	asked          time.Duration // --start, to say where the cut really landed
 	live           *liveControl  // Ctrl+C's meaning while a live broadcast is followed
 	captured       bool          // the source was caught in the browser: say "Found it"
+	stretched      bool          // the sound's drift was repaired: no need to warn of it
 }
 
 func newReporter(stdout, stderr io.Writer, asJSON bool) *reporter {
@@ -401,6 +402,12 @@ func (r *reporter) say(e job.Event, prefix string) {
 		fmt.Fprintln(r.stderr, prefix+web.Printable(e.Reason))
 	case job.Rendering:
 		r.rendering(e)
+	case job.SoundRepaired:
+		r.endLine()
+		r.stretched = r.stretched || e.Stretched != 0
+		for _, line := range e.Sentences() {
+			fmt.Fprintln(r.stderr, prefix+line)
+		}
 	case job.ChatSaved:
 		r.endLine()
 		switch {
@@ -420,7 +427,7 @@ func (r *reporter) say(e job.Event, prefix string) {
 			}
 			fmt.Fprintf(r.stderr, "The broadcast's sound starts %.1f s %s its picture: lined up so every player agrees.\n", gap.Seconds(), when)
 		}
-		if d := e.Drift.Round(100 * time.Millisecond); d.Abs() >= 200*time.Millisecond {
+		if d := e.Drift.Round(100 * time.Millisecond); d.Abs() >= 200*time.Millisecond && !r.stretched {
 			fmt.Fprintf(r.stderr, "Over the broadcast its sound drifts %.1f s against the picture: in sync at the start, %.1f s off at the end.\n", d.Abs().Seconds(), d.Abs().Seconds())
 		}
 		if r.asked > 0 && (e.Start-r.asked).Abs() >= 50*time.Millisecond {

@@ -2,6 +2,9 @@ package job
 
 import (
 	"encoding/json"
+	"fmt"
+	"math"
+	"strings"
 	"time"
 
 	"replayrescue/core/web"
@@ -74,6 +77,92 @@ type Done struct {
 	Drift time.Duration
 }
 
+// SoundRepaired: the render repaired the broadcast's sound. It comes just
+// before ChatSaved and Done, only when something was repaired; Sentences
+// says what in plain words, for the CLI and the window alike.
+type SoundRepaired struct {
+	// Holes are where the broadcast sent no sound, in the video: each
+	// is silent there, so the sound stays in step with the picture.
+	Holes []SoundHole
+	// Stretched is how much earlier (-) or later the sound ended than
+	// the picture on the broadcast's clock, when it was stretched to
+	// end with it; 0 when not.
+	Stretched time.Duration
+	Length    time.Duration // the video's length, to say the drift as a rate
+	// Converted names the sound's format when it was converted to AAC
+	// (AC-3, E-AC-3, Opus), else "".
+	Converted string
+}
+
+// SoundHole is a stretch of the video where the broadcast had no sound.
+type SoundHole struct{ At, Length time.Duration }
+
+// Sentences says what was repaired, one sentence a repair.
+func (e SoundRepaired) Sentences() []string {
+	var out []string
+	switch n := len(e.Holes); {
+	case n == 1:
+		h := e.Holes[0]
+		out = append(out, fmt.Sprintf("The sound was missing for %s at %s; that stretch is silent in the video.", spoken(h.Length), FormatClock(h.At.Truncate(time.Second))))
+	case n > 1 && n <= 3:
+		var parts []string
+		for _, h := range e.Holes {
+			parts = append(parts, fmt.Sprintf("for %s at %s", spoken(h.Length), FormatClock(h.At.Truncate(time.Second))))
+		}
+		out = append(out, fmt.Sprintf("The sound was missing %s and %s; those stretches are silent in the video.", strings.Join(parts[:n-1], ", "), parts[n-1]))
+	case n > 3:
+		var all time.Duration
+		for _, h := range e.Holes {
+			all += h.Length
+		}
+		out = append(out, fmt.Sprintf("The sound was missing %d times (%s in all, first at %s); those stretches are silent in the video.", n, spoken(all), FormatClock(e.Holes[0].At.Truncate(time.Second))))
+	}
+	if e.Stretched != 0 {
+		way := "slow"
+		if e.Stretched > 0 {
+			way = "fast"
+		}
+		rate := ""
+		if e.Length > 0 {
+			rate = fmt.Sprintf("%.1f%% ", math.Abs(float64(e.Stretched))*100/float64(e.Length))
+		}
+		out = append(out, fmt.Sprintf("The sound's clock ran %s%s (%.1f s over the video); the sound is stretched to stay in sync with the picture to the end.", rate, way, e.Stretched.Abs().Seconds()))
+	}
+	if e.Converted != "" {
+		out = append(out, fmt.Sprintf("The sound was %s, which many players cannot play in an MP4; it is converted to AAC.", codecName(e.Converted)))
+	}
+	return out
+}
+
+// spoken says a length as people do: "21 s", "0.4 s", "2 min 5 s".
+func spoken(d time.Duration) string {
+	switch {
+	case d < time.Second:
+		return fmt.Sprintf("%.1f s", d.Seconds())
+	case d < time.Minute:
+		return fmt.Sprintf("%d s", int(d.Round(time.Second)/time.Second))
+	}
+	d = d.Round(time.Second)
+	m, s := int(d/time.Minute), int(d%time.Minute/time.Second)
+	if s == 0 {
+		return fmt.Sprintf("%d min", m)
+	}
+	return fmt.Sprintf("%d min %d s", m, s)
+}
+
+// codecName is a sound format's usual name.
+func codecName(codec string) string {
+	switch codec {
+	case "ac3":
+		return "AC-3 (Dolby Digital)"
+	case "eac3":
+		return "E-AC-3 (Dolby Digital Plus)"
+	case "opus":
+		return "Opus"
+	}
+	return strings.ToUpper(codec)
+}
+
 // Failed: the job stopped; Message is one sentence for the user.
 type Failed struct {
 	Message string
@@ -88,14 +177,15 @@ type Live struct {
 	Ended    bool          // the broadcast has ended: nothing more will come
 }
 
-func (Found) kind() string     { return "found" }
-func (Live) kind() string      { return "live" }
-func (Progress) kind() string  { return "progress" }
-func (Paused) kind() string    { return "paused" }
-func (Rendering) kind() string { return "rendering" }
-func (Done) kind() string      { return "done" }
-func (ChatSaved) kind() string { return "chat" }
-func (Failed) kind() string    { return "failed" }
+func (Found) kind() string         { return "found" }
+func (Live) kind() string          { return "live" }
+func (Progress) kind() string      { return "progress" }
+func (Paused) kind() string        { return "paused" }
+func (Rendering) kind() string     { return "rendering" }
+func (Done) kind() string          { return "done" }
+func (ChatSaved) kind() string     { return "chat" }
+func (Failed) kind() string        { return "failed" }
+func (SoundRepaired) kind() string { return "sound_repaired" }
 
 // MarshalEvent encodes e as one NDJSON line (without the newline). Durations
 // are seconds as numbers; every string passes through web.Redact, and what
@@ -153,6 +243,15 @@ func eventFields(e Event) map[string]any {
 		m["start"] = e.Start.Seconds()
 		m["audio_gap"] = e.AudioGap.Seconds()
 		m["drift"] = e.Drift.Seconds()
+	case SoundRepaired:
+		holes := []map[string]float64{}
+		for _, h := range e.Holes {
+			holes = append(holes, map[string]float64{"at": h.At.Seconds(), "length": h.Length.Seconds()})
+		}
+		m["holes"] = holes
+		m["stretched"] = e.Stretched.Seconds()
+		m["converted"] = e.Converted
+		m["message"] = strings.Join(e.Sentences(), " ")
 	case Live:
 		m["chunks"] = e.Chunks
 		m["duration"] = e.Duration.Seconds()

@@ -580,6 +580,13 @@ func (j *Job) render(ctx context.Context, s Settings, ready func(context.Context
 	} else {
 		want = total - cut.Start
 	}
+	if len(cut.Holes) > 0 || cut.Stretched != 0 || cut.Converted != "" {
+		ev := SoundRepaired{Stretched: cut.Stretched, Length: want, Converted: cut.Converted}
+		for _, h := range cut.Holes {
+			ev.Holes = append(ev.Holes, SoundHole{At: h.At, Length: h.Length})
+		}
+		j.emit(ev)
+	}
 	wrote := false
 	if (j.HasChat() || s.BurnChat) && !s.NoChatFiles {
 		ev := ChatSaved{Problem: chatProblem}

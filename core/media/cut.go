@@ -20,6 +20,7 @@ import (
 type Tracks struct {
 	HasVideo, HasAudio     bool
 	VideoStart, AudioStart time.Duration
+	AudioCodec             string // as ffprobe names it: aac, ac3, eac3, mp3, opus...
 }
 
 // Gap is how much later the audio starts than the video (negative: earlier).
@@ -48,7 +49,34 @@ type Cut struct {
 	Exact     bool
 	Reencoded time.Duration
 
-	at time.Duration // Start on the concat timeline
+	// Holes are the stretches of the output where the source had no
+	// sound, filled with silence (see soundPlan).
+	Holes []Hole
+	// Stretched is how much later (-: earlier) the sound ended than the
+	// picture, both stamped by one clock, when the sound was stretched
+	// onto the picture's clock to end with it; 0 when it was not.
+	Stretched time.Duration
+	// Converted is the source's sound codec (ac3, eac3, opus) when the
+	// sound was encoded to AAC to play everywhere, else "".
+	Converted string
+
+	at    time.Duration // Start on the concat timeline
+	sound soundFix      // how the render treats the sound (see soundPlan)
+	// reorder is how long before it is shown the picture at at is
+	// decoded (its pts minus its dts): 0 without B-frames, a frame or
+	// two with them (x264's defaults). See renderArgs.
+	reorder time.Duration
+}
+
+// reorderAt is the reorder delay of the picture shown at at (see
+// Cut.reorder); 0 when no listed picture is shown there.
+func reorderAt(pkts []videoPacket, at time.Duration) time.Duration {
+	for _, p := range pkts {
+		if (p.pts - at).Abs() <= 100*time.Microsecond {
+			return max(p.pts-p.dts, 0)
+		}
+	}
+	return 0
 }
 
 // probeList reads where each track of the source starts, and the origin of
@@ -57,7 +85,7 @@ type Cut struct {
 // starts at zero anyway; a joined MPEG-TS stream starts wherever its
 // encoder's clock stood.
 func (t Tools) probeList(ctx context.Context, src source) (tr Tracks, origin time.Duration, err error) {
-	args := append([]string{"-v", "error", "-show_entries", "stream=codec_type,start_time:format=start_time", "-of", "json"}, src.probeArgs()...)
+	args := append([]string{"-v", "error", "-show_entries", "stream=codec_type,codec_name,start_time:format=start_time", "-of", "json"}, src.probeArgs()...)
 	out, err := output(ctx, t.FFprobe, "read the downloaded chunks", 1<<20, args...)
 	if err != nil {
 		return Tracks{}, 0, err
@@ -65,6 +93,7 @@ func (t Tools) probeList(ctx context.Context, src source) (tr Tracks, origin tim
 	var raw struct {
 		Streams []struct {
 			CodecType string `json:"codec_type"`
+			CodecName string `json:"codec_name"`
 			StartTime string `json:"start_time"`
 		} `json:"streams"`
 		Format struct {
@@ -80,7 +109,7 @@ func (t Tools) probeList(ctx context.Context, src source) (tr Tracks, origin tim
 		case s.CodecType == "video" && !tr.HasVideo:
 			tr.HasVideo, tr.VideoStart = true, seconds(s.StartTime)-origin
 		case s.CodecType == "audio" && !tr.HasAudio:
-			tr.HasAudio, tr.AudioStart = true, seconds(s.StartTime)-origin
+			tr.HasAudio, tr.AudioStart, tr.AudioCodec = true, seconds(s.StartTime)-origin, s.CodecName
 		}
 	}
 	if !tr.HasVideo && !tr.HasAudio {
@@ -92,6 +121,10 @@ func (t Tools) probeList(ctx context.Context, src source) (tr Tracks, origin tim
 // videoPacket is one video packet on the concat timeline.
 type videoPacket struct {
 	pts time.Duration
+	// dts is when the packet is decoded: before pts for a picture that
+	// B-frames shown before it depend on. ffmpeg's output -ss drops a
+	// copied packet by this time, not by pts (see Cut.reorder).
+	dts time.Duration
 	key bool
 	// file counts the list's entries the packet came from, told by its byte
 	// position starting again near zero (a concat list's; a joined
@@ -106,7 +139,7 @@ type videoPacket struct {
 // the cut (see window), so this reads seconds, not hours.
 func (t Tools) listVideo(ctx context.Context, src source, origin, limit time.Duration) ([]videoPacket, error) {
 	args := append([]string{"-v", "error", "-read_intervals", "%+" + secs6(limit), "-select_streams", "v:0",
-		"-show_entries", "packet=pts_time,pos,flags", "-of", "csv=p=0"}, src.probeArgs()...)
+		"-show_entries", "packet=pts_time,dts_time,pos,flags", "-of", "csv=p=0"}, src.probeArgs()...)
 	out, err := output(ctx, t.FFprobe, "read the downloaded chunks", 256<<20, args...)
 	if err != nil {
 		return nil, err
@@ -115,16 +148,21 @@ func (t Tools) listVideo(ctx context.Context, src source, origin, limit time.Dur
 	file, last := 0, int64(-1)
 	for _, line := range strings.Split(string(out), "\n") {
 		f := strings.Split(strings.TrimSpace(line), ",")
-		if len(f) < 3 || f[0] == "N/A" {
+		if len(f) < 4 || f[0] == "N/A" {
 			continue
 		}
-		if pos, err := strconv.ParseInt(f[1], 10, 64); err == nil {
+		if pos, err := strconv.ParseInt(f[2], 10, 64); err == nil {
 			if pos < last {
 				file++
 			}
 			last = pos
 		}
-		pkts = append(pkts, videoPacket{pts: seconds(f[0]) - origin, key: strings.HasPrefix(f[2], "K"), file: file})
+		pts := seconds(f[0]) - origin
+		dts := pts // a stream without decode times decodes as it shows
+		if f[1] != "N/A" {
+			dts = seconds(f[1]) - origin
+		}
+		pkts = append(pkts, videoPacket{pts: pts, dts: dts, key: strings.HasPrefix(f[3], "K"), file: file})
 	}
 	slices.SortStableFunc(pkts, func(a, b videoPacket) int { return cmp.Compare(a.pts, b.pts) })
 	return pkts, nil
@@ -234,6 +272,9 @@ type plan struct {
 	origin time.Duration // ffprobe's time of the list's start (see probeList)
 	video  []videoPacket // video packets up to the search limit
 	cut    Cut
+	// Where the picture and the sound end, as stored, once drift has
+	// read the last chunk (0 before).
+	videoEnd, soundEnd time.Duration
 }
 
 // toList converts a presenter's time to the list's timeline, and back.
@@ -306,7 +347,7 @@ func (t Tools) plan(ctx context.Context, spec RenderSpec, upto int) (*plan, erro
 	if err != nil {
 		return nil, err
 	}
-	p.cut = Cut{Start: p.fromList(k), Asked: spec.Start, Gap: tr.Gap(), at: k}
+	p.cut = Cut{Start: p.fromList(k), Asked: spec.Start, Gap: tr.Gap(), at: k, reorder: reorderAt(p.video, k)}
 	if err := p.setEnd(spec); err != nil {
 		return nil, err
 	}
@@ -363,7 +404,7 @@ func (t Tools) addAudio(ctx context.Context, spec RenderSpec, p *plan, origin ti
 		return errors.New("the separate audio of this stream holds no sound")
 	}
 	p.tracks.HasAudio = true
-	p.tracks.AudioStart = tr.AudioStart
+	p.tracks.AudioStart, p.tracks.AudioCodec = tr.AudioStart, tr.AudioCodec
 	if p.src.copyts { // on the picture's clock
 		p.tracks.AudioStart += audioOrigin - origin
 	}
@@ -405,5 +446,6 @@ func (t Tools) drift(ctx context.Context, spec RenderSpec, p *plan) time.Duratio
 	if videoEnd == 0 || audioEnd == 0 {
 		return 0
 	}
+	p.videoEnd, p.soundEnd = videoEnd, audioEnd
 	return (audioEnd - (origin + tr.AudioStart)) - (videoEnd - (origin + tr.VideoStart))
 }

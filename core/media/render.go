@@ -3,6 +3,7 @@ package media
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"os"
@@ -66,6 +67,11 @@ type RenderSpec struct {
 	// Burn, when set, draws subtitles on the picture, which is then
 	// re-encoded (see burnArgs).
 	Burn BurnFunc
+
+	// noReorderDelay is set by the render itself: its arguments read the
+	// sound earlier by the first picture's reorder delay, which the MP4
+	// rewrite must then take off the picture (see renderArgs).
+	noReorderDelay bool
 }
 
 // renderArgs builds the ffmpeg arguments: the chunk list read twice, once for
@@ -80,16 +86,29 @@ type RenderSpec struct {
 // silently shorter video.
 // The setts bitstream filter would avoid the second read, but on ffmpeg 5.1
 // its TB does not match the packet time base when muxing MP4 audio.
+//
+// B-frames: ffmpeg's output -ss drops a copied packet by its decode time,
+// and a keyframe that B-frames are shown before is decoded c.reorder
+// earlier than it is shown: cut at its presentation time, the keyframe and
+// its whole GOP were lost. So the cut is at its decode time, and the sound
+// is read c.reorder earlier, so that it still starts with the keyframe's
+// picture. ffmpeg then places the picture c.reorder late behind an edit
+// list; the MP4 rewrite shows it at zero instead, with negative composition
+// offsets (mp4.Options.NoReorderDelay), which players that ignore edit
+// lists read the same way. The end (-t) moves as much later: a picture
+// shown just before the end may be decoded after a later one it depends on.
 func renderArgs(src source, tmp string, spec RenderSpec, c Cut) []string {
-	video, audio := src.inputs(spec.AudioOffset)
-	out := copiedSound(ffmpeg.KwArgs{"c": "copy"})
-	if c.at > 0 || src.copyts {
+	video, audio := src.inputs(spec.AudioOffset - c.reorder)
+	out := mp4Output(ffmpeg.KwArgs{"c": "copy"}, c.sound)
+	if from := c.at - c.reorder; from != 0 || src.copyts {
 		// A hair before the keyframe, so rounding to microseconds cannot
 		// drop the keyframe itself; no other video packet is that close.
-		out["ss"] = secs6(max(src.origin+c.at-100*time.Microsecond, 0))
+		// Below zero when the stream's first picture is decoded before
+		// the timeline's zero (its first shown picture).
+		out["ss"] = secs6(src.origin + from - 100*time.Microsecond)
 	}
 	if c.Duration > 0 {
-		out["t"] = secs6(c.Duration)
+		out["t"] = secs6(c.Duration + c.reorder)
 	}
 	args := outputArgs([]*ffmpeg.Stream{video, audio}, tmp, out)
 	if src.copyts {
@@ -98,21 +117,23 @@ func renderArgs(src source, tmp string, spec RenderSpec, c Cut) []string {
 	return args
 }
 
-// copiedSound adds to out the options of an MP4 whose sound is copied from
-// the chunks' ADTS AAC. ffmpeg writes it fragmented: its ordinary MP4 muxer
-// keeps some 70 bytes per picture and per sound frame until the end (60 MB
-// more for a 3-hour talk), the fragmented one forgets each fragment once
-// written. runRender then rewrites the file as an ordinary MP4 with the
-// index in front (core/mp4), the same packets at the same times. Renders
-// that encode the sound keep the ordinary muxer: its fragmented form does
-// not keep the encoder's last packet's length.
-func copiedSound(out ffmpeg.KwArgs) ffmpeg.KwArgs {
-	maps.Copy(out, ffmpeg.KwArgs{"bsf:a": "aac_adtstoasc", "movflags": mp4.FFmpegFlags,
+// mp4Output adds to out the options of the MP4 and of its sound, copied
+// or repaired (see soundFix). ffmpeg writes it fragmented: its ordinary MP4
+// muxer keeps some 70 bytes per picture and per sound frame until the end
+// (60 MB more for a 3-hour talk), the fragmented one forgets each fragment
+// once written. runRender then rewrites the file as an ordinary MP4 with
+// the index in front (core/mp4), the same packets at the same times (the
+// one rewrite that also shows a B-frame picture at zero, see renderArgs).
+// Encoded sound's last packet may so keep a frame's length where its
+// encoder used less: the rewrite ends the sound with the picture anyway.
+func mp4Output(out ffmpeg.KwArgs, sound soundFix) ffmpeg.KwArgs {
+	sound.soundArgs(out)
+	maps.Copy(out, ffmpeg.KwArgs{"movflags": mp4.FFmpegFlags,
 		"frag_duration": strconv.Itoa(mp4.FragmentMicros), "f": "mp4"})
 	return out
 }
 
-// fragmented tells whether args write a fragmented MP4 (see copiedSound).
+// fragmented tells whether args write a fragmented MP4 (see mp4Output).
 func fragmented(args []string) bool {
 	i := slices.Index(args, "-movflags")
 	return i >= 0 && i+1 < len(args) && args[i+1] == mp4.FFmpegFlags
@@ -234,6 +255,7 @@ func secs(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
 // render never leaves a file under the final name. With spec.Ready the
 // chunks may still be downloading (see renderStream).
 func (t Tools) Render(ctx context.Context, spec RenderSpec) (Cut, error) {
+	var p *plan
 	if spec.Ready != nil {
 		// Chunks beyond the span may never come: the job fetches only
 		// what the render reads.
@@ -243,17 +265,39 @@ func (t Tools) Render(ctx context.Context, spec RenderSpec) (Cut, error) {
 			spec.Durations = spec.Durations[:last+1]
 		}
 		if t.streamable(spec) {
-			return t.renderStream(ctx, spec)
-		}
-		for i := first; i <= last; i++ {
-			if err := spec.Ready(ctx, i); err != nil {
-				return Cut{}, err
+			cut, err := t.renderStream(ctx, spec)
+			if err != nil && !isTaken(err) {
+				return cut, err
+			}
+			if p = t.repairStreamed(ctx, spec); p == nil {
+				return cut, err
+			}
+			// Rendered again below, from the chunks now all on disk;
+			// the streamed video is ours, written moments ago (under
+			// another name when Output's was taken meanwhile: that
+			// other file is left alone).
+			ours := spec.Output
+			var taken *TakenError
+			if errors.As(err, &taken) {
+				ours = taken.Saved
+			}
+			os.Remove(ours)
+		} else {
+			for i := first; i <= last; i++ {
+				if err := spec.Ready(ctx, i); err != nil {
+					return Cut{}, err
+				}
 			}
 		}
 	}
-	p, err := t.plan(ctx, spec, len(spec.Chunks))
-	if err != nil {
-		return Cut{}, err
+	var err error
+	if p == nil {
+		if p, err = t.plan(ctx, spec, len(spec.Chunks)); err != nil {
+			return Cut{}, err
+		}
+		if err := t.soundPlan(ctx, spec, p); err != nil {
+			return Cut{}, err
+		}
 	}
 	tmp, err := tempOutput(spec.Output)
 	if err != nil {
@@ -276,12 +320,15 @@ func (t Tools) Render(ctx context.Context, spec RenderSpec) (Cut, error) {
 	}
 	if args == nil {
 		args = renderArgs(p.src, tmp, spec, p.cut)
+		spec.noReorderDelay = p.cut.reorder > 0
 	}
 	err = t.runRender(ctx, args, nil, spec, tmp)
 	if err != nil && !isTaken(err) {
 		return Cut{}, err
 	}
-	p.cut.Drift = t.drift(ctx, spec, p)
+	if p.cut.Drift == 0 {
+		p.cut.Drift = t.drift(ctx, spec, p)
+	}
 	return p.cut, err
 }
 
@@ -329,7 +376,7 @@ func (t Tools) runRender(ctx context.Context, args []string, extra []*os.File, s
 		return &FailedError{Tool: "ffmpeg", Action: "write the video", Detail: stderr.lastLine(), Err: err}
 	}
 	if fragmented(args) {
-		return unfragment(ctx, tmp, spec.Output, spec.Replace)
+		return unfragment(ctx, tmp, spec.Output, spec.Replace, spec.noReorderDelay)
 	}
 	err = place(tmp, spec.Output, spec.Replace)
 	if err != nil && !isTaken(err) {
@@ -364,7 +411,8 @@ func releaser(f *os.File) func(off, n int64) {
 // through a second temporary file beside it (renamed when complete), and
 // removes frag. On the same disk the media is copied by the kernel, and
 // frag's space freed as it goes where the system allows (see release).
-func unfragment(ctx context.Context, frag, final string, replace bool) error {
+// noReorderDelay: see RenderSpec.noReorderDelay.
+func unfragment(ctx context.Context, frag, final string, replace, noReorderDelay bool) error {
 	src, err := os.OpenFile(frag, os.O_RDWR, 0) // writable, to free its space (release)
 	if err != nil {
 		return err
@@ -374,7 +422,7 @@ func unfragment(ctx context.Context, frag, final string, replace bool) error {
 	if err != nil {
 		return fmt.Errorf("cannot write into the folder %s: %w", filepath.Dir(final), err)
 	}
-	err = mp4.Unfragment(ctx, dst, src, mp4.Options{EndWithVideo: true, Copied: releaser(src)})
+	err = mp4.Unfragment(ctx, dst, src, mp4.Options{EndWithVideo: true, NoReorderDelay: noReorderDelay, Copied: releaser(src)})
 	if cerr := dst.Close(); err == nil {
 		err = cerr
 	}

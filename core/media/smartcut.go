@@ -155,7 +155,7 @@ func (t Tools) exactArgs(ctx context.Context, spec RenderSpec, p *plan, tmp stri
 	// output's -ss 0 drops what falls before it.
 	video, _ := concatSource(videoList).inputs(0)
 	_, audio := p.src.inputs(spec.AudioOffset - at)
-	out := copiedSound(ffmpeg.KwArgs{"c": "copy", "ss": "0"})
+	out := mp4Output(ffmpeg.KwArgs{"c": "copy", "ss": "0"}, p.cut.sound)
 	if p.cut.Duration > 0 {
 		out["t"] = secs6(p.cut.Duration)
 	}
@@ -190,6 +190,7 @@ func (p *plan) exactStart(spec RenderSpec) (int, error) {
 	}
 	at := p.video[from].pts
 	p.cut.at, p.cut.Start, p.cut.Exact = at, p.fromList(at), true
+	p.cut.reorder = reorderAt(p.video, at)
 	return from, p.setEnd(spec)
 }
 
@@ -201,7 +202,7 @@ func (t Tools) fullEncodeArgs(ctx context.Context, p *plan, spec RenderSpec, tmp
 	video, audio := p.src.inputs(spec.AudioOffset)
 	// No B-frames: their reordering delay would need an edit list.
 	out := encodeOptions(t.VideoEncoder(ctx), "18", "")
-	maps.Copy(out, copiedSound(ffmpeg.KwArgs{"c:a": "copy", "ss": secs6(max(p.cut.at-500*time.Microsecond, 0))}))
+	maps.Copy(out, mp4Output(ffmpeg.KwArgs{"ss": secs6(max(p.cut.at-500*time.Microsecond, 0))}, p.cut.sound))
 	if vf != "" {
 		out["vf"] = vf
 	}

@@ -66,6 +66,10 @@ func (t Tools) renderStream(ctx context.Context, spec RenderSpec) (Cut, error) {
 		return Cut{}, err
 	}
 	_, last := Span(spec)
+	// The sound's codec is known from the first chunks; holes and drift
+	// only once all are there (see Render).
+	p.cut.sound = codecFix(p.tracks)
+	p.cut.Converted = converted(p.tracks)
 
 	tmp, err := tempOutput(spec.Output)
 	if err != nil {
@@ -86,6 +90,7 @@ func (t Tools) renderStream(ctx context.Context, spec RenderSpec) (Cut, error) {
 		readers, writers = append(readers, r), append(writers, w)
 	}
 	args := renderArgs(pipeSource(p.src.origin), tmp, spec, p.cut)
+	spec.noReorderDelay = p.cut.reorder > 0
 
 	// The feeders stop ffmpeg (through ctx) if a chunk cannot come: the
 	// half-fed MP4 must not be finished and kept.
@@ -146,4 +151,21 @@ func pipeSource(origin time.Duration) source {
 	// packets per input that caps the render at a few MB/s.
 	return source{url: "pipe:3", audioURL: "pipe:4", copyts: true, origin: origin,
 		opts: ffmpeg.KwArgs{"f": "mpegts", "protocol_whitelist": "pipe", "thread_queue_size": "1024"}}
+}
+
+// repairStreamed plans the render of spec again once a streamed render is
+// done, every chunk then on disk, and returns the plan when the sound has
+// holes or drifts (see soundPlan): those show only in the whole stream, and
+// are rare, so the render is done again then, rather than every render
+// waiting for the last chunk. nil: the streamed video stands (also when the
+// chunks cannot be read again: it is as good as the render could make it).
+func (t Tools) repairStreamed(ctx context.Context, spec RenderSpec) *plan {
+	p, err := t.plan(ctx, spec, len(spec.Chunks))
+	if err != nil || t.soundPlan(ctx, spec, p) != nil {
+		return nil
+	}
+	if len(p.cut.Holes) == 0 && p.cut.Stretched == 0 {
+		return nil
+	}
+	return p
 }

@@ -276,3 +276,81 @@ func (t *track) firstAtOrAfter(limit float64) int {
 	}
 	return n
 }
+
+// isVideo tells whether trak is a video track (its handler is "vide").
+func isVideo(trak *box) bool {
+	hdlr := trak.child("mdia").child("hdlr")
+	return hdlr != nil && len(hdlr.data) >= 12 && string(hdlr.data[8:12]) == "vide"
+}
+
+// noReorderDelay moves the first video track's pictures earlier by the
+// first one's composition offset (see Options.NoReorderDelay): the offsets
+// are lowered, and the edit list's delay and media time lose as much.
+func noReorderDelay(moov *box, tracks map[uint32]*track) {
+	movieScale, _ := field32(moov.child("mvhd").data)
+	for _, trak := range moov.kids {
+		if trak.typ != "trak" || !isVideo(trak) {
+			continue
+		}
+		id, _ := field32(trak.child("tkhd").data)
+		mediaScale, _ := field32(trak.child("mdia").child("mdhd").data)
+		t := tracks[id]
+		if t == nil || len(t.ctts) == 0 || t.ctts[0].offset <= 0 {
+			return
+		}
+		shift := t.ctts[0].offset
+		t.anyShift, t.negativeShift = false, false
+		for i := range t.ctts {
+			t.ctts[i].offset -= shift
+			t.anyShift = t.anyShift || t.ctts[i].offset != 0
+			t.negativeShift = t.negativeShift || t.ctts[i].offset < 0
+		}
+		edts := trak.child("edts")
+		if edts == nil || edts.child("elst") == nil {
+			return
+		}
+		elst := edts.child("elst")
+		delay := int64(rescale(uint64(shift), mediaScale, movieScale))
+		var kept []edit
+		for _, e := range readEdits(elst.data) {
+			switch {
+			case e.mediaTime < 0 && delay > 0:
+				// The empty edit that waited out the offset (ffmpeg
+				// rounds it down; what is left of it is a real delay).
+				taken := min(delay, int64(e.duration))
+				delay -= taken
+				if e.duration -= uint64(taken); e.duration == 0 {
+					continue
+				}
+			case e.mediaTime >= 0:
+				e.mediaTime = max(e.mediaTime-int64(shift), 0)
+				delay = 0
+			}
+			kept = append(kept, e)
+		}
+		elst.data = editsBox(kept)
+		return
+	}
+}
+
+// editsBox is an elst payload listing edits.
+func editsBox(edits []edit) []byte {
+	version := uint8(0)
+	for _, e := range edits {
+		if e.duration > 0xFFFFFFFF || e.mediaTime > 0x7FFFFFFF || e.mediaTime < -0x80000000 {
+			version = 1
+		}
+	}
+	p := fullBox(version, 0, uint32(len(edits)))
+	for _, e := range edits {
+		if version == 1 {
+			p = binary.BigEndian.AppendUint64(p, e.duration)
+			p = binary.BigEndian.AppendUint64(p, uint64(e.mediaTime))
+		} else {
+			p = binary.BigEndian.AppendUint32(p, uint32(e.duration))
+			p = binary.BigEndian.AppendUint32(p, uint32(int32(e.mediaTime)))
+		}
+		p = binary.BigEndian.AppendUint32(p, e.rate)
+	}
+	return p
+}

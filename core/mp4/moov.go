@@ -1,7 +1,5 @@
 package mp4
 
-import "encoding/binary"
-
 // indexBoxes are the stbl children that describe samples: the fragmented
 // header's are empty, and tables writes them anew.
 var indexBoxes = map[string]bool{
@@ -134,7 +132,6 @@ func editList(edts *box, t *track, movieScale, mediaScale uint32) (*box, uint64)
 	}
 	media := t.mediaDuration()
 	var total uint64
-	version := uint8(0)
 	for i, e := range edits {
 		if e.mediaTime >= 0 && e.duration == 0 {
 			// The track's whole length, as ffmpeg's own muxer writes it
@@ -142,9 +139,6 @@ func editList(edts *box, t *track, movieScale, mediaScale uint32) (*box, uint64)
 			edits[i].duration = rescale(media, mediaScale, movieScale)
 		}
 		total += edits[i].duration
-		if edits[i].duration > 0xFFFFFFFF || e.mediaTime > 0x7FFFFFFF || e.mediaTime < -0x80000000 {
-			version = 1
-		}
 	}
 	if len(edits) == 1 && edits[0].mediaTime == 0 && edits[0].rate == 0x10000 &&
 		edits[0].duration == rescale(media, mediaScale, movieScale) {
@@ -152,18 +146,7 @@ func editList(edts *box, t *track, movieScale, mediaScale uint32) (*box, uint64)
 		// players that ignore edit lists then agree by construction.
 		return nil, 0
 	}
-	p := fullBox(version, 0, uint32(len(edits)))
-	for _, e := range edits {
-		if version == 1 {
-			p = binary.BigEndian.AppendUint64(p, e.duration)
-			p = binary.BigEndian.AppendUint64(p, uint64(e.mediaTime))
-		} else {
-			p = binary.BigEndian.AppendUint32(p, uint32(e.duration))
-			p = binary.BigEndian.AppendUint32(p, uint32(int32(e.mediaTime)))
-		}
-		p = binary.BigEndian.AppendUint32(p, e.rate)
-	}
-	return &box{typ: "edts", kids: []*box{{typ: "elst", data: p}}}, total
+	return &box{typ: "edts", kids: []*box{{typ: "elst", data: editsBox(edits)}}}, total
 }
 
 func readEdits(p []byte) []edit {

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 )
 
@@ -37,6 +38,15 @@ type Options struct {
 	// Copied, when set, is told each range of src whose media has been
 	// written to dst, in order: the caller may free that space.
 	Copied func(off, n int64)
+	// NoReorderDelay shows the video track's first picture at the track's
+	// first decode time, where ffmpeg waits out its composition offset
+	// (the B-frame reorder delay) behind an edit list: every offset is
+	// lowered by that much (negative ones written as ctts version 1) and
+	// the edit list loses the delay, so players that ignore edit lists
+	// show the pictures when those that honour them do. The picture moves
+	// earlier by the delay: the writer must have placed the other tracks
+	// accordingly (core/media reads the sound that much earlier).
+	NoReorderDelay bool
 
 	wide bool // 64-bit offsets, which otherwise only a file past 4 GB gets (tests)
 }
@@ -58,6 +68,9 @@ func Unfragment(ctx context.Context, dst io.Writer, src io.ReadSeeker, opts Opti
 	if err != nil {
 		return err
 	}
+	if opts.NoReorderDelay {
+		noReorderDelay(moov, tracks)
+	}
 	if opts.EndWithVideo {
 		endWithVideo(moov, tracks)
 	}
@@ -71,7 +84,7 @@ func Unfragment(ctx context.Context, dst io.Writer, src io.ReadSeeker, opts Opti
 	if media+8 > 0xFFFFFFFF {
 		mdatHeader = 16
 	}
-	ftyp := brands(moov)
+	ftyp := brands(moov, tracks)
 	// The offsets' width changes the moov's size, not the other way round.
 	size := rewrite(moov, tracks, 0, wide).size()
 	if !wide && uint64(len(ftyp))+size+mdatHeader+media > 0xFFFFFFFF {
@@ -323,8 +336,12 @@ func mul64(a, b uint64) (hi, lo uint64) {
 
 // brands is the ftyp of an ordinary MP4, as ffmpeg's own muxer writes it
 // (the fragmented one declares iso5/iso6, which promise fragments).
-func brands(moov *box) []byte {
+func brands(moov *box, tracks map[uint32]*track) []byte {
 	compatible := []string{"isom", "iso2"}
+	if slices.ContainsFunc(slices.Collect(maps.Values(tracks)), func(t *track) bool { return t.negativeShift }) {
+		// Signed composition offsets (ctts version 1) came with iso4.
+		compatible = append(compatible, "iso4")
+	}
 	if hasSampleEntry(moov, "avc1") {
 		compatible = append(compatible, "avc1")
 	}

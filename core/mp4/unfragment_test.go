@@ -529,3 +529,52 @@ func TestKeepMatchesAShorterTrack(t *testing.T) {
 		}
 	}
 }
+
+// NoReorderDelay: B-frame video copied from zero has its first picture's
+// composition offset waited out behind an edit list; the rewrite shows the
+// same pictures in the same order a fixed delay earlier, from zero, with
+// negative composition offsets and no edit list, so players that ignore
+// edit lists see what the others see.
+func TestUnfragmentNoReorderDelay(t *testing.T) {
+	needFFmpeg(t)
+	dir := t.TempDir()
+	ts := source(t, dir, "4", 2)
+	ref, got := mux(t, dir, []string{"-i", ts}, []string{"-map", "0:v:0", "-c", "copy"}, ".mp4", Options{NoReorderDelay: true})
+	// Presentation times in ms, in decode order.
+	times := func(file string, ignore bool) []int {
+		args := []string{"-v", "error"}
+		if ignore {
+			args = append(args, "-ignore_editlist", "1")
+		}
+		out := run(t, "ffprobe", append(args, "-select_streams", "v:0", "-show_entries", "packet=pts_time", "-of", "csv=p=0", file)...)
+		var ms []int
+		for _, l := range strings.Fields(out) {
+			f, err := strconv.ParseFloat(strings.TrimSuffix(l, ","), 64)
+			if err != nil {
+				t.Fatalf("pts %q", l)
+			}
+			ms = append(ms, int(f*1000+0.5))
+		}
+		return ms
+	}
+	want := times(ref, false)
+	if len(want) != 120 || slices.Min(want) != 0 {
+		t.Fatalf("the reference shows %d pictures from %d ms", len(want), slices.Min(want))
+	}
+	if raw := times(ref, true); slices.Min(raw) == 0 {
+		t.Fatalf("the reference's pictures start at 0 without its edit list: nothing to test")
+	}
+	for _, ignore := range []bool{false, true} {
+		if got := times(got, ignore); !slices.Equal(got, want) {
+			t.Errorf("ignoring edit lists %v: pictures at %v, want %v", ignore, got[:8], want[:8])
+		}
+	}
+	stbl := dumpStbl(t, got)
+	if !strings.Contains(stbl, "ctts") {
+		t.Errorf("no composition offsets: %s", stbl)
+	}
+	p, _ := os.ReadFile(got)
+	if bytes.Contains(p, []byte("elst")) || !bytes.Contains(p[:40], []byte("iso4")) {
+		t.Errorf("an edit list is left, or iso4 (signed offsets) is not declared: % x", p[:40])
+	}
+}

@@ -310,6 +310,7 @@ func chooseVariant(m *m3u8.MasterPlaylist, base *url.URL, quality string) (*Choi
 			}
 		}
 	}
+	best = playableSound(vs, best)
 	u, err := resolve(base, best.URI)
 	if err != nil {
 		return nil, err
@@ -321,6 +322,41 @@ func chooseVariant(m *m3u8.MasterPlaylist, base *url.URL, quality string) (*Choi
 		}
 	}
 	return c, nil
+}
+
+// playableSound returns, among the variants offering best's very picture
+// (the same media playlist) with other audio groups, the first whose sound
+// plays everywhere: a master may offer one picture with AAC, AC-3 and
+// E-AC-3 sound, the AC-3 one with the highest bandwidth (Apple's examples
+// do), and an MP4 with AC-3 sound plays in few browsers. vs are in order of
+// preference; best when none is better or the CODECS do not say.
+func playableSound(vs []*m3u8.Variant, best *m3u8.Variant) *m3u8.Variant {
+	pick := best
+	for _, v := range vs {
+		if v.URI == best.URI && soundRank(v.Codecs) > soundRank(pick.Codecs) {
+			pick = v
+		}
+	}
+	return pick
+}
+
+// soundRank ranks the sound of a variant's CODECS attribute: AAC (mp4a.40.x)
+// plays everywhere; MP3 nearly; anything else (ac-3, ec-3, opus...) in
+// fewer places; 0 when no sound is named.
+func soundRank(codecs string) int {
+	rank := 0
+	for _, c := range strings.Split(codecs, ",") {
+		c = strings.ToLower(strings.TrimSpace(c))
+		switch {
+		case c == "mp4a.40.34" || c == "mp4a.69" || c == "mp4a.6b":
+			rank = max(rank, 2)
+		case strings.HasPrefix(c, "mp4a.40."):
+			rank = max(rank, 3)
+		case c == "ac-3" || c == "ec-3" || c == "opus" || c == "fla" || c == "flac" || strings.HasPrefix(c, "mp4a.a"):
+			rank = max(rank, 1)
+		}
+	}
+	return rank
 }
 
 // audioRendition picks the audio a player would play with v: from v's
@@ -339,12 +375,18 @@ func audioRendition(v *m3u8.Variant) *m3u8.Alternative {
 		return 0
 	}
 	for _, a := range v.Alternatives {
-		if a == nil || !strings.EqualFold(a.Type, "AUDIO") || a.GroupId != v.Audio || a.URI == "" {
+		if a == nil || !strings.EqualFold(a.Type, "AUDIO") || a.GroupId != v.Audio {
 			continue
 		}
 		if pick == nil || rank(a) > rank(pick) {
 			pick = a
 		}
+	}
+	if pick != nil && pick.URI == "" {
+		// What a player plays by default is in the variant's chunks
+		// (Apple's bipbop_16x9: a second, URI-bearing rendition is
+		// only an alternative).
+		return nil
 	}
 	return pick
 }
