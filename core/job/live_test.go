@@ -205,3 +205,18 @@ func downloadLiveOnce(t *testing.T, tools media.Tools, url, work string) {
 		t.Fatal(err)
 	}
 }
+
+// A replay list that begins mid-stream (its sound starting a few
+// milliseconds after its first picture, as a list cut from a running
+// encoder does) keeps its first second: every picture is saved.
+func TestListStartingMidStreamKeepsItsFirstPictures(t *testing.T) {
+	tools := needFFmpeg(t)
+	dir := t.TempDir()
+	makeHLS(t, tools, dir, "src", 24)
+	url := liveHost(t, dir, func(int) string { return livePlaylist(3, 5, true) })
+	out, _, err := saveLive(t, tools, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSaved(t, tools, out, 270)
+}

@@ -182,6 +182,11 @@ func keyframesOf(pkts []videoPacket) []time.Duration {
 // broadcast encoders put one every few seconds.
 const keyframeSearch = 30 * time.Second
 
+// soundSlack is how late the sound may begin after the first picture and
+// still count as playing with it: about one AAC frame (1024 samples at
+// 48 kHz is 21.3 ms), less than players notice.
+const soundSlack = 25 * time.Millisecond
+
 // planCut chooses where the output starts. Stream copy can only start video
 // on a keyframe, and a start anywhere else is written as an edit list that
 // hides the frames before it; players that ignore edit lists would then show
@@ -196,7 +201,11 @@ func planCut(tr Tracks, keys []time.Duration, asked, offset time.Duration) (time
 	}
 	lower := tr.VideoStart
 	if tr.HasAudio {
-		lower = max(lower, tr.AudioStart+offset)
+		// Sound that begins within a frame of a keyframe counts as
+		// playing there: a list cut from a running stream starts its
+		// sound a few milliseconds after its first picture, and asking
+		// for more skipped that whole first GOP (a second or more).
+		lower = max(lower, tr.AudioStart+offset-soundSlack)
 	}
 	slices.Sort(keys)
 	before, after := time.Duration(-1), time.Duration(-1)
