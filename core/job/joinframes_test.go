@@ -19,17 +19,19 @@ func TestJoinedPartsFromOtherEncoders(t *testing.T) {
 		style     string
 		rate      int
 		crossfade time.Duration
+		w2, h2    int // the second part's picture size
 	}{
-		{"studio", 30, 0},
-		{"open-gop", 30, 0},
-		{"studio", 60, 0},
-		{"studio", 30, 500 * time.Millisecond},
+		{"studio", 30, 0, 640, 360},
+		{"open-gop", 30, 0, 640, 360},
+		{"studio", 60, 0, 640, 360},
+		{"studio", 30, 500 * time.Millisecond, 640, 360},
+		{"studio", 30, 0, 480, 270}, // another phone: scaled to fit
 	}
 	for _, c := range cases {
-		t.Run(fmt.Sprintf("%s-%dfps-fade%v", c.style, c.rate, c.crossfade), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s-%dfps-fade%v-%dx%d", c.style, c.rate, c.crossfade, c.w2, c.h2), func(t *testing.T) {
 			parts := []talkPart{
 				{length: 20 * time.Second, lead: 2 * time.Second, width: 640, height: 360, style: c.style, rate: c.rate},
-				{length: 16 * time.Second, lead: 0, width: 640, height: 360, style: c.style, rate: c.rate},
+				{length: 16 * time.Second, lead: 0, width: c.w2, height: c.h2, style: c.style, rate: c.rate},
 			}
 			srcs, ms, tools := partSamples(t, parts)
 			offsets := []time.Duration{2 * time.Second, 0}
