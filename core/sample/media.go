@@ -7,6 +7,7 @@ package sample
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -14,11 +15,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+
+	"replayrescue/core/media"
 )
 
 // formatVersion changes whenever the generated media changes, so old caches
@@ -198,12 +200,14 @@ func generate(ctx context.Context, o MediaOptions, dir string) (*Media, error) {
 		"-c:a", "aac", "-b:a", "64k", "-ar", "48000",
 		"-f", "hls", "-hls_time", fmt.Sprintf("%.3f", o.ChunkDuration.Seconds()), "-hls_playlist_type", "vod",
 		"-hls_segment_filename", filepath.Join(dir, "chunk_%06d.ts"), filepath.Join(dir, "gen.m3u8"))
-	cmd := exec.CommandContext(ctx, o.FFmpeg, args...)
-	if out, err := cmd.CombinedOutput(); err != nil {
+	cmd := media.Command(ctx, o.FFmpeg, args...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := media.Run(cmd); err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+		lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 		return nil, fmt.Errorf("could not make the sample broadcast with ffmpeg: %s", lines[len(lines)-1])
 	}
 	m := &Media{Dir: dir, ChunkDuration: o.ChunkDuration, AudioLead: o.AudioLead}

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"os"
+	"testing"
+	"time"
+
+	"replayrescue/core/media"
+)
+
+// TestWindowsSampleSave checks, with this computer's ffmpeg, the MP4 that
+// the Windows exe saved from the built-in sample under Wine (`make
+// check-windows` sets RR_WINDOWS_DEMO): the whole two minutes, every frame,
+// and each flash's beep within 40 ms (the demo fixes the sample's 2 s audio
+// lead).
+func TestWindowsSampleSave(t *testing.T) {
+	out := os.Getenv("RR_WINDOWS_DEMO")
+	if out == "" {
+		t.Skip("RR_WINDOWS_DEMO is not set: make check-windows sets it")
+	}
+	tools, err := media.Find()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	info, err := tools.Probe(ctx, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, _ := info.Stream("video")
+	if (v.Duration-demoLength).Abs() > 100*time.Millisecond || v.Width != 640 {
+		t.Errorf("video %v %dpx wide, want %v, 640", v.Duration, v.Width, demoLength)
+	}
+	if _, ok := info.Stream("audio"); !ok {
+		t.Error("no audio")
+	}
+	want := int(demoLength.Seconds() * 30)
+	if n, err := tools.PresentedFrames(ctx, out); err != nil || n != want {
+		t.Errorf("%d frames shown (%v), want %d", n, err, want)
+	}
+	flashes, beeps, err := tools.SyncMarkers(ctx, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := int(demoLength / (5 * time.Second)); len(flashes) != want {
+		t.Errorf("flashes at %v, want %d", flashes, want)
+	}
+	for _, f := range flashes {
+		if f < 2500*time.Millisecond {
+			continue // its beep came before the broadcast began
+		}
+		gap := time.Hour
+		for _, b := range beeps {
+			gap = min(gap, (b - f).Abs())
+		}
+		if gap > 40*time.Millisecond {
+			t.Errorf("flash at %v: nearest beep %v away, want within 40ms", f, gap)
+		}
+	}
+	t.Logf("%s: %v, %d flashes, each beep within 40 ms", out, v.Duration, len(flashes))
+}
