@@ -92,6 +92,15 @@ wine "$cli" ffmpeg status >"$out/ffmpeg-status.txt" 2>&1 || { cat "$out/ffmpeg-s
 tr -d '\r' <"$out/ffmpeg-status.txt" | grep -q "^It will do.$" || { cat "$out/ffmpeg-status.txt" >&2; fail "ffmpeg status did not say \"It will do.\""; }
 grep -q "from: *REPLAYRESCUE_FFMPEG" "$out/ffmpeg-status.txt" || fail "ffmpeg status does not say the tools came from REPLAYRESCUE_FFMPEG"
 step "ffmpeg status finds the cross-built tools through REPLAYRESCUE_FFMPEG"
+# The one-click download of the same tools, served by the toolget fake on
+# loopback: downloaded, hash-checked and unpacked under %LOCALAPPDATA%.
+GOOS=windows GOARCH=amd64 go test -c -o "$tmp/toolget.test.exe" ./core/toolget
+RR_WINDOWS_TOOLS=$(winpath "$ffdir") REPLAYRESCUE_FFMPEG="" REPLAYRESCUE_FFPROBE="" \
+  wine "$tmp/toolget.test.exe" -test.run '^TestInstallRealToolsOnWindows$' -test.v >"$out/ffmpeg-download.log" 2>&1 ||
+  { cat "$out/ffmpeg-download.log" >&2; fail "the ffmpeg download into %LOCALAPPDATA% failed"; }
+grep -q -- "--- PASS: TestInstallRealToolsOnWindows" "$out/ffmpeg-download.log" || { cat "$out/ffmpeg-download.log" >&2; fail "the ffmpeg download test did not run"; }
+rm -rf "$localappdata/ReplayRescue"
+step "the one-click ffmpeg download from the loopback fake works into %LOCALAPPDATA%"
 
 # --- 2. the sample saved by the exe -------------------------------------------
 wine "$cli" demo --force -o "$(winpath "$out/demo.mp4")" >"$out/demo.log" 2>&1 || { tail -20 "$out/demo.log" >&2; fail "demo failed"; }
@@ -128,6 +137,7 @@ wineserver -k 2>/dev/null || true
 GOOS=windows GOARCH=amd64 go test -c -o "$tmp/media.test.exe" ./core/media
 wine "$tmp/media.test.exe" -test.run '^TestToolDiesWithUs$' -test.v >"$out/job-object.log" 2>&1 ||
   { cat "$out/job-object.log" >&2; fail "ffmpeg does not die with the app on Windows (job object)"; }
+grep -q -- "--- PASS: TestToolDiesWithUs" "$out/job-object.log" || { cat "$out/job-object.log" >&2; fail "the job object test did not run"; }
 GOOS=windows GOARCH=amd64 go test -c -o "$tmp/sample.test.exe" ./core/sample
 wine "$tmp/sample.test.exe" -test.run '^TestSampleFFmpegStartedLikeTheOthers$' -test.v >"$out/sample-ffmpeg.log" 2>&1 ||
   { cat "$out/sample-ffmpeg.log" >&2; fail "the sample's ffmpeg is not started like the others (hidden console, job object)"; }
