@@ -143,4 +143,10 @@ wine "$tmp/sample.test.exe" -test.run '^TestSampleFFmpegStartedLikeTheOthers$' -
   { cat "$out/sample-ffmpeg.log" >&2; fail "the sample's ffmpeg is not started like the others (hidden console, job object)"; }
 step "a tool started by the app dies when the app is killed (job object), the sample's ffmpeg too"
 
+GOOS=windows GOARCH=amd64 go test -c -o "$tmp/job.test.exe" ./core/job
+wine "$tmp/job.test.exe" -test.run '^TestLockAcrossProcessesOnWindows$' -test.v >"$out/job-lock.log" 2>&1 ||
+  { cat "$out/job-lock.log" >&2; fail "the job folder lock does not hold across processes"; }
+grep -q -- "--- PASS: TestLockAcrossProcessesOnWindows" "$out/job-lock.log" || { cat "$out/job-lock.log" >&2; fail "the job lock test did not run"; }
+step "a second save into a job folder in use gets the sentence; a killed holder releases it"
+
 say "passed in $SECONDS s; screenshots in $out"
