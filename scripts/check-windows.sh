@@ -54,13 +54,16 @@ mkdir -p "$out"
 winpath() { local p; p=$(realpath -m "$1"); echo "Z:${p//\//\\}"; }
 
 # --- 0. the prefix and the tools ---------------------------------------------
-ffdir=$(scripts/wine-ffmpeg.sh)
+# REPLAYRESCUE_WINE_FFMPEG_DIR names a folder with an ffmpeg.exe and
+# ffprobe.exe to use instead of the cross-built ones.
+ffdir=${REPLAYRESCUE_WINE_FFMPEG_DIR:-$(scripts/wine-ffmpeg.sh)}
+[ -f "$ffdir/ffmpeg.exe" ] && [ -f "$ffdir/ffprobe.exe" ] || fail "no ffmpeg.exe and ffprobe.exe in $ffdir"
 step "ffmpeg.exe and ffprobe.exe ready in $ffdir"
 
 export WINEDEBUG=-all WINEARCH=win64 WINEDLLOVERRIDES="mscoree,mshtml="
 # One prefix per Wine version, kept between runs; what the app writes in it
 # (its data and cache folders under AppData) is removed before each run.
-export WINEPREFIX="$cache/prefix-$(wine --version | tr -c 'A-Za-z0-9.\n' -)"
+export WINEPREFIX="$cache/prefix-$(wine --version | tr -cs 'A-Za-z0-9.\n' - | sed 's/-$//')"
 if [ ! -f "$WINEPREFIX/.ready" ]; then
   say "making the Wine prefix $WINEPREFIX"
   rm -rf "$WINEPREFIX"
@@ -74,6 +77,16 @@ cmp -s "$tmp/bcryptprimitives.dll" "$sys32/bcryptprimitives.dll" || cp "$tmp/bcr
 users="$WINEPREFIX/drive_c/users/$(id -un)"
 localappdata="$users/AppData/Local"
 rm -rf "$localappdata/ReplayRescue" "$localappdata/replayrescue" "$localappdata/fyne" "$users/AppData/Roaming/fyne" "$users/AppData/Roaming/ReplayRescue"
+
+# The sample broadcast (2 min, mpeg4 as the exe picks with an ffmpeg without
+# an H.264 encoder) is made with this computer's ffmpeg, kept in the cache,
+# and put where the exe looks for it (%LOCALAPPDATA%\replayrescue\sample):
+# making it is not what this check is about, and the small ffmpeg.exe has
+# only what saving needs.
+RR_WINDOWS_SAMPLE_CACHE="$cache/sample" go test -count=1 -run '^TestMakeWindowsSample$' ./cmd/replayrescue >"$tmp/sample.log" 2>&1 ||
+  { cat "$tmp/sample.log" >&2; fail "could not make the sample broadcast"; }
+mkdir -p "$localappdata/replayrescue"
+cp -r "$cache/sample" "$localappdata/replayrescue/"
 
 unzip -q "$zip" -d "$tmp/zip"
 appdir="$tmp/zip/Replay Rescue"

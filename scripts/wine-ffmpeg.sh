@@ -18,17 +18,19 @@ cache="${REPLAYRESCUE_WINE_CACHE:-$HOME/.cache/replayrescue-wine}"
 say() { echo "wine-ffmpeg: $*" >&2; }
 fail() { say "$*"; exit 1; }
 
+# lavfi hands its test sources' sound over as raw PCM (hence the pcm
+# decoders); the chunks are probed and rendered through concatf: and subfile:.
 components=(
   --disable-everything
   --enable-demuxer=hls,mpegts,mov,concat,aac,image2,wav
   --enable-muxer=mp4,mov,ipod,mpegts,hls,null,image2,image2pipe,framemd5,rawvideo,adts,wav
   --enable-parser=h264,aac,mpeg4video,mjpeg
   --enable-bsf=aac_adtstoasc,h264_mp4toannexb,extract_extradata,mpeg4_unpack_bframes
-  --enable-decoder=h264,aac,mpeg4,mjpeg,rawvideo,pcm_s16le
+  --enable-decoder=h264,aac,mpeg4,mjpeg,rawvideo,pcm_u8,pcm_s16le,pcm_s32le,pcm_f32le,pcm_f64le
   --enable-encoder=aac,mpeg4,mjpeg,rawvideo,wrapped_avframe,pcm_s16le
   --enable-filter=trim,atrim,setpts,asetpts,aresample,anullsrc,concat,scale,format,aformat,fps,pad,setsar,tpad,apad,xfade,acrossfade,fade,afade,null,anull,split,asplit,signalstats,metadata,silencedetect,drawbox,overlay,color,testsrc2,aevalsrc,select,thumbnail,crop
   --enable-indev=lavfi
-  --enable-protocol=file,pipe
+  --enable-protocol=file,pipe,concat,concatf,subfile,data
 )
 flags=(
   --arch=x86_64 --target-os=mingw32 --cross-prefix=x86_64-w64-mingw32-
@@ -70,6 +72,11 @@ ensure_deb_src() {
   $sudo apt-get update -qq
   apt-cache showsrc ffmpeg >/dev/null 2>&1 || fail "apt has no ffmpeg source package even with $list"
 }
+
+# One build at a time per cache (two checks started together wait here).
+mkdir -p "$cache"
+exec 9>"$cache/.lock"
+flock 9
 
 ensure_deb_src
 version=$(apt-cache showsrc ffmpeg | sed -n 's/^Version: //p' | sort -V | tail -1)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"replayrescue/core/media"
+	"replayrescue/core/sample"
 )
 
 // TestWindowsSampleSave checks, with this computer's ffmpeg, the MP4 that
@@ -59,4 +60,29 @@ func TestWindowsSampleSave(t *testing.T) {
 		}
 	}
 	t.Logf("%s: %v, %d flashes, each beep within 40 ms", out, v.Duration, len(flashes))
+}
+
+// TestMakeWindowsSample makes the built-in sample with this computer's
+// ffmpeg and the mpeg4 encoder, in RR_WINDOWS_SAMPLE_CACHE (the Wine
+// prefix's %LOCALAPPDATA%\replayrescue\sample), exactly as the Windows exe
+// would make it with an LGPL ffmpeg that has no H.264 encoder, for the
+// demo and the window's sample of `make check-windows` (the small
+// ffmpeg.exe built for that check leaves out lavfi's test sources' raw audio
+// decoder).
+func TestMakeWindowsSample(t *testing.T) {
+	dir := os.Getenv("RR_WINDOWS_SAMPLE_CACHE")
+	if dir == "" {
+		t.Skip("RR_WINDOWS_SAMPLE_CACHE is not set: make check-windows sets it")
+	}
+	tools, err := media.Find()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []time.Duration{demoLength} { // the window's sample is as long
+		m, err := sample.Generate(context.Background(), sample.MediaOptions{FFmpeg: tools.FFmpeg, Encoder: "mpeg4", Duration: d, CacheDir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%v sample in %s", d, m.Dir)
+	}
 }

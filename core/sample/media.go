@@ -25,7 +25,7 @@ import (
 
 // formatVersion changes whenever the generated media changes, so old caches
 // are not reused.
-const formatVersion = 2
+const formatVersion = 3
 
 // MediaOptions describe the sample to make. Zero values pick the defaults.
 type MediaOptions struct {
@@ -184,6 +184,12 @@ func generate(ctx context.Context, o MediaOptions, dir string) (*Media, error) {
 	encode := []string{"-c:v", "libx264", "-preset", "ultrafast"}
 	if o.Encoder != "" && o.Encoder != "libx264" {
 		encode = []string{"-c:v", o.Encoder, "-bf", "0"}
+	}
+	if o.Encoder == "mpeg4" {
+		// HLS asks for global headers, so mpeg4 would put its VOL header
+		// (the picture size) only in extradata, which MPEG-TS never sends:
+		// no chunk would decode. dump_extra repeats it at each keyframe.
+		encode = append(encode, "-bsf:v", "dump_extra")
 	}
 	args := []string{"-hide_banner", "-nostdin", "-loglevel", "error",
 		"-f", "lavfi", "-i", fmt.Sprintf("color=c=0x0b1d2e:s=%dx%d:r=30:d=%s", o.Width, o.Height, d),
