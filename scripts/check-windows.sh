@@ -61,6 +61,8 @@ ffdir=${REPLAYRESCUE_WINE_FFMPEG_DIR:-$(scripts/wine-ffmpeg.sh)}
 step "ffmpeg.exe and ffprobe.exe ready in $ffdir"
 
 export WINEDEBUG=-all WINEARCH=win64 WINEDLLOVERRIDES="mscoree,mshtml="
+# Wine turns command-line arguments into UTF-16 by the locale: UTF-8 here.
+export LC_ALL=C.UTF-8
 # One prefix per Wine version, kept between runs; what the app writes in it
 # (its data and cache folders under AppData) is removed before each run.
 export WINEPREFIX="$cache/prefix-$(wine --version | tr -cs 'A-Za-z0-9.\n' - | sed 's/-$//')"
@@ -116,12 +118,19 @@ rm -rf "$localappdata/ReplayRescue"
 step "the one-click ffmpeg download from the loopback fake works into %LOCALAPPDATA%"
 
 # --- 2. the sample saved by the exe -------------------------------------------
-wine "$cli" demo --force -o "$(winpath "$out/demo.mp4")" >"$out/demo.log" 2>&1 || { tail -20 "$out/demo.log" >&2; fail "demo failed"; }
-[ -s "$out/demo.mp4" ] || fail "demo made no $out/demo.mp4"
+# Into a job folder and an output under a name with spaces, an apostrophe and
+# a non-ASCII letter, as a presenter's own folders are named; the demo's
+# loopback server hands out cookies and serves only to them.
+zoe="$out/Zoë's talks 2026"
+mkdir -p "$zoe"
+wine "$cli" demo --force --work "$(winpath "$zoe/job")" -o "$(winpath "$zoe/demo.mp4")" >"$out/demo.log" 2>&1 ||
+  { tail -20 "$out/demo.log" >&2; fail "demo failed"; }
+[ -s "$zoe/demo.mp4" ] || fail "demo made no $zoe/demo.mp4"
+mv "$zoe/demo.mp4" "$out/demo.mp4"
 RR_WINDOWS_DEMO="$out/demo.mp4" go test -count=1 -run '^TestWindowsSampleSave$' -v ./cmd/replayrescue >"$out/demo-check.log" 2>&1 ||
   { cat "$out/demo-check.log" >&2; fail "demo.mp4 from the Windows exe is not the whole sample in sync"; }
 grep -E 'wincheck_test.go.*flashes' "$out/demo-check.log" | sed 's/^ */check-windows: /'
-step "demo.mp4 saved by the Windows exe: every frame, in sync"
+step "demo.mp4 saved by the Windows exe through \"Zoë's talks 2026\": every frame, in sync"
 
 # --- 3. the window ------------------------------------------------------------
 # waitwin NAME: the id of the first visible window whose title is NAME.
