@@ -123,7 +123,10 @@ step "the one-click ffmpeg download from the loopback fake works into %LOCALAPPD
 # loopback server hands out cookies and serves only to them.
 zoe="$out/Zoë's talks 2026"
 mkdir -p "$zoe"
-wine "$cli" demo --force --work "$(winpath "$zoe/job")" -o "$(winpath "$zoe/demo.mp4")" >"$out/demo.log" 2>&1 ||
+# --keep: the exe would then remove the job folder with Go's os.RemoveAll,
+# which fails on Wine 8 only ("unlinkat: Invalid function": Wine lacks
+# FileDispositionInformationEx, which Windows has had since 10 1607).
+wine "$cli" demo --force --keep --work "$(winpath "$zoe/job")" -o "$(winpath "$zoe/demo.mp4")" >"$out/demo.log" 2>&1 ||
   { tail -20 "$out/demo.log" >&2; fail "demo failed"; }
 [ -s "$zoe/demo.mp4" ] || fail "demo made no $zoe/demo.mp4"
 mv "$zoe/demo.mp4" "$out/demo.mp4"
