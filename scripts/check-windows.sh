@@ -85,7 +85,7 @@ rm -rf "$localappdata/ReplayRescue" "$localappdata/replayrescue" "$localappdata/
 # and put where the exe looks for it (%LOCALAPPDATA%\replayrescue\sample):
 # making it is not what this check is about, and the small ffmpeg.exe has
 # only what saving needs.
-RR_WINDOWS_SAMPLE_CACHE="$cache/sample" go test -count=1 -run '^TestMakeWindowsSample$' ./cmd/replayrescue >"$tmp/sample.log" 2>&1 ||
+RR_WINDOWS_SAMPLE_CACHE="$cache/sample" env -u REPLAYRESCUE_FFMPEG -u REPLAYRESCUE_FFPROBE go test -count=1 -run '^TestMakeWindowsSample$' ./cmd/replayrescue >"$tmp/sample.log" 2>&1 ||
   { cat "$tmp/sample.log" >&2; fail "could not make the sample broadcast"; }
 mkdir -p "$localappdata/replayrescue"
 cp -r "$cache/sample" "$localappdata/replayrescue/"
@@ -130,7 +130,7 @@ wine "$cli" demo --force --keep --work "$(winpath "$zoe/job")" -o "$(winpath "$z
   { tail -20 "$out/demo.log" >&2; fail "demo failed"; }
 [ -s "$zoe/demo.mp4" ] || fail "demo made no $zoe/demo.mp4"
 mv "$zoe/demo.mp4" "$out/demo.mp4"
-RR_WINDOWS_DEMO="$out/demo.mp4" go test -count=1 -run '^TestWindowsSampleSave$' -v ./cmd/replayrescue >"$out/demo-check.log" 2>&1 ||
+RR_WINDOWS_DEMO="$out/demo.mp4" env -u REPLAYRESCUE_FFMPEG -u REPLAYRESCUE_FFPROBE go test -count=1 -run '^TestWindowsSampleSave$' -v ./cmd/replayrescue >"$out/demo-check.log" 2>&1 ||
   { cat "$out/demo-check.log" >&2; fail "demo.mp4 from the Windows exe is not the whole sample in sync"; }
 grep -E 'wincheck_test.go.*flashes' "$out/demo-check.log" | sed 's/^ */check-windows: /'
 step "demo.mp4 saved by the Windows exe through \"Zoë's talks 2026\": every frame, in sync"
