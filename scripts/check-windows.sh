@@ -6,16 +6,21 @@
 #      scaffolding, never shipped), and a small LGPL ffmpeg.exe/ffprobe.exe
 #      cross-built from Debian's source package (scripts/wine-ffmpeg.sh,
 #      cached in ~/.cache/replayrescue-wine)
-#   1. replayrescue-cli.exe --version and ffmpeg status
-#   2. demo.mp4: the built-in sample saved by the exe, checked here with this
-#      computer's ffprobe (every frame, sync within 40 ms)
+#   1. replayrescue-cli.exe --version and ffmpeg status; the one-click ffmpeg
+#      download from the toolget fake on loopback into %LOCALAPPDATA%
+#   2. demo.mp4: the built-in sample saved by the exe (its job folder and
+#      output under "Zoë's talks 2026"), checked here with this computer's
+#      ffprobe (every frame, sync within 40 ms); the sample's chunks are made
+#      here too, in mpeg4 as the exe would make them
 #   3. "Replay Rescue.exe" opened: window.png (start screen) and edit.png (the
 #      sample's edit screen, reached by clicking as a user would)
-#   4. what only Windows has: ffmpeg dies with the app (job object), the job
-#      lock's sentence for a second save into the same folder
+#   4. what only Windows has: ffmpeg dies with the app (job object; the
+#      sample's ffmpeg too), the job lock's sentence for a second save into
+#      the same folder (test binaries of core/media, core/sample, core/job)
 # The ffmpeg here has no H.264 encoder (no x264: GPL, and not built), so the
 # exe picks mpeg4 for the sample and for re-encodes; only the stream-copy save
-# paths are checked, which are what the demo and a plain save use.
+# paths are checked, which are what the demo and a plain save use (exact
+# cuts, joins and burned-in chat re-encode: Linux only).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
