@@ -11,7 +11,7 @@ LDFLAGS := -X main.version=$(VERSION) -X main.build=$(BUILDNO) -X main.commit=$(
 BIN     := bin/replayrescue
 OUT     := out
 
-.PHONY: all setup build run demo test test-short vet fmt clean package package-windows package-check screenshot fuzz bench bench-memory
+.PHONY: all setup build run demo test test-short vet fmt clean package package-windows package-check check-windows screenshot fuzz bench bench-memory
 
 all: build
 
@@ -72,6 +72,16 @@ package-windows: setup
 package-check: package package-windows
 	scripts/check-package.sh linux
 	scripts/check-package.sh windows
+
+# The Windows package run under Wine and Xvfb: the console exe's version and
+# ffmpeg status, the sample saved by the exe (checked here: every frame, in
+# sync), the window and the sample's edit screen (out/windows-check/*.png),
+# and the job object that makes ffmpeg die with the app. The first run on a
+# machine also cross-builds a small ffmpeg.exe from Debian's source package
+# into ~/.cache/replayrescue-wine (see README, "Windows under Wine").
+check-windows: package-windows
+	@scripts/setup.sh --wine
+	scripts/check-windows.sh
 
 # Replay Rescue against ffmpeg, yt-dlp, streamlink and aria2c on a loopback
 # replay limited to 1 MiB/s per connection (BENCH_DURATION, default 10m).

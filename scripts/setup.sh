@@ -10,6 +10,10 @@ debian_pkgs=(ffmpeg gcc pkg-config libgl1-mesa-dev xorg-dev xvfb xauth x11-utils
 [ "${1:-}" = "--bench" ] && debian_pkgs+=(curl aria2 streamlink yt-dlp)
 # --windows adds the cross compiler and the tools `make package-windows` uses.
 [ "${1:-}" = "--windows" ] && debian_pkgs+=(gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 zip file)
+# --wine adds what `make check-windows` needs: Wine to run the Windows build,
+# the cross compiler and nasm to build a small ffmpeg.exe from Debian's
+# source package (dpkg-dev unpacks it), xdotool to click the window.
+[ "${1:-}" = "--wine" ] && debian_pkgs+=(gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 zip unzip file wine wine64 nasm make dpkg-dev xz-utils xdotool)
 
 need_go() {
   if command -v go >/dev/null 2>&1; then return 0; fi

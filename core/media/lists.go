@@ -87,10 +87,10 @@ func writeByteListAs(dir, listName string, chunks []string, fragmented bool) (st
 			if err != nil {
 				return "", err
 			}
-			fmt.Fprintf(&b, "subfile,,start,%d,end,0,,:file:%s\n", skip, path)
+			fmt.Fprintf(&b, "subfile,,start,%d,end,0,,:file:%s\n", skip, tokenEscape(path))
 			continue
 		}
-		b.WriteString("file:" + path + "\n")
+		b.WriteString("file:" + tokenEscape(path) + "\n")
 	}
 	path := filepath.Join(abs, listName)
 	if err := safefile.WriteFile(path, []byte(b.String()), 0o600); err != nil {
@@ -165,4 +165,21 @@ func writeJoinList(path string, parts []joinEntry) (string, error) {
 		return "", fmt.Errorf("cannot write to the job folder: %w", err)
 	}
 	return path, nil
+}
+
+// tokenEscape escapes s for ffmpeg's av_get_token, which concatf reads each
+// line with: a backslash takes the next character as it is, a quote starts
+// a quoted part, and leading or trailing blanks are dropped. Unescaped, a
+// Windows path loses its backslashes and a folder such as "Zoë's talks"
+// its apostrophe, and ffmpeg finds no chunk.
+func tokenEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case '\\', '\'', '"', ' ', '\t':
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

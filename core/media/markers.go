@@ -69,7 +69,7 @@ func infoLog(ctx context.Context, tool string, args ...string) (string, error) {
 	cmd := command(ctx, tool, args...)
 	var buf strings.Builder
 	cmd.Stderr = &limitWriter{w: &buf, n: 256 << 20}
-	if err := cmd.Run(); err != nil {
+	if err := run(cmd); err != nil {
 		if ctx.Err() != nil {
 			return "", ctx.Err()
 		}

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -764,4 +765,35 @@ func threeSeconds(n int) []time.Duration {
 		d[i] = 3 * time.Second
 	}
 	return d
+}
+
+// The concatf list names every chunk so ffmpeg finds it in any job folder:
+// one whose name has spaces, an apostrophe and a non-ASCII letter, and (on
+// Windows, under `make check-windows`) one named with backslashes.
+func TestByteListInAnyFolder(t *testing.T) {
+	tl, src, names := fixture(t)
+	dir := filepath.Join(t.TempDir(), `Zoë's talks 2026`)
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range names {
+		if err := os.Rename(filepath.Join(src, n), filepath.Join(dir, n)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list, err := writeByteList(dir, names, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(tl.FFprobe, "-v", "error", "-f", "mpegts", "-protocol_whitelist", "file,concatf,subfile,pipe",
+		"-show_entries", "format=duration", "-of", "csv=p=0", "concatf:"+list).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ffprobe on the list in %q: %v: %s", dir, err, out)
+	}
+	if d, _ := strconv.ParseFloat(strings.TrimSpace(string(out)), 64); d < 29 || d > 31 {
+		t.Errorf("the list in %q lasts %s s, want the fixture's 30", dir, out)
+	}
+	if got := tokenEscape(`C:\Users\Zoë\Zoë's talks 2026\chunk_000001.ts`); got != `C:\\Users\\Zoë\\Zoë\'s\ talks\ 2026\\chunk_000001.ts` {
+		t.Errorf("tokenEscape gives %s", got)
+	}
 }

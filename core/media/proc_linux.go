@@ -14,3 +14,6 @@ import (
 func procAttr(cmd *exec.Cmd) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 }
+
+// started: nothing more to do once ffmpeg runs (see proc_windows.go).
+func started(*exec.Cmd) {}

@@ -8,3 +8,6 @@ import "os/exec"
 // killed parent writes only its own temporary file, which the next render
 // of the same output removes.
 func procAttr(*exec.Cmd) {}
+
+// started: nothing more to do once ffmpeg runs (see proc_windows.go).
+func started(*exec.Cmd) {}

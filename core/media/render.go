@@ -344,7 +344,7 @@ func (t Tools) runRender(ctx context.Context, args []string, extra []*os.File, s
 	if err != nil {
 		return err
 	}
-	if err := cmd.Start(); err != nil {
+	if err := start(cmd); err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}

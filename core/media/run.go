@@ -66,6 +66,34 @@ func command(ctx context.Context, tool string, args ...string) *exec.Cmd {
 	return cmd
 }
 
+// Command is command for the other packages that run ffmpeg (the sample):
+// no console window flashing up from the GUI build on Windows, and run with
+// Run, the tool dies with us.
+func Command(ctx context.Context, tool string, args ...string) *exec.Cmd {
+	return command(ctx, tool, args...)
+}
+
+// Run is cmd.Run for a cmd from Command.
+func Run(cmd *exec.Cmd) error { return run(cmd) }
+
+// start starts cmd from command; on Windows it then joins the job object
+// that makes it die with us.
+func start(cmd *exec.Cmd) error {
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	started(cmd)
+	return nil
+}
+
+// run is cmd.Run with start.
+func run(cmd *exec.Cmd) error {
+	if err := start(cmd); err != nil {
+		return err
+	}
+	return cmd.Wait()
+}
+
 // output runs tool and returns its stdout; stdout beyond limit is an error.
 func output(ctx context.Context, tool, action string, limit int64, args ...string) ([]byte, error) {
 	cmd := command(ctx, tool, args...)
@@ -73,7 +101,7 @@ func output(ctx context.Context, tool, action string, limit int64, args ...strin
 	stderr := &tailBuffer{max: 16 << 10}
 	cmd.Stdout = &limitWriter{w: &out, n: limit}
 	cmd.Stderr = stderr
-	if err := cmd.Run(); err != nil {
+	if err := run(cmd); err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}

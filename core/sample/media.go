@@ -7,6 +7,7 @@ package sample
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -14,16 +15,17 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+
+	"replayrescue/core/media"
 )
 
 // formatVersion changes whenever the generated media changes, so old caches
 // are not reused.
-const formatVersion = 2
+const formatVersion = 3
 
 // MediaOptions describe the sample to make. Zero values pick the defaults.
 type MediaOptions struct {
@@ -209,6 +211,12 @@ func generate(ctx context.Context, o MediaOptions, dir string) (*Media, error) {
 		}
 	}
 	gop[1], gop[3] = strconv.Itoa(gopLen), strconv.Itoa(gopLen)
+	if o.Encoder == "mpeg4" {
+		// HLS asks for global headers, so mpeg4 would put its VOL header
+		// (the picture size) only in extradata, which MPEG-TS never sends:
+		// no chunk would decode. dump_extra repeats it at each keyframe.
+		encode = append(encode, "-bsf:v", "dump_extra")
+	}
 	args := []string{"-hide_banner", "-nostdin", "-loglevel", "error",
 		"-f", "lavfi", "-i", fmt.Sprintf("color=c=0x0b1d2e:s=%dx%d:r=%d:d=%s", o.Width, o.Height, o.Rate, d),
 		"-f", "lavfi", "-i", fmt.Sprintf("testsrc2=s=320x180:r=%d:d=%s", o.Rate, d),
@@ -225,12 +233,14 @@ func generate(ctx context.Context, o MediaOptions, dir string) (*Media, error) {
 		"-c:a", "aac", "-b:a", "64k", "-ar", "48000",
 		"-f", "hls", "-hls_time", fmt.Sprintf("%.3f", o.ChunkDuration.Seconds()), "-hls_playlist_type", "vod",
 		"-hls_segment_filename", filepath.Join(dir, "chunk_%06d.ts"), filepath.Join(dir, "gen.m3u8"))
-	cmd := exec.CommandContext(ctx, o.FFmpeg, args...)
-	if out, err := cmd.CombinedOutput(); err != nil {
+	cmd := media.Command(ctx, o.FFmpeg, args...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := media.Run(cmd); err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+		lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 		return nil, fmt.Errorf("could not make the sample broadcast with ffmpeg: %s", lines[len(lines)-1])
 	}
 	m := &Media{Dir: dir, ChunkDuration: o.ChunkDuration, AudioLead: o.AudioLead}

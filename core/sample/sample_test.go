@@ -280,4 +280,14 @@ func TestGenerateWithOtherEncoder(t *testing.T) {
 	if len(m.Chunks) != 2 {
 		t.Errorf("%d chunks for 6 s in 3 s chunks", len(m.Chunks))
 	}
+	// Every chunk decodes on its own, as a player joining mid-broadcast and
+	// the edit screen's previews need: mpeg4's picture size is in its VOL
+	// header, which HLS would otherwise keep only in the (unsent) extradata.
+	for _, c := range m.Chunks {
+		out, err := exec.Command(tools.FFprobe, "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height",
+			"-of", "csv=p=0", filepath.Join(m.Dir, c.Name)).Output()
+		if f := strings.Fields(string(out)); err != nil || len(f) == 0 || f[0] != "640,360" {
+			t.Errorf("%s on its own: picture size %q %v, want 640,360", c.Name, out, err)
+		}
+	}
 }
