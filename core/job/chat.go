@@ -107,15 +107,17 @@ func SubtitlePaths(out string) (srt, ass string) {
 	return base + ".srt", base + ".ass"
 }
 
-// exists reports whether path names something on disk.
-func exists(path string) bool {
-	_, err := os.Lstat(path)
-	return err == nil
+// hasContent reports whether path is a file with something in it: a video
+// about to be replaced, not the empty file a save dialog leaves (Fyne's
+// empties a file it was allowed to replace, so the window cannot tell;
+// there old subtitles are replaced only when the new save has chat).
+func hasContent(path string) bool {
+	st, err := os.Lstat(path)
+	return err == nil && st.Mode().IsRegular() && st.Size() > 0
 }
 
 // dropSubtitles removes the subtitles beside a video that was just
-// replaced (with --force, or after the window's save dialog asked) and
-// saved without chat this time: they were the old video's, and players
+// replaced with --force and saved without chat this time: they were the old video's, and players
 // would load them as this one's. Only plain files under exactly those
 // names go.
 func dropSubtitles(video string) {

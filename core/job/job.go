@@ -565,7 +565,7 @@ func (j *Job) render(ctx context.Context, s Settings, ready func(context.Context
 	}
 	spec.Total, spec.Ready = want, ready
 	spec.Progress = renderProgress(j.emit, burning, quiet)
-	replacing := s.Force && exists(s.Output)
+	replacing := s.Force && hasContent(s.Output)
 	cut, err := j.opts.Tools.Render(ctx, spec)
 	taken := savedElsewhere(err, &s)
 	if err != nil && taken == nil {

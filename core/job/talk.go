@@ -303,7 +303,7 @@ func (t *Talk) Render(ctx context.Context, s Settings) error {
 	want -= time.Duration(len(ws)-1) * s.Crossfade
 	t.emit(Rendering{Total: want})
 	spec.Progress = renderProgress(t.emit, false, func() bool { return false })
-	replacing := s.Force && exists(s.Output)
+	replacing := s.Force && hasContent(s.Output)
 	joined, err := t.opts.Tools.RenderJoined(ctx, spec)
 	if errors.Is(err, media.ErrNoPicture) {
 		return &Error{Code: ExitUsage, Msg: "One of the parts has no picture between the start and end times: move the cuts.", Err: err}
