@@ -192,12 +192,19 @@ func Slug(src Source) string {
 	if id := unsafeName.ReplaceAllString(src.ID, ""); id != "" && len(id) <= 64 {
 		return id
 	}
-	key := src.URL
-	if u, err := url.Parse(src.URL); err == nil {
+	return "replay-" + hostPathHash(src.URL, 8)
+}
+
+// hostPathHash is n bytes (in hex) of a hash of raw's host and path: the
+// query, where tokens change between runs, left out, and no part of the
+// link readable in a folder name or the state file.
+func hostPathHash(raw string, n int) string {
+	key := raw
+	if u, err := url.Parse(raw); err == nil {
 		key = u.Host + u.Path
 	}
 	sum := sha256.Sum256([]byte(key))
-	return "replay-" + hex.EncodeToString(sum[:8])
+	return hex.EncodeToString(sum[:n])
 }
 
 // Dir is the job folder.
@@ -345,17 +352,8 @@ func (j *Job) sameBroadcast(pl *playlist.Playlist, fp string) error {
 	return nil
 }
 
-// liveKey identifies a live list by its playlist's host and path (not the
-// query, where tokens change between runs), hashed: the state file holds
-// no part of a link.
-func liveKey(pl *playlist.Playlist) string {
-	key := pl.URL
-	if u, err := url.Parse(pl.URL); err == nil {
-		key = u.Host + u.Path
-	}
-	sum := sha256.Sum256([]byte(key))
-	return hex.EncodeToString(sum[:16])
-}
+// liveKey identifies a live list by its playlist's host and path.
+func liveKey(pl *playlist.Playlist) string { return hostPathHash(pl.URL, 16) }
 
 // shiftChunks renames every chunk_N.ts in dir to chunk_(N+by).ts, highest
 // first so that no name is taken twice.
