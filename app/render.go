@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -133,7 +132,7 @@ func (u *ui) chooseOutput() {
 		_ = w.Close()
 		replace := true // the save dialog already asked about replacing
 		if !strings.EqualFold(filepath.Ext(path), ".mp4") {
-			removeIfEmpty(path) // the dialog's own empty file
+			job.RemoveUnfinished(path) // the dialog's own empty file
 			path += ".mp4"
 			replace = false // nobody was asked about this name
 		}
@@ -182,7 +181,7 @@ func (u *ui) startRender(out string, replace bool) {
 		if err != nil {
 			// The render writes under a temporary name, so out is at most
 			// the save dialog's empty file: that goes, a video never does.
-			removeIfEmpty(out)
+			job.RemoveUnfinished(out)
 			if stopped {
 				u.show(screenEdit)
 				return
@@ -257,14 +256,6 @@ func (v *renderView) fail(msg string) {
 	v.failed.Show()
 }
 
-// removeIfEmpty removes path when it is an empty file (the one the save
-// dialog creates), never a file with something in it.
-func removeIfEmpty(path string) {
-	if st, err := os.Lstat(path); err == nil && st.Mode().IsRegular() && st.Size() == 0 {
-		_ = os.Remove(path)
-	}
-}
-
 // cleanInterruptedSave tidies up after a save that was killed with the app
 // (a crash, a forced quit): its unfinished files go, and the user is told
 // what was removed and that the downloaded parts are kept.
@@ -274,7 +265,7 @@ func (u *ui) cleanInterruptedSave() {
 		return
 	}
 	u.settings.p.SetString(prefSaving, "")
-	removed := job.CleanInterrupted(out)
+	removed := job.RemoveUnfinished(out)
 	if len(removed) == 0 {
 		return
 	}

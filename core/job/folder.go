@@ -100,12 +100,12 @@ func removeOwn(dir string, talk bool) error {
 	return first
 }
 
-// CleanInterrupted removes what a save into out that was killed with its
-// program (a crash, a forced quit) left behind: the render's temporary
-// files beside out, and out itself when it is an empty file (the one a save
-// dialog makes). Anything with content under out stays. It returns the
-// files removed.
-func CleanInterrupted(out string) []string {
+// RemoveUnfinished removes what a save into out that did not finish left
+// behind (it failed, or was killed with its program: a crash, a forced
+// quit): the render's temporary files beside out, and out itself when it is
+// an empty file (the one a save dialog makes). Anything with content under
+// out stays. It returns the files removed.
+func RemoveUnfinished(out string) []string {
 	var removed []string
 	for _, f := range media.Leftovers(out) {
 		if os.Remove(f) == nil {

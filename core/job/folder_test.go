@@ -275,7 +275,7 @@ func TestSubtitlesFollowTheirVideo(t *testing.T) {
 // What a killed save leaves (the render's hidden temporary files and the
 // save dialog's empty file) is removed at the next start; a video with
 // content under that name, or another file, never is.
-func TestCleanInterrupted(t *testing.T) {
+func TestRemoveUnfinished(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "talk.mp4")
 	files := map[string]string{
@@ -287,7 +287,7 @@ func TestCleanInterrupted(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	removed := CleanInterrupted(out)
+	removed := RemoveUnfinished(out)
 	if len(removed) != 3 {
 		t.Errorf("removed %v, want the two temporary files and the empty talk.mp4", removed)
 	}
@@ -302,7 +302,7 @@ func TestCleanInterrupted(t *testing.T) {
 	if err := os.WriteFile(out, []byte("a video"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if r := CleanInterrupted(out); len(r) != 0 {
+	if r := RemoveUnfinished(out); len(r) != 0 {
 		t.Errorf("removed %v", r)
 	}
 }
