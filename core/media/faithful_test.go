@@ -92,16 +92,7 @@ func encoded(t *testing.T, e encoding) (Tools, string, []string) {
 		fixtures.dirs[kind] = src
 	}
 	fixtures.Unlock()
-	names, _ := filepath.Glob(filepath.Join(src, "chunk_*"))
-	for i := range names {
-		names[i] = filepath.Base(names[i])
-	}
-	slices.Sort(names)
-	dir := t.TempDir()
-	for _, n := range names {
-		data, _ := os.ReadFile(filepath.Join(src, n))
-		os.WriteFile(filepath.Join(dir, n), data, 0o600)
-	}
+	dir, names := copyChunks(t, src, "chunk_*")
 	return tl, dir, names
 }
 

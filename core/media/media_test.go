@@ -82,18 +82,26 @@ func fixtureOf(t *testing.T, kind fixtureKind) (Tools, string, []string) {
 		fixtures.dirs[kind] = src
 	}
 	fixtures.Unlock()
-	names, _ := filepath.Glob(filepath.Join(src, "chunk_*.ts"))
+	dir, names := copyChunks(t, src, "chunk_*.ts")
+	return tl, dir, names
+}
+
+// copyChunks copies the files of src matching pattern into a folder of the
+// test's own and returns it with their names in order: each test renders
+// from its own copy, as each job has its own folder.
+func copyChunks(t *testing.T, src, pattern string) (string, []string) {
+	t.Helper()
+	names, _ := filepath.Glob(filepath.Join(src, pattern))
 	for i := range names {
 		names[i] = filepath.Base(names[i])
 	}
 	slices.Sort(names)
-	// Each test renders from its own copy of the folder, as each job has its own.
 	dir := t.TempDir()
 	for _, n := range names {
 		data, _ := os.ReadFile(filepath.Join(src, n))
 		os.WriteFile(filepath.Join(dir, n), data, 0o600)
 	}
-	return tl, dir, names
+	return dir, names
 }
 
 func TestMain(m *testing.M) {
