@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"replayrescue/core/job"
+	"replayrescue/core/rescue"
 	"replayrescue/core/sample"
 	"replayrescue/core/web"
 )
@@ -105,7 +106,7 @@ func TestTalkInTwoPartsEndToEnd(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { srv.Close() })
-		c := be.probe(context.Background(), job.Source{URL: srv.PlaylistURL(), Title: fmt.Sprintf("Part %d", i+1), Creds: web.Credentials{Jar: web.NewJar(), Header: http.Header{}}}, "test")
+		c := candidateOf(rescue.CheckSource(context.Background(), job.Source{URL: srv.PlaylistURL(), Title: fmt.Sprintf("Part %d", i+1), Creds: web.Credentials{Jar: web.NewJar(), Header: http.Header{}}}))
 		if !c.Ready {
 			t.Fatalf("part %d not ready: %s", i+1, c.Problem)
 		}

@@ -4,12 +4,11 @@ import (
 	"context"
 	"time"
 
-	"replayrescue/core/chat"
-	"replayrescue/core/job"
+	"replayrescue/core/rescue"
 )
 
 // backend is everything the window needs from core. The real one (adapter.go)
-// is a thin layer over core/job, core/intake, core/media and core/sample;
+// is a thin layer over core/rescue, the core's front door;
 // tests and the screenshot mode use fakes, so every screen can be driven
 // without a network, ffmpeg or a display.
 type backend interface {
@@ -23,7 +22,7 @@ type backend interface {
 	// download for this computer, and about how many bytes it is.
 	ToolsDownload() (size int64, ok bool)
 	// InstallTools downloads, verifies and installs that ffmpeg; progress
-	// is called on any goroutine. Its errors are sentences (job.Explain).
+	// is called on any goroutine. Its errors are sentences (rescue.Explain).
 	InstallTools(ctx context.Context, progress func(done, total int64)) error
 	// ToolsLicence is the licence text of the ffmpeg Replay Rescue
 	// downloaded, for the About box; ok is false when none was downloaded.
@@ -41,15 +40,15 @@ type backend interface {
 	// as a checked candidate; stop ends the sample server.
 	Sample(ctx context.Context) (c candidate, stop func(), err error)
 	// Open prepares a job for c; events arrive on any goroutine.
-	Open(c candidate, o openOptions, events func(job.Event)) (jobRunner, error)
+	Open(c candidate, o openOptions, events func(rescue.Event)) (jobRunner, error)
 	// OpenParts prepares one talk from several broadcasts, joined in the
-	// order given (see job.Talk); its runner is also a partsRunner. Events
-	// of one part arrive as job.PartEvent, the whole download's progress as
-	// job.Progress.
-	OpenParts(cs []candidate, o openOptions, events func(job.Event)) (jobRunner, error)
+	// order given (see rescue.Talk); its runner is also a partsRunner. Events
+	// of one part arrive as rescue.PartEvent, the whole download's progress as
+	// rescue.Progress.
+	OpenParts(cs []candidate, o openOptions, events func(rescue.Event)) (jobRunner, error)
 }
 
-// partsRunner is a talk in several parts (*job.Talk): the edit screen gives
+// partsRunner is a talk in several parts (*rescue.Talk): the edit screen gives
 // each part its own sync slider.
 type partsRunner interface {
 	PartLengths() []time.Duration
@@ -75,24 +74,24 @@ type candidate struct {
 	Chunks   int
 	Live     bool
 	Ready    bool
-	Problem  string    // when not Ready: one sentence, from job.Explain
-	Code     int       // exit code of Problem; job.ExitCredentials asks for a fresh source
+	Problem  string    // when not Ready: one sentence, from rescue.Explain
+	Code     int       // exit code of Problem; rescue.ExitCredentials asks for a fresh source
 	Started  time.Time // when the broadcast started, from its metadata; zero when unknown
 	Source   any
 }
 
-// jobRunner is the part of *job.Job the views use. Only adapter.go touches
-// *job.Job itself.
+// jobRunner is the part of *rescue.Job the views use. Only adapter.go touches
+// *rescue.Job itself.
 type jobRunner interface {
 	Load(ctx context.Context) error
 	Download(ctx context.Context) error
-	Render(ctx context.Context, s job.Settings) error
+	Render(ctx context.Context, s rescue.Settings) error
 	// Frame returns PNG or JPEG bytes of the picture at time at. It is called
 	// from several goroutines at once and while Render runs: it only reads.
 	Frame(ctx context.Context, at time.Duration, maxWidth int) ([]byte, error)
 	// Plan tells where a render with s would start (a whole picture) and
 	// the broadcast's own gap between sound and picture. It reads chunks.
-	Plan(ctx context.Context, s job.Settings) (job.Plan, error)
+	Plan(ctx context.Context, s rescue.Settings) (rescue.Plan, error)
 	Duration() time.Duration
 	Title() string
 	Dir() string
@@ -100,5 +99,5 @@ type jobRunner interface {
 	// HasChat tells whether the broadcast's chat can be had; Chat reads it
 	// (over the network the first time) on the broadcast's timeline.
 	HasChat() bool
-	Chat(ctx context.Context) ([]chat.Message, error)
+	Chat(ctx context.Context) ([]rescue.ChatMessage, error)
 }

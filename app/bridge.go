@@ -5,7 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
-	"replayrescue/core/job"
+	"replayrescue/core/rescue"
 )
 
 // bridge moves what core reports from its goroutines onto the widgets. It is
@@ -27,15 +27,15 @@ type bridge struct {
 }
 
 type posted struct {
-	ev job.Event       // an event for to, or
-	to func(job.Event) //
-	fn func()          // a function to run
+	ev rescue.Event       // an event for to, or
+	to func(rescue.Event) //
+	fn func()             // a function to run
 }
 
 // events returns the Events callback for one job: each event reaches deliver
 // on the UI thread, in order.
-func (b *bridge) events(deliver func(job.Event)) func(job.Event) {
-	return func(e job.Event) { b.post(posted{ev: e, to: deliver}) }
+func (b *bridge) events(deliver func(rescue.Event)) func(rescue.Event) {
+	return func(e rescue.Event) { b.post(posted{ev: e, to: deliver}) }
 }
 
 // run does work on a goroutine, then calls then with its error on the UI
@@ -76,11 +76,11 @@ func supersedes(p, q posted) bool {
 		return false
 	}
 	switch p.ev.(type) {
-	case job.Progress:
-		_, ok := q.ev.(job.Progress)
+	case rescue.Progress:
+		_, ok := q.ev.(rescue.Progress)
 		return ok
-	case job.Rendering:
-		_, ok := q.ev.(job.Rendering)
+	case rescue.Rendering:
+		_, ok := q.ev.(rescue.Rendering)
 		return ok
 	}
 	return false

@@ -12,7 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"replayrescue/core/job"
+	"replayrescue/core/rescue"
 )
 
 // downloadView shows the download: progress, pause, resume and cancel, and
@@ -39,7 +39,7 @@ type downloadView struct {
 	content  fyne.CanvasObject
 
 	wantsFresh bool // waiting for a new HAR or link
-	last       job.Progress
+	last       rescue.Progress
 	cand       candidate
 	mode       downloadMode
 }
@@ -154,7 +154,7 @@ func (v *downloadView) copyFrom(old *downloadView) {
 }
 
 // setProgress shows chunks, megabytes, speed and time left.
-func (v *downloadView) setProgress(p job.Progress) {
+func (v *downloadView) setProgress(p rescue.Progress) {
 	v.last = p
 	if p.Total > 0 {
 		v.bar.SetValue(float64(p.Done) / float64(p.Total))
@@ -234,7 +234,7 @@ func (u *ui) openJob(c candidate, work string) bool {
 // openSession starts a session for the parts cs of one talk (usually one).
 func (u *ui) openSession(cs []candidate, work string) bool {
 	s := &session{cand: cs[0], stop: make(chan struct{})}
-	events := u.b.events(func(e job.Event) {
+	events := u.b.events(func(e rescue.Event) {
 		if u.sess == s { // a cancelled job's late events are dropped
 			u.onJobEvent(e)
 		}
@@ -249,7 +249,7 @@ func (u *ui) openSession(cs []candidate, work string) bool {
 		j, err = u.be.Open(cs[0], o, events)
 	}
 	if err != nil {
-		msg, _ := job.Explain(err)
+		msg, _ := rescue.Explain(err)
 		u.showError(lang.L("Cannot start the download"), msg)
 		return false
 	}
@@ -297,8 +297,8 @@ func (u *ui) downloadEnded(err error) {
 		u.dl.showPaused()
 		return
 	}
-	msg, code := job.Explain(err)
-	if code == job.ExitCredentials && len(s.parts) == 0 {
+	msg, code := rescue.Explain(err)
+	if code == rescue.ExitCredentials && len(s.parts) == 0 {
 		// (A part of a talk says which part needs a fresh source; the
 		// whole talk is then started again with it.)
 		u.dl.showExpired()
@@ -308,9 +308,9 @@ func (u *ui) downloadEnded(err error) {
 }
 
 // onJobEvent puts one job event on the screen it belongs to.
-func (u *ui) onJobEvent(e job.Event) {
+func (u *ui) onJobEvent(e rescue.Event) {
 	switch e := e.(type) {
-	case job.Found:
+	case rescue.Found:
 		c := u.sess.cand
 		c.Title, c.Duration, c.Quality, c.Chunks, c.Live = e.Title, e.Duration, e.Quality, e.Chunks, !e.Ended
 		if c.Title == "" {
@@ -318,7 +318,7 @@ func (u *ui) onJobEvent(e job.Event) {
 		}
 		u.dl.setCandidate(c)
 		u.dl.showLive(!e.Ended && !u.sess.stopped)
-	case job.Live:
+	case rescue.Live:
 		c := u.dl.cand
 		c.Duration, c.Chunks, c.Live = e.Duration, e.Chunks, !e.Ended
 		u.dl.setCandidate(c)
@@ -327,14 +327,14 @@ func (u *ui) onJobEvent(e job.Event) {
 			u.dl.state.SetText(lang.L("Some parts ({{.N}}) were gone from the site before they could be saved; the video skips them.", map[string]any{"N": e.Missing}))
 			u.dl.state.Show()
 		}
-	case job.Progress:
+	case rescue.Progress:
 		u.dl.setProgress(e)
-	case job.PartEvent:
+	case rescue.PartEvent:
 		u.dl.onPartEvent(e)
-	case job.Paused:
-		u.dl.setProgress(job.Progress{Done: e.Done, Total: e.Total, Bytes: u.dl.last.Bytes})
+	case rescue.Paused:
+		u.dl.setProgress(rescue.Progress{Done: e.Done, Total: e.Total, Bytes: u.dl.last.Bytes})
 		u.dl.showExpired()
-	case job.Rendering, job.SoundRepaired, job.ChatSaved, job.Done:
+	case rescue.Rendering, rescue.SoundRepaired, rescue.ChatSaved, rescue.Done:
 		if u.screen == screenRender {
 			u.rend.onEvent(e)
 		} else if u.edit != nil {
@@ -423,7 +423,7 @@ func (u *ui) freshSource(src string) {
 			return
 		}
 		if err != nil {
-			msg, _ := job.Explain(err)
+			msg, _ := rescue.Explain(err)
 			u.dl.state.SetText(msg)
 			return
 		}

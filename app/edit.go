@@ -21,8 +21,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"replayrescue/core/chat"
-	"replayrescue/core/job"
+	"replayrescue/core/rescue"
 )
 
 // Sync slider: the audio moves in 10 ms steps up to 10 s either way. The
@@ -56,8 +55,8 @@ type editView struct {
 	chatPanel   *fyne.Container
 	chatList    *widget.List
 	chatNote    *widget.Label
-	chatLines   []chat.Message // comments only, in time order
-	cutNote     *widget.Label  // the handles' hint, then where the video really starts and the broadcast's own sync gap
+	chatLines   []rescue.ChatMessage // comments only, in time order
+	cutNote     *widget.Label        // the handles' hint, then where the video really starts and the broadcast's own sync gap
 	previewClip *widget.Button
 	save        *widget.Button
 	again       *widget.Button
@@ -214,9 +213,9 @@ func (v *editView) makeChatPanel() {
 }
 
 // chatLineText is one chat line as listed: "12:34 Name: text".
-func chatLineText(m chat.Message) string {
+func chatLineText(m rescue.ChatMessage) string {
 	text := strings.Join(strings.Fields(m.Text), " ")
-	return job.FormatClock(max(m.At, 0).Truncate(time.Second)) + "  " + m.Who() + ": " + text
+	return rescue.FormatClock(max(m.At, 0).Truncate(time.Second)) + "  " + m.Who() + ": " + text
 }
 
 // loadChat reads the broadcast's chat, when there is one, and shows it.
@@ -226,7 +225,7 @@ func (v *editView) loadChat(ctx context.Context) {
 	}
 	v.chatPanel.Show()
 	v.burn.Show()
-	var msgs []chat.Message
+	var msgs []rescue.ChatMessage
 	v.u.b.run(func() error {
 		var err error
 		msgs, err = v.job.Chat(ctx)
@@ -236,7 +235,7 @@ func (v *editView) loadChat(ctx context.Context) {
 			return
 		}
 		if err != nil {
-			msg, _ := job.Explain(err)
+			msg, _ := rescue.Explain(err)
 			v.chatNote.SetText(msg)
 			v.burn.Hide()
 			return
@@ -246,10 +245,10 @@ func (v *editView) loadChat(ctx context.Context) {
 }
 
 // showChat lists the comments (hearts are only counted in the saved chat).
-func (v *editView) showChat(msgs []chat.Message) {
-	lines := []chat.Message{}
+func (v *editView) showChat(msgs []rescue.ChatMessage) {
+	lines := []rescue.ChatMessage{}
 	for _, m := range msgs {
-		if m.Kind == chat.Comment {
+		if m.Kind == rescue.ChatComment {
 			lines = append(lines, m)
 		}
 	}
@@ -270,7 +269,7 @@ func (v *editView) showPlan() {
 	ctx, cancel := context.WithCancel(context.Background())
 	v.planCancel = cancel
 	s := v.settings()
-	var p job.Plan
+	var p rescue.Plan
 	v.u.b.run(func() error {
 		var err error
 		p, err = v.job.Plan(ctx, s)
@@ -287,13 +286,13 @@ func (v *editView) showPlan() {
 
 // planText puts a plan into words: where the video starts when that is not
 // where the handle is, and the broadcast's own gap.
-func planText(s job.Settings, p job.Plan) string {
+func planText(s rescue.Settings, p rescue.Plan) string {
 	var parts []string
 	if d := p.Start - s.Start; d.Abs() >= 50*time.Millisecond {
 		if d < 0 {
-			parts = append(parts, lang.L("The video will start at {{.Time}}, the nearest whole picture before the handle.", map[string]any{"Time": job.FormatClock(p.Start)}))
+			parts = append(parts, lang.L("The video will start at {{.Time}}, the nearest whole picture before the handle.", map[string]any{"Time": rescue.FormatClock(p.Start)}))
 		} else {
-			parts = append(parts, lang.L("The video will start at {{.Time}}, where the sound begins.", map[string]any{"Time": job.FormatClock(p.Start)}))
+			parts = append(parts, lang.L("The video will start at {{.Time}}, where the sound begins.", map[string]any{"Time": rescue.FormatClock(p.Start)}))
 		}
 	}
 	g := p.AudioGap.Round(100 * time.Millisecond)
@@ -363,10 +362,10 @@ func (v *editView) copyFrom(old *editView) {
 	v.syncEntries()
 }
 
-// settings are the trim and sync choices for job.Render. End 0 means "to
+// settings are the trim and sync choices for rescue.Render. End 0 means "to
 // the end", so a range that ends at the end renders everything after Start.
-func (v *editView) settings() job.Settings {
-	s := job.Settings{Start: v.trim.Start(), AudioOffset: v.audioOffset, Exact: v.exact.Checked,
+func (v *editView) settings() rescue.Settings {
+	s := rescue.Settings{Start: v.trim.Start(), AudioOffset: v.audioOffset, Exact: v.exact.Checked,
 		BurnChat: v.burn.Visible() && v.burn.Checked}
 	if v.trim.End() < v.total {
 		s.End = v.trim.End()
@@ -415,7 +414,7 @@ func (v *editView) typed(h handle, d time.Duration) {
 func (v *editView) syncEntries() {
 	v.startEntry.show(v.trim.Start())
 	v.endEntry.show(v.trim.End())
-	v.length.SetText(lang.L("Video length: {{.Length}}", map[string]any{"Length": job.FormatClock(v.trim.End() - v.trim.Start())}))
+	v.length.SetText(lang.L("Video length: {{.Length}}", map[string]any{"Length": rescue.FormatClock(v.trim.End() - v.trim.Start())}))
 }
 
 func (v *editView) loadPreview(at time.Duration) { v.loadPreviewAfter(at, 0) }
@@ -428,19 +427,19 @@ func (v *editView) loadPreviewAfter(at, wait time.Duration) {
 		at = min(at, v.total-300*time.Millisecond)
 	}
 	at = max(at, 0)
-	v.previewNote.SetText(lang.L("Picture at {{.Time}}", map[string]any{"Time": job.FormatClock(v.cursor)}))
+	v.previewNote.SetText(lang.L("Picture at {{.Time}}", map[string]any{"Time": rescue.FormatClock(v.cursor)}))
 	v.frames.want(at, wait, func(img image.Image) {
 		v.preview.Image = img
 		v.preview.Refresh()
 	}, func(err error) {
 		var msg string
 		switch {
-		case errors.Is(err, job.ErrNotDownloaded):
+		case errors.Is(err, rescue.ErrNotDownloaded):
 			msg = lang.L("No picture here yet.")
 		case errors.Is(err, errNoPicture):
-			msg = lang.L("No picture could be made at {{.Time}}.", map[string]any{"Time": job.FormatClock(v.cursor)})
+			msg = lang.L("No picture could be made at {{.Time}}.", map[string]any{"Time": rescue.FormatClock(v.cursor)})
 		default:
-			msg, _ = job.Explain(err)
+			msg, _ = rescue.Explain(err)
 		}
 		v.previewNote.SetText(msg)
 	})
@@ -491,7 +490,7 @@ func (v *editView) playClip() {
 	_ = f.Close()
 	v.u.temps = append(v.u.temps, out)
 	start, end := v.clipRange()
-	s := job.Settings{Output: out, Start: start, End: end, AudioOffset: v.audioOffset, PartOffsets: v.partOffsets(), Force: true, NoChatFiles: true}
+	s := rescue.Settings{Output: out, Start: start, End: end, AudioOffset: v.audioOffset, PartOffsets: v.partOffsets(), Force: true, NoChatFiles: true}
 	ctx, cancel := context.WithCancel(context.Background())
 	v.clipCancel = cancel
 	v.previewClip.Disable()
@@ -505,7 +504,7 @@ func (v *editView) playClip() {
 		v.previewClip.SetText(lang.L("Preview 10 s"))
 		if err != nil {
 			if !stopped {
-				msg, _ := job.Explain(err)
+				msg, _ := rescue.Explain(err)
 				v.u.showError(lang.L("Cannot make a preview"), msg)
 			}
 			return
@@ -517,8 +516,8 @@ func (v *editView) playClip() {
 }
 
 // onPreviewEvent shows the preview clip's progress on its button.
-func (v *editView) onPreviewEvent(e job.Event) {
-	if r, ok := e.(job.Rendering); ok && v.clipCancel != nil && r.Total > 0 {
+func (v *editView) onPreviewEvent(e rescue.Event) {
+	if r, ok := e.(rescue.Rendering); ok && v.clipCancel != nil && r.Total > 0 {
 		pct := int(100 * r.Done / r.Total)
 		v.previewClip.SetText(lang.L("Preparing preview… {{.Percent}}%", map[string]any{"Percent": min(max(pct, 0), 100)}))
 	}
@@ -536,7 +535,7 @@ func (u *ui) confirmStartOver() {
 }
 
 // clockEntry is a time field: it takes m:ss, h:mm:ss or seconds, exactly as
-// typed (job.ParseClock), when Enter is pressed or the field is left.
+// typed (rescue.ParseClock), when Enter is pressed or the field is left.
 type clockEntry struct {
 	widget.Entry
 	commit func(time.Duration)
@@ -547,7 +546,7 @@ func newClockEntry(commit func(time.Duration)) *clockEntry {
 	e := &clockEntry{commit: commit}
 	e.ExtendBaseWidget(e)
 	e.Validator = func(s string) error {
-		_, err := job.ParseClock(s)
+		_, err := rescue.ParseClock(s)
 		return err
 	}
 	e.OnSubmitted = func(string) { e.apply() }
@@ -567,7 +566,7 @@ func (e *clockEntry) FocusLost() {
 
 // apply commits a valid time, or puts back the last one.
 func (e *clockEntry) apply() {
-	d, err := job.ParseClock(e.Text)
+	d, err := rescue.ParseClock(e.Text)
 	if err != nil {
 		e.show(e.last)
 		return
@@ -580,7 +579,7 @@ func (e *clockEntry) apply() {
 // show displays d without committing it.
 func (e *clockEntry) show(d time.Duration) {
 	e.last = d
-	if t := job.FormatClock(d); t != e.Text {
+	if t := rescue.FormatClock(d); t != e.Text {
 		e.SetText(t)
 	}
 }

@@ -12,7 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"replayrescue/core/job"
+	"replayrescue/core/rescue"
 )
 
 // foundView lists what the source points at, in plain words, with the best
@@ -128,9 +128,9 @@ func (v *foundView) choose(i int) {
 // nextStep tells the user what to do about a candidate that is not ready.
 func nextStep(c candidate) string {
 	switch c.Code {
-	case job.ExitCredentials:
+	case rescue.ExitCredentials:
 		return lang.L("This one needs fresh sign-in details. Export a new HAR file “with sensitive data” (see “How do I get a HAR file?”) and drop it here.")
-	case job.ExitUsage:
+	case rescue.ExitUsage:
 		return lang.L("This is not a video this app can save. Try another one, or go back and paste the broadcast link.")
 	}
 	return lang.L("This one cannot be reached right now. Check your internet connection, then go back and try again.")
@@ -178,7 +178,7 @@ func newCandidateRow(c candidate, num numbers, onTap func()) *candidateRow {
 func candidateDetails(c candidate, num numbers) string {
 	var parts []string
 	if c.Duration > 0 {
-		parts = append(parts, lang.L("length {{.Length}}", map[string]any{"Length": job.FormatClock(c.Duration)}))
+		parts = append(parts, lang.L("length {{.Length}}", map[string]any{"Length": rescue.FormatClock(c.Duration)}))
 	}
 	if c.Quality != "" {
 		parts = append(parts, strings.Replace(c.Quality, "x", "×", 1))

@@ -6,13 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	_ "image/jpeg" // job.Frame returns PNG or JPEG
+	_ "image/jpeg" // rescue.Frame returns PNG or JPEG
 	_ "image/png"
 	"io"
 	"sync"
 	"time"
 
-	"replayrescue/core/job"
+	"replayrescue/core/rescue"
 )
 
 // frameLoader fetches preview pictures in the background so the window
@@ -163,7 +163,7 @@ func (f *frameLoader) deliver(r *frameRequest, img image.Image, err error) {
 		if wait > 0 {
 			how = "after the pointer came to rest mid-drag"
 		}
-		fmt.Fprintf(f.timing, "preview at %s shown %v %s\n", job.FormatClock(r.at), time.Since(asked).Round(time.Millisecond), how)
+		fmt.Fprintf(f.timing, "preview at %s shown %v %s\n", rescue.FormatClock(r.at), time.Since(asked).Round(time.Millisecond), how)
 	}
 }
 

@@ -14,7 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"replayrescue/core/job"
+	"replayrescue/core/rescue"
 )
 
 // harSteps are the browser-by-browser steps for exporting a HAR file. Chrome
@@ -101,7 +101,7 @@ func (u *ui) showToolsMissing(hint string, err error) {
 			return
 		}
 	}
-	msg, _ := job.Explain(err)
+	msg, _ := rescue.Explain(err)
 	td := &toolsDialog{}
 	intro := widget.NewLabel(lang.L("Replay Rescue uses the free program FFmpeg to put the video together, and it is not on this computer yet. Installing it takes a few minutes and is needed only once."))
 	intro.Wrapping = fyne.TextWrapWord
@@ -155,7 +155,7 @@ func (u *ui) showToolsMissing(hint string, err error) {
 func (u *ui) showToolsDownload(size int64, err error) {
 	td := &toolsDialog{}
 	var items []fyne.CanvasObject
-	if msg, _ := job.Explain(err); msg != "" && !toolsMissing(err) {
+	if msg, _ := rescue.Explain(err); msg != "" && !toolsMissing(err) {
 		items = append(items, wrapped(msg)) // too old: say so first
 	}
 	items = append(items, wrapped(lang.L("Replay Rescue needs a free video tool (ffmpeg, about {{.Size}}). Download it now?", map[string]any{"Size": u.num.size(size)})))
@@ -218,7 +218,7 @@ func (u *ui) downloadTools(td *toolsDialog) {
 			}
 		}
 		td.bar.Hide()
-		msg, _ := job.Explain(err)
+		msg, _ := rescue.Explain(err)
 		td.status.SetText(msg)
 		td.download.SetText(lang.L("Try again"))
 		td.fit()

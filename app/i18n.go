@@ -102,7 +102,7 @@ func (n numbers) speed(bytesPerSecond float64) string {
 }
 
 // span is a duration in words for people ("1 h 5 min", "3 min 20 s",
-// "45 s"); trim times use job.FormatClock instead, which they can type back.
+// "45 s"); trim times use rescue.FormatClock instead, which they can type back.
 func (n numbers) span(d time.Duration) string {
 	d = d.Round(time.Second)
 	h, m, s := int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60

@@ -12,7 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"replayrescue/core/job"
+	"replayrescue/core/rescue"
 )
 
 // A talk in several broadcasts: the phone's app crashed and the talk went on
@@ -31,7 +31,7 @@ func partLine(i int, c candidate, num numbers) string {
 	}
 	text := lang.L("Part {{.N}}", map[string]any{"N": i + 1}) + " · " + title
 	if c.Duration > 0 {
-		text += " · " + lang.L("length {{.Length}}", map[string]any{"Length": job.FormatClock(c.Duration)})
+		text += " · " + lang.L("length {{.Length}}", map[string]any{"Length": rescue.FormatClock(c.Duration)})
 	}
 	if !c.Started.IsZero() {
 		text += " · " + lang.L("started {{.Time}}", map[string]any{"Time": c.Started.Local().Format("2006-01-02 15:04")})
@@ -180,16 +180,16 @@ func (v *downloadView) setParts(cs []candidate) {
 }
 
 // onPartEvent shows one part's own news: its length once found, its progress.
-func (v *downloadView) onPartEvent(e job.PartEvent) {
+func (v *downloadView) onPartEvent(e rescue.PartEvent) {
 	if e.Part < 0 || e.Part >= len(v.partRows) {
 		return
 	}
 	r := v.partRows[e.Part]
 	switch pe := e.Event.(type) {
-	case job.Found:
+	case rescue.Found:
 		r.c.Duration = pe.Duration
 		r.line.SetText(partLine(e.Part, r.c, v.u.num))
-	case job.Progress:
+	case rescue.Progress:
 		if pe.Total > 0 {
 			r.bar.SetValue(float64(pe.Done) / float64(pe.Total))
 		}
@@ -218,7 +218,7 @@ func newPartSync(v *editView) *partSync {
 	var names []string
 	var at time.Duration
 	for i, d := range lengths {
-		names = append(names, lang.L("Part {{.N}} (from {{.Time}})", map[string]any{"N": i + 1, "Time": job.FormatClock(at)}))
+		names = append(names, lang.L("Part {{.N}} (from {{.Time}})", map[string]any{"N": i + 1, "Time": rescue.FormatClock(at)}))
 		at += d
 	}
 	ps.choose = widget.NewSelect(names, func(name string) {
@@ -250,7 +250,7 @@ func partsNote(lengths []time.Duration) string {
 		if i > 0 {
 			text += ", "
 		}
-		text += fmt.Sprintf("%d: %s", i+1, job.FormatClock(at))
+		text += fmt.Sprintf("%d: %s", i+1, rescue.FormatClock(at))
 		at += d
 	}
 	return lang.L("This talk is joined from {{.N}} broadcasts; parts start at {{.Starts}}. Each part has its own audio sync.", map[string]any{"N": len(lengths), "Starts": text})

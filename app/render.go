@@ -15,7 +15,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"replayrescue/core/job"
+	"replayrescue/core/rescue"
 )
 
 // renderView shows the video being written, then where it is.
@@ -29,8 +29,8 @@ type renderView struct {
 	working *fyne.Container
 
 	doneMsg    *widget.Label
-	chatMsg    string // what became of the chat (job.ChatSaved), shown with the result
-	soundMsg   string // what was repaired in the sound (job.SoundRepaired), likewise
+	chatMsg    string // what became of the chat (rescue.ChatSaved), shown with the result
+	soundMsg   string // what was repaired in the sound (rescue.SoundRepaired), likewise
 	open       *widget.Button
 	showFolder *widget.Button
 	another    *widget.Button
@@ -44,7 +44,7 @@ type renderView struct {
 	content fyne.CanvasObject
 
 	output   string
-	result   *job.Done
+	result   *rescue.Done
 	stopWork context.CancelFunc
 }
 
@@ -132,13 +132,13 @@ func (u *ui) chooseOutput() {
 		_ = w.Close()
 		replace := true // the save dialog already asked about replacing
 		if !strings.EqualFold(filepath.Ext(path), ".mp4") {
-			job.RemoveUnfinished(path) // the dialog's own empty file
+			rescue.RemoveUnfinished(path) // the dialog's own empty file
 			path += ".mp4"
 			replace = false // nobody was asked about this name
 		}
 		u.startRender(path, replace)
 	}, u.win)
-	d.SetFileName(job.FileName(u.sess.job.Title(), lang.L("replay")))
+	d.SetFileName(rescue.FileName(u.sess.job.Title(), lang.L("replay")))
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".mp4"}))
 	if l, err := storage.ListerForURI(storage.NewFileURI(u.settings.outputFolder())); err == nil {
 		d.SetLocation(l)
@@ -181,18 +181,18 @@ func (u *ui) startRender(out string, replace bool) {
 		if err != nil {
 			// The render writes under a temporary name, so out is at most
 			// the save dialog's empty file: that goes, a video never does.
-			job.RemoveUnfinished(out)
+			rescue.RemoveUnfinished(out)
 			if stopped {
 				u.show(screenEdit)
 				return
 			}
-			msg, _ := job.Explain(err)
+			msg, _ := rescue.Explain(err)
 			v.fail(msg)
 			return
 		}
 		s.saved = out
 		if v.result == nil { // a backend that reports no Done event
-			v.finished(job.Done{Output: out})
+			v.finished(rescue.Done{Output: out})
 		}
 		u.app.SendNotification(fyne.NewNotification(lang.L("Your video is ready"),
 			lang.L("{{.Name}} is saved.", map[string]any{"Name": filepath.Base(out)})))
@@ -200,14 +200,14 @@ func (u *ui) startRender(out string, replace bool) {
 }
 
 // onEvent follows the render's progress.
-func (v *renderView) onEvent(e job.Event) {
+func (v *renderView) onEvent(e rescue.Event) {
 	switch e := e.(type) {
-	case job.Rendering:
+	case rescue.Rendering:
 		if e.Total > 0 {
 			f := min(max(float64(e.Done)/float64(e.Total), 0), 1)
 			v.bar.SetValue(f)
-			times := map[string]any{"Done": job.FormatClock(min(e.Done, e.Total).Truncate(1e9)), "Total": job.FormatClock(e.Total.Truncate(1e9)),
-				"Left": job.FormatClock(e.ETA.Round(1e9))}
+			times := map[string]any{"Done": rescue.FormatClock(min(e.Done, e.Total).Truncate(1e9)), "Total": rescue.FormatClock(e.Total.Truncate(1e9)),
+				"Left": rescue.FormatClock(e.ETA.Round(1e9))}
 			switch {
 			case e.Burning && e.ETA > 0:
 				v.detail.SetText(lang.L("Drawing the chat into the video: {{.Done}} of {{.Total}} written, about {{.Left}} left", times))
@@ -217,27 +217,27 @@ func (v *renderView) onEvent(e job.Event) {
 				v.detail.SetText(lang.L("{{.Done}} of {{.Total}} written", times))
 			}
 		}
-	case job.SoundRepaired:
+	case rescue.SoundRepaired:
 		v.soundMsg = strings.Join(e.Sentences(), "\n")
-	case job.ChatSaved:
+	case rescue.ChatSaved:
 		v.chatMsg = e.Problem
 		if e.Problem == "" {
 			v.chatMsg = lang.L("The chat is saved beside it as {{.Name}}.", map[string]any{"Name": filepath.Base(e.SRT) + ", " + filepath.Base(e.ASS)})
 		}
-	case job.Done:
+	case rescue.Done:
 		v.finished(e)
 	}
 }
 
 // finished shows where the video is, with buttons to open it.
-func (v *renderView) finished(d job.Done) {
+func (v *renderView) finished(d rescue.Done) {
 	v.result = &d
 	v.bar.SetValue(1)
 	v.working.Hide()
 	v.heading.SetText(lang.L("Your video is ready"))
 	msg := lang.L("Saved as {{.Name}}", map[string]any{"Name": filepath.Base(d.Output)})
 	if d.Duration > 0 && d.Size > 0 {
-		msg += " (" + job.FormatClock(d.Duration) + ", " + v.u.num.size(d.Size) + ")"
+		msg += " (" + rescue.FormatClock(d.Duration) + ", " + v.u.num.size(d.Size) + ")"
 	}
 	if v.soundMsg != "" {
 		msg += "\n" + v.soundMsg
@@ -265,7 +265,7 @@ func (u *ui) cleanInterruptedSave() {
 		return
 	}
 	u.settings.p.SetString(prefSaving, "")
-	removed := job.RemoveUnfinished(out)
+	removed := rescue.RemoveUnfinished(out)
 	if len(removed) == 0 {
 		return
 	}

@@ -14,8 +14,7 @@ import (
 
 	"fyne.io/fyne/v2/lang"
 
-	"replayrescue/core/chat"
-	"replayrescue/core/job"
+	"replayrescue/core/rescue"
 )
 
 // Screenshot mode: REPLAYRESCUE_SCREEN=start|found|download|edit|render|done
@@ -64,7 +63,7 @@ func (u *ui) openDemoScreen(name string) {
 					if name == "done" {
 						be.finishRender = true
 					}
-					u.startRender(filepath.Join(os.TempDir(), job.FileName(cands[0].Title, lang.L("replay"))), true)
+					u.startRender(filepath.Join(os.TempDir(), rescue.FileName(cands[0].Title, lang.L("replay"))), true)
 				})
 			}()
 		}
@@ -114,7 +113,7 @@ func (b *demoBackend) Resolve(context.Context, string) ([]candidate, error) {
 		{Title: "Saving live streams before they vanish (keynote)", From: "HAR entry 41", Duration: 42*time.Minute + 10*time.Second,
 			Quality: "1280x720", Chunks: 844, Ready: true},
 		{Title: "Saving live streams before they vanish (keynote)", From: "HAR entry 12", Duration: 42*time.Minute + 10*time.Second,
-			Quality: "640x360", Chunks: 844, Ready: false, Code: job.ExitCredentials,
+			Quality: "640x360", Chunks: 844, Ready: false, Code: rescue.ExitCredentials,
 			Problem: "The video host refused access because no cookies were given: use a HAR file exported from your browser with sensitive data, or give your browser's cookies (--cookies on the command line)."},
 	}, nil
 }
@@ -125,47 +124,47 @@ func (b *demoBackend) Sample(ctx context.Context) (candidate, func(), error) {
 	return c[0], func() {}, nil
 }
 
-func (b *demoBackend) Open(c candidate, _ openOptions, events func(job.Event)) (jobRunner, error) {
+func (b *demoBackend) Open(c candidate, _ openOptions, events func(rescue.Event)) (jobRunner, error) {
 	return &demoJob{b: b, c: c, events: events}, nil
 }
 
 // OpenParts pretends too: the screenshots show one broadcast.
-func (b *demoBackend) OpenParts(cs []candidate, o openOptions, events func(job.Event)) (jobRunner, error) {
+func (b *demoBackend) OpenParts(cs []candidate, o openOptions, events func(rescue.Event)) (jobRunner, error) {
 	return b.Open(cs[0], o, events)
 }
 
 type demoJob struct {
 	b      *demoBackend
 	c      candidate
-	events func(job.Event)
+	events func(rescue.Event)
 }
 
 func (j *demoJob) Load(context.Context) error {
-	j.events(job.Found{Title: j.c.Title, Chunks: j.c.Chunks, Duration: j.c.Duration, Quality: j.c.Quality, Ended: true})
+	j.events(rescue.Found{Title: j.c.Title, Chunks: j.c.Chunks, Duration: j.c.Duration, Quality: j.c.Quality, Ended: true})
 	return nil
 }
 
 func (j *demoJob) Download(ctx context.Context) error {
 	if j.b.complete {
-		j.events(job.Progress{Done: j.c.Chunks, Total: j.c.Chunks, Bytes: 612 << 20})
+		j.events(rescue.Progress{Done: j.c.Chunks, Total: j.c.Chunks, Bytes: 612 << 20})
 		return nil
 	}
-	j.events(job.Progress{Done: 321, Total: j.c.Chunks, Bytes: 233 << 20, Speed: 6.4 * (1 << 20), ETA: 61 * time.Second, Resumed: 40})
+	j.events(rescue.Progress{Done: 321, Total: j.c.Chunks, Bytes: 233 << 20, Speed: 6.4 * (1 << 20), ETA: 61 * time.Second, Resumed: 40})
 	<-ctx.Done()
 	return ctx.Err()
 }
 
-func (j *demoJob) Render(ctx context.Context, s job.Settings) error {
+func (j *demoJob) Render(ctx context.Context, s rescue.Settings) error {
 	end := s.End
 	if end == 0 {
 		end = j.c.Duration
 	}
 	want := end - s.Start
 	if j.b.finishRender {
-		j.events(job.Done{Output: s.Output, Duration: want, Size: 590 << 20})
+		j.events(rescue.Done{Output: s.Output, Duration: want, Size: 590 << 20})
 		return nil
 	}
-	j.events(job.Rendering{Done: want * 63 / 100, Total: want})
+	j.events(rescue.Rendering{Done: want * 63 / 100, Total: want})
 	<-ctx.Done()
 	return ctx.Err()
 }
@@ -182,12 +181,12 @@ func (j *demoJob) Frame(ctx context.Context, at time.Duration, maxWidth int) ([]
 func (j *demoJob) HasChat() bool { return true }
 
 // Chat is a small audience for the screenshots.
-func (j *demoJob) Chat(ctx context.Context) ([]chat.Message, error) {
-	var out []chat.Message
+func (j *demoJob) Chat(ctx context.Context) ([]rescue.ChatMessage, error) {
+	var out []rescue.ChatMessage
 	who := []string{"Ana 🌸", "Kenji", "Léa Müller", "Samir", "Olga"}
 	said := []string{"Hello from Lisbon!", "Is the sound OK?", "Great point about plural rules", "Question: how do you test translations?", "Slides link please"}
 	for i := range 40 {
-		out = append(out, chat.Message{At: time.Duration(i)*37*time.Second + 12*time.Second, Name: who[i%len(who)], Text: said[i%len(said)], Kind: chat.Comment})
+		out = append(out, rescue.ChatMessage{At: time.Duration(i)*37*time.Second + 12*time.Second, Name: who[i%len(who)], Text: said[i%len(said)], Kind: rescue.ChatComment})
 	}
 	return out, nil
 }
@@ -196,8 +195,8 @@ func (j *demoJob) Duration() time.Duration { return j.c.Duration }
 func (j *demoJob) Title() string           { return j.c.Title }
 func (j *demoJob) Dir() string             { return filepath.Join(os.TempDir(), "replayrescue-demo") }
 func (j *demoJob) Cleanup() error          { return nil }
-func (j *demoJob) Plan(ctx context.Context, s job.Settings) (job.Plan, error) {
-	return job.Plan{Start: s.Start.Truncate(3 * time.Second), AudioGap: 2 * time.Second}, nil
+func (j *demoJob) Plan(ctx context.Context, s rescue.Settings) (rescue.Plan, error) {
+	return rescue.Plan{Start: s.Start.Truncate(3 * time.Second), AudioGap: 2 * time.Second}, nil
 }
 
 // demoFrame draws a stage: a slide with bullet lines and a speaker, the

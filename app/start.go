@@ -16,7 +16,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"replayrescue/core/job"
+	"replayrescue/core/rescue"
 )
 
 // startView is the first screen: drop a HAR file, paste a link or a cURL
@@ -191,7 +191,7 @@ func (u *ui) resolve(src string) {
 			if stopped {
 				return // the user pressed Stop
 			}
-			msg, _ := job.Explain(err)
+			msg, _ := rescue.Explain(err)
 			u.start.showProblem(msg)
 			return
 		}
@@ -236,7 +236,7 @@ func (u *ui) captureFromBrowser() {
 		case err != nil && stopped:
 			return // the user pressed Cancel
 		case err != nil:
-			text, _ := job.Explain(err)
+			text, _ := rescue.Explain(err)
 			u.start.showProblem(text)
 			if noBrowser(err) {
 				u.showHARHelp()
@@ -259,7 +259,7 @@ func (u *ui) captureFromBrowser() {
 			title = lang.L("replay")
 		}
 		dialog.ShowInformation(lang.L("Capture from browser"), lang.L("Found it: {{.Title}}, {{.Length}}. The browser is closed and its temporary profile deleted.",
-			map[string]any{"Title": title, "Length": job.FormatClock(c.Duration)}), u.win)
+			map[string]any{"Title": title, "Length": rescue.FormatClock(c.Duration)}), u.win)
 	})
 }
 
@@ -283,7 +283,7 @@ func (u *ui) trySample() {
 		u.start.setBusy("")
 		if err != nil {
 			if !stopped {
-				msg, _ := job.Explain(err)
+				msg, _ := rescue.Explain(err)
 				u.start.showProblem(msg)
 			}
 			return

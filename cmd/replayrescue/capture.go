@@ -7,13 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 
-	"replayrescue/core/capture"
-	"replayrescue/core/intake"
-	"replayrescue/core/job"
-	"replayrescue/core/media"
-	"replayrescue/core/web"
+	"replayrescue/core/rescue"
 )
 
 // cmdCapture opens the user's browser in a temporary profile, waits until
@@ -42,7 +37,7 @@ func cmdCapture(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if err != nil {
 		return out.fail(err)
 	}
-	b, err := capture.FindBrowser(runtime.GOOS, os.Getenv, *browser)
+	b, err := rescue.FindBrowser(*browser)
 	if err != nil {
 		return out.fail(err)
 	}
@@ -55,17 +50,14 @@ func cmdCapture(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		page = pages[0]
 	}
 	fmt.Fprintf(stderr, "Opening %s with a separate, temporary profile: open the broadcast there (log in if it is private) and press play. Press Ctrl+C to stop.\n", b.Name)
-	cands, err := capture.Capture(ctx, capture.Options{Browser: b.Path, URL: page, Headless: *headless})
-	var credErr *intake.CredentialsError
+	cands, warning, err := rescue.Capture(ctx, b, page, *headless)
 	switch {
 	case errors.Is(err, context.Canceled):
-		return out.fail(&job.Error{Code: job.ExitOther, Msg: "Stopped: the browser was closed and its temporary profile deleted.", Err: err})
-	case err != nil && errors.As(err, &credErr) && len(cands) > 0:
-		fmt.Fprintln(stderr, "Warning: "+web.Printable(credErr.Msg))
+		return out.fail(&rescue.Error{Code: rescue.ExitOther, Msg: "Stopped: the browser was closed and its temporary profile deleted.", Err: err})
 	case err != nil:
 		return out.fail(err)
 	}
 	fmt.Fprintln(stderr, "The browser is closed; its temporary profile is deleted.")
-	found := func() (media.Tools, error) { return tools, nil } // asked before the browser opened
-	return saveFrom(ctx, []job.Source{bestSource(cands, credErr == nil, stderr)}, f, settings, found, out)
+	found := func() (rescue.Tools, error) { return tools, nil } // asked before the browser opened
+	return saveFrom(ctx, []rescue.Source{bestSource(cands, warning, stderr)}, f, settings, found, out)
 }

@@ -5,14 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
-	"net/url"
 	"time"
 
-	"replayrescue/core/chat"
-	"replayrescue/core/job"
-	"replayrescue/core/sample"
-	"replayrescue/core/web"
+	"replayrescue/core/rescue"
 )
 
 // demoLength keeps the built-in sample quick to make and to save while still
@@ -42,7 +37,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return out.fail(usageError("The demo saves one broadcast: give one --audio-offset."))
 	}
 	settings.Output = outputPath(f.output, "sample talk")
-	if err := job.CheckOutput(settings.Output, settings.Force); err != nil {
+	if err := rescue.CheckOutput(settings.Output, settings.Force); err != nil {
 		return out.fail(err)
 	}
 	tools, err := f.useTools(stderr)
@@ -50,45 +45,14 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return out.fail(err)
 	}
 	fmt.Fprintln(stderr, "Preparing the sample broadcast (the first time takes a few seconds)...")
-	m, err := sample.Generate(ctx, sample.MediaOptions{FFmpeg: tools.FFmpeg, Encoder: tools.VideoEncoder(ctx), Duration: demoLength})
+	smp, err := rescue.StartSample(ctx, tools, demoLength, "Sample talk", "sample-demo")
 	if err != nil {
 		return out.fail(err)
 	}
-	srv, err := sample.Start(sample.ServerOptions{Media: m})
-	if err != nil {
-		return out.fail(err)
-	}
-	defer srv.Close()
-
-	src, err := demoSource(srv)
-	if err != nil {
-		return out.fail(err)
-	}
-	opts := job.Options{Work: f.work, Jobs: f.jobs, Keep: f.keep, Tools: tools, Events: out.event}
-	if err := job.Save(ctx, src, opts, settings); err != nil {
+	defer smp.Close()
+	opts := rescue.Options{Work: f.work, Jobs: f.jobs, Keep: f.keep, Tools: tools, Events: out.event}
+	if err := rescue.Save(ctx, smp.Source, opts, settings); err != nil {
 		return out.fail(err)
 	}
 	return 0
-}
-
-// demoSource gives the sample's playlist with the cookies its API hands out,
-// scoped to the sample host, as intake would for a real broadcast.
-func demoSource(srv *sample.Server) (job.Source, error) {
-	u, err := url.Parse(srv.PlaylistURL())
-	if err != nil {
-		return job.Source{}, err
-	}
-	jar := web.NewJar()
-	jar.SetCookies(u, srv.Cookies())
-	api, err := url.Parse(srv.APIBase())
-	if err != nil {
-		return job.Source{}, err
-	}
-	return job.Source{
-		URL:   u.String(),
-		Creds: web.Credentials{Jar: jar, Header: http.Header{}, Scheme: u.Scheme, Host: u.Host},
-		Title: "Sample talk",
-		ID:    "sample-demo",
-		Chat:  chat.Source{API: api, Token: srv.ChatToken(), Start: sample.BroadcastStart},
-	}, nil
 }

@@ -3,17 +3,13 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net/url"
 	"time"
 
-	"replayrescue/core/intake"
-	"replayrescue/core/job"
-	"replayrescue/core/playlist"
-	"replayrescue/core/web"
+	"replayrescue/core/rescue"
 )
 
 // candidateReport is what inspect says about one candidate. Every string in
@@ -53,18 +49,21 @@ func cmdInspect(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if len(sources) != 1 {
 		return out.fail(usageError("Give one broadcast link, playlist (.m3u8) link or HAR file to inspect."))
 	}
-	in := intake.Input{Source: sources[0], Cookies: f.cookies, CookiesFile: f.cookiesFile, Headers: f.headers, Stdin: stdin}
-	cands, err := intake.Resolve(ctx, in)
-	var credErr *intake.CredentialsError
-	if err != nil && !(errors.As(err, &credErr) && len(cands) > 0) {
+	in := rescue.Input{Source: sources[0], Cookies: f.cookies, CookiesFile: f.cookiesFile, Headers: f.headers, Stdin: stdin}
+	cands, warning, err := rescue.Find(ctx, in)
+	if err != nil {
 		return out.fail(err)
 	}
-	if credErr != nil {
-		fmt.Fprintln(stderr, "Warning: "+web.Printable(credErr.Msg))
+	if warning != "" {
+		fmt.Fprintln(stderr, "Warning: "+rescue.Printable(warning))
+	}
+	checked, err := rescue.CheckAll(ctx, cands, "")
+	if err != nil {
+		return out.fail(err)
 	}
 	reports := make([]candidateReport, 0, len(cands))
-	for _, c := range cands {
-		reports = append(reports, inspectCandidate(ctx, c).printable())
+	for i, c := range cands {
+		reports = append(reports, newCandidateReport(c, checked[i]).printable())
 	}
 	if f.json {
 		enc := json.NewEncoder(stdout)
@@ -94,7 +93,7 @@ func cmdInspect(ctx context.Context, args []string, stdin io.Reader, stdout, std
 			fmt.Fprintln(stdout)
 		}
 		if r.Chunks > 0 {
-			fmt.Fprintf(stdout, "   length:   %s in %d chunks\n", job.FormatClock(time.Duration(r.Duration*float64(time.Second))), r.Chunks)
+			fmt.Fprintf(stdout, "   length:   %s in %d chunks\n", rescue.FormatClock(time.Duration(r.Duration*float64(time.Second))), r.Chunks)
 		}
 		if len(r.CookieHosts) > 0 {
 			fmt.Fprintf(stdout, "   cookies:  sent to %v\n", r.CookieHosts)
@@ -118,66 +117,34 @@ func cmdInspect(ctx context.Context, args []string, stdin io.Reader, stdout, std
 // text and the --json output end up on terminals.
 func (r candidateReport) printable() candidateReport {
 	for _, s := range []*string{&r.URL, &r.Title, &r.From, &r.Kind, &r.Quality, &r.Verdict, &r.Detail, &r.ChatFrom} {
-		*s = web.Printable(*s)
+		*s = rescue.Printable(*s)
 	}
 	hosts := make([]string, len(r.CookieHosts))
 	for i, h := range r.CookieHosts {
-		hosts[i] = web.Printable(h)
+		hosts[i] = rescue.Printable(h)
 	}
 	r.CookieHosts = hosts
 	return r
 }
 
-// inspectCandidate loads c's playlist (never its chunks) and judges it.
-func inspectCandidate(ctx context.Context, c intake.Candidate) candidateReport {
-	// Start from what intake could tell from the source; loading the
-	// playlist then confirms or corrects it.
-	r := candidateReport{URL: web.RedactURL(c.URL), Title: web.Redact(c.Title), From: web.Redact(c.From),
-		Kind: c.Kind, Live: c.Live, CookieHosts: append([]string{}, c.CookieHosts...),
-		Verdict: string(c.Verdict), Detail: c.Problem, Chat: c.Chat.Available()}
+// newCandidateReport is what inspect says of c, checked as r.
+func newCandidateReport(c rescue.Candidate, r rescue.Report) candidateReport {
+	cr := candidateReport{URL: rescue.RedactURL(c.URL), Title: rescue.Redact(r.Title), From: rescue.Redact(c.From),
+		Kind: r.Kind, Quality: r.Quality, Live: r.Live, Chunks: r.Chunks, Duration: r.Duration.Seconds(),
+		CookieHosts: append([]string{}, c.CookieHosts...), Verdict: string(r.Verdict), Chat: c.Chat.Available()}
+	if !r.Ready {
+		cr.Detail = r.Problem
+	}
 	switch {
 	case len(c.Chat.Messages) > 0:
-		r.ChatFrom = fmt.Sprintf("%d messages recorded in the HAR file", len(c.Chat.Messages))
-	case r.Chat:
-		r.ChatFrom = "the broadcast's chat service"
+		cr.ChatFrom = fmt.Sprintf("%d messages recorded in the HAR file", len(c.Chat.Messages))
+	case cr.Chat:
+		cr.ChatFrom = "the broadcast's chat service"
 	}
-	if len(r.CookieHosts) == 0 {
+	if len(cr.CookieHosts) == 0 {
 		if u, err := url.Parse(c.URL); err == nil && c.Creds.Jar != nil && len(c.Creds.Jar.Cookies(u)) > 0 {
-			r.CookieHosts = append(r.CookieHosts, u.Hostname())
+			cr.CookieHosts = append(cr.CookieHosts, u.Hostname())
 		}
 	}
-	client := web.NewClient(c.Creds, web.ClientOptions{MaxConnsPerHost: 2})
-	pl, err := playlist.Load(ctx, client, c.URL)
-	switch {
-	case err == nil:
-	case web.IsCredentialError(err):
-		if c.Verdict != intake.VerdictSanitized {
-			r.Verdict = string(intake.VerdictStale)
-		}
-		r.Detail = intake.ExplainDenied(c)
-		return r
-	case errors.Is(err, playlist.ErrNotPlaylist):
-		r.Verdict = "not a playlist"
-		r.Detail = web.Redact(err.Error())
-		return r
-	case errors.Is(err, playlist.ErrDamaged):
-		r.Verdict = "damaged playlist"
-		r.Detail = web.Redact(err.Error())
-		return r
-	default:
-		r.Verdict = "unreachable"
-		r.Detail = web.Redact(err.Error())
-		return r
-	}
-	r.Kind = "media"
-	if pl.Variant != nil {
-		r.Kind = "master"
-		r.Quality = pl.Variant.Resolution
-	}
-	r.Live = !pl.Ended
-	r.Chunks = len(pl.Segments)
-	r.Duration = pl.Duration().Seconds()
-	r.Verdict = string(intake.VerdictReady)
-	r.Detail = ""
-	return r
+	return cr
 }

@@ -12,12 +12,7 @@ import (
 	"sync"
 	"time"
 
-	"replayrescue/core/intake"
-	"replayrescue/core/job"
-	"replayrescue/core/media"
-	"replayrescue/core/playlist"
-	"replayrescue/core/toolget"
-	"replayrescue/core/web"
+	"replayrescue/core/rescue"
 )
 
 // saveFlags are the flags shared by save and demo.
@@ -47,7 +42,7 @@ type saveFlags struct {
 func parseOffsets(v string) ([]time.Duration, error) {
 	var offsets []time.Duration
 	for _, one := range strings.Split(v, ",") {
-		d, err := job.ParseOffset(one)
+		d, err := rescue.ParseOffset(one)
 		if err != nil {
 			return nil, usageError("--audio-offset %q is not a time shift: use forms like 2s, -350ms or -0.35 (one per part, separated by commas).", strings.TrimSpace(one))
 		}
@@ -95,49 +90,49 @@ func (f *saveFlags) register(fs *flag.FlagSet, withSource bool) {
 }
 
 // useTools finds ffmpeg for a save, and names it with --verbose.
-func (f *saveFlags) useTools(stderr io.Writer) (media.Tools, error) {
-	tools, err := findTools(toolget.Options{})
+func (f *saveFlags) useTools(stderr io.Writer) (rescue.Tools, error) {
+	tools, err := findTools(rescue.ToolsSource{})
 	return f.announce(stderr, tools, err)
 }
 
 // findToolsAsync starts findTools and returns what useTools would, once it
 // is called: ffmpeg takes about 0.1 s to answer -version (it loads a
 // hundred libraries), time a save spends reading its source meanwhile.
-func (f *saveFlags) findToolsAsync(stderr io.Writer) func() (media.Tools, error) {
+func (f *saveFlags) findToolsAsync(stderr io.Writer) func() (rescue.Tools, error) {
 	type found struct {
-		tools media.Tools
+		tools rescue.Tools
 		err   error
 	}
 	c := make(chan found, 1)
 	go func() {
-		tools, err := findTools(toolget.Options{})
+		tools, err := findTools(rescue.ToolsSource{})
 		c <- found{tools, err}
 	}()
-	return sync.OnceValues(func() (media.Tools, error) {
+	return sync.OnceValues(func() (rescue.Tools, error) {
 		r := <-c
 		return f.announce(stderr, r.tools, r.err)
 	})
 }
 
 // announce names the ffmpeg found with --verbose.
-func (f *saveFlags) announce(stderr io.Writer, tools media.Tools, err error) (media.Tools, error) {
+func (f *saveFlags) announce(stderr io.Writer, tools rescue.Tools, err error) (rescue.Tools, error) {
 	if err == nil && f.verbose {
-		fmt.Fprintf(stderr, "Using ffmpeg %d.%d: %s (%s)\n", tools.Major, tools.Minor, tools.FFmpeg, toolsOrigin(tools, toolget.Options{}))
+		fmt.Fprintf(stderr, "Using ffmpeg %d.%d: %s (%s)\n", tools.Major, tools.Minor, tools.FFmpeg, rescue.ToolsOrigin(tools, rescue.ToolsSource{}))
 	}
 	return tools, err
 }
 
 // settings validates the trim and offset flags.
-func (f *saveFlags) settings() (job.Settings, error) {
-	var s job.Settings
+func (f *saveFlags) settings() (rescue.Settings, error) {
+	var s rescue.Settings
 	var err error
 	if f.start != "" {
-		if s.Start, err = job.ParseClock(f.start); err != nil {
+		if s.Start, err = rescue.ParseClock(f.start); err != nil {
 			return s, usageError("--start %q is not a time: use seconds (165) or minutes:seconds (2:45).", f.start)
 		}
 	}
 	if f.end != "" {
-		if s.End, err = job.ParseClock(f.end); err != nil {
+		if s.End, err = rescue.ParseClock(f.end); err != nil {
 			return s, usageError("--end %q is not a time: use seconds (165) or minutes:seconds (2:45).", f.end)
 		}
 		if s.End <= s.Start {
@@ -148,10 +143,10 @@ func (f *saveFlags) settings() (job.Settings, error) {
 		return s, err
 	}
 	s.AudioOffset = f.offsets[0]
-	if s.Crossfade, err = job.ParseOffset(f.crossfade); err != nil || s.Crossfade < 0 || s.Crossfade > job.MaxCrossfade {
+	if s.Crossfade, err = rescue.ParseOffset(f.crossfade); err != nil || s.Crossfade < 0 || s.Crossfade > rescue.MaxCrossfade {
 		return s, usageError("--crossfade %q is not a fade length: use 0 (no fade) up to 2s, such as 0.5s or 500ms.", f.crossfade)
 	}
-	if err := playlist.CheckQuality(f.quality); err != nil {
+	if err := rescue.CheckQuality(f.quality); err != nil {
 		return s, usageError("--quality %q is not a quality: use best, worst, or a height such as 720p.", f.quality)
 	}
 	if f.jobs < 0 || f.jobs > 64 {
@@ -165,14 +160,14 @@ func (f *saveFlags) settings() (job.Settings, error) {
 
 // checkedSettings validates the flags and refuses an existing or
 // impossible -o before anything slow happens.
-func (f *saveFlags) checkedSettings(out *reporter) (job.Settings, error) {
+func (f *saveFlags) checkedSettings(out *reporter) (rescue.Settings, error) {
 	settings, err := f.settings()
 	if err != nil {
 		return settings, err
 	}
 	out.asked = settings.Start
 	if f.output != "" {
-		if err := job.CheckOutput(f.output, settings.Force); err != nil {
+		if err := rescue.CheckOutput(f.output, settings.Force); err != nil {
 			return settings, err
 		}
 	}
@@ -180,7 +175,7 @@ func (f *saveFlags) checkedSettings(out *reporter) (job.Settings, error) {
 }
 
 func usageError(format string, a ...any) error {
-	return &job.Error{Code: job.ExitUsage, Msg: fmt.Sprintf(format, a...)}
+	return &rescue.Error{Code: rescue.ExitUsage, Msg: fmt.Sprintf(format, a...)}
 }
 
 func cmdSave(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -213,7 +208,7 @@ func cmdSave(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return out.fail(usageError("Standard input (-) can be given only once."))
 	}
 	useTools := f.findToolsAsync(stderr)
-	var srcs []job.Source
+	var srcs []rescue.Source
 	for i, arg := range sources {
 		src, err := resolveSource(ctx, arg, f, stdin, stderr)
 		if err != nil {
@@ -222,8 +217,8 @@ func cmdSave(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 				return out.fail(terr)
 			}
 			if len(sources) > 1 {
-				msg, code := job.Explain(err)
-				err = &job.Error{Code: code, Msg: fmt.Sprintf("Part %d (%s): %s", i+1, arg, msg), Err: err}
+				msg, code := rescue.Explain(err)
+				err = &rescue.Error{Code: code, Msg: fmt.Sprintf("Part %d (%s): %s", i+1, arg, msg), Err: err}
 			}
 			return out.fail(err)
 		}
@@ -234,10 +229,10 @@ func cmdSave(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 
 // saveFrom runs the save once the sources are known (save, capture): one
 // source, or the parts of one talk in order.
-// tools is waited for only once the render needs it (see job.Options).
-func saveFrom(ctx context.Context, srcs []job.Source, f saveFlags, settings job.Settings, tools func() (media.Tools, error), out *reporter) int {
+// tools is waited for only once the render needs it (see rescue.Options).
+func saveFrom(ctx context.Context, srcs []rescue.Source, f saveFlags, settings rescue.Settings, tools func() (rescue.Tools, error), out *reporter) int {
 	settings.Output = outputPath(f.output, srcs[0].Title)
-	opts := job.Options{Work: f.work, Jobs: f.jobs, Keep: f.keep, Quality: f.quality, FindTools: tools, Events: out.event}
+	opts := rescue.Options{Work: f.work, Jobs: f.jobs, Keep: f.keep, Quality: f.quality, FindTools: tools, Events: out.event}
 	if lc, ok := ctx.Value(liveKey{}).(*liveControl); ok {
 		out.live = lc
 		opts.Stop = lc.stop
@@ -251,7 +246,7 @@ func saveFrom(ctx context.Context, srcs []job.Source, f saveFlags, settings job.
 			cancel(err)
 		}
 	}()
-	if err := job.SaveTalk(ctx, srcs, opts, settings); err != nil {
+	if err := rescue.SaveTalk(ctx, srcs, opts, settings); err != nil {
 		// Without a usable ffmpeg nothing can be saved: that comes first.
 		if _, terr := tools(); terr != nil {
 			err = terr
@@ -283,32 +278,32 @@ func parseArgs(fs *flag.FlagSet, args []string, stderr io.Writer) (positional []
 }
 
 // resolveSource turns the SOURCE argument into the best candidate. A problem
-// intake found in the source (a HAR saved without cookies, say) is printed as
-// a warning and the save goes ahead: signed links work without cookies, and
+// found in the source (a HAR saved without cookies, say) is printed as a
+// warning and the save goes ahead: signed links work without cookies, and
 // if the host refuses, the refusal is explained in the same terms.
-func resolveSource(ctx context.Context, arg string, f saveFlags, stdin io.Reader, stderr io.Writer) (job.Source, error) {
-	in := intake.Input{Source: arg, Cookies: f.cookies, CookiesFile: f.cookiesFile, Headers: f.headers, Stdin: stdin}
-	cands, err := intake.Resolve(ctx, in)
-	var credErr *intake.CredentialsError
+func resolveSource(ctx context.Context, arg string, f saveFlags, stdin io.Reader, stderr io.Writer) (rescue.Source, error) {
+	in := rescue.Input{Source: arg, Cookies: f.cookies, CookiesFile: f.cookiesFile, Headers: f.headers, Stdin: stdin}
+	cands, warning, err := rescue.Find(ctx, in)
 	switch {
-	case err != nil && errors.As(err, &credErr) && len(cands) > 0:
-		fmt.Fprintln(stderr, "Warning: "+web.Printable(credErr.Msg))
 	case err != nil:
-		return job.Source{}, err
+		return rescue.Source{}, err
 	case len(cands) == 0:
-		return job.Source{}, usageError("No video stream was found in what was given.")
+		return rescue.Source{}, usageError("No video stream was found in what was given.")
 	}
-	return bestSource(cands, credErr == nil, stderr), nil
+	return bestSource(cands, warning, stderr), nil
 }
 
-// bestSource is the first candidate as a job source, warning about its
-// problem unless one was already printed.
-func bestSource(cands []intake.Candidate, warn bool, stderr io.Writer) job.Source {
+// bestSource is the first candidate as a job source, with a warning about
+// what Find said of it, or else about its own problem.
+func bestSource(cands []rescue.Candidate, warning string, stderr io.Writer) rescue.Source {
 	c := cands[0]
-	if c.Verdict != intake.VerdictReady && c.Problem != "" && warn {
-		fmt.Fprintln(stderr, "Warning: "+web.Printable(c.Problem))
+	if warning == "" && c.Verdict != rescue.VerdictReady {
+		warning = c.Problem
 	}
-	return job.Source{URL: c.URL, Creds: c.Creds, Title: c.Title, ID: c.BroadcastID, Denied: intake.ExplainDenied(c), Chat: c.Chat}
+	if warning != "" {
+		fmt.Fprintln(stderr, "Warning: "+rescue.Printable(warning))
+	}
+	return rescue.SourceOf(c)
 }
 
 // outputPath is -o, or the title as a file name in the current folder.
@@ -316,7 +311,7 @@ func outputPath(flagValue, title string) string {
 	if flagValue != "" {
 		return flagValue
 	}
-	return job.FileName(title, "replay")
+	return rescue.FileName(title, "replay")
 }
 
 type listFlag []string
@@ -349,9 +344,9 @@ func newReporter(stdout, stderr io.Writer, asJSON bool) *reporter {
 	return r
 }
 
-func (r *reporter) event(e job.Event) {
+func (r *reporter) event(e rescue.Event) {
 	if r.json {
-		if line, err := job.MarshalEvent(e); err == nil {
+		if line, err := rescue.MarshalEvent(e); err == nil {
 			fmt.Fprintf(r.stdout, "%s\n", line)
 		}
 	}
@@ -359,15 +354,15 @@ func (r *reporter) event(e job.Event) {
 }
 
 // say prints e for people; prefix names the part of a talk it is about.
-func (r *reporter) say(e job.Event, prefix string) {
+func (r *reporter) say(e rescue.Event, prefix string) {
 	switch e := e.(type) {
-	case job.PartEvent:
+	case rescue.PartEvent:
 		switch e.Event.(type) {
-		case job.Found, job.Live, job.Paused: // progress is shown for the whole talk
+		case rescue.Found, rescue.Live, rescue.Paused: // progress is shown for the whole talk
 			r.say(e.Event, fmt.Sprintf("Part %d: ", e.Part+1))
 		}
-	case job.Found:
-		title := web.Printable(e.Title) // the broadcast's own words
+	case rescue.Found:
+		title := rescue.Printable(e.Title) // the broadcast's own words
 		if title == "" {
 			title = "the replay"
 		}
@@ -381,44 +376,44 @@ func (r *reporter) say(e job.Event, prefix string) {
 		}
 		r.endLine()
 		if r.captured {
-			fmt.Fprintf(r.stderr, "%sFound it: %s, %s (%d chunks%s).\n", prefix, title, job.FormatClock(e.Duration), e.Chunks, extra)
+			fmt.Fprintf(r.stderr, "%sFound it: %s, %s (%d chunks%s).\n", prefix, title, rescue.FormatClock(e.Duration), e.Chunks, extra)
 			break
 		}
-		fmt.Fprintf(r.stderr, "%sFound %s: %s in %d chunks%s.\n", prefix, title, job.FormatClock(e.Duration), e.Chunks, extra)
-	case job.Progress:
+		fmt.Fprintf(r.stderr, "%sFound %s: %s in %d chunks%s.\n", prefix, title, rescue.FormatClock(e.Duration), e.Chunks, extra)
+	case rescue.Progress:
 		r.progress(e)
-	case job.Live:
+	case rescue.Live:
 		if e.Missing > 0 {
 			r.endLine()
 			fmt.Fprintf(r.stderr, "%s%d chunks were gone from the host before they could be fetched: the video skips that part.\n", prefix, e.Missing)
 		}
 		if e.Ended {
 			r.endLine()
-			fmt.Fprintf(r.stderr, "%sThe broadcast has ended: %s in all.\n", prefix, job.FormatClock(e.Duration))
+			fmt.Fprintf(r.stderr, "%sThe broadcast has ended: %s in all.\n", prefix, rescue.FormatClock(e.Duration))
 			r.live.following.Store(false)
 		}
-	case job.Paused:
+	case rescue.Paused:
 		r.endLine()
-		fmt.Fprintln(r.stderr, prefix+web.Printable(e.Reason))
-	case job.Rendering:
+		fmt.Fprintln(r.stderr, prefix+rescue.Printable(e.Reason))
+	case rescue.Rendering:
 		r.rendering(e)
-	case job.SoundRepaired:
+	case rescue.SoundRepaired:
 		r.endLine()
 		r.stretched = r.stretched || e.Stretched != 0
 		for _, line := range e.Sentences() {
 			fmt.Fprintln(r.stderr, prefix+line)
 		}
-	case job.ChatSaved:
+	case rescue.ChatSaved:
 		r.endLine()
 		switch {
 		case e.Problem != "":
-			fmt.Fprintln(r.stderr, web.Printable(e.Problem))
+			fmt.Fprintln(r.stderr, rescue.Printable(e.Problem))
 		case e.Burned:
 			fmt.Fprintf(r.stderr, "The chat (%d comments, %d hearts) is drawn into the video and saved beside it as %s and %s.\n", e.Comments, e.Hearts, e.SRT, e.ASS)
 		default:
 			fmt.Fprintf(r.stderr, "Saved the chat (%d comments, %d hearts) beside the video as %s and %s.\n", e.Comments, e.Hearts, e.SRT, e.ASS)
 		}
-	case job.Done:
+	case rescue.Done:
 		r.endLine()
 		if gap := e.AudioGap.Round(100 * time.Millisecond); gap != 0 {
 			when := "after"
@@ -431,13 +426,13 @@ func (r *reporter) say(e job.Event, prefix string) {
 			fmt.Fprintf(r.stderr, "Over the broadcast its sound drifts %.1f s against the picture: in sync at the start, %.1f s off at the end.\n", d.Abs().Seconds(), d.Abs().Seconds())
 		}
 		if r.asked > 0 && (e.Start-r.asked).Abs() >= 50*time.Millisecond {
-			fmt.Fprintf(r.stderr, "The video starts at %s, the nearest whole picture to %s (add --exact to start on the very frame).\n", job.FormatClock(e.Start), job.FormatClock(r.asked))
+			fmt.Fprintf(r.stderr, "The video starts at %s, the nearest whole picture to %s (add --exact to start on the very frame).\n", rescue.FormatClock(e.Start), rescue.FormatClock(r.asked))
 		}
-		fmt.Fprintf(r.stderr, "Saved %s (%s, %s).\n", e.Output, job.FormatClock(e.Duration), formatBytes(e.Size))
+		fmt.Fprintf(r.stderr, "Saved %s (%s, %s).\n", e.Output, rescue.FormatClock(e.Duration), formatBytes(e.Size))
 	}
 }
 
-func (r *reporter) progress(p job.Progress) {
+func (r *reporter) progress(p rescue.Progress) {
 	pct := 100
 	if p.Total > 0 {
 		pct = p.Done * 100 / p.Total
@@ -446,13 +441,13 @@ func (r *reporter) progress(p job.Progress) {
 	if p.Speed > 0 && p.Done < p.Total {
 		line += fmt.Sprintf(", %s/s", formatBytes(int64(p.Speed)))
 		if p.ETA > 0 {
-			line += ", " + job.FormatClock(p.ETA) + " left"
+			line += ", " + rescue.FormatClock(p.ETA) + " left"
 		}
 	}
 	r.show("download", line, pct, p.Done == p.Total)
 }
 
-func (r *reporter) rendering(e job.Rendering) {
+func (r *reporter) rendering(e rescue.Rendering) {
 	pct := 0
 	if e.Total > 0 {
 		pct = int(e.Done * 100 / e.Total)
@@ -468,7 +463,7 @@ func (r *reporter) rendering(e job.Rendering) {
 	}
 	line := fmt.Sprintf("Writing the video with the chat: %d%%", pct)
 	if e.ETA > 0 {
-		line += ", about " + job.FormatClock(e.ETA.Round(time.Second)) + " left"
+		line += ", about " + rescue.FormatClock(e.ETA.Round(time.Second)) + " left"
 	}
 	r.show("burn", line, pct, false)
 }
@@ -503,10 +498,10 @@ func (r *reporter) endLine() {
 
 // fail prints err as one sentence and returns its exit code.
 func (r *reporter) fail(err error) int {
-	msg, code := job.Explain(err)
+	msg, code := rescue.Explain(err)
 	r.endLine()
 	if r.json {
-		if line, jerr := job.MarshalEvent(job.Failed{Message: msg, Code: code}); jerr == nil {
+		if line, jerr := rescue.MarshalEvent(rescue.Failed{Message: msg, Code: code}); jerr == nil {
 			fmt.Fprintf(r.stdout, "%s\n", line)
 		}
 	}

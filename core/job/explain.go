@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 
-	"replayrescue/core/intake"
 	"replayrescue/core/media"
-	"replayrescue/core/toolget"
 	"replayrescue/core/web"
 )
 
@@ -30,7 +28,9 @@ type Error struct {
 func (e *Error) Error() string { return e.Msg }
 func (e *Error) Unwrap() error { return e.Err }
 
-// Explain returns the sentence to show for err and the CLI's exit code.
+// Explain returns the sentence to show for err and the CLI's exit code, for
+// the errors a save meets; rescue.Explain words those of finding the video
+// and installing ffmpeg first.
 // The sentence may quote what a server, a page or a file said, so it is
 // made printable: a terminal shows it and never acts on it.
 func Explain(err error) (string, int) {
@@ -46,18 +46,6 @@ func explain(err error) (string, int) {
 	if errors.As(err, &je) {
 		return web.Redact(je.Msg), je.Code
 	}
-	var inputErr *intake.InputError
-	if errors.As(err, &inputErr) {
-		return inputErr.Msg, ExitUsage
-	}
-	var credErr *intake.CredentialsError
-	if errors.As(err, &credErr) {
-		return credErr.Msg, ExitCredentials
-	}
-	var netErr *intake.NetworkError
-	if errors.As(err, &netErr) {
-		return netErr.Msg, ExitOther
-	}
 	var missing *media.MissingError
 	if errors.As(err, &missing) {
 		return missing.Error(), ExitFFmpeg
@@ -66,18 +54,9 @@ func explain(err error) (string, int) {
 	if errors.As(err, &failed) {
 		return failed.Error(), ExitFFmpeg
 	}
-	var install *toolget.Error
-	if errors.As(err, &install) {
-		if errors.Is(err, context.Canceled) {
-			return install.Msg, ExitOther
-		}
-		return install.Msg, ExitFFmpeg
-	}
 	switch {
 	case errors.Is(err, context.Canceled):
 		return "Stopped. Finished chunks are kept; run the same command again to continue.", ExitOther
-	case errors.Is(err, intake.ErrNoSource):
-		return sentence(web.Redact(err.Error())) + " Give a broadcast link, a playlist (.m3u8) link or a HAR file.", ExitUsage
 	case web.IsCredentialError(err):
 		return "The video host refused access: get a fresh link or HAR file and try again.", ExitCredentials
 	}

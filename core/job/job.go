@@ -1,6 +1,6 @@
 // Package job runs one save from a source to an MP4: it loads the playlist,
 // keeps a state file in the job folder, downloads the chunks and renders them.
-// The CLI and the GUI talk only to this package.
+// The CLI and the GUI reach it through core/rescue, the core's front door.
 package job
 
 import (
@@ -801,17 +801,7 @@ func (j *Job) downloadAndRender(ctx context.Context, s Settings) error {
 }
 
 // sentence makes an error text end like a sentence.
-func sentence(s string) string {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return s
-	}
-	s = strings.ToUpper(s[:1]) + s[1:]
-	if !strings.HasSuffix(s, ".") {
-		s += "."
-	}
-	return s
-}
+func sentence(s string) string { return web.Sentence(s) }
 
 // ErrNotDownloaded means a preview was asked for a part not yet on disk.
 var ErrNotDownloaded = errors.New("that part of the video is not downloaded yet")

@@ -68,3 +68,17 @@ func controlOrBidi(r rune) bool {
 	}
 	return false
 }
+
+// Sentence is s as a sentence for the user: trimmed, its first letter a
+// capital, ending in a full stop. Go's error strings are the opposite.
+func Sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return s
+	}
+	s = strings.ToUpper(s[:1]) + s[1:]
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
+}
