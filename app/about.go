@@ -13,13 +13,6 @@ import (
 	"replayrescue/assets"
 )
 
-// toolsAbout is what the About box says of the video tool in use.
-type toolsAbout struct {
-	Path    string // "" when none was found
-	Version string // ffmpeg's own first line of -version
-	Licence string // the licence this build of ffmpeg is under
-}
-
 // website is FyneApp.toml's Website; the About box links to it.
 const website = "https://github.com/replayrescue/replayrescue"
 
@@ -43,7 +36,7 @@ func (u *ui) showAbout() {
 	what := widget.NewLabelWithStyle(lang.L("Saves the replay of a live-streamed talk as one video."), fyne.TextAlignCenter, fyne.TextStyle{})
 	what.Wrapping = fyne.TextWrapWord
 
-	t := u.be.About()
+	t := u.backend.About()
 	var toolsText string
 	if t.Path == "" {
 		toolsText = lang.L("The video tool FFmpeg is not installed yet.")
@@ -58,7 +51,7 @@ func (u *ui) showAbout() {
 	items := []fyne.CanvasObject{container.NewCenter(icon), name, box.version, what, widget.NewSeparator(), box.tools}
 	// A downloaded ffmpeg came with its licence text, which we owe the
 	// user with the program.
-	if text, ok := u.be.ToolsLicence(); ok {
+	if text, ok := u.backend.ToolsLicence(); ok {
 		box.licence = widget.NewLabel(text)
 		box.licence.Wrapping = fyne.TextWrapWord
 		scroll := container.NewVScroll(box.licence)

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
 	"testing"
@@ -12,10 +11,9 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 
+	"replayrescue/app/internal/backend"
 	"replayrescue/core/job"
-	"replayrescue/core/rescue"
 	"replayrescue/core/sample"
-	"replayrescue/core/web"
 )
 
 // The whole window flow on the real core: the built-in sample broadcast is
@@ -25,14 +23,15 @@ func TestSampleBroadcastEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("makes and saves the sample broadcast with ffmpeg")
 	}
-	be := newCoreBackend()
-	if _, err := be.FindTools(); err != nil {
+	be := backend.NewCore(backend.ToolsSource{})
+	tools, err := be.Tools()
+	if err != nil {
 		t.Skipf("ffmpeg is not installed: %v", err)
 	}
 	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // a fresh job folder
 
 	h := newHarness(t, nil)
-	h.u.be = be
+	h.u.backend = be
 	h.u.checkTools()
 	test.Tap(h.u.start.sample)
 	h.q.until(t, "the sample to be found", func() bool { return h.u.screen == screenFound || h.u.start.status.Visible() }, 3*time.Minute)
@@ -68,7 +67,7 @@ func TestSampleBroadcastEndToEnd(t *testing.T) {
 	if err != nil || st.Size() == 0 {
 		t.Fatalf("no video at %s: %v", out, err)
 	}
-	info, err := be.tools.Probe(context.Background(), out)
+	info, err := tools.Probe(context.Background(), out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,14 +88,15 @@ func TestTalkInTwoPartsEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("makes and saves sample broadcasts with ffmpeg")
 	}
-	be := newCoreBackend()
-	if _, err := be.FindTools(); err != nil {
+	be := backend.NewCore(backend.ToolsSource{})
+	tools, err := be.Tools()
+	if err != nil {
 		t.Skipf("ffmpeg is not installed: %v", err)
 	}
 	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // fresh job folders
-	var cands []candidate
+	var cands []backend.Candidate
 	for i, lead := range []time.Duration{2 * time.Second, 0} {
-		m, err := sample.Generate(context.Background(), sample.MediaOptions{FFmpeg: be.tools.FFmpeg, Duration: 10 * time.Second,
+		m, err := sample.Generate(context.Background(), sample.MediaOptions{FFmpeg: tools.FFmpeg, Duration: 10 * time.Second,
 			ChunkDuration: 2 * time.Second, AudioLead: lead, NoLead: lead == 0, Width: 640 - 160*i, Height: 360 - 90*i})
 		if err != nil {
 			t.Fatal(err)
@@ -106,14 +106,18 @@ func TestTalkInTwoPartsEndToEnd(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { srv.Close() })
-		c := candidateOf(rescue.CheckSource(context.Background(), job.Source{URL: srv.PlaylistURL(), Title: fmt.Sprintf("Part %d", i+1), Creds: web.Credentials{Jar: web.NewJar(), Header: http.Header{}}}))
+		found, err := be.Resolve(context.Background(), srv.PlaylistURL())
+		if err != nil || len(found) != 1 {
+			t.Fatalf("part %d: %d candidates, %v", i+1, len(found), err)
+		}
+		c := found[0]
 		if !c.Ready {
 			t.Fatalf("part %d not ready: %s", i+1, c.Problem)
 		}
 		cands = append(cands, c)
 	}
 	h := newHarness(t, nil)
-	h.u.be = be
+	h.u.backend = be
 	h.u.checkTools()
 	h.u.showFound(cands[:1])
 	test.Tap(h.u.found.addPart)
@@ -134,14 +138,14 @@ func TestTalkInTwoPartsEndToEnd(t *testing.T) {
 	if !h.u.rend.done.Visible() {
 		t.Fatalf("render failed: %s", h.u.rend.problem.Text)
 	}
-	info, err := be.tools.Probe(context.Background(), out)
+	info, err := tools.Probe(context.Background(), out)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if v, _ := info.Stream("video"); (v.Duration-20*time.Second).Abs() > 100*time.Millisecond || v.Width != 640 {
 		t.Errorf("saved %v at %dpx wide, want 20 s at 640", v.Duration, v.Width)
 	}
-	flashes, beeps, err := be.tools.SyncMarkers(context.Background(), out)
+	flashes, beeps, err := tools.SyncMarkers(context.Background(), out)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,6 +25,8 @@ import (
 
 	_ "replayrescue/app/internal/localeenv" // must run before Fyne reads the locale
 	"replayrescue/assets"
+
+	"replayrescue/app/internal/backend"
 )
 
 // AppID is the ID in FyneApp.toml; preferences are stored under it.
@@ -44,7 +46,7 @@ func Run(version string, stderr io.Writer) int {
 	w := a.NewWindow("Replay Rescue")
 	w.SetIcon(assets.Icon)
 
-	var be backend = newCoreBackend()
+	var be backend.Backend = backend.NewCore(backend.ToolsSource{})
 	screen := os.Getenv(screenEnv)
 	if screen != "" {
 		be = newDemoBackend()
@@ -90,8 +92,8 @@ const (
 type ui struct {
 	app      fyne.App
 	win      fyne.Window
-	be       backend
-	b        *bridge
+	backend  backend.Backend
+	bridge   *bridge
 	settings settings
 	num      numbers
 	version  string
@@ -109,9 +111,9 @@ type ui struct {
 	edit  *editView
 	rend  *renderView
 
-	cands      []candidate
-	parts      []candidate // earlier broadcasts of the same talk ("Add another part")
-	sess       *session    // the job being saved; nil on the start screen
+	cands      []backend.Candidate
+	parts      []backend.Candidate // earlier broadcasts of the same talk ("Add another part")
+	sess       *session            // the job being saved; nil on the start screen
 	stopSample func()
 
 	// openURL opens files and folders in the system's apps; tests replace it.
@@ -133,9 +135,9 @@ type ui struct {
 // session is one broadcast being saved. A fresh source for an expired link
 // replaces job but keeps the job folder, and so the finished chunks.
 type session struct {
-	cand    candidate
-	parts   []candidate // every part, in order, when the talk has several
-	job     jobRunner
+	cand    backend.Candidate
+	parts   []backend.Candidate // every part, in order, when the talk has several
+	job     backend.JobRunner
 	loaded  bool
 	cancel  context.CancelFunc // stops the running download or render
 	pausing bool               // the download was stopped by Pause
@@ -153,8 +155,8 @@ const (
 	workSave     = "save"
 )
 
-func newUI(a fyne.App, w fyne.Window, be backend) *ui {
-	u := &ui{app: a, win: w, be: be, b: &bridge{}, settings: settings{a.Preferences()}, goos: runtime.GOOS}
+func newUI(a fyne.App, w fyne.Window, be backend.Backend) *ui {
+	u := &ui{app: a, win: w, backend: be, bridge: &bridge{}, settings: settings{a.Preferences()}, goos: runtime.GOOS}
 	u.openURL = a.OpenURL
 	a.Settings().SetTheme(themeFor(u.settings.appearance()))
 	if code := u.settings.language(); code != "" { // "" is what Fyne already chose
@@ -321,7 +323,7 @@ func (u *ui) useSource(src string) {
 // checkTools looks for ffmpeg at start-up, so a missing one is explained
 // before the user has spent time on a HAR file.
 func (u *ui) checkTools() {
-	hint, err := u.be.FindTools()
+	hint, err := u.backend.FindTools()
 	u.toolsOK = err == nil
 	if err != nil {
 		u.showToolsMissing(hint, err)

@@ -1,11 +1,12 @@
 package app
 
 import (
+	"context"
 	"sync"
 
 	"fyne.io/fyne/v2"
 
-	"replayrescue/core/rescue"
+	"replayrescue/app/internal/backend"
 )
 
 // bridge moves what core reports from its goroutines onto the widgets. It is
@@ -27,24 +28,40 @@ type bridge struct {
 }
 
 type posted struct {
-	ev rescue.Event       // an event for to, or
-	to func(rescue.Event) //
-	fn func()             // a function to run
+	ev backend.Event       // an event for to, or
+	to func(backend.Event) //
+	fn func()              // a function to run
 }
 
 // events returns the Events callback for one job: each event reaches deliver
 // on the UI thread, in order.
-func (b *bridge) events(deliver func(rescue.Event)) func(rescue.Event) {
-	return func(e rescue.Event) { b.post(posted{ev: e, to: deliver}) }
+func (b *bridge) events(deliver func(backend.Event)) func(backend.Event) {
+	return func(e backend.Event) { b.post(posted{ev: e, to: deliver}) }
 }
 
-// run does work on a goroutine, then calls then with its error on the UI
-// thread, after every event work emitted has been delivered.
-func (b *bridge) run(work func() error, then func(error)) {
+// background runs work on a goroutine with a context of its own (ended
+// with parent's, when that ends first), then hands
+// its result to done on the UI thread, after every event work emitted has
+// been delivered. stopped says the context was cancelled before the work
+// ended: the user pressed Stop or Cancel (or the screen moved on), so there
+// is usually nothing to report. The returned function cancels the work; the
+// caller keeps it for its Stop button.
+func background[T any](parent context.Context, b *bridge, work func(ctx context.Context) (T, error), done func(result T, err error, stopped bool)) context.CancelFunc {
+	ctx, cancel := context.WithCancel(parent)
 	go func() {
-		err := work()
-		b.post(posted{fn: func() { then(err) }})
+		result, err := work(ctx)
+		b.post(posted{fn: func() {
+			stopped := ctx.Err() != nil
+			cancel()
+			done(result, err, stopped)
+		}})
 	}()
+	return cancel
+}
+
+// only adapts work that returns nothing but an error to background.
+func only(work func(ctx context.Context) error) func(context.Context) (struct{}, error) {
+	return func(ctx context.Context) (struct{}, error) { return struct{}{}, work(ctx) }
 }
 
 // show runs fn on the UI thread (a preview frame that finished decoding).
@@ -76,11 +93,11 @@ func supersedes(p, q posted) bool {
 		return false
 	}
 	switch p.ev.(type) {
-	case rescue.Progress:
-		_, ok := q.ev.(rescue.Progress)
+	case backend.Progress:
+		_, ok := q.ev.(backend.Progress)
 		return ok
-	case rescue.Rendering:
-		_, ok := q.ev.(rescue.Rendering)
+	case backend.Rendering:
+		_, ok := q.ev.(backend.Rendering)
 		return ok
 	}
 	return false

@@ -11,6 +11,8 @@ import (
 
 	"replayrescue/core/capture"
 	"replayrescue/core/intake"
+
+	"replayrescue/app/internal/backend"
 )
 
 // topDialogText is the text of every label in the window's top overlay (an
@@ -52,7 +54,7 @@ func TestCaptureButton(t *testing.T) {
 
 	// The user plays the replay: the fake browser finds it when told to.
 	played := make(chan struct{})
-	be.browser = func(ctx context.Context) ([]candidate, error) {
+	be.browser = func(ctx context.Context) ([]backend.Candidate, error) {
 		select {
 		case <-played:
 			return readyCands(), nil
@@ -80,7 +82,7 @@ func TestCaptureButton(t *testing.T) {
 	h.win.Canvas().Overlays().Top().Hide()
 	h.u.show(screenStart)
 	cancelled := make(chan struct{})
-	be.browser = func(ctx context.Context) ([]candidate, error) {
+	be.browser = func(ctx context.Context) ([]backend.Candidate, error) {
 		<-ctx.Done()
 		close(cancelled)
 		return nil, ctx.Err()
@@ -94,7 +96,7 @@ func TestCaptureButton(t *testing.T) {
 	}
 
 	// No browser: one sentence, and the HAR route with its help.
-	be.browser = func(ctx context.Context) ([]candidate, error) {
+	be.browser = func(ctx context.Context) ([]backend.Candidate, error) {
 		return nil, &intake.InputError{Msg: capture.NoBrowserMsg, Err: capture.ErrNoBrowser}
 	}
 	test.Tap(h.u.start.capture)

@@ -11,13 +11,15 @@ import (
 
 	"replayrescue/core/chat"
 	"replayrescue/core/job"
+
+	"replayrescue/app/internal/backend"
 )
 
 // With chat, the edit screen lists it beside the picture (a tap moves the
 // start there) and offers to burn it in; the render screen says so.
 func TestEditScreenChat(t *testing.T) {
 	be := &fakeBackend{cands: readyCands()}
-	be.newJob = func(c candidate, events func(job.Event)) *fakeJob {
+	be.newJob = func(c backend.Candidate, events func(job.Event)) *fakeJob {
 		j := newFakeJob(c, events)
 		j.chat = []chat.Message{
 			{At: 5 * time.Second, Name: "Ana 🌸", Text: "Hello!", Kind: chat.Comment},

@@ -12,7 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"replayrescue/core/rescue"
+	"replayrescue/app/internal/backend"
 )
 
 // downloadView shows the download: progress, pause, resume and cancel, and
@@ -39,8 +39,8 @@ type downloadView struct {
 	content  fyne.CanvasObject
 
 	wantsFresh bool // waiting for a new HAR or link
-	last       rescue.Progress
-	cand       candidate
+	last       backend.Progress
+	cand       backend.Candidate
 	mode       downloadMode
 }
 
@@ -115,7 +115,7 @@ func newDownloadView(u *ui) *downloadView {
 }
 
 // setCandidate shows which broadcast is downloading.
-func (v *downloadView) setCandidate(c candidate) {
+func (v *downloadView) setCandidate(c backend.Candidate) {
 	v.cand = c
 	title := c.Title
 	if title == "" {
@@ -132,7 +132,7 @@ func (v *downloadView) copyFrom(old *downloadView) {
 	}
 	v.setCandidate(old.cand)
 	if len(old.partRows) > 1 {
-		var cs []candidate
+		var cs []backend.Candidate
 		for _, r := range old.partRows {
 			cs = append(cs, r.c)
 		}
@@ -154,7 +154,7 @@ func (v *downloadView) copyFrom(old *downloadView) {
 }
 
 // setProgress shows chunks, megabytes, speed and time left.
-func (v *downloadView) setProgress(p rescue.Progress) {
+func (v *downloadView) setProgress(p backend.Progress) {
 	v.last = p
 	if p.Total > 0 {
 		v.bar.SetValue(float64(p.Done) / float64(p.Total))
@@ -213,7 +213,7 @@ func (v *downloadView) showProblem(msg string) {
 }
 
 // startDownload opens a job for c and downloads it.
-func (u *ui) startDownload(c candidate) {
+func (u *ui) startDownload(c backend.Candidate) {
 	if !u.requireTools() {
 		return
 	}
@@ -227,29 +227,29 @@ func (u *ui) startDownload(c candidate) {
 }
 
 // openJob starts a session for c in job folder work ("" lets core choose).
-func (u *ui) openJob(c candidate, work string) bool {
-	return u.openSession([]candidate{c}, work)
+func (u *ui) openJob(c backend.Candidate, work string) bool {
+	return u.openSession([]backend.Candidate{c}, work)
 }
 
 // openSession starts a session for the parts cs of one talk (usually one).
-func (u *ui) openSession(cs []candidate, work string) bool {
+func (u *ui) openSession(cs []backend.Candidate, work string) bool {
 	s := &session{cand: cs[0], stop: make(chan struct{})}
-	events := u.b.events(func(e rescue.Event) {
+	events := u.bridge.events(func(e backend.Event) {
 		if u.sess == s { // a cancelled job's late events are dropped
 			u.onJobEvent(e)
 		}
 	})
-	o := openOptions{Work: work, Jobs: u.settings.jobs(), Keep: u.settings.keep(), Stop: s.stop}
-	var j jobRunner
+	o := backend.OpenOptions{Work: work, Jobs: u.settings.jobs(), Keep: u.settings.keep(), Stop: s.stop}
+	var j backend.JobRunner
 	var err error
 	if len(cs) > 1 {
 		s.parts = cs
-		j, err = u.be.OpenParts(cs, o, events)
+		j, err = u.backend.OpenParts(cs, o, events)
 	} else {
-		j, err = u.be.Open(cs[0], o, events)
+		j, err = u.backend.Open(cs[0], o, events)
 	}
 	if err != nil {
-		msg, _ := rescue.Explain(err)
+		msg, _ := backend.Explain(err)
 		u.showError(lang.L("Cannot start the download"), msg)
 		return false
 	}
@@ -261,21 +261,18 @@ func (u *ui) openSession(cs []candidate, work string) bool {
 // runDownload loads the playlist (once) and downloads what is missing.
 func (u *ui) runDownload() {
 	s := u.sess
-	ctx, cancel := context.WithCancel(context.Background())
-	s.cancel, s.pausing = cancel, false
+	s.pausing = false
 	s.working = workDownload
 	u.dl.running(true)
-	loaded := s.loaded
-	u.b.run(func() error {
-		if !loaded {
+	wasLoaded := s.loaded
+	s.cancel = background(context.Background(), u.bridge, func(ctx context.Context) (loaded bool, err error) {
+		if !wasLoaded {
 			if err := s.job.Load(ctx); err != nil {
-				return err
+				return false, err
 			}
-			loaded = true
 		}
-		return s.job.Download(ctx)
-	}, func(err error) {
-		cancel()
+		return true, s.job.Download(ctx)
+	}, func(loaded bool, err error, _ bool) {
 		s.loaded = loaded
 		s.working = ""
 		if u.sess != s {
@@ -297,8 +294,8 @@ func (u *ui) downloadEnded(err error) {
 		u.dl.showPaused()
 		return
 	}
-	msg, code := rescue.Explain(err)
-	if code == rescue.ExitCredentials && len(s.parts) == 0 {
+	msg, code := backend.Explain(err)
+	if code == backend.ExitCredentials && len(s.parts) == 0 {
 		// (A part of a talk says which part needs a fresh source; the
 		// whole talk is then started again with it.)
 		u.dl.showExpired()
@@ -308,9 +305,9 @@ func (u *ui) downloadEnded(err error) {
 }
 
 // onJobEvent puts one job event on the screen it belongs to.
-func (u *ui) onJobEvent(e rescue.Event) {
+func (u *ui) onJobEvent(e backend.Event) {
 	switch e := e.(type) {
-	case rescue.Found:
+	case backend.Found:
 		c := u.sess.cand
 		c.Title, c.Duration, c.Quality, c.Chunks, c.Live = e.Title, e.Duration, e.Quality, e.Chunks, !e.Ended
 		if c.Title == "" {
@@ -318,7 +315,7 @@ func (u *ui) onJobEvent(e rescue.Event) {
 		}
 		u.dl.setCandidate(c)
 		u.dl.showLive(!e.Ended && !u.sess.stopped)
-	case rescue.Live:
+	case backend.Live:
 		c := u.dl.cand
 		c.Duration, c.Chunks, c.Live = e.Duration, e.Chunks, !e.Ended
 		u.dl.setCandidate(c)
@@ -327,14 +324,14 @@ func (u *ui) onJobEvent(e rescue.Event) {
 			u.dl.state.SetText(lang.L("Some parts ({{.N}}) were gone from the site before they could be saved; the video skips them.", map[string]any{"N": e.Missing}))
 			u.dl.state.Show()
 		}
-	case rescue.Progress:
+	case backend.Progress:
 		u.dl.setProgress(e)
-	case rescue.PartEvent:
+	case backend.PartEvent:
 		u.dl.onPartEvent(e)
-	case rescue.Paused:
-		u.dl.setProgress(rescue.Progress{Done: e.Done, Total: e.Total, Bytes: u.dl.last.Bytes})
+	case backend.Paused:
+		u.dl.setProgress(backend.Progress{Done: e.Done, Total: e.Total, Bytes: u.dl.last.Bytes})
 		u.dl.showExpired()
-	case rescue.Rendering, rescue.SoundRepaired, rescue.ChatSaved, rescue.Done:
+	case backend.Rendering, backend.SoundRepaired, backend.ChatSaved, backend.Done:
 		if u.screen == screenRender {
 			u.rend.onEvent(e)
 		} else if u.edit != nil {
@@ -405,15 +402,9 @@ func (u *ui) freshSource(src string) {
 	u.dl.useFresh.Disable()
 	u.dl.state.SetText(lang.L("Checking the new link…"))
 	u.dl.state.Show()
-	ctx, cancel := context.WithCancel(context.Background())
-	old.cancel = cancel
-	var cands []candidate
-	u.b.run(func() error {
-		var err error
-		cands, err = u.be.Resolve(ctx, src)
-		return err
-	}, func(err error) {
-		cancel()
+	old.cancel = background(context.Background(), u.bridge, func(ctx context.Context) ([]backend.Candidate, error) {
+		return u.backend.Resolve(ctx, src)
+	}, func(cands []backend.Candidate, err error, _ bool) {
 		u.dl.useFresh.Enable()
 		if u.sess != old {
 			return
@@ -423,7 +414,7 @@ func (u *ui) freshSource(src string) {
 			return
 		}
 		if err != nil {
-			msg, _ := rescue.Explain(err)
+			msg, _ := backend.Explain(err)
 			u.dl.state.SetText(msg)
 			return
 		}

@@ -21,7 +21,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"replayrescue/core/rescue"
+	"replayrescue/app/internal/backend"
 )
 
 // Sync slider: the audio moves in 10 ms steps up to 10 s either way. The
@@ -38,7 +38,7 @@ const previewClipLength = 10 * time.Second
 // editView is where the user trims and syncs while looking at the pictures.
 type editView struct {
 	u     *ui
-	job   jobRunner
+	job   backend.JobRunner
 	total time.Duration
 
 	preview     *canvas.Image
@@ -55,8 +55,8 @@ type editView struct {
 	chatPanel   *fyne.Container
 	chatList    *widget.List
 	chatNote    *widget.Label
-	chatLines   []rescue.ChatMessage // comments only, in time order
-	cutNote     *widget.Label        // the handles' hint, then where the video really starts and the broadcast's own sync gap
+	chatLines   []backend.ChatMessage // comments only, in time order
+	cutNote     *widget.Label         // the handles' hint, then where the video really starts and the broadcast's own sync gap
 	previewClip *widget.Button
 	save        *widget.Button
 	again       *widget.Button
@@ -72,9 +72,9 @@ type editView struct {
 	planCancel  context.CancelFunc
 }
 
-func newEditView(u *ui, j jobRunner) *editView {
+func newEditView(u *ui, j backend.JobRunner) *editView {
 	v := &editView{u: u, job: j, total: j.Duration()}
-	v.frames = newFrameLoader(u.b, j, 960)
+	v.frames = newFrameLoader(u.bridge, j, 960)
 	v.frames.timing = u.timing
 
 	v.preview = canvas.NewImageFromImage(nil)
@@ -157,7 +157,7 @@ func newEditView(u *ui, j jobRunner) *editView {
 	partsHint.Wrapping = fyne.TextWrapWord
 	partsHint.Importance = widget.LowImportance
 	partsHint.Hide()
-	if pr, ok := j.(partsRunner); ok && v.parts != nil {
+	if pr, ok := j.(backend.PartsRunner); ok && v.parts != nil {
 		partsHint.SetText(partsNote(pr.PartLengths()))
 		partsHint.Show()
 	}
@@ -213,9 +213,9 @@ func (v *editView) makeChatPanel() {
 }
 
 // chatLineText is one chat line as listed: "12:34 Name: text".
-func chatLineText(m rescue.ChatMessage) string {
+func chatLineText(m backend.ChatMessage) string {
 	text := strings.Join(strings.Fields(m.Text), " ")
-	return rescue.FormatClock(max(m.At, 0).Truncate(time.Second)) + "  " + m.Who() + ": " + text
+	return backend.FormatClock(max(m.At, 0).Truncate(time.Second)) + "  " + m.Who() + ": " + text
 }
 
 // loadChat reads the broadcast's chat, when there is one, and shows it.
@@ -225,17 +225,12 @@ func (v *editView) loadChat(ctx context.Context) {
 	}
 	v.chatPanel.Show()
 	v.burn.Show()
-	var msgs []rescue.ChatMessage
-	v.u.b.run(func() error {
-		var err error
-		msgs, err = v.job.Chat(ctx)
-		return err
-	}, func(err error) {
-		if ctx.Err() != nil {
+	background(ctx, v.u.bridge, v.job.Chat, func(msgs []backend.ChatMessage, err error, stopped bool) {
+		if stopped {
 			return
 		}
 		if err != nil {
-			msg, _ := rescue.Explain(err)
+			msg, _ := backend.Explain(err)
 			v.chatNote.SetText(msg)
 			v.burn.Hide()
 			return
@@ -245,10 +240,10 @@ func (v *editView) loadChat(ctx context.Context) {
 }
 
 // showChat lists the comments (hearts are only counted in the saved chat).
-func (v *editView) showChat(msgs []rescue.ChatMessage) {
-	lines := []rescue.ChatMessage{}
+func (v *editView) showChat(msgs []backend.ChatMessage) {
+	lines := []backend.ChatMessage{}
 	for _, m := range msgs {
-		if m.Kind == rescue.ChatComment {
+		if m.Kind == backend.ChatComment {
 			lines = append(lines, m)
 		}
 	}
@@ -266,16 +261,11 @@ func (v *editView) showPlan() {
 	if v.planCancel != nil {
 		v.planCancel()
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	v.planCancel = cancel
 	s := v.settings()
-	var p rescue.Plan
-	v.u.b.run(func() error {
-		var err error
-		p, err = v.job.Plan(ctx, s)
-		return err
-	}, func(err error) {
-		if ctx.Err() != nil {
+	v.planCancel = background(context.Background(), v.u.bridge, func(ctx context.Context) (backend.Plan, error) {
+		return v.job.Plan(ctx, s)
+	}, func(p backend.Plan, err error, stopped bool) {
+		if stopped {
 			return
 		}
 		if text := planText(s, p); err == nil && text != "" {
@@ -286,13 +276,13 @@ func (v *editView) showPlan() {
 
 // planText puts a plan into words: where the video starts when that is not
 // where the handle is, and the broadcast's own gap.
-func planText(s rescue.Settings, p rescue.Plan) string {
+func planText(s backend.Settings, p backend.Plan) string {
 	var parts []string
 	if d := p.Start - s.Start; d.Abs() >= 50*time.Millisecond {
 		if d < 0 {
-			parts = append(parts, lang.L("The video will start at {{.Time}}, the nearest whole picture before the handle.", map[string]any{"Time": rescue.FormatClock(p.Start)}))
+			parts = append(parts, lang.L("The video will start at {{.Time}}, the nearest whole picture before the handle.", map[string]any{"Time": backend.FormatClock(p.Start)}))
 		} else {
-			parts = append(parts, lang.L("The video will start at {{.Time}}, where the sound begins.", map[string]any{"Time": rescue.FormatClock(p.Start)}))
+			parts = append(parts, lang.L("The video will start at {{.Time}}, where the sound begins.", map[string]any{"Time": backend.FormatClock(p.Start)}))
 		}
 	}
 	g := p.AudioGap.Round(100 * time.Millisecond)
@@ -313,7 +303,7 @@ func (v *editView) activate() {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	v.thumbCancel = cancel
-	v.frames = newFrameLoader(v.u.b, v.job, 960)
+	v.frames = newFrameLoader(v.u.bridge, v.job, 960)
 	v.frames.timing = v.u.timing
 	v.loadPreview(0)
 	v.showPlan()
@@ -322,7 +312,7 @@ func (v *editView) activate() {
 	for i := range times {
 		times[i] = v.trim.ThumbTime(i)
 	}
-	loadThumbs(ctx, v.u.b, v.job, times, 192, v.trim.SetThumb)
+	loadThumbs(ctx, v.u.bridge, v.job, times, 192, v.trim.SetThumb)
 }
 
 // stop cancels picture loading and a preview clip being made.
@@ -364,8 +354,8 @@ func (v *editView) copyFrom(old *editView) {
 
 // settings are the trim and sync choices for rescue.Render. End 0 means "to
 // the end", so a range that ends at the end renders everything after Start.
-func (v *editView) settings() rescue.Settings {
-	s := rescue.Settings{Start: v.trim.Start(), AudioOffset: v.audioOffset, Exact: v.exact.Checked,
+func (v *editView) settings() backend.Settings {
+	s := backend.Settings{Start: v.trim.Start(), AudioOffset: v.audioOffset, Exact: v.exact.Checked,
 		BurnChat: v.burn.Visible() && v.burn.Checked}
 	if v.trim.End() < v.total {
 		s.End = v.trim.End()
@@ -414,7 +404,7 @@ func (v *editView) typed(h handle, d time.Duration) {
 func (v *editView) syncEntries() {
 	v.startEntry.show(v.trim.Start())
 	v.endEntry.show(v.trim.End())
-	v.length.SetText(lang.L("Video length: {{.Length}}", map[string]any{"Length": rescue.FormatClock(v.trim.End() - v.trim.Start())}))
+	v.length.SetText(lang.L("Video length: {{.Length}}", map[string]any{"Length": backend.FormatClock(v.trim.End() - v.trim.Start())}))
 }
 
 func (v *editView) loadPreview(at time.Duration) { v.loadPreviewAfter(at, 0) }
@@ -427,19 +417,19 @@ func (v *editView) loadPreviewAfter(at, wait time.Duration) {
 		at = min(at, v.total-300*time.Millisecond)
 	}
 	at = max(at, 0)
-	v.previewNote.SetText(lang.L("Picture at {{.Time}}", map[string]any{"Time": rescue.FormatClock(v.cursor)}))
+	v.previewNote.SetText(lang.L("Picture at {{.Time}}", map[string]any{"Time": backend.FormatClock(v.cursor)}))
 	v.frames.want(at, wait, func(img image.Image) {
 		v.preview.Image = img
 		v.preview.Refresh()
 	}, func(err error) {
 		var msg string
 		switch {
-		case errors.Is(err, rescue.ErrNotDownloaded):
+		case errors.Is(err, backend.ErrNotDownloaded):
 			msg = lang.L("No picture here yet.")
 		case errors.Is(err, errNoPicture):
-			msg = lang.L("No picture could be made at {{.Time}}.", map[string]any{"Time": rescue.FormatClock(v.cursor)})
+			msg = lang.L("No picture could be made at {{.Time}}.", map[string]any{"Time": backend.FormatClock(v.cursor)})
 		default:
-			msg, _ = rescue.Explain(err)
+			msg, _ = backend.Explain(err)
 		}
 		v.previewNote.SetText(msg)
 	})
@@ -490,21 +480,17 @@ func (v *editView) playClip() {
 	_ = f.Close()
 	v.u.temps = append(v.u.temps, out)
 	start, end := v.clipRange()
-	s := rescue.Settings{Output: out, Start: start, End: end, AudioOffset: v.audioOffset, PartOffsets: v.partOffsets(), Force: true, NoChatFiles: true}
-	ctx, cancel := context.WithCancel(context.Background())
-	v.clipCancel = cancel
+	s := backend.Settings{Output: out, Start: start, End: end, AudioOffset: v.audioOffset, PartOffsets: v.partOffsets(), Force: true, NoChatFiles: true}
 	v.previewClip.Disable()
 	v.previewClip.SetText(lang.L("Preparing preview…"))
 	j := v.job
-	v.u.b.run(func() error { return j.Render(ctx, s) }, func(err error) {
-		stopped := ctx.Err() != nil // by the user, before the work ended
-		cancel()
+	v.clipCancel = background(context.Background(), v.u.bridge, only(func(ctx context.Context) error { return j.Render(ctx, s) }), func(_ struct{}, err error, stopped bool) {
 		v.clipCancel = nil
 		v.previewClip.Enable()
 		v.previewClip.SetText(lang.L("Preview 10 s"))
 		if err != nil {
 			if !stopped {
-				msg, _ := rescue.Explain(err)
+				msg, _ := backend.Explain(err)
 				v.u.showError(lang.L("Cannot make a preview"), msg)
 			}
 			return
@@ -516,8 +502,8 @@ func (v *editView) playClip() {
 }
 
 // onPreviewEvent shows the preview clip's progress on its button.
-func (v *editView) onPreviewEvent(e rescue.Event) {
-	if r, ok := e.(rescue.Rendering); ok && v.clipCancel != nil && r.Total > 0 {
+func (v *editView) onPreviewEvent(e backend.Event) {
+	if r, ok := e.(backend.Rendering); ok && v.clipCancel != nil && r.Total > 0 {
 		pct := int(100 * r.Done / r.Total)
 		v.previewClip.SetText(lang.L("Preparing preview… {{.Percent}}%", map[string]any{"Percent": min(max(pct, 0), 100)}))
 	}
@@ -546,7 +532,7 @@ func newClockEntry(commit func(time.Duration)) *clockEntry {
 	e := &clockEntry{commit: commit}
 	e.ExtendBaseWidget(e)
 	e.Validator = func(s string) error {
-		_, err := rescue.ParseClock(s)
+		_, err := backend.ParseClock(s)
 		return err
 	}
 	e.OnSubmitted = func(string) { e.apply() }
@@ -566,7 +552,7 @@ func (e *clockEntry) FocusLost() {
 
 // apply commits a valid time, or puts back the last one.
 func (e *clockEntry) apply() {
-	d, err := rescue.ParseClock(e.Text)
+	d, err := backend.ParseClock(e.Text)
 	if err != nil {
 		e.show(e.last)
 		return
@@ -579,7 +565,7 @@ func (e *clockEntry) apply() {
 // show displays d without committing it.
 func (e *clockEntry) show(d time.Duration) {
 	e.last = d
-	if t := rescue.FormatClock(d); t != e.Text {
+	if t := backend.FormatClock(d); t != e.Text {
 		e.SetText(t)
 	}
 }

@@ -19,6 +19,8 @@ import (
 
 	"replayrescue/core/chat"
 	"replayrescue/core/job"
+
+	"replayrescue/app/internal/backend"
 )
 
 // uiQueue stands in for fyne.Do: whatever the bridge posts from a goroutine
@@ -64,21 +66,21 @@ func (q *uiQueue) settle() {
 // fakeBackend answers like core would, and records what it was asked.
 type fakeBackend struct {
 	mu         sync.Mutex
-	cands      []candidate
+	cands      []backend.Candidate
 	resolveErr error
 	resolved   []string
 	toolsHint  string
 	toolsErr   error
-	opens      []openOptions
+	opens      []backend.OpenOptions
 	jobs       []*fakeJob
-	newJob     func(c candidate, events func(job.Event)) *fakeJob
+	newJob     func(c backend.Candidate, events func(job.Event)) *fakeJob
 	// realTools, when set, answers everything about ffmpeg: the real
 	// adapter, pointed at a loopback server of fake builds.
-	realTools *coreBackend
+	realTools *backend.Core
 	// browser stands in for the user's browser in Capture: it gets the
 	// context (cancelled by the Cancel button) and answers as a capture
 	// would; captured records the browser setting each capture was given.
-	browser  func(ctx context.Context) ([]candidate, error)
+	browser  func(ctx context.Context) ([]backend.Candidate, error)
 	captured []string
 }
 
@@ -91,16 +93,16 @@ func (b *fakeBackend) FindTools() (string, error) {
 	return b.toolsHint, b.toolsErr
 }
 
-func (b *fakeBackend) About() toolsAbout {
+func (b *fakeBackend) About() backend.ToolsAbout {
 	if b.realTools != nil {
 		return b.realTools.About()
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.toolsErr != nil {
-		return toolsAbout{}
+		return backend.ToolsAbout{}
 	}
-	return toolsAbout{Path: "/opt/ffmpeg/bin/ffmpeg", Version: "ffmpeg version 7.1", Licence: "GNU LGPL version 2.1 or later"}
+	return backend.ToolsAbout{Path: "/opt/ffmpeg/bin/ffmpeg", Version: "ffmpeg version 7.1", Licence: "GNU LGPL version 2.1 or later"}
 }
 
 func (b *fakeBackend) ToolsDownload() (int64, bool) {
@@ -124,14 +126,14 @@ func (b *fakeBackend) ToolsLicence() (string, bool) {
 	return "", false
 }
 
-func (b *fakeBackend) Resolve(ctx context.Context, text string) ([]candidate, error) {
+func (b *fakeBackend) Resolve(ctx context.Context, text string) ([]backend.Candidate, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.resolved = append(b.resolved, text)
 	return b.cands, b.resolveErr
 }
 
-func (b *fakeBackend) Capture(ctx context.Context, browser string) ([]candidate, error) {
+func (b *fakeBackend) Capture(ctx context.Context, browser string) ([]backend.Candidate, error) {
 	b.mu.Lock()
 	b.captured = append(b.captured, browser)
 	fake := b.browser
@@ -139,11 +141,11 @@ func (b *fakeBackend) Capture(ctx context.Context, browser string) ([]candidate,
 	return fake(ctx)
 }
 
-func (b *fakeBackend) Sample(ctx context.Context) (candidate, func(), error) {
-	return candidate{Title: "Sample talk", Duration: 2 * time.Minute, Ready: true, Chunks: 40}, func() {}, nil
+func (b *fakeBackend) Sample(ctx context.Context) (backend.Candidate, func(), error) {
+	return backend.Candidate{Title: "Sample talk", Duration: 2 * time.Minute, Ready: true, Chunks: 40}, func() {}, nil
 }
 
-func (b *fakeBackend) Open(c candidate, o openOptions, events func(job.Event)) (jobRunner, error) {
+func (b *fakeBackend) Open(c backend.Candidate, o backend.OpenOptions, events func(job.Event)) (backend.JobRunner, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.opens = append(b.opens, o)
@@ -162,7 +164,7 @@ func (b *fakeBackend) Open(c candidate, o openOptions, events func(job.Event)) (
 }
 
 // OpenParts opens a fake talk: one fakeJob whose length is the parts'.
-func (b *fakeBackend) OpenParts(cs []candidate, o openOptions, events func(job.Event)) (jobRunner, error) {
+func (b *fakeBackend) OpenParts(cs []backend.Candidate, o backend.OpenOptions, events func(job.Event)) (backend.JobRunner, error) {
 	r, err := b.Open(cs[0], o, events)
 	j := r.(*fakeJob)
 	for _, c := range cs {
@@ -173,7 +175,7 @@ func (b *fakeBackend) OpenParts(cs []candidate, o openOptions, events func(job.E
 
 // fakeJob is a job whose download and render the test scripts.
 type fakeJob struct {
-	c      candidate
+	c      backend.Candidate
 	events func(job.Event)
 	dir    string
 
@@ -195,7 +197,7 @@ type fakeJob struct {
 	lengths []time.Duration
 }
 
-func newFakeJob(c candidate, events func(job.Event)) *fakeJob {
+func newFakeJob(c backend.Candidate, events func(job.Event)) *fakeJob {
 	return &fakeJob{c: c, events: events, dir: filepath.Join("/tmp", "fake-job-"+c.Title)}
 }
 
@@ -330,7 +332,7 @@ func newHarness(t *testing.T, be *fakeBackend) *harness {
 	w.Resize(fyne.NewSize(800, 600))
 	h := &harness{t: t, app: a, win: w, be: be, q: newUIQueue()}
 	h.u = newUI(a, w, be)
-	h.u.b.do = h.q.do
+	h.u.bridge.do = h.q.do
 	h.u.openURL = func(u *url.URL) error {
 		h.opened = append(h.opened, u)
 		return nil
@@ -341,8 +343,8 @@ func newHarness(t *testing.T, be *fakeBackend) *harness {
 
 // readyCands is what most tests find: one that needs fresh credentials,
 // ranked first, and a ready one.
-func readyCands() []candidate {
-	return []candidate{
+func readyCands() []backend.Candidate {
+	return []backend.Candidate{
 		{Title: "Keynote", From: "HAR entry 3", Duration: 2 * time.Minute, Quality: "640x360", Code: job.ExitCredentials,
 			Problem: "The video host refused access: get a fresh link or HAR file and try again."},
 		{Title: "Keynote", From: "HAR entry 9", Duration: 2 * time.Minute, Quality: "1280x720", Chunks: 40, Ready: true},

@@ -13,6 +13,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"replayrescue/core/job"
+
+	"replayrescue/app/internal/backend"
 )
 
 func fileURI(path string) fyne.URI { return storage.NewFileURI(path) }
@@ -123,7 +125,7 @@ func TestPasteAnywhereAndFindButton(t *testing.T) {
 func TestDownloadProgressPauseResume(t *testing.T) {
 	be := &fakeBackend{cands: readyCands()}
 	started := make(chan struct{}, 4)
-	be.newJob = func(c candidate, events func(job.Event)) *fakeJob {
+	be.newJob = func(c backend.Candidate, events func(job.Event)) *fakeJob {
 		j := newFakeJob(c, events)
 		j.download = func(ctx context.Context, j *fakeJob) error {
 			j.events(job.Progress{Done: 10, Total: 40, Bytes: 25 << 20, Speed: 3 << 20, ETA: 95 * time.Second, Resumed: 4})
@@ -192,7 +194,7 @@ func TestDownloadProgressPauseResume(t *testing.T) {
 
 func TestExpiredLinkContinuesInSameFolder(t *testing.T) {
 	be := &fakeBackend{cands: readyCands()}
-	be.newJob = func(c candidate, events func(job.Event)) *fakeJob {
+	be.newJob = func(c backend.Candidate, events func(job.Event)) *fakeJob {
 		j := newFakeJob(c, events)
 		if len(be.jobs) == 0 {
 			// The first source expires after 17 chunks.
@@ -236,7 +238,7 @@ func TestExpiredLinkContinuesInSameFolder(t *testing.T) {
 
 func TestFreshLinkPastedIntoPrompt(t *testing.T) {
 	be := &fakeBackend{cands: readyCands()}
-	be.newJob = func(c candidate, events func(job.Event)) *fakeJob {
+	be.newJob = func(c backend.Candidate, events func(job.Event)) *fakeJob {
 		j := newFakeJob(c, events)
 		if len(be.jobs) == 0 {
 			j.download = func(ctx context.Context, j *fakeJob) error {
@@ -260,7 +262,7 @@ func TestFreshLinkPastedIntoPrompt(t *testing.T) {
 func TestDownloadFailureOffersRetry(t *testing.T) {
 	be := &fakeBackend{cands: readyCands()}
 	fail := true
-	be.newJob = func(c candidate, events func(job.Event)) *fakeJob {
+	be.newJob = func(c backend.Candidate, events func(job.Event)) *fakeJob {
 		j := newFakeJob(c, events)
 		j.download = func(ctx context.Context, j *fakeJob) error {
 			if fail {
@@ -300,7 +302,7 @@ func findButton(w fyne.Window, text string) *widget.Button {
 // following and goes on to the edit screen with what has arrived.
 func TestStopFollowingLiveBroadcast(t *testing.T) {
 	be := &fakeBackend{cands: readyCands()}
-	be.newJob = func(c candidate, events func(job.Event)) *fakeJob {
+	be.newJob = func(c backend.Candidate, events func(job.Event)) *fakeJob {
 		j := newFakeJob(c, events)
 		j.download = func(ctx context.Context, j *fakeJob) error {
 			j.events(job.Found{Title: "Live talk", Chunks: 10, Duration: 30 * time.Second})

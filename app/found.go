@@ -12,7 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"replayrescue/core/rescue"
+	"replayrescue/app/internal/backend"
 )
 
 // foundView lists what the source points at, in plain words, with the best
@@ -65,13 +65,13 @@ func newFoundView(u *ui) *foundView {
 
 // showFound lists cands and preselects the best: the first ready one, since
 // core ranks them best first.
-func (u *ui) showFound(cands []candidate) {
+func (u *ui) showFound(cands []backend.Candidate) {
 	u.cands = cands
 	u.found.set(cands)
 	u.show(screenFound)
 }
 
-func (v *foundView) set(cands []candidate) {
+func (v *foundView) set(cands []backend.Candidate) {
 	v.rows = nil
 	v.list.Objects = nil
 	v.chosen = -1
@@ -126,11 +126,11 @@ func (v *foundView) choose(i int) {
 }
 
 // nextStep tells the user what to do about a candidate that is not ready.
-func nextStep(c candidate) string {
+func nextStep(c backend.Candidate) string {
 	switch c.Code {
-	case rescue.ExitCredentials:
+	case backend.ExitCredentials:
 		return lang.L("This one needs fresh sign-in details. Export a new HAR file “with sensitive data” (see “How do I get a HAR file?”) and drop it here.")
-	case rescue.ExitUsage:
+	case backend.ExitUsage:
 		return lang.L("This is not a video this app can save. Try another one, or go back and paste the broadcast link.")
 	}
 	return lang.L("This one cannot be reached right now. Check your internet connection, then go back and try again.")
@@ -139,7 +139,7 @@ func nextStep(c candidate) string {
 // candidateRow shows one candidate as a tappable card.
 type candidateRow struct {
 	widget.BaseWidget
-	c        candidate
+	c        backend.Candidate
 	onTap    func()
 	selected bool
 	radio    *widget.Icon
@@ -149,7 +149,7 @@ type candidateRow struct {
 	bg       *canvas.Rectangle
 }
 
-func newCandidateRow(c candidate, num numbers, onTap func()) *candidateRow {
+func newCandidateRow(c backend.Candidate, num numbers, onTap func()) *candidateRow {
 	r := &candidateRow{c: c, onTap: onTap}
 	r.radio = widget.NewIcon(theme.RadioButtonIcon())
 	title := c.Title
@@ -175,10 +175,10 @@ func newCandidateRow(c candidate, num numbers, onTap func()) *candidateRow {
 }
 
 // candidateDetails is "42:10 · 1280x720 · found in HAR entry 12".
-func candidateDetails(c candidate, num numbers) string {
+func candidateDetails(c backend.Candidate, num numbers) string {
 	var parts []string
 	if c.Duration > 0 {
-		parts = append(parts, lang.L("length {{.Length}}", map[string]any{"Length": rescue.FormatClock(c.Duration)}))
+		parts = append(parts, lang.L("length {{.Length}}", map[string]any{"Length": backend.FormatClock(c.Duration)}))
 	}
 	if c.Quality != "" {
 		parts = append(parts, strings.Replace(c.Quality, "x", "×", 1))

@@ -12,7 +12,7 @@ import (
 	"sync"
 	"time"
 
-	"replayrescue/core/rescue"
+	"replayrescue/app/internal/backend"
 )
 
 // frameLoader fetches preview pictures in the background so the window
@@ -28,7 +28,7 @@ import (
 //   - Recent pictures are cached, so going back to a position is instant.
 type frameLoader struct {
 	b      *bridge
-	job    jobRunner
+	job    backend.JobRunner
 	width  int
 	timing io.Writer // where to report latencies; nil = quiet
 
@@ -60,7 +60,7 @@ const frameCacheSize = 48
 // dragDelay is how long a moving handle must rest before its picture loads.
 const dragDelay = 120 * time.Millisecond
 
-func newFrameLoader(b *bridge, j jobRunner, width int) *frameLoader {
+func newFrameLoader(b *bridge, j backend.JobRunner, width int) *frameLoader {
 	return &frameLoader{b: b, job: j, width: width, cache: map[time.Duration]image.Image{}}
 }
 
@@ -163,7 +163,7 @@ func (f *frameLoader) deliver(r *frameRequest, img image.Image, err error) {
 		if wait > 0 {
 			how = "after the pointer came to rest mid-drag"
 		}
-		fmt.Fprintf(f.timing, "preview at %s shown %v %s\n", rescue.FormatClock(r.at), time.Since(asked).Round(time.Millisecond), how)
+		fmt.Fprintf(f.timing, "preview at %s shown %v %s\n", backend.FormatClock(r.at), time.Since(asked).Round(time.Millisecond), how)
 	}
 }
 
@@ -211,7 +211,7 @@ func (f *frameLoader) stop() {
 // loadThumbs fetches small pictures at times, one after another on one
 // goroutine (they matter less than the big preview), handing each to set on
 // the UI thread.
-func loadThumbs(ctx context.Context, b *bridge, j jobRunner, times []time.Duration, width int, set func(i int, img image.Image)) {
+func loadThumbs(ctx context.Context, b *bridge, j backend.JobRunner, times []time.Duration, width int, set func(i int, img image.Image)) {
 	go func() {
 		for i, at := range times {
 			if ctx.Err() != nil {

@@ -14,7 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"replayrescue/core/rescue"
+	"replayrescue/app/internal/backend"
 )
 
 // harSteps are the browser-by-browser steps for exporting a HAR file. Chrome
@@ -96,12 +96,12 @@ type toolsDialog struct {
 // terminal), and the download page where that is the way.
 func (u *ui) showToolsMissing(hint string, err error) {
 	if u.goos != "linux" {
-		if size, ok := u.be.ToolsDownload(); ok {
+		if size, ok := u.backend.ToolsDownload(); ok {
 			u.showToolsDownload(size, err)
 			return
 		}
 	}
-	msg, _ := rescue.Explain(err)
+	msg, _ := backend.Explain(err)
 	td := &toolsDialog{}
 	intro := widget.NewLabel(lang.L("Replay Rescue uses the free program FFmpeg to put the video together, and it is not on this computer yet. Installing it takes a few minutes and is needed only once."))
 	intro.Wrapping = fyne.TextWrapWord
@@ -137,7 +137,7 @@ func (u *ui) showToolsMissing(hint string, err error) {
 	td.d.SetButtons([]fyne.CanvasObject{later, td.recheck})
 	later.OnTapped = td.d.Hide
 	td.recheck.OnTapped = func() {
-		if _, err := u.be.FindTools(); err != nil {
+		if _, err := u.backend.FindTools(); err != nil {
 			td.status.SetText(lang.L("FFmpeg is still not found. If you just installed it, close Replay Rescue and open it again."))
 			return
 		}
@@ -155,7 +155,7 @@ func (u *ui) showToolsMissing(hint string, err error) {
 func (u *ui) showToolsDownload(size int64, err error) {
 	td := &toolsDialog{}
 	var items []fyne.CanvasObject
-	if msg, _ := rescue.Explain(err); msg != "" && !toolsMissing(err) {
+	if msg, _ := backend.Explain(err); msg != "" && !backend.ToolsMissing(err) {
 		items = append(items, wrapped(msg)) // too old: say so first
 	}
 	items = append(items, wrapped(lang.L("Replay Rescue needs a free video tool (ffmpeg, about {{.Size}}). Download it now?", map[string]any{"Size": u.num.size(size)})))
@@ -186,8 +186,6 @@ func (u *ui) showToolsDownload(size int64, err error) {
 // downloadTools runs the download behind td's progress bar; success checks
 // again and closes the dialog.
 func (u *ui) downloadTools(td *toolsDialog) {
-	ctx, cancel := context.WithCancel(context.Background())
-	td.stop = cancel
 	td.download.Disable()
 	td.later.SetText(lang.L("Cancel"))
 	td.bar.SetValue(0)
@@ -195,7 +193,7 @@ func (u *ui) downloadTools(td *toolsDialog) {
 	td.status.SetText(lang.L("Downloading…"))
 	td.fit()
 	progress := func(done, total int64) {
-		u.b.show(func() {
+		u.bridge.show(func() {
 			if td.stop == nil {
 				return // a late report after the end
 			}
@@ -205,20 +203,19 @@ func (u *ui) downloadTools(td *toolsDialog) {
 			td.status.SetText(lang.L("Downloading… {{.Done}} of {{.Total}}", map[string]any{"Done": u.num.size(done), "Total": u.num.size(max(total, done))}))
 		})
 	}
-	u.b.run(func() error { return u.be.InstallTools(ctx, progress) }, func(err error) {
-		cancel()
+	td.stop = background(context.Background(), u.bridge, only(func(ctx context.Context) error { return u.backend.InstallTools(ctx, progress) }), func(_ struct{}, err error, _ bool) {
 		td.stop = nil
 		td.later.SetText(lang.L("Later"))
 		td.download.Enable()
 		if err == nil {
-			if _, err = u.be.FindTools(); err == nil {
+			if _, err = u.backend.FindTools(); err == nil {
 				u.toolsOK = true
 				td.d.Hide()
 				return
 			}
 		}
 		td.bar.Hide()
-		msg, _ := rescue.Explain(err)
+		msg, _ := backend.Explain(err)
 		td.status.SetText(msg)
 		td.download.SetText(lang.L("Try again"))
 		td.fit()

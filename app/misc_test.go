@@ -25,6 +25,8 @@ import (
 	"replayrescue/assets"
 	"replayrescue/core/job"
 	"replayrescue/core/media"
+
+	"replayrescue/app/internal/backend"
 )
 
 func TestFFmpegMissingDialog(t *testing.T) {
@@ -321,7 +323,7 @@ func TestScreenshotModeOpensEachScreen(t *testing.T) {
 			w.Resize(fyne.NewSize(960, 700))
 			u := newUI(a, w, newDemoBackend())
 			q := newUIQueue()
-			u.b.do = q.do
+			u.bridge.do = q.do
 			t.Cleanup(u.shutdown)
 			u.openDemoScreen(name)
 			want := map[string]screen{"start": screenStart, "found": screenFound, "parts": screenFound, "download": screenDownload, "edit": screenEdit}[name]
@@ -398,7 +400,7 @@ func inDialog(w fyne.Window, o fyne.CanvasObject) bool {
 // Switching language rebuilds every view but keeps where the user is.
 func TestLanguageSwitchKeepsState(t *testing.T) {
 	be := &fakeBackend{cands: readyCands()}
-	be.newJob = func(c candidate, events func(job.Event)) *fakeJob {
+	be.newJob = func(c backend.Candidate, events func(job.Event)) *fakeJob {
 		j := newFakeJob(c, events)
 		if len(be.jobs) == 0 {
 			j.download = func(ctx context.Context, j *fakeJob) error {

@@ -12,7 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"replayrescue/core/rescue"
+	"replayrescue/app/internal/backend"
 )
 
 // A talk in several broadcasts: the phone's app crashed and the talk went on
@@ -24,14 +24,14 @@ import (
 // slider per part.
 
 // partLine describes a part: "Part 2 · Keynote · length 30:00 · started 14:05".
-func partLine(i int, c candidate, num numbers) string {
+func partLine(i int, c backend.Candidate, num numbers) string {
 	title := c.Title
 	if title == "" {
 		title = lang.L("Untitled broadcast")
 	}
 	text := lang.L("Part {{.N}}", map[string]any{"N": i + 1}) + " · " + title
 	if c.Duration > 0 {
-		text += " · " + lang.L("length {{.Length}}", map[string]any{"Length": rescue.FormatClock(c.Duration)})
+		text += " · " + lang.L("length {{.Length}}", map[string]any{"Length": backend.FormatClock(c.Duration)})
 	}
 	if !c.Started.IsZero() {
 		text += " · " + lang.L("started {{.Time}}", map[string]any{"Time": c.Started.Local().Format("2006-01-02 15:04")})
@@ -86,7 +86,7 @@ func (p *partsCard) refresh() {
 
 // addPart keeps the chosen broadcast as a part of the talk and asks for the
 // next one.
-func (u *ui) addPart(c candidate) {
+func (u *ui) addPart(c backend.Candidate) {
 	u.parts = append(u.parts, c)
 	u.askNextPart()
 }
@@ -101,7 +101,7 @@ func (u *ui) addPartFromEdit() {
 	}
 	parts := s.parts
 	if len(parts) == 0 {
-		parts = []candidate{s.cand}
+		parts = []backend.Candidate{s.cand}
 	}
 	if s.cancel != nil {
 		s.cancel()
@@ -144,7 +144,7 @@ func (u *ui) removePart(i int) {
 }
 
 // startDownloadParts opens one talk of cs and downloads every part.
-func (u *ui) startDownloadParts(cs []candidate) {
+func (u *ui) startDownloadParts(cs []backend.Candidate) {
 	if !u.requireTools() {
 		return
 	}
@@ -162,11 +162,11 @@ func (u *ui) startDownloadParts(cs []candidate) {
 type partRow struct {
 	line *widget.Label
 	bar  *widget.ProgressBar
-	c    candidate
+	c    backend.Candidate
 }
 
 // setParts lists each part with its own progress bar.
-func (v *downloadView) setParts(cs []candidate) {
+func (v *downloadView) setParts(cs []backend.Candidate) {
 	v.partRows = nil
 	v.partsBox.Objects = nil
 	for i, c := range cs {
@@ -180,16 +180,16 @@ func (v *downloadView) setParts(cs []candidate) {
 }
 
 // onPartEvent shows one part's own news: its length once found, its progress.
-func (v *downloadView) onPartEvent(e rescue.PartEvent) {
+func (v *downloadView) onPartEvent(e backend.PartEvent) {
 	if e.Part < 0 || e.Part >= len(v.partRows) {
 		return
 	}
 	r := v.partRows[e.Part]
 	switch pe := e.Event.(type) {
-	case rescue.Found:
+	case backend.Found:
 		r.c.Duration = pe.Duration
 		r.line.SetText(partLine(e.Part, r.c, v.u.num))
-	case rescue.Progress:
+	case backend.Progress:
 		if pe.Total > 0 {
 			r.bar.SetValue(float64(pe.Done) / float64(pe.Total))
 		}
@@ -206,7 +206,7 @@ type partSync struct {
 
 // newPartSync offers the parts of j when it has several; nil otherwise.
 func newPartSync(v *editView) *partSync {
-	pr, ok := v.job.(partsRunner)
+	pr, ok := v.job.(backend.PartsRunner)
 	if !ok {
 		return nil
 	}
@@ -218,7 +218,7 @@ func newPartSync(v *editView) *partSync {
 	var names []string
 	var at time.Duration
 	for i, d := range lengths {
-		names = append(names, lang.L("Part {{.N}} (from {{.Time}})", map[string]any{"N": i + 1, "Time": rescue.FormatClock(at)}))
+		names = append(names, lang.L("Part {{.N}} (from {{.Time}})", map[string]any{"N": i + 1, "Time": backend.FormatClock(at)}))
 		at += d
 	}
 	ps.choose = widget.NewSelect(names, func(name string) {
@@ -250,7 +250,7 @@ func partsNote(lengths []time.Duration) string {
 		if i > 0 {
 			text += ", "
 		}
-		text += fmt.Sprintf("%d: %s", i+1, rescue.FormatClock(at))
+		text += fmt.Sprintf("%d: %s", i+1, backend.FormatClock(at))
 		at += d
 	}
 	return lang.L("This talk is joined from {{.N}} broadcasts; parts start at {{.Starts}}. Each part has its own audio sync.", map[string]any{"N": len(lengths), "Starts": text})

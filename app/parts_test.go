@@ -12,16 +12,18 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"replayrescue/core/job"
+
+	"replayrescue/app/internal/backend"
 )
 
 // partCands is what dropping one broadcast of the talk finds.
-func partCands(title string, length time.Duration, started time.Time) []candidate {
-	return []candidate{{Title: title, From: "pasted link", Duration: length, Quality: "1280x720", Chunks: 10, Ready: true, Started: started}}
+func partCands(title string, length time.Duration, started time.Time) []backend.Candidate {
+	return []backend.Candidate{{Title: title, From: "pasted link", Duration: length, Quality: "1280x720", Chunks: 10, Ready: true, Started: started}}
 }
 
 // findPart drops a source whose candidates are cands and waits for the
 // found screen.
-func (h *harness) findPart(cands []candidate) {
+func (h *harness) findPart(cands []backend.Candidate) {
 	h.t.Helper()
 	h.be.mu.Lock()
 	h.be.cands = cands
@@ -71,12 +73,12 @@ func TestTalkInSeveralParts(t *testing.T) {
 	if got := titles(h.u.parts); !slices.Equal(got, []string{"Keynote (2)"}) {
 		t.Fatalf("after removing part 1: %v", got)
 	}
-	h.u.parts = append([]candidate{partCands("Keynote", 20*time.Second, began)[0]}, h.u.parts...)
+	h.u.parts = append([]backend.Candidate{partCands("Keynote", 20*time.Second, began)[0]}, h.u.parts...)
 	h.u.found.parts.refresh()
 
 	// Download: one talk of three parts, a bar each.
 	release := make(chan struct{})
-	be.newJob = func(c candidate, events func(job.Event)) *fakeJob {
+	be.newJob = func(c backend.Candidate, events func(job.Event)) *fakeJob {
 		j := newFakeJob(c, events)
 		j.download = func(ctx context.Context, j *fakeJob) error {
 			for part := range 3 {
@@ -187,7 +189,7 @@ func TestAddPartFromEdit(t *testing.T) {
 	}
 }
 
-func titles(cs []candidate) []string {
+func titles(cs []backend.Candidate) []string {
 	var out []string
 	for _, c := range cs {
 		out = append(out, c.Title)

@@ -15,7 +15,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"replayrescue/core/rescue"
+	"replayrescue/app/internal/backend"
 )
 
 // renderView shows the video being written, then where it is.
@@ -44,7 +44,7 @@ type renderView struct {
 	content fyne.CanvasObject
 
 	output   string
-	result   *rescue.Done
+	result   *backend.Done
 	stopWork context.CancelFunc
 }
 
@@ -132,13 +132,13 @@ func (u *ui) chooseOutput() {
 		_ = w.Close()
 		replace := true // the save dialog already asked about replacing
 		if !strings.EqualFold(filepath.Ext(path), ".mp4") {
-			rescue.RemoveUnfinished(path) // the dialog's own empty file
+			backend.RemoveUnfinished(path) // the dialog's own empty file
 			path += ".mp4"
 			replace = false // nobody was asked about this name
 		}
 		u.startRender(path, replace)
 	}, u.win)
-	d.SetFileName(rescue.FileName(u.sess.job.Title(), lang.L("replay")))
+	d.SetFileName(backend.FileName(u.sess.job.Title(), lang.L("replay")))
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".mp4"}))
 	if l, err := storage.ListerForURI(storage.NewFileURI(u.settings.outputFolder())); err == nil {
 		d.SetLocation(l)
@@ -162,15 +162,10 @@ func (u *ui) startRender(out string, replace bool) {
 	u.rend = v
 	v.output = out
 	v.path.SetText(out)
-	ctx, cancel := context.WithCancel(context.Background())
-	v.stopWork = cancel
-	s.cancel = cancel
 	s.working = workSave
 	u.settings.p.SetString(prefSaving, out)
 	u.show(screenRender)
-	u.b.run(func() error { return s.job.Render(ctx, settings) }, func(err error) {
-		stopped := ctx.Err() != nil // by the user, before the work ended
-		cancel()
+	cancel := background(context.Background(), u.bridge, only(func(ctx context.Context) error { return s.job.Render(ctx, settings) }), func(_ struct{}, err error, stopped bool) {
 		s.working = ""
 		u.settings.p.SetString(prefSaving, "")
 		if u.sess != s {
@@ -181,33 +176,35 @@ func (u *ui) startRender(out string, replace bool) {
 		if err != nil {
 			// The render writes under a temporary name, so out is at most
 			// the save dialog's empty file: that goes, a video never does.
-			rescue.RemoveUnfinished(out)
+			backend.RemoveUnfinished(out)
 			if stopped {
 				u.show(screenEdit)
 				return
 			}
-			msg, _ := rescue.Explain(err)
+			msg, _ := backend.Explain(err)
 			v.fail(msg)
 			return
 		}
 		s.saved = out
 		if v.result == nil { // a backend that reports no Done event
-			v.finished(rescue.Done{Output: out})
+			v.finished(backend.Done{Output: out})
 		}
 		u.app.SendNotification(fyne.NewNotification(lang.L("Your video is ready"),
 			lang.L("{{.Name}} is saved.", map[string]any{"Name": filepath.Base(out)})))
 	})
+	v.stopWork = cancel
+	s.cancel = cancel
 }
 
 // onEvent follows the render's progress.
-func (v *renderView) onEvent(e rescue.Event) {
+func (v *renderView) onEvent(e backend.Event) {
 	switch e := e.(type) {
-	case rescue.Rendering:
+	case backend.Rendering:
 		if e.Total > 0 {
 			f := min(max(float64(e.Done)/float64(e.Total), 0), 1)
 			v.bar.SetValue(f)
-			times := map[string]any{"Done": rescue.FormatClock(min(e.Done, e.Total).Truncate(1e9)), "Total": rescue.FormatClock(e.Total.Truncate(1e9)),
-				"Left": rescue.FormatClock(e.ETA.Round(1e9))}
+			times := map[string]any{"Done": backend.FormatClock(min(e.Done, e.Total).Truncate(1e9)), "Total": backend.FormatClock(e.Total.Truncate(1e9)),
+				"Left": backend.FormatClock(e.ETA.Round(1e9))}
 			switch {
 			case e.Burning && e.ETA > 0:
 				v.detail.SetText(lang.L("Drawing the chat into the video: {{.Done}} of {{.Total}} written, about {{.Left}} left", times))
@@ -217,27 +214,27 @@ func (v *renderView) onEvent(e rescue.Event) {
 				v.detail.SetText(lang.L("{{.Done}} of {{.Total}} written", times))
 			}
 		}
-	case rescue.SoundRepaired:
+	case backend.SoundRepaired:
 		v.soundMsg = strings.Join(e.Sentences(), "\n")
-	case rescue.ChatSaved:
+	case backend.ChatSaved:
 		v.chatMsg = e.Problem
 		if e.Problem == "" {
 			v.chatMsg = lang.L("The chat is saved beside it as {{.Name}}.", map[string]any{"Name": filepath.Base(e.SRT) + ", " + filepath.Base(e.ASS)})
 		}
-	case rescue.Done:
+	case backend.Done:
 		v.finished(e)
 	}
 }
 
 // finished shows where the video is, with buttons to open it.
-func (v *renderView) finished(d rescue.Done) {
+func (v *renderView) finished(d backend.Done) {
 	v.result = &d
 	v.bar.SetValue(1)
 	v.working.Hide()
 	v.heading.SetText(lang.L("Your video is ready"))
 	msg := lang.L("Saved as {{.Name}}", map[string]any{"Name": filepath.Base(d.Output)})
 	if d.Duration > 0 && d.Size > 0 {
-		msg += " (" + rescue.FormatClock(d.Duration) + ", " + v.u.num.size(d.Size) + ")"
+		msg += " (" + backend.FormatClock(d.Duration) + ", " + v.u.num.size(d.Size) + ")"
 	}
 	if v.soundMsg != "" {
 		msg += "\n" + v.soundMsg
@@ -265,7 +262,7 @@ func (u *ui) cleanInterruptedSave() {
 		return
 	}
 	u.settings.p.SetString(prefSaving, "")
-	removed := rescue.RemoveUnfinished(out)
+	removed := backend.RemoveUnfinished(out)
 	if len(removed) == 0 {
 		return
 	}

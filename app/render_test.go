@@ -12,12 +12,14 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"replayrescue/core/job"
+
+	"replayrescue/app/internal/backend"
 )
 
 func TestRenderProgressCompletionAndNotification(t *testing.T) {
 	be := &fakeBackend{cands: readyCands()}
 	release := make(chan struct{})
-	be.newJob = func(c candidate, events func(job.Event)) *fakeJob {
+	be.newJob = func(c backend.Candidate, events func(job.Event)) *fakeJob {
 		j := newFakeJob(c, events)
 		j.render = func(ctx context.Context, j *fakeJob, s job.Settings) error {
 			j.events(job.Rendering{Done: 0, Total: 50 * time.Second})
@@ -86,7 +88,7 @@ func TestRenderProgressCompletionAndNotification(t *testing.T) {
 
 func TestRenderFailureAndCancel(t *testing.T) {
 	be := &fakeBackend{cands: readyCands()}
-	be.newJob = func(c candidate, events func(job.Event)) *fakeJob {
+	be.newJob = func(c backend.Candidate, events func(job.Event)) *fakeJob {
 		j := newFakeJob(c, events)
 		j.render = func(ctx context.Context, j *fakeJob, s job.Settings) error {
 			if strings.Contains(s.Output, "slow") {

@@ -14,7 +14,7 @@ import (
 
 	"fyne.io/fyne/v2/lang"
 
-	"replayrescue/core/rescue"
+	"replayrescue/app/internal/backend"
 )
 
 // Screenshot mode: REPLAYRESCUE_SCREEN=start|found|download|edit|render|done
@@ -24,7 +24,7 @@ import (
 // captured under Xvfb for docs and reviews.
 
 func (u *ui) openDemoScreen(name string) {
-	be := u.be.(*demoBackend)
+	be := u.backend.(*demoBackend)
 	cands, _ := be.Resolve(context.Background(), "")
 	switch name {
 	case "help":
@@ -34,7 +34,7 @@ func (u *ui) openDemoScreen(name string) {
 	case "about":
 		u.showAbout()
 	case "ffmpeg":
-		hint, err := missingToolsExample(runtime.GOOS)
+		hint, err := backend.MissingToolsExample(runtime.GOOS)
 		u.showToolsMissing(hint, err)
 	case "expired":
 		u.startDownload(cands[0])
@@ -43,7 +43,7 @@ func (u *ui) openDemoScreen(name string) {
 		u.showFound(cands)
 	case "parts":
 		// A talk whose first two broadcasts are kept, the third being chosen.
-		u.parts = []candidate{cands[0], cands[1]}
+		u.parts = []backend.Candidate{cands[0], cands[1]}
 		u.found.parts.refresh()
 		u.showFound(cands)
 	case "capture":
@@ -59,11 +59,11 @@ func (u *ui) openDemoScreen(name string) {
 			// download ends on a goroutine, so wait for the edit screen.
 			go func() {
 				time.Sleep(300 * time.Millisecond)
-				u.b.show(func() {
+				u.bridge.show(func() {
 					if name == "done" {
 						be.finishRender = true
 					}
-					u.startRender(filepath.Join(os.TempDir(), rescue.FileName(cands[0].Title, lang.L("replay"))), true)
+					u.startRender(filepath.Join(os.TempDir(), backend.FileName(cands[0].Title, lang.L("replay"))), true)
 				})
 			}()
 		}
@@ -83,7 +83,7 @@ func newDemoBackend() *demoBackend { return &demoBackend{} }
 func (b *demoBackend) FindTools() (string, error) { return "", nil }
 
 // Capture stands in for the browser: it finds what a HAR file would.
-func (b *demoBackend) Capture(ctx context.Context, browser string) ([]candidate, error) {
+func (b *demoBackend) Capture(ctx context.Context, browser string) ([]backend.Candidate, error) {
 	if b.holdCapture {
 		<-ctx.Done()
 		return nil, ctx.Err()
@@ -91,8 +91,8 @@ func (b *demoBackend) Capture(ctx context.Context, browser string) ([]candidate,
 	return b.Resolve(ctx, "")
 }
 
-func (b *demoBackend) About() toolsAbout {
-	return toolsAbout{Path: "/usr/bin/ffmpeg", Version: "ffmpeg version 7.1", Licence: "GNU LGPL version 2.1 or later"}
+func (b *demoBackend) About() backend.ToolsAbout {
+	return backend.ToolsAbout{Path: "/usr/bin/ffmpeg", Version: "ffmpeg version 7.1", Licence: "GNU LGPL version 2.1 or later"}
 }
 
 // The ffmpeg screen shows the download question where the app can download.
@@ -108,63 +108,63 @@ func (b *demoBackend) ToolsLicence() (string, bool) {
 	return "FFmpeg 7.1.5, built by BtbN/FFmpeg-Builds, is free software under the LGPL-3.0-or-later licence.", true
 }
 
-func (b *demoBackend) Resolve(context.Context, string) ([]candidate, error) {
-	return []candidate{
+func (b *demoBackend) Resolve(context.Context, string) ([]backend.Candidate, error) {
+	return []backend.Candidate{
 		{Title: "Saving live streams before they vanish (keynote)", From: "HAR entry 41", Duration: 42*time.Minute + 10*time.Second,
 			Quality: "1280x720", Chunks: 844, Ready: true},
 		{Title: "Saving live streams before they vanish (keynote)", From: "HAR entry 12", Duration: 42*time.Minute + 10*time.Second,
-			Quality: "640x360", Chunks: 844, Ready: false, Code: rescue.ExitCredentials,
+			Quality: "640x360", Chunks: 844, Ready: false, Code: backend.ExitCredentials,
 			Problem: "The video host refused access because no cookies were given: use a HAR file exported from your browser with sensitive data, or give your browser's cookies (--cookies on the command line)."},
 	}, nil
 }
 
-func (b *demoBackend) Sample(ctx context.Context) (candidate, func(), error) {
+func (b *demoBackend) Sample(ctx context.Context) (backend.Candidate, func(), error) {
 	c, _ := b.Resolve(ctx, "")
 	c[0].Title, c[0].From = lang.L("Sample talk"), lang.L("built-in sample")
 	return c[0], func() {}, nil
 }
 
-func (b *demoBackend) Open(c candidate, _ openOptions, events func(rescue.Event)) (jobRunner, error) {
+func (b *demoBackend) Open(c backend.Candidate, _ backend.OpenOptions, events func(backend.Event)) (backend.JobRunner, error) {
 	return &demoJob{b: b, c: c, events: events}, nil
 }
 
 // OpenParts pretends too: the screenshots show one broadcast.
-func (b *demoBackend) OpenParts(cs []candidate, o openOptions, events func(rescue.Event)) (jobRunner, error) {
+func (b *demoBackend) OpenParts(cs []backend.Candidate, o backend.OpenOptions, events func(backend.Event)) (backend.JobRunner, error) {
 	return b.Open(cs[0], o, events)
 }
 
 type demoJob struct {
 	b      *demoBackend
-	c      candidate
-	events func(rescue.Event)
+	c      backend.Candidate
+	events func(backend.Event)
 }
 
 func (j *demoJob) Load(context.Context) error {
-	j.events(rescue.Found{Title: j.c.Title, Chunks: j.c.Chunks, Duration: j.c.Duration, Quality: j.c.Quality, Ended: true})
+	j.events(backend.Found{Title: j.c.Title, Chunks: j.c.Chunks, Duration: j.c.Duration, Quality: j.c.Quality, Ended: true})
 	return nil
 }
 
 func (j *demoJob) Download(ctx context.Context) error {
 	if j.b.complete {
-		j.events(rescue.Progress{Done: j.c.Chunks, Total: j.c.Chunks, Bytes: 612 << 20})
+		j.events(backend.Progress{Done: j.c.Chunks, Total: j.c.Chunks, Bytes: 612 << 20})
 		return nil
 	}
-	j.events(rescue.Progress{Done: 321, Total: j.c.Chunks, Bytes: 233 << 20, Speed: 6.4 * (1 << 20), ETA: 61 * time.Second, Resumed: 40})
+	j.events(backend.Progress{Done: 321, Total: j.c.Chunks, Bytes: 233 << 20, Speed: 6.4 * (1 << 20), ETA: 61 * time.Second, Resumed: 40})
 	<-ctx.Done()
 	return ctx.Err()
 }
 
-func (j *demoJob) Render(ctx context.Context, s rescue.Settings) error {
+func (j *demoJob) Render(ctx context.Context, s backend.Settings) error {
 	end := s.End
 	if end == 0 {
 		end = j.c.Duration
 	}
 	want := end - s.Start
 	if j.b.finishRender {
-		j.events(rescue.Done{Output: s.Output, Duration: want, Size: 590 << 20})
+		j.events(backend.Done{Output: s.Output, Duration: want, Size: 590 << 20})
 		return nil
 	}
-	j.events(rescue.Rendering{Done: want * 63 / 100, Total: want})
+	j.events(backend.Rendering{Done: want * 63 / 100, Total: want})
 	<-ctx.Done()
 	return ctx.Err()
 }
@@ -181,12 +181,12 @@ func (j *demoJob) Frame(ctx context.Context, at time.Duration, maxWidth int) ([]
 func (j *demoJob) HasChat() bool { return true }
 
 // Chat is a small audience for the screenshots.
-func (j *demoJob) Chat(ctx context.Context) ([]rescue.ChatMessage, error) {
-	var out []rescue.ChatMessage
+func (j *demoJob) Chat(ctx context.Context) ([]backend.ChatMessage, error) {
+	var out []backend.ChatMessage
 	who := []string{"Ana 🌸", "Kenji", "Léa Müller", "Samir", "Olga"}
 	said := []string{"Hello from Lisbon!", "Is the sound OK?", "Great point about plural rules", "Question: how do you test translations?", "Slides link please"}
 	for i := range 40 {
-		out = append(out, rescue.ChatMessage{At: time.Duration(i)*37*time.Second + 12*time.Second, Name: who[i%len(who)], Text: said[i%len(said)], Kind: rescue.ChatComment})
+		out = append(out, backend.ChatMessage{At: time.Duration(i)*37*time.Second + 12*time.Second, Name: who[i%len(who)], Text: said[i%len(said)], Kind: backend.ChatComment})
 	}
 	return out, nil
 }
@@ -195,8 +195,8 @@ func (j *demoJob) Duration() time.Duration { return j.c.Duration }
 func (j *demoJob) Title() string           { return j.c.Title }
 func (j *demoJob) Dir() string             { return filepath.Join(os.TempDir(), "replayrescue-demo") }
 func (j *demoJob) Cleanup() error          { return nil }
-func (j *demoJob) Plan(ctx context.Context, s rescue.Settings) (rescue.Plan, error) {
-	return rescue.Plan{Start: s.Start.Truncate(3 * time.Second), AudioGap: 2 * time.Second}, nil
+func (j *demoJob) Plan(ctx context.Context, s backend.Settings) (backend.Plan, error) {
+	return backend.Plan{Start: s.Start.Truncate(3 * time.Second), AudioGap: 2 * time.Second}, nil
 }
 
 // demoFrame draws a stage: a slide with bullet lines and a speaker, the

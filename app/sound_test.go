@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"replayrescue/core/job"
+
+	"replayrescue/app/internal/backend"
 )
 
 // What the render repaired in the sound is said with the result, in the
@@ -15,7 +17,7 @@ import (
 func TestRenderSaysWhatWasRepaired(t *testing.T) {
 	be := &fakeBackend{cands: readyCands()}
 	repaired := job.SoundRepaired{Holes: []job.SoundHole{{At: 45 * time.Second, Length: 21 * time.Second}}}
-	be.newJob = func(c candidate, events func(job.Event)) *fakeJob {
+	be.newJob = func(c backend.Candidate, events func(job.Event)) *fakeJob {
 		j := newFakeJob(c, events)
 		j.render = func(_ context.Context, j *fakeJob, s job.Settings) error {
 			j.events(repaired)

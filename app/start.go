@@ -16,7 +16,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"replayrescue/core/rescue"
+	"replayrescue/app/internal/backend"
 )
 
 // startView is the first screen: drop a HAR file, paste a link or a cURL
@@ -174,24 +174,17 @@ func (u *ui) resolve(src string) {
 	if src == "" {
 		return
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	u.start.cancel = cancel
 	u.show(screenStart)
 	u.start.setBusy(lang.L("Looking for the video…"))
-	var cands []candidate
-	u.b.run(func() error {
-		var err error
-		cands, err = u.be.Resolve(ctx, src)
-		return err
-	}, func(err error) {
-		stopped := ctx.Err() != nil // by the user, before the work ended
-		cancel()
+	u.start.cancel = background(context.Background(), u.bridge, func(ctx context.Context) ([]backend.Candidate, error) {
+		return u.backend.Resolve(ctx, src)
+	}, func(cands []backend.Candidate, err error, stopped bool) {
 		u.start.setBusy("")
 		if err != nil {
 			if stopped {
 				return // the user pressed Stop
 			}
-			msg, _ := rescue.Explain(err)
+			msg, _ := backend.Explain(err)
 			u.start.showProblem(msg)
 			return
 		}
@@ -208,8 +201,6 @@ func (u *ui) resolve(src string) {
 // what was found as a pasted link would. With no browser installed it says
 // so and shows how to get a HAR file instead.
 func (u *ui) captureFromBrowser() {
-	ctx, cancel := context.WithCancel(context.Background())
-	u.start.cancel = cancel
 	u.show(screenStart)
 	u.start.setBusy(lang.L("Waiting for the replay to play in the browser…"))
 	msg := widget.NewLabel(lang.L("A browser window opens: open the broadcast there (log in first if it is private) and press play. Replay Rescue goes on by itself once the replay is found."))
@@ -218,27 +209,22 @@ func (u *ui) captureFromBrowser() {
 	note.Wrapping = fyne.TextWrapWord
 	note.Importance = widget.LowImportance
 	wait := dialog.NewCustom(lang.L("Capture from browser"), lang.L("Cancel"), container.NewVBox(msg, note, widget.NewProgressBarInfinite()), u.win)
-	wait.SetOnClosed(cancel) // Cancel, or closed by the capture's end
 	wait.Resize(fyne.NewSize(min(560, u.win.Canvas().Size().Width-40), 0))
 	u.captureDialog = wait
-	wait.Show()
-	var cands []candidate
-	u.b.run(func() error {
-		var err error
-		cands, err = u.be.Capture(ctx, u.settings.browser())
-		return err
-	}, func(err error) {
-		stopped := ctx.Err() != nil // by the user, before the work ended
-		wait.Hide()                 // its OnClosed cancels ctx: harmless now
+	browser := u.settings.browser()
+	cancel := background(context.Background(), u.bridge, func(ctx context.Context) ([]backend.Candidate, error) {
+		return u.backend.Capture(ctx, browser)
+	}, func(cands []backend.Candidate, err error, stopped bool) {
+		wait.Hide() // its OnClosed cancels the capture: harmless now
 		u.captureDialog = nil
 		u.start.setBusy("")
 		switch {
 		case err != nil && stopped:
 			return // the user pressed Cancel
 		case err != nil:
-			text, _ := rescue.Explain(err)
+			text, _ := backend.Explain(err)
 			u.start.showProblem(text)
-			if noBrowser(err) {
+			if backend.NoBrowser(err) {
 				u.showHARHelp()
 			}
 			return
@@ -259,8 +245,11 @@ func (u *ui) captureFromBrowser() {
 			title = lang.L("replay")
 		}
 		dialog.ShowInformation(lang.L("Capture from browser"), lang.L("Found it: {{.Title}}, {{.Length}}. The browser is closed and its temporary profile deleted.",
-			map[string]any{"Title": title, "Length": rescue.FormatClock(c.Duration)}), u.win)
+			map[string]any{"Title": title, "Length": backend.FormatClock(c.Duration)}), u.win)
 	})
+	u.start.cancel = cancel
+	wait.SetOnClosed(cancel) // Cancel, or closed by the capture's end
+	wait.Show()
 }
 
 // trySample starts the built-in sample broadcast and shows it as found.
@@ -268,22 +257,19 @@ func (u *ui) trySample() {
 	if !u.requireTools() {
 		return
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	u.start.cancel = cancel
 	u.start.setBusy(lang.L("Preparing the sample broadcast (the first time takes a few seconds)…"))
-	var c candidate
-	var stop func()
-	u.b.run(func() error {
-		var err error
-		c, stop, err = u.be.Sample(ctx)
-		return err
-	}, func(err error) {
-		stopped := ctx.Err() != nil // by the user, before the work ended
-		cancel()
+	type sample struct {
+		c    backend.Candidate
+		stop func()
+	}
+	u.start.cancel = background(context.Background(), u.bridge, func(ctx context.Context) (sample, error) {
+		c, stop, err := u.backend.Sample(ctx)
+		return sample{c, stop}, err
+	}, func(smp sample, err error, stopped bool) {
 		u.start.setBusy("")
 		if err != nil {
 			if !stopped {
-				msg, _ := rescue.Explain(err)
+				msg, _ := backend.Explain(err)
 				u.start.showProblem(msg)
 			}
 			return
@@ -291,8 +277,8 @@ func (u *ui) trySample() {
 		if u.stopSample != nil {
 			u.stopSample()
 		}
-		u.stopSample = stop
-		u.showFound([]candidate{c})
+		u.stopSample = smp.stop
+		u.showFound([]backend.Candidate{smp.c})
 	})
 }
 

@@ -13,6 +13,8 @@ import (
 	"replayrescue/core/media"
 	"replayrescue/core/toolget"
 	"replayrescue/core/toolget/toolgettest"
+
+	"replayrescue/app/internal/backend"
 )
 
 // noFFmpegHere hides every ffmpeg on this computer and gives Replay Rescue
@@ -32,7 +34,7 @@ func TestFFmpegDownloadDialog(t *testing.T) {
 	data := noFFmpegHere(t)
 	archive := toolgettest.Archive{Version: "7.1", Padding: 400 << 10}.Zip(t)
 	srv := toolgettest.Serve(t, archive, 0)
-	real := &coreBackend{get: toolget.Options{Builds: toolgettest.Table(toolgettest.Sum([]byte("a different build"))), BaseURL: srv.URL}}
+	real := backend.NewCore(toolget.Options{Builds: toolgettest.Table(toolgettest.Sum([]byte("a different build"))), BaseURL: srv.URL})
 	h := newHarness(t, &fakeBackend{cands: readyCands(), realTools: real})
 	h.u.goos = "windows"
 
@@ -58,7 +60,7 @@ func TestFFmpegDownloadDialog(t *testing.T) {
 
 	// The right build: progress to the end, then the dialog closes and
 	// ffmpeg is found where the download put it.
-	real.get.Builds = toolgettest.Table(toolgettest.Sum(archive))
+	h.be.realTools = backend.NewCore(toolget.Options{Builds: toolgettest.Table(toolgettest.Sum(archive)), BaseURL: srv.URL})
 	test.Tap(td.download)
 	if td.download.Disabled() != true || td.later.Text != "Cancel" {
 		t.Error("while downloading, the button is not disabled or Later is not Cancel")
@@ -67,14 +69,14 @@ func TestFFmpegDownloadDialog(t *testing.T) {
 	if !h.u.toolsOK || td.bar.Value != 1 {
 		t.Errorf("after the download: tools ok %v, bar %v", h.u.toolsOK, td.bar.Value)
 	}
-	tools, err := real.toolsNow()
+	tools, err := h.be.realTools.Tools()
 	if err != nil || !tools.Downloaded || tools.Major != 7 {
 		t.Errorf("tools after the download: %+v %v", tools, err)
 	}
 	if n := srv.Requests.Load(); n != 2 {
 		t.Errorf("%d requests, want 2", n)
 	}
-	if text, ok := h.u.be.ToolsLicence(); !ok || !strings.Contains(text, "LGPL-3.0-or-later") {
+	if text, ok := h.u.backend.ToolsLicence(); !ok || !strings.Contains(text, "LGPL-3.0-or-later") {
 		t.Errorf("licence for About: %q", text)
 	}
 	// The About box names the downloaded ffmpeg and shows its licence.
@@ -104,7 +106,7 @@ func TestFFmpegDownloadCancel(t *testing.T) {
 		<-r.Context().Done()
 	}))
 	defer srv.Close()
-	real := &coreBackend{get: toolget.Options{Builds: toolgettest.Table(toolgettest.Sum(archive)), BaseURL: srv.URL}}
+	real := backend.NewCore(toolget.Options{Builds: toolgettest.Table(toolgettest.Sum(archive)), BaseURL: srv.URL})
 	h := newHarness(t, &fakeBackend{cands: readyCands(), realTools: real})
 	h.u.goos = "darwin"
 	h.u.checkTools()

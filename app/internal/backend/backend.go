@@ -1,4 +1,9 @@
-package app
+// Package backend is the window's one way into the core: the Backend its
+// views call, the real one over core/rescue (Core), and names for the core's
+// events and values the views show. Views import this package, never the
+// core, so the compiler keeps them apart; tests and the screenshot mode put
+// fakes behind the same interface.
+package backend
 
 import (
 	"context"
@@ -7,17 +12,17 @@ import (
 	"replayrescue/core/rescue"
 )
 
-// backend is everything the window needs from core. The real one (adapter.go)
-// is a thin layer over core/rescue, the core's front door;
-// tests and the screenshot mode use fakes, so every screen can be driven
-// without a network, ffmpeg or a display.
-type backend interface {
-	// FindTools checks for ffmpeg. A *media.MissingError means it is not
-	// installed; hint is then the command or page that fixes it on this OS.
+// Backend is everything the window needs from core. The real one (Core) is
+// a thin layer over core/rescue, the core's front door; tests and the
+// screenshot mode use fakes, so every screen can be driven without a
+// network, ffmpeg or a display.
+type Backend interface {
+	// FindTools checks for ffmpeg. An error satisfying ToolsMissing means it is
+	// not installed; hint is then the command or page that fixes it on this OS.
 	FindTools() (hint string, err error)
 	// About describes the ffmpeg in use for the About box (Path "" when
 	// there is none).
-	About() toolsAbout
+	About() ToolsAbout
 	// ToolsDownload tells whether Replay Rescue has a verified ffmpeg to
 	// download for this computer, and about how many bytes it is.
 	ToolsDownload() (size int64, ok bool)
@@ -29,33 +34,33 @@ type backend interface {
 	ToolsLicence() (text string, ok bool)
 	// Resolve turns what the user dropped or pasted into candidates, best
 	// first, each already checked (length, quality, ready or why not).
-	Resolve(ctx context.Context, text string) ([]candidate, error)
+	Resolve(ctx context.Context, text string) ([]Candidate, error)
 	// Capture opens the user's browser (browser: the path from Settings, ""
 	// to find one) in a temporary profile and waits until the replay plays
 	// there; it returns the candidates like Resolve. Cancelling ctx closes
 	// the browser. With no browser installed the error satisfies
 	// noBrowser.
-	Capture(ctx context.Context, browser string) ([]candidate, error)
+	Capture(ctx context.Context, browser string) ([]Candidate, error)
 	// Sample starts the built-in sample broadcast on loopback and returns it
-	// as a checked candidate; stop ends the sample server.
-	Sample(ctx context.Context) (c candidate, stop func(), err error)
+	// as a checked Candidate; stop ends the sample server.
+	Sample(ctx context.Context) (c Candidate, stop func(), err error)
 	// Open prepares a job for c; events arrive on any goroutine.
-	Open(c candidate, o openOptions, events func(rescue.Event)) (jobRunner, error)
+	Open(c Candidate, o OpenOptions, events func(rescue.Event)) (JobRunner, error)
 	// OpenParts prepares one talk from several broadcasts, joined in the
-	// order given (see rescue.Talk); its runner is also a partsRunner. Events
+	// order given (see rescue.Talk); its runner is also a PartsRunner. Events
 	// of one part arrive as rescue.PartEvent, the whole download's progress as
 	// rescue.Progress.
-	OpenParts(cs []candidate, o openOptions, events func(rescue.Event)) (jobRunner, error)
+	OpenParts(cs []Candidate, o OpenOptions, events func(rescue.Event)) (JobRunner, error)
 }
 
-// partsRunner is a talk in several parts (*rescue.Talk): the edit screen gives
+// PartsRunner is a talk in several parts (*rescue.Talk): the edit screen gives
 // each part its own sync slider.
-type partsRunner interface {
+type PartsRunner interface {
 	PartLengths() []time.Duration
 }
 
-// openOptions are the user's settings that shape a job.
-type openOptions struct {
+// OpenOptions are the user's settings that shape a job.
+type OpenOptions struct {
 	Work string // job folder; "" lets core derive one from the broadcast
 	Jobs int    // parallel connections
 	Keep bool   // keep chunks after saving
@@ -64,9 +69,9 @@ type openOptions struct {
 	Stop <-chan struct{}
 }
 
-// candidate is one stream the input points at, in the words the Found screen
+// Candidate is one stream the input points at, in the words the Found screen
 // shows. Source is opaque to the views: only the backend looks inside.
-type candidate struct {
+type Candidate struct {
 	Title    string
 	From     string // where it was found ("pasted link", "HAR entry 12")
 	Duration time.Duration
@@ -80,9 +85,9 @@ type candidate struct {
 	Source   any
 }
 
-// jobRunner is the part of *rescue.Job the views use. Only adapter.go touches
-// *rescue.Job itself.
-type jobRunner interface {
+// JobRunner is the part of a job (*rescue.Job, or *rescue.Talk for several
+// parts) the views use. Only Core touches the job itself.
+type JobRunner interface {
 	Load(ctx context.Context) error
 	Download(ctx context.Context) error
 	Render(ctx context.Context, s rescue.Settings) error
@@ -100,4 +105,11 @@ type jobRunner interface {
 	// (over the network the first time) on the broadcast's timeline.
 	HasChat() bool
 	Chat(ctx context.Context) ([]rescue.ChatMessage, error)
+}
+
+// ToolsAbout is what the About box says of the video tool in use.
+type ToolsAbout struct {
+	Path    string // "" when none was found
+	Version string // ffmpeg's own first line of -version
+	Licence string // the licence this build of ffmpeg is under
 }

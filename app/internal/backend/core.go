@@ -1,4 +1,4 @@
-package app
+package backend
 
 import (
 	"context"
@@ -11,10 +11,10 @@ import (
 	"replayrescue/core/rescue"
 )
 
-// coreBackend is the one adapter between the window and core. It holds no
+// Core is the one adapter between the window and core. It holds no
 // logic of its own beyond choosing what to call: the steps the CLI takes too
 // are core/rescue's.
-type coreBackend struct {
+type Core struct {
 	mu    sync.Mutex
 	tools rescue.Tools
 	found bool
@@ -23,7 +23,9 @@ type coreBackend struct {
 	get rescue.ToolsSource
 }
 
-func newCoreBackend() *coreBackend { return &coreBackend{} }
+// NewCore is the backend over the real core. downloads says where a
+// download of ffmpeg comes from and goes to: the zero value is the real one.
+func NewCore(downloads ToolsSource) *Core { return &Core{get: downloads} }
 
 // sampleLength matches the CLI's demo: short to make, long enough for
 // trimming to mean something.
@@ -32,7 +34,7 @@ const sampleLength = 2 * time.Minute
 // maxProbes bounds how many candidates are checked; a HAR rarely holds more.
 const maxProbes = 8
 
-func (b *coreBackend) FindTools() (string, error) {
+func (b *Core) FindTools() (string, error) {
 	t, err := rescue.FindTools(b.get, "Replay Rescue can download a verified copy for you.")
 	if err != nil {
 		return rescue.InstallHint(b.get), err
@@ -45,24 +47,24 @@ func (b *coreBackend) FindTools() (string, error) {
 
 // About describes the ffmpeg in use; its version and licence come from
 // ffmpeg itself, so they are right for whichever build the user has.
-func (b *coreBackend) About() toolsAbout {
-	t, err := b.toolsNow()
+func (b *Core) About() ToolsAbout {
+	t, err := b.Tools()
 	if err != nil {
-		return toolsAbout{}
+		return ToolsAbout{}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	about := toolsAbout{Path: t.FFmpeg}
+	about := ToolsAbout{Path: t.FFmpeg}
 	about.Version, about.Licence, _ = t.Describe(ctx)
 	return about
 }
 
-func (b *coreBackend) ToolsDownload() (int64, bool) {
+func (b *Core) ToolsDownload() (int64, bool) {
 	build, ok := rescue.ToolsDownload(b.get)
 	return build.Size, ok
 }
 
-func (b *coreBackend) InstallTools(ctx context.Context, progress func(done, total int64)) error {
+func (b *Core) InstallTools(ctx context.Context, progress func(done, total int64)) error {
 	o := b.get
 	o.Progress = progress
 	t, err := rescue.InstallTools(ctx, o)
@@ -75,21 +77,22 @@ func (b *coreBackend) InstallTools(ctx context.Context, progress func(done, tota
 	return nil
 }
 
-func (b *coreBackend) ToolsLicence() (string, bool) {
+func (b *Core) ToolsLicence() (string, bool) {
 	return rescue.ToolsLicence(b.get)
 }
 
 // toolsMissing tells a FindTools error for "not installed" from one for
 // "too old".
-func toolsMissing(err error) bool { return rescue.ToolsMissing(err) }
+func ToolsMissing(err error) bool { return rescue.ToolsMissing(err) }
 
 // missingToolsExample is what FindTools reports on goos when ffmpeg is
 // missing, for the screenshot of that dialog.
-func missingToolsExample(goos string) (string, error) {
+func MissingToolsExample(goos string) (string, error) {
 	return rescue.InstallHint(rescue.ToolsSource{GOOS: goos}), rescue.MissingToolsError(goos)
 }
 
-func (b *coreBackend) toolsNow() (rescue.Tools, error) {
+// Tools are the ffmpeg and ffprobe found, looked for on first use.
+func (b *Core) Tools() (rescue.Tools, error) {
 	b.mu.Lock()
 	t, ok := b.tools, b.found
 	b.mu.Unlock()
@@ -99,14 +102,14 @@ func (b *coreBackend) toolsNow() (rescue.Tools, error) {
 	if _, err := b.FindTools(); err != nil {
 		return rescue.Tools{}, err
 	}
-	return b.toolsNow()
+	return b.Tools()
 }
 
 // Resolve finds the candidates in what the user gave and checks each by
 // loading its playlist the way a job would. When the candidates' credentials
 // look unusable (a sanitized HAR, say) they are still shown, each with what
 // to do about it.
-func (b *coreBackend) Resolve(ctx context.Context, text string) ([]candidate, error) {
+func (b *Core) Resolve(ctx context.Context, text string) ([]Candidate, error) {
 	cands, warning, err := rescue.Find(ctx, rescue.Input{Source: text})
 	if err != nil {
 		return nil, err
@@ -116,7 +119,7 @@ func (b *coreBackend) Resolve(ctx context.Context, text string) ([]candidate, er
 
 // Capture finds the browser and catches the replay in it, then checks the
 // candidates as Resolve does.
-func (b *coreBackend) Capture(ctx context.Context, browser string) ([]candidate, error) {
+func (b *Core) Capture(ctx context.Context, browser string) ([]Candidate, error) {
 	found, err := rescue.FindBrowser(browser)
 	if err != nil {
 		return nil, err
@@ -130,10 +133,10 @@ func (b *coreBackend) Capture(ctx context.Context, browser string) ([]candidate,
 
 // noBrowser: err says no browser was found for Capture, so the HAR route
 // is what is left.
-func noBrowser(err error) bool { return errors.Is(err, rescue.ErrNoBrowser) }
+func NoBrowser(err error) bool { return errors.Is(err, rescue.ErrNoBrowser) }
 
 // check checks the best candidates; warning is what Find said about them.
-func (b *coreBackend) check(ctx context.Context, cands []rescue.Candidate, warning string) ([]candidate, error) {
+func (b *Core) check(ctx context.Context, cands []rescue.Candidate, warning string) ([]Candidate, error) {
 	if len(cands) > maxProbes {
 		cands = cands[:maxProbes]
 	}
@@ -141,7 +144,7 @@ func (b *coreBackend) check(ctx context.Context, cands []rescue.Candidate, warni
 	if err != nil {
 		return nil, err
 	}
-	out := make([]candidate, len(reports))
+	out := make([]Candidate, len(reports))
 	for i, r := range reports {
 		out[i] = candidateOf(r)
 	}
@@ -149,39 +152,39 @@ func (b *coreBackend) check(ctx context.Context, cands []rescue.Candidate, warni
 }
 
 // candidateOf is r in the words the Found screen shows.
-func candidateOf(r rescue.Report) candidate {
-	return candidate{Title: r.Title, From: r.From, Duration: r.Duration, Quality: r.Quality, Chunks: r.Chunks,
+func candidateOf(r rescue.Report) Candidate {
+	return Candidate{Title: r.Title, From: r.From, Duration: r.Duration, Quality: r.Quality, Chunks: r.Chunks,
 		Live: r.Live, Ready: r.Ready, Problem: r.Problem, Code: r.Code, Started: r.Started, Source: r.Source}
 }
 
 // Sample makes the built-in sample broadcast (cached after the first time)
 // and serves it on loopback, the same way "replayrescue demo" does.
-func (b *coreBackend) Sample(ctx context.Context) (candidate, func(), error) {
-	tools, err := b.toolsNow()
+func (b *Core) Sample(ctx context.Context) (Candidate, func(), error) {
+	tools, err := b.Tools()
 	if err != nil {
-		return candidate{}, nil, err
+		return Candidate{}, nil, err
 	}
 	smp, err := rescue.StartSample(ctx, tools, sampleLength, lang.L("Sample talk"), "sample-window")
 	if err != nil {
-		return candidate{}, nil, err
+		return Candidate{}, nil, err
 	}
 	c := candidateOf(rescue.CheckSource(ctx, smp.Source))
 	c.From = lang.L("built-in sample")
 	return c, smp.Close, nil
 }
 
-// Open makes the job; *rescue.Job is the jobRunner as it is.
-func (b *coreBackend) Open(c candidate, o openOptions, events func(rescue.Event)) (jobRunner, error) {
-	srcs, opts, err := b.jobOptions([]candidate{c}, o, events)
+// Open makes the job; *rescue.Job is the JobRunner as it is.
+func (b *Core) Open(c Candidate, o OpenOptions, events func(rescue.Event)) (JobRunner, error) {
+	srcs, opts, err := b.jobOptions([]Candidate{c}, o, events)
 	if err != nil {
 		return nil, err
 	}
 	return rescue.Open(srcs[0], opts)
 }
 
-// OpenParts makes the talk; *rescue.Talk is the jobRunner as it is. Each part
+// OpenParts makes the talk; *rescue.Talk is the JobRunner as it is. Each part
 // gets its broadcast's own job folder.
-func (b *coreBackend) OpenParts(cs []candidate, o openOptions, events func(rescue.Event)) (jobRunner, error) {
+func (b *Core) OpenParts(cs []Candidate, o OpenOptions, events func(rescue.Event)) (JobRunner, error) {
 	srcs, opts, err := b.jobOptions(cs, o, events)
 	if err != nil {
 		return nil, err
@@ -190,7 +193,7 @@ func (b *coreBackend) OpenParts(cs []candidate, o openOptions, events func(rescu
 }
 
 // jobOptions are the sources of cs and the options of a job with o.
-func (b *coreBackend) jobOptions(cs []candidate, o openOptions, events func(rescue.Event)) ([]rescue.Source, rescue.Options, error) {
+func (b *Core) jobOptions(cs []Candidate, o OpenOptions, events func(rescue.Event)) ([]rescue.Source, rescue.Options, error) {
 	var srcs []rescue.Source
 	for _, c := range cs {
 		src, ok := c.Source.(rescue.Source)
@@ -199,7 +202,7 @@ func (b *coreBackend) jobOptions(cs []candidate, o openOptions, events func(resc
 		}
 		srcs = append(srcs, src)
 	}
-	tools, err := b.toolsNow()
+	tools, err := b.Tools()
 	if err != nil {
 		return nil, rescue.Options{}, err
 	}
