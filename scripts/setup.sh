@@ -5,7 +5,7 @@
 set -euo pipefail
 
 # Tools we call and the packages that provide them on Debian/Ubuntu.
-debian_pkgs=(ffmpeg gcc pkg-config libgl1-mesa-dev xorg-dev xvfb xauth x11-utils imagemagick desktop-file-utils chromium)
+debian_pkgs=(ffmpeg gcc pkg-config libgl1-mesa-dev xorg-dev libasound2-dev xvfb xauth x11-utils imagemagick desktop-file-utils chromium)
 # --bench adds the downloaders `make bench` compares against.
 [ "${1:-}" = "--bench" ] && debian_pkgs+=(curl aria2 streamlink yt-dlp)
 # --windows adds the cross compiler and the tools `make package-windows` uses.
