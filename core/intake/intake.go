@@ -335,12 +335,12 @@ func (uc *userCreds) withRequest(cookies []*http.Cookie, h http.Header) *userCre
 	return out
 }
 
-// fileScopes lists the cookies.txt domains on u's site.
+// fileScopes lists the cookies.txt domains under u's registrable domain.
 func (uc *userCreds) fileScopes(u *url.URL) []string {
 	var out []string
-	s := site(u.Host)
+	d := domainOf(u.Host)
 	for _, r := range uc.file.recs {
-		if site(r.scope()) == s {
+		if domainOf(r.scope()) == d {
 			out = append(out, r.scope())
 		}
 	}

@@ -121,9 +121,9 @@ func redactedValue(v string) bool {
 	return strings.Contains(strings.ToLower(v), "redacted")
 }
 
-// site is the registrable domain of host ("video.pscp.tv" -> "pscp.tv"); an
-// IP address or a single-label name is its own site.
-func site(host string) string {
+// domainOf is the registrable domain of host ("video.pscp.tv" ->
+// "pscp.tv"); an IP address or a single-label name is its own domain.
+func domainOf(host string) string {
 	host = strings.ToLower(strings.TrimSuffix(host, "."))
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
