@@ -27,7 +27,7 @@ func chatTokenHidden(t *testing.T, cands []Candidate) {
 
 // A broadcast link brings the chat token and the broadcast's start along.
 func TestPeriscopeChatSource(t *testing.T) {
-	api := newFakePeriscope(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, accessVideoPublic(replayURL)) })
+	api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, accessVideoPublic(replayURL)) })
 	t.Setenv(envPeriscope, api.URL)
 	cands, err := Resolve(context.Background(), Input{Source: "https://www.pscp.tv/w/" + broadcastID})
 	if err != nil {

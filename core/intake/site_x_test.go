@@ -8,15 +8,38 @@ import (
 	"testing"
 )
 
+func TestXLinks(t *testing.T) {
+	checkLinks(t, []linkCase{
+		{"https://x.com/i/broadcasts/1OdKrBnaEPXKX", "X", "1OdKrBnaEPXKX"},
+		{"http://twitter.com/i/broadcasts/1OdKrBnaEPXKX/", "X", "1OdKrBnaEPXKX"},
+		{"https://www.x.com/i/broadcasts/1OdKrBnaEPXKX?s=20", "X", "1OdKrBnaEPXKX"},
+		{"https://mobile.twitter.com/i/broadcasts/1OdKrBnaEPXKX", "X", "1OdKrBnaEPXKX"},
+		{"https://www.twitter.com/i/broadcasts/1OdKrBnaEPXKX#chat", "X", "1OdKrBnaEPXKX"},
+		{"https://x.com/webdev42/status/1791474843318882304", "", ""},
+		{"https://x.com/i/spaces/1OdKrBnaEPXKX", "", ""},
+		{"https://x.com.evil.example/i/broadcasts/1OdKrBnaEPXKX", "", ""},
+		{"https://x.com/i/broadcasts/1OdKr/extra", "", ""},
+	})
+}
+
+// TestXHeaderNamedBack: a mistyped -H of a header X's requests carry is
+// named in the error, its value never.
+func TestXHeaderNamedBack(t *testing.T) {
+	_, err := Resolve(context.Background(), Input{Source: "https://h.example/a.m3u8", Headers: []string{"X-Guest-Token 1791480000000000000"}})
+	if err == nil || !strings.Contains(err.Error(), `The header "X-Guest-Token" must look like`) || strings.Contains(err.Error(), "1791480000000000000") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
 const xMediaKey = "28_1791474843318882304"
 
 var xPlaylist = "https://prod-fastly-us-west-2.video.pscp.tv/Transcoding/v1/hls/" + secPathToken + "/transcode/us-west-2/periscope-replay-direct-prod-us-west-2-public/master_dynamic_highlatency.m3u8?type=replay"
 
 // fakeX answers like api.x.com: a guest token for the public bearer, then
 // broadcasts/show.json and live_video_stream/status for that token only.
-func fakeX(t *testing.T, show, status string, statusCode int) *fakePeriscope {
+func fakeX(t *testing.T, show, status string, statusCode int) *fakeAPI {
 	const guest = "1791480000000000000"
-	return newFakePeriscope(t, func(w http.ResponseWriter, r *http.Request) {
+	return newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Authorization") != "Bearer "+xBearer {
 			http.Error(w, `{"errors":[{"code":215}]}`, 400)
 			return
@@ -107,7 +130,7 @@ func TestXFailures(t *testing.T) {
 		})
 	}
 	t.Run("no guest token", func(t *testing.T) {
-		api := newFakePeriscope(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, `{}`) })
+		api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, `{}`) })
 		t.Setenv(envX, api.URL)
 		_, err := Resolve(context.Background(), Input{Source: "https://x.com/i/broadcasts/1OdKrBnaEPXKX"})
 		var ne *NetworkError

@@ -2,42 +2,26 @@ package intake
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 )
 
-// fakePeriscope answers like api.periscope.tv (or proxsee.pscp.tv) on
-// loopback; handle decides each answer.
-type fakePeriscope struct {
-	*httptest.Server
-	mu   sync.Mutex
-	hits []string
-}
-
-func newFakePeriscope(t *testing.T, handle func(w http.ResponseWriter, r *http.Request)) *fakePeriscope {
-	f := &fakePeriscope{}
-	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		f.mu.Lock()
-		f.hits = append(f.hits, r.Method+" "+r.URL.RequestURI())
-		f.mu.Unlock()
-		handle(w, r)
-	}))
-	t.Cleanup(f.Close)
-	return f
-}
-
-func writeJSON(w http.ResponseWriter, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	if s, ok := v.(string); ok {
-		w.Write([]byte(s))
-		return
-	}
-	json.NewEncoder(w).Encode(v)
+func TestPeriscopeLinks(t *testing.T) {
+	const p = "Periscope"
+	checkLinks(t, []linkCase{
+		{"https://pscp.tv/w/1yoKMwNbNBjKQ", p, "1yoKMwNbNBjKQ"},
+		{"http://www.pscp.tv/w/1yoKMwNbNBjKQ?t=1m30s", p, "1yoKMwNbNBjKQ"},
+		{"https://www.periscope.tv/w/aJUQnjY3MjA3ODF8NTYxMDIyMDl2zCg2pECBgwTqRpQuQD352EMPTKQjT4uqlM3cgWFA-g==", p, "aJUQnjY3MjA3ODF8NTYxMDIyMDl2zCg2pECBgwTqRpQuQD352EMPTKQjT4uqlM3cgWFA-g=="},
+		{"https://periscope.tv/webdev42/1yoKMwNbNBjKQ/", p, "1yoKMwNbNBjKQ"},
+		{"HTTPS://WWW.PSCP.TV/w/1yoKMwNbNBjKQ", p, "1yoKMwNbNBjKQ"},
+		{"https://pscp.tv/w/", "", ""},
+		{"https://pscp.tv/webdev42", "", ""},
+		{"https://evilpscp.tv/w/1yoKMwNbNBjKQ", "", ""},
+		{"https://pscp.tv.evil.example/w/1yoKMwNbNBjKQ", "", ""},
+		{"ftp://pscp.tv/w/1yoKMwNbNBjKQ", "", ""},
+	})
 }
 
 // The old getAccessPublic answer: the replay folder and CloudFront cookies
@@ -45,7 +29,7 @@ func writeJSON(w http.ResponseWriter, v any) {
 const getAccessPublic = `{"session":"1aBcD","replay_url":"https://replay.periscope.tv/Ab3xY/","cookies":[{"Name":"CloudFront-Policy","Value":"` + secPolicy + `","Path":"/","Domain":"replay.periscope.tv","Expires":"0001-01-01T00:00:00Z","RawExpires":"","MaxAge":0,"Secure":false,"HttpOnly":false,"Raw":"","Unparsed":null}],"type":"StreamTypeReplay"}`
 
 func TestPeriscope(t *testing.T) {
-	api := newFakePeriscope(t, func(w http.ResponseWriter, r *http.Request) {
+	api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/api/v2/accessVideoPublic" || r.URL.Query().Get("broadcast_id") != broadcastID {
 			http.NotFound(w, r)
 			return
@@ -82,8 +66,8 @@ func TestPeriscope(t *testing.T) {
 
 func TestPeriscopeFallbacks(t *testing.T) {
 	t.Run("proxsee when the API fails", func(t *testing.T) {
-		api := newFakePeriscope(t, func(w http.ResponseWriter, r *http.Request) { http.Error(w, "oops", http.StatusServiceUnavailable) })
-		proxsee := newFakePeriscope(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, accessVideoPublic(signedReplay)) })
+		api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) { http.Error(w, "oops", http.StatusServiceUnavailable) })
+		proxsee := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, accessVideoPublic(signedReplay)) })
 		t.Setenv(envPeriscope, api.URL)
 		t.Setenv(envProxsee, proxsee.URL)
 		cands, err := Resolve(context.Background(), Input{Source: "https://pscp.tv/w/" + broadcastID})
@@ -92,7 +76,7 @@ func TestPeriscopeFallbacks(t *testing.T) {
 		}
 	})
 	t.Run("old getAccessPublic shape", func(t *testing.T) {
-		api := newFakePeriscope(t, func(w http.ResponseWriter, r *http.Request) {
+		api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == "/api/v2/getAccessPublic" && r.URL.Query().Get("token") == broadcastID {
 				writeJSON(w, getAccessPublic)
 				return
@@ -117,7 +101,7 @@ func TestPeriscopeFallbacks(t *testing.T) {
 		}
 	})
 	t.Run("live broadcast", func(t *testing.T) {
-		api := newFakePeriscope(t, func(w http.ResponseWriter, r *http.Request) {
+		api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, map[string]any{
 				"hls_url":       "https://prod-video-eu-west-1.pscp.tv/Ab3xY/live/eu-west-1/playlist.m3u8",
 				"https_hls_url": "https://prod-video-eu-west-1.pscp.tv/Ab3xY/live/eu-west-1/playlist.m3u8?type=live",
@@ -153,7 +137,7 @@ func TestPeriscopeFailures(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			api := newFakePeriscope(t, tc.handle)
+			api := newFakeAPI(t, tc.handle)
 			t.Setenv(envPeriscope, api.URL)
 			t.Setenv(envProxsee, api.URL)
 			_, err := Resolve(context.Background(), Input{Source: "https://pscp.tv/w/" + broadcastID})
@@ -163,7 +147,7 @@ func TestPeriscopeFailures(t *testing.T) {
 		})
 	}
 	t.Run("unreachable", func(t *testing.T) {
-		api := newFakePeriscope(t, func(w http.ResponseWriter, r *http.Request) {})
+		api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {})
 		api.Close()
 		t.Setenv(envPeriscope, api.URL)
 		t.Setenv(envProxsee, api.URL)
@@ -181,7 +165,7 @@ func TestPeriscopeFailures(t *testing.T) {
 		}
 	})
 	t.Run("cancelled", func(t *testing.T) {
-		api := newFakePeriscope(t, func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
+		api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
 		t.Setenv(envPeriscope, api.URL)
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()

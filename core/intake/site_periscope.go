@@ -5,22 +5,60 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"time"
 
 	"replayrescue/core/chat"
 	"replayrescue/core/web"
 )
 
+// OriginPeriscope: a Periscope broadcast link, resolved through its API.
+const OriginPeriscope Origin = "periscope"
+
+// periscopeSite is Periscope (pscp.tv, periscope.tv): its broadcast links
+// pscp.tv/w/ID, periscope.tv/w/ID and periscope.tv/USER/ID, with or without
+// www., over http or https.
+var periscopeSite = &site{
+	name:    "Periscope",
+	origin:  OriginPeriscope,
+	hosts:   []string{"pscp.tv", "periscope.tv"},
+	referer: periscopeReferer,
+	links: []linkShape{{
+		id: func(parts []string) (string, bool) {
+			if len(parts) == 2 && parts[0] != "" && periscopeIDRE.MatchString(parts[1]) {
+				return parts[1], true
+			}
+			return "", false
+		},
+		resolve: periscopeBroadcast,
+	}},
+}
+
+// Periscope broadcast IDs are 13 characters today; links from 2015 carry a
+// longer base64 token ("aJUQ...-g==").
+var periscopeIDRE = regexp.MustCompile(`^[A-Za-z0-9_=+-]{5,200}$`)
+
+// Periscope's API, the proxy its web player used, and the settings that
+// replace them (tests and self-hosted fakes; see apiBase).
+const (
+	periscopeAPI = "https://api.periscope.tv"
+	proxseeAPI   = "https://proxsee.pscp.tv"
+
+	envPeriscope = "REPLAYRESCUE_PERISCOPE_API"
+	envProxsee   = "REPLAYRESCUE_PROXSEE_API"
+)
+
 // periscopeReferer is what Periscope's web player sent with playlist
 // requests.
 const periscopeReferer = "https://www.periscope.tv/"
 
-// periscope resolves a pscp.tv / periscope.tv broadcast link. It asks
+// periscopeBroadcast resolves a Periscope broadcast link. It asks
 // accessVideoPublic (api.periscope.tv, then proxsee.pscp.tv, which the web
 // player used), then the pre-2018 getAccessPublic, for the replay_url (or
 // the live hls_url...), the CloudFront cookies that go with it and the
 // broadcast's title.
-func periscope(ctx context.Context, link *url.URL, id string, uc *userCreds) ([]Candidate, error) {
+func periscopeBroadcast(ctx context.Context, m linkMatch, uc *userCreds) ([]Candidate, error) {
+	link, id := m.link, m.id
 	api, err := apiBase(envPeriscope, periscopeAPI)
 	if err != nil {
 		return nil, err
@@ -71,7 +109,7 @@ func periscope(ctx context.Context, link *url.URL, id string, uc *userCreds) ([]
 			lastErr = nil
 			continue
 		}
-		return broadcastCands(f.urls, link, id, OriginPeriscope, "Periscope", periscopeReferer, creds, uc), nil
+		return broadcastCands(m, f.urls, creds, uc), nil
 	}
 	switch {
 	case info.state == "RUNNING":
@@ -82,29 +120,6 @@ func periscope(ctx context.Context, link *url.URL, id string, uc *userCreds) ([]
 		return nil, inputErr(ErrNoStream, "Periscope has no replay for broadcast %s: it may have expired or been deleted, or the link is mistyped.", id)
 	}
 	return nil, unreachable(ctx, "Periscope ("+hostLabel(attempts[0])+")", lastErr)
-}
-
-// broadcastCands turns the playlists an API answer named into candidates
-// sharing one jar: the user's cookies for the link, the API's Set-Cookie and
-// the cookies[] of the answer, each scoped to its own host or domain.
-func broadcastCands(fs []found, link *url.URL, id string, origin Origin, service, referer string, creds web.Credentials, uc *userCreds) []Candidate {
-	var cs []*cand
-	seen := map[string]bool{}
-	for _, fd := range fs {
-		c, hosts, ok := foundCand(fd, link, link, seen, origin, fmt.Sprintf("%s broadcast %s (%s)", service, id, fd.field), referer, creds, uc)
-		if !ok {
-			continue
-		}
-		c.chat = chatSource(fd.chatToken, fd.b.start)
-		c.state = fd.b.state
-		if c.id == "" {
-			c.id = id
-		}
-		c.bodyCookies = len(fd.cookies) > 0
-		c.cookieHosts = mergeHosts(hosts, cookieHosts(creds.Jar, c.u))
-		cs = append(cs, c)
-	}
-	return finish(cs) // a stable sort: the API's order stays among equals
 }
 
 // chatSource is where a broadcast's chat is read, given the chat token an
@@ -120,40 +135,4 @@ func chatSource(token string, start time.Time) chat.Source {
 		return chat.Source{Start: start}
 	}
 	return chat.Source{API: api, Token: token, Start: start}
-}
-
-// foundCand makes the candidate for one playlist address that an API answer
-// or a page named: resolved against base, http(s) only, skipped when seen
-// (after fixReplayURL, so two spellings of one replay count once), with the
-// cookies that came with it put in the jar. It returns the hosts those
-// cookies are for.
-func foundCand(fd found, base, link *url.URL, seen map[string]bool, origin Origin, from, referer string, creds web.Credentials, uc *userCreds) (*cand, []string, bool) {
-	ref, err := url.Parse(fd.raw)
-	if err != nil {
-		return nil, nil, false
-	}
-	pu := base.ResolveReference(ref)
-	if (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" {
-		return nil, nil, false
-	}
-	fixReplayURL(pu, fd.field)
-	if seen[pu.String()] {
-		return nil, nil, false
-	}
-	seen[pu.String()] = true
-	var set cookieSet
-	for _, ck := range fd.cookies {
-		set.add(pu, ck, false)
-	}
-	hosts, _, _ := set.fill(creds.Jar, nil)
-	c := newCand(pu, origin, from)
-	c.prio, c.field = fd.prio, fd.field
-	c.title, c.id = fd.b.title, fd.b.id
-	c.replay, c.live = replayOrLive(pu, fd.field)
-	h := http.Header{}
-	h.Set("Referer", referer)
-	uc.apply(creds.Jar, h, link, pu)
-	c.creds = web.Credentials{Jar: creds.Jar, Header: h, Scheme: pu.Scheme, Host: pu.Host}
-	c.signed = signedURL(pu.String())
-	return c, hosts, true
 }

@@ -1,0 +1,203 @@
+package intake
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+
+	"replayrescue/core/web"
+)
+
+// A site is one broadcast service whose links intake resolves through its
+// API, the way a downloader keeps one extractor per site. Everything intake
+// knows of a service is in its file, site_NAME.go: the hosts and shapes of
+// its links, its API's base addresses and the settings that move them
+// (REPLAYRESCUE_..._API, for the tests' loopback fakes), its calls, the keys
+// of its answers, and its wording when it refuses; its tests are in
+// site_NAME_test.go. The generic code around the sites reads them from the
+// registry below and names none. A link of no site is left to the web
+// fallback (site_web.go): a playlist link as it is, any other page searched
+// for playlists.
+//
+// To add a site, write site_NAME.go holding a var of type *site and the
+// Origin of what its API hands out, add the var to sites in init below, and
+// write site_NAME_test.go with its links (checkLinks) and a loopback fake of
+// its API (newFakeAPI). To teach a site another kind of link (X's posts,
+// events or Spaces, say), add a linkShape to its links with its resolver,
+// both in its file: a resolver that finds a broadcast may hand it on to the
+// site's broadcast resolver with a linkMatch of its own.
+type site struct {
+	name   string   // the service, in messages and in Candidate.From ("Periscope")
+	origin Origin   // Candidate.Origin of the playlists its API hands out
+	hosts  []string // hosts of its links: lower case, without www., mobile. or m.
+	links  []linkShape
+	// referer is what its web player sends with playlist requests.
+	referer string
+	// headers are the names of headers its requests carry, which a user
+	// may copy: an error about a mistyped -H may name them back.
+	headers []string
+}
+
+// A linkShape is one kind of link of a site's, and how to resolve it.
+type linkShape struct {
+	// id returns what a link of this shape names, given the elements of its
+	// path (split at "/", without the slashes at either end), or false when
+	// the link has another shape.
+	id func(parts []string) (string, bool)
+	// resolve returns the candidates for a link of this shape. A refusal is
+	// a *CredentialsError, a service that could not be read a
+	// *NetworkError (see unreachable), anything else an *InputError.
+	resolve func(ctx context.Context, m linkMatch, uc *userCreds) ([]Candidate, error)
+}
+
+// linkMatch is a link some site's linkShape took, and the id it found.
+type linkMatch struct {
+	site  *site
+	shape *linkShape
+	link  *url.URL
+	id    string
+}
+
+// resolve resolves the link with the resolver of its shape.
+func (m linkMatch) resolve(ctx context.Context, uc *userCreds) ([]Candidate, error) {
+	return m.shape.resolve(ctx, m, uc)
+}
+
+// sites are the services intake knows by name, tried in this order. They,
+// and the tables built from them, are set in init rather than by an
+// initializer, so that a site's resolver may itself use them (matchLink,
+// scanJSON) without an initialization cycle.
+var sites []*site
+
+// bareLinkRE: a link pasted without a scheme, on a site's host.
+var bareLinkRE *regexp.Regexp
+
+func init() {
+	sites = []*site{periscopeSite, xSite}
+
+	var prefixes, hosts []string
+	for _, p := range linkHostPrefixes {
+		prefixes = append(prefixes, regexp.QuoteMeta(p))
+	}
+	for _, s := range sites {
+		for _, h := range s.hosts {
+			hosts = append(hosts, regexp.QuoteMeta(h))
+		}
+	}
+	bareLinkRE = regexp.MustCompile(`(?i)^(?:` + strings.Join(prefixes, "|") + `)?(?:` + strings.Join(hosts, "|") + `)/`)
+}
+
+// linkHostPrefixes are the host prefixes a site's links may carry.
+var linkHostPrefixes = []string{"www.", "mobile.", "m."}
+
+// matchLink finds the site and link shape of u, an http or https link on
+// one of a site's hosts (with or without www., mobile. or m.).
+func matchLink(u *url.URL) (linkMatch, bool) {
+	if u == nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return linkMatch{}, false
+	}
+	host := strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
+	for _, p := range linkHostPrefixes {
+		host = strings.TrimPrefix(host, p)
+	}
+	parts := strings.Split(strings.Trim(u.Path, "/"), "/")
+	for _, s := range sites {
+		if !slices.Contains(s.hosts, host) {
+			continue
+		}
+		for i := range s.links {
+			if id, ok := s.links[i].id(parts); ok {
+				return linkMatch{site: s, shape: &s.links[i], link: u, id: id}, true
+			}
+		}
+	}
+	return linkMatch{}, false
+}
+
+// siteOrigin reports whether origin is a site's: a playlist its API handed
+// out.
+func siteOrigin(origin Origin) bool {
+	for _, s := range sites {
+		if s.origin == origin {
+			return true
+		}
+	}
+	return false
+}
+
+// siteHeader reports whether a site's requests carry the header name
+// (canonical form).
+func siteHeader(name string) bool {
+	for _, s := range sites {
+		for _, h := range s.headers {
+			if http.CanonicalHeaderKey(h) == name {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// broadcastCands turns the playlists a site's API answer named for m's
+// broadcast into candidates sharing one jar: the user's cookies for the
+// link, the API's Set-Cookie and the cookies of the answer, each scoped to
+// its own host or domain.
+func broadcastCands(m linkMatch, fs []found, creds web.Credentials, uc *userCreds) []Candidate {
+	var cs []*cand
+	seen := map[string]bool{}
+	for _, fd := range fs {
+		c, hosts, ok := foundCand(fd, m.link, m.link, seen, m.site.origin, fmt.Sprintf("%s broadcast %s (%s)", m.site.name, m.id, fd.field), m.site.referer, creds, uc)
+		if !ok {
+			continue
+		}
+		c.chat = chatSource(fd.chatToken, fd.b.start)
+		c.state = fd.b.state
+		if c.id == "" {
+			c.id = m.id
+		}
+		c.bodyCookies = len(fd.cookies) > 0
+		c.cookieHosts = mergeHosts(hosts, cookieHosts(creds.Jar, c.u))
+		cs = append(cs, c)
+	}
+	return finish(cs) // a stable sort: the API's order stays among equals
+}
+
+// foundCand makes the candidate for one playlist address that an API answer
+// or a page named: resolved against base, http(s) only, skipped when seen
+// (after fixReplayURL, so two spellings of one replay count once), with the
+// cookies that came with it put in the jar. It returns the hosts those
+// cookies are for.
+func foundCand(fd found, base, link *url.URL, seen map[string]bool, origin Origin, from, referer string, creds web.Credentials, uc *userCreds) (*cand, []string, bool) {
+	ref, err := url.Parse(fd.raw)
+	if err != nil {
+		return nil, nil, false
+	}
+	pu := base.ResolveReference(ref)
+	if (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" {
+		return nil, nil, false
+	}
+	fixReplayURL(pu, fd.field)
+	if seen[pu.String()] {
+		return nil, nil, false
+	}
+	seen[pu.String()] = true
+	var set cookieSet
+	for _, ck := range fd.cookies {
+		set.add(pu, ck, false)
+	}
+	hosts, _, _ := set.fill(creds.Jar, nil)
+	c := newCand(pu, origin, from)
+	c.prio, c.field = fd.prio, fd.field
+	c.title, c.id = fd.b.title, fd.b.id
+	c.replay, c.live = replayOrLive(pu, fd.field)
+	h := http.Header{}
+	h.Set("Referer", referer)
+	uc.apply(creds.Jar, h, link, pu)
+	c.creds = web.Credentials{Jar: creds.Jar, Header: h, Scheme: pu.Scheme, Host: pu.Host}
+	c.signed = signedURL(pu.String())
+	return c, hosts, true
+}
