@@ -109,9 +109,9 @@ func (s *harScan) linkVariants() {
 	}
 }
 
-// applyBroadcasts gives candidates the title and ID of their broadcast:
-// X's live_video_stream/status/MEDIA_KEY is matched with broadcasts/show.json
-// by media key; when the file describes one broadcast only, its playlists on
+// applyBroadcasts gives candidates the title and ID of their broadcast: an
+// answer about a media key (answerWords.mediaKeyPath) is matched with the
+// broadcast described with that media key; when the file describes one broadcast only, its playlists on
 // the same registrable domain all belong to it.
 func (s *harScan) applyBroadcasts() {
 	byKey, byID := map[string]bcast{}, map[string]bcast{}
@@ -162,7 +162,7 @@ func inherit(c *cand, b bcast) {
 	if c.state == "" {
 		c.state = b.state
 	}
-	if c.state == "RUNNING" && !c.replay && !c.live {
+	if liveState(c.state) && !c.replay && !c.live {
 		c.live = true
 	}
 }

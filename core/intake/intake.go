@@ -258,7 +258,7 @@ func fromURL(ctx context.Context, u *url.URL, uc *userCreds, origin Origin) ([]C
 		c.creds = newCreds(u)
 		uc.apply(c.creds.Jar, c.creds.Header, u, u)
 		c.cookieHosts = mergeHosts(cookieHosts(c.creds.Jar, u), uc.fileScopes(u))
-		c.replay, c.live = replayOrLive(u, "")
+		c.replay, c.live = replayOrLive(u, streamField{})
 		c.signed = signedURL(u.String())
 		return finish([]*cand{c}), nil
 	}

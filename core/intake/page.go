@@ -51,7 +51,7 @@ func fromPage(ctx context.Context, u *url.URL, uc *userCreds, origin Origin) ([]
 		c := newCand(u, origin, fromLabel(origin))
 		c.creds = creds
 		c.cookieHosts = mergeHosts(cookieHosts(creds.Jar, u, final), uc.fileScopes(u))
-		c.replay, c.live = replayOrLive(u, "")
+		c.replay, c.live = replayOrLive(u, streamField{})
 		c.noteBody(t, false)
 		c.signed = signedURL(u.String())
 		return finish([]*cand{c}), nil
@@ -64,7 +64,7 @@ func fromPage(ctx context.Context, u *url.URL, uc *userCreds, origin Origin) ([]
 	}
 	if len(fs) == 0 {
 		for i, raw := range playlistLinks(body, final) {
-			fs = append(fs, found{raw: raw, field: "page", prio: len(streamFields) + 1 + i})
+			fs = append(fs, found{raw: raw, field: streamField{key: "page", rank: pageRank + i}})
 		}
 	}
 	var cs []*cand

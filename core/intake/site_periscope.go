@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"path"
 	"regexp"
+	"strings"
 	"time"
 
 	"replayrescue/core/chat"
@@ -32,6 +34,25 @@ var periscopeSite = &site{
 		},
 		resolve: periscopeBroadcast,
 	}},
+	// accessVideoPublic and getAccessPublic answer with the playlists
+	// (replay_url, the live hls_url...), the CloudFront cookies[] for them,
+	// the chat_token and a broadcast{} (id, status: the title, state,
+	// created_at).
+	answers: answerWords{
+		playlists: []streamField{
+			{key: "replay_url", rank: 0, replay: true, fix: periscopeReplayFolder},
+			{key: "https_hls_url", rank: 2, live: true},
+			{key: "hls_url", rank: 3, live: true},
+			{key: "lhlsweb_url", rank: 4, live: true},
+			{key: "lhls_url", rank: 5, live: true},
+		},
+		cookies:     "cookies",
+		chatToken:   "chat_token",
+		broadcast:   "broadcast",
+		liveState:   "RUNNING",
+		chatHistory: "/chatapi/v1/history",
+	},
+	playlistKind: periscopePlaylistKind,
 }
 
 // Periscope broadcast IDs are 13 characters today; links from 2015 carry a
@@ -135,4 +156,34 @@ func chatSource(token string, start time.Time) chat.Source {
 		return chat.Source{Start: start}
 	}
 	return chat.Source{API: api, Token: token, Start: start}
+}
+
+// periscopeReplayFolder: Periscope's old getAccessPublic answered with the
+// folder of the replay ("https://replay.periscope.tv/<id>/"), the playlist
+// being playlist.m3u8 inside it.
+func periscopeReplayFolder(u *url.URL) {
+	if playlistPath(u) {
+		return
+	}
+	host := strings.ToLower(u.Hostname())
+	if !strings.HasSuffix(u.Path, "/") && !strings.HasSuffix(host, "periscope.tv") && !strings.HasSuffix(host, "pscp.tv") {
+		return
+	}
+	if path.Ext(u.Path) != "" {
+		return
+	}
+	u.Path = strings.TrimSuffix(u.Path, "/") + "/playlist.m3u8"
+	u.RawPath = ""
+}
+
+// periscopePlaylistKind: Periscope's video hosts (X's broadcasts' too) add
+// type=replay or type=live to a playlist's address.
+func periscopePlaylistKind(u *url.URL) (replay, live bool) {
+	switch strings.ToLower(u.Query().Get("type")) {
+	case "replay", "vod":
+		return true, false
+	case "live", "lhls":
+		return false, true
+	}
+	return false, false
 }

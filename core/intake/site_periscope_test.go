@@ -2,10 +2,17 @@ package intake
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"replayrescue/core/sample"
 )
 
 func TestPeriscopeLinks(t *testing.T) {
@@ -22,6 +29,43 @@ func TestPeriscopeLinks(t *testing.T) {
 		{"https://pscp.tv.evil.example/w/1yoKMwNbNBjKQ", "", ""},
 		{"ftp://pscp.tv/w/1yoKMwNbNBjKQ", "", ""},
 	})
+}
+
+// TestPeriscopeAnswers: an answer in Periscope's words gives its playlists,
+// best first, with the cookies, chat token and broadcast beside them; the
+// old replay folder becomes its playlist; type= in an address says more
+// than the key.
+func TestPeriscopeAnswers(t *testing.T) {
+	body := `{"hls_url":"https://h.example/live.m3u8","replay_url":"https://replay.periscope.tv/Ab3xY/","chat_token":"chatTOKEN",` +
+		`"cookies":[{"Name":"CloudFront-Policy","Value":"p"}],"broadcast":{"id":"` + broadcastID + `","state":"RUNNING","status":"Live now"}}`
+	if !mayNameStream(body) {
+		t.Fatal("mayNameStream passes the answer over")
+	}
+	f, ok := scanJSON(body)
+	if !ok || len(f.urls) != 2 || f.urls[0].field.name() != "replay_url" || f.urls[1].field.name() != "hls_url" {
+		t.Fatalf("%+v", f.urls)
+	}
+	fd := f.urls[0]
+	if fd.chatToken != "chatTOKEN" || len(fd.cookies) != 1 || fd.b.id != broadcastID || fd.b.title != "Live now" || !liveState(fd.b.state) {
+		t.Errorf("beside the playlist: %+v", fd)
+	}
+	u := mustURL(t, fd.raw)
+	fd.field.fixURL(u)
+	if u.String() != "https://replay.periscope.tv/Ab3xY/playlist.m3u8" {
+		t.Errorf("replay folder: %s", u)
+	}
+	if r, l := replayOrLive(u, fd.field); !r || l {
+		t.Error("replay_url is a replay")
+	}
+	if r, l := replayOrLive(mustURL(t, "https://h.example/a.m3u8?type=live"), fd.field); r || !l {
+		t.Error("type=live")
+	}
+	if r, l := replayOrLive(mustURL(t, "https://h.example/a.m3u8"), f.urls[1].field); r || !l {
+		t.Error("hls_url is live")
+	}
+	if !chatHistoryPath("/chatapi/v1/history") || chatHistoryPath("/api/v2/accessChatPublic") {
+		t.Error("chat history requests")
+	}
 }
 
 // The old getAccessPublic answer: the replay folder and CloudFront cookies
@@ -174,4 +218,96 @@ func TestPeriscopeFailures(t *testing.T) {
 			t.Fatalf("err = %v", err)
 		}
 	})
+}
+
+var castStart = time.Date(2015, 5, 29, 15, 1, 44, 418556738, time.UTC)
+
+// chatTokenHidden checks the chat token appears in no printed or
+// marshalled form of the candidates.
+func chatTokenHidden(t *testing.T, cands []Candidate) {
+	t.Helper()
+	data, _ := json.Marshal(cands)
+	if s := fmt.Sprintf("%v %+v %#v %s", cands, cands, cands, data); strings.Contains(s, "chatTOKEN") {
+		t.Error("the chat token shows when a candidate is printed")
+	}
+}
+
+// A broadcast link brings the chat token and the broadcast's start along.
+func TestPeriscopeChatSource(t *testing.T) {
+	api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, accessVideoPublic(replayURL)) })
+	t.Setenv(envPeriscope, api.URL)
+	cands, err := Resolve(context.Background(), Input{Source: "https://www.pscp.tv/w/" + broadcastID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := cands[0].Chat
+	if !c.Available() || c.Token != "chatTOKEN" || c.API == nil || c.API.String() != api.URL || !c.Start.Equal(castStart) {
+		t.Fatalf("chat source: api %v start %v token set %v", c.API, c.Start, c.Token != "")
+	}
+	chatTokenHidden(t, cands)
+}
+
+// A HAR recorded while the replay played holds the chat history answers
+// the player fetched: their messages come with the candidates.
+func TestHARChatHistory(t *testing.T) {
+	msgs := sample.DemoChat(5 * time.Minute)
+	host := sample.NewChat(sample.ChatOptions{Start: castStart, Messages: msgs, PageSize: 150, Token: "chatTOKEN"})
+	mux := http.NewServeMux()
+	host.Register(mux)
+	ask := func(path, body string) string {
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "http://chat.example"+path, strings.NewReader(body)))
+		return rec.Body.String()
+	}
+	var access struct {
+		AccessToken string `json:"access_token"`
+	}
+	json.Unmarshal([]byte(ask("/api/v2/accessChatPublic", `{"chat_token":"chatTOKEN"}`)), &access)
+	rs := periscopeSession(replayURL)
+	for cursor := ""; ; {
+		body := ask("/chatapi/v1/history", fmt.Sprintf(`{"access_token":%q,"cursor":%q}`, access.AccessToken, cursor))
+		rs = append(rs, req{method: "POST", url: "https://chatman-replay-eu-central-1.pscp.tv/chatapi/v1/history", kind: "fetch", mime: "application/json", body: body})
+		var p struct{ Cursor string }
+		json.Unmarshal([]byte(body), &p)
+		if cursor = p.Cursor; cursor == "" {
+			break
+		}
+	}
+	if host.Pages() < 3 {
+		t.Fatalf("%d pages; the test needs several", host.Pages())
+	}
+	path := writeHAR(t, t.TempDir(), firefox, false, rs...)
+	cands, err := Resolve(context.Background(), Input{Source: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := cands[0].Chat
+	if len(c.Messages) != len(msgs) || !c.Start.Equal(castStart) || c.Token != "chatTOKEN" {
+		t.Fatalf("%d messages (want %d), start %v", len(c.Messages), len(msgs), c.Start)
+	}
+	if got := c.Messages[len(c.Messages)-1]; !got.Time.Equal(castStart.Add(msgs[len(msgs)-1].At)) {
+		t.Errorf("last message at %v", got.Time)
+	}
+	chatTokenHidden(t, cands)
+}
+
+// A replay recorded by Chrome, as its HAR export writes it.
+func TestPeriscopeHARFixture(t *testing.T) {
+	cands, err := Resolve(context.Background(), Input{Source: fixture(t, "chrome-periscope-replay.har")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := cands[0]
+	if c.URL != replayURL || c.Title != broadcastTitle || c.BroadcastID != broadcastID || c.Verdict != VerdictReady || c.Sanitized || !c.Replay {
+		t.Fatalf("%+v", c)
+	}
+	if v, _ := cookieValue(t, c, "https://replay.periscope.tv/Ab3xY/chunk_1.ts", "CloudFront-Signature"); v != secSignature {
+		t.Error("CloudFront cookie")
+	}
+	if !slices.Equal(c.CookieHosts, []string{"replay.periscope.tv"}) {
+		t.Errorf("CookieHosts %v", c.CookieHosts)
+	}
+	if c.Creds.Header.Get("Origin") != "https://www.pscp.tv" || c.Creds.Header.Get("User-Agent") == "" {
+		t.Errorf("headers %v", c.Creds.Header)
+	}
 }

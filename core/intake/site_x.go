@@ -33,6 +33,20 @@ var xSite = &site{
 		},
 		resolve: xBroadcast,
 	}},
+	// broadcasts/show.json describes broadcasts (broadcasts{ID: {id,
+	// media_key, status: the title, state}});
+	// live_video_stream/status/MEDIA_KEY names the playlist
+	// (source.noRedirectPlaybackUrl, source.location).
+	answers: answerWords{
+		playlists: []streamField{
+			{key: "noRedirectPlaybackUrl", rank: 1},
+			{key: "location", under: "source", rank: 6},
+		},
+		chatToken:    "chatToken",
+		mediaKey:     "media_key",
+		liveState:    "RUNNING",
+		mediaKeyPath: "/live_video_stream/status/",
+	},
 }
 
 var xIDRE = regexp.MustCompile(`^[A-Za-z0-9]{5,40}$`)

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"path"
 	"regexp"
 	"slices"
+	"sort"
 	"strings"
 
 	"replayrescue/core/web"
@@ -40,6 +42,71 @@ type site struct {
 	// headers are the names of headers its requests carry, which a user
 	// may copy: an error about a mistyped -H may name them back.
 	headers []string
+	// answers are the words of its API's answers.
+	answers answerWords
+	// playlistKind, when set, says whether a playlist is a replay or live
+	// by its address alone (a query parameter, say). It is asked of every
+	// playlist address, whoever serves it.
+	playlistKind func(u *url.URL) (replay, live bool)
+}
+
+// answerWords are what a site's API answers call things. scanJSON looks for
+// every site's words in every JSON answer, whoever sent it (the site's API,
+// a web page, a copied request, a HAR file, a browser), so that a copy of
+// an answer reads as the answer does. An object describing a broadcast is
+// read for its id, title (status or title), state and start (start or
+// created_at), the keys Periscope's API used and X's kept; a site whose
+// answers differ more reads them in its resolver (as X's guest token is).
+type answerWords struct {
+	playlists []streamField // keys whose value is a playlist's address
+	// Beside a playlist key, in the same object:
+	cookies   string // key of the cookies to send for it (Go's http.Cookie as JSON)
+	chatToken string // key of the broadcast's chat token
+	broadcast string // key of the object describing the broadcast (under this key anywhere, such an object describes one too)
+	// mediaKey is the key of a broadcast's media key (its video's id): an
+	// object holding one describes a broadcast, unless it has neither state
+	// nor title (a post's photo or video).
+	mediaKey string
+	// liveState is the state of a broadcast still live.
+	liveState string
+	// Requests, as a HAR file or a browser shows them:
+	// mediaKeyPath is in the path of its API's requests whose answer is
+	// about the broadcast whose media key ends the path;
+	mediaKeyPath string
+	// chatHistory ends the path of its chat service's history requests,
+	// whose answers are chat messages (chat.ParseHistory).
+	chatHistory string
+}
+
+// A streamField is a key of an API answer whose value is a playlist's
+// address.
+type streamField struct {
+	key   string
+	under string // when set, the key counts only in an object under this one
+	// rank orders every site's keys on one scale, lower preferred: a site
+	// gives its keys ranks among the other sites' (ranks are unique; a
+	// playlist a page merely links to comes after them all).
+	rank int
+	// replay, live: what the playlist is when its address does not say.
+	replay, live bool
+	// fix, when set, turns the value into the playlist's address.
+	fix func(u *url.URL)
+}
+
+// name is the field as the user is told of it ("replay_url",
+// "source.location").
+func (f streamField) name() string {
+	if f.under != "" {
+		return f.under + "." + f.key
+	}
+	return f.key
+}
+
+// fixURL turns the value u of the field into the playlist's address.
+func (f streamField) fixURL(u *url.URL) {
+	if f.fix != nil {
+		f.fix(u)
+	}
 }
 
 // A linkShape is one kind of link of a site's, and how to resolve it.
@@ -73,11 +140,44 @@ func (m linkMatch) resolve(ctx context.Context, uc *userCreds) ([]Candidate, err
 // scanJSON) without an initialization cycle.
 var sites []*site
 
-// bareLinkRE: a link pasted without a scheme, on a site's host.
-var bareLinkRE *regexp.Regexp
+// Tables built from the sites.
+var (
+	// bareLinkRE: a link pasted without a scheme, on a site's host.
+	bareLinkRE *regexp.Regexp
+	// answerFields are every site's playlist keys, by rank.
+	answerFields []streamField
+	// pageRank is the rank of the first playlist a page links to: after
+	// every site's keys.
+	pageRank int
+	// answerHints are what an answer that scanJSON finds something in
+	// mentions (see mayNameStream).
+	answerHints []string
+)
 
 func init() {
 	sites = []*site{periscopeSite, xSite}
+
+	for _, s := range sites {
+		w := s.answers
+		answerFields = append(answerFields, w.playlists...)
+		if w.broadcast != "" {
+			answerHints = append(answerHints, `"`+w.broadcast+`"`)
+		}
+		if w.mediaKey != "" {
+			answerHints = append(answerHints, w.mediaKey)
+		}
+	}
+	sort.SliceStable(answerFields, func(i, j int) bool { return answerFields[i].rank < answerFields[j].rank })
+	for _, f := range answerFields {
+		pageRank = max(pageRank, f.rank+1)
+		if f.under != "" {
+			// A key read only under another is a common word ("location"):
+			// looked for with its quotes.
+			answerHints = append(answerHints, `"`+f.key+`"`)
+		} else {
+			answerHints = append(answerHints, f.key)
+		}
+	}
 
 	var prefixes, hosts []string
 	for _, p := range linkHostPrefixes {
@@ -142,6 +242,38 @@ func siteHeader(name string) bool {
 	return false
 }
 
+// liveState reports whether a broadcast's state says it is still live.
+func liveState(state string) bool {
+	for _, s := range sites {
+		if w := s.answers; w.liveState != "" && state == w.liveState {
+			return true
+		}
+	}
+	return false
+}
+
+// chatHistoryPath reports whether a request's path is a chat service's
+// history request.
+func chatHistoryPath(p string) bool {
+	for _, s := range sites {
+		if w := s.answers; w.chatHistory != "" && strings.HasSuffix(p, w.chatHistory) {
+			return true
+		}
+	}
+	return false
+}
+
+// answerMediaKey is the media key of the broadcast an API answer is about,
+// by the path of its request; "" if the path does not say.
+func answerMediaKey(p string) string {
+	for _, s := range sites {
+		if w := s.answers; w.mediaKeyPath != "" && strings.Contains(p, w.mediaKeyPath) {
+			return path.Base(p)
+		}
+	}
+	return ""
+}
+
 // broadcastCands turns the playlists a site's API answer named for m's
 // broadcast into candidates sharing one jar: the user's cookies for the
 // link, the API's Set-Cookie and the cookies of the answer, each scoped to
@@ -150,7 +282,7 @@ func broadcastCands(m linkMatch, fs []found, creds web.Credentials, uc *userCred
 	var cs []*cand
 	seen := map[string]bool{}
 	for _, fd := range fs {
-		c, hosts, ok := foundCand(fd, m.link, m.link, seen, m.site.origin, fmt.Sprintf("%s broadcast %s (%s)", m.site.name, m.id, fd.field), m.site.referer, creds, uc)
+		c, hosts, ok := foundCand(fd, m.link, m.link, seen, m.site.origin, fmt.Sprintf("%s broadcast %s (%s)", m.site.name, m.id, fd.field.name()), m.site.referer, creds, uc)
 		if !ok {
 			continue
 		}
@@ -168,7 +300,7 @@ func broadcastCands(m linkMatch, fs []found, creds web.Credentials, uc *userCred
 
 // foundCand makes the candidate for one playlist address that an API answer
 // or a page named: resolved against base, http(s) only, skipped when seen
-// (after fixReplayURL, so two spellings of one replay count once), with the
+// (after its field's fix, so two spellings of one replay count once), with the
 // cookies that came with it put in the jar. It returns the hosts those
 // cookies are for.
 func foundCand(fd found, base, link *url.URL, seen map[string]bool, origin Origin, from, referer string, creds web.Credentials, uc *userCreds) (*cand, []string, bool) {
@@ -180,7 +312,7 @@ func foundCand(fd found, base, link *url.URL, seen map[string]bool, origin Origi
 	if (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" {
 		return nil, nil, false
 	}
-	fixReplayURL(pu, fd.field)
+	fd.field.fixURL(pu)
 	if seen[pu.String()] {
 		return nil, nil, false
 	}
@@ -191,7 +323,7 @@ func foundCand(fd found, base, link *url.URL, seen map[string]bool, origin Origi
 	}
 	hosts, _, _ := set.fill(creds.Jar, nil)
 	c := newCand(pu, origin, from)
-	c.prio, c.field = fd.prio, fd.field
+	c.prio, c.field = fd.field.rank, fd.field
 	c.title, c.id = fd.b.title, fd.b.id
 	c.replay, c.live = replayOrLive(pu, fd.field)
 	h := http.Header{}

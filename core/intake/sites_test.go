@@ -36,7 +36,8 @@ func checkLinks(t *testing.T, cases []linkCase) {
 }
 
 // TestSites: the registry holds sites the generic code can tell apart: a
-// name, an origin and hosts of their own, and a resolver for every shape.
+// name, an origin and hosts of their own, a resolver for every shape, and
+// answer keys ranked on one scale without ties.
 func TestSites(t *testing.T) {
 	names, origins, hosts := map[string]bool{}, map[Origin]bool{}, map[string]bool{}
 	for _, s := range sites {
@@ -61,6 +62,13 @@ func TestSites(t *testing.T) {
 				t.Errorf("%s: a link shape without id or resolver", s.name)
 			}
 		}
+	}
+	ranks := map[int]string{}
+	for _, f := range answerFields {
+		if f.key == "" || ranks[f.rank] != "" || f.rank >= pageRank {
+			t.Errorf("field %q: rank %d empty, taken by %q, or not before a page's links", f.name(), f.rank, ranks[f.rank])
+		}
+		ranks[f.rank] = f.name()
 	}
 	for _, o := range []Origin{OriginLink, OriginPage, OriginHAR, OriginCurl, OriginBrowser} {
 		if siteOrigin(o) {
