@@ -243,34 +243,14 @@ func fromCurl(ctx context.Context, text string, user *userCreds) ([]Candidate, e
 	return fromURL(ctx, u, uc, OriginCurl)
 }
 
-// fromURL resolves one link: a site's link through its API, a
-// playlist link as it is, anything else as a page to search.
+// fromURL resolves one link: a site's link through its API, any other
+// through the web fallback (fromWeb).
 func fromURL(ctx context.Context, u *url.URL, uc *userCreds, origin Origin) ([]Candidate, error) {
 	u.Fragment, u.RawFragment = "", ""
 	if m, ok := matchLink(u); ok {
 		return m.resolve(ctx, uc)
 	}
-	if mediaPath(u) {
-		return nil, inputErr(ErrNoSource, "This link is one piece of the video (%s), not its playlist: in the browser's Network panel type \"m3u8\" in the filter box and use that request instead.", shortName(u))
-	}
-	if playlistPath(u) {
-		c := newCand(u, origin, fromLabel(origin))
-		c.creds = newCreds(u)
-		uc.apply(c.creds.Jar, c.creds.Header, u, u)
-		c.cookieHosts = mergeHosts(cookieHosts(c.creds.Jar, u), uc.fileScopes(u))
-		c.replay, c.live = replayOrLive(u, streamField{})
-		c.signed = signedURL(u.String())
-		return finish([]*cand{c}), nil
-	}
-	return fromPage(ctx, u, uc, origin)
-}
-
-// fromLabel says, for the user, where a link came from.
-func fromLabel(origin Origin) string {
-	if origin == OriginCurl {
-		return "Copy as cURL command"
-	}
-	return "pasted link"
+	return fromWeb(ctx, u, uc, origin)
 }
 
 // parseUserCreds checks and collects --cookies, --cookies-file and -H.
