@@ -25,15 +25,9 @@ var periscopeSite = &site{
 	origin:  OriginPeriscope,
 	hosts:   []string{"pscp.tv", "periscope.tv"},
 	referer: periscopeReferer,
-	links: []linkShape{{
-		id: func(parts []string) (string, bool) {
-			if len(parts) == 2 && parts[0] != "" && periscopeIDRE.MatchString(parts[1]) {
-				return parts[1], true
-			}
-			return "", false
-		},
-		resolve: periscopeBroadcast,
-	}},
+	links: []linkShape{
+		{path: []string{"*", "{id}"}, idRE: periscopeIDRE, resolve: periscopeBroadcast},
+	},
 	// accessVideoPublic and getAccessPublic answer with the playlists
 	// (replay_url, the live hls_url...), the CloudFront cookies[] for them,
 	// the chat_token and a broadcast{} (id, status: the title, state,

@@ -24,15 +24,9 @@ var xSite = &site{
 	hosts:   []string{"x.com", "twitter.com"},
 	referer: xReferer,
 	headers: []string{"X-Guest-Token"},
-	links: []linkShape{{
-		id: func(parts []string) (string, bool) {
-			if len(parts) == 3 && parts[0] == "i" && parts[1] == "broadcasts" && xIDRE.MatchString(parts[2]) {
-				return parts[2], true
-			}
-			return "", false
-		},
-		resolve: xBroadcast,
-	}},
+	links: []linkShape{
+		{path: []string{"i", "broadcasts", "{id}"}, idRE: xIDRE, resolve: xBroadcast},
+	},
 	// broadcasts/show.json describes broadcasts (broadcasts{ID: {id,
 	// media_key, status: the title, state}});
 	// live_video_stream/status/MEDIA_KEY names the playlist

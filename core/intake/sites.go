@@ -25,13 +25,17 @@ import (
 // fallback (site_web.go): a playlist link as it is, any other page searched
 // for playlists.
 //
-// To add a site, write site_NAME.go holding a var of type *site and the
-// Origin of what its API hands out, add the var to sites in init below, and
-// write site_NAME_test.go with its links (checkLinks) and a loopback fake of
-// its API (newFakeAPI). To teach a site another kind of link (X's posts,
-// events or Spaces, say), add a linkShape to its links with its resolver,
-// both in its file: a resolver that finds a broadcast may hand it on to the
-// site's broadcast resolver with a linkMatch of its own.
+// To add a site, write site_NAME.go holding the Origin of what its API
+// hands out and a var of type *site (its hosts, its link shapes with their
+// resolvers, the words of its answers with their playlist keys ranked among
+// the other sites'), and add the var to sites in init below; TestSites
+// checks what sites must not share. Its tests go to site_NAME_test.go: its
+// links (checkLinks), and its API faked on loopback (newFakeAPI, with its
+// REPLAYRESCUE_..._API setting pointed there). To teach a site another kind
+// of link (X's posts, events or Spaces, say), add a linkShape to its links
+// and the resolver beside it, both in its file: a resolver that finds a
+// broadcast may hand it on to the site's broadcast resolver with a
+// linkMatch of its own.
 type site struct {
 	name   string   // the service, in messages and in Candidate.From ("Periscope")
 	origin Origin   // Candidate.Origin of the playlists its API hands out
@@ -111,10 +115,11 @@ func (f streamField) fixURL(u *url.URL) {
 
 // A linkShape is one kind of link of a site's, and how to resolve it.
 type linkShape struct {
-	// id returns what a link of this shape names, given the elements of its
-	// path (split at "/", without the slashes at either end), or false when
-	// the link has another shape.
-	id func(parts []string) (string, bool)
+	// path is the shape of the link's path, element by element (split at
+	// "/", without the slashes at either end): a word it must be, "*" for
+	// any word, or "{id}" where the id stands, which idRE must match.
+	path []string
+	idRE *regexp.Regexp
 	// resolve returns the candidates for a link of this shape. A refusal is
 	// a *CredentialsError, a service that could not be read a
 	// *NetworkError (see unreachable), anything else an *InputError.
@@ -127,6 +132,33 @@ type linkMatch struct {
 	shape *linkShape
 	link  *url.URL
 	id    string
+}
+
+// match returns the id a link whose path has the elements parts names, or
+// false when the link has another shape.
+func (l *linkShape) match(parts []string) (string, bool) {
+	if len(parts) != len(l.path) {
+		return "", false
+	}
+	id := ""
+	for i, want := range l.path {
+		switch want {
+		case "*":
+			if parts[i] == "" {
+				return "", false
+			}
+		case "{id}":
+			if !l.idRE.MatchString(parts[i]) {
+				return "", false
+			}
+			id = parts[i]
+		default:
+			if parts[i] != want {
+				return "", false
+			}
+		}
+	}
+	return id, true
 }
 
 // resolve resolves the link with the resolver of its shape.
@@ -210,7 +242,7 @@ func matchLink(u *url.URL) (linkMatch, bool) {
 			continue
 		}
 		for i := range s.links {
-			if id, ok := s.links[i].id(parts); ok {
+			if id, ok := s.links[i].match(parts); ok {
 				return linkMatch{site: s, shape: &s.links[i], link: u, id: id}, true
 			}
 		}

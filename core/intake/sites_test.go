@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -58,8 +59,8 @@ func TestSites(t *testing.T) {
 			t.Errorf("%s: no hosts, links or referer", s.name)
 		}
 		for _, l := range s.links {
-			if l.id == nil || l.resolve == nil {
-				t.Errorf("%s: a link shape without id or resolver", s.name)
+			if !slices.Contains(l.path, "{id}") || l.idRE == nil || l.resolve == nil {
+				t.Errorf("%s: link shape %v without an id or a resolver", s.name, l.path)
 			}
 		}
 	}
