@@ -45,7 +45,7 @@ func (s *harScan) candidates(user *userCreds, damaged bool) ([]Candidate, error)
 		domains[domainOf(h)] = true
 	}
 	// A HAR file records one broadcast: its chat goes with every candidate.
-	cs := chatSource(s.chatToken, s.start)
+	cs := chatSource(s.chatSite, s.chatToken, s.start)
 	cs.Messages = s.chat
 	for _, c := range s.order {
 		s.credsFor(c, domains, user)

@@ -42,6 +42,7 @@ type harScan struct {
 	// chat token and start time of an API answer.
 	chat      []chat.Message
 	chatToken string
+	chatSite  *site
 	start     time.Time
 }
 
@@ -328,7 +329,7 @@ func (s *harScan) addFromBody(i int, u *url.URL, body string, req http.Header, w
 	src.Del("Authorization") // it belonged to the API host
 	for _, fd := range f.urls {
 		if s.chatToken == "" {
-			s.chatToken = fd.chatToken
+			s.chatToken, s.chatSite = fd.chatToken, fd.chatSite
 		}
 		if s.start.IsZero() {
 			s.start = fd.b.start

@@ -16,8 +16,10 @@ type found struct {
 	cookies []*http.Cookie // the cookies beside it, to send for it
 	b       bcast          // the broadcast the answer describes, if any
 	// chatToken is the answer's chat token: a secret that opens the
-	// broadcast's chat history.
+	// broadcast's chat history on the chat service of chatSite, the site
+	// in whose words the answer gave it.
 	chatToken string
+	chatSite  *site
 }
 
 // bcast is what an answer says about a broadcast.
@@ -86,9 +88,9 @@ func walkJSON(v any, key string, depth int, f *jsonFinds, budget *int) {
 			f.casts = append(f.casts, b)
 		}
 		if len(f.urls) > start {
-			info, cookies, token := beside(x)
+			info, cookies, token, tokenSite := beside(x)
 			for i := start; i < len(f.urls); i++ {
-				f.urls[i].cookies, f.urls[i].b, f.urls[i].chatToken = cookies, info, token
+				f.urls[i].cookies, f.urls[i].b, f.urls[i].chatToken, f.urls[i].chatSite = cookies, info, token, tokenSite
 			}
 		}
 		keys := make([]string, 0, len(x))
@@ -107,8 +109,9 @@ func walkJSON(v any, key string, depth int, f *jsonFinds, budget *int) {
 }
 
 // beside reads, in every site's words, what an object naming a playlist
-// says beside it: the broadcast, the cookies to send, the chat token.
-func beside(x map[string]any) (info bcast, cookies []*http.Cookie, token string) {
+// says beside it: the broadcast, the cookies to send, the chat token (and
+// the site in whose words it is).
+func beside(x map[string]any) (info bcast, cookies []*http.Cookie, token string, tokenSite *site) {
 	for _, s := range sites {
 		w := s.answers
 		if w.broadcast != "" {
@@ -120,10 +123,13 @@ func beside(x map[string]any) (info bcast, cookies []*http.Cookie, token string)
 			cookies = append(cookies, jsonCookies(x[w.cookies])...)
 		}
 		if w.chatToken != "" && token == "" {
-			token = firstString(x, w.chatToken)
+			token, tokenSite = firstString(x, w.chatToken), s
 		}
 	}
-	return info, cookies, token
+	if token == "" {
+		tokenSite = nil
+	}
+	return info, cookies, token, tokenSite
 }
 
 // broadcastOf reads an object describing a broadcast, in every site's

@@ -46,6 +46,7 @@ var periscopeSite = &site{
 		liveState:   "RUNNING",
 		chatHistory: "/chatapi/v1/history",
 	},
+	chat:         periscopeChat,
 	playlistKind: periscopePlaylistKind,
 }
 
@@ -137,14 +138,11 @@ func periscopeBroadcast(ctx context.Context, m linkMatch, uc *userCreds) ([]Cand
 	return nil, unreachable(ctx, "Periscope ("+hostLabel(attempts[0])+")", lastErr)
 }
 
-// chatSource is where a broadcast's chat is read, given the chat token an
-// API answer handed out: Periscope's chat service, which X broadcasts use
-// too. An unusable REPLAYRESCUE_PERISCOPE_API setting means no chat (the
+// periscopeChat is Periscope's chat service, which X's broadcasts use too:
+// a broadcast's chat is read there with the chat token an answer handed
+// out. An unusable REPLAYRESCUE_PERISCOPE_API setting means no chat (the
 // video does not depend on it).
-func chatSource(token string, start time.Time) chat.Source {
-	if token == "" {
-		return chat.Source{Start: start}
-	}
+func periscopeChat(token string, start time.Time) chat.Source {
 	api, err := apiBase(envPeriscope, periscopeAPI)
 	if err != nil {
 		return chat.Source{Start: start}

@@ -101,7 +101,7 @@ func TestPeriscopeAnswers(t *testing.T) {
 		t.Fatalf("%+v", f.urls)
 	}
 	fd := f.urls[0]
-	if fd.chatToken != "chatTOKEN" || len(fd.cookies) != 1 || fd.b.id != broadcastID || fd.b.title != "Live now" || !liveState(fd.b.state) {
+	if fd.chatToken != "chatTOKEN" || fd.chatSite != periscopeSite || len(fd.cookies) != 1 || fd.b.id != broadcastID || fd.b.title != "Live now" || !liveState(fd.b.state) {
 		t.Errorf("beside the playlist: %+v", fd)
 	}
 	u := mustURL(t, fd.raw)

@@ -41,6 +41,7 @@ var xSite = &site{
 		liveState:    "RUNNING",
 		mediaKeyPath: "/live_video_stream/status/",
 	},
+	chat: periscopeChat,
 }
 
 var xIDRE = regexp.MustCompile(`^[A-Za-z0-9]{5,40}$`)

@@ -10,7 +10,9 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
+	"replayrescue/core/chat"
 	"replayrescue/core/web"
 )
 
@@ -48,6 +50,9 @@ type site struct {
 	headers []string
 	// answers are the words of its API's answers.
 	answers answerWords
+	// chat, when set, is where its broadcasts' chat is read, given the chat
+	// token its answers hand out.
+	chat func(token string, start time.Time) chat.Source
 	// playlistKind, when set, says whether a playlist is a replay or live
 	// by its address alone (a query parameter, say). It is asked of every
 	// playlist address, whoever serves it.
@@ -306,6 +311,16 @@ func answerMediaKey(p string) string {
 	return ""
 }
 
+// chatSource is where a broadcast's chat is read: the chat service of s,
+// the site whose answer handed out token; without both, only the start is
+// known.
+func chatSource(s *site, token string, start time.Time) chat.Source {
+	if s == nil || s.chat == nil || token == "" {
+		return chat.Source{Start: start}
+	}
+	return s.chat(token, start)
+}
+
 // broadcastCands turns the playlists a site's API answer named for m's
 // broadcast into candidates sharing one jar: the user's cookies for the
 // link, the API's Set-Cookie and the cookies of the answer, each scoped to
@@ -318,7 +333,7 @@ func broadcastCands(m linkMatch, fs []found, creds web.Credentials, uc *userCred
 		if !ok {
 			continue
 		}
-		c.chat = chatSource(fd.chatToken, fd.b.start)
+		c.chat = chatSource(fd.chatSite, fd.chatToken, fd.b.start)
 		c.state = fd.b.state
 		if c.id == "" {
 			c.id = m.id
