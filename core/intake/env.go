@@ -9,20 +9,9 @@ import (
 	"replayrescue/core/web"
 )
 
-// The services broadcast links are resolved through, and the environment
-// variables that replace them (tests and self-hosted fakes).
-const (
-	periscopeAPI = "https://api.periscope.tv"
-	xAPI         = "https://api.x.com"
-	proxseeAPI   = "https://proxsee.pscp.tv"
-
-	envPeriscope = "REPLAYRESCUE_PERISCOPE_API"
-	envX         = "REPLAYRESCUE_X_API"
-	envProxsee   = "REPLAYRESCUE_PROXSEE_API"
-)
-
-// apiBase returns the base URL for a service: the environment variable key
-// when set, otherwise def. An https URL may point anywhere; an http URL only
+// apiBase returns the base URL for a service (each site names its own, and
+// the setting that replaces it): the environment variable key when set,
+// otherwise def. An https URL may point anywhere; an http URL only
 // at this computer (loopback), so a stray setting cannot send requests in
 // clear text over the network.
 func apiBase(key, def string) (*url.URL, error) {

@@ -120,7 +120,7 @@ func ExplainDenied(c Candidate) string {
 		return msgRedacted
 	case c.Sanitized && !hadCreds:
 		return "The video host refused the download because this HAR file was saved without cookies (Chrome's default): " + chromeSteps + "."
-	case c.Origin == OriginPeriscope || c.Origin == OriginX:
+	case siteOrigin(c.Origin):
 		return "The video host refused the replay link the broadcast service handed out, which has probably expired or is private: run the same command again for a fresh link, or export a HAR file from your browser while the replay plays."
 	case c.Origin == OriginBrowser:
 		return "The video host refused the cookies your browser had, which have probably expired: capture the replay again (play it in the browser until the video shows) and run again with the same job folder."

@@ -26,38 +26,6 @@ func fixture(t *testing.T, name string) string {
 
 // Hand-written fixtures in the exact shapes of the browsers' exports.
 func TestFixtures(t *testing.T) {
-	t.Run("chrome periscope replay", func(t *testing.T) {
-		cands, err := Resolve(context.Background(), Input{Source: fixture(t, "chrome-periscope-replay.har")})
-		if err != nil {
-			t.Fatal(err)
-		}
-		c := cands[0]
-		if c.URL != replayURL || c.Title != broadcastTitle || c.BroadcastID != broadcastID || c.Verdict != VerdictReady || c.Sanitized || !c.Replay {
-			t.Fatalf("%+v", c)
-		}
-		if v, _ := cookieValue(t, c, "https://replay.periscope.tv/Ab3xY/chunk_1.ts", "CloudFront-Signature"); v != secSignature {
-			t.Error("CloudFront cookie")
-		}
-		if !slices.Equal(c.CookieHosts, []string{"replay.periscope.tv"}) {
-			t.Errorf("CookieHosts %v", c.CookieHosts)
-		}
-		if c.Creds.Header.Get("Origin") != "https://www.pscp.tv" || c.Creds.Header.Get("User-Agent") == "" {
-			t.Errorf("headers %v", c.Creds.Header)
-		}
-	})
-	t.Run("chrome sanitized x broadcast", func(t *testing.T) {
-		cands, err := Resolve(context.Background(), Input{Source: fixture(t, "chrome-sanitized-x-broadcast.har")})
-		if err != nil {
-			t.Fatal(err)
-		}
-		c := cands[0]
-		if c.Title != "Web Dev 42 South: lightning talks" || c.BroadcastID != "1OdKrBnaEPXKX" || !c.Signed || !c.Sanitized || c.Verdict != VerdictReady || c.Kind != "master" || !c.Replay {
-			t.Fatalf("%+v", c)
-		}
-		if len(cands) != 1 {
-			t.Errorf("candidates %v", urls(cands))
-		}
-	})
 	t.Run("firefox master with variants", func(t *testing.T) {
 		cands, err := Resolve(context.Background(), Input{Source: fixture(t, "firefox-hls-master.har")})
 		if err != nil {

@@ -245,38 +245,6 @@ func TestHARVariantsAndRanking(t *testing.T) {
 	}
 }
 
-// TestHARXBroadcast: an X broadcast recorded by Firefox; the title comes from
-// broadcasts/show.json through the media key, and the API's bearer token
-// never becomes a credential of the playlist.
-func TestHARXBroadcast(t *testing.T) {
-	const mediaKey = "28_1791474843318882304"
-	playlist := "https://prod-fastly-us-west-2.video.pscp.tv/Transcoding/v1/hls/" + secPathToken + "/transcode/us-west-2/periscope-replay-direct-prod-us-west-2-public/master_dynamic_highlatency.m3u8?type=replay"
-	auth := [][2]string{{"Authorization", "Bearer " + secBearer}, {"x-guest-token", "1791480000000000000"}}
-	show := `{"broadcasts":{"1OdKrBnaEPXKX":{"id":"1OdKrBnaEPXKX","state":"ENDED","status":"Web Dev 42 South Meetup","media_key":"` + mediaKey + `","username":"webdev42","twitter_username":"webdev42"}}}`
-	status := `{"source":{"location":"` + playlist + `","noRedirectPlaybackUrl":"` + playlist + `","status":"LIVE_PUBLIC","streamType":"HLS"},"sessionId":"1","chatToken":"x","lifecycleToken":"y","shareUrl":"https://x.com/i/broadcasts/1OdKrBnaEPXKX"}`
-	rs := []req{
-		{url: "https://x.com/i/broadcasts/1OdKrBnaEPXKX", mime: "text/html", body: "<html></html>", cookies: [][2]string{{"auth_token", secSession}, {"ct0", secCSRF}}},
-		{method: "POST", url: "https://api.x.com/1.1/guest/activate.json", headers: auth[:1], mime: "application/json", body: `{"guest_token":"1791480000000000000"}`},
-		{url: "https://api.x.com/1.1/broadcasts/show.json?ids=1OdKrBnaEPXKX", headers: auth, mime: "application/json", body: show},
-		{url: "https://api.x.com/1.1/live_video_stream/status/" + mediaKey + "?client=web", headers: auth, mime: "application/json", body: status},
-		{url: playlist, mime: "application/x-mpegURL", headers: [][2]string{{"Referer", "https://x.com/"}}, body: "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=2000000\nplaylist_1.m3u8\n"},
-	}
-	cands, err := resolveHAR(t, writeHAR(t, t.TempDir(), firefox, false, rs...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	best := cands[0]
-	if best.URL != playlist || best.Title != "Web Dev 42 South Meetup" || best.BroadcastID != "1OdKrBnaEPXKX" || !best.Signed || best.Kind != "master" {
-		t.Fatalf("best %+v", best)
-	}
-	if best.Creds.Header.Get("Authorization") != "" || len(best.CookieHosts) != 0 {
-		t.Errorf("X's credentials leak into the playlist's: %v %v", best.Creds.Header, best.CookieHosts)
-	}
-	if len(cands) != 1 {
-		t.Errorf("location and noRedirectPlaybackUrl name the same playlist: %v", urls(cands))
-	}
-}
-
 // TestHARAuthorization: a playlist request with an Authorization header
 // keeps it, bound to the playlist's host.
 func TestHARAuthorization(t *testing.T) {

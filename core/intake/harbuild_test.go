@@ -208,58 +208,5 @@ const (
 
 var allSecrets = []string{secCSRF, secPolicy, secSignature, secKeyPair, secSession, secBearer, secPathToken}
 
-const (
-	broadcastID    = "1yoKMwNbNBjKQ"
-	broadcastTitle = "Internationalization Done Wrong"
-	replayHost     = "replay.periscope.tv"
-	replayURL      = "https://" + replayHost + "/Ab3xY/playlist_16798763063413909336.m3u8?type=replay"
-	liveURL        = "https://" + replayHost + "/Ab3xY/playlist_16798763063413909336.m3u8?type=live"
-	signedReplay   = "https://prod-fastly-eu-west-1.video.pscp.tv/Transcoding/v1/hls/" + secPathToken + "/non_transcode/eu-west-1/periscope-replay-direct-prod-eu-west-1-public/audio-video.m3u8?type=replay"
-)
-
-// accessVideoPublic answers as Periscope's API did since 2018.
-func accessVideoPublic(replay string) string {
-	v := map[string]any{
-		"session":       "",
-		"replay_url":    replay,
-		"hls_url":       "",
-		"https_hls_url": "",
-		"lhls_url":      "",
-		"lhlsweb_url":   "",
-		"chat_token":    "chatTOKEN",
-		"cookies": []any{
-			map[string]any{"Name": "CloudFront-Policy", "Value": secPolicy, "Path": "/", "Domain": replayHost, "Expires": "0001-01-01T00:00:00Z", "RawExpires": "", "MaxAge": 0, "Secure": false, "HttpOnly": false, "Raw": "", "Unparsed": nil},
-			map[string]any{"Name": "CloudFront-Signature", "Value": secSignature, "Path": "/", "Domain": replayHost, "Expires": "0001-01-01T00:00:00Z", "MaxAge": 0, "Secure": false, "HttpOnly": false},
-			map[string]any{"Name": "CloudFront-Key-Pair-Id", "Value": secKeyPair, "Path": "/", "Domain": replayHost, "Expires": "0001-01-01T00:00:00Z", "MaxAge": 0, "Secure": false, "HttpOnly": false},
-		},
-		"broadcast": map[string]any{
-			"class_name": "Broadcast", "id": broadcastID, "created_at": "2015-05-29T08:01:44.418556738-07:00",
-			"state": "ENDED", "status": broadcastTitle, "username": "webdev42", "user_display_name": "WebDev42",
-			"width": 320, "height": 568, "available_for_replay": true,
-		},
-	}
-	data, _ := json.Marshal(v)
-	return string(data)
-}
-
 const mediaPlaylist = "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:4\n#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-PLAYLIST-TYPE:VOD\n" +
 	"#EXTINF:3.989,\nchunk_1432911712834479447_0_a.ts\n#EXTINF:3.989,\nchunk_1432911712834479447_1_a.ts\n#EXT-X-ENDLIST\n"
-
-// periscopeSession is what a browser records while a Periscope replay
-// plays: the page, the API answer with the replay_url and its CloudFront
-// cookies, the playlist and a chunk (with its cookies, since the player
-// sends them).
-func periscopeSession(replay string) []req {
-	cf := [][2]string{{"CloudFront-Policy", secPolicy}, {"CloudFront-Signature", secSignature}, {"CloudFront-Key-Pair-Id", secKeyPair}}
-	ua := [2]string{"User-Agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"}
-	ref := [2]string{"Referer", "https://www.pscp.tv/"}
-	return []req{
-		{url: "https://www.pscp.tv/w/" + broadcastID, kind: "document", headers: [][2]string{ua}, cookies: [][2]string{{"pscp-csrf", secCSRF}, {"user_id", "42"}},
-			mime: "text/html", body: "<!doctype html><title>Periscope</title>", setCookies: []string{"pscp-session=" + secSession + "; Path=/; Domain=pscp.tv; Secure; HttpOnly"}},
-		{url: "https://proxsee.pscp.tv/api/v2/accessVideoPublic?broadcast_id=" + broadcastID, kind: "fetch", headers: [][2]string{ua, ref, {"Origin", "https://www.pscp.tv"}},
-			mime: "application/json", body: accessVideoPublic(replay)},
-		{url: replay, kind: "xhr", headers: [][2]string{ua, ref, {"Origin", "https://www.pscp.tv"}}, cookies: cf, mime: "application/vnd.apple.mpegurl", body: mediaPlaylist},
-		{url: strings.Replace(strings.Split(replay, "?")[0], "playlist_16798763063413909336.m3u8", "chunk_1432911712834479447_0_a.ts", 1), kind: "media",
-			headers: [][2]string{ua, ref}, cookies: cf, mime: "video/MP2T", body: strings.Repeat("G\x00\x11\x10", 47*20), base64: true},
-	}
-}

@@ -37,18 +37,18 @@ func (s *harScan) candidates(user *userCreds, damaged bool) ([]Candidate, error)
 	}
 	s.linkVariants()
 	s.applyBroadcasts()
-	sites := map[string]bool{}
+	domains := map[string]bool{}
 	for _, c := range s.order {
-		sites[site(c.u.Host)] = true
+		domains[domainOf(c.u.Host)] = true
 	}
 	for h := range s.mediaHosts {
-		sites[site(h)] = true
+		domains[domainOf(h)] = true
 	}
 	// A HAR file records one broadcast: its chat goes with every candidate.
-	cs := chatSource(s.chatToken, s.start)
+	cs := chatSource(s.chatSite, s.chatToken, s.start)
 	cs.Messages = s.chat
 	for _, c := range s.order {
-		s.credsFor(c, sites, user)
+		s.credsFor(c, domains, user)
 		c.chat = cs
 	}
 	rank(s.order)
@@ -109,10 +109,10 @@ func (s *harScan) linkVariants() {
 	}
 }
 
-// applyBroadcasts gives candidates the title and ID of their broadcast:
-// X's live_video_stream/status/MEDIA_KEY is matched with broadcasts/show.json
-// by media key; when the file describes one broadcast only, its playlists on
-// the same site all belong to it.
+// applyBroadcasts gives candidates the title and ID of their broadcast: an
+// answer about a media key (answerWords.mediaKeyPath) is matched with the
+// broadcast described with that media key; when the file describes one broadcast only, its playlists on
+// the same registrable domain all belong to it.
 func (s *harScan) applyBroadcasts() {
 	byKey, byID := map[string]bcast{}, map[string]bcast{}
 	for _, b := range s.casts {
@@ -124,7 +124,7 @@ func (s *harScan) applyBroadcasts() {
 		}
 	}
 	distinct := map[string]bcast{}
-	siteOf := map[string]bool{}
+	ownDomain := map[string]bool{}
 	for _, c := range s.order {
 		if b, ok := byKey[c.mediaKey]; ok && c.mediaKey != "" {
 			inherit(c, b)
@@ -134,7 +134,7 @@ func (s *harScan) applyBroadcasts() {
 		}
 		if c.id != "" || c.title != "" {
 			distinct[c.id+"\x00"+c.title] = bcast{id: c.id, title: c.title}
-			siteOf[site(c.u.Host)] = true
+			ownDomain[domainOf(c.u.Host)] = true
 		}
 	}
 	if len(distinct) != 1 {
@@ -142,7 +142,7 @@ func (s *harScan) applyBroadcasts() {
 	}
 	for _, b := range distinct {
 		for _, c := range s.order {
-			if siteOf[site(c.u.Host)] {
+			if ownDomain[domainOf(c.u.Host)] {
 				inherit(c, b)
 			}
 		}
@@ -162,18 +162,18 @@ func inherit(c *cand, b bcast) {
 	if c.state == "" {
 		c.state = b.state
 	}
-	if c.state == "RUNNING" && !c.replay && !c.live {
+	if liveState(c.state) && !c.replay && !c.live {
 		c.live = true
 	}
 }
 
 // credsFor builds c's credentials from the file: the cookies seen on the
-// stream's sites (its own, and those serving its chunks) in a fresh per-host
+// stream's domains (its own, and those serving its chunks) in a fresh per-host
 // jar, the Authorization last sent to its host, and the Referer,
 // User-Agent and Origin of its request. Then it judges them.
-func (s *harScan) credsFor(c *cand, sites map[string]bool, user *userCreds) {
+func (s *harScan) credsFor(c *cand, domains map[string]bool, user *userCreds) {
 	creds := newCreds(c.u)
-	hosts, expired, _ := s.cookies.fill(creds.Jar, func(r cookieRec) bool { return sites[site(r.scope())] })
+	hosts, expired, _ := s.cookies.fill(creds.Jar, func(r cookieRec) bool { return domains[domainOf(r.scope())] })
 	host := strings.ToLower(c.u.Host)
 	for _, h := range []http.Header{c.srcHeader, s.ctxHeaders[host], c.header} { // later wins
 		for name, vs := range h {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -40,9 +39,10 @@ type harScan struct {
 	seq        int
 
 	// The broadcast's chat: history answers the player fetched, and the
-	// chat token and start time of an accessVideoPublic answer.
+	// chat token and start time of an API answer.
 	chat      []chat.Message
 	chatToken string
+	chatSite  *site
 	start     time.Time
 }
 
@@ -146,7 +146,7 @@ func (s *harScan) onExchange(i int, x Exchange) {
 			s.mediaHosts[strings.ToLower(u.Hostname())] = true
 		}
 	}
-	if body != "" && strings.HasSuffix(u.Path, "/chatapi/v1/history") && len(s.chat) < maxHARChat {
+	if body != "" && chatHistoryPath(u.Path) && len(s.chat) < maxHARChat {
 		if msgs, _, err := chat.ParseHistory([]byte(body)); err == nil {
 			s.chat = append(s.chat, msgs[:min(len(msgs), maxHARChat-len(s.chat))]...)
 		}
@@ -240,7 +240,7 @@ func (s *harScan) addRequest(i int, u *url.URL, x Exchange, req http.Header, bod
 		c.when = x.Started
 	}
 	c.header = replayable(req)
-	if r, l := replayOrLive(u, ""); r || l {
+	if r, l := replayOrLive(u, streamField{}); r || l {
 		c.replay, c.live = r, l
 	}
 	if body != "" {
@@ -313,9 +313,9 @@ func splitAttrs(s string) []string {
 	return append(out, s[start:])
 }
 
-// addFromBody records the playlists a JSON answer names (Periscope's
-// accessVideoPublic, X's live_video_stream/status), with the cookies the
-// answer hands out for them, and the broadcasts it describes.
+// addFromBody records the playlists a JSON answer names (a site's API
+// answer, in its words: see answerWords), with the cookies the answer hands
+// out for them, and the broadcasts it describes.
 func (s *harScan) addFromBody(i int, u *url.URL, body string, req http.Header, when time.Time) {
 	f, ok := scanJSON(body)
 	if !ok {
@@ -324,15 +324,12 @@ func (s *harScan) addFromBody(i int, u *url.URL, body string, req http.Header, w
 	if len(s.casts) < 1000 {
 		s.casts = append(s.casts, f.casts...)
 	}
-	mediaKey := ""
-	if strings.Contains(u.Path, "/live_video_stream/status/") {
-		mediaKey = path.Base(u.Path)
-	}
+	mediaKey := answerMediaKey(u.Path)
 	src := replayable(req)
 	src.Del("Authorization") // it belonged to the API host
 	for _, fd := range f.urls {
 		if s.chatToken == "" {
-			s.chatToken = fd.chatToken
+			s.chatToken, s.chatSite = fd.chatToken, fd.chatSite
 		}
 		if s.start.IsZero() {
 			s.start = fd.b.start
@@ -345,13 +342,13 @@ func (s *harScan) addFromBody(i int, u *url.URL, body string, req http.Header, w
 		if pu.Scheme != "http" && pu.Scheme != "https" || pu.Host == "" {
 			continue
 		}
-		fixReplayURL(pu, fd.field)
-		c := s.get(pu, fmt.Sprintf("%s, answer to request %d (%s, %s)", s.label, i+1, shortName(u), fd.field))
+		fd.field.fixURL(pu)
+		c := s.get(pu, fmt.Sprintf("%s, answer to request %d (%s, %s)", s.label, i+1, shortName(u), fd.field.name()))
 		if c == nil {
 			continue
 		}
-		if fd.prio < c.prio {
-			c.prio, c.field = fd.prio, fd.field
+		if fd.field.rank < c.prio {
+			c.prio, c.field = fd.field.rank, fd.field
 		}
 		if c.when.IsZero() {
 			c.when = when

@@ -68,16 +68,16 @@ const (
 	VerdictUnreachable Verdict = "unreachable"
 )
 
-// Origin is the kind of input a candidate came from.
+// Origin is the kind of input a candidate came from. Besides these, each
+// site declares the origin of what its API hands out in its own file
+// (OriginPeriscope, OriginX; see sites.go), and OriginBrowser is a Recorder's.
 type Origin string
 
 const (
-	OriginLink      Origin = "link"      // a pasted playlist link
-	OriginPage      Origin = "page"      // found on a web page the user gave
-	OriginHAR       Origin = "har"       // a HAR file
-	OriginCurl      Origin = "curl"      // a Copy as cURL command
-	OriginPeriscope Origin = "periscope" // a Periscope broadcast link, through its API
-	OriginX         Origin = "x"         // an X (Twitter) broadcast link, through its API
+	OriginLink Origin = "link" // a pasted playlist link
+	OriginPage Origin = "page" // found on a web page the user gave
+	OriginHAR  Origin = "har"  // a HAR file
+	OriginCurl Origin = "curl" // a Copy as cURL command
 )
 
 // Input is everything the user gave for one source.
@@ -243,37 +243,14 @@ func fromCurl(ctx context.Context, text string, user *userCreds) ([]Candidate, e
 	return fromURL(ctx, u, uc, OriginCurl)
 }
 
-// fromURL resolves one link: a broadcast link through its service's API, a
-// playlist link as it is, anything else as a page to search.
+// fromURL resolves one link: a site's link through its API, any other
+// through the web fallback (fromWeb).
 func fromURL(ctx context.Context, u *url.URL, uc *userCreds, origin Origin) ([]Candidate, error) {
 	u.Fragment, u.RawFragment = "", ""
-	if svc, id, ok := broadcastLink(u); ok {
-		if svc == servicePeriscope {
-			return periscope(ctx, u, id, uc)
-		}
-		return xBroadcast(ctx, u, id, uc)
+	if m, ok := matchLink(u); ok {
+		return m.resolve(ctx, uc)
 	}
-	if mediaPath(u) {
-		return nil, inputErr(ErrNoSource, "This link is one piece of the video (%s), not its playlist: in the browser's Network panel type \"m3u8\" in the filter box and use that request instead.", shortName(u))
-	}
-	if playlistPath(u) {
-		c := newCand(u, origin, fromLabel(origin))
-		c.creds = newCreds(u)
-		uc.apply(c.creds.Jar, c.creds.Header, u, u)
-		c.cookieHosts = mergeHosts(cookieHosts(c.creds.Jar, u), uc.fileScopes(u))
-		c.replay, c.live = replayOrLive(u, "")
-		c.signed = signedURL(u.String())
-		return finish([]*cand{c}), nil
-	}
-	return fromPage(ctx, u, uc, origin)
-}
-
-// fromLabel says, for the user, where a link came from.
-func fromLabel(origin Origin) string {
-	if origin == OriginCurl {
-		return "Copy as cURL command"
-	}
-	return "pasted link"
+	return fromWeb(ctx, u, uc, origin)
 }
 
 // parseUserCreds checks and collects --cookies, --cookies-file and -H.
@@ -300,7 +277,7 @@ func parseUserCreds(in Input) (*userCreds, error) {
 			// Echo only the start of the name: the rest may be a secret.
 			first := strings.FieldsFunc(h, func(r rune) bool { return r == ' ' || r == ':' || r == '\t' || r == '=' })
 			label := ""
-			if len(first) > 0 && knownHeaders[http.CanonicalHeaderKey(first[0])] {
+			if len(first) > 0 && knownHeader(http.CanonicalHeaderKey(first[0])) {
 				label = " " + strconv.Quote(first[0])
 			}
 			return nil, inputErr(ErrNoSource, "The header%s must look like \"Name: value\" on one line.", label)
@@ -317,9 +294,14 @@ func parseUserCreds(in Input) (*userCreds, error) {
 	return uc, nil
 }
 
-// knownHeaders may be named back in an error message.
-var knownHeaders = map[string]bool{"Referer": true, "User-Agent": true, "Origin": true, "Authorization": true, "Cookie": true,
-	"Accept": true, "Accept-Language": true, "X-Csrf-Token": true, "X-Guest-Token": true, "Range": true}
+// knownHeader reports whether a header name (canonical form) may be named
+// back in an error message: a common one, or one a site's requests carry.
+func knownHeader(name string) bool {
+	return commonHeaders[name] || siteHeader(name)
+}
+
+var commonHeaders = map[string]bool{"Referer": true, "User-Agent": true, "Origin": true, "Authorization": true, "Cookie": true,
+	"Accept": true, "Accept-Language": true, "X-Csrf-Token": true, "Range": true}
 
 // withRequest adds the cookies and headers of a copied request (they belong
 // to its URL, like typed ones); what the user typed wins over them.
@@ -335,12 +317,12 @@ func (uc *userCreds) withRequest(cookies []*http.Cookie, h http.Header) *userCre
 	return out
 }
 
-// fileScopes lists the cookies.txt domains on u's site.
+// fileScopes lists the cookies.txt domains under u's registrable domain.
 func (uc *userCreds) fileScopes(u *url.URL) []string {
 	var out []string
-	s := site(u.Host)
+	d := domainOf(u.Host)
 	for _, r := range uc.file.recs {
-		if site(r.scope()) == s {
+		if domainOf(r.scope()) == d {
 			out = append(out, r.scope())
 		}
 	}

@@ -4,28 +4,22 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"path"
 	"sort"
 	"strings"
 	"time"
 )
 
-// streamFields are the fields of Periscope and X API answers that name a
-// playlist, best first. "source.location" (X) comes after them.
-var streamFields = []string{"replay_url", "noRedirectPlaybackUrl", "https_hls_url", "hls_url", "lhlsweb_url", "lhls_url"}
-
-const fieldLocation = "source.location"
-
-// found is a playlist URL named in a JSON answer.
+// found is a playlist URL named in a JSON answer (or linked to by a page).
 type found struct {
 	raw     string
-	field   string
-	prio    int            // index in streamFields; lower is better
-	cookies []*http.Cookie // Periscope's cookies[] next to it
+	field   streamField    // the key that named it
+	cookies []*http.Cookie // the cookies beside it, to send for it
 	b       bcast          // the broadcast the answer describes, if any
-	// chatToken is the answer's chat_token (X: chatToken): a secret that
-	// opens the broadcast's chat history.
+	// chatToken is the answer's chat token: a secret that opens the
+	// broadcast's chat history on the chat service of chatSite, the site
+	// in whose words the answer gave it.
 	chatToken string
+	chatSite  *site
 }
 
 // bcast is what an answer says about a broadcast.
@@ -40,9 +34,9 @@ type jsonFinds struct {
 }
 
 // mayNameStream is a cheap test before decoding a body: does it mention a
-// field scanJSON looks at?
+// key scanJSON looks at?
 func mayNameStream(text string) bool {
-	for _, k := range []string{"replay_url", "hls_url", "lhlsweb_url", "noRedirectPlaybackUrl", `"location"`, "media_key", `"broadcast"`} {
+	for _, k := range answerHints {
 		if strings.Contains(text, k) {
 			return true
 		}
@@ -60,10 +54,7 @@ func looksJSON(text string) bool {
 const maxJSONNodes = 500_000
 
 // scanJSON decodes one JSON document and returns the playlists and
-// broadcasts it names: Periscope's accessVideoPublic and getAccessPublic
-// answers (replay_url, hls_url, ... with cookies[] and broadcast{}), X's
-// live_video_stream/status (source.noRedirectPlaybackUrl, source.location)
-// and broadcasts/show.json (broadcasts{ID: {media_key, status, state}}).
+// broadcasts it names, in every site's words (see answerWords).
 func scanJSON(text string) (jsonFinds, bool) {
 	dec := json.NewDecoder(strings.NewReader(strings.TrimPrefix(text, "\ufeff")))
 	dec.UseNumber()
@@ -85,28 +76,21 @@ func walkJSON(v any, key string, depth int, f *jsonFinds, budget *int) {
 	switch x := v.(type) {
 	case map[string]any:
 		start := len(f.urls)
-		for i, name := range streamFields {
-			if s, ok := x[name].(string); ok && strings.TrimSpace(s) != "" {
-				f.urls = append(f.urls, found{raw: strings.TrimSpace(s), field: name, prio: i})
+		for _, sf := range answerFields {
+			if sf.under != "" && sf.under != key {
+				continue
 			}
-		}
-		if key == "source" {
-			if s, ok := x["location"].(string); ok && strings.TrimSpace(s) != "" {
-				f.urls = append(f.urls, found{raw: strings.TrimSpace(s), field: fieldLocation, prio: len(streamFields)})
+			if s, ok := x[sf.key].(string); ok && strings.TrimSpace(s) != "" {
+				f.urls = append(f.urls, found{raw: strings.TrimSpace(s), field: sf})
 			}
 		}
 		if b, ok := broadcastOf(x, key); ok && len(f.casts) < 1000 {
 			f.casts = append(f.casts, b)
 		}
 		if len(f.urls) > start {
-			var info bcast
-			if bm, ok := x["broadcast"].(map[string]any); ok {
-				info, _ = broadcastOf(bm, "broadcast")
-			}
-			cookies := jsonCookies(x["cookies"])
-			token := firstString(x, "chat_token", "chatToken")
+			info, cookies, token, tokenSite := beside(x)
 			for i := start; i < len(f.urls); i++ {
-				f.urls[i].cookies, f.urls[i].b, f.urls[i].chatToken = cookies, info, token
+				f.urls[i].cookies, f.urls[i].b, f.urls[i].chatToken, f.urls[i].chatSite = cookies, info, token, tokenSite
 			}
 		}
 		keys := make([]string, 0, len(x))
@@ -124,14 +108,48 @@ func walkJSON(v any, key string, depth int, f *jsonFinds, budget *int) {
 	}
 }
 
-// broadcastOf reads a Periscope broadcast{} or an X broadcasts{ID: {...}}
-// entry: an object with a media_key, or one under the key "broadcast".
+// beside reads, in every site's words, what an object naming a playlist
+// says beside it: the broadcast, the cookies to send, the chat token (and
+// the site in whose words it is).
+func beside(x map[string]any) (info bcast, cookies []*http.Cookie, token string, tokenSite *site) {
+	for _, s := range sites {
+		w := s.answers
+		if w.broadcast != "" {
+			if bm, ok := x[w.broadcast].(map[string]any); ok {
+				info, _ = broadcastOf(bm, w.broadcast)
+			}
+		}
+		if w.cookies != "" {
+			cookies = append(cookies, jsonCookies(x[w.cookies])...)
+		}
+		if w.chatToken != "" && token == "" {
+			token, tokenSite = firstString(x, w.chatToken), s
+		}
+	}
+	if token == "" {
+		tokenSite = nil
+	}
+	return info, cookies, token, tokenSite
+}
+
+// broadcastOf reads an object describing a broadcast, in every site's
+// words: one under a site's broadcast key, or one holding a media key.
 func broadcastOf(m map[string]any, key string) (bcast, bool) {
 	str := func(k string) string {
 		s, _ := m[k].(string)
 		return strings.TrimSpace(s)
 	}
-	b := bcast{id: str("id"), mediaKey: str("media_key"), title: CleanTitle(str("status")), state: strings.ToUpper(str("state"))}
+	b := bcast{id: str("id"), title: CleanTitle(str("status")), state: strings.ToUpper(str("state"))}
+	described := false
+	for _, s := range sites {
+		w := s.answers
+		if w.broadcast != "" && key == w.broadcast {
+			described = true
+		}
+		if w.mediaKey != "" && b.mediaKey == "" {
+			b.mediaKey = str(w.mediaKey)
+		}
+	}
 	for _, k := range []string{"start", "created_at"} {
 		if t, err := time.Parse(time.RFC3339Nano, str(k)); err == nil && t.Year() > 2000 {
 			b.start = t
@@ -141,7 +159,7 @@ func broadcastOf(m map[string]any, key string) (bcast, bool) {
 	if b.title == "" {
 		b.title = CleanTitle(str("title"))
 	}
-	if b.mediaKey == "" && key != "broadcast" {
+	if b.mediaKey == "" && !described {
 		return bcast{}, false
 	}
 	if b.mediaKey != "" && b.state == "" && b.title == "" {
@@ -160,9 +178,10 @@ func firstString(m map[string]any, keys ...string) string {
 	return ""
 }
 
-// jsonCookies reads Periscope's cookies[]: objects with Name, Value,
-// Domain, Path (Go's http.Cookie as JSON, so also Expires, MaxAge, Secure,
-// HttpOnly). Field names are matched without regard to case.
+// jsonCookies reads a list of cookies as Go's http.Cookie writes them in
+// JSON (Periscope's cookies[]): objects with Name, Value, Domain, Path, and
+// also Expires, MaxAge, Secure, HttpOnly. Field names are matched without
+// regard to case.
 func jsonCookies(v any) []*http.Cookie {
 	list, ok := v.([]any)
 	if !ok {
@@ -205,39 +224,16 @@ func jsonCookies(v any) []*http.Cookie {
 	return out
 }
 
-// fixReplayURL: Periscope's old getAccessPublic answered with the folder of
-// the replay ("https://replay.periscope.tv/<id>/"), the playlist being
-// playlist.m3u8 inside it.
-func fixReplayURL(u *url.URL, field string) {
-	if field != "replay_url" || playlistPath(u) {
-		return
+// replayOrLive says what a playlist URL is by its address (see
+// site.playlistKind), else by the field that named it.
+func replayOrLive(u *url.URL, field streamField) (replay, live bool) {
+	for _, s := range sites {
+		if s.playlistKind == nil {
+			continue
+		}
+		if r, l := s.playlistKind(u); r || l {
+			return r, l
+		}
 	}
-	host := strings.ToLower(u.Hostname())
-	if !strings.HasSuffix(u.Path, "/") && !strings.HasSuffix(host, "periscope.tv") && !strings.HasSuffix(host, "pscp.tv") {
-		return
-	}
-	if path.Ext(u.Path) != "" {
-		return
-	}
-	u.Path = strings.TrimSuffix(u.Path, "/") + "/playlist.m3u8"
-	u.RawPath = ""
-}
-
-// replayOrLive says what a playlist URL is by its name: Periscope and X add
-// type=replay or type=live; the replay_url field is a replay and the hls
-// fields are live.
-func replayOrLive(u *url.URL, field string) (replay, live bool) {
-	switch strings.ToLower(u.Query().Get("type")) {
-	case "replay", "vod":
-		return true, false
-	case "live", "lhls":
-		return false, true
-	}
-	switch field {
-	case "replay_url":
-		return true, false
-	case "hls_url", "https_hls_url", "lhls_url", "lhlsweb_url":
-		return false, true
-	}
-	return false, false
+	return field.replay, field.live
 }

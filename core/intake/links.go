@@ -12,50 +12,12 @@ import (
 	"replayrescue/core/web"
 )
 
-// Broadcast services whose links are resolved through their API.
-const (
-	servicePeriscope = "periscope"
-	serviceX         = "x"
-)
-
-var (
-	// Periscope broadcast IDs are 13 characters today; links from 2015 carry
-	// a longer base64 token ("aJUQ...-g==").
-	periscopeIDRE = regexp.MustCompile(`^[A-Za-z0-9_=+-]{5,200}$`)
-	xIDRE         = regexp.MustCompile(`^[A-Za-z0-9]{5,40}$`)
-	// A link in free text; trailing punctuation is trimmed afterwards.
-	textLinkRE = regexp.MustCompile(`(?i)\bhttps?://[^\s"'<>]+`)
-	// Links pasted without a scheme.
-	bareLinkRE = regexp.MustCompile(`(?i)^(?:(?:www|m|mobile)\.)?(?:pscp\.tv|periscope\.tv|x\.com|twitter\.com)/`)
-)
-
-// broadcastLink recognises pscp.tv/w/ID, periscope.tv/w/ID (also
-// periscope.tv/USER/ID), x.com/i/broadcasts/ID and twitter.com/i/broadcasts/ID,
-// with or without www., over http or https.
-func broadcastLink(u *url.URL) (service, id string, ok bool) {
-	if u == nil || (u.Scheme != "http" && u.Scheme != "https") {
-		return "", "", false
-	}
-	host := strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
-	for _, p := range []string{"www.", "mobile.", "m."} {
-		host = strings.TrimPrefix(host, p)
-	}
-	parts := strings.Split(strings.Trim(u.Path, "/"), "/")
-	switch host {
-	case "pscp.tv", "periscope.tv":
-		if len(parts) == 2 && parts[0] != "" && periscopeIDRE.MatchString(parts[1]) {
-			return servicePeriscope, parts[1], true
-		}
-	case "x.com", "twitter.com":
-		if len(parts) == 3 && parts[0] == "i" && parts[1] == "broadcasts" && xIDRE.MatchString(parts[2]) {
-			return serviceX, parts[2], true
-		}
-	}
-	return "", "", false
-}
+// A link in free text; trailing punctuation is trimmed afterwards.
+var textLinkRE = regexp.MustCompile(`(?i)\bhttps?://[^\s"'<>]+`)
 
 // firstLink finds the first http(s) link in text a user pasted ("here is my
-// talk: https://x.com/i/broadcasts/1abc!"), or a bare broadcast link.
+// talk: https://x.com/i/broadcasts/1abc!"), or a bare link on a site's
+// host (bareLinkRE).
 func firstLink(text string) (*url.URL, bool) {
 	text = strings.TrimSpace(text)
 	raw := textLinkRE.FindString(text)
@@ -121,9 +83,9 @@ func redactedValue(v string) bool {
 	return strings.Contains(strings.ToLower(v), "redacted")
 }
 
-// site is the registrable domain of host ("video.pscp.tv" -> "pscp.tv"); an
-// IP address or a single-label name is its own site.
-func site(host string) string {
+// domainOf is the registrable domain of host ("video.pscp.tv" ->
+// "pscp.tv"); an IP address or a single-label name is its own domain.
+func domainOf(host string) string {
 	host = strings.ToLower(strings.TrimSuffix(host, "."))
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h

@@ -2,45 +2,8 @@ package intake
 
 import (
 	"errors"
-	"net/url"
 	"testing"
 )
-
-func TestBroadcastLink(t *testing.T) {
-	cases := []struct {
-		in, service, id string
-	}{
-		{"https://pscp.tv/w/1yoKMwNbNBjKQ", servicePeriscope, "1yoKMwNbNBjKQ"},
-		{"http://www.pscp.tv/w/1yoKMwNbNBjKQ?t=1m30s", servicePeriscope, "1yoKMwNbNBjKQ"},
-		{"https://www.periscope.tv/w/aJUQnjY3MjA3ODF8NTYxMDIyMDl2zCg2pECBgwTqRpQuQD352EMPTKQjT4uqlM3cgWFA-g==", servicePeriscope, "aJUQnjY3MjA3ODF8NTYxMDIyMDl2zCg2pECBgwTqRpQuQD352EMPTKQjT4uqlM3cgWFA-g=="},
-		{"https://periscope.tv/webdev42/1yoKMwNbNBjKQ/", servicePeriscope, "1yoKMwNbNBjKQ"},
-		{"HTTPS://WWW.PSCP.TV/w/1yoKMwNbNBjKQ", servicePeriscope, "1yoKMwNbNBjKQ"},
-		{"https://x.com/i/broadcasts/1OdKrBnaEPXKX", serviceX, "1OdKrBnaEPXKX"},
-		{"http://twitter.com/i/broadcasts/1OdKrBnaEPXKX/", serviceX, "1OdKrBnaEPXKX"},
-		{"https://www.x.com/i/broadcasts/1OdKrBnaEPXKX?s=20", serviceX, "1OdKrBnaEPXKX"},
-		{"https://mobile.twitter.com/i/broadcasts/1OdKrBnaEPXKX", serviceX, "1OdKrBnaEPXKX"},
-		{"https://www.twitter.com/i/broadcasts/1OdKrBnaEPXKX#chat", serviceX, "1OdKrBnaEPXKX"},
-		{"https://x.com/webdev42/status/1791474843318882304", "", ""},
-		{"https://x.com/i/spaces/1OdKrBnaEPXKX", "", ""},
-		{"https://pscp.tv/w/", "", ""},
-		{"https://pscp.tv/webdev42", "", ""},
-		{"https://evilpscp.tv/w/1yoKMwNbNBjKQ", "", ""},
-		{"https://pscp.tv.evil.example/w/1yoKMwNbNBjKQ", "", ""},
-		{"https://x.com.evil.example/i/broadcasts/1OdKrBnaEPXKX", "", ""},
-		{"ftp://pscp.tv/w/1yoKMwNbNBjKQ", "", ""},
-		{"https://x.com/i/broadcasts/1OdKr/extra", "", ""},
-	}
-	for _, c := range cases {
-		u, err := url.Parse(c.in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		svc, id, ok := broadcastLink(u)
-		if ok != (c.service != "") || svc != c.service || id != c.id {
-			t.Errorf("%s: got (%q, %q, %v), want (%q, %q)", c.in, svc, id, ok, c.service, c.id)
-		}
-	}
-}
 
 func TestFirstLink(t *testing.T) {
 	cases := map[string]string{

@@ -19,11 +19,11 @@ type cand struct {
 
 	title, id, state, mediaKey string
 
-	field     string // JSON field that named it, if any
-	prio      int    // preference among fields; lower is better
-	requested bool   // the HAR shows a request for it
-	status    int    // last HTTP status of that request
-	seq       int    // order seen; higher is later
+	field     streamField // the answer's key that named it, if any
+	prio      int         // preference among fields (their rank); lower is better
+	requested bool        // the HAR shows a request for it
+	status    int         // last HTTP status of that request
+	seq       int         // order seen; higher is later
 	when      time.Time
 
 	kind         string // "master", "media" or ""

@@ -88,7 +88,7 @@ func (r *Recorder) Found() (string, bool) {
 	rank(r.s.order)
 	best := r.s.order[0]
 	fetched := best.requested && best.status == http.StatusOK && (best.kind == "media" || best.kind == "master")
-	handed := !best.requested && best.field == "replay_url"
+	handed := !best.requested && best.field.replay
 	if !fetched && !handed {
 		return "", false
 	}

@@ -14,7 +14,7 @@ import (
 // display fields of candidates, ExplainDenied, the redacted URL, or error
 // messages, whatever the input.
 func TestNoSecretsInOutput(t *testing.T) {
-	api := newFakePeriscope(t, func(w http.ResponseWriter, r *http.Request) {
+	api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case strings.Contains(r.URL.Path, "accessVideoPublic"):
 			writeJSON(w, accessVideoPublic(signedReplay))

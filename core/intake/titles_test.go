@@ -36,7 +36,7 @@ func TestTitlesArePrintable(t *testing.T) {
 		wantErr bool
 	}{
 		{"Periscope API", func(t *testing.T) ([]Candidate, error) {
-			api := newFakePeriscope(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, periscopeAnswer) })
+			api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, periscopeAnswer) })
 			t.Setenv(envPeriscope, api.URL)
 			t.Setenv(envProxsee, api.URL)
 			return Resolve(context.Background(), Input{Source: "https://www.pscp.tv/w/" + broadcastID})
@@ -50,7 +50,7 @@ func TestTitlesArePrintable(t *testing.T) {
 			return Resolve(context.Background(), Input{Source: "https://x.com/i/broadcasts/1OdKrBnaEPXKX"})
 		}, true},
 		{"web page answering JSON", func(t *testing.T) ([]Candidate, error) {
-			srv := newFakePeriscope(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, periscopeAnswer) })
+			srv := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, periscopeAnswer) })
 			return Resolve(context.Background(), Input{Source: srv.URL + "/talks/42"})
 		}, false},
 		{"HAR file", func(t *testing.T) ([]Candidate, error) {

@@ -24,6 +24,33 @@ var (
 	pageUnescaper = strings.NewReplacer(`\/`, `/`, `\u002F`, `/`, `\u002f`, `/`, `\u0026`, `&`, `&amp;`, `&`, `&#x2F;`, `/`, `&#47;`, `/`, `&quot;`, `"`, `&#34;`, `"`, `&#39;`, `'`)
 )
 
+// fromWeb is the web fallback, for a link of no site (see sites.go): a
+// playlist link is taken as it is, a piece of a video is a mistake, and
+// anything else is a page, fetched and searched for playlists.
+func fromWeb(ctx context.Context, u *url.URL, uc *userCreds, origin Origin) ([]Candidate, error) {
+	if mediaPath(u) {
+		return nil, inputErr(ErrNoSource, "This link is one piece of the video (%s), not its playlist: in the browser's Network panel type \"m3u8\" in the filter box and use that request instead.", shortName(u))
+	}
+	if playlistPath(u) {
+		c := newCand(u, origin, fromLabel(origin))
+		c.creds = newCreds(u)
+		uc.apply(c.creds.Jar, c.creds.Header, u, u)
+		c.cookieHosts = mergeHosts(cookieHosts(c.creds.Jar, u), uc.fileScopes(u))
+		c.replay, c.live = replayOrLive(u, streamField{})
+		c.signed = signedURL(u.String())
+		return finish([]*cand{c}), nil
+	}
+	return fromPage(ctx, u, uc, origin)
+}
+
+// fromLabel says, for the user, where a link came from.
+func fromLabel(origin Origin) string {
+	if origin == OriginCurl {
+		return "Copy as cURL command"
+	}
+	return "pasted link"
+}
+
 // fromPage fetches a web page the user gave (capped) and takes the playlists
 // it names: the page itself when it is a playlist, the stream fields of a
 // JSON answer, or .m3u8 links in HTML and scripts.
@@ -51,7 +78,7 @@ func fromPage(ctx context.Context, u *url.URL, uc *userCreds, origin Origin) ([]
 		c := newCand(u, origin, fromLabel(origin))
 		c.creds = creds
 		c.cookieHosts = mergeHosts(cookieHosts(creds.Jar, u, final), uc.fileScopes(u))
-		c.replay, c.live = replayOrLive(u, "")
+		c.replay, c.live = replayOrLive(u, streamField{})
 		c.noteBody(t, false)
 		c.signed = signedURL(u.String())
 		return finish([]*cand{c}), nil
@@ -64,7 +91,7 @@ func fromPage(ctx context.Context, u *url.URL, uc *userCreds, origin Origin) ([]
 	}
 	if len(fs) == 0 {
 		for i, raw := range playlistLinks(body, final) {
-			fs = append(fs, found{raw: raw, field: "page", prio: len(streamFields) + 1 + i})
+			fs = append(fs, found{raw: raw, field: streamField{key: "page", rank: pageRank + i}})
 		}
 	}
 	var cs []*cand

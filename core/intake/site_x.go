@@ -5,9 +5,52 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"replayrescue/core/web"
+)
+
+// OriginX: an X (Twitter) broadcast link, resolved through its API.
+const OriginX Origin = "x"
+
+// xSite is X (x.com, twitter.com): its broadcast links x.com/i/broadcasts/ID
+// and twitter.com/i/broadcasts/ID, with or without www., mobile. or m., over
+// http or https. X's broadcasts are Periscope's: their playlists are on
+// Periscope's video hosts, their chat on Periscope's chat service.
+var xSite = &site{
+	name:    "X",
+	origin:  OriginX,
+	hosts:   []string{"x.com", "twitter.com"},
+	referer: xReferer,
+	headers: []string{"X-Guest-Token"},
+	links: []linkShape{
+		{path: []string{"i", "broadcasts", "{id}"}, idRE: xIDRE, resolve: xBroadcast},
+	},
+	// broadcasts/show.json describes broadcasts (broadcasts{ID: {id,
+	// media_key, status: the title, state}});
+	// live_video_stream/status/MEDIA_KEY names the playlist
+	// (source.noRedirectPlaybackUrl, source.location).
+	answers: answerWords{
+		playlists: []streamField{
+			{key: "noRedirectPlaybackUrl", rank: 1},
+			{key: "location", under: "source", rank: 6},
+		},
+		chatToken:    "chatToken",
+		mediaKey:     "media_key",
+		liveState:    "RUNNING",
+		mediaKeyPath: "/live_video_stream/status/",
+	},
+	chat: periscopeChat,
+}
+
+var xIDRE = regexp.MustCompile(`^[A-Za-z0-9]{5,40}$`)
+
+// X's API, and the setting that replaces it (tests and self-hosted fakes;
+// see apiBase).
+const (
+	xAPI = "https://api.x.com"
+	envX = "REPLAYRESCUE_X_API"
 )
 
 // xBearer is the public bearer token of X's web client, the one every public
@@ -16,12 +59,13 @@ const xBearer = "AAAAAAAAAAAAAAAAAAAAANRILgAAAAAAnNwIzUejRCOuH5E6I8xnZz4puTs%3D1
 
 const xReferer = "https://x.com/"
 
-// xBroadcast resolves an x.com / twitter.com /i/broadcasts/ID link: a guest
+// xBroadcast resolves an X broadcast link: a guest
 // token from activate.json, the broadcast's media key and title from
 // broadcasts/show.json, then the playlist from
 // live_video_stream/status/MEDIA_KEY (source.noRedirectPlaybackUrl, or
 // source.location).
-func xBroadcast(ctx context.Context, link *url.URL, id string, uc *userCreds) ([]Candidate, error) {
+func xBroadcast(ctx context.Context, m linkMatch, uc *userCreds) ([]Candidate, error) {
+	link, id := m.link, m.id
 	base, err := apiBase(envX, xAPI)
 	if err != nil {
 		return nil, err
@@ -93,7 +137,7 @@ func xBroadcast(ctx context.Context, link *url.URL, id string, uc *userCreds) ([
 	// Authorization and guest token never leave its host.
 	creds := newCreds(link)
 	uc.apply(creds.Jar, creds.Header, link, link)
-	return broadcastCands(urls, link, id, OriginX, "X", xReferer, creds, uc), nil
+	return broadcastCands(m, urls, creds, uc), nil
 }
 
 // guestToken reads {"guest_token": "..."}.

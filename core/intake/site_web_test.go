@@ -11,7 +11,7 @@ import (
 
 func TestPage(t *testing.T) {
 	var sawCookie string
-	srv := newFakePeriscope(t, func(w http.ResponseWriter, r *http.Request) {
+	srv := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
 		sawCookie = r.Header.Get("Cookie")
 		switch r.URL.Path {
 		case "/talks/42":
