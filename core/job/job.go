@@ -487,7 +487,7 @@ func (j *Job) download(ctx context.Context, segs []playlist.Segment) error {
 func completeChunks(dir string, segs []playlist.Segment) int {
 	n := 0
 	for _, seg := range segs {
-		if _, ok := fetch.Complete(dir, seg.Index); ok {
+		if _, ok := fetch.Stored(dir, seg); ok {
 			n++
 		}
 	}
@@ -536,7 +536,7 @@ func (j *Job) render(ctx context.Context, s Settings, ready func(context.Context
 		return &Error{Code: ExitUsage, Msg: "The end time must be after the start time."}
 	}
 	for _, seg := range j.allSegments() {
-		if _, ok := fetch.Complete(j.dir, seg.Index); !ok && (ready == nil || seg.Index >= playlist.AudioBase) {
+		if _, ok := fetch.Stored(j.dir, seg); !ok && (ready == nil || seg.Track == playlist.Audio) {
 			return &Error{Code: ExitOther, Msg: "Some chunks are missing from the job folder; run the download again."}
 		}
 	}
@@ -635,14 +635,14 @@ func (j *Job) renderSpec(s Settings) media.RenderSpec {
 		Start: s.Start, End: s.End, AudioOffset: s.AudioOffset, OneStream: true}
 	if j.pl.Audio != nil {
 		for _, seg := range j.pl.Audio.Segments {
-			spec.AudioChunks = append(spec.AudioChunks, fetch.ChunkName(seg.Index))
+			spec.AudioChunks = append(spec.AudioChunks, fetch.FileName(seg))
 			if seg.Discontinuity {
 				spec.OneStream = false
 			}
 		}
 	}
 	for i, seg := range j.pl.Segments {
-		spec.Chunks = append(spec.Chunks, fetch.ChunkName(seg.Index))
+		spec.Chunks = append(spec.Chunks, fetch.FileName(seg))
 		spec.Durations = append(spec.Durations, seg.Duration)
 		// Chunks of one encoder run with one init section can be read
 		// as one file.

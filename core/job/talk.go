@@ -341,7 +341,7 @@ func (t *Talk) joinSpec(s Settings, ws []partWindow, offsets []time.Duration) (m
 	for _, w := range ws {
 		j := t.parts[w.part]
 		for _, seg := range j.allSegments() {
-			if _, ok := fetch.Complete(j.dir, seg.Index); !ok {
+			if _, ok := fetch.Stored(j.dir, seg); !ok {
 				return spec, partError(w.part, len(t.parts), &Error{Code: ExitOther, Msg: "Some chunks are missing from the job folder; run the download again."})
 			}
 		}
