@@ -34,7 +34,7 @@ func TestSaveTalkCopiesSamePhoneParts(t *testing.T) {
 			end := ms[0].Duration + ms[1].Duration + 9300*time.Millisecond
 			out := filepath.Join(t.TempDir(), "talk.mp4")
 			var log eventLog
-			opts := Options{Work: filepath.Join(t.TempDir(), "talk"), Tools: tools, Events: log.add, Fetch: fastFetch(), Jobs: 6, Keep: true}
+			opts := Options{Work: filepath.Join(t.TempDir(), "talk"), Tools: tools, Events: log.add, tuning: fast(), Jobs: 6, Keep: true}
 			tl, err := OpenTalk(srcs, opts)
 			if err != nil {
 				t.Fatal(err)

@@ -44,33 +44,49 @@ type Source struct {
 	Chat chat.Source
 }
 
-// Options configure a job. Zero values pick defaults.
+// Options configure a save, of one broadcast or of a talk in several parts.
+// Zero values pick defaults. They come in three groups: what to save and
+// where, the tools that render it, and how the caller follows and steers
+// the save.
 type Options struct {
-	Work   string      // job folder; "" derives one under the user cache dir
-	Jobs   int         // parallel connections; 0: adaptive (see fetch.MaxJobs)
-	Keep   bool        // keep the chunks after a successful render
-	Tools  media.Tools // ffmpeg and ffprobe
-	Events func(Event) // called from job goroutines; must not block for long
+	// What to save and where.
 
+	// Work is the job folder ("" derives one under the user cache dir).
+	// A talk in several parts keeps each part in a folder inside it.
+	Work string
+	Jobs int  // parallel connections; 0: adaptive (see fetch.MaxJobs)
+	Keep bool // keep the chunks after a successful render
+	// Quality picks a master playlist's variant: "" or "best", "worst",
+	// or a height such as "720p" (see playlist.LoadQuality).
+	Quality string
+
+	// The tools that render: Tools, or FindTools.
+
+	Tools media.Tools // ffmpeg and ffprobe
 	// FindTools, when set, gives Tools once the render needs them: the
 	// command line starts the download meanwhile, as ffmpeg takes about
 	// 0.1 s to tell its version. Its error fails the save, keeping the
 	// chunks already on disk.
 	FindTools func() (media.Tools, error)
 
-	// Fetch tunes retries and timeouts (tests shorten the backoff).
-	Fetch fetch.Options
+	// Following and steering the save.
 
-	// Quality picks a master playlist's variant: "" or "best", "worst",
-	// or a height such as "720p" (see playlist.LoadQuality).
-	Quality string
-
+	// Events is told what happens, from the save's goroutines; it must
+	// not block for long.
+	Events func(Event)
 	// Stop, when closed, ends the following of a live broadcast: the
 	// download returns with what has arrived, ready to render.
 	Stop <-chan struct{}
-	// LivePoll overrides how often a live playlist is read again (tests);
-	// 0 follows its target duration.
-	LivePoll time.Duration
+
+	// tuning is for the package's tests only.
+	tuning tuning
+}
+
+// tuning holds what only tests change: the zero value is what real saves
+// use.
+type tuning struct {
+	fetch    fetch.Options // retries and timeouts (tests shorten the backoff)
+	livePoll time.Duration // how often a live playlist is read again; 0 follows its target duration
 }
 
 // waitTools settles Tools when the caller gave FindTools instead.
@@ -442,7 +458,7 @@ func (j *Job) allSegments() []playlist.Segment {
 
 // download fetches segs (all of the playlist, or the part a render needs).
 func (j *Job) download(ctx context.Context, segs []playlist.Segment) error {
-	fo := j.opts.Fetch
+	fo := j.opts.tuning.fetch
 	fo.Dir = j.dir
 	fo.Client = j.client
 	fo.Jobs = j.opts.Jobs

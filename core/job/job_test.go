@@ -84,6 +84,9 @@ func fastFetch() fetch.Options {
 	return fetch.Options{Backoff: 5 * time.Millisecond, MaxBackoff: 50 * time.Millisecond}
 }
 
+// fast is the tests' tuning: short waits between retries.
+func fast() tuning { return tuning{fetch: fastFetch()} }
+
 // eventLog collects events from job goroutines.
 type eventLog struct {
 	mu     sync.Mutex
@@ -194,7 +197,7 @@ func TestSaveCookieGated(t *testing.T) {
 	srv := startServer(t, sample.ServerOptions{Media: m})
 	out := filepath.Join(t.TempDir(), "talk.mp4")
 	var log eventLog
-	opts := Options{Work: filepath.Join(t.TempDir(), "job"), Tools: tools, Events: log.add, Fetch: fastFetch()}
+	opts := Options{Work: filepath.Join(t.TempDir(), "job"), Tools: tools, Events: log.add, tuning: fast()}
 	settings := Settings{Output: out, AudioOffset: 2 * time.Second, Start: 165 * time.Second}
 	if err := Save(context.Background(), sourceFor(t, srv, srv.Cookies()), opts, settings); err != nil {
 		t.Fatal(err)
@@ -269,7 +272,7 @@ func TestFindToolsFailureKeepsTheChunks(t *testing.T) {
 	work, out := t.TempDir(), filepath.Join(t.TempDir(), "talk.mp4")
 	missing := &media.MissingError{Tool: "ffmpeg", GOOS: "linux"}
 	// Looking for ffmpeg takes a while; the first chunk lands meanwhile.
-	opts := Options{Work: work, Fetch: fastFetch(), FindTools: func() (media.Tools, error) {
+	opts := Options{Work: work, tuning: fast(), FindTools: func() (media.Tools, error) {
 		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
 			if _, ok := fetch.Complete(work, 0); ok {
 				break
@@ -298,7 +301,7 @@ func TestResumeAfterExpiry(t *testing.T) {
 	work := filepath.Join(t.TempDir(), "job")
 	out := filepath.Join(t.TempDir(), "talk.mp4")
 	var once sync.Once
-	opts := Options{Work: work, Tools: tools, Jobs: 4, Fetch: fastFetch(), Events: func(e Event) {
+	opts := Options{Work: work, Tools: tools, Jobs: 4, tuning: fast(), Events: func(e Event) {
 		if p, ok := e.(Progress); ok && p.Done >= 60 {
 			once.Do(srv.Expire)
 		}
@@ -341,7 +344,7 @@ func TestSaveSurvivesFaults(t *testing.T) {
 	srv := startServer(t, sample.ServerOptions{Media: m, Fail403: 0.1, Fail500: 0.1, Seed: 7})
 	out := filepath.Join(t.TempDir(), "talk.mp4")
 	var log eventLog
-	opts := Options{Work: filepath.Join(t.TempDir(), "job"), Tools: tools, Fetch: fastFetch(), Events: log.add}
+	opts := Options{Work: filepath.Join(t.TempDir(), "job"), Tools: tools, tuning: fast(), Events: log.add}
 	if err := Save(context.Background(), sourceFor(t, srv, srv.Cookies()), opts, Settings{Output: out, AudioOffset: sampleLead}); err != nil {
 		t.Fatal(err)
 	}
@@ -368,7 +371,7 @@ func TestSecretsStayOutOfStateAndEvents(t *testing.T) {
 	cookies := srv.Cookies()
 	work := filepath.Join(t.TempDir(), "job")
 	var log eventLog
-	opts := Options{Work: work, Tools: tools, Keep: true, Events: log.add, Fetch: fastFetch()}
+	opts := Options{Work: work, Tools: tools, Keep: true, Events: log.add, tuning: fast()}
 	out := filepath.Join(t.TempDir(), "talk.mp4")
 	if err := Save(context.Background(), sourceFor(t, srv, cookies), opts, Settings{Output: out}); err != nil {
 		t.Fatal(err)

@@ -31,7 +31,7 @@ func (j *Job) follow(ctx context.Context) error {
 	first := j.pl.Segments[0].Seq - uint64(j.pl.Segments[0].Index)
 	idle, failures := 0, 0
 	for !j.pl.Ended && idle < idlePolls {
-		wait := j.opts.LivePoll
+		wait := j.opts.tuning.livePoll
 		if wait <= 0 {
 			wait = min(max(j.pl.TargetDuration, minPoll), maxPoll)
 		}
