@@ -135,10 +135,10 @@ func TestSaveTalkCopiesSamePhoneParts(t *testing.T) {
 
 			// The same join re-encoded, for the record (not asserted).
 			lengths := tl.PartLengths()
-			spec, err := tl.joinSpec(s, windows(lengths, start, end), offsets)
-			if err != nil {
+			if err := tl.missing(false); err != nil {
 				t.Fatal(err)
 			}
+			spec := tl.joinSpec(s, windows(lengths, start, end), offsets)
 			var took [2]time.Duration
 			for k, reencode := range []bool{false, true} {
 				spec.Output, spec.Reencode = filepath.Join(t.TempDir(), "again.mp4"), reencode

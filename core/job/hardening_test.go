@@ -20,7 +20,7 @@ import (
 // keeps a copy of the lock file open) is waited out, not reported as a
 // second Replay Rescue.
 func TestLockWaitsOutAMomentaryHold(t *testing.T) {
-	j := &Job{dir: t.TempDir()}
+	j := &part{dir: t.TempDir()}
 	hold, err := tryLock(filepath.Join(j.dir, lockFile))
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -434,8 +435,8 @@ func TestDifferentBroadcastInSameFolderRefused(t *testing.T) {
 	}
 	os.WriteFile(filepath.Join(work, fetch.ChunkName(0)), []byte("x"), 0o600)
 	// Pretend the folder belonged to another broadcast.
-	j.state.Fingerprint = "other"
-	if err := j.saveState(); err != nil {
+	j.parts[0].state.Fingerprint = "other"
+	if err := j.parts[0].saveState(); err != nil {
 		t.Fatal(err)
 	}
 	j2, _ := Open(sourceFor(t, srv, srv.Cookies()), Options{Work: work, Tools: tools})
@@ -457,5 +458,41 @@ func TestSlugIsStableAndSafe(t *testing.T) {
 	}
 	if s := Slug(Source{ID: "../../etc", URL: "https://h.example/x"}); strings.ContainsAny(s, "./\\") {
 		t.Errorf("unsafe slug %q", s)
+	}
+}
+
+// A state file as earlier versions wrote it reads as it was, and is written
+// back under the same names: folders from earlier versions resume.
+func TestStateFileOfEarlierVersions(t *testing.T) {
+	const old = `{
+  "version": 1,
+  "title": "Test talk",
+  "source": "https://cdn.example.com/live/p.m3u8?token=REDACTED",
+  "fingerprint": "0123456789abcdef0123456789abcdef",
+  "durations": [
+    2,
+    2,
+    1.5
+  ],
+  "live": "00112233445566778899aabbccddeeff",
+  "first_seq": 41,
+  "updated": "2025-11-02T10:00:00Z"
+}`
+	var st state
+	if err := json.Unmarshal([]byte(old), &st); err != nil {
+		t.Fatal(err)
+	}
+	want := state{Version: 1, Title: "Test talk", Source: "https://cdn.example.com/live/p.m3u8?token=REDACTED",
+		Fingerprint: "0123456789abcdef0123456789abcdef", Durations: []float64{2, 2, 1.5},
+		Live: "00112233445566778899aabbccddeeff", FirstSeq: 41, Updated: time.Date(2025, 11, 2, 10, 0, 0, 0, time.UTC)}
+	if !reflect.DeepEqual(st, want) {
+		t.Errorf("read %+v, want %+v", st, want)
+	}
+	again, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(again) != old {
+		t.Errorf("written back as\n%s\nwant\n%s", again, old)
 	}
 }

@@ -97,7 +97,7 @@ func TestRefusedRedirectSaysWhatHappened(t *testing.T) {
 // playlist package's stall) is the same one sentence, not advice about the
 // internet connection.
 func TestStalledPlaylistSentence(t *testing.T) {
-	j := &Job{src: Source{URL: "https://cdn.example.com/p.m3u8"}}
+	j := &part{src: Source{URL: "https://cdn.example.com/p.m3u8"}}
 	err := j.sourceError(&web.StallError{Host: "cdn.example.com"})
 	msg, code := Explain(err)
 	if msg != "The server at cdn.example.com stopped sending data: try again later." || code == ExitOK {
