@@ -302,6 +302,10 @@ func (p *part) sourceError(err error) error {
 	if errors.As(err, &stall) {
 		return &Error{Code: ExitOther, Msg: stall.Sentence(), Err: err}
 	}
+	var status *web.StatusError
+	if errors.As(err, &status) {
+		return &Error{Code: ExitOther, Msg: statusSentence(status.Status), Err: err}
+	}
 	if words, ok := web.Describe(err); ok {
 		if !web.Connection(err) { // a redirect loop, say: the connection is fine
 			return &Error{Code: ExitOther, Msg: "Could not load the video playlist: " + words + ".", Err: err}
@@ -599,6 +603,21 @@ func CheckOutput(out string, force bool) error {
 		return &Error{Code: ExitUsage, Msg: fmt.Sprintf("Cannot save into the folder %s (%s): choose another folder.", filepath.Dir(out), reason(err)), Err: err}
 	}
 	return nil
+}
+
+// statusSentence says what the video host's answer to the playlist means
+// for the user, and what to do: not the status line, and no advice about
+// the connection, which worked.
+func statusSentence(status int) string {
+	switch {
+	case status == http.StatusNotFound || status == http.StatusGone:
+		return "The video host says this video is not there (any more): check that you copied the whole link, or get a fresh one from the page where the replay plays."
+	case status == http.StatusTooManyRequests:
+		return "The video host asks to wait before trying again: try again in a few minutes."
+	case status >= 500:
+		return fmt.Sprintf("The video host had a problem of its own (error %d): try again in a few minutes.", status)
+	}
+	return fmt.Sprintf("The video host refused to send the video (error %d): get a fresh link or HAR file from the page where the replay plays.", status)
 }
 
 // sentence makes an error text end like a sentence.
