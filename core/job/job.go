@@ -28,6 +28,7 @@ import (
 	"replayrescue/core/internal/safefile"
 	"replayrescue/core/media"
 	"replayrescue/core/playlist"
+	"replayrescue/core/say"
 	"replayrescue/core/web"
 )
 
@@ -282,12 +283,12 @@ func (p *part) sourceError(err error) error {
 			return &Error{Code: ExitCredentials, Msg: p.src.Denied, Err: err}
 		}
 		if u, perr := url.Parse(p.src.URL); perr == nil && p.src.Creds.Jar != nil && len(p.src.Creds.Jar.Cookies(u)) == 0 {
-			return &Error{Code: ExitCredentials, Msg: "The video host refused access because no cookies were given: use a HAR file exported from your browser with sensitive data, or give your browser's cookies (--cookies on the command line).", Err: err}
+			return saying(ExitCredentials, err, say.T("The video host refused access because no cookies were given: use a HAR file exported from your browser with sensitive data, or give your browser's cookies (--cookies on the command line)."))
 		}
-		return &Error{Code: ExitCredentials, Msg: "The video host refused the cookies or link (they have probably expired): get a fresh link or HAR file and run again with the same job folder.", Err: err}
+		return saying(ExitCredentials, err, say.T("The video host refused the cookies or link (they have probably expired): get a fresh link or HAR file and run again with the same job folder."))
 	}
 	if errors.Is(err, playlist.ErrDRM) {
-		return &Error{Code: ExitUsage, Msg: "This video is protected with DRM (copy protection), so it cannot be saved; only the site's own player may play it.", Err: err}
+		return saying(ExitUsage, err, say.T("This video is protected with DRM (copy protection), so it cannot be saved; only the site's own player may play it."))
 	}
 	if errors.Is(err, playlist.ErrNotPlaylist) {
 		return &Error{Code: ExitUsage, Msg: sentence(err.Error()) + " Check that you copied the whole link.", Err: err}
@@ -304,13 +305,13 @@ func (p *part) sourceError(err error) error {
 	}
 	var status *web.StatusError
 	if errors.As(err, &status) {
-		return &Error{Code: ExitOther, Msg: statusSentence(status.Status), Err: err}
+		return saying(ExitOther, err, statusSentence(status.Status))
 	}
-	if words, ok := web.Describe(err); ok {
+	if words, ok := web.DescribeWords(err); ok {
 		if !web.Connection(err) { // a redirect loop, say: the connection is fine
-			return &Error{Code: ExitOther, Msg: "Could not load the video playlist: " + words + ".", Err: err}
+			return saying(ExitOther, err, say.T("Could not load the video playlist: {{.Why}}.", "Why", words))
 		}
-		return &Error{Code: ExitOther, Msg: "Could not load the video playlist: " + words + ". Check the link and your internet connection, then try again.", Err: err}
+		return saying(ExitOther, err, say.T("Could not load the video playlist: {{.Why}}. Check the link and your internet connection, then try again.", "Why", words))
 	}
 	return &Error{Code: ExitOther, Msg: "Could not load the video playlist: " + sentence(web.Redact(err.Error())) + " Check your internet connection and try again.", Err: err}
 }
@@ -608,16 +609,16 @@ func CheckOutput(out string, force bool) error {
 // statusSentence says what the video host's answer to the playlist means
 // for the user, and what to do: not the status line, and no advice about
 // the connection, which worked.
-func statusSentence(status int) string {
+func statusSentence(status int) say.Sentence {
 	switch {
 	case status == http.StatusNotFound || status == http.StatusGone:
-		return "The video host says this video is not there (any more): check that you copied the whole link, or get a fresh one from the page where the replay plays."
+		return say.T("The video host says this video is not there (any more): check that you copied the whole link, or get a fresh one from the page where the replay plays.")
 	case status == http.StatusTooManyRequests:
-		return "The video host asks to wait before trying again: try again in a few minutes."
+		return say.T("The video host asks to wait before trying again: try again in a few minutes.")
 	case status >= 500:
-		return fmt.Sprintf("The video host had a problem of its own (error %d): try again in a few minutes.", status)
+		return say.T("The video host had a problem of its own (error {{.Status}}): try again in a few minutes.", "Status", status)
 	}
-	return fmt.Sprintf("The video host refused to send the video (error %d): get a fresh link or HAR file from the page where the replay plays.", status)
+	return say.T("The video host refused to send the video (error {{.Status}}): get a fresh link or HAR file from the page where the replay plays.", "Status", status)
 }
 
 // sentence makes an error text end like a sentence.

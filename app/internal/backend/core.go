@@ -153,6 +153,9 @@ func (b *Core) check(ctx context.Context, cands []rescue.Candidate, warning stri
 
 // candidateOf is r in the words the Found screen shows.
 func candidateOf(r rescue.Report) Candidate {
+	if !r.Words.IsZero() {
+		r.Problem = translate(r.Words)
+	}
 	return Candidate{Title: r.Title, From: r.From, Duration: r.Duration, Quality: r.Quality, Chunks: r.Chunks,
 		Live: r.Live, Ready: r.Ready, Problem: r.Problem, Code: r.Code, Started: r.Started, Source: r.Source}
 }

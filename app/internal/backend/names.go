@@ -3,6 +3,8 @@ package backend
 import (
 	"time"
 
+	"fyne.io/fyne/v2/lang"
+
 	"replayrescue/core/rescue"
 )
 
@@ -42,8 +44,37 @@ const (
 // ErrNotDownloaded: the picture asked for is in a part not downloaded yet.
 var ErrNotDownloaded = rescue.ErrNotDownloaded
 
-// Explain is the sentence to show for err, and its kind as an exit code.
-func Explain(err error) (string, int) { return rescue.Explain(err) }
+// Explain is the sentence to show for err, in the window's language where
+// the core wrote it as a template (see core/say) and it is translated, and
+// its kind as an exit code.
+func Explain(err error) (string, int) {
+	msg, code := rescue.Explain(err)
+	if w := rescue.Words(err); !w.IsZero() {
+		msg = translate(w)
+	}
+	return msg, code
+}
+
+// translate says w in the window's language: its template is the key of
+// the translation files, and values that are sentences themselves (what
+// went wrong with a connection, say) are translated too. A template without
+// a translation is said in English.
+func translate(w rescue.Sentence) string {
+	if !w.Translatable() {
+		return w.String()
+	}
+	if w.Args == nil {
+		return lang.L(w.Template)
+	}
+	args := make(map[string]any, len(w.Args))
+	for k, v := range w.Args {
+		if inner, ok := v.(rescue.Sentence); ok {
+			v = translate(inner)
+		}
+		args[k] = v
+	}
+	return lang.L(w.Template, args)
+}
 
 // FormatClock writes d the way every screen shows a time.
 func FormatClock(d time.Duration) string { return rescue.FormatClock(d) }
