@@ -126,10 +126,9 @@ type ui struct {
 	// a command on Linux); tests set it to drive another system's dialog.
 	goos string
 
-	settingsDialog dialog.Dialog
-	captureDialog  dialog.Dialog // "open the broadcast and press play", while a capture waits
-	quitDialog     dialog.Dialog // "Stop and quit?", while it asks
-	notice         dialog.Dialog // what was tidied up after an interrupted save
+	captureDialog dialog.Dialog // "open the broadcast and press play", while a capture waits
+	quitDialog    dialog.Dialog // "Stop and quit?", while it asks
+	notice        dialog.Dialog // what was tidied up after an interrupted save
 }
 
 // session is one broadcast being saved. A fresh source for an expired link
@@ -238,9 +237,9 @@ func (u *ui) header() fyne.CanvasObject {
 	// to "Step 3 of 5: Download".
 	u.stepShort = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	u.stepNames = names
-	help := widget.NewButtonWithIcon("", theme.HelpIcon(), u.showHARHelp)
-	settingsBtn := widget.NewButtonWithIcon("", theme.SettingsIcon(), u.showSettings)
-	aboutBtn := widget.NewButtonWithIcon("", theme.InfoIcon(), u.showAbout)
+	help := widget.NewButtonWithIcon("", theme.HelpIcon(), func() { showHARHelp(u.win) })
+	settingsBtn := widget.NewButtonWithIcon("", theme.SettingsIcon(), func() { newSettingsDialog(u).show() })
+	aboutBtn := widget.NewButtonWithIcon("", theme.InfoIcon(), func() { newAboutBox(u).show() })
 	help.Importance, settingsBtn.Importance, aboutBtn.Importance = widget.LowImportance, widget.LowImportance, widget.LowImportance
 
 	left := container.NewHBox(icon, name)
@@ -326,7 +325,7 @@ func (u *ui) checkTools() {
 	hint, err := u.backend.FindTools()
 	u.toolsOK = err == nil
 	if err != nil {
-		u.showToolsMissing(hint, err)
+		newToolsDialog(u, hint, err).show()
 	}
 }
 

@@ -91,7 +91,7 @@ func newDownloadView(u *ui) *downloadView {
 	v.useFresh = widget.NewButton(lang.L("Continue"), func() { u.freshSource(v.fresh.Text) })
 	v.useFresh.Importance = widget.HighImportance
 	openHAR := widget.NewButtonWithIcon(lang.L("Open HAR file…"), theme.FolderOpenIcon(), func() { u.start.chooseFile() })
-	howTo := widget.NewButtonWithIcon(lang.L("How do I get a HAR file?"), theme.HelpIcon(), u.showHARHelp)
+	howTo := widget.NewButtonWithIcon(lang.L("How do I get a HAR file?"), theme.HelpIcon(), func() { showHARHelp(u.win) })
 	howTo.Importance = widget.LowImportance
 	v.expired = container.NewVBox(
 		container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, expiredMsg),

@@ -65,7 +65,7 @@ func TestFFmpegMissingDialog(t *testing.T) {
 	}
 
 	// On systems where the fix is a download page, a link is shown instead.
-	h.u.showToolsMissing("https://ffmpeg.org/download.html", errors.New("missing"))
+	newToolsDialog(h.u, "https://ffmpeg.org/download.html", errors.New("missing")).show()
 	if h.u.tools.link == nil || h.u.tools.link.URL.Host != "ffmpeg.org" || h.u.tools.hint != nil {
 		t.Error("a download page is not offered as a link")
 	}
@@ -470,7 +470,7 @@ func TestAboutBox(t *testing.T) {
 	be.mu.Lock()
 	be.toolsErr = &media.MissingError{Tool: "ffmpeg", GOOS: "linux"}
 	be.mu.Unlock()
-	h.u.showAbout()
+	newAboutBox(h.u).show()
 	if !strings.Contains(h.u.about.tools.Text, "not installed") {
 		t.Errorf("without ffmpeg the About box says %q", h.u.about.tools.Text)
 	}

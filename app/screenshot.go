@@ -28,14 +28,14 @@ func (u *ui) openDemoScreen(name string) {
 	cands, _ := be.Resolve(context.Background(), "")
 	switch name {
 	case "help":
-		u.showHARHelp()
+		showHARHelp(u.win)
 	case "settings":
-		u.showSettings()
+		newSettingsDialog(u).show()
 	case "about":
-		u.showAbout()
+		newAboutBox(u).show()
 	case "ffmpeg":
 		hint, err := backend.MissingToolsExample(runtime.GOOS)
-		u.showToolsMissing(hint, err)
+		newToolsDialog(u, hint, err).show()
 	case "expired":
 		u.startDownload(cands[0])
 		u.dl.showExpired()

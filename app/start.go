@@ -47,7 +47,7 @@ func newStartView(u *ui) *startView {
 	dropIcon.FillMode = canvas.ImageFillContain
 	v.openHAR = widget.NewButtonWithIcon(lang.L("Open HAR file…"), theme.FolderOpenIcon(), v.chooseFile)
 	v.capture = widget.NewButtonWithIcon(lang.L("Capture from browser"), theme.ComputerIcon(), u.captureFromBrowser)
-	v.help = widget.NewButtonWithIcon(lang.L("How do I get a HAR file?"), theme.HelpIcon(), u.showHARHelp)
+	v.help = widget.NewButtonWithIcon(lang.L("How do I get a HAR file?"), theme.HelpIcon(), func() { showHARHelp(u.win) })
 	v.help.Importance = widget.LowImportance
 	border := canvas.NewRectangle(color.Transparent)
 	border.StrokeColor = theme.Color(theme.ColorNamePrimary)
@@ -225,7 +225,7 @@ func (u *ui) captureFromBrowser() {
 			text, _ := backend.Explain(err)
 			u.start.showProblem(text)
 			if backend.NoBrowser(err) {
-				u.showHARHelp()
+				showHARHelp(u.win)
 			}
 			return
 		case len(cands) == 0:
