@@ -126,9 +126,8 @@ type ui struct {
 	// a command on Linux); tests set it to drive another system's dialog.
 	goos string
 
-	captureDialog dialog.Dialog // "open the broadcast and press play", while a capture waits
-	quitDialog    dialog.Dialog // "Stop and quit?", while it asks
-	notice        dialog.Dialog // what was tidied up after an interrupted save
+	quitDialog dialog.Dialog // "Stop and quit?", while it asks
+	notice     dialog.Dialog // what was tidied up after an interrupted save
 }
 
 // session is one broadcast being saved. A fresh source for an expired link
@@ -182,15 +181,15 @@ func newUI(a fyne.App, w fyne.Window, be backend.Backend) *ui {
 // build (re)creates every view, e.g. after the language changed, and shows
 // the current screen again.
 func (u *ui) build() {
-	oldStart, oldFound, oldDL, oldEdit := u.start, u.found, u.dl, u.edit
-	u.start = newStartView(u)
+	if u.start == nil {
+		u.start = newStartView(u)
+	} else {
+		u.start.rebuild()
+	}
+	oldFound, oldDL, oldEdit := u.found, u.dl, u.edit
 	u.found = newFoundView(u)
 	u.found.set(u.cands)
 	u.dl = newDownloadView(u)
-	if oldStart != nil {
-		u.start.paste.SetText(oldStart.paste.Text)
-		u.start.showProblem(oldStart.status.Text)
-	}
 	if oldFound != nil && oldFound.chosen >= 0 && oldFound.chosen < len(u.cands) {
 		u.found.choose(oldFound.chosen)
 	}
@@ -313,7 +312,7 @@ func (u *ui) useSource(src string) {
 		u.freshSource(src)
 	case u.screen == screenStart || u.screen == screenFound:
 		u.start.paste.SetText(src)
-		u.resolve(src)
+		u.start.resolve(src)
 	default:
 		dialog.ShowInformation(lang.L("Busy"), lang.L("Finish or cancel this video before starting another."), u.win)
 	}

@@ -90,7 +90,7 @@ func newDownloadView(u *ui) *downloadView {
 	v.fresh.SetPlaceHolder(lang.L("Paste the link or a “Copy as cURL” command"))
 	v.useFresh = widget.NewButton(lang.L("Continue"), func() { u.freshSource(v.fresh.Text) })
 	v.useFresh.Importance = widget.HighImportance
-	openHAR := widget.NewButtonWithIcon(lang.L("Open HAR file…"), theme.FolderOpenIcon(), func() { u.start.chooseFile() })
+	openHAR := widget.NewButtonWithIcon(lang.L("Open HAR file…"), theme.FolderOpenIcon(), func() { chooseHAR(u.win, u.useSource) })
 	howTo := widget.NewButtonWithIcon(lang.L("How do I get a HAR file?"), theme.HelpIcon(), func() { showHARHelp(u.win) })
 	howTo.Importance = widget.LowImportance
 	v.expired = container.NewVBox(
@@ -418,13 +418,7 @@ func (u *ui) freshSource(src string) {
 			u.dl.state.SetText(msg)
 			return
 		}
-		c := cands[0]
-		for _, cand := range cands {
-			if cand.Ready {
-				c = cand
-				break
-			}
-		}
+		c := cands[best(cands)]
 		if c.Title == "" {
 			c.Title = old.cand.Title
 		}

@@ -85,15 +85,8 @@ func (v *foundView) set(cands []backend.Candidate) {
 	} else {
 		v.heading.SetText(lang.L("We found {{.N}} videos. The best one is chosen; tap another to change.", map[string]any{"N": len(cands)}))
 	}
-	best := 0
-	for i, c := range cands {
-		if c.Ready {
-			best = i
-			break
-		}
-	}
 	if len(cands) > 0 {
-		v.choose(best)
+		v.choose(best(cands))
 	} else {
 		v.choose(-1)
 	}
@@ -123,6 +116,17 @@ func (v *foundView) choose(i int) {
 	v.addPart.Disable()
 	v.advice.SetText(nextStep(c))
 	v.advice.Show()
+}
+
+// best is the one to choose of cands, which core ranks best first: the
+// first that is ready, else the first.
+func best(cands []backend.Candidate) int {
+	for i, c := range cands {
+		if c.Ready {
+			return i
+		}
+	}
+	return 0
 }
 
 // nextStep tells the user what to do about a candidate that is not ready.

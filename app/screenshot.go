@@ -48,7 +48,7 @@ func (u *ui) openDemoScreen(name string) {
 		u.showFound(cands)
 	case "capture":
 		be.holdCapture = true
-		u.captureFromBrowser()
+		u.start.onCapture()
 	case "download":
 		u.startDownload(cands[0])
 	case "edit", "render", "done":
