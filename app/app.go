@@ -186,13 +186,13 @@ func (u *ui) build() {
 	} else {
 		u.start.rebuild()
 	}
-	oldFound, oldDL, oldEdit := u.found, u.dl, u.edit
-	u.found = newFoundView(u)
-	u.found.set(u.cands)
-	u.dl = newDownloadView(u)
-	if oldFound != nil && oldFound.chosen >= 0 && oldFound.chosen < len(u.cands) {
-		u.found.choose(oldFound.chosen)
+	if u.found == nil {
+		u.found = newFoundView(u)
+	} else {
+		u.found.rebuild()
 	}
+	oldDL, oldEdit := u.dl, u.edit
+	u.dl = newDownloadView(u)
 	if oldDL != nil {
 		u.dl.copyFrom(oldDL)
 	}

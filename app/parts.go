@@ -39,7 +39,8 @@ func partLine(i int, c backend.Candidate, num numbers) string {
 	return text
 }
 
-// partsCard is the found screen's list of the parts chosen so far.
+// partsCard is the found screen's list of the parts chosen so far (u.parts),
+// each with buttons to move it up or down or remove it.
 type partsCard struct {
 	u     *ui
 	rows  *fyne.Container
@@ -50,6 +51,13 @@ type partsCard struct {
 
 func newPartsCard(u *ui) *partsCard {
 	p := &partsCard{u: u}
+	p.build()
+	p.refresh()
+	return p
+}
+
+// build makes the card; refresh fills it.
+func (p *partsCard) build() {
 	title := widget.NewLabelWithStyle(lang.L("Parts of this talk"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	p.rows = container.NewVBox()
 	p.note = widget.NewLabel("")
@@ -57,7 +65,6 @@ func newPartsCard(u *ui) *partsCard {
 	p.note.Importance = widget.LowImportance
 	p.card = container.NewVBox(title, p.rows, p.note, widget.NewSeparator())
 	p.card.Hide()
-	return p
 }
 
 // refresh shows u.parts, and which part the chosen broadcast below will be.
@@ -68,9 +75,9 @@ func (p *partsCard) refresh() {
 		line := widget.NewLabel(partLine(i, c, p.u.num))
 		line.Truncation = fyne.TextTruncateEllipsis
 		p.lines = append(p.lines, line)
-		up := widget.NewButtonWithIcon("", theme.MoveUpIcon(), func() { p.u.movePart(i, -1) })
-		down := widget.NewButtonWithIcon("", theme.MoveDownIcon(), func() { p.u.movePart(i, 1) })
-		remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { p.u.removePart(i) })
+		up := widget.NewButtonWithIcon("", theme.MoveUpIcon(), func() { p.onMove(i, -1) })
+		down := widget.NewButtonWithIcon("", theme.MoveDownIcon(), func() { p.onMove(i, 1) })
+		remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { p.onRemove(i) })
 		if i == 0 {
 			up.Disable()
 		}
@@ -84,16 +91,42 @@ func (p *partsCard) refresh() {
 	p.card.Refresh()
 }
 
-// addPart keeps the chosen broadcast as a part of the talk and asks for the
-// next one.
-func (u *ui) addPart(c backend.Candidate) {
-	u.parts = append(u.parts, c)
-	u.askNextPart()
+// askNext keeps parts as the talk's parts so far and asks for the next one
+// on the start screen. Parts already downloaded keep their chunks in their
+// job folders, so the talk's download finds them there.
+func (p *partsCard) askNext(parts []backend.Candidate) {
+	u := p.u
+	u.parts = parts
+	p.refresh()
+	u.start.reset()
+	u.show(screenStart)
+	dialog.ShowInformation(lang.L("Add another part"),
+		lang.L("Part {{.N}} is kept. Now paste the link, drop the HAR file or capture the next broadcast of the talk.", map[string]any{"N": len(u.parts)}),
+		u.win)
+}
+
+// onMove moves part i by delta places (-1 up, +1 down).
+func (p *partsCard) onMove(i, delta int) {
+	parts := p.u.parts
+	j := i + delta
+	if i < 0 || j < 0 || i >= len(parts) || j >= len(parts) {
+		return
+	}
+	parts[i], parts[j] = parts[j], parts[i]
+	p.refresh()
+}
+
+// onRemove drops part i from the talk.
+func (p *partsCard) onRemove(i int) {
+	if i < 0 || i >= len(p.u.parts) {
+		return
+	}
+	p.u.parts = slices.Delete(p.u.parts, i, i+1)
+	p.refresh()
 }
 
 // addPartFromEdit keeps what is being edited as the talk's first parts and
-// asks for the next one. Their chunks stay in their job folders, so the
-// talk's download finds them there.
+// asks for the next one.
 func (u *ui) addPartFromEdit() {
 	s := u.sess
 	if s == nil {
@@ -110,37 +143,7 @@ func (u *ui) addPartFromEdit() {
 		u.edit.stop()
 	}
 	u.sess, u.edit = nil, nil
-	u.parts = slices.Clone(parts)
-	u.askNextPart()
-}
-
-// askNextPart shows the parts so far and the start screen for the next.
-func (u *ui) askNextPart() {
-	u.found.parts.refresh()
-	u.start.reset()
-	u.show(screenStart)
-	dialog.ShowInformation(lang.L("Add another part"),
-		lang.L("Part {{.N}} is kept. Now paste the link, drop the HAR file or capture the next broadcast of the talk.", map[string]any{"N": len(u.parts)}),
-		u.win)
-}
-
-// movePart moves part i by delta places (-1 up, +1 down).
-func (u *ui) movePart(i, delta int) {
-	j := i + delta
-	if i < 0 || j < 0 || i >= len(u.parts) || j >= len(u.parts) {
-		return
-	}
-	u.parts[i], u.parts[j] = u.parts[j], u.parts[i]
-	u.found.parts.refresh()
-}
-
-// removePart drops part i from the talk.
-func (u *ui) removePart(i int) {
-	if i < 0 || i >= len(u.parts) {
-		return
-	}
-	u.parts = slices.Delete(u.parts, i, i+1)
-	u.found.parts.refresh()
+	u.found.parts.askNext(slices.Clone(parts))
 }
 
 // startDownloadParts opens one talk of cs and downloads every part.
