@@ -5,7 +5,6 @@
 package app
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"net/url"
@@ -130,29 +129,6 @@ type ui struct {
 	notice     dialog.Dialog // what was tidied up after an interrupted save
 }
 
-// session is one broadcast being saved. A fresh source for an expired link
-// replaces job but keeps the job folder, and so the finished chunks.
-type session struct {
-	cand    backend.Candidate
-	parts   []backend.Candidate // every part, in order, when the talk has several
-	job     backend.JobRunner
-	loaded  bool
-	cancel  context.CancelFunc // stops the running download or render
-	pausing bool               // the download was stopped by Pause
-	stop    chan struct{}      // closed by "Stop here" to end following a live broadcast
-	stopped bool
-	saved   string // the last video written, for cleanup
-	// working says what closing the window would stop: "" nothing,
-	// workDownload or workSave.
-	working string
-}
-
-// What a session may be busy with when the window is asked to close.
-const (
-	workDownload = "download"
-	workSave     = "save"
-)
-
 func newUI(a fyne.App, w fyne.Window, be backend.Backend) *ui {
 	u := &ui{app: a, win: w, backend: be, bridge: &bridge{}, settings: settings{a.Preferences()}, goos: runtime.GOOS}
 	u.openURL = a.OpenURL
@@ -191,11 +167,12 @@ func (u *ui) build() {
 	} else {
 		u.found.rebuild()
 	}
-	oldDL, oldEdit := u.dl, u.edit
-	u.dl = newDownloadView(u)
-	if oldDL != nil {
-		u.dl.copyFrom(oldDL)
+	if u.dl == nil {
+		u.dl = newDownloadView(u)
+	} else {
+		u.dl.rebuild()
 	}
+	oldEdit := u.edit
 	if oldEdit != nil && u.sess != nil {
 		u.edit = newEditView(u, u.sess.job)
 		u.edit.copyFrom(oldEdit)
@@ -309,7 +286,7 @@ func (u *ui) useSource(src string) {
 	switch {
 	case u.screen == screenDownload && u.dl.wantsFresh:
 		u.dl.fresh.SetText(src)
-		u.freshSource(src)
+		u.dl.continueWith(src)
 	case u.screen == screenStart || u.screen == screenFound:
 		u.start.paste.SetText(src)
 		u.start.resolve(src)
@@ -369,13 +346,8 @@ func (u *ui) setAppearance(mode string) {
 // video was saved and the user did not ask to keep them.
 func (u *ui) startOver() {
 	if s := u.sess; s != nil {
-		if s.cancel != nil {
-			s.cancel()
-		}
-		if s.saved != "" && !u.settings.keep() {
-			if err := s.job.Cleanup(); err != nil {
-				fyne.LogError("removing the job folder", err)
-			}
+		if err := s.end(); err != nil {
+			fyne.LogError("removing the job folder", err)
 		}
 	}
 	if u.edit != nil {
@@ -422,12 +394,7 @@ func (u *ui) quit() {
 // shutdown runs when the window closes: stop work, tidy up after a save.
 func (u *ui) shutdown() {
 	if s := u.sess; s != nil {
-		if s.cancel != nil {
-			s.cancel()
-		}
-		if s.saved != "" && !u.settings.keep() {
-			_ = s.job.Cleanup()
-		}
+		_ = s.end()
 	}
 	if u.edit != nil {
 		u.edit.stop()

@@ -139,11 +139,26 @@ func (v *foundView) onDownload() {
 	if v.chosen < 0 || v.chosen >= len(u.cands) {
 		return
 	}
-	if len(u.parts) > 0 {
-		u.startDownloadParts(append(slices.Clone(u.parts), u.cands[v.chosen]))
+	v.startDownload(append(slices.Clone(u.parts), u.cands[v.chosen]))
+}
+
+// startDownload opens one talk of cs (usually one broadcast) and downloads
+// it on a new download screen, with a bar for each part when it has
+// several.
+func (v *foundView) startDownload(cs []backend.Candidate) {
+	u := v.u
+	if !u.requireTools() {
 		return
 	}
-	u.startDownload(u.cands[v.chosen])
+	dl := newDownloadView(u)
+	u.dl = dl
+	dl.setCandidate(cs[0])
+	dl.setParts(cs)
+	if openSession(u, cs, "") == nil {
+		return
+	}
+	u.show(screenDownload)
+	dl.run()
 }
 
 // onAddPart keeps the chosen one as a part of the talk and asks for the

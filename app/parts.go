@@ -146,21 +146,6 @@ func (u *ui) addPartFromEdit() {
 	u.found.parts.askNext(slices.Clone(parts))
 }
 
-// startDownloadParts opens one talk of cs and downloads every part.
-func (u *ui) startDownloadParts(cs []backend.Candidate) {
-	if !u.requireTools() {
-		return
-	}
-	u.dl = newDownloadView(u)
-	u.dl.setCandidate(cs[0])
-	u.dl.setParts(cs)
-	if !u.openSession(cs, "") {
-		return
-	}
-	u.show(screenDownload)
-	u.runDownload()
-}
-
 // partRow is one part on the download screen.
 type partRow struct {
 	line *widget.Label

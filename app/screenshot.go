@@ -37,7 +37,7 @@ func (u *ui) openDemoScreen(name string) {
 		hint, err := backend.MissingToolsExample(runtime.GOOS)
 		newToolsDialog(u, hint, err).show()
 	case "expired":
-		u.startDownload(cands[0])
+		u.found.startDownload(cands[:1])
 		u.dl.showExpired()
 	case "found":
 		u.showFound(cands)
@@ -50,10 +50,10 @@ func (u *ui) openDemoScreen(name string) {
 		be.holdCapture = true
 		u.start.onCapture()
 	case "download":
-		u.startDownload(cands[0])
+		u.found.startDownload(cands[:1])
 	case "edit", "render", "done":
 		be.complete = true
-		u.startDownload(cands[0])
+		u.found.startDownload(cands[:1])
 		if name != "edit" {
 			// startDownload finished synchronously only in tests; here the
 			// download ends on a goroutine, so wait for the edit screen.
