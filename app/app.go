@@ -85,9 +85,13 @@ const (
 	screenRender
 )
 
-// ui is the window's state: which screen shows, the job being saved, and the
-// views. All fields are used on the UI thread only; goroutines reach them
-// through the bridge.
+// ui is the window: which screen shows and the way between them, what comes
+// in from anywhere on it (a dropped file, Ctrl+V, keys), and what outlives a
+// screen: the candidates found, the parts of a talk, the session being
+// saved. Each screen is a view of its own (startView, foundView,
+// downloadView, editView, renderView) with a build that makes its widgets
+// and on... methods that handle them. All fields are used on the UI thread
+// only; goroutines reach them through the bridge.
 type ui struct {
 	app      fyne.App
 	win      fyne.Window
@@ -145,47 +149,26 @@ func newUI(a fyne.App, w fyne.Window, be backend.Backend) *ui {
 	// Ctrl+V (Cmd+V on macOS) anywhere: the driver sends it to the canvas
 	// when no text field has focus, so a link can be pasted straight away.
 	w.Canvas().AddShortcut(&fyne.ShortcutPaste{}, func(fyne.Shortcut) { u.pasted(a.Clipboard().Content()) })
-	// Arrow keys nudge the trim handle when no field has focus.
-	w.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
-		if u.screen == screenEdit && u.edit != nil {
-			u.edit.trim.TypedKey(k)
-		}
-	})
+	w.Canvas().SetOnTypedKey(u.onTypedKey)
 	return u
 }
 
-// build (re)creates every view, e.g. after the language changed, and shows
-// the current screen again.
+// build makes the window's content: the header above the current screen.
+// It runs again when the language or appearance changed: every screen then
+// makes its widgets anew too, each keeping what it showed.
 func (u *ui) build() {
 	if u.start == nil {
-		u.start = newStartView(u)
+		u.start, u.found, u.dl, u.rend = newStartView(u), newFoundView(u), newDownloadView(u), newRenderView(u)
 	} else {
 		u.start.rebuild()
-	}
-	if u.found == nil {
-		u.found = newFoundView(u)
-	} else {
 		u.found.rebuild()
-	}
-	if u.dl == nil {
-		u.dl = newDownloadView(u)
-	} else {
 		u.dl.rebuild()
+		if u.edit != nil && u.sess != nil {
+			u.edit.rebuild()
+		}
+		u.rend.rebuild()
 	}
-	oldEdit := u.edit
-	if oldEdit != nil && u.sess != nil {
-		u.edit = newEditView(u, u.sess.job)
-		u.edit.copyFrom(oldEdit)
-		oldEdit.stop()
-	}
-	if u.rend == nil {
-		u.rend = newRenderView(u)
-	} else {
-		u.rend = u.rend.rebuilt()
-	}
-
-	header := u.header()
-	u.win.SetContent(container.NewBorder(header, nil, nil, nil, u.body))
+	u.win.SetContent(container.NewBorder(u.header(), nil, nil, nil, u.body))
 	u.show(u.screen)
 }
 
@@ -292,6 +275,15 @@ func (u *ui) useSource(src string) {
 		u.start.resolve(src)
 	default:
 		dialog.ShowInformation(lang.L("Busy"), lang.L("Finish or cancel this video before starting another."), u.win)
+	}
+}
+
+// onTypedKey gets the keys pressed when no widget has focus and hands them
+// to the screen showing: on the edit screen the arrow keys nudge the trim
+// handle.
+func (u *ui) onTypedKey(k *fyne.KeyEvent) {
+	if u.screen == screenEdit && u.edit != nil {
+		u.edit.onTypedKey(k)
 	}
 }
 

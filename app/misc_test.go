@@ -308,7 +308,7 @@ func TestScreensFit800x600(t *testing.T) {
 			h.u.startOver()
 			h.toEdit()
 			check("edit")
-			h.u.startRender(filepath.Join(t.TempDir(), "x.mp4"), true)
+			h.u.edit.saveTo(filepath.Join(t.TempDir(), "x.mp4"), true)
 			h.q.until(t, "done", func() bool { return h.u.rend.done.Visible() })
 			check("render (done)")
 		})

@@ -125,27 +125,6 @@ func (p *partsCard) onRemove(i int) {
 	p.refresh()
 }
 
-// addPartFromEdit keeps what is being edited as the talk's first parts and
-// asks for the next one.
-func (u *ui) addPartFromEdit() {
-	s := u.sess
-	if s == nil {
-		return
-	}
-	parts := s.parts
-	if len(parts) == 0 {
-		parts = []backend.Candidate{s.cand}
-	}
-	if s.cancel != nil {
-		s.cancel()
-	}
-	if u.edit != nil {
-		u.edit.stop()
-	}
-	u.sess, u.edit = nil, nil
-	u.found.parts.askNext(slices.Clone(parts))
-}
-
 // partRow is one part on the download screen.
 type partRow struct {
 	line *widget.Label
@@ -187,12 +166,14 @@ func (v *downloadView) onPartEvent(e backend.PartEvent) {
 // partSync is the edit screen's sync per part: a choice of part, whose
 // offset the sync slider then shows and moves.
 type partSync struct {
+	v       *editView
 	choose  *widget.Select
+	names   []string // choose's options, one per part
 	offsets []time.Duration
 	current int
 }
 
-// newPartSync offers the parts of j when it has several; nil otherwise.
+// newPartSync offers the parts of v's job when it has several; nil otherwise.
 func newPartSync(v *editView) *partSync {
 	pr, ok := v.job.(backend.PartsRunner)
 	if !ok {
@@ -202,25 +183,28 @@ func newPartSync(v *editView) *partSync {
 	if len(lengths) < 2 {
 		return nil
 	}
-	ps := &partSync{offsets: make([]time.Duration, len(lengths))}
-	var names []string
+	ps := &partSync{v: v, offsets: make([]time.Duration, len(lengths))}
 	var at time.Duration
 	for i, d := range lengths {
-		names = append(names, lang.L("Part {{.N}} (from {{.Time}})", map[string]any{"N": i + 1, "Time": backend.FormatClock(at)}))
+		ps.names = append(ps.names, lang.L("Part {{.N}} (from {{.Time}})", map[string]any{"N": i + 1, "Time": backend.FormatClock(at)}))
 		at += d
 	}
-	ps.choose = widget.NewSelect(names, func(name string) {
-		i := slices.Index(names, name)
-		if i < 0 || i == ps.current {
-			return
-		}
-		ps.offsets[ps.current] = v.audioOffset
-		ps.current = i
-		v.setOffset(ps.offsets[i])
-		v.showPlan()
-	})
+	ps.choose = widget.NewSelect(ps.names, ps.onChosen)
 	ps.choose.SetSelectedIndex(0)
 	return ps
+}
+
+// onChosen keeps the offset of the part shown so far and shows the chosen
+// part's on the sync slider.
+func (ps *partSync) onChosen(name string) {
+	i := slices.Index(ps.names, name)
+	if i < 0 || i == ps.current {
+		return
+	}
+	ps.offsets[ps.current] = ps.v.audioOffset
+	ps.current = i
+	ps.v.setOffset(ps.offsets[i])
+	ps.v.showPlan()
 }
 
 // all are the offsets of every part, the slider's for the chosen one.

@@ -145,7 +145,7 @@ func TestTalkInSeveralParts(t *testing.T) {
 	}
 	test.Tap(e.fade)
 
-	h.u.startRender(filepath.Join(t.TempDir(), "talk.mp4"), true)
+	h.u.edit.saveTo(filepath.Join(t.TempDir(), "talk.mp4"), true)
 	h.q.until(t, "the done screen", func() bool { return h.u.rend.done.Visible() })
 	s := j.renders[len(j.renders)-1]
 	if s.Start != 7500*time.Millisecond || s.End != 59300*time.Millisecond {

@@ -63,7 +63,9 @@ func (u *ui) openDemoScreen(name string) {
 					if name == "done" {
 						be.finishRender = true
 					}
-					u.startRender(filepath.Join(os.TempDir(), backend.FileName(cands[0].Title, lang.L("replay"))), true)
+					if u.edit != nil {
+						u.edit.saveTo(filepath.Join(os.TempDir(), backend.FileName(cands[0].Title, lang.L("replay"))), true)
+					}
 				})
 			}()
 		}
