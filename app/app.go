@@ -64,7 +64,7 @@ func Run(version string, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "window shown after %v\n", time.Since(started).Round(time.Millisecond))
 		}
 		if screen != "" {
-			u.openDemoScreen(screen)
+			openDemoScreen(u, screen)
 			return
 		}
 		u.cleanInterruptedSave()
@@ -400,6 +400,15 @@ func (u *ui) shutdown() {
 	if u.tools != nil && u.tools.stop != nil {
 		u.tools.stop() // a download of ffmpeg removes what it began
 	}
+}
+
+// confirm asks title and msg with Yes and No, and runs yes on Yes.
+func confirm(win fyne.Window, title, msg string, yes func()) {
+	dialog.ShowConfirm(title, msg, func(ok bool) {
+		if ok {
+			yes()
+		}
+	}, win)
 }
 
 // firstThatFits shows the first of its objects whose minimum width fits and

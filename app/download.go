@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -17,6 +16,9 @@ import (
 
 // downloadView shows the download: progress, pause, resume and cancel, and
 // the prompt for a fresh source when the host stops accepting the old one.
+// It also runs the download for the window's session (run, ended,
+// continueWith), since every step of it shows here; a new download gets a
+// new view.
 type downloadView struct {
 	u        *ui
 	title    *widget.Label
@@ -348,13 +350,9 @@ func (v *downloadView) onResume() {
 
 // onCancel asks, then stops and goes back to the start.
 func (v *downloadView) onCancel() {
-	dialog.ShowConfirm(lang.L("Stop this download?"),
+	confirm(v.u.win, lang.L("Stop this download?"),
 		lang.L("The parts already downloaded stay on this computer, so starting the same broadcast again continues where it stopped."),
-		func(ok bool) {
-			if ok {
-				v.u.startOver()
-			}
-		}, v.u.win)
+		v.u.startOver)
 }
 
 // onContinue continues an expired download with the link pasted in its card.

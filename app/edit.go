@@ -328,13 +328,9 @@ func (v *editView) saveTo(out string, replace bool) {
 
 // onStartOver goes back to the start after the user agrees.
 func (v *editView) onStartOver() {
-	dialog.ShowConfirm(lang.L("Start over?"),
+	confirm(v.u.win, lang.L("Start over?"),
 		lang.L("Your cuts and sync for this video are forgotten. The downloaded parts stay on this computer, so the same broadcast opens quickly again."),
-		func(ok bool) {
-			if ok {
-				v.u.startOver()
-			}
-		}, v.u.win)
+		v.u.startOver)
 }
 
 // onAddPart keeps what is being edited as the talk's first parts and asks
@@ -406,9 +402,9 @@ func (v *editView) showPlan() {
 	if v.planCancel != nil {
 		v.planCancel()
 	}
-	s := v.settings()
+	j, s := v.job, v.settings() // the work reads no field of v: a rebuild rewrites them
 	v.planCancel = background(context.Background(), v.u.bridge, func(ctx context.Context) (backend.Plan, error) {
-		return v.job.Plan(ctx, s)
+		return j.Plan(ctx, s)
 	}, func(p backend.Plan, err error, stopped bool) {
 		if stopped {
 			return

@@ -325,7 +325,7 @@ func TestScreenshotModeOpensEachScreen(t *testing.T) {
 			q := newUIQueue()
 			u.bridge.do = q.do
 			t.Cleanup(u.shutdown)
-			u.openDemoScreen(name)
+			openDemoScreen(u, name)
 			want := map[string]screen{"start": screenStart, "found": screenFound, "parts": screenFound, "download": screenDownload, "edit": screenEdit}[name]
 			q.until(t, name, func() bool { return u.screen == want })
 			if name == "edit" {

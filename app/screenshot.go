@@ -23,7 +23,9 @@ import (
 // screen with made-up data and no network or ffmpeg, so each screen can be
 // captured under Xvfb for docs and reviews.
 
-func (u *ui) openDemoScreen(name string) {
+// openDemoScreen drives the window u to screen name the way a user would,
+// from outside, as the tests do.
+func openDemoScreen(u *ui, name string) {
 	be := u.backend.(*demoBackend)
 	cands, _ := be.Resolve(context.Background(), "")
 	switch name {
