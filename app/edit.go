@@ -8,6 +8,8 @@ import (
 	"image/color"
 	"net/url"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,6 +38,9 @@ const (
 const previewClipLength = 10 * time.Second
 
 // editView is where the user trims and syncs while looking at the pictures.
+// Its widgets are made by build (one builder for each part of the screen);
+// what the user chose lives in the widgets and in the fields below them,
+// and the on... methods are the widgets' handlers.
 type editView struct {
 	u     *ui
 	job   backend.JobRunner
@@ -74,78 +79,30 @@ type editView struct {
 
 func newEditView(u *ui, j backend.JobRunner) *editView {
 	v := &editView{u: u, job: j, total: j.Duration()}
-	v.frames = newFrameLoader(u.bridge, j, 960)
-	v.frames.timing = u.timing
+	v.build()
+	return v
+}
 
-	v.preview = canvas.NewImageFromImage(nil)
-	v.preview.FillMode = canvas.ImageFillContain
-	v.preview.ScaleMode = canvas.ImageScaleSmooth
-	v.preview.SetMinSize(fyne.NewSize(320, 180))
-	letterbox := canvas.NewRectangle(color.Black)
-	letterbox.CornerRadius = 6
-	v.previewNote = widget.NewLabel("")
-	v.previewNote.Alignment = fyne.TextAlignCenter
+// build makes the screen: the picture, with the chat beside it, and below
+// it the trim, the sync and the buttons.
+func (v *editView) build() {
+	v.frames = newFrameLoader(v.u.bridge, v.job, 960)
+	v.frames.timing = v.u.timing
 
-	v.trim = newRangeSlider(v.total)
-	v.trim.OnChanged = func(start, end time.Duration, h handle) {
-		v.rangeChanged(h, dragDelay)
-	}
-	v.trim.OnChangeEnded = func(start, end time.Duration, h handle) {
-		v.rangeChanged(h, 0)
-	}
-
-	v.startEntry = newClockEntry(func(d time.Duration) { v.typed(startHandle, d) })
-	v.endEntry = newClockEntry(func(d time.Duration) { v.typed(endHandle, d) })
-	nudge := func(h handle, d time.Duration, label string) *widget.Button {
-		b := widget.NewButton(label, func() { v.trim.Nudge(h, d) })
-		return b
-	}
-	v.length = widget.NewLabel("")
-	startBox := container.NewHBox(widget.NewLabel(lang.L("Start")), v.startEntry,
-		nudge(startHandle, -time.Second, lang.L("−1 s")), nudge(startHandle, time.Second, lang.L("+1 s")))
-	endBox := container.NewHBox(widget.NewLabel(lang.L("End")), v.endEntry,
-		nudge(endHandle, -time.Second, lang.L("−1 s")), nudge(endHandle, time.Second, lang.L("+1 s")))
-	trimRow := container.NewBorder(nil, nil, startBox, endBox, container.NewCenter(v.length))
-	v.exact = widget.NewCheck(lang.L("Exact start (slower)"), func(bool) { v.showPlan() })
+	picture := v.buildPicture()
+	trimRow := v.buildTrim()
+	v.exact = widget.NewCheck(lang.L("Exact start (slower)"), v.onExactChanged)
 	v.burn = widget.NewCheck(lang.L("Burn the chat into the video (slower)"), nil)
 	v.fade = widget.NewCheck(lang.L("Fade between parts"), nil)
 	v.fade.Hide()
 	v.burn.Hide()
-	v.makeChatPanel()
+	v.buildChat()
+	syncRow, syncHint := v.buildSync()
 
-	steps := float64(offsetLimit / offsetStep)
-	v.offset = widget.NewSlider(-steps, steps)
-	v.offset.Step = 1
-	// SetValue also fires OnChanged; this handler only records the value and
-	// relabels, so calling it from code (nudges, reset) is harmless.
-	v.offset.OnChanged = func(f float64) {
-		v.audioOffset = time.Duration(f) * offsetStep
-		v.showOffset()
-		v.showPlan()
-	}
-	v.offsetLabel = widget.NewLabel("")
-	earlier := widget.NewButton(lang.L("−0.1 s"), func() { v.setOffset(v.audioOffset - 100*time.Millisecond) })
-	later := widget.NewButton(lang.L("+0.1 s"), func() { v.setOffset(v.audioOffset + 100*time.Millisecond) })
-	reset := widget.NewButtonWithIcon("", theme.ContentUndoIcon(), func() { v.setOffset(0) })
-	syncTitle := widget.NewLabelWithStyle(lang.L("Audio sync"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	syncLeft := container.NewHBox(syncTitle, earlier)
-	if v.parts = newPartSync(v); v.parts != nil {
-		syncLeft = container.NewHBox(syncTitle, v.parts.choose, earlier)
-		v.fade.Show()
-	}
-	syncRow := container.NewBorder(nil, nil,
-		syncLeft,
-		container.NewHBox(later, v.offsetLabel, reset),
-		v.offset)
-	syncHint := widget.NewLabel(lang.L("If lips and voice do not match, move the audio: to the right makes the sound come later. Check with “Preview 10 s”."))
-	syncHint.Wrapping = fyne.TextWrapWord
-	syncHint.Importance = widget.LowImportance
-
-	v.previewClip = widget.NewButtonWithIcon(lang.L("Preview 10 s"), theme.MediaPlayIcon(), v.playClip)
-	v.save = widget.NewButtonWithIcon(lang.L("Save video…"), theme.DocumentSaveIcon(), u.chooseOutput)
+	v.save = widget.NewButtonWithIcon(lang.L("Save video…"), theme.DocumentSaveIcon(), v.onSave)
 	v.save.Importance = widget.HighImportance
-	v.again = widget.NewButtonWithIcon(lang.L("Start over"), theme.NavigateBackIcon(), u.confirmStartOver)
-	v.addPart = widget.NewButtonWithIcon(lang.L("Add another part"), theme.ContentAddIcon(), u.addPartFromEdit)
+	v.again = widget.NewButtonWithIcon(lang.L("Start over"), theme.NavigateBackIcon(), v.onStartOver)
+	v.addPart = widget.NewButtonWithIcon(lang.L("Add another part"), theme.ContentAddIcon(), v.onAddPart)
 
 	// The hint teaches the handles until there is something more useful
 	// to say: where the video will really start (see showPlan).
@@ -157,7 +114,7 @@ func newEditView(u *ui, j backend.JobRunner) *editView {
 	partsHint.Wrapping = fyne.TextWrapWord
 	partsHint.Importance = widget.LowImportance
 	partsHint.Hide()
-	if pr, ok := j.(backend.PartsRunner); ok && v.parts != nil {
+	if pr, ok := v.job.(backend.PartsRunner); ok && v.parts != nil {
 		partsHint.SetText(partsNote(pr.PartLengths()))
 		partsHint.Show()
 	}
@@ -172,18 +129,78 @@ func newEditView(u *ui, j backend.JobRunner) *editView {
 		syncHint,
 		container.NewHBox(v.again, v.addPart, layout.NewSpacer(), v.fade, v.burn, v.exact, v.save),
 	)
-	v.content = container.NewBorder(nil, controls, nil, v.chatPanel, container.NewStack(letterbox, v.preview))
+	v.content = container.NewBorder(nil, controls, nil, v.chatPanel, picture)
 
 	v.syncEntries()
 	v.showOffset()
-	return v
 }
 
-// makeChatPanel builds the chat beside the preview: one line per comment
+// buildPicture makes the big picture (letterboxed), the line saying where
+// it is from, and the button that plays 10 seconds around it.
+func (v *editView) buildPicture() fyne.CanvasObject {
+	v.preview = canvas.NewImageFromImage(nil)
+	v.preview.FillMode = canvas.ImageFillContain
+	v.preview.ScaleMode = canvas.ImageScaleSmooth
+	v.preview.SetMinSize(fyne.NewSize(320, 180))
+	letterbox := canvas.NewRectangle(color.Black)
+	letterbox.CornerRadius = 6
+	v.previewNote = widget.NewLabel("")
+	v.previewNote.Alignment = fyne.TextAlignCenter
+	v.previewClip = widget.NewButtonWithIcon(lang.L("Preview 10 s"), theme.MediaPlayIcon(), v.onPreviewClip)
+	return container.NewStack(letterbox, v.preview)
+}
+
+// buildTrim makes the trim bar and, for the row below it, the start and
+// end fields with their nudge buttons and the video's length.
+func (v *editView) buildTrim() fyne.CanvasObject {
+	v.trim = newRangeSlider(v.total)
+	v.trim.OnChanged = v.onTrimChanged
+	v.trim.OnChangeEnded = v.onTrimEnded
+	v.startEntry = newClockEntry(v.onStartTyped)
+	v.endEntry = newClockEntry(v.onEndTyped)
+	nudge := func(h handle, d time.Duration, label string) *widget.Button {
+		return widget.NewButton(label, func() { v.onNudge(h, d) })
+	}
+	v.length = widget.NewLabel("")
+	startBox := container.NewHBox(widget.NewLabel(lang.L("Start")), v.startEntry,
+		nudge(startHandle, -time.Second, lang.L("−1 s")), nudge(startHandle, time.Second, lang.L("+1 s")))
+	endBox := container.NewHBox(widget.NewLabel(lang.L("End")), v.endEntry,
+		nudge(endHandle, -time.Second, lang.L("−1 s")), nudge(endHandle, time.Second, lang.L("+1 s")))
+	return container.NewBorder(nil, nil, startBox, endBox, container.NewCenter(v.length))
+}
+
+// buildSync makes the audio sync row (with the choice of part when the talk
+// has several) and its hint.
+func (v *editView) buildSync() (row, hint fyne.CanvasObject) {
+	steps := float64(offsetLimit / offsetStep)
+	v.offset = widget.NewSlider(-steps, steps)
+	v.offset.Step = 1
+	v.offset.OnChanged = v.onOffsetChanged
+	v.offsetLabel = widget.NewLabel("")
+	earlier := widget.NewButton(lang.L("−0.1 s"), v.onEarlier)
+	later := widget.NewButton(lang.L("+0.1 s"), v.onLater)
+	reset := widget.NewButtonWithIcon("", theme.ContentUndoIcon(), v.onResetOffset)
+	syncTitle := widget.NewLabelWithStyle(lang.L("Audio sync"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	syncLeft := container.NewHBox(syncTitle, earlier)
+	if v.parts = newPartSync(v); v.parts != nil {
+		syncLeft = container.NewHBox(syncTitle, v.parts.choose, earlier)
+		v.fade.Show()
+	}
+	row = container.NewBorder(nil, nil,
+		syncLeft,
+		container.NewHBox(later, v.offsetLabel, reset),
+		v.offset)
+	syncHint := widget.NewLabel(lang.L("If lips and voice do not match, move the audio: to the right makes the sound come later. Check with “Preview 10 s”."))
+	syncHint.Wrapping = fyne.TextWrapWord
+	syncHint.Importance = widget.LowImportance
+	return row, syncHint
+}
+
+// buildChat makes the chat beside the preview: one line per comment
 // (time, name, text); tapping one moves the start handle there, so the
 // presenter can start the video where the questions began. It stays
 // hidden until the chat has been read.
-func (v *editView) makeChatPanel() {
+func (v *editView) buildChat() {
 	v.chatList = widget.NewList(
 		func() int { return len(v.chatLines) },
 		func() fyne.CanvasObject {
@@ -196,12 +213,7 @@ func (v *editView) makeChatPanel() {
 				o.(*widget.Label).SetText(chatLineText(v.chatLines[i]))
 			}
 		})
-	v.chatList.OnSelected = func(i widget.ListItemID) {
-		v.chatList.UnselectAll()
-		if i < len(v.chatLines) {
-			v.typed(startHandle, min(max(v.chatLines[i].At, 0), v.total))
-		}
-	}
+	v.chatList.OnSelected = v.onChatLineSelected
 	v.chatNote = widget.NewLabel(lang.L("Loading the chat…"))
 	v.chatNote.Wrapping = fyne.TextWrapWord
 	v.chatNote.Importance = widget.LowImportance
@@ -210,6 +222,135 @@ func (v *editView) makeChatPanel() {
 	width.SetMinSize(fyne.NewSize(280, 0))
 	v.chatPanel = container.NewBorder(container.NewVBox(title, v.chatNote), nil, nil, nil, container.NewStack(width, v.chatList))
 	v.chatPanel.Hide()
+}
+
+// rebuild makes the view anew (in the language now chosen) with the user's
+// choices kept. The old widgets' work (pictures, plan, chat, preview clip)
+// stops; activate starts it again when the screen shows.
+func (v *editView) rebuild() {
+	old := *v
+	*v = editView{u: old.u, job: old.job, total: old.total}
+	v.build()
+	v.copyFrom(&old)
+	old.stop()
+}
+
+// onTrimChanged follows a handle while it moves: the picture loads once
+// the pointer rests.
+func (v *editView) onTrimChanged(_, _ time.Duration, h handle) { v.rangeChanged(h, dragDelay) }
+
+// onTrimEnded loads the picture where a handle was let go.
+func (v *editView) onTrimEnded(_, _ time.Duration, h handle) { v.rangeChanged(h, 0) }
+
+func (v *editView) onStartTyped(d time.Duration) { v.typed(startHandle, d) }
+
+func (v *editView) onEndTyped(d time.Duration) { v.typed(endHandle, d) }
+
+// onNudge moves handle h by d (the ±1 s buttons).
+func (v *editView) onNudge(h handle, d time.Duration) { v.trim.Nudge(h, d) }
+
+// onTypedKey gets the keys no widget took: the arrows nudge the handle last
+// touched.
+func (v *editView) onTypedKey(k *fyne.KeyEvent) { v.trim.TypedKey(k) }
+
+// onExactChanged says again where the video will start.
+func (v *editView) onExactChanged(bool) { v.showPlan() }
+
+// onOffsetChanged records the sync slider's value and relabels it. SetValue
+// fires it too, so calling SetValue from code (nudges, reset) is harmless.
+func (v *editView) onOffsetChanged(f float64) {
+	v.audioOffset = time.Duration(f) * offsetStep
+	v.showOffset()
+	v.showPlan()
+}
+
+func (v *editView) onEarlier() { v.setOffset(v.audioOffset - 100*time.Millisecond) }
+
+func (v *editView) onLater() { v.setOffset(v.audioOffset + 100*time.Millisecond) }
+
+func (v *editView) onResetOffset() { v.setOffset(0) }
+
+// onChatLineSelected moves the start handle to the comment tapped.
+func (v *editView) onChatLineSelected(i widget.ListItemID) {
+	v.chatList.UnselectAll()
+	if i < len(v.chatLines) {
+		v.typed(startHandle, min(max(v.chatLines[i].At, 0), v.total))
+	}
+}
+
+// onSave asks where to save, in the folder used last time, with the
+// broadcast's title as the name, and saves there.
+func (v *editView) onSave() {
+	u := v.u
+	if u.sess == nil {
+		return
+	}
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		// The dialog has created the file (and asked before replacing one);
+		// the render writes it from scratch.
+		path := w.URI().Path()
+		_ = w.Close()
+		replace := true // the save dialog already asked about replacing
+		if !strings.EqualFold(filepath.Ext(path), ".mp4") {
+			backend.RemoveUnfinished(path) // the dialog's own empty file
+			path += ".mp4"
+			replace = false // nobody was asked about this name
+		}
+		v.saveTo(path, replace)
+	}, u.win)
+	d.SetFileName(backend.FileName(u.sess.job.Title(), lang.L("replay")))
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".mp4"}))
+	if l, err := storage.ListerForURI(storage.NewFileURI(u.settings.outputFolder())); err == nil {
+		d.SetLocation(l)
+	}
+	d.Resize(fyne.NewSize(min(800, u.win.Canvas().Size().Width-20), min(560, u.win.Canvas().Size().Height-20)))
+	d.Show()
+}
+
+// saveTo writes the video to out with this screen's choices, on a new save
+// screen; replace says the user agreed to replace a file there.
+func (v *editView) saveTo(out string, replace bool) {
+	s := v.u.sess
+	if s == nil {
+		return
+	}
+	v.u.settings.setOutputFolder(filepath.Dir(out))
+	settings := v.settings()
+	settings.Output = out
+	settings.Force = replace
+	r := newRenderView(v.u)
+	v.u.rend = r
+	r.render(s, settings)
+}
+
+// onStartOver goes back to the start after the user agrees.
+func (v *editView) onStartOver() {
+	confirm(v.u.win, lang.L("Start over?"),
+		lang.L("Your cuts and sync for this video are forgotten. The downloaded parts stay on this computer, so the same broadcast opens quickly again."),
+		v.u.startOver)
+}
+
+// onAddPart keeps what is being edited as the talk's first parts and asks
+// for the next one.
+func (v *editView) onAddPart() {
+	u := v.u
+	s := u.sess
+	if s == nil {
+		return
+	}
+	parts := s.parts
+	if len(parts) == 0 {
+		parts = []backend.Candidate{s.cand}
+	}
+	if s.cancel != nil {
+		s.cancel()
+	}
+	v.stop()
+	u.sess, u.edit = nil, nil
+	u.found.parts.askNext(slices.Clone(parts))
 }
 
 // chatLineText is one chat line as listed: "12:34 Name: text".
@@ -261,9 +402,9 @@ func (v *editView) showPlan() {
 	if v.planCancel != nil {
 		v.planCancel()
 	}
-	s := v.settings()
+	j, s := v.job, v.settings() // the work reads no field of v: a rebuild rewrites them
 	v.planCancel = background(context.Background(), v.u.bridge, func(ctx context.Context) (backend.Plan, error) {
-		return v.job.Plan(ctx, s)
+		return j.Plan(ctx, s)
 	}, func(p backend.Plan, err error, stopped bool) {
 		if stopped {
 			return
@@ -465,9 +606,10 @@ func (v *editView) clipRange() (time.Duration, time.Duration) {
 	return start, end
 }
 
-// playClip renders 10 seconds around the cursor with the current sync and
-// opens it in the system's video player: the honest way to judge lip sync.
-func (v *editView) playClip() {
+// onPreviewClip renders 10 seconds around the cursor with the current sync
+// and opens it in the system's video player: the honest way to judge lip
+// sync.
+func (v *editView) onPreviewClip() {
 	if v.clipCancel != nil {
 		return
 	}
@@ -485,9 +627,11 @@ func (v *editView) playClip() {
 	v.previewClip.SetText(lang.L("Preparing preview…"))
 	j := v.job
 	v.clipCancel = background(context.Background(), v.u.bridge, only(func(ctx context.Context) error { return j.Render(ctx, s) }), func(_ struct{}, err error, stopped bool) {
-		v.clipCancel = nil
-		v.previewClip.Enable()
-		v.previewClip.SetText(lang.L("Preview 10 s"))
+		if !stopped { // else stop has made way for a new clip
+			v.clipCancel = nil
+			v.previewClip.Enable()
+			v.previewClip.SetText(lang.L("Preview 10 s"))
+		}
 		if err != nil {
 			if !stopped {
 				msg, _ := backend.Explain(err)
@@ -507,17 +651,6 @@ func (v *editView) onPreviewEvent(e backend.Event) {
 		pct := int(100 * r.Done / r.Total)
 		v.previewClip.SetText(lang.L("Preparing preview… {{.Percent}}%", map[string]any{"Percent": min(max(pct, 0), 100)}))
 	}
-}
-
-// confirmStartOver goes back to the start after the user agrees.
-func (u *ui) confirmStartOver() {
-	dialog.ShowConfirm(lang.L("Start over?"),
-		lang.L("Your cuts and sync for this video are forgotten. The downloaded parts stay on this computer, so the same broadcast opens quickly again."),
-		func(ok bool) {
-			if ok {
-				u.startOver()
-			}
-		}, u.win)
 }
 
 // clockEntry is a time field: it takes m:ss, h:mm:ss or seconds, exactly as

@@ -66,7 +66,7 @@ func TestFFmpegMissingDialog(t *testing.T) {
 	}
 
 	// On systems where the fix is a download page, a link is shown instead.
-	h.u.showToolsMissing("https://ffmpeg.org/download.html", errors.New("missing"))
+	newToolsDialog(h.u, "https://ffmpeg.org/download.html", errors.New("missing")).show()
 	if h.u.tools.link == nil || h.u.tools.link.URL.Host != "ffmpeg.org" || h.u.tools.hint != nil {
 		t.Error("a download page is not offered as a link")
 	}
@@ -332,7 +332,7 @@ func TestScreensFit800x600(t *testing.T) {
 			h.u.startOver()
 			h.toEdit()
 			check("edit")
-			h.u.startRender(filepath.Join(t.TempDir(), "x.mp4"), true)
+			h.u.edit.saveTo(filepath.Join(t.TempDir(), "x.mp4"), true)
 			h.q.until(t, "done", func() bool { return h.u.rend.done.Visible() })
 			check("render (done)")
 		})
@@ -349,7 +349,7 @@ func TestScreenshotModeOpensEachScreen(t *testing.T) {
 			q := newUIQueue()
 			u.bridge.do = q.do
 			t.Cleanup(u.shutdown)
-			u.openDemoScreen(name)
+			openDemoScreen(u, name)
 			want := map[string]screen{"start": screenStart, "found": screenFound, "parts": screenFound, "download": screenDownload, "edit": screenEdit}[name]
 			q.until(t, name, func() bool { return u.screen == want })
 			if name == "edit" {
@@ -494,7 +494,7 @@ func TestAboutBox(t *testing.T) {
 	be.mu.Lock()
 	be.toolsErr = &media.MissingError{Tool: "ffmpeg", GOOS: "linux"}
 	be.mu.Unlock()
-	h.u.showAbout()
+	newAboutBox(h.u).show()
 	if !strings.Contains(h.u.about.tools.Text, "not installed") {
 		t.Errorf("without ffmpeg the About box says %q", h.u.about.tools.Text)
 	}

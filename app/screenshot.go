@@ -23,21 +23,23 @@ import (
 // screen with made-up data and no network or ffmpeg, so each screen can be
 // captured under Xvfb for docs and reviews.
 
-func (u *ui) openDemoScreen(name string) {
+// openDemoScreen drives the window u to screen name the way a user would,
+// from outside, as the tests do.
+func openDemoScreen(u *ui, name string) {
 	be := u.backend.(*demoBackend)
 	cands, _ := be.Resolve(context.Background(), "")
 	switch name {
 	case "help":
-		u.showHARHelp()
+		showHARHelp(u.win)
 	case "settings":
-		u.showSettings()
+		newSettingsDialog(u).show()
 	case "about":
-		u.showAbout()
+		newAboutBox(u).show()
 	case "ffmpeg":
 		hint, err := backend.MissingToolsExample(runtime.GOOS)
-		u.showToolsMissing(hint, err)
+		newToolsDialog(u, hint, err).show()
 	case "expired":
-		u.startDownload(cands[0])
+		u.found.startDownload(cands[:1])
 		u.dl.showExpired()
 	case "found":
 		u.showFound(cands)
@@ -48,12 +50,12 @@ func (u *ui) openDemoScreen(name string) {
 		u.showFound(cands)
 	case "capture":
 		be.holdCapture = true
-		u.captureFromBrowser()
+		u.start.onCapture()
 	case "download":
-		u.startDownload(cands[0])
+		u.found.startDownload(cands[:1])
 	case "edit", "render", "done":
 		be.complete = true
-		u.startDownload(cands[0])
+		u.found.startDownload(cands[:1])
 		if name != "edit" {
 			// startDownload finished synchronously only in tests; here the
 			// download ends on a goroutine, so wait for the edit screen.
@@ -63,7 +65,9 @@ func (u *ui) openDemoScreen(name string) {
 					if name == "done" {
 						be.finishRender = true
 					}
-					u.startRender(filepath.Join(os.TempDir(), backend.FileName(cands[0].Title, lang.L("replay"))), true)
+					if u.edit != nil {
+						u.edit.saveTo(filepath.Join(os.TempDir(), backend.FileName(cands[0].Title, lang.L("replay"))), true)
+					}
 				})
 			}()
 		}
