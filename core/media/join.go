@@ -23,7 +23,7 @@ import (
 // different phones differ in size and profile, which one MP4 track cannot
 // hold copied, and the per-part sound shifts and exact cuts at the joins
 // need decoding anyway. Parts from the same phone, joined without a fade,
-// are copied instead (see copyjoin.go).
+// are copied instead (see join_copy.go).
 //
 // No desync at a join: every part's sound is cut, padded with silence where
 // the part has none (sound shifted later, a part without sound) and cut
