@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	ffmpeg "github.com/u2takey/ffmpeg-go"
 )
 
 // Frame returns one JPEG frame of the local file at path, at offset at from
@@ -14,18 +16,16 @@ func (t Tools) Frame(ctx context.Context, path string, at time.Duration, maxWidt
 	if maxWidth <= 0 {
 		maxWidth = 640
 	}
-	out, err := output(ctx, t.FFmpeg, "show a preview", 32<<20,
-		"-hide_banner", "-nostdin", "-loglevel", "error",
-		"-protocol_whitelist", "file,pipe",
-		"-ss", secs(max(at, 0)), "-i", "file:"+path,
-		"-frames:v", "1", "-an",
-		"-vf", fmt.Sprintf("scale='min(%d,iw)':-2", maxWidth),
-		"-c:v", "mjpeg", "-q:v", "4", "-f", "image2pipe", "pipe:1")
+	in := input("file:"+path, ffmpeg.KwArgs{"ss": secs(max(at, 0))})
+	scale := filter("scale", ffmpeg.KwArgs{"w": fmt.Sprintf("min(%d,iw)", maxWidth), "h": "-2"})
+	out := ffmpeg.Output([]*ffmpeg.Stream{in}, "pipe:1", ffmpeg.KwArgs{"frames:v": "1", "an": "",
+		"vf": chain(scale), "c:v": "mjpeg", "q:v": "4", "f": "image2pipe"})
+	jpeg, err := t.ffmpeg(out, ffRun{}).output(ctx, "show a preview", 32<<20)
 	if err != nil {
 		return nil, err
 	}
-	if len(out) == 0 {
+	if len(jpeg) == 0 {
 		return nil, errors.New("no picture at that time")
 	}
-	return out, nil
+	return jpeg, nil
 }

@@ -439,7 +439,7 @@ func TestChunkNamesValidated(t *testing.T) {
 
 func TestRenderArgsReadOnlyLocalFiles(t *testing.T) {
 	spec := RenderSpec{Start: 165 * time.Second, AudioOffset: 2 * time.Second}
-	args := strings.Join(renderArgs(concatSource("/job/render.ffconcat"), "/out/.talk.mp4.part", spec, Cut{at: 164 * time.Second}), " ")
+	args := strings.Join(Tools{}.renderArgs(concatSource("/job/render.ffconcat"), "/out/.talk.mp4.part", spec, Cut{at: 164 * time.Second}).args, " ")
 	for _, want := range []string{"-protocol_whitelist file,pipe", "-itsoffset 2.000000", "-ss 163.999900", "-map 0:v:0?", "-map 1:a:0?", "-c copy", "aac_adtstoasc", mp4.FFmpegFlags} {
 		if !strings.Contains(args, want) {
 			t.Errorf("args lack %q: %s", want, args)
@@ -456,7 +456,7 @@ func TestRenderArgsReadOnlyLocalFiles(t *testing.T) {
 		t.Errorf("-ss must follow the inputs: %s", args)
 	}
 	// No trim: no -ss at all.
-	if args := strings.Join(renderArgs(concatSource("l"), "o", RenderSpec{}, Cut{}), " "); strings.Contains(args, "-ss") || strings.Contains(args, " -t ") {
+	if args := strings.Join(Tools{}.renderArgs(concatSource("l"), "o", RenderSpec{}, Cut{}).args, " "); strings.Contains(args, "-ss") || strings.Contains(args, " -t ") {
 		t.Errorf("untrimmed render has -ss/-t: %s", args)
 	}
 }
