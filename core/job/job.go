@@ -625,29 +625,43 @@ func statusSentence(status int) say.Sentence {
 func sentence(s string) string { return web.Sentence(s) }
 
 // frame is a preview image (PNG or JPEG bytes) of the video at time at,
-// counted from the start of the broadcast, at most maxWidth pixels wide.
+// counted from the start of the broadcast, at most maxWidth pixels wide:
+// the first picture at or after at, as ffmpeg's accurate seek picks. In the
+// last fraction of a chunk, after its last picture, that is the next
+// chunk's first; at the very end, the last picture.
 func (p *part) frame(ctx context.Context, tools media.Tools, at time.Duration, maxWidth int) ([]byte, error) {
-	i, off := p.chunkAt(at)
-	if i < 0 {
+	k, off := p.segmentAt(at)
+	if k < 0 {
 		return nil, ErrNotDownloaded
 	}
-	if _, ok := fetch.Complete(p.dir, i); !ok {
-		return nil, ErrNotDownloaded
+	for ; k < len(p.pl.Segments); k, off = k+1, 0 {
+		i := p.pl.Segments[k].Index
+		if _, ok := fetch.Complete(p.dir, i); !ok {
+			return nil, ErrNotDownloaded
+		}
+		chunk := filepath.Join(p.dir, fetch.ChunkName(i))
+		jpeg, err := tools.Frame(ctx, chunk, off, maxWidth)
+		if !errors.Is(err, media.ErrNoFrame) {
+			return jpeg, err
+		}
+		if k == len(p.pl.Segments)-1 {
+			return tools.LastFrame(ctx, chunk, maxWidth)
+		}
 	}
-	return tools.Frame(ctx, filepath.Join(p.dir, fetch.ChunkName(i)), off, maxWidth)
+	return nil, ErrNotDownloaded
 }
 
-// chunkAt finds the chunk playing at time at and the offset into it, from the
-// playlist's durations. It returns -1 before Load.
-func (p *part) chunkAt(at time.Duration) (int, time.Duration) {
+// segmentAt finds the playlist entry playing at time at and the offset into
+// it, from the playlist's durations. It returns -1 before Load.
+func (p *part) segmentAt(at time.Duration) (int, time.Duration) {
 	if p.pl == nil || len(p.pl.Segments) == 0 {
 		return -1, 0
 	}
 	at = max(at, 0)
 	var t time.Duration
-	for i, s := range p.pl.Segments {
-		if at < t+s.Duration || i == len(p.pl.Segments)-1 {
-			return s.Index, min(at-t, s.Duration)
+	for k, s := range p.pl.Segments {
+		if at < t+s.Duration || k == len(p.pl.Segments)-1 {
+			return k, min(at-t, s.Duration)
 		}
 		t += s.Duration
 	}

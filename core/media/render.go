@@ -233,8 +233,6 @@ func globEscape(s string) string {
 	return strings.NewReplacer(`*`, `[*]`, `?`, `[?]`, `[`, `[[]`).Replace(s)
 }
 
-func secs(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
-
 // Render writes spec.Output in one ffmpeg run and tells where it really
 // starts (see PlanCut). The MP4 is written under a temporary name beside
 // Output and renamed only when ffmpeg succeeded, so a failed or cancelled

@@ -55,5 +55,11 @@ type Sentence = say.Sentence
 // made printable; zero when the sentence was not written so, and Explain's
 // is then the one to show.
 func Words(err error) Sentence {
-	return job.Words(err).Map(web.Printable)
+	w := job.Words(err).Map(web.Printable)
+	if msg, _ := Explain(err); w.String() != msg {
+		// Explain words err another way (an install stopped, say): its
+		// sentence is the one to show.
+		return Sentence{}
+	}
+	return w
 }
