@@ -34,7 +34,7 @@ const (
 	offsetLimit = 10 * time.Second
 )
 
-// previewClipLength is what "Preview 10 s" renders around the cursor.
+// previewClipLength is what "Open in my player" renders around the cursor.
 const previewClipLength = 10 * time.Second
 
 // editView is where the user trims and syncs while looking at the pictures.
@@ -63,6 +63,9 @@ type editView struct {
 	chatLines   []backend.ChatMessage // comments only, in time order
 	cutNote     *widget.Label         // the handles' hint, then where the video really starts and the broadcast's own sync gap
 	previewClip *widget.Button
+	play        *widget.Button // plays the video here, with its sound
+	playBox     fyne.CanvasObject // play, as wide as its widest label
+	soundNote   *widget.Label  // shown when there is no sound output
 	save        *widget.Button
 	again       *widget.Button
 	addPart     *widget.Button
@@ -75,6 +78,7 @@ type editView struct {
 	thumbCancel context.CancelFunc
 	clipCancel  context.CancelFunc
 	planCancel  context.CancelFunc
+	player      backend.Playback // made on the first Play
 }
 
 func newEditView(u *ui, j backend.JobRunner) *editView {
@@ -119,7 +123,8 @@ func (v *editView) build() {
 		partsHint.Show()
 	}
 	controls := container.NewVBox(
-		container.NewBorder(nil, nil, nil, v.previewClip, v.previewNote),
+		container.NewBorder(nil, nil, v.playBox, v.previewClip, v.previewNote),
+		v.soundNote,
 		v.trim,
 		trimRow,
 		partsHint,
@@ -146,7 +151,16 @@ func (v *editView) buildPicture() fyne.CanvasObject {
 	letterbox.CornerRadius = 6
 	v.previewNote = widget.NewLabel("")
 	v.previewNote.Alignment = fyne.TextAlignCenter
-	v.previewClip = widget.NewButtonWithIcon(lang.L("Preview 10 s"), theme.MediaPlayIcon(), v.onPreviewClip)
+	v.previewClip = widget.NewButtonWithIcon(lang.L("Open in my player"), theme.MediaVideoIcon(), v.onPreviewClip)
+	v.play = widget.NewButtonWithIcon(lang.L("Play"), theme.MediaPlayIcon(), v.onPlayPause)
+	v.play.Importance = widget.HighImportance
+	// As wide as "Pause" too, so that nothing moves when it changes.
+	size := v.play.MinSize()
+	size.Width = max(size.Width, widget.NewButtonWithIcon(lang.L("Pause"), theme.MediaPauseIcon(), nil).MinSize().Width)
+	v.playBox = container.New(layout.NewGridWrapLayout(size), v.play)
+	v.soundNote = widget.NewLabel(lang.L("No sound output was found on this computer: the video plays without sound."))
+	v.soundNote.Importance = widget.LowImportance
+	v.soundNote.Hide()
 	return container.NewStack(letterbox, v.preview)
 }
 
@@ -190,7 +204,7 @@ func (v *editView) buildSync() (row, hint fyne.CanvasObject) {
 		syncLeft,
 		container.NewHBox(later, v.offsetLabel, reset),
 		v.offset)
-	syncHint := widget.NewLabel(lang.L("If lips and voice do not match, move the audio: to the right makes the sound come later. Check with “Preview 10 s”."))
+	syncHint := widget.NewLabel(lang.L("If lips and voice do not match, move the audio while it plays (Space plays and pauses): to the right makes the sound come later."))
 	syncHint.Wrapping = fyne.TextWrapWord
 	syncHint.Importance = widget.LowImportance
 	return row, syncHint
@@ -251,7 +265,13 @@ func (v *editView) onNudge(h handle, d time.Duration) { v.trim.Nudge(h, d) }
 
 // onTypedKey gets the keys no widget took: the arrows nudge the handle last
 // touched.
-func (v *editView) onTypedKey(k *fyne.KeyEvent) { v.trim.TypedKey(k) }
+func (v *editView) onTypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeySpace {
+		v.onPlayPause()
+		return
+	}
+	v.trim.TypedKey(k)
+}
 
 // onExactChanged says again where the video will start.
 func (v *editView) onExactChanged(bool) { v.showPlan() }
@@ -262,6 +282,13 @@ func (v *editView) onOffsetChanged(f float64) {
 	v.audioOffset = time.Duration(f) * offsetStep
 	v.showOffset()
 	v.showPlan()
+	if v.player != nil {
+		// Heard at once while playing: the sound restarts at the new
+		// offset from where the listener is.
+		if err := v.player.SetOffset(v.audioOffset); err != nil {
+			v.playFailed(err)
+		}
+	}
 }
 
 func (v *editView) onEarlier() { v.setOffset(v.audioOffset - 100*time.Millisecond) }
@@ -274,7 +301,11 @@ func (v *editView) onResetOffset() { v.setOffset(0) }
 func (v *editView) onChatLineSelected(i widget.ListItemID) {
 	v.chatList.UnselectAll()
 	if i < len(v.chatLines) {
+		playing := v.playing()
 		v.typed(startHandle, min(max(v.chatLines[i].At, 0), v.total))
+		if playing {
+			v.playFrom(v.cursor)
+		}
 	}
 }
 
@@ -471,6 +502,7 @@ func (v *editView) stop() {
 		v.clipCancel()
 		v.clipCancel = nil
 	}
+	v.stopPlaying()
 }
 
 // copyFrom keeps the user's choices when the view is rebuilt (language).
@@ -521,6 +553,7 @@ func (v *editView) partOffsets() []time.Duration {
 }
 
 func (v *editView) rangeChanged(h handle, wait time.Duration) {
+	v.stopPlaying() // the picture follows the handle now
 	v.syncEntries()
 	if h == startHandle && wait == 0 {
 		v.showPlan()
@@ -630,7 +663,7 @@ func (v *editView) onPreviewClip() {
 		if !stopped { // else stop has made way for a new clip
 			v.clipCancel = nil
 			v.previewClip.Enable()
-			v.previewClip.SetText(lang.L("Preview 10 s"))
+			v.previewClip.SetText(lang.L("Open in my player"))
 		}
 		if err != nil {
 			if !stopped {
@@ -710,4 +743,102 @@ func fileURL(path string) *url.URL {
 		return &url.URL{Scheme: "file", Path: path}
 	}
 	return u
+}
+
+// onPlayPause plays the video here, with its sound and the sync as set,
+// from the picture shown to the end handle; or pauses it.
+func (v *editView) onPlayPause() {
+	if v.playing() {
+		v.stopPlaying()
+		return
+	}
+	from := v.cursor
+	if from < v.trim.Start() || from >= v.trim.End()-100*time.Millisecond {
+		from = v.trim.Start() // from the start handle when the picture is outside the cut
+	}
+	v.playFrom(from)
+}
+
+// playFrom plays from time from to the end handle.
+func (v *editView) playFrom(from time.Duration) {
+	if v.player == nil {
+		p, silent, err := v.u.backend.Player(v.job, v.onPlayedPicture, v.onPlayEnded)
+		if err != nil {
+			v.playFailed(err)
+			return
+		}
+		v.player = p
+		v.soundNote.Hidden = !silent
+		v.soundNote.Refresh()
+	}
+	v.frames.stop() // a still picture arriving late must not cover the playing ones
+	if err := v.player.SetOffset(v.audioOffset); err != nil {
+		v.playFailed(err)
+		return
+	}
+	if err := v.player.Play(from, v.trim.End()); err != nil {
+		v.playFailed(err)
+		return
+	}
+	v.cursor = from
+	v.showPlaying(true)
+}
+
+// onPlayedPicture shows a picture the player has made due (any goroutine).
+func (v *editView) onPlayedPicture(img image.Image, at time.Duration) {
+	v.u.bridge.show(func() {
+		if !v.playing() {
+			return // a picture that was on its way when playing stopped
+		}
+		v.cursor = at
+		v.preview.Image = img
+		v.preview.Refresh()
+		v.previewNote.SetText(lang.L("Playing: {{.Time}}", map[string]any{"Time": backend.FormatClock(at)}))
+	})
+}
+
+// onPlayEnded: the player reached the end handle, or could not go on
+// (any goroutine).
+func (v *editView) onPlayEnded(at time.Duration, err error) {
+	v.u.bridge.show(func() {
+		v.cursor = at
+		v.showPlaying(false)
+		if err != nil {
+			v.playFailed(err)
+			return
+		}
+		v.previewNote.SetText(lang.L("Picture at {{.Time}}", map[string]any{"Time": backend.FormatClock(v.cursor)}))
+	})
+}
+
+// stopPlaying pauses the player, keeping its picture.
+func (v *editView) stopPlaying() {
+	if v.player == nil || !v.player.Playing() {
+		return
+	}
+	v.player.Stop()
+	v.cursor = v.player.Position()
+	v.showPlaying(false)
+	v.previewNote.SetText(lang.L("Picture at {{.Time}}", map[string]any{"Time": backend.FormatClock(v.cursor)}))
+}
+
+func (v *editView) playing() bool { return v.player != nil && v.player.Playing() }
+
+// showPlaying turns the Play button into Pause while playing.
+func (v *editView) showPlaying(on bool) {
+	if on {
+		v.play.SetText(lang.L("Pause"))
+		v.play.SetIcon(theme.MediaPauseIcon())
+		return
+	}
+	v.play.SetText(lang.L("Play"))
+	v.play.SetIcon(theme.MediaPlayIcon())
+}
+
+// playFailed says why the video cannot play here, where the picture's
+// time is said.
+func (v *editView) playFailed(err error) {
+	v.showPlaying(false)
+	msg, _ := backend.Explain(err)
+	v.previewNote.SetText(msg)
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"replayrescue/app/internal/backend"
 	"slices"
 	"strings"
 	"testing"
@@ -343,7 +344,7 @@ func TestPreviewClipRendersAroundCursorAndOpens(t *testing.T) {
 	if h.opened[0].Scheme != "file" || !strings.HasSuffix(h.opened[0].Path, s.Output[len(s.Output)-10:]) {
 		t.Errorf("opened %v, want the clip %s", h.opened[0], s.Output)
 	}
-	if e.previewClip.Disabled() || e.previewClip.Text != "Preview 10 s" {
+	if e.previewClip.Disabled() || e.previewClip.Text != "Open in my player" {
 		t.Error("the preview button did not come back")
 	}
 
@@ -377,5 +378,54 @@ func TestEditShowsWhereTheCutLands(t *testing.T) {
 	h.q.until(t, "the exact start", func() bool { return !strings.Contains(e.cutNote.Text, "will start at") })
 	if s := e.settings(); !s.Exact || s.Start != 5500*time.Millisecond {
 		t.Errorf("render settings %+v, want exact from 0:05.5", s)
+	}
+}
+
+// Play and Pause on the edit screen: the space bar and the button toggle
+// it, nothing moves when the button's label changes, the slider's offset
+// reaches the player while it plays, a handle moved stops it (the picture
+// follows the handle), and a chat line tapped while playing plays from
+// there. (Real pictures and sound: TestEditScreenPlaysWithSound.)
+func TestEditPlayPause(t *testing.T) {
+	h := newHarness(t, &fakeBackend{cands: readyCands()})
+	h.toEdit()
+	e := h.u.edit
+	h.win.Resize(fyne.NewSize(1000, 700))
+	h.q.settle()
+	notePos, clipPos := e.previewNote.Position(), e.previewClip.Position()
+	playSize := e.play.Size()
+
+	h.u.onTypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	h.q.settle()
+	p := h.be.players[len(h.be.players)-1]
+	if !p.Playing() || e.play.Text != "Pause" {
+		t.Fatalf("Space: playing %v, button %q", p.Playing(), e.play.Text)
+	}
+	if e.previewNote.Position() != notePos || e.previewClip.Position() != clipPos || e.play.Size() != playSize {
+		t.Errorf("the row moved when Play became Pause: note %v -> %v, clip %v -> %v, button %v -> %v",
+			notePos, e.previewNote.Position(), clipPos, e.previewClip.Position(), playSize, e.play.Size())
+	}
+	e.setOffset(1500 * time.Millisecond)
+	if p.offset != 1500*time.Millisecond {
+		t.Errorf("the player's offset is %v after the slider moved to +1.5 s", p.offset)
+	}
+	test.Tap(e.play)
+	if p.Playing() || e.play.Text != "Play" {
+		t.Errorf("the button did not pause: playing %v, %q", p.Playing(), e.play.Text)
+	}
+
+	test.Tap(e.play)
+	e.typed(startHandle, 20*time.Second)
+	if p.Playing() {
+		t.Error("moving a handle did not stop playing")
+	}
+	test.Tap(e.play)
+	if got := p.plays[len(p.plays)-1]; got != 20*time.Second {
+		t.Errorf("Play after the handle moved played from %v, want the handle's 20 s", got)
+	}
+	e.chatLines = []backend.ChatMessage{{At: 42 * time.Second, Name: "ana", Text: "great point", Kind: backend.ChatComment}}
+	e.onChatLineSelected(0)
+	if got := p.plays[len(p.plays)-1]; !p.Playing() || got != 42*time.Second {
+		t.Errorf("a chat line tapped while playing: playing %v from %v, want from 42 s", p.Playing(), got)
 	}
 }

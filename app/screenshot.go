@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2/lang"
@@ -271,4 +272,57 @@ func hsv(h, s, v float64) (uint8, uint8, uint8) {
 		r, g, b = v, p, q
 	}
 	return uint8(r * 255), uint8(g * 255), uint8(b * 255)
+}
+
+// Player plays the demo job as a still: the picture at the start, and
+// playing until stopped (for pictures of the edit screen while it plays).
+func (b *demoBackend) Player(j backend.JobRunner, show func(image.Image, time.Duration), _ func(time.Duration, error)) (backend.Playback, bool, error) {
+	return &stillPlayback{picture: func(at time.Duration) image.Image { return demoFrame(at, j.Duration(), 960) }, show: show}, false, nil
+}
+
+// stillPlayback stands in for the player without ffmpeg or sound: Play
+// shows the picture at its start and plays until stopped.
+type stillPlayback struct {
+	picture func(at time.Duration) image.Image
+	show    func(image.Image, time.Duration)
+
+	mu      sync.Mutex
+	playing bool
+	at      time.Duration
+	offset  time.Duration
+	plays   []time.Duration // where each Play started
+}
+
+func (p *stillPlayback) Play(from, to time.Duration) error {
+	p.mu.Lock()
+	p.playing, p.at = true, from
+	p.plays = append(p.plays, from)
+	p.mu.Unlock()
+	go p.show(p.picture(from), from)
+	return nil
+}
+
+func (p *stillPlayback) Stop() {
+	p.mu.Lock()
+	p.playing = false
+	p.mu.Unlock()
+}
+
+func (p *stillPlayback) SetOffset(d time.Duration) error {
+	p.mu.Lock()
+	p.offset = d
+	p.mu.Unlock()
+	return nil
+}
+
+func (p *stillPlayback) Position() time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.at
+}
+
+func (p *stillPlayback) Playing() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.playing
 }
