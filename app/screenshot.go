@@ -18,7 +18,7 @@ import (
 	"replayrescue/app/internal/backend"
 )
 
-// Screenshot mode: REPLAYRESCUE_SCREEN=start|found|download|edit|render|done
+// Screenshot mode: REPLAYRESCUE_SCREEN=start|found|download|edit|play|render|done
 // (and parts, a talk in several parts, and the dialogs
 // help|settings|about|ffmpeg|expired|capture) opens the window on that
 // screen with made-up data and no network or ffmpeg, so each screen can be
@@ -54,10 +54,21 @@ func openDemoScreen(u *ui, name string) {
 		u.start.onCapture()
 	case "download":
 		u.found.startDownload(cands[:1])
-	case "edit", "render", "done":
+	case "edit", "play", "render", "done":
 		be.complete = true
 		u.found.startDownload(cands[:1])
-		if name != "edit" {
+		if name == "play" {
+			go func() {
+				time.Sleep(300 * time.Millisecond)
+				u.bridge.show(func() {
+					if u.edit != nil {
+						u.edit.cursor = 37 * time.Second
+						u.edit.onPlayPause()
+					}
+				})
+			}()
+		}
+		if name != "edit" && name != "play" {
 			// startDownload finished synchronously only in tests; here the
 			// download ends on a goroutine, so wait for the edit screen.
 			go func() {
