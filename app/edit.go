@@ -29,9 +29,16 @@ import (
 // Sync slider: the audio moves in 10 ms steps up to 10 s either way. The
 // slider counts steps (integers) because Fyne's Slider snaps to multiples of
 // Step counted from 0, and float steps of 0.01 drift (0.37000000000000005).
+//
+// The slider spans ±5 s by default (a 100 px drag is about half a second);
+// a value typed beyond that widens it, up to ±60 s.
 const (
-	offsetStep  = 10 * time.Millisecond
-	offsetLimit = 10 * time.Second
+	offsetStep    = 10 * time.Millisecond
+	offsetRange   = 5 * time.Second
+	offsetLimit   = 60 * time.Second
+	fineNudge     = 10 * time.Millisecond
+	coarseNudge   = 100 * time.Millisecond
+	offsetRangeUp = 10 * time.Second // a widened range is a multiple of this
 )
 
 // previewClipLength is what "Open in my player" renders around the cursor.
@@ -53,7 +60,8 @@ type editView struct {
 	endEntry    *clockEntry
 	length      *widget.Label
 	offset      *widget.Slider
-	offsetLabel *widget.Label
+	offsetLabel *widget.Label // what the offset means: sound later, earlier, as recorded
+	offsetEntry *offsetEntry  // the offset, typed or read
 	exact       *widget.Check
 	burn        *widget.Check // draw the chat into the video; shown when there is chat
 	fade        *widget.Check // cross-fade between parts; shown when there are several
@@ -186,15 +194,25 @@ func (v *editView) buildTrim() fyne.CanvasObject {
 // buildSync makes the audio sync row (with the choice of part when the talk
 // has several) and its hint.
 func (v *editView) buildSync() (row, hint fyne.CanvasObject) {
-	steps := float64(offsetLimit / offsetStep)
+	steps := float64(offsetRange / offsetStep)
 	v.offset = widget.NewSlider(-steps, steps)
 	v.offset.Step = 1
 	v.offset.OnChanged = v.onOffsetChanged
+	// The value is typed or read in a field of fixed width, its meaning in
+	// a label as wide as its widest wording: nothing moves as it changes.
+	v.offsetEntry = newOffsetEntry(v.onOffsetTyped)
 	v.offsetLabel = widget.NewLabel("")
-	earlier := widget.NewButton(lang.L("−0.1 s"), v.onEarlier)
-	later := widget.NewButton(lang.L("+0.1 s"), v.onLater)
+	widest := v.offsetLabel.MinSize()
+	for _, w := range []string{lang.L("sound later"), lang.L("sound earlier"), lang.L("as recorded")} {
+		widest = widest.Max(widget.NewLabel(w).MinSize())
+	}
+	label := container.New(layout.NewGridWrapLayout(widest), v.offsetLabel)
+	nudge := func(text string, d time.Duration) *widget.Button {
+		return widget.NewButton(text, func() { v.setOffset(v.audioOffset + d) })
+	}
 	reset := widget.NewButtonWithIcon("", theme.ContentUndoIcon(), v.onResetOffset)
 	syncTitle := widget.NewLabelWithStyle(lang.L("Audio sync"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	earlier := container.NewHBox(nudge(lang.L("−0.1 s"), -coarseNudge), nudge(lang.L("−0.01 s"), -fineNudge))
 	syncLeft := container.NewHBox(syncTitle, earlier)
 	if v.parts = newPartSync(v); v.parts != nil {
 		syncLeft = container.NewHBox(syncTitle, v.parts.choose, earlier)
@@ -202,13 +220,17 @@ func (v *editView) buildSync() (row, hint fyne.CanvasObject) {
 	}
 	row = container.NewBorder(nil, nil,
 		syncLeft,
-		container.NewHBox(later, v.offsetLabel, reset),
+		container.NewHBox(nudge(lang.L("+0.01 s"), fineNudge), nudge(lang.L("+0.1 s"), coarseNudge), v.offsetEntry, label, reset),
 		v.offset)
 	syncHint := widget.NewLabel(lang.L("If lips and voice do not match, move the audio while it plays (Space plays and pauses): to the right makes the sound come later."))
 	syncHint.Wrapping = fyne.TextWrapWord
 	syncHint.Importance = widget.LowImportance
 	return row, syncHint
 }
+
+// onOffsetTyped applies an offset typed in the field ("+0.35 s", "-350ms",
+// "0,35"), widening the slider when it is beyond its range.
+func (v *editView) onOffsetTyped(d time.Duration) { v.setOffset(d) }
 
 // buildChat makes the chat beside the preview: one line per comment
 // (time, name, text); tapping one moves the start handle there, so the
@@ -290,10 +312,6 @@ func (v *editView) onOffsetChanged(f float64) {
 		}
 	}
 }
-
-func (v *editView) onEarlier() { v.setOffset(v.audioOffset - 100*time.Millisecond) }
-
-func (v *editView) onLater() { v.setOffset(v.audioOffset + 100*time.Millisecond) }
 
 func (v *editView) onResetOffset() { v.setOffset(0) }
 
@@ -612,22 +630,26 @@ func (v *editView) loadPreviewAfter(at, wait time.Duration) {
 // setOffset moves the sync slider (and so the offset) in 10 ms steps.
 func (v *editView) setOffset(d time.Duration) {
 	d = min(max(d, -offsetLimit), offsetLimit)
+	if max(d, -d) > time.Duration(v.offset.Max)*offsetStep {
+		wide := (max(d, -d) + offsetRangeUp - 1) / offsetRangeUp * offsetRangeUp
+		v.offset.Min, v.offset.Max = -float64(wide/offsetStep), float64(wide/offsetStep)
+		v.offset.Refresh()
+	}
 	v.audioOffset = d
 	v.offset.SetValue(float64(d / offsetStep))
 	v.showOffset()
 }
 
 func (v *editView) showOffset() {
-	text := v.u.num.offset(v.audioOffset)
+	v.offsetEntry.show(v.u.num.offset(v.audioOffset))
 	switch {
 	case v.audioOffset > 0:
-		text = lang.L("{{.Offset}}: sound later", map[string]any{"Offset": text})
+		v.offsetLabel.SetText(lang.L("sound later"))
 	case v.audioOffset < 0:
-		text = lang.L("{{.Offset}}: sound earlier", map[string]any{"Offset": text})
+		v.offsetLabel.SetText(lang.L("sound earlier"))
 	default:
-		text = lang.L("as recorded")
+		v.offsetLabel.SetText(lang.L("as recorded"))
 	}
-	v.offsetLabel.SetText(text)
 }
 
 // clipRange is the 10 seconds around the cursor, kept inside the trim.
@@ -841,4 +863,52 @@ func (v *editView) playFailed(err error) {
 	v.showPlaying(false)
 	msg, _ := backend.Explain(err)
 	v.previewNote.SetText(msg)
+}
+
+// offsetEntry is the sync offset's field: it shows "+0.35 s" and takes
+// what is typed there (a comma for the decimal point too) when Enter is
+// pressed or the field is left; anything else is put back.
+type offsetEntry struct {
+	widget.Entry
+	commit func(time.Duration)
+	shown  string
+}
+
+func newOffsetEntry(commit func(time.Duration)) *offsetEntry {
+	e := &offsetEntry{commit: commit}
+	e.ExtendBaseWidget(e)
+	e.OnSubmitted = func(string) { e.apply() }
+	return e
+}
+
+// MinSize fits "-60.00 s" and no more, so the field never grows.
+func (e *offsetEntry) MinSize() fyne.Size {
+	s := e.Entry.MinSize()
+	return fyne.NewSize(fyne.MeasureText("−60.00 s", theme.TextSize(), fyne.TextStyle{}).Width+4*theme.Padding()+theme.InputBorderSize()*2, s.Height)
+}
+
+func (e *offsetEntry) FocusLost() {
+	e.apply()
+	e.Entry.FocusLost()
+}
+
+func (e *offsetEntry) apply() {
+	if e.Text == e.shown {
+		return
+	}
+	text := strings.NewReplacer(" ", "", ",", ".", "−", "-").Replace(strings.TrimSpace(e.Text))
+	if strings.HasSuffix(text, "s") && !strings.HasSuffix(text, "ms") {
+		text = strings.TrimSuffix(text, "s")
+	}
+	d, err := backend.ParseOffset(text)
+	if err != nil {
+		e.SetText(e.shown)
+		return
+	}
+	e.commit(d)
+}
+
+func (e *offsetEntry) show(text string) {
+	e.shown = text
+	e.SetText(text)
 }

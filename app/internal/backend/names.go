@@ -82,6 +82,9 @@ func FormatClock(d time.Duration) string { return rescue.FormatClock(d) }
 // ParseClock reads a time the user typed.
 func ParseClock(s string) (time.Duration, error) { return rescue.ParseClock(s) }
 
+// ParseOffset reads a sync offset the user typed: 2s, -350ms, -0.35.
+func ParseOffset(s string) (time.Duration, error) { return rescue.ParseOffset(s) }
+
 // FileName is a safe file name for a video titled title, with .mp4.
 func FileName(title, fallback string) string { return rescue.FileName(title, fallback) }
 
