@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -81,6 +82,31 @@ func TestFramesAtEveryPosition(t *testing.T) {
 					t.Errorf("at %v: not the picture ffmpeg's accurate seek shows (%d vs %d bytes)", a, len(got), len(want))
 					wrong++
 				}
+			}
+			// The poster (save --poster T) is the picture ffmpeg's accurate
+			// seek shows at T of the saved video, past its end its last.
+			total := start
+			for i, at := range []time.Duration{0, 310 * time.Millisecond, time.Second, 2970 * time.Millisecond, 3 * time.Second,
+				4500 * time.Millisecond, 5990 * time.Millisecond, 7 * time.Second, 11 * time.Second, 14500 * time.Millisecond,
+				total - 100*time.Millisecond, total + 5*time.Second} {
+				if _, err := j.writePoster(ctx, Settings{Output: out, SavePoster: true, Poster: at, Force: true}); err != nil {
+					t.Fatal(err)
+				}
+				got, err := os.ReadFile(PosterPath(out))
+				if err != nil {
+					t.Fatal(err)
+				}
+				ref := min(at, total-40*time.Millisecond)
+				if want := accurateFrame(t, tools, out, ref, posterWidth); !bytes.Equal(got, want) {
+					t.Errorf("poster %d at %v: not the picture ffmpeg's accurate seek shows", i+1, at)
+				}
+			}
+			// Without --force an existing file is never replaced.
+			if err := CheckPoster(Settings{Output: out, SavePoster: true}); err == nil {
+				t.Error("CheckPoster let a poster replace an existing file")
+			}
+			if _, err := j.writePoster(ctx, Settings{Output: out, SavePoster: true}); err == nil {
+				t.Error("a poster replaced a file that appeared during the save")
 			}
 			slices.Sort(took)
 			t.Logf("%d positions, %d wrong; Frame took %v (median), %v (slowest)", len(at), wrong, took[len(took)/2], took[len(took)-1])

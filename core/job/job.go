@@ -125,6 +125,11 @@ type Settings struct {
 	// Crossfade overlaps consecutive parts of a talk for that long (0: off,
 	// at most MaxCrossfade). A save of one broadcast refuses it.
 	Crossfade time.Duration
+	// SavePoster writes the picture at Poster of the saved video (its own
+	// timeline) beside it as NAME.jpg (PosterPath): a talk page or video
+	// site needs one.
+	SavePoster bool
+	Poster     time.Duration
 }
 
 // MaxCrossfade is the longest cross-fade between parts: a longer one would

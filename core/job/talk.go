@@ -506,6 +506,9 @@ func (t *Talk) render(ctx context.Context, s Settings, ready func(context.Contex
 	if err := CheckOutput(s.Output, s.Force); err != nil {
 		return err
 	}
+	if err := CheckPoster(s); err != nil {
+		return err
+	}
 	total := t.Duration()
 	if s.Start >= total && total > 0 {
 		what := "broadcast"
@@ -550,6 +553,11 @@ func (t *Talk) render(ctx context.Context, s Settings, ready func(context.Contex
 	}
 	done := r.done
 	done.Output, done.Size = s.Output, size
+	if s.SavePoster {
+		if done.Poster, err = t.writePoster(ctx, s); err != nil {
+			return err
+		}
+	}
 	t.emit(done)
 	return taken
 }

@@ -32,7 +32,9 @@ func (t Tools) Frame(ctx context.Context, path string, at time.Duration, maxWidt
 	}
 	pick := []*ffmpeg.Node{
 		filter("setpts", nil, "PTS-STARTPTS"),
-		filter("select", nil, fmt.Sprintf("gte(t\\,%s)", secs6(max(at, 0)))),
+		// A microsecond early: times are written to the microsecond, and a
+		// picture at exactly at must not round past it.
+		filter("select", nil, fmt.Sprintf("gte(t\\,%s)", secs6(max(at, 0)-time.Microsecond))),
 		filter("scale", ffmpeg.KwArgs{"w": fmt.Sprintf("min(%d\\,iw)", maxWidth), "h": "-2"}),
 	}
 	out := ffmpeg.Output([]*ffmpeg.Stream{input("file:"+path, nil)}, "pipe:1", ffmpeg.KwArgs{
