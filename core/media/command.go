@@ -30,7 +30,13 @@ import (
 //
 // ffmpeg-go's Run and Probe are not used: Probe runs the ffprobe on PATH
 // (not the one Find chose) without a context, and neither starts the tool
-// the way command does.
+// the way command does. Where ffmpeg-go falls short it is extended, not
+// bypassed: -copyts is one of the global arguments; filters with no input
+// stream (sources, a -vf chain) are made with its NewNode; values are
+// escaped for the option parser first (optionValue). And it takes nodes
+// with equal options fed alike for one node: an input read twice unshifted
+// is read once unless asked apart (source.sound), and each part's silence
+// differs (silence).
 
 func init() {
 	// ffmpeg-go logs every compiled command by default; ours must never reach

@@ -64,16 +64,6 @@ func command(ctx context.Context, tool string, args ...string) *exec.Cmd {
 	return cmd
 }
 
-// Command is command for the other packages that run ffmpeg (the sample):
-// no console window flashing up from the GUI build on Windows, and run with
-// Run, the tool dies with us.
-func Command(ctx context.Context, tool string, args ...string) *exec.Cmd {
-	return command(ctx, tool, args...)
-}
-
-// Run is cmd.Run for a cmd from Command.
-func Run(cmd *exec.Cmd) error { return run(cmd) }
-
 // start starts cmd from command; on Windows it then joins the job object
 // that makes it die with us.
 func start(cmd *exec.Cmd) error {

@@ -40,6 +40,7 @@ func cornerDiff(t *testing.T, tl Tools, a, b string, at time.Duration) float64 {
 // time (shifted from the presenter's timeline to the filter's), through a
 // folder name full of filter syntax, and is otherwise the plain render.
 func TestRenderBurnsSubtitles(t *testing.T) {
+	slow(t)
 	tl, dir, names := fixtureOf(t, late)
 	if out, err := exec.Command(tl.FFmpeg, "-hide_banner", "-filters").Output(); err != nil || !containsWord(string(out), "ass") {
 		t.Skip("this ffmpeg has no libass (ass filter)")

@@ -49,6 +49,7 @@ func TestPickEncoder(t *testing.T) {
 // re-encoded with what it has. mpeg4 stands in for that here, being in
 // every build.
 func TestExactCutWithoutLibx264(t *testing.T) {
+	slow(t)
 	tl, dir, names := fixtureOf(t, lead)
 	tl.Encoder = "mpeg4"
 	out := filepath.Join(t.TempDir(), "out.mp4")
