@@ -609,10 +609,18 @@ func (v *editView) loadPreviewAfter(at, wait time.Duration) {
 		at = min(at, v.total-300*time.Millisecond)
 	}
 	at = max(at, 0)
-	v.previewNote.SetText(lang.L("Picture at {{.Time}}", map[string]any{"Time": backend.FormatClock(v.cursor)}))
+	// Until the picture at the new time comes, the old one is dimmed and
+	// the line says which time is coming: never a picture beside another
+	// time's words.
+	v.previewNote.SetText(lang.L("Loading the picture at {{.Time}}…", map[string]any{"Time": backend.FormatClock(v.cursor)}))
+	v.preview.Translucency = 0.6
+	v.preview.Refresh()
+	asked := v.cursor
 	v.frames.want(at, wait, func(img image.Image) {
 		v.preview.Image = img
+		v.preview.Translucency = 0
 		v.preview.Refresh()
+		v.previewNote.SetText(lang.L("Picture at {{.Time}}", map[string]any{"Time": backend.FormatClock(asked)}))
 	}, func(err error) {
 		var msg string
 		switch {
@@ -814,6 +822,7 @@ func (v *editView) onPlayedPicture(img image.Image, at time.Duration) {
 		}
 		v.cursor = at
 		v.preview.Image = img
+		v.preview.Translucency = 0
 		v.preview.Refresh()
 		v.previewNote.SetText(lang.L("Playing: {{.Time}}", map[string]any{"Time": backend.FormatClock(at)}))
 	})

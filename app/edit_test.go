@@ -461,3 +461,21 @@ func TestEditPlayPause(t *testing.T) {
 		t.Errorf("a chat line tapped while playing: playing %v from %v, want from 42 s", p.Playing(), got)
 	}
 }
+
+// While the picture at a new time is coming, the old one is dimmed and the
+// line says which time is coming; then the new picture, undimmed, with its
+// own time.
+func TestPreviewDimmedWhileLoading(t *testing.T) {
+	h := newHarness(t, &fakeBackend{cands: readyCands()})
+	h.toEdit()
+	e := h.u.edit
+	h.q.settle()
+	e.typed(startHandle, 65*time.Second)
+	if e.preview.Translucency == 0 || !strings.Contains(e.previewNote.Text, "Loading the picture at 1:05") {
+		t.Errorf("while loading: translucency %v, note %q", e.preview.Translucency, e.previewNote.Text)
+	}
+	h.q.settle()
+	if e.preview.Translucency != 0 || e.previewNote.Text != "Picture at 1:05" {
+		t.Errorf("loaded: translucency %v, note %q", e.preview.Translucency, e.previewNote.Text)
+	}
+}

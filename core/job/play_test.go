@@ -17,6 +17,7 @@ import (
 // (the sample's flash) was shown.
 type listener struct {
 	mu      sync.Mutex
+	first   time.Time // when the first picture was shown
 	pcm     []byte
 	flashes []time.Duration
 	shown   int
@@ -34,6 +35,9 @@ func (l *listener) keep(b []byte) {
 func (l *listener) show(f player.Frame) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.shown == 0 {
+		l.first = time.Now()
+	}
 	l.shown++
 	var sum int
 	pix := f.Image.Pix
@@ -122,7 +126,7 @@ func TestPlayerKeepsPictureAndSoundTogether(t *testing.T) {
 		case <-time.After(90 * time.Second):
 			t.Fatal("the player never ended")
 		}
-		t.Logf("offset %v: %d pictures in %v", offset, l.shown, time.Since(began).Round(time.Millisecond))
+		t.Logf("offset %v: %d pictures in %v; the first %v after Play", offset, l.shown, time.Since(began).Round(time.Millisecond), l.first.Sub(began).Round(time.Millisecond))
 		return l
 	}
 	// Each flash must be heard as its beep moved by the offset: beep at

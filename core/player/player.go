@@ -92,7 +92,7 @@ type run struct {
 	cancel context.CancelFunc
 	end    time.Duration
 	base   time.Duration // the timeline's time when the sink's sound began
-	sound  io.Closer
+	sound  io.Closer     // nil until the first picture is ready (see pace)
 	done   chan struct{}
 }
 
@@ -115,8 +115,8 @@ func (p *Player) SetOffset(d time.Duration) error {
 	}
 	p.offset = d
 	r := p.run
-	if r == nil {
-		return nil
+	if r == nil || r.sound == nil {
+		return nil // the sound starts with this offset
 	}
 	at := r.base + p.o.Sink.Heard()
 	return p.startSound(r, at)
@@ -142,14 +142,9 @@ func (p *Player) Play(from, to time.Duration) error {
 		cancel()
 		return err
 	}
-	r := &run{ctx: ctx, cancel: cancel, end: to, done: make(chan struct{})}
+	r := &run{ctx: ctx, cancel: cancel, end: to, base: from, done: make(chan struct{})}
 	p.mu.Lock()
-	if err := p.startSound(r, from); err != nil {
-		p.mu.Unlock()
-		cancel()
-		pics.Close()
-		return err
-	}
+	p.o.Sink.Stop()
 	p.run = r
 	p.mu.Unlock()
 	go p.pace(r, pics)
@@ -187,11 +182,23 @@ func (p *Player) startSound(r *run, at time.Duration) error {
 func (p *Player) pace(r *run, pics Pictures) {
 	defer close(r.done)
 	defer pics.Close()
-	var err error
+	// The sound starts once the first picture is ready, so that a slow
+	// start of the picture's decoder does not cost the first pictures.
+	first, err := pics.Next()
+	p.mu.Lock()
+	if p.run == r && err == nil {
+		err = p.startSound(r, r.base)
+	}
+	p.mu.Unlock()
 	at := time.Duration(0)
-	for {
+	next := &first
+	for err == nil {
 		var f Frame
-		f, err = pics.Next()
+		if next != nil {
+			f, next = *next, nil
+		} else {
+			f, err = pics.Next()
+		}
 		if err != nil {
 			if errors.Is(err, io.EOF) {
 				err = nil
@@ -218,6 +225,9 @@ func (p *Player) pace(r *run, pics Pictures) {
 		}
 		at = f.At
 	}
+	if errors.Is(err, io.EOF) {
+		err = nil
+	}
 	if r.ctx.Err() != nil {
 		return // stopped
 	}
@@ -227,7 +237,7 @@ func (p *Player) pace(r *run, pics Pictures) {
 		if !ok {
 			return
 		}
-		if now >= min(r.end, at+frameSlack) || err != nil {
+		if now >= min(r.end, at+frameSlack) || err != nil || !p.soundStarted(r) {
 			break
 		}
 		time.Sleep(10 * time.Millisecond)
@@ -237,7 +247,10 @@ func (p *Player) pace(r *run, pics Pictures) {
 		p.mu.Unlock()
 		return
 	}
-	pos := r.base + p.o.Sink.Heard()
+	pos := r.base
+	if r.sound != nil {
+		pos += p.o.Sink.Heard()
+	}
 	p.stopLocked()
 	p.pos = min(pos, r.end)
 	p.mu.Unlock()
@@ -260,6 +273,9 @@ func (p *Player) clock(r *run) (time.Duration, bool) {
 	if p.run != r {
 		return 0, false
 	}
+	if r.sound == nil {
+		return r.base, true // not started yet
+	}
 	return r.base + p.o.Sink.Heard(), true
 }
 
@@ -267,8 +283,11 @@ func (p *Player) clock(r *run) (time.Duration, bool) {
 func (p *Player) Position() time.Duration {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.run != nil {
-		return p.run.base + p.o.Sink.Heard()
+	if r := p.run; r != nil {
+		if r.sound == nil {
+			return r.base
+		}
+		return r.base + p.o.Sink.Heard()
 	}
 	return p.pos
 }
@@ -286,7 +305,10 @@ func (p *Player) Stop() {
 	p.mu.Lock()
 	r := p.run
 	if r != nil {
-		p.pos = r.base + p.o.Sink.Heard()
+		p.pos = r.base
+		if r.sound != nil {
+			p.pos += p.o.Sink.Heard()
+		}
 		p.stopLocked()
 	}
 	p.mu.Unlock()
@@ -317,4 +339,11 @@ type zeros struct{}
 func (zeros) Read(b []byte) (int, error) {
 	clear(b)
 	return len(b), nil
+}
+
+// soundStarted tells whether r's sound has started (see pace).
+func (p *Player) soundStarted(r *run) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return r.sound != nil
 }

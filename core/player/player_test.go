@@ -206,7 +206,9 @@ func TestStopKeepsThePosition(t *testing.T) {
 	if err := p.Play(time.Second, 6*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(200 * time.Millisecond)
+	for deadline := time.Now().Add(10 * time.Second); p.Position() <= time.Second+100*time.Millisecond && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
 	p.Stop()
 	at := p.Position()
 	if p.Playing() || at <= time.Second || at > 3*time.Second {
