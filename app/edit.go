@@ -458,8 +458,17 @@ func (v *editView) showPlan() {
 		if stopped {
 			return
 		}
-		if text := planText(s, p); err == nil && text != "" {
+		if err != nil {
+			return
+		}
+		if text := planText(s, p); text != "" {
 			v.cutNote.SetText(text)
+		}
+		// The length the saved video will really have: from where it
+		// really starts (a whole picture) to the end handle, as the save
+		// and done screens will say it.
+		if s.Start == v.trim.Start() {
+			v.length.SetText(lang.L("Video length: {{.Length}}", map[string]any{"Length": backend.FormatClock(v.trim.End() - p.Start)}))
 		}
 	})
 }

@@ -405,6 +405,11 @@ func TestEditShowsWhereTheCutLands(t *testing.T) {
 	h.q.until(t, "where the cut lands", func() bool {
 		return strings.Contains(e.cutNote.Text, "will start at 0:04, the nearest whole picture")
 	})
+	// The length is the saved video's: from the whole picture at 0:04 to
+	// the end (2:00), as the save and done screens will say it.
+	if e.length.Text != "Video length: 1:56" {
+		t.Errorf("length %q, want the saved video's 1:56 (from 0:04)", e.length.Text)
+	}
 
 	e.exact.SetChecked(true)
 	h.q.until(t, "the exact start", func() bool { return !strings.Contains(e.cutNote.Text, "will start at") })

@@ -190,7 +190,8 @@ func (v *renderView) onEvent(e backend.Event) {
 		if e.Total > 0 {
 			f := min(max(float64(e.Done)/float64(e.Total), 0), 1)
 			v.bar.SetValue(f)
-			times := map[string]any{"Done": backend.FormatClock(min(e.Done, e.Total).Truncate(1e9)), "Total": backend.FormatClock(e.Total.Truncate(1e9)),
+			// The total to the tenth, as the edit screen gave the length.
+			times := map[string]any{"Done": backend.FormatClock(min(e.Done, e.Total).Truncate(1e9)), "Total": backend.FormatClock(e.Total),
 				"Left": backend.FormatClock(e.ETA.Round(1e9))}
 			switch {
 			case e.Burning && e.ETA > 0:
