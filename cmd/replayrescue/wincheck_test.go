@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -200,6 +201,8 @@ func TestWindowsKillAndResume(t *testing.T) {
 	if cli == "" || dir == "" {
 		t.Skip("RR_WINDOWS_CLI and RR_WINDOWS_OUT are not set: make check-windows sets them")
 	}
+	began := time.Now()
+	since := func() string { return fmt.Sprintf("%.0f s", time.Since(began).Seconds()) }
 	tools, m := minuteSample(t)
 	save := func(srv *sample.Server, work, out string) []string {
 		return []string{"save", srv.PlaylistURL(), "--cookies", cookieString(srv), "--jobs", "4", "--json",
@@ -257,7 +260,7 @@ func TestWindowsKillAndResume(t *testing.T) {
 	if !first.kill() {
 		t.Fatalf("the first save ended before it was killed: %s", first.stderr.String())
 	}
-	t.Logf("killed mid-download with %d of %d chunks on disk; the second exe meanwhile: %s", len(chunksOnDisk(work)), len(m.Chunks), strings.TrimSpace(second.stderr.String()))
+	t.Logf("%s: killed mid-download with %d of %d chunks on disk; the second exe meanwhile: %s", since(), len(chunksOnDisk(work)), len(m.Chunks), strings.TrimSpace(second.stderr.String()))
 
 	// 2. Run again and killed while its ffmpeg.exe renders.
 	had, before := chunksOnDisk(work), requests()
@@ -291,7 +294,7 @@ func TestWindowsKillAndResume(t *testing.T) {
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("a file is under the output's name after the kill (%v)", err)
 	}
-	t.Logf("killed during the render, its ffmpeg.exe went with it: %s", ffmpegs[0])
+	t.Logf("%s: killed during the render, its ffmpeg.exe went with it: %s", since(), ffmpegs[0])
 
 	// 3. Run to the end; the output's name is taken while it renders.
 	had, before = chunksOnDisk(work), requests()
@@ -336,7 +339,7 @@ func TestWindowsKillAndResume(t *testing.T) {
 	if total-fetched > 4 {
 		t.Errorf("%d chunks fetched twice, more than the 4 connections the kill cut off", total-fetched)
 	}
-	t.Logf("%d chunk requests for the %d chunks fetched (%d in the playlist)", total, fetched, len(m.Chunks))
+	t.Logf("%s: saved as %s; %d chunk requests for the %d chunks fetched (%d in the playlist)", since(), filepath.Base(saved), total, fetched, len(m.Chunks))
 	if got, want := packetHashes(t, tools, saved), packetHashes(t, tools, ref); got != want {
 		t.Errorf("the MP4 the exe saved differs from this computer's save of the same chunks, packet by packet")
 	}
