@@ -77,11 +77,14 @@ package-check: package package-windows
 	scripts/check-package.sh windows
 
 # The Windows package run under Wine and Xvfb: the console exe's version and
-# ffmpeg status, the sample saved by the exe (checked here: every frame, in
-# sync), the window and the sample's edit screen (out/windows-check/*.png),
-# and the job object that makes ffmpeg die with the app. The first run on a
-# machine also cross-builds a small ffmpeg.exe from Debian's source package
-# into ~/.cache/replayrescue-wine (see README, "Windows under Wine").
+# ffmpeg status (the GUI exe's too, in a console), the sample made and saved
+# by the exe (checked here: every frame, in sync), a replay killed
+# mid-download and mid-render and saved again (nothing fetched twice, no
+# ffmpeg.exe left, the packets of a Linux save), the window and the sample's
+# edit screen (out/windows-check/*.png), the job object, the job lock and
+# the no-replace rename. The first run on a machine also cross-builds a
+# small ffmpeg.exe from Debian's source package into
+# ~/.cache/replayrescue-wine (see README, "Windows under Wine").
 check-windows: package-windows
 	@scripts/setup.sh --wine
 	scripts/check-windows.sh

@@ -7,16 +7,24 @@
 #      cross-built from Debian's source package (scripts/wine-ffmpeg.sh,
 #      cached in ~/.cache/replayrescue-wine)
 #   1. replayrescue-cli.exe --version and ffmpeg status; the one-click ffmpeg
-#      download from the toolget fake on loopback into %LOCALAPPDATA%
-#   2. demo.mp4: the built-in sample saved by the exe (its job folder and
-#      output under "Zoë's talks 2026"), checked here with this computer's
-#      ffprobe (every frame, sync within 40 ms); the sample's chunks are made
-#      here too, in mpeg4 as the exe would make them
+#      download from the toolget fake on loopback into %LOCALAPPDATA%; the GUI
+#      exe's --version and ffmpeg status printed in the console of the
+#      Command Prompt it runs from (AttachConsole)
+#   2. demo.mp4: the built-in sample, made by the exe with ffmpeg.exe and
+#      saved by it (its job folder and output under "Zoë's talks 2026"; the
+#      job folder removed after), checked here with this computer's ffprobe
+#      (every frame, sync within 40 ms); then a cookie-gated loopback replay
+#      served here, saved by the exe into that folder: killed mid-download
+#      and run again (no chunk fetched twice, the MP4 packet for packet this
+#      computer's save of the same chunks), a second exe refused the folder
+#      in use, killed during the render (its ffmpeg.exe goes with it), the
+#      output's name taken during the render (the video goes to NAME (2))
 #   3. "Replay Rescue.exe" opened: window.png (start screen) and edit.png (the
 #      sample's edit screen, reached by clicking as a user would)
-#   4. what only Windows has: ffmpeg dies with the app (job object; the
-#      sample's ffmpeg too), the job lock's sentence for a second save into
-#      the same folder (test binaries of core/media, core/sample, core/job)
+#   4. what only Windows has, in test binaries of core/media, core/sample and
+#      core/job: ffmpeg dies with the app (job object; the sample's ffmpeg
+#      too), the no-replace rename as Windows names files, the job lock's
+#      sentence for a second save into the same folder
 # The ffmpeg here has no H.264 encoder (no x264: GPL, and not built), so the
 # exe picks mpeg4 for the sample and for re-encodes; only the stream-copy save
 # paths are checked, which are what the demo and a plain save use (exact
@@ -71,6 +79,11 @@ export LC_ALL=C.UTF-8
 # One prefix per Wine version, kept between runs; what the app writes in it
 # (its data and cache folders under AppData) is removed before each run.
 export WINEPREFIX="$cache/prefix-$(wine --version | tr -cs 'A-Za-z0-9.\n' - | sed 's/-$//')"
+# One check at a time in a prefix (another checkout's waits here): two would
+# share its wineserver, and the end of one would stop the other's programs.
+mkdir -p "$cache"
+exec 7>"$WINEPREFIX.lock"
+flock -n 7 || { say "waiting for another check-windows using $WINEPREFIX"; flock 7; }
 if [ ! -f "$WINEPREFIX/.ready" ]; then
   say "making the Wine prefix $WINEPREFIX"
   rm -rf "$WINEPREFIX"
@@ -81,19 +94,28 @@ fi
 sys32="$WINEPREFIX/drive_c/windows/system32"
 x86_64-w64-mingw32-gcc -shared -O2 -s -o "$tmp/bcryptprimitives.dll" scripts/wine/processprng.c -ladvapi32
 cmp -s "$tmp/bcryptprimitives.dll" "$sys32/bcryptprimitives.dll" || cp "$tmp/bcryptprimitives.dll" "$sys32/"
+# One wineserver for the whole check, kept while Linux does its parts: else
+# each wine after a pause starts it again, with Wine's services (seconds).
+wineserver -p
 users="$WINEPREFIX/drive_c/users/$(id -un)"
 localappdata="$users/AppData/Local"
-rm -rf "$localappdata/ReplayRescue" "$localappdata/replayrescue" "$localappdata/fyne" "$users/AppData/Roaming/fyne" "$users/AppData/Roaming/ReplayRescue"
+# What the app and the tests wrote in the prefix before (its data and cache
+# folders, the sample it made, its temporary files) goes: each run starts as
+# a new user would.
+rm -rf "$localappdata/ReplayRescue" "$localappdata/replayrescue" "$localappdata/fyne" "$users/AppData/Roaming/fyne" "$users/AppData/Roaming/ReplayRescue" "$users/Temp"
+mkdir -p "$users/Temp"
 
-# The sample broadcast (2 min, mpeg4 as the exe picks with an ffmpeg without
-# an H.264 encoder) is made with this computer's ffmpeg, kept in the cache,
-# and put where the exe looks for it (%LOCALAPPDATA%\replayrescue\sample):
-# making it is not what this check is about, and the small ffmpeg.exe has
-# only what saving needs.
-RR_WINDOWS_SAMPLE_CACHE="$cache/sample" env -u REPLAYRESCUE_FFMPEG -u REPLAYRESCUE_FFPROBE go test -count=1 -run '^TestMakeWindowsSample$' ./cmd/replayrescue >"$tmp/sample.log" 2>&1 ||
-  { cat "$tmp/sample.log" >&2; fail "could not make the sample broadcast"; }
-mkdir -p "$localappdata/replayrescue"
-cp -r "$cache/sample" "$localappdata/replayrescue/"
+# This computer's side of the checks (the demo's checker, the loopback
+# replay, the reference save): one test binary, built once.
+go test -c -o "$tmp/cli.test" ./cmd/replayrescue
+# linux_check TEST LOG [VAR=VALUE...]: runs TEST of that binary with this
+# computer's ffmpeg, its output in LOG; fails unless it ran and passed.
+linux_check() {
+  local test=$1 log=$2
+  shift 2
+  (cd cmd/replayrescue && env -u REPLAYRESCUE_FFMPEG -u REPLAYRESCUE_FFPROBE "$@" "$tmp/cli.test" -test.count=1 -test.run "^$test\$" -test.v) >"$log" 2>&1 &&
+    grep -q -- "--- PASS: $test" "$log"
+}
 
 unzip -q "$zip" -d "$tmp/zip"
 appdir="$tmp/zip/Replay Rescue"
@@ -121,24 +143,50 @@ RR_WINDOWS_TOOLS=$(winpath "$ffdir") REPLAYRESCUE_FFMPEG="" REPLAYRESCUE_FFPROBE
 grep -q -- "--- PASS: TestInstallRealToolsOnWindows" "$out/ffmpeg-download.log" || { cat "$out/ffmpeg-download.log" >&2; fail "the ffmpeg download test did not run"; }
 rm -rf "$localappdata/ReplayRescue"
 step "the one-click ffmpeg download from the loopback fake works into %LOCALAPPDATA%"
+# The GUI exe run with a subcommand from a Command Prompt prints there
+# (AttachConsole); console-window.exe plays the Command Prompt window.
+x86_64-w64-mingw32-gcc -municode -O2 -s -o "$tmp/console-window.exe" scripts/wine/console-window.c
+# gui_console NAME WANT ARGS...: "Replay Rescue.exe ARGS" run from a console
+# shows a line starting with WANT there, and ends with exit status 0.
+gui_console() {
+  local name=$1 want=$2
+  shift 2
+  wine "$tmp/console-window.exe" "\"$(winpath "$gui")\" $*" >"$out/console-$name.txt" 2>"$tmp/console.err" ||
+    { cat "$tmp/console.err" "$out/console-$name.txt" >&2; fail "could not run \"Replay Rescue.exe $*\" in a console"; }
+  tr -d '\r' <"$out/console-$name.txt" | grep -q "^$want" ||
+    { cat "$out/console-$name.txt" >&2; fail "\"Replay Rescue.exe $*\" run from a Command Prompt did not print \"$want\" there"; }
+  grep -q "^exit status 0" "$tmp/console.err" || { cat "$tmp/console.err" >&2; fail "\"Replay Rescue.exe $*\" failed"; }
+}
+gui_console version "Replay Rescue $version" --version
+gui_console ffmpeg-status "It will do." ffmpeg status
+step "the GUI exe's --version and ffmpeg status print in the Command Prompt they run from"
 
-# --- 2. the sample saved by the exe -------------------------------------------
+# --- 2. saves by the exe ----------------------------------------------------
 # Into a job folder and an output under a name with spaces, an apostrophe and
 # a non-ASCII letter, as a presenter's own folders are named; the demo's
-# loopback server hands out cookies and serves only to them.
+# loopback server hands out cookies and serves only to them. The exe makes
+# the 2-min sample first, with ffmpeg.exe (mpeg4: it has no H.264 encoder),
+# in %LOCALAPPDATA%\replayrescue\sample, where the window finds it later.
 zoe="$out/Zoë's talks 2026"
 mkdir -p "$zoe"
-# --keep: the exe would then remove the job folder with Go's os.RemoveAll,
-# which fails on Wine 8 only ("unlinkat: Invalid function": Wine lacks
-# FileDispositionInformationEx, which Windows has had since 10 1607).
-wine "$cli" demo --force --keep --work "$(winpath "$zoe/job")" -o "$(winpath "$zoe/demo.mp4")" >"$out/demo.log" 2>&1 ||
+wine "$cli" demo --force --work "$(winpath "$zoe/job")" -o "$(winpath "$zoe/demo.mp4")" >"$out/demo.log" 2>&1 ||
   { tail -20 "$out/demo.log" >&2; fail "demo failed"; }
+ls "$localappdata/replayrescue/sample/"*/sample.json >/dev/null 2>&1 || fail "the exe made no sample in %LOCALAPPDATA%\\replayrescue\\sample"
 [ -s "$zoe/demo.mp4" ] || fail "demo made no $zoe/demo.mp4"
+# Without --keep the save removes its job folder's files one by one, and the
+# folder it emptied.
+[ ! -e "$zoe/job" ] || { ls -la "$zoe/job" >&2; fail "the demo's job folder is still there after the save"; }
 mv "$zoe/demo.mp4" "$out/demo.mp4"
-RR_WINDOWS_DEMO="$out/demo.mp4" env -u REPLAYRESCUE_FFMPEG -u REPLAYRESCUE_FFPROBE go test -count=1 -run '^TestWindowsSampleSave$' -v ./cmd/replayrescue >"$out/demo-check.log" 2>&1 ||
+linux_check TestWindowsSampleSave "$out/demo-check.log" RR_WINDOWS_DEMO="$out/demo.mp4" ||
   { cat "$out/demo-check.log" >&2; fail "demo.mp4 from the Windows exe is not the whole sample in sync"; }
 grep -E 'wincheck_test.go.*flashes' "$out/demo-check.log" | sed 's/^ */check-windows: /'
-step "demo.mp4 saved by the Windows exe through \"Zoë's talks 2026\": every frame, in sync"
+step "the exe made the sample and saved it through \"Zoë's talks 2026\" (job folder cleaned up): every frame, in sync"
+
+linux_check TestWindowsKillAndResume "$out/resume.log" RR_WINDOWS_CLI="$cli" RR_WINDOWS_OUT="$zoe" \
+  RR_WINDOWS_FFMPEG="$REPLAYRESCUE_FFMPEG" RR_WINDOWS_FFPROBE="$REPLAYRESCUE_FFPROBE" ||
+  { cat "$out/resume.log" >&2; fail "the kill-and-resume save by the exe (see above)"; }
+grep -E 'wincheck_test.go:[0-9]+: ' "$out/resume.log" | sed 's/^ */check-windows: /' | cut -c1-300
+step "killed mid-download and during the render, run again: nothing fetched twice, no ffmpeg.exe left, the MP4 packet for packet this computer's; the folder lock and the no-replace rename held"
 
 # --- 3. the window ------------------------------------------------------------
 # waitwin NAME: the id of the first visible window whose title is NAME.
@@ -162,16 +210,19 @@ import -window root "$out/edit.png"
 step "the sample's edit screen: $out/edit.png"
 kill "${app_pids[-1]}" 2>/dev/null || true
 wineserver -k 2>/dev/null || true
+wineserver -p
 
 # --- 4. what only Windows has -------------------------------------------------
 GOOS=windows GOARCH=amd64 go test -c -o "$tmp/media.test.exe" ./core/media
-wine "$tmp/media.test.exe" -test.run '^TestToolDiesWithUs$' -test.v >"$out/job-object.log" 2>&1 ||
-  { cat "$out/job-object.log" >&2; fail "ffmpeg does not die with the app on Windows (job object)"; }
-grep -q -- "--- PASS: TestToolDiesWithUs" "$out/job-object.log" || { cat "$out/job-object.log" >&2; fail "the job object test did not run"; }
+wine "$tmp/media.test.exe" -test.run '^(TestToolDiesWithUs|TestPlaceOnWindows)$' -test.v >"$out/media.log" 2>&1 ||
+  { cat "$out/media.log" >&2; fail "ffmpeg does not die with the app on Windows (job object), or the no-replace rename failed"; }
+for t in TestToolDiesWithUs TestPlaceOnWindows; do
+  grep -q -- "--- PASS: $t" "$out/media.log" || { cat "$out/media.log" >&2; fail "$t did not run"; }
+done
 GOOS=windows GOARCH=amd64 go test -c -o "$tmp/sample.test.exe" ./core/sample
 wine "$tmp/sample.test.exe" -test.run '^TestSampleFFmpegStartedLikeTheOthers$' -test.v >"$out/sample-ffmpeg.log" 2>&1 ||
   { cat "$out/sample-ffmpeg.log" >&2; fail "the sample's ffmpeg is not started like the others (hidden console, job object)"; }
-step "a tool started by the app dies when the app is killed (job object), the sample's ffmpeg too"
+step "a tool started by the app dies when the app is killed (job object), the sample's ffmpeg too; the final rename never replaces a file, whatever its case"
 
 GOOS=windows GOARCH=amd64 go test -c -o "$tmp/job.test.exe" ./core/job
 wine "$tmp/job.test.exe" -test.run '^TestLockAcrossProcessesOnWindows$' -test.v >"$out/job-lock.log" 2>&1 ||

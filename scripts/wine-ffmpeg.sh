@@ -20,12 +20,16 @@ fail() { say "$*"; exit 1; }
 
 # lavfi hands its test sources' sound over as raw PCM (hence the pcm
 # decoders); the chunks are probed and rendered through concatf: and subfile:.
+# dump_extradata (ffmpeg -bsf:v dump_extra) is for the built-in sample, which
+# the exe makes itself (mpeg4 chunks carry their picture size only with it).
+# Components are named as in configure's --list-* (a name it does not know
+# only warns there, so that warning fails the build below).
 components=(
   --disable-everything
   --enable-demuxer=hls,mpegts,mov,concat,aac,image2,wav
   --enable-muxer=mp4,mov,ipod,mpegts,hls,null,image2,image2pipe,framemd5,rawvideo,adts,wav
   --enable-parser=h264,aac,mpeg4video,mjpeg
-  --enable-bsf=aac_adtstoasc,h264_mp4toannexb,extract_extradata,mpeg4_unpack_bframes
+  --enable-bsf=aac_adtstoasc,h264_mp4toannexb,extract_extradata,mpeg4_unpack_bframes,dump_extradata
   --enable-decoder=h264,aac,mpeg4,mjpeg,rawvideo,pcm_u8,pcm_s16le,pcm_s32le,pcm_f32le,pcm_f64le
   --enable-encoder=aac,mpeg4,mjpeg,rawvideo,wrapped_avframe,pcm_s16le
   --enable-filter=trim,atrim,setpts,asetpts,aresample,anullsrc,concat,scale,format,aformat,fps,pad,setsar,tpad,apad,xfade,acrossfade,fade,afade,null,anull,split,asplit,signalstats,metadata,silencedetect,drawbox,overlay,color,testsrc2,aevalsrc,select,thumbnail,crop
@@ -73,7 +77,7 @@ ensure_deb_src() {
   apt-cache showsrc ffmpeg >/dev/null 2>&1 || fail "apt has no ffmpeg source package even with $list"
 }
 
-# One build at a time per cache (two checks started together wait here).
+# The apt sources and the source tree: one run at a time per cache.
 mkdir -p "$cache"
 exec 9>"$cache/.lock"
 flock 9
@@ -100,7 +104,17 @@ if [ ! -f "$src/.unpacked" ]; then
   (cd "$src" && dpkg-source -x --no-check ./*.dsc tree >/dev/null) || fail "could not unpack the ffmpeg source"
   touch "$src/.unpacked"
 fi
+flock -u 9
 
+# One build of these flags at a time (two checks started together wait
+# here); a run whose build is cached, or that builds other flags (another
+# checkout), does not wait for it.
+exec 8>"$cache/.lock-$key"
+flock 8
+if [ -x "$dest/ffmpeg.exe" ] && [ -x "$dest/ffprobe.exe" ]; then
+  echo "$dest"
+  exit 0
+fi
 build="$cache/build-$key"
 rm -rf "$build"
 mkdir -p "$build"
@@ -108,6 +122,10 @@ start=$(date +%s)
 say "configuring ffmpeg $upstream for Windows (log: $build/build.log)"
 (cd "$build" && nice -n 10 "$src/tree/configure" "${flags[@]}") >"$build/build.log" 2>&1 ||
   { tail -20 "$build/build.log" >&2; fail "configure failed"; }
+if grep -q "did not match anything" "$build/build.log"; then
+  grep "did not match anything" "$build/build.log" >&2
+  fail "configure does not know a component asked for (see above)"
+fi
 say "building ffmpeg.exe and ffprobe.exe (nice'd, $(nproc) jobs)"
 nice -n 10 make -C "$build" -j"$(nproc)" ffmpeg.exe ffprobe.exe >>"$build/build.log" 2>&1 ||
   { tail -30 "$build/build.log" >&2; fail "the build failed"; }

@@ -11,24 +11,32 @@ import (
 // console and points whichever standard streams were not redirected at it.
 // Scripts that need the exit code use replayrescue-cli.exe, the console
 // build shipped beside it, because cmd.exe does not wait for GUI programs.
+//
+// Which streams were redirected is read before attaching: AttachConsole may
+// fill the empty standard handles with the console's (Wine's does), while
+// os.Stdout and the others were made at start-up from the empty ones and
+// would still write nowhere.
 func attachConsole() {
 	const attachParentProcess = ^uint32(0) // ATTACH_PARENT_PROCESS
+	in := validHandle(syscall.STD_INPUT_HANDLE)
+	out := validHandle(syscall.STD_OUTPUT_HANDLE)
+	errs := validHandle(syscall.STD_ERROR_HANDLE)
 	kernel32 := syscall.NewLazyDLL("kernel32.dll")
 	attach := kernel32.NewProc("AttachConsole")
 	if r, _, _ := attach.Call(uintptr(attachParentProcess)); r == 0 {
 		return // no parent console (double-clicked) or already has one
 	}
-	if !validHandle(syscall.STD_OUTPUT_HANDLE) {
+	if !out {
 		if f, err := os.OpenFile("CONOUT$", os.O_WRONLY, 0); err == nil {
 			os.Stdout = f
 		}
 	}
-	if !validHandle(syscall.STD_ERROR_HANDLE) {
+	if !errs {
 		if f, err := os.OpenFile("CONOUT$", os.O_WRONLY, 0); err == nil {
 			os.Stderr = f
 		}
 	}
-	if !validHandle(syscall.STD_INPUT_HANDLE) {
+	if !in {
 		if f, err := os.OpenFile("CONIN$", os.O_RDONLY, 0); err == nil {
 			os.Stdin = f
 		}
