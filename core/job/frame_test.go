@@ -31,23 +31,8 @@ func TestFramesAtEveryPosition(t *testing.T) {
 	}
 	for _, style := range []string{"", "studio"} {
 		t.Run("style="+style, func(t *testing.T) {
-			m, err := sample.Generate(context.Background(), sample.MediaOptions{FFmpeg: tools.FFmpeg, Duration: 18 * time.Second,
-				ChunkDuration: 3 * time.Second, NoLead: true, Width: 320, Height: 180, Style: style, CacheDir: t.TempDir()})
-			if err != nil {
-				t.Fatal(err)
-			}
-			srv := startServer(t, sample.ServerOptions{Media: m})
-			j, err := Open(sourceFor(t, srv, srv.Cookies()), Options{Work: t.TempDir(), Tools: tools, tuning: fast()})
-			if err != nil {
-				t.Fatal(err)
-			}
+			j := downloadedSample(t, tools, sample.MediaOptions{Duration: 18 * time.Second, NoLead: true, Style: style})
 			ctx := context.Background()
-			if err := j.Load(ctx); err != nil {
-				t.Fatal(err)
-			}
-			if err := j.Download(ctx); err != nil {
-				t.Fatal(err)
-			}
 			out := filepath.Join(t.TempDir(), "talk.mp4")
 			if err := j.Render(ctx, Settings{Output: out}); err != nil {
 				t.Fatal(err)
@@ -129,4 +114,27 @@ func accurateFrame(t *testing.T, tools media.Tools, path string, at time.Duratio
 		t.Fatalf("ffmpeg -ss %v: %v %s", at, err, stderr.String())
 	}
 	return out
+}
+
+// downloadedSample is a job that has loaded and downloaded a sample made
+// with o, in 3-second chunks at 320x180, served on loopback.
+func downloadedSample(t *testing.T, tools media.Tools, o sample.MediaOptions) *Job {
+	t.Helper()
+	o.FFmpeg, o.ChunkDuration, o.Width, o.Height, o.CacheDir = tools.FFmpeg, 3*time.Second, 320, 180, t.TempDir()
+	m, err := sample.Generate(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := startServer(t, sample.ServerOptions{Media: m})
+	j, err := Open(sourceFor(t, srv, srv.Cookies()), Options{Work: t.TempDir(), Tools: tools, tuning: fast()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := j.Load(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := j.Download(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return j
 }

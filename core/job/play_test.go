@@ -1,7 +1,6 @@
 package job
 
 import (
-	"context"
 	"encoding/binary"
 	"sync"
 	"testing"
@@ -83,23 +82,7 @@ func TestPlayerKeepsPictureAndSoundTogether(t *testing.T) {
 	if err != nil {
 		t.Skip("ffmpeg is not installed")
 	}
-	m, err := sample.Generate(context.Background(), sample.MediaOptions{FFmpeg: tools.FFmpeg, Duration: 15 * time.Second,
-		ChunkDuration: 3 * time.Second, Width: 320, Height: 180, CacheDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := startServer(t, sample.ServerOptions{Media: m})
-	j, err := Open(sourceFor(t, srv, srv.Cookies()), Options{Work: t.TempDir(), Tools: tools, tuning: fast()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	if err := j.Load(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := j.Download(ctx); err != nil {
-		t.Fatal(err)
-	}
+	j := downloadedSample(t, tools, sample.MediaOptions{Duration: 15 * time.Second})
 	const lead = 2 * time.Second // the sample's beeps come this much before their flashes
 	play := func(t *testing.T, offset time.Duration, during func(*player.Player)) *listener {
 		l := newListener()

@@ -30,7 +30,11 @@ func (t *Talk) writePoster(ctx context.Context, s Settings) (string, error) {
 		jpeg, err = t.opts.Tools.LastFrame(ctx, s.Output, posterWidth)
 	}
 	if err == nil {
-		err = writeNew(path, jpeg, s.Force)
+		if s.Force {
+			err = safefile.WriteFile(path, jpeg, 0o644) // the user asked to replace it
+		} else {
+			err = safefile.WriteNew(path, jpeg, 0o644) // never a file that appeared meanwhile
+		}
 	}
 	if err != nil {
 		return "", &Error{Code: ExitOther, Err: err,
@@ -49,24 +53,4 @@ func CheckPoster(s Settings) error {
 		return &Error{Code: ExitUsage, Msg: fmt.Sprintf("%s already exists; choose another name with -o, or add --force to replace it with the new poster.", PosterPath(s.Output))}
 	}
 	return nil
-}
-
-// writeNew writes data to path: a new file, never one that appeared there
-// meanwhile, unless replace (--force) says the user's file may go.
-func writeNew(path string, data []byte, replace bool) error {
-	if replace {
-		return safefile.WriteFile(path, data, 0o644)
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(path) // ours, half-written
-	}
-	return err
 }

@@ -30,7 +30,23 @@ func WriteFile(path string, data []byte, perm fs.FileMode) error {
 	if err != nil {
 		return err
 	}
-	_, err = f.Write(data)
+	return write(f, path, data)
+}
+
+// WriteNew writes data to a new file at path, failing if anything is there
+// (a file of the user's, or a link): nothing is replaced.
+func WriteNew(path string, data []byte, perm fs.FileMode) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	if err != nil {
+		return err
+	}
+	return write(f, path, data)
+}
+
+// write writes data to f, the new file at path, and closes it; a file
+// half-written is removed.
+func write(f *os.File, path string, data []byte) error {
+	_, err := f.Write(data)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
