@@ -42,6 +42,11 @@ type Source struct {
 	// Chat is where the broadcast's chat is (intake.Candidate.Chat); its
 	// token never reaches the state file or an event.
 	Chat chat.Source
+	// Presenter is who broadcast it, when known; with the title it is
+	// what an MP4 of a sound-only source shows (media.Card).
+	Presenter string
+	// Sound says the source is sound only (an X Space).
+	Sound bool
 }
 
 // Options configure a job. Zero values pick defaults.
@@ -632,7 +637,8 @@ func renderError(err error, s Settings) error {
 // renderSpec describes the render of the whole playlist with s.
 func (j *Job) renderSpec(s Settings) media.RenderSpec {
 	spec := media.RenderSpec{Dir: j.dir, Output: s.Output, Exact: s.Exact,
-		Start: s.Start, End: s.End, AudioOffset: s.AudioOffset, OneStream: true}
+		Start: s.Start, End: s.End, AudioOffset: s.AudioOffset, OneStream: true,
+		Card: &media.Card{Title: j.Title(), Presenter: j.src.Presenter}}
 	if j.pl.Audio != nil {
 		for _, seg := range j.pl.Audio.Segments {
 			spec.AudioChunks = append(spec.AudioChunks, fetch.ChunkName(seg.Index))
