@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,41 +14,17 @@ import (
 	"replayrescue/core/sample"
 )
 
-// fakeX puts X on loopback as a presenter meets it: a broadcast (the
-// sample's video) announced by a post and listed by a live event, and a
-// Space (packed audio, as X's hosts serve one); the commands are pointed
-// at it.
-func fakeX(t *testing.T) (*xfake.X, media.Tools) {
+// fakeX puts X on loopback as a presenter meets it (xfake.Talk), its
+// broadcast the sample's video with the sample's chat.
+func fakeX(t *testing.T) (*xfake.Talk, media.Tools) {
 	t.Helper()
 	srv := startSample(t, sample.ServerOptions{NoCookies: true})
 	tools, err := media.Find()
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := filepath.Join(t.TempDir(), "audio-space")
-	os.Mkdir(dir, 0o755)
-	list, err := xfake.SpaceAudio(context.Background(), tools.FFmpeg, dir, 20*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	host := httptest.NewServer(http.FileServer(http.Dir(filepath.Dir(dir))))
-	t.Cleanup(host.Close)
-
-	x := xfake.New(t)
-	t.Setenv("REPLAYRESCUE_X_API", x.API.URL)
-	t.Setenv("REPLAYRESCUE_X_WEB", x.Web.URL)
 	t.Setenv("REPLAYRESCUE_PERISCOPE_API", srv.APIBase()) // X's broadcasts' chat
-	ada := xfake.User{Name: "Ada Lovelace", Handle: "ada"}
-	start := time.Date(2026, 11, 24, 18, 0, 0, 0, time.UTC)
-	x.AddBroadcast(xfake.Broadcast{ID: "1OdKrBnaEPXKX", MediaKey: "28_1861474843318882304", Title: "Notes on the Analytical Engine",
-		State: "ENDED", Host: ada, Start: start, Playlist: srv.PlaylistURL(), ChatToken: srv.ChatToken()})
-	x.AddPost(xfake.Post{ID: "1861474843318882304", Author: ada, Text: "Live now!", Posted: start,
-		Card: xfake.BroadcastCard("1OdKrBnaEPXKX", "Notes on the Analytical Engine")})
-	x.AddEvent(xfake.Event{ID: "1861331285634154496", Title: "Engines week", Broadcasts: []string{"1OdKrBnaEPXKX"}})
-	x.AddSpace(xfake.Space{ID: "1OwxWzpvNqyGQ", MediaKey: "28_1861476000000000000", Title: "Ask me anything about engines",
-		State: "Ended", Host: ada, Started: start.Add(time.Hour), Replay: true, Playlist: host.URL + "/audio-space/" + list})
-	x.AddSpace(xfake.Space{ID: "1ZkKzbAaaaaaa", MediaKey: "28_1861476000000000001", Title: "Off the record", State: "Ended", Host: ada})
-	return x, tools
+	return xfake.NewTalk(t, tools.FFmpeg, srv.PlaylistURL(), srv.ChatToken()), tools
 }
 
 // TestSaveXLinks saves what a presenter has in hand on X: the post that
@@ -75,8 +49,8 @@ func TestSaveXLinks(t *testing.T) {
 		return video, audio, info
 	}
 
-	code, _, stderr := runCLI(t, "", "save", "https://twitter.com/ada/status/1861474843318882304?s=20", "-o", "post.mp4", "--work", filepath.Join(dir, "job1"))
-	if code != 0 || !strings.Contains(stderr, "Notes on the Analytical Engine") {
+	code, _, stderr := runCLI(t, "", "save", x.Post, "-o", "post.mp4", "--work", filepath.Join(dir, "job1"))
+	if code != 0 || !strings.Contains(stderr, x.Title) {
 		t.Fatalf("post: exit %d: %s", code, stderr)
 	}
 	if v, _, info := streams("post.mp4"); v.Codec != "h264" || (info.Duration-30*time.Second).Abs() > time.Second {
@@ -86,7 +60,7 @@ func TestSaveXLinks(t *testing.T) {
 		t.Errorf("the broadcast's chat was not saved: %v", err)
 	}
 
-	code, _, stderr = runCLI(t, "", "save", "https://x.com/i/events/1861331285634154496", "-o", "event.mp4", "--start", "10", "--end", "20", "--work", filepath.Join(dir, "job2"))
+	code, _, stderr = runCLI(t, "", "save", x.Event, "-o", "event.mp4", "--start", "10", "--end", "20", "--work", filepath.Join(dir, "job2"))
 	if code != 0 {
 		t.Fatalf("event: exit %d: %s", code, stderr)
 	}
@@ -94,14 +68,14 @@ func TestSaveXLinks(t *testing.T) {
 		t.Errorf("event.mp4: %+v", info)
 	}
 
-	code, _, stderr = runCLI(t, "", "save", "https://x.com/i/spaces/1OwxWzpvNqyGQ", "--work", filepath.Join(dir, "job3"), "--keep")
+	code, _, stderr = runCLI(t, "", "save", x.Space, "--work", filepath.Join(dir, "job3"), "--keep")
 	if code != 0 {
 		t.Fatalf("Space: exit %d: %s", code, stderr)
 	}
-	if v, a, info := streams("Ask me anything about engines.m4a"); v.Type != "" || (a.Duration-20*time.Second).Abs() > 100*time.Millisecond {
+	if v, a, info := streams(x.SpaceTitle + ".m4a"); v.Type != "" || (a.Duration-20*time.Second).Abs() > 100*time.Millisecond {
 		t.Errorf("the Space's M4A: %+v", info)
 	}
-	code, _, stderr = runCLI(t, "", "save", "https://x.com/i/spaces/1OwxWzpvNqyGQ", "-o", "space.mp4", "--start", "0:05", "--work", filepath.Join(dir, "job4"))
+	code, _, stderr = runCLI(t, "", "save", x.Space, "-o", "space.mp4", "--start", "0:05", "--work", filepath.Join(dir, "job4"))
 	if code != 0 {
 		t.Fatalf("Space as MP4: exit %d: %s", code, stderr)
 	}
@@ -124,7 +98,7 @@ func TestSaveXLinks(t *testing.T) {
 // Space and that it is sound only.
 func TestXLinkFailures(t *testing.T) {
 	x, _ := fakeX(t)
-	code, _, stderr := runCLI(t, "", "save", "https://x.com/i/spaces/1ZkKzbAaaaaaa", "-o", filepath.Join(t.TempDir(), "s.m4a"))
+	code, _, stderr := runCLI(t, "", "save", x.Unrecorded, "-o", filepath.Join(t.TempDir(), "s.m4a"))
 	want := `The Space 1ZkKzbAaaaaaa (Off the record) was not recorded, or X no longer keeps its recording, so there is no replay to save; ` +
 		`to save it from your browser instead (logging in there if need be), run "replayrescue capture https://x.com/i/spaces/1ZkKzbAaaaaaa".`
 	if code != 2 || strings.TrimSpace(stderr) != want {
@@ -143,8 +117,8 @@ func TestXLinkFailures(t *testing.T) {
 	}
 	x.Refuse(xfake.Activate, 0)
 
-	code, stdout, stderr = runCLI(t, "", "inspect", "https://x.com/i/spaces/1OwxWzpvNqyGQ")
-	if code != 0 || !strings.Contains(stdout, "by:       Ada Lovelace (@ada)") || !strings.Contains(stdout, "started:  2026-11-24T19:00:00Z") || !strings.Contains(stdout, "sound only") {
+	code, stdout, stderr = runCLI(t, "", "inspect", x.Space)
+	if code != 0 || !strings.Contains(stdout, "by:       "+x.Presenter) || !strings.Contains(stdout, "started:  2026-11-24T19:00:00Z") || !strings.Contains(stdout, "sound only") {
 		t.Errorf("inspect: exit %d\n%s%s", code, stdout, stderr)
 	}
 }
