@@ -35,6 +35,11 @@ type startView struct {
 	stop    *widget.Button
 	cancel  context.CancelFunc
 	content fyne.CanvasObject
+
+	// captureLink opens the browser on a link the core could not resolve
+	// (captureURL), shown under the sentence saying why.
+	captureLink *widget.Button
+	captureURL  string
 }
 
 func newStartView(u *ui) *startView {
@@ -46,7 +51,9 @@ func newStartView(u *ui) *startView {
 	dropIcon.SetMinSize(fyne.NewSize(48, 48))
 	dropIcon.FillMode = canvas.ImageFillContain
 	v.openHAR = widget.NewButtonWithIcon(lang.L("Open HAR file…"), theme.FolderOpenIcon(), v.chooseFile)
-	v.capture = widget.NewButtonWithIcon(lang.L("Capture from browser"), theme.ComputerIcon(), u.captureFromBrowser)
+	v.capture = widget.NewButtonWithIcon(lang.L("Capture from browser"), theme.ComputerIcon(), func() { u.captureFromBrowser("") })
+	v.captureLink = widget.NewButtonWithIcon(lang.L("Open it in the browser and capture"), theme.ComputerIcon(), func() { u.captureFromBrowser(v.captureURL) })
+	v.captureLink.Hide()
 	v.help = widget.NewButtonWithIcon(lang.L("How do I get a HAR file?"), theme.HelpIcon(), u.showHARHelp)
 	v.help.Importance = widget.LowImportance
 	border := canvas.NewRectangle(color.Transparent)
@@ -97,6 +104,7 @@ func newStartView(u *ui) *startView {
 		container.NewHBox(layout.NewSpacer(), v.find),
 		v.busy,
 		v.status,
+		container.NewHBox(v.captureLink),
 		widget.NewSeparator(),
 		container.NewBorder(nil, nil, nil, v.sample, sampleHint),
 	)
@@ -123,7 +131,7 @@ func (v *startView) reset() {
 func (v *startView) setBusy(msg string) {
 	busy := msg != ""
 	v.busyMsg.SetText(msg)
-	for _, w := range []fyne.Disableable{v.find, v.openHAR, v.capture, v.sample} {
+	for _, w := range []fyne.Disableable{v.find, v.openHAR, v.capture, v.captureLink, v.sample} {
 		if busy {
 			w.Disable()
 		} else {
@@ -133,6 +141,7 @@ func (v *startView) setBusy(msg string) {
 	if busy {
 		v.busy.Show()
 		v.status.Hide()
+		v.captureLink.Hide()
 	} else {
 		v.busy.Hide()
 		v.cancel = nil
@@ -142,6 +151,7 @@ func (v *startView) setBusy(msg string) {
 
 // showProblem shows one sentence in red; "" hides it.
 func (v *startView) showProblem(msg string) {
+	v.captureLink.Hide()
 	v.status.SetText(msg)
 	if msg == "" {
 		v.status.Hide()
@@ -186,6 +196,10 @@ func (u *ui) resolve(src string) {
 			}
 			msg, _ := backend.Explain(err)
 			u.start.showProblem(msg)
+			if page, ok := backend.CaptureInstead(err); ok {
+				u.start.captureURL = page
+				u.start.captureLink.Show()
+			}
 			return
 		}
 		if len(cands) == 0 {
@@ -196,11 +210,11 @@ func (u *ui) resolve(src string) {
 	})
 }
 
-// captureFromBrowser opens the user's browser in a temporary profile and
-// waits, with a Cancel button, until the replay plays there; then it shows
-// what was found as a pasted link would. With no browser installed it says
-// so and shows how to get a HAR file instead.
-func (u *ui) captureFromBrowser() {
+// captureFromBrowser opens the user's browser in a temporary profile (on
+// page, when set) and waits, with a Cancel button, until the replay plays
+// there; then it shows what was found as a pasted link would. With no
+// browser installed it says so and shows how to get a HAR file instead.
+func (u *ui) captureFromBrowser(page string) {
 	u.show(screenStart)
 	u.start.setBusy(lang.L("Waiting for the replay to play in the browser…"))
 	msg := widget.NewLabel(lang.L("A browser window opens: open the broadcast there (log in first if it is private) and press play. Replay Rescue goes on by itself once the replay is found."))
@@ -213,7 +227,7 @@ func (u *ui) captureFromBrowser() {
 	u.captureDialog = wait
 	browser := u.settings.browser()
 	cancel := background(context.Background(), u.bridge, func(ctx context.Context) ([]backend.Candidate, error) {
-		return u.backend.Capture(ctx, browser)
+		return u.backend.Capture(ctx, browser, page)
 	}, func(cands []backend.Candidate, err error, stopped bool) {
 		wait.Hide() // its OnClosed cancels the capture: harmless now
 		u.captureDialog = nil

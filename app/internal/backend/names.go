@@ -45,6 +45,10 @@ var ErrNotDownloaded = rescue.ErrNotDownloaded
 // Explain is the sentence to show for err, and its kind as an exit code.
 func Explain(err error) (string, int) { return rescue.Explain(err) }
 
+// CaptureInstead reports whether err is a link the core could not resolve
+// that the browser may still play, and the page to open there.
+func CaptureInstead(err error) (page string, ok bool) { return rescue.CaptureInstead(err) }
+
 // FormatClock writes d the way every screen shows a time.
 func FormatClock(d time.Duration) string { return rescue.FormatClock(d) }
 
