@@ -202,6 +202,15 @@ func TestXPostFailures(t *testing.T) {
 	})
 }
 
+// The page to capture is named so that a shell runs it as it is: the
+// path's bytes beyond "/._~-", letters and digits are escaped.
+func TestXCapturePage(t *testing.T) {
+	_, err := Resolve(context.Background(), Input{Source: "https://x.com/web_dev;rm$(id)&x/lists"})
+	if link, ok := CaptureLink(err); !ok || link != "https://x.com/web_dev%3Brm%24%28id%29%26x/lists" {
+		t.Errorf("capture %q (%v)", link, err)
+	}
+}
+
 func TestXEvent(t *testing.T) {
 	x := newX(t)
 	xWorld(x)

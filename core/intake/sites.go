@@ -186,10 +186,19 @@ func (m linkMatch) resolve(ctx context.Context, uc *userCreds) ([]Candidate, err
 
 // page is the page to open in the browser for u, a link on one of s's
 // hosts: its path on s's first host, over https, without the query or
-// fragment (a share link's tracking, never needed to play it).
+// fragment (a share link's tracking, never needed to play it). Every byte
+// of the path but letters, digits and "/._~-" is %-escaped, so the command
+// line can name it in a command to run as it is.
 func (s *site) page(u *url.URL) string {
-	p := &url.URL{Scheme: "https", Host: s.hosts[0], Path: "/" + strings.Trim(u.Path, "/")}
-	return p.String()
+	var b strings.Builder
+	for _, c := range []byte("/" + strings.Trim(u.Path, "/")) {
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("/._~-", c) >= 0 {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return "https://" + s.hosts[0] + b.String()
 }
 
 // unknownLink is the error for a link on a site's host that is none of
