@@ -154,6 +154,22 @@ func (s *xSession) failed(ctx context.Context, base *url.URL, err error) error {
 	return unreachable(ctx, "X ("+base.Host+")", err)
 }
 
+// get asks X's API host for rawURL. Its refusals are missing (a 404: there
+// is no such thing) and, for a 401 or 403, a *CredentialsError saying
+// denied; anything else is failed's.
+func (s *xSession) get(ctx context.Context, rawURL string, missing *InputError, denied string) (string, error) {
+	body, err := s.call(ctx, s.apiClient, http.MethodGet, rawURL)
+	switch {
+	case err == nil:
+		return body, nil
+	case isStatus(err, http.StatusNotFound):
+		return "", missing
+	case isStatus(err, http.StatusUnauthorized, http.StatusForbidden):
+		return "", &CredentialsError{Msg: denied, Err: err}
+	}
+	return "", s.failed(ctx, s.apiURL, err)
+}
+
 // xAbout is what a post or a live event says of the broadcast or Space it
 // leads to: the title, presenter and start used where the broadcast's own
 // answer gives none.
@@ -214,13 +230,27 @@ func (t *xMillis) UnmarshalJSON(data []byte) error {
 	return nil // a time that is not one is unknown, not a broken answer
 }
 
-// xBroadcast resolves an X broadcast link.
-func xBroadcast(ctx context.Context, m linkMatch, uc *userCreds) ([]Candidate, error) {
-	s, err := newXSession(ctx)
-	if err != nil {
-		return nil, err
+// X's resolvers, one for each kind of link, each in a session of its own.
+var (
+	xBroadcast = inXSession(func(s *xSession, ctx context.Context, m linkMatch, uc *userCreds) ([]Candidate, error) {
+		return s.broadcast(ctx, m, uc, xAbout{})
+	})
+	xSpace = inXSession(func(s *xSession, ctx context.Context, m linkMatch, uc *userCreds) ([]Candidate, error) {
+		return s.space(ctx, m, uc, xAbout{})
+	})
+	xEvent = inXSession((*xSession).event)
+	xPost  = inXSession((*xSession).post)
+)
+
+// inXSession is the resolver that opens a session, then resolves with f.
+func inXSession(f func(s *xSession, ctx context.Context, m linkMatch, uc *userCreds) ([]Candidate, error)) func(context.Context, linkMatch, *userCreds) ([]Candidate, error) {
+	return func(ctx context.Context, m linkMatch, uc *userCreds) ([]Candidate, error) {
+		s, err := newXSession(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return f(s, ctx, m, uc)
 	}
-	return s.broadcast(ctx, m, uc, xAbout{})
 }
 
 // broadcast resolves the broadcast m.id (m.link is the link the user gave:
@@ -230,15 +260,11 @@ func xBroadcast(ctx context.Context, m linkMatch, uc *userCreds) ([]Candidate, e
 // (source.noRedirectPlaybackUrl, or source.location).
 func (s *xSession) broadcast(ctx context.Context, m linkMatch, uc *userCreds, about xAbout) ([]Candidate, error) {
 	id := m.id
-	body, err := s.call(ctx, s.apiClient, http.MethodGet, endpoint(s.apiURL, "/1.1/broadcasts/show.json", url.Values{"ids": {id}}))
-	switch {
-	case err == nil:
-	case isStatus(err, http.StatusNotFound):
-		return nil, inputErr(ErrNoStream, "X has no broadcast %s: it may have been deleted, or the link is mistyped.", id)
-	case isStatus(err, http.StatusUnauthorized, http.StatusForbidden):
-		return nil, &CredentialsError{Msg: "X will not show this broadcast without logging in.", Err: err}
-	default:
-		return nil, s.failed(ctx, s.apiURL, err)
+	missing := inputErr(ErrNoStream, "X has no broadcast %s: it may have been deleted, or the link is mistyped.", id)
+	body, err := s.get(ctx, endpoint(s.apiURL, "/1.1/broadcasts/show.json", url.Values{"ids": {id}}), missing,
+		"X will not show this broadcast without logging in.")
+	if err != nil {
+		return nil, err
 	}
 	f, _ := scanJSON(body)
 	var b bcast
@@ -249,7 +275,7 @@ func (s *xSession) broadcast(ctx context.Context, m linkMatch, uc *userCreds, ab
 	}
 	switch {
 	case b.mediaKey == "":
-		return nil, inputErr(ErrNoStream, "X has no broadcast %s: it may have been deleted, or the link is mistyped.", id)
+		return nil, missing
 	case b.state == "NOT_STARTED":
 		return nil, inputErr(ErrNoStream, "The broadcast %s has not started yet: try again once it has.", id)
 	}
@@ -271,15 +297,11 @@ func (s *xSession) stream(ctx context.Context, m linkMatch, b bcast, what string
 	if b.title != "" {
 		named += " (" + b.title + ")"
 	}
-	body, err := s.call(ctx, s.apiClient, http.MethodGet, endpoint(s.apiURL, "/1.1/live_video_stream/status/"+url.PathEscape(b.mediaKey), nil))
-	switch {
-	case err == nil:
-	case isStatus(err, http.StatusNotFound):
-		return nil, inputErr(ErrNoStream, "X has no replay for %s %s: it was not kept, or it has expired.", what, named)
-	case isStatus(err, http.StatusUnauthorized, http.StatusForbidden):
-		return nil, &CredentialsError{Msg: fmt.Sprintf("X will not hand out this %s's sound and picture, which are probably private.", what), Err: err}
-	default:
-		return nil, s.failed(ctx, s.apiURL, err)
+	body, err := s.get(ctx, endpoint(s.apiURL, "/1.1/live_video_stream/status/"+url.PathEscape(b.mediaKey), nil),
+		inputErr(ErrNoStream, "X has no replay for %s %s: it was not kept, or it has expired.", what, named),
+		fmt.Sprintf("X will not hand out this %s's sound and picture, which are probably private.", what))
+	if err != nil {
+		return nil, err
 	}
 	f, _ := scanJSON(body)
 	// The chat token stands beside source, not in it.
@@ -336,23 +358,15 @@ func xBroadcaster(body string, b bcast) xAbout {
 	return about
 }
 
-// xEvent resolves a live event's link: live_event/1/ID/timeline.json lists
+// event resolves a live event's link: live_event/1/ID/timeline.json lists
 // the event's broadcasts (twitter_objects.broadcasts), or posts whose cards
 // are its broadcast; the first is resolved as a broadcast link would be.
-func xEvent(ctx context.Context, m linkMatch, uc *userCreds) ([]Candidate, error) {
-	s, err := newXSession(ctx)
+func (s *xSession) event(ctx context.Context, m linkMatch, uc *userCreds) ([]Candidate, error) {
+	body, err := s.get(ctx, endpoint(s.apiURL, "/1.1/live_event/1/"+url.PathEscape(m.id)+"/timeline.json", url.Values{"count": {"0"}, "urt": {"true"}}),
+		inputErr(ErrNoStream, "X has no live event %s: it may have been removed, or the link is mistyped.", m.id),
+		"X will not show this live event without logging in.")
 	if err != nil {
 		return nil, err
-	}
-	body, err := s.call(ctx, s.apiClient, http.MethodGet, endpoint(s.apiURL, "/1.1/live_event/1/"+url.PathEscape(m.id)+"/timeline.json", url.Values{"count": {"0"}, "urt": {"true"}}))
-	switch {
-	case err == nil:
-	case isStatus(err, http.StatusNotFound):
-		return nil, inputErr(ErrNoStream, "X has no live event %s: it may have been removed, or the link is mistyped.", m.id)
-	case isStatus(err, http.StatusUnauthorized, http.StatusForbidden):
-		return nil, &CredentialsError{Msg: "X will not show this live event without logging in.", Err: err}
-	default:
-		return nil, s.failed(ctx, s.apiURL, err)
 	}
 	var v struct {
 		Objects struct {

@@ -93,6 +93,24 @@ func (op xOperation) query(id string) (url.Values, error) {
 	return q, nil
 }
 
+// query asks the GraphQL operation name about id and decodes its data into
+// v. A 401 or 403 is a *CredentialsError saying denied; other failures are
+// failed's.
+func (s *xSession) query(ctx context.Context, name, id, denied string, v any) error {
+	data, err := s.graphQL(ctx, name, id)
+	switch {
+	case err == nil:
+	case isStatus(err, http.StatusUnauthorized, http.StatusForbidden):
+		return &CredentialsError{Msg: denied, Err: err}
+	default:
+		return s.failed(ctx, s.webURL, err)
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return s.failed(ctx, s.webURL, fmt.Errorf("%w: %s: %v", errUnexpected, name, err))
+	}
+	return nil
+}
+
 // graphQL asks x.com's GraphQL API for the operation name about id and
 // returns the answer's data. An answer that says the query id or the
 // features are out of date (400, 404, 422), or that holds errors and no

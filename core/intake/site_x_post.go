@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -18,29 +17,17 @@ import (
 // ("audiospace", binding "id"); or a link in its text is one; or its own
 // video (an HLS playlist among its variants) is the talk.
 
-// xPost resolves a post's link: the post through GraphQL's
+// post resolves a post's link: the post through GraphQL's
 // TweetResultByRestId, then the broadcast or Space it leads to, or its own
 // video.
-func xPost(ctx context.Context, m linkMatch, uc *userCreds) ([]Candidate, error) {
-	s, err := newXSession(ctx)
-	if err != nil {
-		return nil, err
-	}
-	data, err := s.graphQL(ctx, "TweetResultByRestId", m.id)
-	switch {
-	case err == nil:
-	case isStatus(err, http.StatusUnauthorized, http.StatusForbidden):
-		return nil, &CredentialsError{Msg: fmt.Sprintf("X shows the post %s only to logged-in accounts.", m.id), Err: err}
-	default:
-		return nil, s.failed(ctx, s.webURL, err)
-	}
+func (s *xSession) post(ctx context.Context, m linkMatch, uc *userCreds) ([]Candidate, error) {
 	var v struct {
 		TweetResult struct {
 			Result *xPostResult `json:"result"`
 		} `json:"tweetResult"`
 	}
-	if err := json.Unmarshal(data, &v); err != nil {
-		return nil, s.failed(ctx, s.webURL, fmt.Errorf("%w: TweetResultByRestId: %v", errUnexpected, err))
+	if err := s.query(ctx, "TweetResultByRestId", m.id, fmt.Sprintf("X shows the post %s only to logged-in accounts.", m.id), &v); err != nil {
+		return nil, err
 	}
 	p, err := v.TweetResult.Result.visible(m.id)
 	if err != nil {

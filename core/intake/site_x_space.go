@@ -2,9 +2,7 @@ package intake
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 )
@@ -15,15 +13,6 @@ import (
 // live_video_stream/status/MEDIA_KEY names its playlist (source.location):
 // sound only, in an audio-space folder on Periscope's video hosts, its
 // chunks AAC behind an ID3 tag each.
-
-// xSpace resolves a Space's link.
-func xSpace(ctx context.Context, m linkMatch, uc *userCreds) ([]Candidate, error) {
-	s, err := newXSession(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return s.space(ctx, m, uc, xAbout{})
-}
 
 // xSpaceMeta is what AudioSpaceById says of a Space.
 type xSpaceMeta struct {
@@ -42,21 +31,13 @@ type xSpaceMeta struct {
 // Space's, or the post's that led to it).
 func (s *xSession) space(ctx context.Context, m linkMatch, uc *userCreds, about xAbout) ([]Candidate, error) {
 	id := m.id
-	data, err := s.graphQL(ctx, "AudioSpaceById", id)
-	switch {
-	case err == nil:
-	case isStatus(err, http.StatusUnauthorized, http.StatusForbidden):
-		return nil, &CredentialsError{Msg: "X will not show this Space without logging in.", Err: err}
-	default:
-		return nil, s.failed(ctx, s.webURL, err)
-	}
 	var v struct {
 		AudioSpace struct {
 			Metadata *xSpaceMeta `json:"metadata"`
 		} `json:"audioSpace"`
 	}
-	if err := json.Unmarshal(data, &v); err != nil {
-		return nil, s.failed(ctx, s.webURL, fmt.Errorf("%w: AudioSpaceById: %v", errUnexpected, err))
+	if err := s.query(ctx, "AudioSpaceById", id, "X will not show this Space without logging in.", &v); err != nil {
+		return nil, err
 	}
 	md := v.AudioSpace.Metadata
 	if md == nil {
