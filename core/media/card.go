@@ -23,9 +23,9 @@ type Card struct {
 	Title, Presenter string
 }
 
-// SoundName reports whether out names a sound file (.m4a): a sound-only
+// soundName reports whether out names a sound file (.m4a): a sound-only
 // source is saved into it without a picture.
-func SoundName(out string) bool {
+func soundName(out string) bool {
 	return strings.EqualFold(filepath.Ext(out), ".m4a")
 }
 
@@ -43,7 +43,7 @@ const (
 // picture, when spec has one, the MP4 has no picture, and spec.Output is
 // not a sound file. With spec.Burn the chat is drawn on the card.
 func (t Tools) withCard(ctx context.Context, spec RenderSpec, path string, cut Cut) error {
-	if spec.Card == nil || SoundName(spec.Output) {
+	if spec.Card == nil || soundName(spec.Output) {
 		return nil
 	}
 	info, err := t.Probe(ctx, path)
