@@ -53,6 +53,9 @@ test: setup vet
 	go test -tags ci -count=1 -race $(RACE_PKGS)
 	$(MAKE) --no-print-directory fuzz FUZZTIME=2000x
 
+# The quick check (under a minute once built): vet, then every package's
+# tests with -short, which skip the slow real-ffmpeg cases but keep one real
+# render (core/media) and one real MP4 rewrite (core/mp4).
 test-short: vet
 	go test -tags ci -short ./...
 

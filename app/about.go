@@ -16,45 +16,53 @@ import (
 // website is FyneApp.toml's Website; the About box links to it.
 const website = "https://github.com/replayrescue/replayrescue"
 
-// aboutBox is the About dialog; kept on ui so tests can look at it.
+// aboutBox is the About dialog: which Replay Rescue this is (the version a
+// support request needs), which ffmpeg it uses and under which licence, and
+// what it is built from. The one showing is kept on ui so tests can look at it.
 type aboutBox struct {
+	u       *ui
 	d       dialog.Dialog
 	version *widget.Label
 	tools   *widget.Label
 	licence *widget.Label // nil unless Replay Rescue downloaded the ffmpeg in use
 }
 
-// showAbout tells which Replay Rescue this is (the version a support
-// request needs), which ffmpeg it uses and under which licence, and what
-// it is built from.
-func (u *ui) showAbout() {
+func newAboutBox(u *ui) *aboutBox {
+	b := &aboutBox{u: u}
+	b.build()
+	return b
+}
+
+// build makes the box, asking the backend about ffmpeg as it is now.
+func (b *aboutBox) build() {
+	be, win := b.u.backend, b.u.win
 	icon := canvas.NewImageFromResource(assets.Icon)
 	icon.SetMinSize(fyne.NewSize(64, 64))
 	icon.FillMode = canvas.ImageFillContain
 	name := widget.NewLabelWithStyle("Replay Rescue", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	box := &aboutBox{version: widget.NewLabelWithStyle(lang.L("Version {{.Version}}", map[string]any{"Version": u.version}), fyne.TextAlignCenter, fyne.TextStyle{})}
+	b.version = widget.NewLabelWithStyle(lang.L("Version {{.Version}}", map[string]any{"Version": b.u.version}), fyne.TextAlignCenter, fyne.TextStyle{})
 	what := widget.NewLabelWithStyle(lang.L("Saves the replay of a live-streamed talk as one video."), fyne.TextAlignCenter, fyne.TextStyle{})
 	what.Wrapping = fyne.TextWrapWord
 
-	t := u.backend.About()
+	t := be.About()
 	var toolsText string
 	if t.Path == "" {
 		toolsText = lang.L("The video tool FFmpeg is not installed yet.")
 	} else {
 		toolsText = lang.L("Video tool: {{.Version}}, at {{.Path}}. This build of FFmpeg is under the {{.Licence}}.", map[string]any{"Version": t.Version, "Path": t.Path, "Licence": t.Licence})
 	}
-	box.tools = widget.NewLabel(toolsText)
-	box.tools.Wrapping = fyne.TextWrapWord
+	b.tools = widget.NewLabel(toolsText)
+	b.tools.Wrapping = fyne.TextWrapWord
 	parts := widget.NewLabel(lang.L("Made with Fyne (BSD 3-Clause licence), grafov/m3u8 (BSD 3-Clause), ffmpeg-go (Apache 2.0), chromedp (MIT) and the Go libraries (BSD 3-Clause)."))
 	parts.Wrapping = fyne.TextWrapWord
 	parts.Importance = widget.LowImportance
-	items := []fyne.CanvasObject{container.NewCenter(icon), name, box.version, what, widget.NewSeparator(), box.tools}
+	items := []fyne.CanvasObject{container.NewCenter(icon), name, b.version, what, widget.NewSeparator(), b.tools}
 	// A downloaded ffmpeg came with its licence text, which we owe the
 	// user with the program.
-	if text, ok := u.backend.ToolsLicence(); ok {
-		box.licence = widget.NewLabel(text)
-		box.licence.Wrapping = fyne.TextWrapWord
-		scroll := container.NewVScroll(box.licence)
+	if text, ok := be.ToolsLicence(); ok {
+		b.licence = widget.NewLabel(text)
+		b.licence.Wrapping = fyne.TextWrapWord
+		scroll := container.NewVScroll(b.licence)
 		scroll.SetMinSize(fyne.NewSize(0, 160))
 		items = append(items, widget.NewAccordion(widget.NewAccordionItem(lang.L("Licence of the downloaded FFmpeg"), scroll)))
 	}
@@ -64,8 +72,11 @@ func (u *ui) showAbout() {
 	if link, err := url.Parse(website); err == nil {
 		items = append(items, container.NewCenter(widget.NewHyperlink(lang.L("Website and source code"), link)))
 	}
-	box.d = dialog.NewCustom(lang.L("About Replay Rescue"), lang.L("Close"), container.NewVBox(items...), u.win)
-	box.d.Resize(fyne.NewSize(min(560, u.win.Canvas().Size().Width-40), 0))
-	u.about = box
-	box.d.Show()
+	b.d = dialog.NewCustom(lang.L("About Replay Rescue"), lang.L("Close"), container.NewVBox(items...), win)
+	b.d.Resize(fyne.NewSize(min(560, win.Canvas().Size().Width-40), 0))
+}
+
+func (b *aboutBox) show() {
+	b.u.about = b
+	b.d.Show()
 }

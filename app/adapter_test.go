@@ -58,7 +58,7 @@ func TestSampleBroadcastEndToEnd(t *testing.T) {
 	e.loadPreview(10 * time.Second)
 	e.setOffset(2 * time.Second)
 	out := filepath.Join(t.TempDir(), job.FileName(h.u.sess.job.Title(), lang.L("replay")))
-	h.u.startRender(out, true)
+	h.u.edit.saveTo(out, true)
 	h.q.until(t, "the video to be saved", func() bool { return h.u.rend.done.Visible() || h.u.rend.failed.Visible() }, 2*time.Minute)
 	if !h.u.rend.done.Visible() {
 		t.Fatalf("render failed: %s", h.u.rend.problem.Text)
@@ -133,7 +133,7 @@ func TestTalkInTwoPartsEndToEnd(t *testing.T) {
 	}
 	e.setOffset(2 * time.Second) // part 1's sound runs 2 s early
 	out := filepath.Join(t.TempDir(), "talk.mp4")
-	h.u.startRender(out, true)
+	h.u.edit.saveTo(out, true)
 	h.q.until(t, "the video to be saved", func() bool { return h.u.rend.done.Visible() || h.u.rend.failed.Visible() }, 2*time.Minute)
 	if !h.u.rend.done.Visible() {
 		t.Fatalf("render failed: %s", h.u.rend.problem.Text)

@@ -5,7 +5,6 @@
 package app
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"net/url"
@@ -65,7 +64,7 @@ func Run(version string, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "window shown after %v\n", time.Since(started).Round(time.Millisecond))
 		}
 		if screen != "" {
-			u.openDemoScreen(screen)
+			openDemoScreen(u, screen)
 			return
 		}
 		u.cleanInterruptedSave()
@@ -86,9 +85,13 @@ const (
 	screenRender
 )
 
-// ui is the window's state: which screen shows, the job being saved, and the
-// views. All fields are used on the UI thread only; goroutines reach them
-// through the bridge.
+// ui is the window: which screen shows and the way between them, what comes
+// in from anywhere on it (a dropped file, Ctrl+V, keys), and what outlives a
+// screen: the candidates found, the parts of a talk, the session being
+// saved. Each screen is a view of its own (startView, foundView,
+// downloadView, editView, renderView) with a build that makes its widgets
+// and on... methods that handle them. All fields are used on the UI thread
+// only; goroutines reach them through the bridge.
 type ui struct {
 	app      fyne.App
 	win      fyne.Window
@@ -126,34 +129,9 @@ type ui struct {
 	// a command on Linux); tests set it to drive another system's dialog.
 	goos string
 
-	settingsDialog dialog.Dialog
-	captureDialog  dialog.Dialog // "open the broadcast and press play", while a capture waits
-	quitDialog     dialog.Dialog // "Stop and quit?", while it asks
-	notice         dialog.Dialog // what was tidied up after an interrupted save
+	quitDialog dialog.Dialog // "Stop and quit?", while it asks
+	notice     dialog.Dialog // what was tidied up after an interrupted save
 }
-
-// session is one broadcast being saved. A fresh source for an expired link
-// replaces job but keeps the job folder, and so the finished chunks.
-type session struct {
-	cand    backend.Candidate
-	parts   []backend.Candidate // every part, in order, when the talk has several
-	job     backend.JobRunner
-	loaded  bool
-	cancel  context.CancelFunc // stops the running download or render
-	pausing bool               // the download was stopped by Pause
-	stop    chan struct{}      // closed by "Stop here" to end following a live broadcast
-	stopped bool
-	saved   string // the last video written, for cleanup
-	// working says what closing the window would stop: "" nothing,
-	// workDownload or workSave.
-	working string
-}
-
-// What a session may be busy with when the window is asked to close.
-const (
-	workDownload = "download"
-	workSave     = "save"
-)
 
 func newUI(a fyne.App, w fyne.Window, be backend.Backend) *ui {
 	u := &ui{app: a, win: w, backend: be, bridge: &bridge{}, settings: settings{a.Preferences()}, goos: runtime.GOOS}
@@ -171,46 +149,26 @@ func newUI(a fyne.App, w fyne.Window, be backend.Backend) *ui {
 	// Ctrl+V (Cmd+V on macOS) anywhere: the driver sends it to the canvas
 	// when no text field has focus, so a link can be pasted straight away.
 	w.Canvas().AddShortcut(&fyne.ShortcutPaste{}, func(fyne.Shortcut) { u.pasted(a.Clipboard().Content()) })
-	// Arrow keys nudge the trim handle when no field has focus.
-	w.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
-		if u.screen == screenEdit && u.edit != nil {
-			u.edit.trim.TypedKey(k)
-		}
-	})
+	w.Canvas().SetOnTypedKey(u.onTypedKey)
 	return u
 }
 
-// build (re)creates every view, e.g. after the language changed, and shows
-// the current screen again.
+// build makes the window's content: the header above the current screen.
+// It runs again when the language or appearance changed: every screen then
+// makes its widgets anew too, each keeping what it showed.
 func (u *ui) build() {
-	oldStart, oldFound, oldDL, oldEdit := u.start, u.found, u.dl, u.edit
-	u.start = newStartView(u)
-	u.found = newFoundView(u)
-	u.found.set(u.cands)
-	u.dl = newDownloadView(u)
-	if oldStart != nil {
-		u.start.paste.SetText(oldStart.paste.Text)
-		u.start.showProblem(oldStart.status.Text)
-	}
-	if oldFound != nil && oldFound.chosen >= 0 && oldFound.chosen < len(u.cands) {
-		u.found.choose(oldFound.chosen)
-	}
-	if oldDL != nil {
-		u.dl.copyFrom(oldDL)
-	}
-	if oldEdit != nil && u.sess != nil {
-		u.edit = newEditView(u, u.sess.job)
-		u.edit.copyFrom(oldEdit)
-		oldEdit.stop()
-	}
-	if u.rend == nil {
-		u.rend = newRenderView(u)
+	if u.start == nil {
+		u.start, u.found, u.dl, u.rend = newStartView(u), newFoundView(u), newDownloadView(u), newRenderView(u)
 	} else {
-		u.rend = u.rend.rebuilt()
+		u.start.rebuild()
+		u.found.rebuild()
+		u.dl.rebuild()
+		if u.edit != nil && u.sess != nil {
+			u.edit.rebuild()
+		}
+		u.rend.rebuild()
 	}
-
-	header := u.header()
-	u.win.SetContent(container.NewBorder(header, nil, nil, nil, u.body))
+	u.win.SetContent(container.NewBorder(u.header(), nil, nil, nil, u.body))
 	u.show(u.screen)
 }
 
@@ -238,9 +196,9 @@ func (u *ui) header() fyne.CanvasObject {
 	// to "Step 3 of 5: Download".
 	u.stepShort = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	u.stepNames = names
-	help := widget.NewButtonWithIcon("", theme.HelpIcon(), u.showHARHelp)
-	settingsBtn := widget.NewButtonWithIcon("", theme.SettingsIcon(), u.showSettings)
-	aboutBtn := widget.NewButtonWithIcon("", theme.InfoIcon(), u.showAbout)
+	help := widget.NewButtonWithIcon("", theme.HelpIcon(), func() { showHARHelp(u.win) })
+	settingsBtn := widget.NewButtonWithIcon("", theme.SettingsIcon(), func() { newSettingsDialog(u).show() })
+	aboutBtn := widget.NewButtonWithIcon("", theme.InfoIcon(), func() { newAboutBox(u).show() })
 	help.Importance, settingsBtn.Importance, aboutBtn.Importance = widget.LowImportance, widget.LowImportance, widget.LowImportance
 
 	left := container.NewHBox(icon, name)
@@ -311,12 +269,21 @@ func (u *ui) useSource(src string) {
 	switch {
 	case u.screen == screenDownload && u.dl.wantsFresh:
 		u.dl.fresh.SetText(src)
-		u.freshSource(src)
+		u.dl.continueWith(src)
 	case u.screen == screenStart || u.screen == screenFound:
 		u.start.paste.SetText(src)
-		u.resolve(src)
+		u.start.resolve(src)
 	default:
 		dialog.ShowInformation(lang.L("Busy"), lang.L("Finish or cancel this video before starting another."), u.win)
+	}
+}
+
+// onTypedKey gets the keys pressed when no widget has focus and hands them
+// to the screen showing: on the edit screen the arrow keys nudge the trim
+// handle.
+func (u *ui) onTypedKey(k *fyne.KeyEvent) {
+	if u.screen == screenEdit && u.edit != nil {
+		u.edit.onTypedKey(k)
 	}
 }
 
@@ -326,7 +293,7 @@ func (u *ui) checkTools() {
 	hint, err := u.backend.FindTools()
 	u.toolsOK = err == nil
 	if err != nil {
-		u.showToolsMissing(hint, err)
+		newToolsDialog(u, hint, err).show()
 	}
 }
 
@@ -371,13 +338,8 @@ func (u *ui) setAppearance(mode string) {
 // video was saved and the user did not ask to keep them.
 func (u *ui) startOver() {
 	if s := u.sess; s != nil {
-		if s.cancel != nil {
-			s.cancel()
-		}
-		if s.saved != "" && !u.settings.keep() {
-			if err := s.job.Cleanup(); err != nil {
-				fyne.LogError("removing the job folder", err)
-			}
+		if err := s.end(); err != nil {
+			fyne.LogError("removing the job folder", err)
 		}
 	}
 	if u.edit != nil {
@@ -424,12 +386,7 @@ func (u *ui) quit() {
 // shutdown runs when the window closes: stop work, tidy up after a save.
 func (u *ui) shutdown() {
 	if s := u.sess; s != nil {
-		if s.cancel != nil {
-			s.cancel()
-		}
-		if s.saved != "" && !u.settings.keep() {
-			_ = s.job.Cleanup()
-		}
+		_ = s.end()
 	}
 	if u.edit != nil {
 		u.edit.stop()
@@ -443,6 +400,15 @@ func (u *ui) shutdown() {
 	if u.tools != nil && u.tools.stop != nil {
 		u.tools.stop() // a download of ffmpeg removes what it began
 	}
+}
+
+// confirm asks title and msg with Yes and No, and runs yes on Yes.
+func confirm(win fyne.Window, title, msg string, yes func()) {
+	dialog.ShowConfirm(title, msg, func(ok bool) {
+		if ok {
+			yes()
+		}
+	}, win)
 }
 
 // firstThatFits shows the first of its objects whose minimum width fits and

@@ -56,7 +56,7 @@ func TestEditScreenChat(t *testing.T) {
 	if !e.settings().BurnChat {
 		t.Fatal("the ticked box does not ask for burning")
 	}
-	h.u.startRender(filepath.Join(t.TempDir(), "talk.mp4"), true)
+	h.u.edit.saveTo(filepath.Join(t.TempDir(), "talk.mp4"), true)
 	h.q.until(t, "the result", func() bool { return h.u.rend.result != nil })
 	if !strings.Contains(h.u.rend.detail.Text, "Drawing the chat into the video") || !strings.Contains(h.u.rend.detail.Text, "about 0:50 left") {
 		t.Errorf("progress reads %q", h.u.rend.detail.Text)

@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -17,6 +16,9 @@ import (
 
 // downloadView shows the download: progress, pause, resume and cancel, and
 // the prompt for a fresh source when the host stops accepting the old one.
+// It also runs the download for the window's session (run, ended,
+// continueWith), since every step of it shows here; a new download gets a
+// new view.
 type downloadView struct {
 	u        *ui
 	title    *widget.Label
@@ -56,6 +58,12 @@ const (
 
 func newDownloadView(u *ui) *downloadView {
 	v := &downloadView{u: u}
+	v.build()
+	return v
+}
+
+// build makes the screen's widgets and layout.
+func (v *downloadView) build() {
 	v.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.title.Truncation = fyne.TextTruncateEllipsis
 	v.about = widget.NewLabel("")
@@ -66,18 +74,18 @@ func newDownloadView(u *ui) *downloadView {
 	v.state.Wrapping = fyne.TextWrapWord
 	v.state.Hide()
 
-	v.pause = widget.NewButtonWithIcon(lang.L("Pause"), theme.MediaPauseIcon(), u.pauseDownload)
-	v.resume = widget.NewButtonWithIcon(lang.L("Resume"), theme.MediaPlayIcon(), u.resumeDownload)
+	v.pause = widget.NewButtonWithIcon(lang.L("Pause"), theme.MediaPauseIcon(), v.onPause)
+	v.resume = widget.NewButtonWithIcon(lang.L("Resume"), theme.MediaPlayIcon(), v.onResume)
 	v.resume.Importance = widget.HighImportance
 	v.resume.Hide()
-	v.cancel = widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), u.cancelDownload)
-	v.stopLive = widget.NewButtonWithIcon(lang.L("Stop here"), theme.MediaStopIcon(), u.stopFollowing)
+	v.cancel = widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), v.onCancel)
+	v.stopLive = widget.NewButtonWithIcon(lang.L("Stop here"), theme.MediaStopIcon(), v.onStopHere)
 	v.stopLive.Hide()
 
 	v.problem = widget.NewLabel("")
 	v.problem.Wrapping = fyne.TextWrapWord
 	v.problem.Importance = widget.DangerImportance
-	v.retry = widget.NewButtonWithIcon(lang.L("Try again"), theme.ViewRefreshIcon(), u.resumeDownload)
+	v.retry = widget.NewButtonWithIcon(lang.L("Try again"), theme.ViewRefreshIcon(), v.onResume)
 	v.retry.Importance = widget.HighImportance
 	v.probBox = container.NewVBox(v.problem, container.NewHBox(layout.NewSpacer(), v.retry))
 	v.probBox.Hide()
@@ -88,10 +96,10 @@ func newDownloadView(u *ui) *downloadView {
 	expiredMsg.Importance = widget.WarningImportance
 	v.fresh = widget.NewEntry()
 	v.fresh.SetPlaceHolder(lang.L("Paste the link or a “Copy as cURL” command"))
-	v.useFresh = widget.NewButton(lang.L("Continue"), func() { u.freshSource(v.fresh.Text) })
+	v.useFresh = widget.NewButton(lang.L("Continue"), v.onContinue)
 	v.useFresh.Importance = widget.HighImportance
-	openHAR := widget.NewButtonWithIcon(lang.L("Open HAR file…"), theme.FolderOpenIcon(), func() { u.start.chooseFile() })
-	howTo := widget.NewButtonWithIcon(lang.L("How do I get a HAR file?"), theme.HelpIcon(), u.showHARHelp)
+	openHAR := widget.NewButtonWithIcon(lang.L("Open HAR file…"), theme.FolderOpenIcon(), v.onOpenHAR)
+	howTo := widget.NewButtonWithIcon(lang.L("How do I get a HAR file?"), theme.HelpIcon(), v.onHelp)
 	howTo.Importance = widget.LowImportance
 	v.expired = container.NewVBox(
 		container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, expiredMsg),
@@ -111,7 +119,15 @@ func newDownloadView(u *ui) *downloadView {
 		v.probBox,
 		buttons,
 	)))
-	return v
+}
+
+// rebuild makes the view anew (in the language now chosen) and shows what
+// it showed.
+func (v *downloadView) rebuild() {
+	old := *v
+	*v = downloadView{u: old.u}
+	v.build()
+	v.copyFrom(&old)
 }
 
 // setCandidate shows which broadcast is downloading.
@@ -212,60 +228,15 @@ func (v *downloadView) showProblem(msg string) {
 	v.probBox.Show()
 }
 
-// startDownload opens a job for c and downloads it.
-func (u *ui) startDownload(c backend.Candidate) {
-	if !u.requireTools() {
-		return
-	}
-	u.dl = newDownloadView(u)
-	u.dl.setCandidate(c)
-	if !u.openJob(c, "") {
-		return
-	}
-	u.show(screenDownload)
-	u.runDownload()
-}
-
-// openJob starts a session for c in job folder work ("" lets core choose).
-func (u *ui) openJob(c backend.Candidate, work string) bool {
-	return u.openSession([]backend.Candidate{c}, work)
-}
-
-// openSession starts a session for the parts cs of one talk (usually one).
-func (u *ui) openSession(cs []backend.Candidate, work string) bool {
-	s := &session{cand: cs[0], stop: make(chan struct{})}
-	events := u.bridge.events(func(e backend.Event) {
-		if u.sess == s { // a cancelled job's late events are dropped
-			u.onJobEvent(e)
-		}
-	})
-	o := backend.OpenOptions{Work: work, Jobs: u.settings.jobs(), Keep: u.settings.keep(), Stop: s.stop}
-	var j backend.JobRunner
-	var err error
-	if len(cs) > 1 {
-		s.parts = cs
-		j, err = u.backend.OpenParts(cs, o, events)
-	} else {
-		j, err = u.backend.Open(cs[0], o, events)
-	}
-	if err != nil {
-		msg, _ := backend.Explain(err)
-		u.showError(lang.L("Cannot start the download"), msg)
-		return false
-	}
-	s.job = j
-	u.sess = s
-	return true
-}
-
-// runDownload loads the playlist (once) and downloads what is missing.
-func (u *ui) runDownload() {
-	s := u.sess
+// run loads the playlist (once) and downloads what is missing; ended
+// shows how it went.
+func (v *downloadView) run() {
+	s := v.u.sess
 	s.pausing = false
 	s.working = workDownload
-	u.dl.running(true)
+	v.running(true)
 	wasLoaded := s.loaded
-	s.cancel = background(context.Background(), u.bridge, func(ctx context.Context) (loaded bool, err error) {
+	s.cancel = background(context.Background(), v.u.bridge, func(ctx context.Context) (loaded bool, err error) {
 		if !wasLoaded {
 			if err := s.job.Load(ctx); err != nil {
 				return false, err
@@ -275,68 +246,64 @@ func (u *ui) runDownload() {
 	}, func(loaded bool, err error, _ bool) {
 		s.loaded = loaded
 		s.working = ""
-		if u.sess != s {
+		if v.u.sess != s {
 			return // cancelled, or replaced by a fresh source
 		}
-		u.downloadEnded(err)
+		v.ended(s, err)
 	})
 }
 
-func (u *ui) downloadEnded(err error) {
-	s := u.sess
+// ended goes on to the edit screen when everything is downloaded, else
+// says why it stopped: paused, expired (waiting for a fresh source), or a
+// problem with Try again.
+func (v *downloadView) ended(s *session, err error) {
 	if err == nil {
-		u.dl.bar.SetValue(1)
-		u.edit = newEditView(u, s.job)
-		u.show(screenEdit)
+		v.bar.SetValue(1)
+		v.u.edit = newEditView(v.u, s.job)
+		v.u.show(screenEdit)
 		return
 	}
 	if errors.Is(err, context.Canceled) && s.pausing {
-		u.dl.showPaused()
+		v.showPaused()
 		return
 	}
 	msg, code := backend.Explain(err)
 	if code == backend.ExitCredentials && len(s.parts) == 0 {
 		// (A part of a talk says which part needs a fresh source; the
 		// whole talk is then started again with it.)
-		u.dl.showExpired()
+		v.showExpired()
 		return
 	}
-	u.dl.showProblem(msg)
+	v.showProblem(msg)
 }
 
-// onJobEvent puts one job event on the screen it belongs to.
-func (u *ui) onJobEvent(e backend.Event) {
+// onJobEvent shows what session s's job says about its download.
+func (v *downloadView) onJobEvent(s *session, e backend.Event) {
 	switch e := e.(type) {
 	case backend.Found:
-		c := u.sess.cand
+		c := s.cand
 		c.Title, c.Duration, c.Quality, c.Chunks, c.Live = e.Title, e.Duration, e.Quality, e.Chunks, !e.Ended
 		if c.Title == "" {
-			c.Title = u.sess.cand.Title
+			c.Title = s.cand.Title
 		}
-		u.dl.setCandidate(c)
-		u.dl.showLive(!e.Ended && !u.sess.stopped)
+		v.setCandidate(c)
+		v.showLive(!e.Ended && !s.stopped)
 	case backend.Live:
-		c := u.dl.cand
+		c := v.cand
 		c.Duration, c.Chunks, c.Live = e.Duration, e.Chunks, !e.Ended
-		u.dl.setCandidate(c)
-		u.dl.showLive(!e.Ended && !u.sess.stopped)
+		v.setCandidate(c)
+		v.showLive(!e.Ended && !s.stopped)
 		if e.Missing > 0 {
-			u.dl.state.SetText(lang.L("Some parts ({{.N}}) were gone from the site before they could be saved; the video skips them.", map[string]any{"N": e.Missing}))
-			u.dl.state.Show()
+			v.state.SetText(lang.L("Some parts ({{.N}}) were gone from the site before they could be saved; the video skips them.", map[string]any{"N": e.Missing}))
+			v.state.Show()
 		}
 	case backend.Progress:
-		u.dl.setProgress(e)
+		v.setProgress(e)
 	case backend.PartEvent:
-		u.dl.onPartEvent(e)
+		v.onPartEvent(e)
 	case backend.Paused:
-		u.dl.setProgress(backend.Progress{Done: e.Done, Total: e.Total, Bytes: u.dl.last.Bytes})
-		u.dl.showExpired()
-	case backend.Rendering, backend.SoundRepaired, backend.ChatSaved, backend.Done:
-		if u.screen == screenRender {
-			u.rend.onEvent(e)
-		} else if u.edit != nil {
-			u.edit.onPreviewEvent(e)
-		}
+		v.setProgress(backend.Progress{Done: e.Done, Total: e.Total, Bytes: v.last.Bytes})
+		v.showExpired()
 	}
 }
 
@@ -350,88 +317,87 @@ func (v *downloadView) showLive(live bool) {
 	}
 }
 
-// stopFollowing ends the following of a live broadcast; the download then
+// onStopHere ends the following of a live broadcast; the download then
 // finishes with what has arrived and the edit screen opens.
-func (u *ui) stopFollowing() {
-	s := u.sess
+func (v *downloadView) onStopHere() {
+	s := v.u.sess
 	if s == nil || s.stopped {
 		return
 	}
 	s.stopped = true
 	close(s.stop)
-	u.dl.stopLive.Hide()
+	v.stopLive.Hide()
 }
 
-// pauseDownload stops the download; finished chunks stay on disk.
-func (u *ui) pauseDownload() {
-	if s := u.sess; s != nil && s.cancel != nil {
+// onPause stops the download; finished chunks stay on disk.
+func (v *downloadView) onPause() {
+	if s := v.u.sess; s != nil && s.cancel != nil {
 		s.pausing = true
 		s.cancel()
-		u.dl.pause.Hide()
-		u.dl.state.SetText(lang.L("Pausing…"))
-		u.dl.state.Show()
+		v.pause.Hide()
+		v.state.SetText(lang.L("Pausing…"))
+		v.state.Show()
 	}
 }
 
-// resumeDownload downloads again with the same job: chunks on disk count.
-func (u *ui) resumeDownload() {
-	if u.sess != nil {
-		u.runDownload()
+// onResume downloads again with the same job: chunks on disk count. It is
+// also Try again after a problem.
+func (v *downloadView) onResume() {
+	if v.u.sess != nil {
+		v.run()
 	}
 }
 
-// cancelDownload asks, then stops and goes back to the start.
-func (u *ui) cancelDownload() {
-	dialog.ShowConfirm(lang.L("Stop this download?"),
+// onCancel asks, then stops and goes back to the start.
+func (v *downloadView) onCancel() {
+	confirm(v.u.win, lang.L("Stop this download?"),
 		lang.L("The parts already downloaded stay on this computer, so starting the same broadcast again continues where it stopped."),
-		func(ok bool) {
-			if ok {
-				u.startOver()
-			}
-		}, u.win)
+		v.u.startOver)
 }
 
-// freshSource continues an expired download with a new HAR file or link: a
+// onContinue continues an expired download with the link pasted in its card.
+func (v *downloadView) onContinue() { v.continueWith(v.fresh.Text) }
+
+func (v *downloadView) onOpenHAR() { chooseHAR(v.u.win, v.u.useSource) }
+
+func (v *downloadView) onHelp() { showHARHelp(v.u.win) }
+
+// continueWith continues an expired download with a new HAR file or link: a
 // new job for the new source, in the same job folder, so no chunk is lost.
-func (u *ui) freshSource(src string) {
-	if src == "" || u.sess == nil {
+func (v *downloadView) continueWith(src string) {
+	old := v.u.sess
+	if src == "" || old == nil {
 		return
 	}
-	old := u.sess
 	dir := old.job.Dir()
-	u.dl.useFresh.Disable()
-	u.dl.state.SetText(lang.L("Checking the new link…"))
-	u.dl.state.Show()
-	old.cancel = background(context.Background(), u.bridge, func(ctx context.Context) ([]backend.Candidate, error) {
-		return u.backend.Resolve(ctx, src)
+	v.useFresh.Disable()
+	v.state.SetText(lang.L("Checking the new link…"))
+	v.state.Show()
+	be := v.u.backend
+	old.cancel = background(context.Background(), v.u.bridge, func(ctx context.Context) ([]backend.Candidate, error) {
+		return be.Resolve(ctx, src)
 	}, func(cands []backend.Candidate, err error, _ bool) {
-		u.dl.useFresh.Enable()
-		if u.sess != old {
+		v.useFresh.Enable()
+		if v.u.sess != old {
 			return
 		}
 		if err == nil && len(cands) == 0 {
-			u.dl.state.SetText(lang.L("No video was found in that. Try another HAR file or link."))
+			v.state.SetText(lang.L("No video was found in that. Try another HAR file or link."))
 			return
 		}
 		if err != nil {
 			msg, _ := backend.Explain(err)
-			u.dl.state.SetText(msg)
+			v.state.SetText(msg)
 			return
 		}
-		c := cands[0]
-		for _, cand := range cands {
-			if cand.Ready {
-				c = cand
-				break
-			}
-		}
+		c := cands[best(cands)]
 		if c.Title == "" {
 			c.Title = old.cand.Title
 		}
-		if !u.openJob(c, dir) {
+		if openSession(v.u, []backend.Candidate{c}, dir) == nil {
 			return
 		}
-		u.dl.fresh.SetText("")
-		u.runDownload()
+		v.fresh.SetText("")
+		v.run()
 	})
 }

@@ -8,6 +8,8 @@ import (
 	"image/color"
 	"net/url"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -27,15 +29,25 @@ import (
 // Sync slider: the audio moves in 10 ms steps up to 10 s either way. The
 // slider counts steps (integers) because Fyne's Slider snaps to multiples of
 // Step counted from 0, and float steps of 0.01 drift (0.37000000000000005).
+//
+// The slider spans ±5 s by default (a 100 px drag is about half a second);
+// a value typed beyond that widens it, up to ±60 s.
 const (
-	offsetStep  = 10 * time.Millisecond
-	offsetLimit = 10 * time.Second
+	offsetStep    = 10 * time.Millisecond
+	offsetRange   = 5 * time.Second
+	offsetLimit   = 60 * time.Second
+	fineNudge     = 10 * time.Millisecond
+	coarseNudge   = 100 * time.Millisecond
+	offsetRangeUp = 10 * time.Second // a widened range is a multiple of this
 )
 
-// previewClipLength is what "Preview 10 s" renders around the cursor.
+// previewClipLength is what "Open in my player" renders around the cursor.
 const previewClipLength = 10 * time.Second
 
 // editView is where the user trims and syncs while looking at the pictures.
+// Its widgets are made by build (one builder for each part of the screen);
+// what the user chose lives in the widgets and in the fields below them,
+// and the on... methods are the widgets' handlers.
 type editView struct {
 	u     *ui
 	job   backend.JobRunner
@@ -48,7 +60,8 @@ type editView struct {
 	endEntry    *clockEntry
 	length      *widget.Label
 	offset      *widget.Slider
-	offsetLabel *widget.Label
+	offsetLabel *widget.Label // what the offset means: sound later, earlier, as recorded
+	offsetEntry *offsetEntry  // the offset, typed or read
 	exact       *widget.Check
 	burn        *widget.Check // draw the chat into the video; shown when there is chat
 	fade        *widget.Check // cross-fade between parts; shown when there are several
@@ -58,6 +71,9 @@ type editView struct {
 	chatLines   []backend.ChatMessage // comments only, in time order
 	cutNote     *widget.Label         // the handles' hint, then where the video really starts and the broadcast's own sync gap
 	previewClip *widget.Button
+	play        *widget.Button    // plays the video here, with its sound
+	playBox     fyne.CanvasObject // play, as wide as its widest label
+	soundNote   *widget.Label     // shown when there is no sound output
 	save        *widget.Button
 	again       *widget.Button
 	addPart     *widget.Button
@@ -70,82 +86,35 @@ type editView struct {
 	thumbCancel context.CancelFunc
 	clipCancel  context.CancelFunc
 	planCancel  context.CancelFunc
+	player      backend.Playback // made on the first Play
 }
 
 func newEditView(u *ui, j backend.JobRunner) *editView {
 	v := &editView{u: u, job: j, total: j.Duration()}
-	v.frames = newFrameLoader(u.bridge, j, 960)
-	v.frames.timing = u.timing
+	v.build()
+	return v
+}
 
-	v.preview = canvas.NewImageFromImage(nil)
-	v.preview.FillMode = canvas.ImageFillContain
-	v.preview.ScaleMode = canvas.ImageScaleSmooth
-	v.preview.SetMinSize(fyne.NewSize(320, 180))
-	letterbox := canvas.NewRectangle(color.Black)
-	letterbox.CornerRadius = 6
-	v.previewNote = widget.NewLabel("")
-	v.previewNote.Alignment = fyne.TextAlignCenter
+// build makes the screen: the picture, with the chat beside it, and below
+// it the trim, the sync and the buttons.
+func (v *editView) build() {
+	v.frames = newFrameLoader(v.u.bridge, v.job, 960)
+	v.frames.timing = v.u.timing
 
-	v.trim = newRangeSlider(v.total)
-	v.trim.OnChanged = func(start, end time.Duration, h handle) {
-		v.rangeChanged(h, dragDelay)
-	}
-	v.trim.OnChangeEnded = func(start, end time.Duration, h handle) {
-		v.rangeChanged(h, 0)
-	}
-
-	v.startEntry = newClockEntry(func(d time.Duration) { v.typed(startHandle, d) })
-	v.endEntry = newClockEntry(func(d time.Duration) { v.typed(endHandle, d) })
-	nudge := func(h handle, d time.Duration, label string) *widget.Button {
-		b := widget.NewButton(label, func() { v.trim.Nudge(h, d) })
-		return b
-	}
-	v.length = widget.NewLabel("")
-	startBox := container.NewHBox(widget.NewLabel(lang.L("Start")), v.startEntry,
-		nudge(startHandle, -time.Second, lang.L("−1 s")), nudge(startHandle, time.Second, lang.L("+1 s")))
-	endBox := container.NewHBox(widget.NewLabel(lang.L("End")), v.endEntry,
-		nudge(endHandle, -time.Second, lang.L("−1 s")), nudge(endHandle, time.Second, lang.L("+1 s")))
-	trimRow := container.NewBorder(nil, nil, startBox, endBox, container.NewCenter(v.length))
-	v.exact = widget.NewCheck(lang.L("Exact start (slower)"), func(bool) { v.showPlan() })
+	picture := v.buildPicture()
+	trimRow := v.buildTrim()
+	v.exact = widget.NewCheck(lang.L("Exact start (slower)"), v.onExactChanged)
 	v.burn = widget.NewCheck(lang.L("Burn the chat into the video (slower)"), nil)
 	v.fade = widget.NewCheck(lang.L("Fade between parts"), nil)
 	v.fade.Hide()
 	v.burn.Hide()
-	v.makeChatPanel()
+	v.buildChat()
+	syncRow, syncHint := v.buildSync()
 
-	steps := float64(offsetLimit / offsetStep)
-	v.offset = widget.NewSlider(-steps, steps)
-	v.offset.Step = 1
-	// SetValue also fires OnChanged; this handler only records the value and
-	// relabels, so calling it from code (nudges, reset) is harmless.
-	v.offset.OnChanged = func(f float64) {
-		v.audioOffset = time.Duration(f) * offsetStep
-		v.showOffset()
-		v.showPlan()
-	}
-	v.offsetLabel = widget.NewLabel("")
-	earlier := widget.NewButton(lang.L("−0.1 s"), func() { v.setOffset(v.audioOffset - 100*time.Millisecond) })
-	later := widget.NewButton(lang.L("+0.1 s"), func() { v.setOffset(v.audioOffset + 100*time.Millisecond) })
-	reset := widget.NewButtonWithIcon("", theme.ContentUndoIcon(), func() { v.setOffset(0) })
-	syncTitle := widget.NewLabelWithStyle(lang.L("Audio sync"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	syncLeft := container.NewHBox(syncTitle, earlier)
-	if v.parts = newPartSync(v); v.parts != nil {
-		syncLeft = container.NewHBox(syncTitle, v.parts.choose, earlier)
-		v.fade.Show()
-	}
-	syncRow := container.NewBorder(nil, nil,
-		syncLeft,
-		container.NewHBox(later, v.offsetLabel, reset),
-		v.offset)
-	syncHint := widget.NewLabel(lang.L("If lips and voice do not match, move the audio: to the right makes the sound come later. Check with “Preview 10 s”."))
-	syncHint.Wrapping = fyne.TextWrapWord
-	syncHint.Importance = widget.LowImportance
-
-	v.previewClip = widget.NewButtonWithIcon(lang.L("Preview 10 s"), theme.MediaPlayIcon(), v.playClip)
-	v.save = widget.NewButtonWithIcon(lang.L("Save video…"), theme.DocumentSaveIcon(), u.chooseOutput)
+	v.save = widget.NewButtonWithIcon(lang.L("Save video…"), theme.DocumentSaveIcon(), v.onSave)
 	v.save.Importance = widget.HighImportance
-	v.again = widget.NewButtonWithIcon(lang.L("Start over"), theme.NavigateBackIcon(), u.confirmStartOver)
-	v.addPart = widget.NewButtonWithIcon(lang.L("Add another part"), theme.ContentAddIcon(), u.addPartFromEdit)
+	v.again = widget.NewButtonWithIcon(lang.L("Start over"), theme.NavigateBackIcon(), v.onStartOver)
+	v.addPart = widget.NewButtonWithIcon(lang.L("Add another part"), theme.ContentAddIcon(), v.onAddPart)
 
 	// The hint teaches the handles until there is something more useful
 	// to say: where the video will really start (see showPlan).
@@ -157,12 +126,13 @@ func newEditView(u *ui, j backend.JobRunner) *editView {
 	partsHint.Wrapping = fyne.TextWrapWord
 	partsHint.Importance = widget.LowImportance
 	partsHint.Hide()
-	if pr, ok := j.(backend.PartsRunner); ok && v.parts != nil {
+	if pr, ok := v.job.(backend.PartsRunner); ok && v.parts != nil {
 		partsHint.SetText(partsNote(pr.PartLengths()))
 		partsHint.Show()
 	}
 	controls := container.NewVBox(
-		container.NewBorder(nil, nil, nil, v.previewClip, v.previewNote),
+		container.NewBorder(nil, nil, v.playBox, v.previewClip, v.previewNote),
+		v.soundNote,
 		v.trim,
 		trimRow,
 		partsHint,
@@ -172,18 +142,101 @@ func newEditView(u *ui, j backend.JobRunner) *editView {
 		syncHint,
 		container.NewHBox(v.again, v.addPart, layout.NewSpacer(), v.fade, v.burn, v.exact, v.save),
 	)
-	v.content = container.NewBorder(nil, controls, nil, v.chatPanel, container.NewStack(letterbox, v.preview))
+	v.content = container.NewBorder(nil, controls, nil, v.chatPanel, picture)
 
 	v.syncEntries()
 	v.showOffset()
-	return v
 }
 
-// makeChatPanel builds the chat beside the preview: one line per comment
+// buildPicture makes the big picture (letterboxed), the line saying where
+// it is from, and the button that plays 10 seconds around it.
+func (v *editView) buildPicture() fyne.CanvasObject {
+	v.preview = canvas.NewImageFromImage(nil)
+	v.preview.FillMode = canvas.ImageFillContain
+	v.preview.ScaleMode = canvas.ImageScaleSmooth
+	v.preview.SetMinSize(fyne.NewSize(320, 180))
+	letterbox := canvas.NewRectangle(color.Black)
+	letterbox.CornerRadius = 6
+	v.previewNote = widget.NewLabel("")
+	v.previewNote.Alignment = fyne.TextAlignCenter
+	v.previewClip = widget.NewButtonWithIcon(lang.L("Open in my player"), theme.MediaVideoIcon(), v.onPreviewClip)
+	v.play = widget.NewButtonWithIcon(lang.L("Play"), theme.MediaPlayIcon(), v.onPlayPause)
+	v.play.Importance = widget.HighImportance
+	// As wide as "Pause" too, so that nothing moves when it changes.
+	size := v.play.MinSize()
+	size.Width = max(size.Width, widget.NewButtonWithIcon(lang.L("Pause"), theme.MediaPauseIcon(), nil).MinSize().Width)
+	v.playBox = container.New(layout.NewGridWrapLayout(size), v.play)
+	v.soundNote = widget.NewLabel(lang.L("No sound output was found on this computer: the video plays without sound."))
+	v.soundNote.Importance = widget.LowImportance
+	v.soundNote.Hide()
+	return container.NewStack(letterbox, v.preview)
+}
+
+// buildTrim makes the trim bar and, for the row below it, the start and
+// end fields with their nudge buttons and the video's length.
+func (v *editView) buildTrim() fyne.CanvasObject {
+	v.trim = newRangeSlider(v.total)
+	v.trim.OnChanged = v.onTrimChanged
+	v.trim.OnChangeEnded = v.onTrimEnded
+	v.startEntry = newClockEntry(v.onStartTyped)
+	v.endEntry = newClockEntry(v.onEndTyped)
+	nudge := func(h handle, d time.Duration, label string) *widget.Button {
+		return widget.NewButton(label, func() { v.onNudge(h, d) })
+	}
+	v.length = widget.NewLabel("")
+	startBox := container.NewHBox(widget.NewLabel(lang.L("Start")), v.startEntry,
+		nudge(startHandle, -time.Second, lang.L("−1 s")), nudge(startHandle, time.Second, lang.L("+1 s")))
+	endBox := container.NewHBox(widget.NewLabel(lang.L("End")), v.endEntry,
+		nudge(endHandle, -time.Second, lang.L("−1 s")), nudge(endHandle, time.Second, lang.L("+1 s")))
+	return container.NewBorder(nil, nil, startBox, endBox, container.NewCenter(v.length))
+}
+
+// buildSync makes the audio sync row (with the choice of part when the talk
+// has several) and its hint.
+func (v *editView) buildSync() (row, hint fyne.CanvasObject) {
+	steps := float64(offsetRange / offsetStep)
+	v.offset = widget.NewSlider(-steps, steps)
+	v.offset.Step = 1
+	v.offset.OnChanged = v.onOffsetChanged
+	// The value is typed or read in a field of fixed width, its meaning in
+	// a label as wide as its widest wording: nothing moves as it changes.
+	v.offsetEntry = newOffsetEntry(v.onOffsetTyped)
+	v.offsetLabel = widget.NewLabel("")
+	widest := v.offsetLabel.MinSize()
+	for _, w := range []string{lang.L("sound later"), lang.L("sound earlier"), lang.L("as recorded")} {
+		widest = widest.Max(widget.NewLabel(w).MinSize())
+	}
+	label := container.New(layout.NewGridWrapLayout(widest), v.offsetLabel)
+	nudge := func(text string, d time.Duration) *widget.Button {
+		return widget.NewButton(text, func() { v.setOffset(v.audioOffset + d) })
+	}
+	reset := widget.NewButtonWithIcon("", theme.ContentUndoIcon(), v.onResetOffset)
+	syncTitle := widget.NewLabelWithStyle(lang.L("Audio sync"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	earlier := container.NewHBox(nudge(lang.L("−0.1 s"), -coarseNudge), nudge(lang.L("−0.01 s"), -fineNudge))
+	syncLeft := container.NewHBox(syncTitle, earlier)
+	if v.parts = newPartSync(v); v.parts != nil {
+		syncLeft = container.NewHBox(syncTitle, v.parts.choose, earlier)
+		v.fade.Show()
+	}
+	row = container.NewBorder(nil, nil,
+		syncLeft,
+		container.NewHBox(nudge(lang.L("+0.01 s"), fineNudge), nudge(lang.L("+0.1 s"), coarseNudge), v.offsetEntry, label, reset),
+		v.offset)
+	syncHint := widget.NewLabel(lang.L("If lips and voice do not match, move the audio while it plays (Space plays and pauses): to the right makes the sound come later."))
+	syncHint.Wrapping = fyne.TextWrapWord
+	syncHint.Importance = widget.LowImportance
+	return row, syncHint
+}
+
+// onOffsetTyped applies an offset typed in the field ("+0.35 s", "-350ms",
+// "0,35"), widening the slider when it is beyond its range.
+func (v *editView) onOffsetTyped(d time.Duration) { v.setOffset(d) }
+
+// buildChat makes the chat beside the preview: one line per comment
 // (time, name, text); tapping one moves the start handle there, so the
 // presenter can start the video where the questions began. It stays
 // hidden until the chat has been read.
-func (v *editView) makeChatPanel() {
+func (v *editView) buildChat() {
 	v.chatList = widget.NewList(
 		func() int { return len(v.chatLines) },
 		func() fyne.CanvasObject {
@@ -196,12 +249,7 @@ func (v *editView) makeChatPanel() {
 				o.(*widget.Label).SetText(chatLineText(v.chatLines[i]))
 			}
 		})
-	v.chatList.OnSelected = func(i widget.ListItemID) {
-		v.chatList.UnselectAll()
-		if i < len(v.chatLines) {
-			v.typed(startHandle, min(max(v.chatLines[i].At, 0), v.total))
-		}
-	}
+	v.chatList.OnSelected = v.onChatLineSelected
 	v.chatNote = widget.NewLabel(lang.L("Loading the chat…"))
 	v.chatNote.Wrapping = fyne.TextWrapWord
 	v.chatNote.Importance = widget.LowImportance
@@ -210,6 +258,148 @@ func (v *editView) makeChatPanel() {
 	width.SetMinSize(fyne.NewSize(280, 0))
 	v.chatPanel = container.NewBorder(container.NewVBox(title, v.chatNote), nil, nil, nil, container.NewStack(width, v.chatList))
 	v.chatPanel.Hide()
+}
+
+// rebuild makes the view anew (in the language now chosen) with the user's
+// choices kept. The old widgets' work (pictures, plan, chat, preview clip)
+// stops; activate starts it again when the screen shows.
+func (v *editView) rebuild() {
+	old := *v
+	*v = editView{u: old.u, job: old.job, total: old.total}
+	v.build()
+	v.copyFrom(&old)
+	old.stop()
+}
+
+// onTrimChanged follows a handle while it moves: the picture loads once
+// the pointer rests.
+func (v *editView) onTrimChanged(_, _ time.Duration, h handle) { v.rangeChanged(h, dragDelay) }
+
+// onTrimEnded loads the picture where a handle was let go.
+func (v *editView) onTrimEnded(_, _ time.Duration, h handle) { v.rangeChanged(h, 0) }
+
+func (v *editView) onStartTyped(d time.Duration) { v.typed(startHandle, d) }
+
+func (v *editView) onEndTyped(d time.Duration) { v.typed(endHandle, d) }
+
+// onNudge moves handle h by d (the ±1 s buttons).
+func (v *editView) onNudge(h handle, d time.Duration) { v.trim.Nudge(h, d) }
+
+// onTypedKey gets the keys no widget took: the arrows nudge the handle last
+// touched.
+func (v *editView) onTypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeySpace {
+		v.onPlayPause()
+		return
+	}
+	v.trim.TypedKey(k)
+}
+
+// onExactChanged says again where the video will start.
+func (v *editView) onExactChanged(bool) { v.showPlan() }
+
+// onOffsetChanged records the sync slider's value and relabels it. SetValue
+// fires it too, so calling SetValue from code (nudges, reset) is harmless.
+func (v *editView) onOffsetChanged(f float64) {
+	v.audioOffset = time.Duration(f) * offsetStep
+	v.showOffset()
+	v.showPlan()
+	if v.player != nil {
+		// Heard at once while playing: the sound restarts at the new
+		// offset from where the listener is.
+		if err := v.player.SetOffset(v.audioOffset); err != nil {
+			v.playFailed(err)
+		}
+	}
+}
+
+func (v *editView) onResetOffset() { v.setOffset(0) }
+
+// onChatLineSelected moves the start handle to the comment tapped.
+func (v *editView) onChatLineSelected(i widget.ListItemID) {
+	v.chatList.UnselectAll()
+	if i < len(v.chatLines) {
+		playing := v.playing()
+		v.typed(startHandle, min(max(v.chatLines[i].At, 0), v.total))
+		if playing {
+			v.playFrom(v.cursor)
+		}
+	}
+}
+
+// onSave asks where to save, in the folder used last time, with the
+// broadcast's title as the name, and saves there.
+func (v *editView) onSave() {
+	u := v.u
+	if u.sess == nil {
+		return
+	}
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		// The dialog has created the file (and asked before replacing one);
+		// the render writes it from scratch.
+		path := w.URI().Path()
+		_ = w.Close()
+		replace := true // the save dialog already asked about replacing
+		if !strings.EqualFold(filepath.Ext(path), ".mp4") {
+			backend.RemoveUnfinished(path) // the dialog's own empty file
+			path += ".mp4"
+			replace = false // nobody was asked about this name
+		}
+		v.saveTo(path, replace)
+	}, u.win)
+	d.SetFileName(backend.FileName(u.sess.job.Title(), lang.L("replay")))
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".mp4"}))
+	if l, err := storage.ListerForURI(storage.NewFileURI(u.settings.outputFolder())); err == nil {
+		d.SetLocation(l)
+	}
+	d.Resize(fyne.NewSize(min(800, u.win.Canvas().Size().Width-20), min(560, u.win.Canvas().Size().Height-20)))
+	d.Show()
+}
+
+// saveTo writes the video to out with this screen's choices, on a new save
+// screen; replace says the user agreed to replace a file there.
+func (v *editView) saveTo(out string, replace bool) {
+	s := v.u.sess
+	if s == nil {
+		return
+	}
+	v.u.settings.setOutputFolder(filepath.Dir(out))
+	settings := v.settings()
+	settings.Output = out
+	settings.Force = replace
+	r := newRenderView(v.u)
+	v.u.rend = r
+	r.render(s, settings)
+}
+
+// onStartOver goes back to the start after the user agrees.
+func (v *editView) onStartOver() {
+	confirm(v.u.win, lang.L("Start over?"),
+		lang.L("Your cuts and sync for this video are forgotten. The downloaded parts stay on this computer, so the same broadcast opens quickly again."),
+		v.u.startOver)
+}
+
+// onAddPart keeps what is being edited as the talk's first parts and asks
+// for the next one.
+func (v *editView) onAddPart() {
+	u := v.u
+	s := u.sess
+	if s == nil {
+		return
+	}
+	parts := s.parts
+	if len(parts) == 0 {
+		parts = []backend.Candidate{s.cand}
+	}
+	if s.cancel != nil {
+		s.cancel()
+	}
+	v.stop()
+	u.sess, u.edit = nil, nil
+	u.found.parts.askNext(slices.Clone(parts))
 }
 
 // chatLineText is one chat line as listed: "12:34 Name: text".
@@ -261,9 +451,9 @@ func (v *editView) showPlan() {
 	if v.planCancel != nil {
 		v.planCancel()
 	}
-	s := v.settings()
+	j, s := v.job, v.settings() // the work reads no field of v: a rebuild rewrites them
 	v.planCancel = background(context.Background(), v.u.bridge, func(ctx context.Context) (backend.Plan, error) {
-		return v.job.Plan(ctx, s)
+		return j.Plan(ctx, s)
 	}, func(p backend.Plan, err error, stopped bool) {
 		if stopped {
 			return
@@ -330,6 +520,7 @@ func (v *editView) stop() {
 		v.clipCancel()
 		v.clipCancel = nil
 	}
+	v.stopPlaying()
 }
 
 // copyFrom keeps the user's choices when the view is rebuilt (language).
@@ -380,6 +571,7 @@ func (v *editView) partOffsets() []time.Duration {
 }
 
 func (v *editView) rangeChanged(h handle, wait time.Duration) {
+	v.stopPlaying() // the picture follows the handle now
 	v.syncEntries()
 	if h == startHandle && wait == 0 {
 		v.showPlan()
@@ -438,22 +630,26 @@ func (v *editView) loadPreviewAfter(at, wait time.Duration) {
 // setOffset moves the sync slider (and so the offset) in 10 ms steps.
 func (v *editView) setOffset(d time.Duration) {
 	d = min(max(d, -offsetLimit), offsetLimit)
+	if max(d, -d) > time.Duration(v.offset.Max)*offsetStep {
+		wide := (max(d, -d) + offsetRangeUp - 1) / offsetRangeUp * offsetRangeUp
+		v.offset.Min, v.offset.Max = -float64(wide/offsetStep), float64(wide/offsetStep)
+		v.offset.Refresh()
+	}
 	v.audioOffset = d
 	v.offset.SetValue(float64(d / offsetStep))
 	v.showOffset()
 }
 
 func (v *editView) showOffset() {
-	text := v.u.num.offset(v.audioOffset)
+	v.offsetEntry.show(v.u.num.offset(v.audioOffset))
 	switch {
 	case v.audioOffset > 0:
-		text = lang.L("{{.Offset}}: sound later", map[string]any{"Offset": text})
+		v.offsetLabel.SetText(lang.L("sound later"))
 	case v.audioOffset < 0:
-		text = lang.L("{{.Offset}}: sound earlier", map[string]any{"Offset": text})
+		v.offsetLabel.SetText(lang.L("sound earlier"))
 	default:
-		text = lang.L("as recorded")
+		v.offsetLabel.SetText(lang.L("as recorded"))
 	}
-	v.offsetLabel.SetText(text)
 }
 
 // clipRange is the 10 seconds around the cursor, kept inside the trim.
@@ -465,9 +661,10 @@ func (v *editView) clipRange() (time.Duration, time.Duration) {
 	return start, end
 }
 
-// playClip renders 10 seconds around the cursor with the current sync and
-// opens it in the system's video player: the honest way to judge lip sync.
-func (v *editView) playClip() {
+// onPreviewClip renders 10 seconds around the cursor with the current sync
+// and opens it in the system's video player: the honest way to judge lip
+// sync.
+func (v *editView) onPreviewClip() {
 	if v.clipCancel != nil {
 		return
 	}
@@ -485,9 +682,11 @@ func (v *editView) playClip() {
 	v.previewClip.SetText(lang.L("Preparing preview…"))
 	j := v.job
 	v.clipCancel = background(context.Background(), v.u.bridge, only(func(ctx context.Context) error { return j.Render(ctx, s) }), func(_ struct{}, err error, stopped bool) {
-		v.clipCancel = nil
-		v.previewClip.Enable()
-		v.previewClip.SetText(lang.L("Preview 10 s"))
+		if !stopped { // else stop has made way for a new clip
+			v.clipCancel = nil
+			v.previewClip.Enable()
+			v.previewClip.SetText(lang.L("Open in my player"))
+		}
 		if err != nil {
 			if !stopped {
 				msg, _ := backend.Explain(err)
@@ -507,17 +706,6 @@ func (v *editView) onPreviewEvent(e backend.Event) {
 		pct := int(100 * r.Done / r.Total)
 		v.previewClip.SetText(lang.L("Preparing preview… {{.Percent}}%", map[string]any{"Percent": min(max(pct, 0), 100)}))
 	}
-}
-
-// confirmStartOver goes back to the start after the user agrees.
-func (u *ui) confirmStartOver() {
-	dialog.ShowConfirm(lang.L("Start over?"),
-		lang.L("Your cuts and sync for this video are forgotten. The downloaded parts stay on this computer, so the same broadcast opens quickly again."),
-		func(ok bool) {
-			if ok {
-				u.startOver()
-			}
-		}, u.win)
 }
 
 // clockEntry is a time field: it takes m:ss, h:mm:ss or seconds, exactly as
@@ -577,4 +765,150 @@ func fileURL(path string) *url.URL {
 		return &url.URL{Scheme: "file", Path: path}
 	}
 	return u
+}
+
+// onPlayPause plays the video here, with its sound and the sync as set,
+// from the picture shown to the end handle; or pauses it.
+func (v *editView) onPlayPause() {
+	if v.playing() {
+		v.stopPlaying()
+		return
+	}
+	from := v.cursor
+	if from < v.trim.Start() || from >= v.trim.End()-100*time.Millisecond {
+		from = v.trim.Start() // from the start handle when the picture is outside the cut
+	}
+	v.playFrom(from)
+}
+
+// playFrom plays from time from to the end handle.
+func (v *editView) playFrom(from time.Duration) {
+	if v.player == nil {
+		p, silent, err := v.u.backend.Player(v.job, v.onPlayedPicture, v.onPlayEnded)
+		if err != nil {
+			v.playFailed(err)
+			return
+		}
+		v.player = p
+		v.soundNote.Hidden = !silent
+		v.soundNote.Refresh()
+	}
+	v.frames.stop() // a still picture arriving late must not cover the playing ones
+	if err := v.player.SetOffset(v.audioOffset); err != nil {
+		v.playFailed(err)
+		return
+	}
+	if err := v.player.Play(from, v.trim.End()); err != nil {
+		v.playFailed(err)
+		return
+	}
+	v.cursor = from
+	v.showPlaying(true)
+}
+
+// onPlayedPicture shows a picture the player has made due (any goroutine).
+func (v *editView) onPlayedPicture(img image.Image, at time.Duration) {
+	v.u.bridge.show(func() {
+		if !v.playing() {
+			return // a picture that was on its way when playing stopped
+		}
+		v.cursor = at
+		v.preview.Image = img
+		v.preview.Refresh()
+		v.previewNote.SetText(lang.L("Playing: {{.Time}}", map[string]any{"Time": backend.FormatClock(at)}))
+	})
+}
+
+// onPlayEnded: the player reached the end handle, or could not go on
+// (any goroutine).
+func (v *editView) onPlayEnded(at time.Duration, err error) {
+	v.u.bridge.show(func() {
+		v.cursor = at
+		v.showPlaying(false)
+		if err != nil {
+			v.playFailed(err)
+			return
+		}
+		v.previewNote.SetText(lang.L("Picture at {{.Time}}", map[string]any{"Time": backend.FormatClock(v.cursor)}))
+	})
+}
+
+// stopPlaying pauses the player, keeping its picture.
+func (v *editView) stopPlaying() {
+	if v.player == nil || !v.player.Playing() {
+		return
+	}
+	v.player.Stop()
+	v.cursor = v.player.Position()
+	v.showPlaying(false)
+	v.previewNote.SetText(lang.L("Picture at {{.Time}}", map[string]any{"Time": backend.FormatClock(v.cursor)}))
+}
+
+func (v *editView) playing() bool { return v.player != nil && v.player.Playing() }
+
+// showPlaying turns the Play button into Pause while playing.
+func (v *editView) showPlaying(on bool) {
+	if on {
+		v.play.SetText(lang.L("Pause"))
+		v.play.SetIcon(theme.MediaPauseIcon())
+		return
+	}
+	v.play.SetText(lang.L("Play"))
+	v.play.SetIcon(theme.MediaPlayIcon())
+}
+
+// playFailed says why the video cannot play here, where the picture's
+// time is said.
+func (v *editView) playFailed(err error) {
+	v.showPlaying(false)
+	msg, _ := backend.Explain(err)
+	v.previewNote.SetText(msg)
+}
+
+// offsetEntry is the sync offset's field: it shows "+0.35 s" and takes
+// what is typed there (a comma for the decimal point too) when Enter is
+// pressed or the field is left; anything else is put back.
+type offsetEntry struct {
+	widget.Entry
+	commit func(time.Duration)
+	shown  string
+}
+
+func newOffsetEntry(commit func(time.Duration)) *offsetEntry {
+	e := &offsetEntry{commit: commit}
+	e.ExtendBaseWidget(e)
+	e.OnSubmitted = func(string) { e.apply() }
+	return e
+}
+
+// MinSize fits "-60.00 s" and no more, so the field never grows.
+func (e *offsetEntry) MinSize() fyne.Size {
+	s := e.Entry.MinSize()
+	return fyne.NewSize(fyne.MeasureText("−60.00 s", theme.TextSize(), fyne.TextStyle{}).Width+4*theme.Padding()+theme.InputBorderSize()*2, s.Height)
+}
+
+func (e *offsetEntry) FocusLost() {
+	e.apply()
+	e.Entry.FocusLost()
+}
+
+func (e *offsetEntry) apply() {
+	if e.Text == e.shown {
+		return
+	}
+	text := strings.NewReplacer(" ", "", ",", ".", "−", "-").Replace(strings.TrimSpace(e.Text))
+	if strings.HasSuffix(text, "s") && !strings.HasSuffix(text, "ms") {
+		text = strings.TrimSuffix(text, "s")
+	}
+	d, err := backend.ParseOffset(text)
+	if err != nil {
+		e.SetText(e.shown)
+		return
+	}
+	e.commit(d)
+}
+
+func (e *offsetEntry) show(text string) {
+	e.shown = text
+	e.SetText(text)
 }

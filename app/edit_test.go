@@ -1,6 +1,7 @@
 package app
 
 import (
+	"replayrescue/app/internal/backend"
 	"slices"
 	"strings"
 	"testing"
@@ -286,36 +287,68 @@ func TestAudioOffsetSlider(t *testing.T) {
 	h := newHarness(t, &fakeBackend{cands: readyCands()})
 	h.toEdit()
 	e := h.u.edit
-	if e.offset.Min != -1000 || e.offset.Max != 1000 || e.offset.Step != 1 {
-		t.Fatalf("slider %v..%v step %v, want ±10 s in 10 ms steps", e.offset.Min, e.offset.Max, e.offset.Step)
+	h.win.Resize(fyne.NewSize(1000, 700))
+	if e.offset.Min != -500 || e.offset.Max != 500 || e.offset.Step != 1 {
+		t.Fatalf("slider %v..%v step %v, want ±5 s in 10 ms steps", e.offset.Min, e.offset.Max, e.offset.Step)
 	}
-	if e.offsetLabel.Text != "as recorded" || e.offset.Value != 0 {
-		t.Errorf("starts at %v (%q), want 0", e.offset.Value, e.offsetLabel.Text)
+	if e.offsetLabel.Text != "as recorded" || e.offsetEntry.Text != "+0.00 s" || e.offset.Value != 0 {
+		t.Errorf("starts at %v (%q, %q), want 0", e.offset.Value, e.offsetEntry.Text, e.offsetLabel.Text)
 	}
+	h.q.settle()
+	at := func() []fyne.Position {
+		return []fyne.Position{e.offset.Position(), e.offsetEntry.Position(), e.offsetLabel.Position(),
+			findButtonIn(t, e.content, "+0.1 s", 0).Position()}
+	}
+	sizes := func() []fyne.Size { return []fyne.Size{e.offset.Size(), e.offsetEntry.Size()} }
+	before, beforeSizes := at(), sizes()
 
 	// The user drags the slider: 10 ms resolution, no float drift.
 	e.offset.SetValue(37)
 	if e.audioOffset != 370*time.Millisecond {
 		t.Errorf("slider at 37 steps: offset %v, want 370ms", e.audioOffset)
 	}
-	if e.offsetLabel.Text != "+0.37 s: sound later" {
-		t.Errorf("label %q", e.offsetLabel.Text)
+	if e.offsetEntry.Text != "+0.37 s" || e.offsetLabel.Text != "sound later" {
+		t.Errorf("shows %q %q", e.offsetEntry.Text, e.offsetLabel.Text)
+	}
+	h.q.settle()
+	if got := at(); !slices.Equal(got, before) || !slices.Equal(sizes(), beforeSizes) {
+		t.Errorf("the sync controls moved when the value changed: %v -> %v, sizes %v -> %v", before, got, beforeSizes, sizes())
 	}
 
-	test.Tap(findButtonIn(t, e.content, "−0.1 s", 0))
-	test.Tap(findButtonIn(t, e.content, "−0.1 s", 0))
-	test.Tap(findButtonIn(t, e.content, "−0.1 s", 0))
-	test.Tap(findButtonIn(t, e.content, "−0.1 s", 0))
-	if e.audioOffset != -30*time.Millisecond || e.offset.Value != -3 {
-		t.Errorf("after four −0.1 s: offset %v, slider %v", e.audioOffset, e.offset.Value)
+	for range 4 {
+		test.Tap(findButtonIn(t, e.content, "−0.1 s", 0))
 	}
-	if e.offsetLabel.Text != "-0.03 s: sound earlier" {
-		t.Errorf("label %q", e.offsetLabel.Text)
+	test.Tap(findButtonIn(t, e.content, "+0.01 s", 0))
+	if e.audioOffset != -20*time.Millisecond || e.offset.Value != -2 {
+		t.Errorf("after four −0.1 s and one +0.01 s: offset %v, slider %v", e.audioOffset, e.offset.Value)
+	}
+	if e.offsetEntry.Text != "-0.02 s" || e.offsetLabel.Text != "sound earlier" {
+		t.Errorf("shows %q %q", e.offsetEntry.Text, e.offsetLabel.Text)
 	}
 
-	e.setOffset(-25 * time.Second)
-	if e.audioOffset != -10*time.Second || e.offset.Value != -1000 {
-		t.Errorf("beyond the limit: %v (slider %v), want -10 s", e.audioOffset, e.offset.Value)
+	// Typed: as shown, with a comma, in milliseconds; nonsense is put back.
+	for _, c := range []struct {
+		typed string
+		want  time.Duration
+	}{{"+0.35 s", 350 * time.Millisecond}, {"-1,5", -1500 * time.Millisecond}, {"250ms", 250 * time.Millisecond}, {"soon", 250 * time.Millisecond}} {
+		e.offsetEntry.SetText(c.typed)
+		e.offsetEntry.OnSubmitted(c.typed)
+		if e.audioOffset != c.want {
+			t.Errorf("typed %q: offset %v, want %v (field %q)", c.typed, e.audioOffset, c.want, e.offsetEntry.Text)
+		}
+	}
+	if e.offsetEntry.Text != "+0.25 s" {
+		t.Errorf("after nonsense the field shows %q, want the offset back", e.offsetEntry.Text)
+	}
+
+	// Beyond ±5 s the slider widens, on request; 60 s at most.
+	e.setOffset(-12 * time.Second)
+	if e.audioOffset != -12*time.Second || e.offset.Min != -2000 || e.offset.Value != -1200 {
+		t.Errorf("typed -12 s: %v, slider %v in %v..%v", e.audioOffset, e.offset.Value, e.offset.Min, e.offset.Max)
+	}
+	e.setOffset(-95 * time.Second)
+	if e.audioOffset != -60*time.Second {
+		t.Errorf("beyond the limit: %v, want -60 s", e.audioOffset)
 	}
 	e.setOffset(2 * time.Second)
 	if s := e.settings(); s.AudioOffset != 2*time.Second {
@@ -343,7 +376,7 @@ func TestPreviewClipRendersAroundCursorAndOpens(t *testing.T) {
 	if h.opened[0].Scheme != "file" || !strings.HasSuffix(h.opened[0].Path, s.Output[len(s.Output)-10:]) {
 		t.Errorf("opened %v, want the clip %s", h.opened[0], s.Output)
 	}
-	if e.previewClip.Disabled() || e.previewClip.Text != "Preview 10 s" {
+	if e.previewClip.Disabled() || e.previewClip.Text != "Open in my player" {
 		t.Error("the preview button did not come back")
 	}
 
@@ -377,5 +410,54 @@ func TestEditShowsWhereTheCutLands(t *testing.T) {
 	h.q.until(t, "the exact start", func() bool { return !strings.Contains(e.cutNote.Text, "will start at") })
 	if s := e.settings(); !s.Exact || s.Start != 5500*time.Millisecond {
 		t.Errorf("render settings %+v, want exact from 0:05.5", s)
+	}
+}
+
+// Play and Pause on the edit screen: the space bar and the button toggle
+// it, nothing moves when the button's label changes, the slider's offset
+// reaches the player while it plays, a handle moved stops it (the picture
+// follows the handle), and a chat line tapped while playing plays from
+// there. (Real pictures and sound: TestEditScreenPlaysWithSound.)
+func TestEditPlayPause(t *testing.T) {
+	h := newHarness(t, &fakeBackend{cands: readyCands()})
+	h.toEdit()
+	e := h.u.edit
+	h.win.Resize(fyne.NewSize(1000, 700))
+	h.q.settle()
+	notePos, clipPos := e.previewNote.Position(), e.previewClip.Position()
+	playSize := e.play.Size()
+
+	h.u.onTypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	h.q.settle()
+	p := h.be.players[len(h.be.players)-1]
+	if !p.Playing() || e.play.Text != "Pause" {
+		t.Fatalf("Space: playing %v, button %q", p.Playing(), e.play.Text)
+	}
+	if e.previewNote.Position() != notePos || e.previewClip.Position() != clipPos || e.play.Size() != playSize {
+		t.Errorf("the row moved when Play became Pause: note %v -> %v, clip %v -> %v, button %v -> %v",
+			notePos, e.previewNote.Position(), clipPos, e.previewClip.Position(), playSize, e.play.Size())
+	}
+	e.setOffset(1500 * time.Millisecond)
+	if p.offset != 1500*time.Millisecond {
+		t.Errorf("the player's offset is %v after the slider moved to +1.5 s", p.offset)
+	}
+	test.Tap(e.play)
+	if p.Playing() || e.play.Text != "Play" {
+		t.Errorf("the button did not pause: playing %v, %q", p.Playing(), e.play.Text)
+	}
+
+	test.Tap(e.play)
+	e.typed(startHandle, 20*time.Second)
+	if p.Playing() {
+		t.Error("moving a handle did not stop playing")
+	}
+	test.Tap(e.play)
+	if got := p.plays[len(p.plays)-1]; got != 20*time.Second {
+		t.Errorf("Play after the handle moved played from %v, want the handle's 20 s", got)
+	}
+	e.chatLines = []backend.ChatMessage{{At: 42 * time.Second, Name: "ana", Text: "great point", Kind: backend.ChatComment}}
+	e.onChatLineSelected(0)
+	if got := p.plays[len(p.plays)-1]; !p.Playing() || got != 42*time.Second {
+		t.Errorf("a chat line tapped while playing: playing %v from %v, want from 42 s", p.Playing(), got)
 	}
 }

@@ -84,6 +84,7 @@ type fakeBackend struct {
 	browser  func(ctx context.Context) ([]backend.Candidate, error)
 	captured []string
 	pages    []string
+	players  []*stillPlayback
 }
 
 func (b *fakeBackend) FindTools() (string, error) {
@@ -362,4 +363,13 @@ func (h *harness) toEdit() *fakeJob {
 	test.Tap(h.u.found.download)
 	h.q.until(h.t, "the edit screen", func() bool { return h.u.screen == screenEdit })
 	return h.be.jobs[len(h.be.jobs)-1]
+}
+
+// Player is the still player (see screenshot.go): no ffmpeg, no sound.
+func (b *fakeBackend) Player(j backend.JobRunner, show func(image.Image, time.Duration), _ func(time.Duration, error)) (backend.Playback, bool, error) {
+	p := &stillPlayback{picture: func(time.Duration) image.Image { return image.NewRGBA(image.Rect(0, 0, 16, 9)) }, show: show}
+	b.mu.Lock()
+	b.players = append(b.players, p)
+	b.mu.Unlock()
+	return p, true, nil
 }

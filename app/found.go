@@ -16,7 +16,7 @@ import (
 )
 
 // foundView lists what the source points at, in plain words, with the best
-// one chosen.
+// one chosen; from here it is downloaded, or kept as a part of a talk.
 type foundView struct {
 	u        *ui
 	heading  *widget.Label
@@ -33,34 +33,37 @@ type foundView struct {
 
 func newFoundView(u *ui) *foundView {
 	v := &foundView{u: u, chosen: -1}
+	v.build()
+	v.set(u.cands)
+	return v
+}
+
+// build makes the screen's widgets and layout; set fills the list.
+func (v *foundView) build() {
 	v.heading = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.list = container.NewVBox()
 	v.advice = widget.NewLabel("")
 	v.advice.Wrapping = fyne.TextWrapWord
 	v.advice.Importance = widget.WarningImportance
 	v.advice.Hide()
-	v.download = widget.NewButtonWithIcon(lang.L("Download"), theme.DownloadIcon(), func() {
-		if v.chosen < 0 || v.chosen >= len(u.cands) {
-			return
-		}
-		if len(u.parts) > 0 {
-			u.startDownloadParts(append(slices.Clone(u.parts), u.cands[v.chosen]))
-			return
-		}
-		u.startDownload(u.cands[v.chosen])
-	})
-	v.addPart = widget.NewButtonWithIcon(lang.L("Add another part"), theme.ContentAddIcon(), func() {
-		if v.chosen >= 0 && v.chosen < len(u.cands) {
-			u.addPart(u.cands[v.chosen])
-		}
-	})
-	v.parts = newPartsCard(u)
-	v.parts.refresh()
+	v.download = widget.NewButtonWithIcon(lang.L("Download"), theme.DownloadIcon(), v.onDownload)
+	v.addPart = widget.NewButtonWithIcon(lang.L("Add another part"), theme.ContentAddIcon(), v.onAddPart)
+	v.parts = newPartsCard(v.u)
 	v.download.Importance = widget.HighImportance
-	v.back = widget.NewButtonWithIcon(lang.L("Back"), theme.NavigateBackIcon(), func() { u.show(screenStart) })
+	v.back = widget.NewButtonWithIcon(lang.L("Back"), theme.NavigateBackIcon(), v.onBack)
 	buttons := container.NewHBox(v.back, layout.NewSpacer(), v.addPart, v.download)
 	v.content = container.NewBorder(container.NewVBox(v.parts.card, v.heading), container.NewVBox(v.advice, buttons), nil, nil, container.NewVScroll(v.list))
-	return v
+}
+
+// rebuild makes the widgets again (in the language now chosen), with the
+// same one chosen.
+func (v *foundView) rebuild() {
+	chosen := v.chosen
+	v.build()
+	v.set(v.u.cands)
+	if chosen >= 0 && chosen < len(v.u.cands) {
+		v.choose(chosen)
+	}
 }
 
 // showFound lists cands and preselects the best: the first ready one, since
@@ -85,15 +88,8 @@ func (v *foundView) set(cands []backend.Candidate) {
 	} else {
 		v.heading.SetText(lang.L("We found {{.N}} videos. The best one is chosen; tap another to change.", map[string]any{"N": len(cands)}))
 	}
-	best := 0
-	for i, c := range cands {
-		if c.Ready {
-			best = i
-			break
-		}
-	}
 	if len(cands) > 0 {
-		v.choose(best)
+		v.choose(best(cands))
 	} else {
 		v.choose(-1)
 	}
@@ -124,6 +120,56 @@ func (v *foundView) choose(i int) {
 	v.advice.SetText(nextStep(c))
 	v.advice.Show()
 }
+
+// best is the one to choose of cands, which core ranks best first: the
+// first that is ready, else the first.
+func best(cands []backend.Candidate) int {
+	for i, c := range cands {
+		if c.Ready {
+			return i
+		}
+	}
+	return 0
+}
+
+// onDownload downloads the chosen one, with the parts kept before it when
+// the talk has several.
+func (v *foundView) onDownload() {
+	u := v.u
+	if v.chosen < 0 || v.chosen >= len(u.cands) {
+		return
+	}
+	v.startDownload(append(slices.Clone(u.parts), u.cands[v.chosen]))
+}
+
+// startDownload opens one talk of cs (usually one broadcast) and downloads
+// it on a new download screen, with a bar for each part when it has
+// several.
+func (v *foundView) startDownload(cs []backend.Candidate) {
+	u := v.u
+	if !u.requireTools() {
+		return
+	}
+	dl := newDownloadView(u)
+	u.dl = dl
+	dl.setCandidate(cs[0])
+	dl.setParts(cs)
+	if openSession(u, cs, "") == nil {
+		return
+	}
+	u.show(screenDownload)
+	dl.run()
+}
+
+// onAddPart keeps the chosen one as a part of the talk and asks for the
+// next.
+func (v *foundView) onAddPart() {
+	if v.chosen >= 0 && v.chosen < len(v.u.cands) {
+		v.parts.askNext(append(slices.Clone(v.u.parts), v.u.cands[v.chosen]))
+	}
+}
+
+func (v *foundView) onBack() { v.u.show(screenStart) }
 
 // nextStep tells the user what to do about a candidate that is not ready.
 func nextStep(c backend.Candidate) string {

@@ -54,7 +54,7 @@ func harSteps() []struct {
 }
 
 // showHARHelp explains how to get a HAR file, one tab per browser.
-func (u *ui) showHARHelp() {
+func showHARHelp(win fyne.Window) {
 	tabs := container.NewAppTabs()
 	for _, b := range harSteps() {
 		list := container.NewVBox()
@@ -68,41 +68,60 @@ func (u *ui) showHARHelp() {
 	why := widget.NewLabel(lang.L("A HAR file is a recording of what your browser loaded, including the sign-in cookies that let Replay Rescue fetch a private replay. It is used only for this download and never sent anywhere else; delete the file when you are done. For a public broadcast, pasting its link is enough."))
 	why.Wrapping = fyne.TextWrapWord
 	body := container.NewBorder(why, nil, nil, nil, tabs)
-	d := dialog.NewCustom(lang.L("How do I get a HAR file?"), lang.L("Close"), body, u.win)
-	d.Resize(fyne.NewSize(min(680, u.win.Canvas().Size().Width-40), min(560, u.win.Canvas().Size().Height-40)))
+	d := dialog.NewCustom(lang.L("How do I get a HAR file?"), lang.L("Close"), body, win)
+	d.Resize(fyne.NewSize(min(680, win.Canvas().Size().Width-40), min(560, win.Canvas().Size().Height-40)))
 	d.Show()
 }
 
-// toolsDialog is the friendly dialog for a missing ffmpeg; kept on ui so
-// tests can look at it.
+// toolsDialog is the friendly dialog for a missing (or too old) ffmpeg, in
+// one of two variants: where Replay Rescue has a verified ffmpeg to
+// download (Windows, macOS), one question, a progress bar and Cancel;
+// elsewhere the one command to run (with a Copy button and how to open a
+// terminal), or the download page where that is the way. The one showing
+// is kept on ui so tests can look at it, and so closing the window stops
+// its download.
 type toolsDialog struct {
-	d       *dialog.CustomDialog
-	hint    *widget.Entry
+	u      *ui
+	d      *dialog.CustomDialog
+	width  float32 // the widest the dialog gets
+	status *widget.Label
+	later  *widget.Button // "Later", or "Cancel" while downloading
+
+	// The install variant (Linux, or no download for this system).
+	cmd     string        // the command to copy, "" when there is none
+	hint    *widget.Entry // shows cmd
 	link    *widget.Hyperlink
 	copy    *widget.Button
 	recheck *widget.Button
-	status  *widget.Label
 
-	// The download variant (Windows, macOS).
+	// The download variant.
 	download *widget.Button // "Download it now", then "Try again"
-	later    *widget.Button // "Later", or "Cancel" while downloading
 	bar      *widget.ProgressBar
 	stop     context.CancelFunc // set while downloading
-	fit      func()             // resizes the dialog to what it now holds
 }
 
-// showToolsMissing explains that ffmpeg is needed and how to get it on this
-// computer: the one command to run (with a Copy button and how to open a
-// terminal), and the download page where that is the way.
-func (u *ui) showToolsMissing(hint string, err error) {
+// newToolsDialog makes the dialog for what FindTools answered: its install
+// hint and error.
+func newToolsDialog(u *ui, hint string, err error) *toolsDialog {
+	td := &toolsDialog{u: u}
 	if u.goos != "linux" {
 		if size, ok := u.backend.ToolsDownload(); ok {
-			u.showToolsDownload(size, err)
-			return
+			td.buildDownload(size, err)
+			return td
 		}
 	}
+	td.buildInstall(hint, err)
+	return td
+}
+
+func (td *toolsDialog) show() {
+	td.u.tools = td
+	td.d.Show()
+}
+
+// buildInstall makes the variant that says how to install ffmpeg.
+func (td *toolsDialog) buildInstall(hint string, err error) {
 	msg, _ := backend.Explain(err)
-	td := &toolsDialog{}
 	intro := widget.NewLabel(lang.L("Replay Rescue uses the free program FFmpeg to put the video together, and it is not on this computer yet. Installing it takes a few minutes and is needed only once."))
 	intro.Wrapping = fyne.TextWrapWord
 	items := []fyne.CanvasObject{intro}
@@ -111,15 +130,12 @@ func (u *ui) showToolsMissing(hint string, err error) {
 		detail.Wrapping = fyne.TextWrapWord
 		items = append(items, detail)
 	}
-	if cmd := installCommand(hint); cmd != "" {
-		how := widget.NewLabel(terminalSteps(u.goos))
+	if td.cmd = installCommand(hint); td.cmd != "" {
+		how := widget.NewLabel(terminalSteps(td.u.goos))
 		how.Wrapping = fyne.TextWrapWord
 		td.hint = widget.NewEntry()
-		td.hint.SetText(cmd)
-		td.copy = widget.NewButtonWithIcon(lang.L("Copy"), theme.ContentCopyIcon(), func() {
-			u.app.Clipboard().SetContent(cmd)
-			td.status.SetText(lang.L("Copied. Now paste it in the terminal and press Enter."))
-		})
+		td.hint.SetText(td.cmd)
+		td.copy = widget.NewButtonWithIcon(lang.L("Copy"), theme.ContentCopyIcon(), td.onCopy)
 		items = append(items, how, container.NewBorder(nil, nil, nil, td.copy, td.hint))
 	}
 	if link := downloadPage(hint); link != nil {
@@ -130,96 +146,113 @@ func (u *ui) showToolsMissing(hint string, err error) {
 	td.status.Wrapping = fyne.TextWrapWord
 	items = append(items, td.status)
 
-	td.recheck = widget.NewButtonWithIcon(lang.L("Check again"), theme.ViewRefreshIcon(), nil)
+	td.recheck = widget.NewButtonWithIcon(lang.L("Check again"), theme.ViewRefreshIcon(), td.onRecheck)
 	td.recheck.Importance = widget.HighImportance
-	later := widget.NewButton(lang.L("Later"), nil)
-	td.d = dialog.NewCustomWithoutButtons(lang.L("One more thing to install"), container.NewVBox(items...), u.win)
-	td.d.SetButtons([]fyne.CanvasObject{later, td.recheck})
-	later.OnTapped = td.d.Hide
-	td.recheck.OnTapped = func() {
-		if _, err := u.backend.FindTools(); err != nil {
-			td.status.SetText(lang.L("FFmpeg is still not found. If you just installed it, close Replay Rescue and open it again."))
-			return
-		}
-		u.toolsOK = true
-		td.d.Hide()
-	}
-	td.d.Resize(fyne.NewSize(min(620, u.win.Canvas().Size().Width-40), 0))
-	u.tools = td
-	td.d.Show()
+	td.later = widget.NewButton(lang.L("Later"), td.onLater)
+	td.d = dialog.NewCustomWithoutButtons(lang.L("One more thing to install"), container.NewVBox(items...), td.u.win)
+	td.d.SetButtons([]fyne.CanvasObject{td.later, td.recheck})
+	td.width = 620
+	td.fit()
 }
 
-// showToolsDownload offers the one-click way where Replay Rescue has a
-// verified ffmpeg to download: one question, a progress bar, Cancel, and
-// on failure the one sentence saying what to do.
-func (u *ui) showToolsDownload(size int64, err error) {
-	td := &toolsDialog{}
+// buildDownload makes the variant that offers the one-click download: one
+// question, a progress bar, Cancel, and on failure the one sentence saying
+// what to do.
+func (td *toolsDialog) buildDownload(size int64, err error) {
 	var items []fyne.CanvasObject
 	if msg, _ := backend.Explain(err); msg != "" && !backend.ToolsMissing(err) {
 		items = append(items, wrapped(msg)) // too old: say so first
 	}
-	items = append(items, wrapped(lang.L("Replay Rescue needs a free video tool (ffmpeg, about {{.Size}}). Download it now?", map[string]any{"Size": u.num.size(size)})))
+	items = append(items, wrapped(lang.L("Replay Rescue needs a free video tool (ffmpeg, about {{.Size}}). Download it now?", map[string]any{"Size": td.u.num.size(size)})))
 	td.bar = widget.NewProgressBar()
 	td.bar.Hide()
 	td.status = wrapped("")
 	items = append(items, td.bar, td.status)
 
-	td.download = widget.NewButtonWithIcon(lang.L("Download it now"), theme.DownloadIcon(), nil)
+	td.download = widget.NewButtonWithIcon(lang.L("Download it now"), theme.DownloadIcon(), td.onDownload)
 	td.download.Importance = widget.HighImportance
-	td.later = widget.NewButton(lang.L("Later"), nil)
-	td.d = dialog.NewCustomWithoutButtons(lang.L("One more thing to install"), container.NewVBox(items...), u.win)
+	td.later = widget.NewButton(lang.L("Later"), td.onLater)
+	td.d = dialog.NewCustomWithoutButtons(lang.L("One more thing to install"), container.NewVBox(items...), td.u.win)
 	td.d.SetButtons([]fyne.CanvasObject{td.later, td.download})
-	td.later.OnTapped = func() {
-		if td.stop != nil {
-			td.stop() // the download ends with "Stopped" and removes its files
-			return
-		}
-		td.d.Hide()
-	}
-	td.download.OnTapped = func() { u.downloadTools(td) }
-	td.fit = func() { td.d.Resize(fyne.NewSize(min(560, u.win.Canvas().Size().Width-40), 0)) }
+	td.width = 560
 	td.fit()
-	u.tools = td
-	td.d.Show()
 }
 
-// downloadTools runs the download behind td's progress bar; success checks
-// again and closes the dialog.
-func (u *ui) downloadTools(td *toolsDialog) {
+// fit resizes the dialog to what it now holds.
+func (td *toolsDialog) fit() {
+	td.d.Resize(fyne.NewSize(min(td.width, td.u.win.Canvas().Size().Width-40), 0))
+}
+
+// onCopy puts the install command on the clipboard.
+func (td *toolsDialog) onCopy() {
+	td.u.app.Clipboard().SetContent(td.cmd)
+	td.status.SetText(lang.L("Copied. Now paste it in the terminal and press Enter."))
+}
+
+// onRecheck looks for ffmpeg again, closing the dialog once it is there.
+func (td *toolsDialog) onRecheck() {
+	if _, err := td.u.backend.FindTools(); err != nil {
+		td.status.SetText(lang.L("FFmpeg is still not found. If you just installed it, close Replay Rescue and open it again."))
+		return
+	}
+	td.u.toolsOK = true
+	td.d.Hide()
+}
+
+// onLater closes the dialog, or is Cancel while downloading.
+func (td *toolsDialog) onLater() {
+	if td.stop != nil {
+		td.stop() // the download ends with "Stopped" and removes its files
+		return
+	}
+	td.d.Hide()
+}
+
+// onDownload runs the download behind the progress bar; installed reports
+// how it ended.
+func (td *toolsDialog) onDownload() {
 	td.download.Disable()
 	td.later.SetText(lang.L("Cancel"))
 	td.bar.SetValue(0)
 	td.bar.Show()
 	td.status.SetText(lang.L("Downloading…"))
 	td.fit()
-	progress := func(done, total int64) {
-		u.bridge.show(func() {
-			if td.stop == nil {
-				return // a late report after the end
-			}
-			if total > 0 {
-				td.bar.SetValue(float64(done) / float64(total))
-			}
-			td.status.SetText(lang.L("Downloading… {{.Done}} of {{.Total}}", map[string]any{"Done": u.num.size(done), "Total": u.num.size(max(total, done))}))
-		})
+	progress := func(done, total int64) { // on the download's goroutine
+		td.u.bridge.show(func() { td.showProgress(done, total) })
 	}
-	td.stop = background(context.Background(), u.bridge, only(func(ctx context.Context) error { return u.backend.InstallTools(ctx, progress) }), func(_ struct{}, err error, _ bool) {
-		td.stop = nil
-		td.later.SetText(lang.L("Later"))
-		td.download.Enable()
-		if err == nil {
-			if _, err = u.backend.FindTools(); err == nil {
-				u.toolsOK = true
-				td.d.Hide()
-				return
-			}
+	be := td.u.backend
+	td.stop = background(context.Background(), td.u.bridge, only(func(ctx context.Context) error { return be.InstallTools(ctx, progress) }), td.installed)
+}
+
+// showProgress shows how much of ffmpeg has arrived.
+func (td *toolsDialog) showProgress(done, total int64) {
+	if td.stop == nil {
+		return // a late report after the end
+	}
+	if total > 0 {
+		td.bar.SetValue(float64(done) / float64(total))
+	}
+	td.status.SetText(lang.L("Downloading… {{.Done}} of {{.Total}}", map[string]any{"Done": td.u.num.size(done), "Total": td.u.num.size(max(total, done))}))
+}
+
+// installed ends the download: success checks again and closes the dialog;
+// anything else says what happened and offers to try again.
+func (td *toolsDialog) installed(_ struct{}, err error, _ bool) {
+	td.stop = nil
+	td.later.SetText(lang.L("Later"))
+	td.download.Enable()
+	if err == nil {
+		if _, err = td.u.backend.FindTools(); err == nil {
+			td.u.toolsOK = true
+			td.d.Hide()
+			return
 		}
-		td.bar.Hide()
-		msg, _ := backend.Explain(err)
-		td.status.SetText(msg)
-		td.download.SetText(lang.L("Try again"))
-		td.fit()
-	})
+	}
+	td.bar.Hide()
+	msg, _ := backend.Explain(err)
+	td.status.SetText(msg)
+	td.download.SetText(lang.L("Try again"))
+	td.fit()
 }
 
 func wrapped(text string) *widget.Label {

@@ -7,6 +7,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io/fs"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -65,7 +66,7 @@ func TestFFmpegMissingDialog(t *testing.T) {
 	}
 
 	// On systems where the fix is a download page, a link is shown instead.
-	h.u.showToolsMissing("https://ffmpeg.org/download.html", errors.New("missing"))
+	newToolsDialog(h.u, "https://ffmpeg.org/download.html", errors.New("missing")).show()
 	if h.u.tools.link == nil || h.u.tools.link.URL.Host != "ffmpeg.org" || h.u.tools.hint != nil {
 		t.Error("a download page is not offered as a link")
 	}
@@ -167,8 +168,27 @@ func TestTranslationFilesComplete(t *testing.T) {
 
 // translatableStrings lists the literal first arguments of lang.L calls in
 // the package's non-test files.
+// translatableStrings are the window's own strings (lang.L in app and its
+// internal packages) and the sentences the core writes as templates for the
+// window to translate (say.T anywhere in core).
 func translatableStrings(t *testing.T) []string {
 	files, _ := filepath.Glob("*.go")
+	inner, _ := filepath.Glob("internal/*/*.go")
+	files = append(files, inner...)
+	isCall := map[string]string{}
+	for _, f := range files {
+		isCall[f] = "lang.L"
+	}
+	err := filepath.WalkDir("../core", func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".go") {
+			files = append(files, path)
+			isCall[path] = "say.T"
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	fset := token.NewFileSet()
 	seen := map[string]bool{}
 	for _, f := range files {
@@ -179,21 +199,25 @@ func translatableStrings(t *testing.T) []string {
 		if err != nil {
 			t.Fatal(err)
 		}
+		pkg, name, _ := strings.Cut(isCall[f], ".")
 		ast.Inspect(file, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
 			if !ok {
 				return true
 			}
 			sel, ok := call.Fun.(*ast.SelectorExpr)
-			if !ok || sel.Sel.Name != "L" {
+			if !ok || sel.Sel.Name != name {
 				return true
 			}
-			if id, ok := sel.X.(*ast.Ident); !ok || id.Name != "lang" {
+			if id, ok := sel.X.(*ast.Ident); !ok || id.Name != pkg {
 				return true
 			}
 			lit, ok := call.Args[0].(*ast.BasicLit)
 			if !ok {
-				t.Errorf("%s: lang.L with a non-literal string cannot be translated", fset.Position(call.Pos()))
+				if pkg == "lang" && strings.HasPrefix(f, "internal/") {
+					return true // the core's templates, said by translate
+				}
+				t.Errorf("%s: %s with a non-literal string cannot be translated", fset.Position(call.Pos()), isCall[f])
 				return true
 			}
 			s, err := strconv.Unquote(lit.Value)
@@ -308,7 +332,7 @@ func TestScreensFit800x600(t *testing.T) {
 			h.u.startOver()
 			h.toEdit()
 			check("edit")
-			h.u.startRender(filepath.Join(t.TempDir(), "x.mp4"), true)
+			h.u.edit.saveTo(filepath.Join(t.TempDir(), "x.mp4"), true)
 			h.q.until(t, "done", func() bool { return h.u.rend.done.Visible() })
 			check("render (done)")
 		})
@@ -325,7 +349,7 @@ func TestScreenshotModeOpensEachScreen(t *testing.T) {
 			q := newUIQueue()
 			u.bridge.do = q.do
 			t.Cleanup(u.shutdown)
-			u.openDemoScreen(name)
+			openDemoScreen(u, name)
 			want := map[string]screen{"start": screenStart, "found": screenFound, "parts": screenFound, "download": screenDownload, "edit": screenEdit}[name]
 			q.until(t, name, func() bool { return u.screen == want })
 			if name == "edit" {
@@ -470,7 +494,7 @@ func TestAboutBox(t *testing.T) {
 	be.mu.Lock()
 	be.toolsErr = &media.MissingError{Tool: "ffmpeg", GOOS: "linux"}
 	be.mu.Unlock()
-	h.u.showAbout()
+	newAboutBox(h.u).show()
 	if !strings.Contains(h.u.about.tools.Text, "not installed") {
 		t.Errorf("without ffmpeg the About box says %q", h.u.about.tools.Text)
 	}

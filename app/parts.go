@@ -39,7 +39,8 @@ func partLine(i int, c backend.Candidate, num numbers) string {
 	return text
 }
 
-// partsCard is the found screen's list of the parts chosen so far.
+// partsCard is the found screen's list of the parts chosen so far (u.parts),
+// each with buttons to move it up or down or remove it.
 type partsCard struct {
 	u     *ui
 	rows  *fyne.Container
@@ -50,6 +51,13 @@ type partsCard struct {
 
 func newPartsCard(u *ui) *partsCard {
 	p := &partsCard{u: u}
+	p.build()
+	p.refresh()
+	return p
+}
+
+// build makes the card; refresh fills it.
+func (p *partsCard) build() {
 	title := widget.NewLabelWithStyle(lang.L("Parts of this talk"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	p.rows = container.NewVBox()
 	p.note = widget.NewLabel("")
@@ -57,7 +65,6 @@ func newPartsCard(u *ui) *partsCard {
 	p.note.Importance = widget.LowImportance
 	p.card = container.NewVBox(title, p.rows, p.note, widget.NewSeparator())
 	p.card.Hide()
-	return p
 }
 
 // refresh shows u.parts, and which part the chosen broadcast below will be.
@@ -68,9 +75,9 @@ func (p *partsCard) refresh() {
 		line := widget.NewLabel(partLine(i, c, p.u.num))
 		line.Truncation = fyne.TextTruncateEllipsis
 		p.lines = append(p.lines, line)
-		up := widget.NewButtonWithIcon("", theme.MoveUpIcon(), func() { p.u.movePart(i, -1) })
-		down := widget.NewButtonWithIcon("", theme.MoveDownIcon(), func() { p.u.movePart(i, 1) })
-		remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { p.u.removePart(i) })
+		up := widget.NewButtonWithIcon("", theme.MoveUpIcon(), func() { p.onMove(i, -1) })
+		down := widget.NewButtonWithIcon("", theme.MoveDownIcon(), func() { p.onMove(i, 1) })
+		remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { p.onRemove(i) })
 		if i == 0 {
 			up.Disable()
 		}
@@ -84,39 +91,13 @@ func (p *partsCard) refresh() {
 	p.card.Refresh()
 }
 
-// addPart keeps the chosen broadcast as a part of the talk and asks for the
-// next one.
-func (u *ui) addPart(c backend.Candidate) {
-	u.parts = append(u.parts, c)
-	u.askNextPart()
-}
-
-// addPartFromEdit keeps what is being edited as the talk's first parts and
-// asks for the next one. Their chunks stay in their job folders, so the
-// talk's download finds them there.
-func (u *ui) addPartFromEdit() {
-	s := u.sess
-	if s == nil {
-		return
-	}
-	parts := s.parts
-	if len(parts) == 0 {
-		parts = []backend.Candidate{s.cand}
-	}
-	if s.cancel != nil {
-		s.cancel()
-	}
-	if u.edit != nil {
-		u.edit.stop()
-	}
-	u.sess, u.edit = nil, nil
-	u.parts = slices.Clone(parts)
-	u.askNextPart()
-}
-
-// askNextPart shows the parts so far and the start screen for the next.
-func (u *ui) askNextPart() {
-	u.found.parts.refresh()
+// askNext keeps parts as the talk's parts so far and asks for the next one
+// on the start screen. Parts already downloaded keep their chunks in their
+// job folders, so the talk's download finds them there.
+func (p *partsCard) askNext(parts []backend.Candidate) {
+	u := p.u
+	u.parts = parts
+	p.refresh()
 	u.start.reset()
 	u.show(screenStart)
 	dialog.ShowInformation(lang.L("Add another part"),
@@ -124,38 +105,24 @@ func (u *ui) askNextPart() {
 		u.win)
 }
 
-// movePart moves part i by delta places (-1 up, +1 down).
-func (u *ui) movePart(i, delta int) {
+// onMove moves part i by delta places (-1 up, +1 down).
+func (p *partsCard) onMove(i, delta int) {
+	parts := p.u.parts
 	j := i + delta
-	if i < 0 || j < 0 || i >= len(u.parts) || j >= len(u.parts) {
+	if i < 0 || j < 0 || i >= len(parts) || j >= len(parts) {
 		return
 	}
-	u.parts[i], u.parts[j] = u.parts[j], u.parts[i]
-	u.found.parts.refresh()
+	parts[i], parts[j] = parts[j], parts[i]
+	p.refresh()
 }
 
-// removePart drops part i from the talk.
-func (u *ui) removePart(i int) {
-	if i < 0 || i >= len(u.parts) {
+// onRemove drops part i from the talk.
+func (p *partsCard) onRemove(i int) {
+	if i < 0 || i >= len(p.u.parts) {
 		return
 	}
-	u.parts = slices.Delete(u.parts, i, i+1)
-	u.found.parts.refresh()
-}
-
-// startDownloadParts opens one talk of cs and downloads every part.
-func (u *ui) startDownloadParts(cs []backend.Candidate) {
-	if !u.requireTools() {
-		return
-	}
-	u.dl = newDownloadView(u)
-	u.dl.setCandidate(cs[0])
-	u.dl.setParts(cs)
-	if !u.openSession(cs, "") {
-		return
-	}
-	u.show(screenDownload)
-	u.runDownload()
+	p.u.parts = slices.Delete(p.u.parts, i, i+1)
+	p.refresh()
 }
 
 // partRow is one part on the download screen.
@@ -199,12 +166,14 @@ func (v *downloadView) onPartEvent(e backend.PartEvent) {
 // partSync is the edit screen's sync per part: a choice of part, whose
 // offset the sync slider then shows and moves.
 type partSync struct {
+	v       *editView
 	choose  *widget.Select
+	names   []string // choose's options, one per part
 	offsets []time.Duration
 	current int
 }
 
-// newPartSync offers the parts of j when it has several; nil otherwise.
+// newPartSync offers the parts of v's job when it has several; nil otherwise.
 func newPartSync(v *editView) *partSync {
 	pr, ok := v.job.(backend.PartsRunner)
 	if !ok {
@@ -214,25 +183,28 @@ func newPartSync(v *editView) *partSync {
 	if len(lengths) < 2 {
 		return nil
 	}
-	ps := &partSync{offsets: make([]time.Duration, len(lengths))}
-	var names []string
+	ps := &partSync{v: v, offsets: make([]time.Duration, len(lengths))}
 	var at time.Duration
 	for i, d := range lengths {
-		names = append(names, lang.L("Part {{.N}} (from {{.Time}})", map[string]any{"N": i + 1, "Time": backend.FormatClock(at)}))
+		ps.names = append(ps.names, lang.L("Part {{.N}} (from {{.Time}})", map[string]any{"N": i + 1, "Time": backend.FormatClock(at)}))
 		at += d
 	}
-	ps.choose = widget.NewSelect(names, func(name string) {
-		i := slices.Index(names, name)
-		if i < 0 || i == ps.current {
-			return
-		}
-		ps.offsets[ps.current] = v.audioOffset
-		ps.current = i
-		v.setOffset(ps.offsets[i])
-		v.showPlan()
-	})
+	ps.choose = widget.NewSelect(ps.names, ps.onChosen)
 	ps.choose.SetSelectedIndex(0)
 	return ps
+}
+
+// onChosen keeps the offset of the part shown so far and shows the chosen
+// part's on the sync slider.
+func (ps *partSync) onChosen(name string) {
+	i := slices.Index(ps.names, name)
+	if i < 0 || i == ps.current {
+		return
+	}
+	ps.offsets[ps.current] = ps.v.audioOffset
+	ps.current = i
+	ps.v.setOffset(ps.offsets[i])
+	ps.v.showPlan()
 }
 
 // all are the offsets of every part, the slider's for the chosen one.

@@ -64,12 +64,12 @@ func TestTalkInSeveralParts(t *testing.T) {
 	h.findPart(partCands("Keynote (3)", 15*time.Second, time.Time{}))
 
 	// Move part 2 up, then back down; remove part 1 and put it back last.
-	h.u.movePart(1, -1)
+	h.u.found.parts.onMove(1, -1)
 	if h.u.parts[0].Title != "Keynote (2)" || !strings.Contains(h.u.found.parts.lines[0].Text, "Part 1 · Keynote (2)") {
 		t.Fatalf("moving part 2 up: %v", titles(h.u.parts))
 	}
-	h.u.movePart(0, 1)
-	h.u.removePart(0)
+	h.u.found.parts.onMove(0, 1)
+	h.u.found.parts.onRemove(0)
 	if got := titles(h.u.parts); !slices.Equal(got, []string{"Keynote (2)"}) {
 		t.Fatalf("after removing part 1: %v", got)
 	}
@@ -145,7 +145,7 @@ func TestTalkInSeveralParts(t *testing.T) {
 	}
 	test.Tap(e.fade)
 
-	h.u.startRender(filepath.Join(t.TempDir(), "talk.mp4"), true)
+	h.u.edit.saveTo(filepath.Join(t.TempDir(), "talk.mp4"), true)
 	h.q.until(t, "the done screen", func() bool { return h.u.rend.done.Visible() })
 	s := j.renders[len(j.renders)-1]
 	if s.Start != 7500*time.Millisecond || s.End != 59300*time.Millisecond {

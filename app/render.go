@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -50,16 +49,19 @@ type renderView struct {
 
 func newRenderView(u *ui) *renderView {
 	v := &renderView{u: u}
+	v.build()
+	return v
+}
+
+// build makes the screen's widgets and layout: the progress, and in its
+// place at the end either the result or the problem.
+func (v *renderView) build() {
 	v.heading = widget.NewLabelWithStyle(lang.L("Saving your video"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.path = widget.NewLabel("")
 	v.path.Wrapping = fyne.TextWrapBreak
 	v.bar = widget.NewProgressBar()
 	v.detail = widget.NewLabel("")
-	v.cancel = widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() {
-		if v.stopWork != nil {
-			v.stopWork()
-		}
-	})
+	v.cancel = widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), v.onCancel)
 	v.working = container.NewVBox(v.bar, v.detail, container.NewHBox(layout.NewSpacer(), v.cancel))
 
 	check := canvas.NewImageFromResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
@@ -67,19 +69,11 @@ func newRenderView(u *ui) *renderView {
 	check.FillMode = canvas.ImageFillContain
 	v.doneMsg = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	v.doneMsg.Wrapping = fyne.TextWrapWord
-	v.open = widget.NewButtonWithIcon(lang.L("Open"), theme.MediaPlayIcon(), func() {
-		if err := u.openURL(fileURL(v.output)); err != nil {
-			u.showError(lang.L("Cannot open the video"), lang.L("Open {{.Path}} with your video player.", map[string]any{"Path": v.output}))
-		}
-	})
+	v.open = widget.NewButtonWithIcon(lang.L("Open"), theme.MediaPlayIcon(), v.onOpen)
 	v.open.Importance = widget.HighImportance
-	v.showFolder = widget.NewButtonWithIcon(lang.L("Show in folder"), theme.FolderOpenIcon(), func() {
-		if err := u.openURL(fileURL(filepath.Dir(v.output))); err != nil {
-			u.showError(lang.L("Cannot open the folder"), filepath.Dir(v.output))
-		}
-	})
-	v.another = widget.NewButtonWithIcon(lang.L("Save another broadcast"), theme.HomeIcon(), u.startOver)
-	v.backToEdit = widget.NewButtonWithIcon(lang.L("Change cuts and save again"), theme.NavigateBackIcon(), func() { u.show(screenEdit) })
+	v.showFolder = widget.NewButtonWithIcon(lang.L("Show in folder"), theme.FolderOpenIcon(), v.onShowFolder)
+	v.another = widget.NewButtonWithIcon(lang.L("Save another broadcast"), theme.HomeIcon(), v.onAnother)
+	v.backToEdit = widget.NewButtonWithIcon(lang.L("Change cuts and save again"), theme.NavigateBackIcon(), v.onBackToEdit)
 	v.done = container.NewVBox(
 		container.NewCenter(check), v.doneMsg,
 		container.NewCenter(container.NewHBox(v.open, v.showFolder)),
@@ -91,110 +85,103 @@ func newRenderView(u *ui) *renderView {
 	v.problem = widget.NewLabel("")
 	v.problem.Wrapping = fyne.TextWrapWord
 	v.problem.Importance = widget.DangerImportance
-	v.retry = widget.NewButtonWithIcon(lang.L("Back to editing"), theme.NavigateBackIcon(), func() { u.show(screenEdit) })
+	v.retry = widget.NewButtonWithIcon(lang.L("Back to editing"), theme.NavigateBackIcon(), v.onBackToEdit)
 	v.failed = container.NewVBox(v.problem, container.NewHBox(layout.NewSpacer(), v.retry))
 	v.failed.Hide()
 
 	v.content = container.NewVScroll(container.New(&maxWidthLayout{width: 720}, container.NewVBox(
 		v.heading, v.path, widget.NewSeparator(), v.working, v.done, v.failed,
 	)))
-	return v
 }
 
-// rebuilt is a fresh view (after a language change) in the same state.
-func (v *renderView) rebuilt() *renderView {
-	n := newRenderView(v.u)
-	n.output, n.stopWork = v.output, v.stopWork
-	n.path.SetText(v.path.Text)
-	n.bar.SetValue(v.bar.Value)
+// rebuild makes the view anew (in the language now chosen) in the same
+// state: saving, saved or failed.
+func (v *renderView) rebuild() {
+	old := *v
+	*v = renderView{u: old.u, output: old.output, stopWork: old.stopWork}
+	v.build()
+	v.path.SetText(old.path.Text)
+	v.bar.SetValue(old.bar.Value)
 	switch {
-	case v.result != nil:
-		n.finished(*v.result)
-	case v.failed.Visible():
-		n.fail(v.problem.Text)
+	case old.result != nil:
+		v.finished(*old.result)
+	case old.failed.Visible():
+		v.fail(old.problem.Text)
 	}
-	return n
 }
 
-// chooseOutput asks where to save, in the folder used last time, with the
-// broadcast's title as the name.
-func (u *ui) chooseOutput() {
-	if u.sess == nil {
-		return
-	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		// The dialog has created the file (and asked before replacing one);
-		// the render writes it from scratch.
-		path := w.URI().Path()
-		_ = w.Close()
-		replace := true // the save dialog already asked about replacing
-		if !strings.EqualFold(filepath.Ext(path), ".mp4") {
-			backend.RemoveUnfinished(path) // the dialog's own empty file
-			path += ".mp4"
-			replace = false // nobody was asked about this name
-		}
-		u.startRender(path, replace)
-	}, u.win)
-	d.SetFileName(backend.FileName(u.sess.job.Title(), lang.L("replay")))
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".mp4"}))
-	if l, err := storage.ListerForURI(storage.NewFileURI(u.settings.outputFolder())); err == nil {
-		d.SetLocation(l)
-	}
-	d.Resize(fyne.NewSize(min(800, u.win.Canvas().Size().Width-20), min(560, u.win.Canvas().Size().Height-20)))
-	d.Show()
-}
-
-// startRender writes the video to out with the edit screen's choices.
-func (u *ui) startRender(out string, replace bool) {
-	s := u.sess
-	if s == nil || u.edit == nil {
-		return
-	}
-	u.settings.setOutputFolder(filepath.Dir(out))
-	settings := u.edit.settings()
-	settings.Output = out
-	settings.Force = replace
-
-	v := newRenderView(u)
-	u.rend = v
+// render writes the video for session s with settings (its Output set) and
+// shows how it goes; ended shows how it ended.
+func (v *renderView) render(s *session, settings backend.Settings) {
+	out := settings.Output
 	v.output = out
 	v.path.SetText(out)
 	s.working = workSave
-	u.settings.p.SetString(prefSaving, out)
-	u.show(screenRender)
-	cancel := background(context.Background(), u.bridge, only(func(ctx context.Context) error { return s.job.Render(ctx, settings) }), func(_ struct{}, err error, stopped bool) {
-		s.working = ""
-		u.settings.p.SetString(prefSaving, "")
-		if u.sess != s {
-			return
-		}
-		v := u.rend // maybe rebuilt meanwhile, for a new language
-		v.stopWork = nil
-		if err != nil {
-			// The render writes under a temporary name, so out is at most
-			// the save dialog's empty file: that goes, a video never does.
-			backend.RemoveUnfinished(out)
-			if stopped {
-				u.show(screenEdit)
-				return
-			}
-			msg, _ := backend.Explain(err)
-			v.fail(msg)
-			return
-		}
-		s.saved = out
-		if v.result == nil { // a backend that reports no Done event
-			v.finished(backend.Done{Output: out})
-		}
-		u.app.SendNotification(fyne.NewNotification(lang.L("Your video is ready"),
-			lang.L("{{.Name}} is saved.", map[string]any{"Name": filepath.Base(out)})))
+	v.u.settings.p.SetString(prefSaving, out)
+	v.u.show(screenRender)
+	cancel := background(context.Background(), v.u.bridge, only(func(ctx context.Context) error { return s.job.Render(ctx, settings) }), func(_ struct{}, err error, stopped bool) {
+		v.ended(s, out, err, stopped)
 	})
 	v.stopWork = cancel
 	s.cancel = cancel
 }
+
+// ended shows where the video is and says so in a notification; or the
+// problem; or, when the user cancelled, the edit screen again.
+func (v *renderView) ended(s *session, out string, err error, stopped bool) {
+	u := v.u
+	s.working = ""
+	u.settings.p.SetString(prefSaving, "")
+	if u.sess != s {
+		return
+	}
+	v.stopWork = nil
+	if err != nil {
+		// The render writes under a temporary name, so out is at most
+		// the save dialog's empty file: that goes, a video never does.
+		backend.RemoveUnfinished(out)
+		if stopped {
+			u.show(screenEdit)
+			return
+		}
+		msg, _ := backend.Explain(err)
+		v.fail(msg)
+		return
+	}
+	s.saved = out
+	if v.result == nil { // a backend that reports no Done event
+		v.finished(backend.Done{Output: out})
+	}
+	u.app.SendNotification(fyne.NewNotification(lang.L("Your video is ready"),
+		lang.L("{{.Name}} is saved.", map[string]any{"Name": filepath.Base(out)})))
+}
+
+// onCancel stops the save; ended then goes back to editing.
+func (v *renderView) onCancel() {
+	if v.stopWork != nil {
+		v.stopWork()
+	}
+}
+
+// onOpen opens the video in the system's player.
+func (v *renderView) onOpen() {
+	if err := v.u.openURL(fileURL(v.output)); err != nil {
+		v.u.showError(lang.L("Cannot open the video"), lang.L("Open {{.Path}} with your video player.", map[string]any{"Path": v.output}))
+	}
+}
+
+// onShowFolder opens the folder the video is in.
+func (v *renderView) onShowFolder() {
+	if err := v.u.openURL(fileURL(filepath.Dir(v.output))); err != nil {
+		v.u.showError(lang.L("Cannot open the folder"), filepath.Dir(v.output))
+	}
+}
+
+func (v *renderView) onAnother() { v.u.startOver() }
+
+// onBackToEdit goes back to the cuts and sync, to save again or after a
+// problem.
+func (v *renderView) onBackToEdit() { v.u.show(screenEdit) }
 
 // onEvent follows the render's progress.
 func (v *renderView) onEvent(e backend.Event) {

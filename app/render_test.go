@@ -40,7 +40,7 @@ func TestRenderProgressCompletionAndNotification(t *testing.T) {
 	e.setOffset(250 * time.Millisecond)
 
 	out := filepath.Join(t.TempDir(), "Keynote.mp4")
-	h.u.startRender(out, true)
+	h.u.edit.saveTo(out, true)
 	r := h.u.rend
 	if h.u.screen != screenRender {
 		t.Fatal("not on the render screen")
@@ -107,7 +107,7 @@ func TestRenderFailureAndCancel(t *testing.T) {
 	if err := os.WriteFile(out, nil, 0o600); err != nil { // as the save dialog leaves it
 		t.Fatal(err)
 	}
-	h.u.startRender(out, true)
+	h.u.edit.saveTo(out, true)
 	h.q.until(t, "the failure", func() bool { return h.u.rend.failed.Visible() })
 	if h.u.rend.problem.Text != "ffmpeg could not write the video: the disk is full." {
 		t.Errorf("problem %q", h.u.rend.problem.Text)
@@ -122,7 +122,7 @@ func TestRenderFailureAndCancel(t *testing.T) {
 	if err := os.WriteFile(out, []byte("the user's video"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	h.u.startRender(out, true)
+	h.u.edit.saveTo(out, true)
 	h.q.until(t, "the failure", func() bool { return h.u.rend.failed.Visible() })
 	if got, _ := os.ReadFile(out); string(got) != "the user's video" {
 		t.Errorf("a failed render removed the file at its name: %q", got)
@@ -132,7 +132,7 @@ func TestRenderFailureAndCancel(t *testing.T) {
 		t.Error("Back to editing did not go back")
 	}
 
-	h.u.startRender(filepath.Join(dir, "slow.mp4"), true)
+	h.u.edit.saveTo(filepath.Join(dir, "slow.mp4"), true)
 	// Closing the window while the video is being saved asks first, and
 	// "Keep going" keeps it going.
 	h.u.onCloseRequested()
@@ -189,7 +189,7 @@ func TestInterruptedSaveCleanedAtStart(t *testing.T) {
 	// A save that ended (done or failed) leaves no mark behind.
 	h2 := newHarness(t, &fakeBackend{cands: readyCands()})
 	h2.toEdit()
-	h2.u.startRender(filepath.Join(dir, "done.mp4"), true)
+	h2.u.edit.saveTo(filepath.Join(dir, "done.mp4"), true)
 	h2.q.until(t, "the end of the save", func() bool { return h2.u.rend.done.Visible() || h2.u.rend.failed.Visible() })
 	if got := h2.u.settings.p.String(prefSaving); got != "" {
 		t.Errorf("mark %q left after the save ended", got)

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2/lang"
@@ -17,27 +18,29 @@ import (
 	"replayrescue/app/internal/backend"
 )
 
-// Screenshot mode: REPLAYRESCUE_SCREEN=start|found|download|edit|render|done
+// Screenshot mode: REPLAYRESCUE_SCREEN=start|found|download|edit|play|render|done
 // (and parts, a talk in several parts, and the dialogs
 // help|settings|about|ffmpeg|expired|capture) opens the window on that
 // screen with made-up data and no network or ffmpeg, so each screen can be
 // captured under Xvfb for docs and reviews.
 
-func (u *ui) openDemoScreen(name string) {
+// openDemoScreen drives the window u to screen name the way a user would,
+// from outside, as the tests do.
+func openDemoScreen(u *ui, name string) {
 	be := u.backend.(*demoBackend)
 	cands, _ := be.Resolve(context.Background(), "")
 	switch name {
 	case "help":
-		u.showHARHelp()
+		showHARHelp(u.win)
 	case "settings":
-		u.showSettings()
+		newSettingsDialog(u).show()
 	case "about":
-		u.showAbout()
+		newAboutBox(u).show()
 	case "ffmpeg":
 		hint, err := backend.MissingToolsExample(runtime.GOOS)
-		u.showToolsMissing(hint, err)
+		newToolsDialog(u, hint, err).show()
 	case "expired":
-		u.startDownload(cands[0])
+		u.found.startDownload(cands[:1])
 		u.dl.showExpired()
 	case "found":
 		u.showFound(cands)
@@ -48,13 +51,24 @@ func (u *ui) openDemoScreen(name string) {
 		u.showFound(cands)
 	case "capture":
 		be.holdCapture = true
-		u.captureFromBrowser("")
+		u.start.onCapture()
 	case "download":
-		u.startDownload(cands[0])
-	case "edit", "render", "done":
+		u.found.startDownload(cands[:1])
+	case "edit", "play", "render", "done":
 		be.complete = true
-		u.startDownload(cands[0])
-		if name != "edit" {
+		u.found.startDownload(cands[:1])
+		if name == "play" {
+			go func() {
+				time.Sleep(300 * time.Millisecond)
+				u.bridge.show(func() {
+					if u.edit != nil {
+						u.edit.cursor = 37 * time.Second
+						u.edit.onPlayPause()
+					}
+				})
+			}()
+		}
+		if name != "edit" && name != "play" {
 			// startDownload finished synchronously only in tests; here the
 			// download ends on a goroutine, so wait for the edit screen.
 			go func() {
@@ -63,7 +77,9 @@ func (u *ui) openDemoScreen(name string) {
 					if name == "done" {
 						be.finishRender = true
 					}
-					u.startRender(filepath.Join(os.TempDir(), backend.FileName(cands[0].Title, lang.L("replay"))), true)
+					if u.edit != nil {
+						u.edit.saveTo(filepath.Join(os.TempDir(), backend.FileName(cands[0].Title, lang.L("replay"))), true)
+					}
 				})
 			}()
 		}
@@ -267,4 +283,57 @@ func hsv(h, s, v float64) (uint8, uint8, uint8) {
 		r, g, b = v, p, q
 	}
 	return uint8(r * 255), uint8(g * 255), uint8(b * 255)
+}
+
+// Player plays the demo job as a still: the picture at the start, and
+// playing until stopped (for pictures of the edit screen while it plays).
+func (b *demoBackend) Player(j backend.JobRunner, show func(image.Image, time.Duration), _ func(time.Duration, error)) (backend.Playback, bool, error) {
+	return &stillPlayback{picture: func(at time.Duration) image.Image { return demoFrame(at, j.Duration(), 960) }, show: show}, false, nil
+}
+
+// stillPlayback stands in for the player without ffmpeg or sound: Play
+// shows the picture at its start and plays until stopped.
+type stillPlayback struct {
+	picture func(at time.Duration) image.Image
+	show    func(image.Image, time.Duration)
+
+	mu      sync.Mutex
+	playing bool
+	at      time.Duration
+	offset  time.Duration
+	plays   []time.Duration // where each Play started
+}
+
+func (p *stillPlayback) Play(from, to time.Duration) error {
+	p.mu.Lock()
+	p.playing, p.at = true, from
+	p.plays = append(p.plays, from)
+	p.mu.Unlock()
+	go p.show(p.picture(from), from)
+	return nil
+}
+
+func (p *stillPlayback) Stop() {
+	p.mu.Lock()
+	p.playing = false
+	p.mu.Unlock()
+}
+
+func (p *stillPlayback) SetOffset(d time.Duration) error {
+	p.mu.Lock()
+	p.offset = d
+	p.mu.Unlock()
+	return nil
+}
+
+func (p *stillPlayback) Position() time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.at
+}
+
+func (p *stillPlayback) Playing() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.playing
 }

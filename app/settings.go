@@ -65,113 +65,145 @@ func (s settings) outputFolder() string {
 
 func (s settings) setOutputFolder(dir string) { s.p.SetString(prefOutput, dir) }
 
-// showSettings opens the settings dialog. Changes apply when it is closed
-// with Save; language and appearance apply at once to the whole window.
-func (u *ui) showSettings() {
-	s := u.settings
+// settingsDialog is the settings: the choices are read from its widgets when
+// it is closed with Save; language and appearance then apply at once to the
+// whole window.
+type settingsDialog struct {
+	u          *ui
+	jobs       *widget.Select
+	automatic  string // jobs' "Automatic", 0 connections: the host's pace
+	keep       *widget.Check
+	folder     *widget.Label
+	browser    *widget.Entry
+	language   *widget.Select
+	langNames  []string // language's options, one per languages entry
+	appearance *widget.Select
+	looks      []struct{ code, name string } // appearance's options
+	d          dialog.Dialog
+}
 
-	automatic := lang.L("Automatic")
-	jobs := widget.NewSelect([]string{automatic, "1", "2", "4", "8", "12", "16", "24", "32"}, nil)
-	jobs.SetSelected(strconv.Itoa(s.jobs()))
-	if jobs.Selected == "" {
-		jobs.SetSelected(automatic)
+func newSettingsDialog(u *ui) *settingsDialog {
+	sd := &settingsDialog{u: u}
+	sd.build()
+	return sd
+}
+
+// build makes the form, showing the settings as they are.
+func (sd *settingsDialog) build() {
+	s, win := sd.u.settings, sd.u.win
+
+	sd.automatic = lang.L("Automatic")
+	sd.jobs = widget.NewSelect([]string{sd.automatic, "1", "2", "4", "8", "12", "16", "24", "32"}, nil)
+	sd.jobs.SetSelected(strconv.Itoa(s.jobs()))
+	if sd.jobs.Selected == "" {
+		sd.jobs.SetSelected(sd.automatic)
 	}
 
-	keep := widget.NewCheck(lang.L("Keep the downloaded parts after saving (lets you save again with other cuts)"), nil)
-	keep.SetChecked(s.keep())
+	sd.keep = widget.NewCheck(lang.L("Keep the downloaded parts after saving (lets you save again with other cuts)"), nil)
+	sd.keep.SetChecked(s.keep())
 
-	folder := widget.NewLabel(s.outputFolder())
-	folder.Wrapping = fyne.TextWrapBreak
-	chooseFolder := widget.NewButton(lang.L("Choose…"), func() {
-		d := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
-			if err == nil && dir != nil {
-				folder.SetText(dir.Path())
-			}
-		}, u.win)
-		if l, err := storage.ListerForURI(storage.NewFileURI(folder.Text)); err == nil {
-			d.SetLocation(l)
-		}
-		d.Show()
-	})
+	sd.folder = widget.NewLabel(s.outputFolder())
+	sd.folder.Wrapping = fyne.TextWrapBreak
+	chooseFolder := widget.NewButton(lang.L("Choose…"), sd.onChooseFolder)
 
-	browser := widget.NewEntry()
-	browser.SetText(s.browser())
-	chooseBrowser := widget.NewButton(lang.L("Choose…"), func() {
-		dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-			if err == nil && r != nil {
-				browser.SetText(r.URI().Path())
-				_ = r.Close()
-			}
-		}, u.win).Show()
-	})
+	sd.browser = widget.NewEntry()
+	sd.browser.SetText(s.browser())
+	chooseBrowser := widget.NewButton(lang.L("Choose…"), sd.onChooseBrowser)
 
-	langNames := make([]string, len(languages))
+	sd.langNames = make([]string, len(languages))
 	for i, l := range languages {
-		langNames[i] = l.Name
+		sd.langNames[i] = l.Name
 		if l.Code == "" {
-			langNames[i] = lang.L("Same as the computer")
+			sd.langNames[i] = lang.L("Same as the computer")
 		}
 	}
-	language := widget.NewSelect(langNames, nil)
+	sd.language = widget.NewSelect(sd.langNames, nil)
 	for i, l := range languages {
 		if l.Code == s.language() {
-			language.SetSelected(langNames[i])
+			sd.language.SetSelected(sd.langNames[i])
 		}
 	}
 
-	looks := []struct{ code, name string }{{"", lang.L("Same as the computer")}, {"light", lang.L("Light")}, {"dark", lang.L("Dark")}}
-	lookNames := []string{looks[0].name, looks[1].name, looks[2].name}
-	appearance := widget.NewSelect(lookNames, nil)
-	for _, l := range looks {
+	sd.looks = []struct{ code, name string }{{"", lang.L("Same as the computer")}, {"light", lang.L("Light")}, {"dark", lang.L("Dark")}}
+	lookNames := []string{sd.looks[0].name, sd.looks[1].name, sd.looks[2].name}
+	sd.appearance = widget.NewSelect(lookNames, nil)
+	for _, l := range sd.looks {
 		if l.code == s.appearance() {
-			appearance.SetSelected(l.name)
+			sd.appearance.SetSelected(l.name)
 		}
 	}
 
 	form := widget.NewForm(
-		widget.NewFormItem(lang.L("Parallel downloads"), jobs),
-		widget.NewFormItem(lang.L("Save videos in"), container.NewBorder(nil, nil, nil, chooseFolder, folder)),
-		widget.NewFormItem(lang.L("Language"), language),
-		widget.NewFormItem(lang.L("Appearance"), appearance),
-		widget.NewFormItem(lang.L("Browser"), container.NewBorder(nil, nil, nil, chooseBrowser, browser)),
-		widget.NewFormItem("", keep),
+		widget.NewFormItem(lang.L("Parallel downloads"), sd.jobs),
+		widget.NewFormItem(lang.L("Save videos in"), container.NewBorder(nil, nil, nil, chooseFolder, sd.folder)),
+		widget.NewFormItem(lang.L("Language"), sd.language),
+		widget.NewFormItem(lang.L("Appearance"), sd.appearance),
+		widget.NewFormItem(lang.L("Browser"), container.NewBorder(nil, nil, nil, chooseBrowser, sd.browser)),
+		widget.NewFormItem("", sd.keep),
 	)
 	form.Items[0].HintText = lang.L("More is faster; fewer is gentler on slow connections.")
 	form.Items[4].HintText = lang.L("For Capture from browser. Leave empty to use Chrome, Edge, Brave or Chromium, whichever is installed.")
-	about := widget.NewLabel("Replay Rescue " + u.version)
+	about := widget.NewLabel("Replay Rescue " + sd.u.version)
 	about.Importance = widget.LowImportance
 	about.Alignment = fyne.TextAlignTrailing
 
-	d := dialog.NewCustomConfirm(lang.L("Settings"), lang.L("Save"), lang.L("Cancel"), container.NewVBox(form, about), func(ok bool) {
-		if !ok {
-			return
+	sd.d = dialog.NewCustomConfirm(lang.L("Settings"), lang.L("Save"), lang.L("Cancel"), container.NewVBox(form, about), sd.onClosed, win)
+	sd.d.Resize(fyne.NewSize(min(640, win.Canvas().Size().Width-40), 0))
+}
+
+func (sd *settingsDialog) show() { sd.d.Show() }
+
+// onChooseFolder asks for the folder videos are saved in.
+func (sd *settingsDialog) onChooseFolder() {
+	d := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
+		if err == nil && dir != nil {
+			sd.folder.SetText(dir.Path())
 		}
-		if n, err := strconv.Atoi(jobs.Selected); err == nil {
-			s.p.SetInt(prefJobs, n)
-		} else if jobs.Selected == automatic {
-			s.p.SetInt(prefJobs, 0)
-		}
-		s.p.SetBool(prefKeep, keep.Checked)
-		s.p.SetString(prefBrowser, strings.TrimSpace(browser.Text))
-		if folder.Text != "" {
-			s.setOutputFolder(folder.Text)
-		}
-		newLook := s.appearance()
-		for _, l := range looks {
-			if l.name == appearance.Selected {
-				newLook = l.code
-			}
-		}
-		newLang := s.language()
-		for i, l := range languages {
-			if langNames[i] == language.Selected {
-				newLang = l.Code
-			}
-		}
-		u.setAppearance(newLook)
-		u.setLanguage(newLang)
-	}, u.win)
-	d.Resize(fyne.NewSize(min(640, u.win.Canvas().Size().Width-40), 0))
-	u.settingsDialog = d
+	}, sd.u.win)
+	if l, err := storage.ListerForURI(storage.NewFileURI(sd.folder.Text)); err == nil {
+		d.SetLocation(l)
+	}
 	d.Show()
+}
+
+// onChooseBrowser asks for the browser Capture from browser opens.
+func (sd *settingsDialog) onChooseBrowser() {
+	dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err == nil && r != nil {
+			sd.browser.SetText(r.URI().Path())
+			_ = r.Close()
+		}
+	}, sd.u.win).Show()
+}
+
+// onClosed saves the choices when the dialog is closed with Save.
+func (sd *settingsDialog) onClosed(save bool) {
+	if !save {
+		return
+	}
+	s := sd.u.settings
+	if n, err := strconv.Atoi(sd.jobs.Selected); err == nil {
+		s.p.SetInt(prefJobs, n)
+	} else if sd.jobs.Selected == sd.automatic {
+		s.p.SetInt(prefJobs, 0)
+	}
+	s.p.SetBool(prefKeep, sd.keep.Checked)
+	s.p.SetString(prefBrowser, strings.TrimSpace(sd.browser.Text))
+	if sd.folder.Text != "" {
+		s.setOutputFolder(sd.folder.Text)
+	}
+	newLook := s.appearance()
+	for _, l := range sd.looks {
+		if l.name == sd.appearance.Selected {
+			newLook = l.code
+		}
+	}
+	newLang := s.language()
+	for i, l := range languages {
+		if sd.langNames[i] == sd.language.Selected {
+			newLang = l.Code
+		}
+	}
+	sd.u.setAppearance(newLook)
+	sd.u.setLanguage(newLang)
 }

@@ -28,7 +28,7 @@ func TestRenderSaysWhatWasRepaired(t *testing.T) {
 	}
 	h := newHarness(t, be)
 	h.toEdit()
-	h.u.startRender(filepath.Join(t.TempDir(), "talk.mp4"), true)
+	h.u.edit.saveTo(filepath.Join(t.TempDir(), "talk.mp4"), true)
 	h.q.until(t, "the result", func() bool { return h.u.rend.result != nil })
 	if want := "The sound was missing for 21 s at 0:45; that stretch is silent in the video."; !strings.Contains(h.u.rend.doneMsg.Text, want) {
 		t.Errorf("the result reads %q, want it to say %q", h.u.rend.doneMsg.Text, want)

@@ -80,7 +80,7 @@ func TestFFmpegDownloadDialog(t *testing.T) {
 		t.Errorf("licence for About: %q", text)
 	}
 	// The About box names the downloaded ffmpeg and shows its licence.
-	h.u.showAbout()
+	newAboutBox(h.u).show()
 	if a := h.u.about; a.licence == nil || !strings.Contains(a.licence.Text, "LGPL-3.0-or-later") || !strings.Contains(a.tools.Text, tools.FFmpeg) {
 		t.Errorf("About after the download: tools %q, licence %v", a.tools.Text, a.licence)
 	}
@@ -88,7 +88,7 @@ func TestFFmpegDownloadDialog(t *testing.T) {
 
 	// Linux is told its command even where a download exists.
 	h.u.goos = "linux"
-	h.u.showToolsMissing(media.InstallHint("linux"), &media.MissingError{Tool: "ffmpeg", GOOS: "linux"})
+	newToolsDialog(h.u, media.InstallHint("linux"), &media.MissingError{Tool: "ffmpeg", GOOS: "linux"}).show()
 	if h.u.tools.download != nil || h.u.tools.recheck == nil {
 		t.Error("Linux is offered a download instead of its command")
 	}

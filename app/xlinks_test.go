@@ -93,7 +93,7 @@ func TestXLinksEndToEnd(t *testing.T) {
 			t.Fatalf("%s: download failed: %s", tc.link, h.u.dl.problem.Text)
 		}
 		out := filepath.Join(t.TempDir(), backend.FileName(h.u.sess.job.Title(), "replay"))
-		h.u.startRender(out, true)
+		h.u.edit.saveTo(out, true)
 		h.q.until(t, "the video to be saved", func() bool { return h.u.rend.done.Visible() || h.u.rend.failed.Visible() }, 2*time.Minute)
 		if !h.u.rend.done.Visible() {
 			t.Fatalf("%s: render failed: %s", tc.link, h.u.rend.problem.Text)

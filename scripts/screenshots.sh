@@ -8,7 +8,7 @@ mkdir -p shots
 if [ -z "${INSIDE_XVFB:-}" ]; then
   INSIDE_XVFB=1 exec xvfb-run -a -s "-screen 0 1280x800x24" "$0" "$@"
 fi
-for screen in start found parts download edit render done help settings about ffmpeg expired capture; do
+for screen in start found parts download edit play render done help settings about ffmpeg expired capture; do
   REPLAYRESCUE_SCREEN=$screen "$bin" >/dev/null 2>&1 &
   pid=$!
   sleep 5 # a busy machine needs this long before dialogs are drawn

@@ -381,3 +381,25 @@ func TestFFmpegStatus(t *testing.T) {
 		t.Errorf("save with an old ffmpeg: exit %d: %s", code, stderr)
 	}
 }
+
+// --poster is checked before anything slow: a time it cannot read, and a
+// poster that would replace a file without --force, each get one sentence
+// and exit 2, and nothing is fetched.
+func TestPosterFlagCheckedFirst(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "talk.mp4")
+	code, _, stderr := runCLI(t, "", "save", "--poster", "soon", "-o", out, "http://127.0.0.1:1/talk.m3u8")
+	if code != 2 || !strings.Contains(stderr, `--poster "soon" is not a time`) {
+		t.Errorf("--poster soon: exit %d, %q", code, stderr)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "talk.jpg"), []byte("the user's picture"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = runCLI(t, "", "save", "--poster", "1:05", "-o", out, "http://127.0.0.1:1/talk.m3u8")
+	if code != 2 || !strings.Contains(stderr, "talk.jpg already exists") {
+		t.Errorf("an existing poster: exit %d, %q", code, stderr)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "talk.jpg")); string(b) != "the user's picture" {
+		t.Error("the user's picture was touched")
+	}
+}

@@ -24,6 +24,7 @@ type saveFlags struct {
 	audioOffset string
 	crossfade   string
 	start, end  string
+	poster      string
 	exact       bool
 	burnChat    bool
 	jobs        int
@@ -78,6 +79,7 @@ func (f *saveFlags) register(fs *flag.FlagSet, withSource bool) {
 	fs.StringVar(&f.audioOffset, "audio-offset", "0", "move the audio later (2s) or earlier (-350ms); 0 or auto trusts the stream")
 	fs.StringVar(&f.start, "start", "", "start `time`: seconds (165, 29.5) or [hh:]mm:ss[.ms]")
 	fs.StringVar(&f.end, "end", "", "end `time`, same forms as --start")
+	fs.StringVar(&f.poster, "poster", "", "also save the picture at this `time` of the saved video beside it as NAME.jpg (a poster for a talk page); same forms as --start")
 	fs.BoolVar(&f.exact, "exact", false, "start on the very frame of --start (re-encodes the seconds up to the next chunk)")
 	fs.BoolVar(&f.burnChat, "burn-chat", false, "draw the broadcast's chat into the video (re-encodes the picture: slower); the chat is always saved beside it as .srt and .ass")
 	fs.StringVar(&f.quality, "quality", "best", "which picture of a stream offered in several: best, worst, or a height such as 720p")
@@ -139,6 +141,12 @@ func (f *saveFlags) settings() (rescue.Settings, error) {
 			return s, usageError("--end must be after --start.")
 		}
 	}
+	if f.poster != "" {
+		if s.Poster, err = rescue.ParseClock(f.poster); err != nil {
+			return s, usageError("--poster %q is not a time: use seconds (165) or minutes:seconds (2:45) of the saved video.", f.poster)
+		}
+		s.SavePoster = true
+	}
 	if f.offsets, err = parseOffsets(f.audioOffset); err != nil {
 		return s, err
 	}
@@ -168,6 +176,11 @@ func (f *saveFlags) checkedSettings(out *reporter) (rescue.Settings, error) {
 	out.asked = settings.Start
 	if f.output != "" {
 		if err := rescue.CheckOutput(f.output, settings.Force); err != nil {
+			return settings, err
+		}
+		s := settings
+		s.Output = f.output
+		if err := rescue.CheckPoster(s); err != nil {
 			return settings, err
 		}
 	}
@@ -435,6 +448,9 @@ func (r *reporter) say(e rescue.Event, prefix string) {
 			fmt.Fprintf(r.stderr, "The video starts at %s, the nearest whole picture to %s (add --exact to start on the very frame).\n", rescue.FormatClock(e.Start), rescue.FormatClock(r.asked))
 		}
 		fmt.Fprintf(r.stderr, "Saved %s (%s, %s).\n", e.Output, rescue.FormatClock(e.Duration), formatBytes(e.Size))
+		if e.Poster != "" {
+			fmt.Fprintf(r.stderr, "Saved its poster picture as %s.\n", e.Poster)
+		}
 	}
 }
 

@@ -70,8 +70,9 @@ type Options struct {
 	// Progress is called at most every 250 ms and once at the end. It runs on
 	// Download's own goroutine and must not block.
 	Progress func(Progress)
-	// ChunkDone is called after each chunk is complete on disk (from worker
-	// goroutines, serialised by Download).
+	// ChunkDone is called with the segment's Index (on its track) after
+	// each chunk is complete on disk (from worker goroutines, serialised by
+	// Download).
 	ChunkDone func(index int, size int64)
 }
 
@@ -84,20 +85,31 @@ type Progress struct {
 	ETA         time.Duration
 }
 
-// ChunkName is the file name of segment i inside the job folder. Names come
-// from the index only, never from the segment's URI.
-func ChunkName(i int) string {
-	if i >= playlist.AudioBase { // a separate audio rendition's
-		return fmt.Sprintf("audio_%06d.ts", i-playlist.AudioBase)
+// ChunkName is the file name of the main track's chunk i (see FileName).
+func ChunkName(i int) string { return FileName(playlist.Segment{Index: i}) }
+
+// FileName is seg's file name inside the job folder. Names come from the
+// track and index only, never from the segment's URI. A separate audio
+// rendition's chunks are audio_NNNNNN.ts, numbered from 0 like the main
+// track's chunk_NNNNNN.ts: the names earlier versions wrote, so their job
+// folders resume.
+func FileName(seg playlist.Segment) string {
+	if seg.Track == playlist.Audio {
+		return fmt.Sprintf("audio_%06d.ts", seg.Index)
 	}
-	return fmt.Sprintf("chunk_%06d.ts", i)
+	return fmt.Sprintf("chunk_%06d.ts", seg.Index)
 }
 
-// Complete reports whether chunk i is already on disk.
+// Complete reports whether the main track's chunk i is already on disk.
 func Complete(dir string, i int) (int64, bool) {
+	return Stored(dir, playlist.Segment{Index: i})
+}
+
+// Stored reports whether seg's chunk is already on disk, and its size.
+func Stored(dir string, seg playlist.Segment) (int64, bool) {
 	// Lstat: a link planted under a chunk's name is not a chunk (it is
 	// downloaded again, and the rename replaces the link).
-	st, err := os.Lstat(filepath.Join(dir, ChunkName(i)))
+	st, err := os.Lstat(filepath.Join(dir, FileName(seg)))
 	if err != nil || !st.Mode().IsRegular() || st.Size() == 0 {
 		return 0, false
 	}
@@ -115,7 +127,7 @@ func Download(ctx context.Context, segs []playlist.Segment, opts Options) error 
 
 	var todo []playlist.Segment
 	for _, s := range segs {
-		if size, ok := Complete(opts.Dir, s.Index); ok {
+		if size, ok := Stored(opts.Dir, s); ok {
 			d.done.Add(1)
 			d.resumed++
 			d.bytes.Add(size)
@@ -330,7 +342,7 @@ func (d *downloader) fetchOnce(parent context.Context, seg playlist.Segment) (in
 		return 0, d.tooLarge(seg)
 	}
 
-	final := filepath.Join(d.opts.Dir, ChunkName(seg.Index))
+	final := filepath.Join(d.opts.Dir, FileName(seg))
 	tmp := final + ".part"
 	f, err := safefile.Create(tmp, 0o600) // never through a link planted under tmp
 	if err != nil {

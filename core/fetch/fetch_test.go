@@ -353,3 +353,56 @@ func TestShortRangeRetried(t *testing.T) {
 		t.Errorf("got %d bytes after %d calls, want 4000 after 2", len(data), calls)
 	}
 }
+
+// Chunk files are named from their track and index: the names earlier
+// versions wrote (a separate audio rendition's then numbered from 1<<30 in
+// memory, audio_000000.ts on disk), so their job folders resume.
+func TestChunkFileNames(t *testing.T) {
+	for _, c := range []struct {
+		seg  playlist.Segment
+		want string
+	}{
+		{playlist.Segment{Index: 0}, "chunk_000000.ts"},
+		{playlist.Segment{Index: 1234567}, "chunk_1234567.ts"},
+		{playlist.Segment{Index: 0, Track: playlist.Audio}, "audio_000000.ts"},
+		{playlist.Segment{Index: 41, Track: playlist.Audio}, "audio_000041.ts"},
+	} {
+		if got := FileName(c.seg); got != c.want {
+			t.Errorf("FileName(%+v) = %s, want %s", c.seg, got, c.want)
+		}
+	}
+	if ChunkName(7) != "chunk_000007.ts" {
+		t.Errorf("ChunkName(7) = %s", ChunkName(7))
+	}
+}
+
+// An audio chunk already on disk under its old name is not fetched again,
+// nor taken for the picture's chunk of the same number.
+func TestAudioChunksResumeBesideThePictures(t *testing.T) {
+	h := newHost(t, nil)
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "audio_000001.ts"), chunkBody(1), 0o600)
+	segs := h.segments(2)
+	for _, s := range h.segments(2) {
+		s.Track = playlist.Audio
+		segs = append(segs, s)
+	}
+	opts := fastOptions(dir)
+	var last Progress
+	opts.Progress = func(p Progress) { last = p }
+	if err := Download(context.Background(), segs, opts); err != nil {
+		t.Fatal(err)
+	}
+	if last.Resumed != 1 || last.Done != 4 {
+		t.Errorf("progress %+v, want 4 done, 1 resumed", last)
+	}
+	checkChunks(t, dir, 2, all)
+	if h.count(0) != 2 || h.count(1) != 1 {
+		t.Errorf("requests: chunk 0 %d times, chunk 1 %d times; want 2 and 1", h.count(0), h.count(1))
+	}
+	for _, s := range segs {
+		if _, ok := Stored(dir, s); !ok {
+			t.Errorf("%s not stored", FileName(s))
+		}
+	}
+}

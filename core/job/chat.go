@@ -28,11 +28,11 @@ const (
 
 // HasChat reports whether the broadcast's chat can be had: the source says
 // where, or an earlier run saved it in the job folder.
-func (j *Job) HasChat() bool {
-	if j.src.Chat.Available() || j.chat != nil {
+func (p *part) HasChat() bool {
+	if p.src.Chat.Available() || p.chat != nil {
 		return true
 	}
-	_, err := os.Stat(filepath.Join(j.dir, chatFile))
+	_, err := os.Stat(filepath.Join(p.dir, chatFile))
 	return err == nil
 }
 
@@ -40,25 +40,25 @@ func (j *Job) HasChat() bool {
 // timeline, reading it the first time (from the source's HAR answers or the
 // chat service) and keeping it in the job folder. Errors are *Error with
 // one sentence.
-func (j *Job) Chat(ctx context.Context) ([]chat.Message, error) {
-	if j.chat != nil || j.chatErr != nil {
-		return j.chat, j.chatErr
+func (p *part) Chat(ctx context.Context) ([]chat.Message, error) {
+	if p.chat != nil || p.chatErr != nil {
+		return p.chat, p.chatErr
 	}
-	msgs, err := j.readChat(ctx)
+	msgs, err := p.readChat(ctx)
 	if !errors.Is(err, context.Canceled) {
-		j.chat, j.chatErr = msgs, err
+		p.chat, p.chatErr = msgs, err
 	}
 	return msgs, err
 }
 
-func (j *Job) readChat(ctx context.Context) ([]chat.Message, error) {
-	if data, err := os.ReadFile(filepath.Join(j.dir, chatFile)); err == nil {
+func (p *part) readChat(ctx context.Context) ([]chat.Message, error) {
+	if data, err := os.ReadFile(filepath.Join(p.dir, chatFile)); err == nil {
 		var msgs []chat.Message
 		if json.Unmarshal(data, &msgs) == nil && len(msgs) > 0 {
 			return msgs, nil
 		}
 	}
-	cs := j.src.Chat
+	cs := p.src.Chat
 	msgs := cs.Messages
 	if len(msgs) == 0 {
 		if !cs.Available() {
@@ -85,18 +85,18 @@ func (j *Job) readChat(ctx context.Context) ([]chat.Message, error) {
 		return nil, &Error{Code: ExitOther, Msg: "The broadcast's chat is empty: nobody wrote anything."}
 	}
 	if data, err := json.Marshal(msgs); err == nil {
-		_ = writeAtomic(filepath.Join(j.dir, chatFile), true, func(w io.Writer) error { _, err := w.Write(data); return err })
+		_ = writeAtomic(filepath.Join(p.dir, chatFile), true, func(w io.Writer) error { _, err := w.Write(data); return err })
 	}
 	return msgs, nil
 }
 
 // burner is the media.BurnFunc of a render with s: the chat written as ASS
 // into the job folder, on the filter's timeline.
-func (j *Job) burner(msgs []chat.Message, s Settings) func(start, shift time.Duration) (string, error) {
+func (p *part) burner(msgs []chat.Message, s Settings) func(start, shift time.Duration) (string, error) {
 	return func(start, shift time.Duration) (string, error) {
-		p := filepath.Join(j.dir, burnFile)
+		file := filepath.Join(p.dir, burnFile)
 		t := chat.Timing{From: start, To: s.End, Shift: -shift}
-		return p, writeAtomic(p, true, func(w io.Writer) error { return chat.WriteASS(w, msgs, t, true) })
+		return file, writeAtomic(file, true, func(w io.Writer) error { return chat.WriteASS(w, msgs, t, true) })
 	}
 }
 
@@ -139,8 +139,8 @@ func sameFile(a, b string) bool {
 // saveChat writes the chat of the video just saved (starting at start on
 // the broadcast's timeline, length long) beside it, and says what came of
 // it. It never fails the save.
-func (j *Job) saveChat(ctx context.Context, s Settings, start, long time.Duration, burned bool) ChatSaved {
-	msgs, err := j.Chat(ctx)
+func (p *part) saveChat(ctx context.Context, s Settings, start, long time.Duration, burned bool) ChatSaved {
+	msgs, err := p.Chat(ctx)
 	if err != nil {
 		msg, _ := Explain(err)
 		return ChatSaved{Problem: msg}

@@ -59,7 +59,7 @@ func TestSaveChatTimedToTheVideo(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "talk.mp4")
 	var log eventLog
-	opts := Options{Work: filepath.Join(dir, "job"), Tools: tools, Events: log.add, Fetch: fastFetch(), Keep: true}
+	opts := Options{Work: filepath.Join(dir, "job"), Tools: tools, Events: log.add, tuning: fast(), Keep: true}
 	settings := Settings{Output: out, Start: 162500 * time.Millisecond, End: 191 * time.Second}
 	j, err := Open(src, opts)
 	if err != nil {
@@ -202,7 +202,7 @@ func TestChatFailureKeepsTheSave(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "talk.mp4")
 			var log eventLog
-			opts := Options{Work: filepath.Join(t.TempDir(), "job"), Tools: tools, Events: log.add, Fetch: fastFetch()}
+			opts := Options{Work: filepath.Join(t.TempDir(), "job"), Tools: tools, Events: log.add, tuning: fast()}
 			if err := Save(context.Background(), c.src, opts, Settings{Output: out, Start: 190 * time.Second, BurnChat: c.burn}); err != nil {
 				t.Fatal(err)
 			}

@@ -34,7 +34,7 @@ func TestSaveTalkCopiesSamePhoneParts(t *testing.T) {
 			end := ms[0].Duration + ms[1].Duration + 9300*time.Millisecond
 			out := filepath.Join(t.TempDir(), "talk.mp4")
 			var log eventLog
-			opts := Options{Work: filepath.Join(t.TempDir(), "talk"), Tools: tools, Events: log.add, Fetch: fastFetch(), Jobs: 6, Keep: true}
+			opts := Options{Work: filepath.Join(t.TempDir(), "talk"), Tools: tools, Events: log.add, tuning: fast(), Jobs: 6, Keep: true}
 			tl, err := OpenTalk(srcs, opts)
 			if err != nil {
 				t.Fatal(err)
@@ -135,10 +135,10 @@ func TestSaveTalkCopiesSamePhoneParts(t *testing.T) {
 
 			// The same join re-encoded, for the record (not asserted).
 			lengths := tl.PartLengths()
-			spec, err := tl.joinSpec(s, windows(lengths, start, end), offsets)
-			if err != nil {
+			if err := tl.missing(false); err != nil {
 				t.Fatal(err)
 			}
+			spec := tl.joinSpec(s, windows(lengths, start, end), offsets)
 			var took [2]time.Duration
 			for k, reencode := range []bool{false, true} {
 				spec.Output, spec.Reencode = filepath.Join(t.TempDir(), "again.mp4"), reencode

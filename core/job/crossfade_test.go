@@ -56,7 +56,7 @@ func TestTalkCrossfade(t *testing.T) {
 	}
 	srcs, ms, tools := partSamples(t, parts)
 	ctx := context.Background()
-	talk, err := OpenTalk(srcs, Options{Work: filepath.Join(t.TempDir(), "talk"), Tools: tools, Fetch: fastFetch(), Jobs: 4})
+	talk, err := OpenTalk(srcs, Options{Work: filepath.Join(t.TempDir(), "talk"), Tools: tools, tuning: fast(), Jobs: 4})
 	if err != nil {
 		t.Fatal(err)
 	}

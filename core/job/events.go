@@ -75,6 +75,8 @@ type Done struct {
 	// Drift is how far the sound's timestamps drift from the picture's
 	// between the start and the end of the broadcast (0: not measured).
 	Drift time.Duration
+	// Poster is the poster picture written beside the video, if asked.
+	Poster string
 }
 
 // SoundRepaired: the render repaired the broadcast's sound. It comes just
@@ -243,6 +245,9 @@ func eventFields(e Event) map[string]any {
 		m["start"] = e.Start.Seconds()
 		m["audio_gap"] = e.AudioGap.Seconds()
 		m["drift"] = e.Drift.Seconds()
+		if e.Poster != "" {
+			m["poster"] = e.Poster
+		}
 	case SoundRepaired:
 		holes := []map[string]float64{}
 		for _, h := range e.Holes {

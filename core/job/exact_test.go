@@ -16,7 +16,7 @@ func TestSaveExact(t *testing.T) {
 	srv := startServer(t, sample.ServerOptions{Media: m})
 	out := filepath.Join(t.TempDir(), "talk.mp4")
 	var log eventLog
-	opts := Options{Work: filepath.Join(t.TempDir(), "job"), Tools: tools, Events: log.add, Fetch: fastFetch()}
+	opts := Options{Work: filepath.Join(t.TempDir(), "job"), Tools: tools, Events: log.add, tuning: fast()}
 	asked := 165*time.Second + 500*time.Millisecond
 	settings := Settings{Output: out, AudioOffset: sampleLead, Start: asked, End: 190 * time.Second, Exact: true}
 	if err := Save(context.Background(), sourceFor(t, srv, srv.Cookies()), opts, settings); err != nil {
@@ -37,7 +37,7 @@ func TestSaveExact(t *testing.T) {
 func TestPlan(t *testing.T) {
 	m, tools := testSample(t)
 	srv := startServer(t, sample.ServerOptions{Media: m})
-	j, err := Open(sourceFor(t, srv, srv.Cookies()), Options{Work: filepath.Join(t.TempDir(), "job"), Tools: tools, Fetch: fastFetch()})
+	j, err := Open(sourceFor(t, srv, srv.Cookies()), Options{Work: filepath.Join(t.TempDir(), "job"), Tools: tools, tuning: fast()})
 	if err != nil {
 		t.Fatal(err)
 	}

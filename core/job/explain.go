@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"replayrescue/core/media"
+	"replayrescue/core/say"
 	"replayrescue/core/web"
 )
 
@@ -23,7 +24,31 @@ type Error struct {
 	Code int    // exit code
 	Msg  string // one sentence a non-technical person can act on; no secrets
 	Err  error  // the cause, for errors.Is/As
+	// Words is Msg as a template and values, when it has been written so,
+	// for the window to say in the user's language.
+	Words say.Sentence
 }
+
+// saying is the error with code whose sentence is words, caused by err.
+func saying(code int, err error, words say.Sentence) *Error {
+	return &Error{Code: code, Msg: words.String(), Words: words, Err: err}
+}
+
+// Words is the sentence Explain gives for err as a template and values, for
+// the window to translate; zero when err's sentence was not written so.
+func Words(err error) say.Sentence {
+	var je *Error
+	if errors.As(err, &je) {
+		return je.Words
+	}
+	if errors.Is(err, context.Canceled) {
+		return stopped
+	}
+	return say.Sentence{}
+}
+
+// stopped is what a save the user stopped says.
+var stopped = say.T("Stopped. Finished chunks are kept; run the same command again to continue.")
 
 func (e *Error) Error() string { return e.Msg }
 func (e *Error) Unwrap() error { return e.Err }
@@ -56,7 +81,7 @@ func explain(err error) (string, int) {
 	}
 	switch {
 	case errors.Is(err, context.Canceled):
-		return "Stopped. Finished chunks are kept; run the same command again to continue.", ExitOther
+		return stopped.String(), ExitOther
 	case web.IsCredentialError(err):
 		return "The video host refused access: get a fresh link or HAR file and try again.", ExitCredentials
 	}

@@ -44,7 +44,7 @@ func TestWorkFolderWithUserFilesRefused(t *testing.T) {
 	intact := userFiles(t, talks)
 	for _, work := range []string{talks, filepath.Join(talks, "slides", "..")} {
 		err := Save(context.Background(), sourceFor(t, srv, srv.Cookies()),
-			Options{Work: work, Tools: tools, Fetch: fastFetch()},
+			Options{Work: work, Tools: tools, tuning: fast()},
 			Settings{Output: filepath.Join(talks, "talk.mp4")})
 		msg, code := Explain(err)
 		if code != ExitUsage || !strings.Contains(msg, "already holds other files") {
@@ -78,7 +78,7 @@ func TestWorkFolderKeepsTheVideoAndTheUsersFiles(t *testing.T) {
 	}
 	out := filepath.Join(talks, "talk.mp4")
 	var intact func()
-	opts := Options{Work: talks, Tools: tools, Fetch: fastFetch(), Events: func(e Event) {
+	opts := Options{Work: talks, Tools: tools, tuning: fast(), Events: func(e Event) {
 		if _, ok := e.(Found); ok && intact == nil {
 			intact = userFiles(t, talks) // the user saves something there during the download
 		}
@@ -166,7 +166,7 @@ func TestPlantedLinksAreNotWrittenThrough(t *testing.T) {
 	}
 	out := filepath.Join(t.TempDir(), "talk.mp4")
 	err := Save(context.Background(), sourceFor(t, srv, srv.Cookies()),
-		Options{Work: work, Keep: true, Tools: tools, Fetch: fastFetch()}, Settings{Output: out, Start: 170e9})
+		Options{Work: work, Keep: true, Tools: tools, tuning: fast()}, Settings{Output: out, Start: 170e9})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +191,7 @@ func TestOutputTakenDuringTheSaveIsKept(t *testing.T) {
 	out := filepath.Join(dir, "talk.mp4")
 	var once bool
 	var log eventLog
-	opts := Options{Work: filepath.Join(t.TempDir(), "job"), Tools: tools, Fetch: fastFetch(), Events: func(e Event) {
+	opts := Options{Work: filepath.Join(t.TempDir(), "job"), Tools: tools, tuning: fast(), Events: func(e Event) {
 		log.add(e)
 		if _, ok := e.(Rendering); ok && !once {
 			once = true
@@ -249,7 +249,7 @@ func TestSubtitlesFollowTheirVideo(t *testing.T) {
 	save := func(out string) {
 		t.Helper()
 		err := Save(context.Background(), sourceFor(t, srv, srv.Cookies()),
-			Options{Work: filepath.Join(t.TempDir(), "job"), Tools: tools, Fetch: fastFetch()}, Settings{Output: out, Start: 170e9, Force: true})
+			Options{Work: filepath.Join(t.TempDir(), "job"), Tools: tools, tuning: fast()}, Settings{Output: out, Start: 170e9, Force: true})
 		if err != nil {
 			t.Fatal(err)
 		}

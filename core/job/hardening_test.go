@@ -20,7 +20,7 @@ import (
 // keeps a copy of the lock file open) is waited out, not reported as a
 // second Replay Rescue.
 func TestLockWaitsOutAMomentaryHold(t *testing.T) {
-	j := &Job{dir: t.TempDir()}
+	j := &part{dir: t.TempDir()}
 	hold, err := tryLock(filepath.Join(j.dir, lockFile))
 	if err != nil {
 		t.Fatal(err)
@@ -104,7 +104,7 @@ func TestDiskFullWhileDownloading(t *testing.T) {
 	work := mountTmpfs(t, "size=3m")
 	srv := startServer(t, sample.ServerOptions{Media: m})
 	out := filepath.Join(t.TempDir(), "talk.mp4")
-	opts := Options{Work: work, Tools: tools, Fetch: fastFetch()}
+	opts := Options{Work: work, Tools: tools, tuning: fast()}
 	err := Save(context.Background(), sourceFor(t, srv, srv.Cookies()), opts, Settings{Output: out})
 	msg, code := Explain(err)
 	if code != ExitOther || !strings.Contains(msg, "is full") || !strings.Contains(msg, "finished chunks are kept") {
@@ -136,7 +136,7 @@ func TestDiskFullWhileRendering(t *testing.T) {
 	srv := startServer(t, sample.ServerOptions{Media: m})
 	work := filepath.Join(t.TempDir(), "job")
 	out := filepath.Join(outDir, "talk.mp4")
-	opts := Options{Work: work, Tools: tools, Fetch: fastFetch()}
+	opts := Options{Work: work, Tools: tools, tuning: fast()}
 	err := Save(context.Background(), sourceFor(t, srv, srv.Cookies()), opts, Settings{Output: out})
 	msg, code := Explain(err)
 	if code != ExitOther || !strings.Contains(msg, "disk is full") || !strings.Contains(msg, "chunks are kept") {
@@ -159,7 +159,7 @@ func TestFinishingTheVideoNeedsItsSizeOnce(t *testing.T) {
 	m, tools := testSample(t)
 	srv := startServer(t, sample.ServerOptions{Media: m})
 	work := filepath.Join(t.TempDir(), "job")
-	opts := Options{Work: work, Tools: tools, Fetch: fastFetch(), Keep: true}
+	opts := Options{Work: work, Tools: tools, tuning: fast(), Keep: true}
 	first := filepath.Join(t.TempDir(), "talk.mp4")
 	if err := Save(context.Background(), sourceFor(t, srv, srv.Cookies()), opts, Settings{Output: first}); err != nil {
 		t.Fatal(err)
@@ -199,7 +199,7 @@ func TestUnwritableOutputFolder(t *testing.T) {
 		}
 	}
 	srv := startServer(t, sample.ServerOptions{Media: m})
-	opts := Options{Work: filepath.Join(t.TempDir(), "job"), Tools: tools, Fetch: fastFetch()}
+	opts := Options{Work: filepath.Join(t.TempDir(), "job"), Tools: tools, tuning: fast()}
 	err := Save(context.Background(), sourceFor(t, srv, srv.Cookies()), opts, Settings{Output: filepath.Join(outDir, "talk.mp4")})
 	msg, code := Explain(err)
 	if code != ExitUsage || !strings.HasPrefix(msg, "Cannot save into the folder") {

@@ -55,7 +55,7 @@ func saveServed(t *testing.T, tools media.Tools, dir, playlist string) (string, 
 	out := filepath.Join(t.TempDir(), "talk.mp4")
 	var log eventLog
 	src := Source{URL: srv.URL + "/" + playlist, Creds: web.Credentials{Jar: web.NewJar(), Header: http.Header{}}}
-	opts := Options{Work: filepath.Join(t.TempDir(), "job"), Tools: tools, Events: log.add, Fetch: fastFetch()}
+	opts := Options{Work: filepath.Join(t.TempDir(), "job"), Tools: tools, Events: log.add, tuning: fast()}
 	if err := Save(context.Background(), src, opts, Settings{Output: out}); err != nil {
 		msg, code := Explain(err)
 		t.Fatalf("save: exit %d: %s", code, msg)
@@ -167,7 +167,7 @@ func TestHLSKinds(t *testing.T) {
 		srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
 		defer srv.Close()
 		src := Source{URL: srv.URL + "/drm.m3u8", Creds: web.Credentials{Jar: web.NewJar(), Header: http.Header{}}}
-		opts := Options{Work: filepath.Join(t.TempDir(), "job"), Tools: tools, Fetch: fastFetch()}
+		opts := Options{Work: filepath.Join(t.TempDir(), "job"), Tools: tools, tuning: fast()}
 		err := Save(context.Background(), src, opts, Settings{Output: filepath.Join(t.TempDir(), "x.mp4")})
 		msg, code := Explain(err)
 		if code != ExitUsage || !strings.Contains(msg, "DRM") {
@@ -208,7 +208,7 @@ func TestHLSKinds(t *testing.T) {
 		defer srv.Close()
 		out := filepath.Join(t.TempDir(), "space.m4a")
 		src := Source{URL: srv.URL + "/space.m3u8", Creds: web.Credentials{Jar: web.NewJar(), Header: http.Header{}}}
-		opts := Options{Work: filepath.Join(t.TempDir(), "job"), Tools: tools, Fetch: fastFetch()}
+		opts := Options{Work: filepath.Join(t.TempDir(), "job"), Tools: tools, tuning: fast()}
 		if err := Save(context.Background(), src, opts, Settings{Output: out, Start: 5 * time.Second}); err != nil {
 			t.Fatal(err)
 		}

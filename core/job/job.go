@@ -1,6 +1,9 @@
-// Package job runs one save from a source to an MP4: it loads the playlist,
-// keeps a state file in the job folder, downloads the chunks and renders them.
-// The CLI and the GUI reach it through core/rescue, the core's front door.
+// Package job runs one save from its sources to an MP4: it loads each
+// broadcast's playlist, keeps a state file in its job folder, downloads the
+// chunks and renders them. A save is a Talk of one part (one broadcast,
+// Open) or of several (OpenTalk); this file holds what one part does, talk.go
+// the save itself. The CLI and the GUI reach it through core/rescue,
+// the core's front door.
 package job
 
 import (
@@ -18,7 +21,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"replayrescue/core/chat"
@@ -26,6 +28,7 @@ import (
 	"replayrescue/core/internal/safefile"
 	"replayrescue/core/media"
 	"replayrescue/core/playlist"
+	"replayrescue/core/say"
 	"replayrescue/core/web"
 )
 
@@ -49,33 +52,49 @@ type Source struct {
 	Sound bool
 }
 
-// Options configure a job. Zero values pick defaults.
+// Options configure a save, of one broadcast or of a talk in several parts.
+// Zero values pick defaults. They come in three groups: what to save and
+// where, the tools that render it, and how the caller follows and steers
+// the save.
 type Options struct {
-	Work   string      // job folder; "" derives one under the user cache dir
-	Jobs   int         // parallel connections; 0: adaptive (see fetch.MaxJobs)
-	Keep   bool        // keep the chunks after a successful render
-	Tools  media.Tools // ffmpeg and ffprobe
-	Events func(Event) // called from job goroutines; must not block for long
+	// What to save and where.
 
+	// Work is the job folder ("" derives one under the user cache dir).
+	// A talk in several parts keeps each part in a folder inside it.
+	Work string
+	Jobs int  // parallel connections; 0: adaptive (see fetch.MaxJobs)
+	Keep bool // keep the chunks after a successful render
+	// Quality picks a master playlist's variant: "" or "best", "worst",
+	// or a height such as "720p" (see playlist.LoadQuality).
+	Quality string
+
+	// The tools that render: Tools, or FindTools.
+
+	Tools media.Tools // ffmpeg and ffprobe
 	// FindTools, when set, gives Tools once the render needs them: the
 	// command line starts the download meanwhile, as ffmpeg takes about
 	// 0.1 s to tell its version. Its error fails the save, keeping the
 	// chunks already on disk.
 	FindTools func() (media.Tools, error)
 
-	// Fetch tunes retries and timeouts (tests shorten the backoff).
-	Fetch fetch.Options
+	// Following and steering the save.
 
-	// Quality picks a master playlist's variant: "" or "best", "worst",
-	// or a height such as "720p" (see playlist.LoadQuality).
-	Quality string
-
+	// Events is told what happens, one event at a time, from the save's
+	// goroutines; it must not block for long.
+	Events func(Event)
 	// Stop, when closed, ends the following of a live broadcast: the
 	// download returns with what has arrived, ready to render.
 	Stop <-chan struct{}
-	// LivePoll overrides how often a live playlist is read again (tests);
-	// 0 follows its target duration.
-	LivePoll time.Duration
+
+	// tuning is for the package's tests only.
+	tuning tuning
+}
+
+// tuning holds what only tests change: the zero value is what real saves
+// use.
+type tuning struct {
+	fetch    fetch.Options // retries and timeouts (tests shorten the backoff)
+	livePoll time.Duration // how often a live playlist is read again; 0 follows its target duration
 }
 
 // waitTools settles Tools when the caller gave FindTools instead.
@@ -105,23 +124,30 @@ type Settings struct {
 	BurnChat bool
 	// NoChatFiles writes no subtitles beside the output (previews).
 	NoChatFiles bool
-	// PartOffsets are a Talk's audio offsets, one per part; nil gives
-	// every part AudioOffset. A single Job ignores them.
+	// PartOffsets are the audio offsets of a talk's parts, one per part
+	// (one for a single broadcast); nil gives every part AudioOffset.
 	PartOffsets []time.Duration
-	// Crossfade overlaps consecutive parts of a Talk for that long (0: off,
-	// at most MaxCrossfade). A Talk of one source refuses it; a single Job
-	// ignores it.
+	// Crossfade overlaps consecutive parts of a talk for that long (0: off,
+	// at most MaxCrossfade). A save of one broadcast refuses it.
 	Crossfade time.Duration
+	// SavePoster writes the picture at Poster of the saved video (its own
+	// timeline) beside it as NAME.jpg (PosterPath): a talk page or video
+	// site needs one.
+	SavePoster bool
+	Poster     time.Duration
 }
 
 // MaxCrossfade is the longest cross-fade between parts: a longer one would
 // hide the talk itself.
 const MaxCrossfade = 2 * time.Second
 
-// Job is one save in progress. Its methods are not safe for concurrent use,
-// except that Events may fire from other goroutines while a method runs.
-type Job struct {
-	src    Source
+// part is one broadcast of a save: its job folder, state and lock, its
+// playlist, download and chat. A Talk drives its parts; nothing else does.
+type part struct {
+	src Source
+	// opts are the save's, with this part's folder (Work), connections
+	// (Jobs) and Events (the talk's, or wrapped as PartEvent). The talk
+	// alone renders, so the parts never read Tools.
 	opts   Options
 	dir    string
 	client *http.Client
@@ -131,8 +157,8 @@ type Job struct {
 	chat    []chat.Message // read once (see Chat)
 	chatErr error
 
-	// share is how many jobs download at once from one connection budget
-	// (the parts of a Talk); 0 or 1: this job has it all.
+	// share is how many parts download at once from one connection
+	// budget; 1: this part has it all.
 	share int
 }
 
@@ -155,28 +181,22 @@ type state struct {
 	Updated  time.Time `json:"updated"`
 }
 
-// Open prepares the job folder for src. Nothing is fetched yet.
-func Open(src Source, opts Options) (*Job, error) {
+// openPart prepares the job folder opts.Work for src, one of share parts
+// downloading at once. Nothing is fetched yet.
+func openPart(src Source, opts Options, share int) (*part, error) {
 	maxConns := opts.Jobs
 	if opts.Jobs <= 0 {
 		maxConns = fetch.DefaultMaxJobs
 	}
-	dir := opts.Work
-	if dir == "" {
-		var err error
-		if dir, err = DefaultDir(src); err != nil {
-			return nil, err
-		}
-	}
-	if err := prepareFolder(dir, false); err != nil {
+	if err := prepareFolder(opts.Work, false); err != nil {
 		return nil, err
 	}
-	j := &Job{src: src, opts: opts, dir: dir}
-	j.client = web.NewClient(src.Creds, web.ClientOptions{MaxConnsPerHost: maxConns})
-	if data, err := os.ReadFile(filepath.Join(dir, stateFile)); err == nil {
-		_ = json.Unmarshal(data, &j.state) // a damaged state file only costs a re-check
+	p := &part{src: src, opts: opts, dir: opts.Work, share: share}
+	p.client = web.NewClient(src.Creds, web.ClientOptions{MaxConnsPerHost: maxConns})
+	if data, err := os.ReadFile(filepath.Join(p.dir, stateFile)); err == nil {
+		_ = json.Unmarshal(data, &p.state) // a damaged state file only costs a re-check
 	}
-	return j, nil
+	return p, nil
 }
 
 // DefaultDir is the job folder for src when the user names none: derived from
@@ -212,36 +232,25 @@ func hostPathHash(raw string, n int) string {
 	return hex.EncodeToString(sum[:n])
 }
 
-// Dir is the job folder.
-func (j *Job) Dir() string { return j.dir }
-
-// Playlist is the loaded playlist, or nil before Load.
-func (j *Job) Playlist() *playlist.Playlist { return j.pl }
-
-// Title is the broadcast's title, or "" when unknown.
-func (j *Job) Title() string {
-	if j.src.Title != "" {
-		return j.src.Title
+// title is the broadcast's title, or "" when unknown.
+func (p *part) title() string {
+	if p.src.Title != "" {
+		return p.src.Title
 	}
-	return j.state.Title
+	return p.state.Title
 }
 
-func (j *Job) emit(e Event) {
-	if j.opts.Events != nil {
-		j.opts.Events(e)
+func (p *part) emit(e Event) {
+	if p.opts.Events != nil {
+		p.opts.Events(e)
 	}
 }
 
-// Load fetches the playlist and checks it against what the job folder holds.
-func (j *Job) Load(ctx context.Context) error {
-	unlock, err := j.lock()
+// load fetches the playlist and checks it against what the job folder holds.
+func (p *part) load(ctx context.Context) error {
+	pl, err := playlist.LoadQuality(ctx, p.client, p.src.URL, p.opts.Quality)
 	if err != nil {
-		return err
-	}
-	defer unlock()
-	pl, err := playlist.LoadQuality(ctx, j.client, j.src.URL, j.opts.Quality)
-	if err != nil {
-		return j.sourceError(err)
+		return p.sourceError(err)
 	}
 	if len(pl.Segments) == 0 {
 		return &Error{Code: ExitOther, Msg: "The playlist lists no video chunks yet; the broadcast may not have started.", Err: playlist.ErrNotPlaylist}
@@ -252,44 +261,44 @@ func (j *Job) Load(ctx context.Context) error {
 		// nothing about being the same broadcast (see liveKey).
 		fp = ""
 	}
-	if err := j.sameBroadcast(pl, fp); err != nil {
+	if err := p.sameBroadcast(pl, fp); err != nil {
 		return err
 	}
-	j.pl = pl
-	j.state.Version = 1
-	j.state.Fingerprint = fp
-	j.state.Source = web.RedactURL(pl.URL)
-	if j.src.Title != "" {
-		j.state.Title = j.src.Title
+	p.pl = pl
+	p.state.Version = 1
+	p.state.Fingerprint = fp
+	p.state.Source = web.RedactURL(pl.URL)
+	if p.src.Title != "" {
+		p.state.Title = p.src.Title
 	}
-	j.state.Durations = make([]float64, len(pl.Segments))
+	p.state.Durations = make([]float64, len(pl.Segments))
 	for i, s := range pl.Segments {
-		j.state.Durations[i] = s.Duration.Seconds()
+		p.state.Durations[i] = s.Duration.Seconds()
 	}
-	if err := j.saveState(); err != nil {
+	if err := p.saveState(); err != nil {
 		return err
 	}
 	quality := ""
 	if pl.Variant != nil {
 		quality = pl.Variant.Resolution
 	}
-	j.emit(Found{Title: j.Title(), Chunks: len(pl.Segments), Duration: pl.Duration(), Quality: quality, Ended: pl.Ended})
+	p.emit(Found{Title: p.title(), Chunks: len(pl.Segments), Duration: pl.Duration(), Quality: quality, Ended: pl.Ended})
 	return nil
 }
 
 // sourceError explains a failure to load the source.
-func (j *Job) sourceError(err error) error {
+func (p *part) sourceError(err error) error {
 	if web.IsCredentialError(err) {
-		if j.src.Denied != "" {
-			return &Error{Code: ExitCredentials, Msg: j.src.Denied, Err: err}
+		if p.src.Denied != "" {
+			return &Error{Code: ExitCredentials, Msg: p.src.Denied, Err: err}
 		}
-		if u, perr := url.Parse(j.src.URL); perr == nil && j.src.Creds.Jar != nil && len(j.src.Creds.Jar.Cookies(u)) == 0 {
-			return &Error{Code: ExitCredentials, Msg: "The video host refused access because no cookies were given: use a HAR file exported from your browser with sensitive data, or give your browser's cookies (--cookies on the command line).", Err: err}
+		if u, perr := url.Parse(p.src.URL); perr == nil && p.src.Creds.Jar != nil && len(p.src.Creds.Jar.Cookies(u)) == 0 {
+			return saying(ExitCredentials, err, say.T("The video host refused access because no cookies were given: use a HAR file exported from your browser with sensitive data, or give your browser's cookies (--cookies on the command line)."))
 		}
-		return &Error{Code: ExitCredentials, Msg: "The video host refused the cookies or link (they have probably expired): get a fresh link or HAR file and run again with the same job folder.", Err: err}
+		return saying(ExitCredentials, err, say.T("The video host refused the cookies or link (they have probably expired): get a fresh link or HAR file and run again with the same job folder."))
 	}
 	if errors.Is(err, playlist.ErrDRM) {
-		return &Error{Code: ExitUsage, Msg: "This video is protected with DRM (copy protection), so it cannot be saved; only the site's own player may play it.", Err: err}
+		return saying(ExitUsage, err, say.T("This video is protected with DRM (copy protection), so it cannot be saved; only the site's own player may play it."))
 	}
 	if errors.Is(err, playlist.ErrNotPlaylist) {
 		return &Error{Code: ExitUsage, Msg: sentence(err.Error()) + " Check that you copied the whole link.", Err: err}
@@ -304,11 +313,15 @@ func (j *Job) sourceError(err error) error {
 	if errors.As(err, &stall) {
 		return &Error{Code: ExitOther, Msg: stall.Sentence(), Err: err}
 	}
-	if words, ok := web.Describe(err); ok {
+	var status *web.StatusError
+	if errors.As(err, &status) {
+		return saying(ExitOther, err, statusSentence(status.Status))
+	}
+	if words, ok := web.DescribeWords(err); ok {
 		if !web.Connection(err) { // a redirect loop, say: the connection is fine
-			return &Error{Code: ExitOther, Msg: "Could not load the video playlist: " + words + ".", Err: err}
+			return saying(ExitOther, err, say.T("Could not load the video playlist: {{.Why}}.", "Why", words))
 		}
-		return &Error{Code: ExitOther, Msg: "Could not load the video playlist: " + words + ". Check the link and your internet connection, then try again.", Err: err}
+		return saying(ExitOther, err, say.T("Could not load the video playlist: {{.Why}}. Check the link and your internet connection, then try again.", "Why", words))
 	}
 	return &Error{Code: ExitOther, Msg: "Could not load the video playlist: " + sentence(web.Redact(err.Error())) + " Check your internet connection and try again.", Err: err}
 }
@@ -319,40 +332,40 @@ var errOtherBroadcast = &Error{Code: ExitUsage, Msg: "The job folder holds chunk
 // sameBroadcast checks that the chunks already in the job folder belong to
 // pl (fingerprint fp; "" while live), and gives a live list's chunks the
 // places they had in the earlier run.
-func (j *Job) sameBroadcast(pl *playlist.Playlist, fp string) error {
+func (p *part) sameBroadcast(pl *playlist.Playlist, fp string) error {
 	key := liveKey(pl)
-	if j.hasChunks() {
+	if p.hasChunks() {
 		switch {
-		case j.state.Live != "" && j.state.Live != key:
+		case p.state.Live != "" && p.state.Live != key:
 			return errOtherBroadcast // an earlier live list of another playlist
-		case j.state.Live == "" && j.state.Fingerprint != "" && fp == "":
+		case p.state.Live == "" && p.state.Fingerprint != "" && fp == "":
 			return errOtherBroadcast // a finished replay's chunks, and now a live list
-		case j.state.Fingerprint != "" && fp != "" && j.state.Fingerprint != fp:
+		case p.state.Fingerprint != "" && fp != "" && p.state.Fingerprint != fp:
 			return errOtherBroadcast
 		}
 	}
 	if pl.Audio != nil {
 		return nil // live lists with separate sound are not followed
 	}
-	if j.state.Live != key {
+	if p.state.Live != key {
 		if !pl.Ended {
-			j.state.Live, j.state.FirstSeq = key, pl.Segments[0].Seq
+			p.state.Live, p.state.FirstSeq = key, pl.Segments[0].Seq
 		}
 		return nil
 	}
 	// The same live broadcast again (still live, or ended since): each
 	// chunk keeps the place its media sequence number gave it, so the
 	// window having slid never makes an old chunk stand for a new one.
-	if first := pl.Segments[0].Seq; first < j.state.FirstSeq {
+	if first := pl.Segments[0].Seq; first < p.state.FirstSeq {
 		// The list now reaches back further than the folder's chunk 0:
 		// move the chunks on disk up to their places.
-		if err := shiftChunks(j.dir, int(j.state.FirstSeq-first)); err != nil {
-			return &Error{Code: ExitOther, Msg: fmt.Sprintf("Cannot rename the chunks in the job folder %s: %s.", j.dir, reason(err)), Err: err}
+		if err := shiftChunks(p.dir, int(p.state.FirstSeq-first)); err != nil {
+			return &Error{Code: ExitOther, Msg: fmt.Sprintf("Cannot rename the chunks in the job folder %s: %s.", p.dir, reason(err)), Err: err}
 		}
-		j.state.FirstSeq = first
+		p.state.FirstSeq = first
 	}
 	for i := range pl.Segments {
-		pl.Segments[i].Index = int(pl.Segments[i].Seq - j.state.FirstSeq)
+		pl.Segments[i].Index = int(pl.Segments[i].Seq - p.state.FirstSeq)
 	}
 	return nil
 }
@@ -394,84 +407,71 @@ func fingerprint(pl *playlist.Playlist) string {
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-func (j *Job) hasChunks() bool {
-	m, _ := filepath.Glob(filepath.Join(j.dir, "chunk_*.ts"))
+func (p *part) hasChunks() bool {
+	m, _ := filepath.Glob(filepath.Join(p.dir, "chunk_*.ts"))
 	return len(m) > 0
 }
 
-func (j *Job) saveState() error {
-	j.state.Updated = time.Now().UTC().Truncate(time.Second)
-	data, err := json.MarshalIndent(j.state, "", "  ")
+func (p *part) saveState() error {
+	p.state.Updated = time.Now().UTC().Truncate(time.Second)
+	data, err := json.MarshalIndent(p.state, "", "  ")
 	if err != nil {
 		return err
 	}
-	tmp := filepath.Join(j.dir, stateFile+".tmp")
+	tmp := filepath.Join(p.dir, stateFile+".tmp")
 	if err := safefile.WriteFile(tmp, data, 0o600); err != nil {
-		return &Error{Code: ExitOther, Msg: fmt.Sprintf("Cannot write to the job folder %s; check the disk has space.", j.dir), Err: err}
+		return &Error{Code: ExitOther, Msg: fmt.Sprintf("Cannot write to the job folder %s; check the disk has space.", p.dir), Err: err}
 	}
-	return os.Rename(tmp, filepath.Join(j.dir, stateFile))
-}
-
-// Download fetches every chunk not yet in the job folder.
-func (j *Job) Download(ctx context.Context) error {
-	unlock, err := j.lock()
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	if j.pl == nil {
-		return errors.New("job: Download before Load")
-	}
-	return j.downloadAll(ctx)
+	return os.Rename(tmp, filepath.Join(p.dir, stateFile))
 }
 
 // downloadAll fetches every chunk, the separate audio's too, and follows a
 // broadcast that is still live until it ends or is stopped.
-func (j *Job) downloadAll(ctx context.Context) error {
-	if err := j.download(ctx, j.allSegments()); err != nil {
+func (p *part) downloadAll(ctx context.Context) error {
+	if err := p.download(ctx, p.allSegments()); err != nil {
 		return err
 	}
-	if !j.pl.Ended && j.pl.Audio == nil {
-		return j.follow(ctx)
+	if !p.pl.Ended && p.pl.Audio == nil {
+		return p.follow(ctx)
 	}
 	return nil
 }
 
 // allSegments are the playlist's segments and its separate audio's.
-func (j *Job) allSegments() []playlist.Segment {
-	if j.pl.Audio == nil {
-		return j.pl.Segments
+func (p *part) allSegments() []playlist.Segment {
+	if p.pl.Audio == nil {
+		return p.pl.Segments
 	}
-	return append(slices.Clip(j.pl.Segments), j.pl.Audio.Segments...)
+	return append(slices.Clip(p.pl.Segments), p.pl.Audio.Segments...)
 }
 
 // download fetches segs (all of the playlist, or the part a render needs).
-func (j *Job) download(ctx context.Context, segs []playlist.Segment) error {
-	fo := j.opts.Fetch
-	fo.Dir = j.dir
-	fo.Client = j.client
-	fo.Jobs = j.opts.Jobs
+func (p *part) download(ctx context.Context, segs []playlist.Segment) error {
+	fo := p.opts.tuning.fetch
+	fo.Dir = p.dir
+	fo.Client = p.client
+	fo.Jobs = p.opts.Jobs
 	// Adaptive: start where the fixed default did (8) and add connections
 	// while the speed still rises. Starting lower (4) cost the ramp: 5.30 s
 	// against 5.02 s for a fixed 8 on the bench's 10-min replay; from 8 it
 	// takes 4.02-4.10 s, climbing past 8 on a per-connection-limited host.
 	if fo.Jobs <= 0 {
 		fo.Jobs, fo.MaxJobs = fetch.DefaultJobs, fetch.DefaultMaxJobs
-		if j.share > 1 {
-			fo.Jobs, fo.MaxJobs = max(1, fo.Jobs/j.share), max(1, fo.MaxJobs/j.share)
+		if p.share > 1 {
+			fo.Jobs, fo.MaxJobs = max(1, fo.Jobs/p.share), max(1, fo.MaxJobs/p.share)
 		}
 	}
-	fo.Progress = func(p fetch.Progress) {
-		j.emit(Progress{Done: p.Done, Total: p.Total, Bytes: p.Bytes, Speed: p.Speed, ETA: p.ETA, Resumed: p.Resumed})
+	fo.Progress = func(f fetch.Progress) {
+		p.emit(Progress{Done: f.Done, Total: f.Total, Bytes: f.Bytes, Speed: f.Speed, ETA: f.ETA, Resumed: f.Resumed})
 	}
 	err := fetch.Download(ctx, segs, fo)
 	if err == nil {
 		return nil
 	}
-	done := completeChunks(j.dir, segs)
+	done := completeChunks(p.dir, segs)
 	if web.IsCredentialError(err) {
 		msg := fmt.Sprintf("The video host stopped accepting the cookies or link after %d of %d chunks (they have probably expired): get a fresh link or HAR file and run again with the same job folder to continue.", done, len(segs))
-		j.emit(Paused{Reason: msg, Done: done, Total: len(segs)})
+		p.emit(Paused{Reason: msg, Done: done, Total: len(segs)})
 		return &Error{Code: ExitCredentials, Msg: msg, Err: err}
 	}
 	if errors.Is(err, context.Canceled) {
@@ -483,7 +483,7 @@ func (j *Job) download(ctx context.Context, segs []playlist.Segment) error {
 		return &Error{Code: ExitOther, Msg: stall.Sentence(), Err: err}
 	}
 	if isDiskFull(err) {
-		return &Error{Code: ExitOther, Msg: fmt.Sprintf("The disk holding the job folder %s is full after %d of %d chunks: free some space and run the same command again; finished chunks are kept.", j.dir, done, len(segs)), Err: err}
+		return &Error{Code: ExitOther, Msg: fmt.Sprintf("The disk holding the job folder %s is full after %d of %d chunks: free some space and run the same command again; finished chunks are kept.", p.dir, done, len(segs)), Err: err}
 	}
 	return &Error{Code: ExitOther, Msg: fmt.Sprintf("The download stopped after %d of %d chunks: %s Run the same command again to continue; finished chunks are kept.", done, len(segs), sentence(web.Redact(err.Error()))), Err: err}
 }
@@ -492,119 +492,31 @@ func (j *Job) download(ctx context.Context, segs []playlist.Segment) error {
 func completeChunks(dir string, segs []playlist.Segment) int {
 	n := 0
 	for _, seg := range segs {
-		if _, ok := fetch.Complete(dir, seg.Index); ok {
+		if _, ok := fetch.Stored(dir, seg); ok {
 			n++
 		}
 	}
 	return n
 }
 
-// Duration is the playlist's length.
-func (j *Job) Duration() time.Duration {
-	if j.pl == nil {
+// duration is the playlist's length; 0 before load.
+func (p *part) duration() time.Duration {
+	if p.pl == nil {
 		return 0
 	}
-	return j.pl.Duration()
+	return p.pl.Duration()
 }
 
-// Render writes the MP4 described by s from the chunks on disk.
-func (j *Job) Render(ctx context.Context, s Settings) error {
-	if j.pl == nil {
-		return errors.New("job: Render before Load")
-	}
-	unlock, err := j.lock()
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	return j.render(ctx, s, nil, nil)
-}
-
-// render renders from the chunks on disk, or with ready, while they are
-// still downloading; then its progress is shown only once quiet says the
-// download is over (the download's own progress comes first).
-func (j *Job) render(ctx context.Context, s Settings, ready func(context.Context, int) error, quiet func() bool) error {
-	if quiet == nil {
-		quiet = func() bool { return false }
-	}
-	if err := j.opts.waitTools(); err != nil {
-		return err
-	}
-	if err := CheckOutput(s.Output, s.Force); err != nil {
-		return err
-	}
-	total := j.pl.Duration()
-	if s.Start >= total && total > 0 {
-		return &Error{Code: ExitUsage, Msg: fmt.Sprintf("The start time %s is after the end of the broadcast (%s).", FormatClock(s.Start), FormatClock(total))}
-	}
-	if s.End > 0 && s.End <= s.Start {
-		return &Error{Code: ExitUsage, Msg: "The end time must be after the start time."}
-	}
-	for _, seg := range j.allSegments() {
-		if _, ok := fetch.Complete(j.dir, seg.Index); !ok && (ready == nil || seg.Index >= playlist.AudioBase) {
-			return &Error{Code: ExitOther, Msg: "Some chunks are missing from the job folder; run the download again."}
+// complete reports whether every chunk of the playlist is on disk; while
+// streaming, the main track's may still be on their way (the render waits
+// for each).
+func (p *part) complete(streaming bool) bool {
+	for _, seg := range p.allSegments() {
+		if _, ok := fetch.Stored(p.dir, seg); !ok && (!streaming || seg.Track == playlist.Audio) {
+			return false
 		}
 	}
-	end := total
-	if s.End > 0 && s.End < total {
-		end = s.End
-	}
-	want := end - s.Start
-	spec := j.renderSpec(s)
-	spec.Replace = s.Force
-	var chatProblem string
-	if s.BurnChat {
-		if msgs, err := j.Chat(ctx); err == nil {
-			spec.Burn = j.burner(msgs, s)
-		} else if errors.Is(err, context.Canceled) {
-			return err
-		} else {
-			chatProblem, _ = Explain(err)
-		}
-	}
-	burning := spec.Burn != nil
-	if !quiet() {
-		j.emit(Rendering{Done: 0, Total: want, Burning: burning})
-	}
-	spec.Total, spec.Ready = want, ready
-	spec.Progress = renderProgress(j.emit, burning, quiet)
-	replacing := s.Force && hasContent(s.Output)
-	cut, err := j.opts.Tools.Render(ctx, spec)
-	taken := savedElsewhere(err, &s)
-	if err != nil && taken == nil {
-		return renderError(err, s)
-	}
-	var size int64
-	if st, err := os.Stat(s.Output); err == nil {
-		size = st.Size()
-	}
-	if cut.Duration > 0 {
-		want = cut.Duration
-	} else {
-		want = total - cut.Start
-	}
-	if len(cut.Holes) > 0 || cut.Stretched != 0 || cut.Converted != "" {
-		ev := SoundRepaired{Stretched: cut.Stretched, Length: want, Converted: cut.Converted}
-		for _, h := range cut.Holes {
-			ev.Holes = append(ev.Holes, SoundHole{At: h.At, Length: h.Length})
-		}
-		j.emit(ev)
-	}
-	wrote := false
-	if (j.HasChat() || s.BurnChat) && !s.NoChatFiles {
-		ev := ChatSaved{Problem: chatProblem}
-		if chatProblem == "" {
-			// The subtitles start where the video really starts.
-			ev = j.saveChat(ctx, s, cut.Start, want, burning)
-		}
-		wrote = ev.SRT != ""
-		j.emit(ev)
-	}
-	if replacing && !wrote {
-		dropSubtitles(s.Output)
-	}
-	j.emit(Done{Output: s.Output, Duration: want, Size: size, Start: cut.Start, AudioGap: cut.Gap, Drift: cut.Drift})
-	return taken
+	return true
 }
 
 // renderProgress turns the render's progress into Rendering events with
@@ -628,6 +540,12 @@ func renderProgress(emit func(Event), burning bool, quiet func() bool) func(done
 
 // renderError explains a failed render into s.Output.
 func renderError(err error, s Settings) error {
+	if errors.Is(err, media.ErrNoPicture) {
+		return &Error{Code: ExitUsage, Msg: "One of the parts has no picture between the start and end times: move the cuts.", Err: err}
+	}
+	if errors.Is(err, media.ErrTooShortToFade) {
+		return &Error{Code: ExitUsage, Msg: "One of the parts is too short for the fade between parts: make the fade shorter or move the cuts.", Err: err}
+	}
 	if isDiskFull(err) {
 		return &Error{Code: ExitOther, Msg: fmt.Sprintf("The disk is full, so the video could not be written to %s: free some space (or choose another folder) and save again; the downloaded chunks are kept.", filepath.Dir(s.Output)), Err: err}
 	}
@@ -635,30 +553,30 @@ func renderError(err error, s Settings) error {
 }
 
 // renderSpec describes the render of the whole playlist with s.
-func (j *Job) renderSpec(s Settings) media.RenderSpec {
-	spec := media.RenderSpec{Dir: j.dir, Output: s.Output, Exact: s.Exact,
+func (p *part) renderSpec(s Settings) media.RenderSpec {
+	spec := media.RenderSpec{Dir: p.dir, Output: s.Output, Exact: s.Exact,
 		Start: s.Start, End: s.End, AudioOffset: s.AudioOffset, OneStream: true,
-		Card: &media.Card{Title: j.Title(), Presenter: j.src.Presenter}}
-	if j.pl.Audio != nil {
-		for _, seg := range j.pl.Audio.Segments {
-			spec.AudioChunks = append(spec.AudioChunks, fetch.ChunkName(seg.Index))
+		Card: &media.Card{Title: p.title(), Presenter: p.src.Presenter}}
+	if p.pl.Audio != nil {
+		for _, seg := range p.pl.Audio.Segments {
+			spec.AudioChunks = append(spec.AudioChunks, fetch.FileName(seg))
 			if seg.Discontinuity {
 				spec.OneStream = false
 			}
 		}
 	}
-	for i, seg := range j.pl.Segments {
-		spec.Chunks = append(spec.Chunks, fetch.ChunkName(seg.Index))
+	for i, seg := range p.pl.Segments {
+		spec.Chunks = append(spec.Chunks, fetch.FileName(seg))
 		spec.Durations = append(spec.Durations, seg.Duration)
 		// Chunks of one encoder run with one init section can be read
 		// as one file.
-		if seg.Discontinuity || (seg.Map != nil && i > 0 && !sameMap(seg.Map, j.pl.Segments[0].Map)) {
+		if seg.Discontinuity || (seg.Map != nil && i > 0 && !sameMap(seg.Map, p.pl.Segments[0].Map)) {
 			spec.OneStream = false
 		}
 		// A hole left by a live host (chunks dropped before we saw them)
 		// is closed up by the concat demuxer instead of showing as a
 		// frozen picture.
-		if i > 0 && seg.Index != j.pl.Segments[i-1].Index+1 {
+		if i > 0 && seg.Index != p.pl.Segments[i-1].Index+1 {
 			spec.OneStream = false
 		}
 		spec.Fragmented = spec.Fragmented || seg.Map != nil
@@ -699,143 +617,62 @@ func CheckOutput(out string, force bool) error {
 	return nil
 }
 
-// Cleanup removes the job's own files after a successful save, unless Keep,
-// and the job folder if that leaves it empty (see removeOwn).
-func (j *Job) Cleanup() error {
-	if j.opts.Keep {
-		return nil
+// statusSentence says what the video host's answer to the playlist means
+// for the user, and what to do: not the status line, and no advice about
+// the connection, which worked.
+func statusSentence(status int) say.Sentence {
+	switch {
+	case status == http.StatusNotFound || status == http.StatusGone:
+		return say.T("The video host says this video is not there (any more): check that you copied the whole link, or get a fresh one from the page where the replay plays.")
+	case status == http.StatusTooManyRequests:
+		return say.T("The video host asks to wait before trying again: try again in a few minutes.")
+	case status >= 500:
+		return say.T("The video host had a problem of its own (error {{.Status}}): try again in a few minutes.", "Status", status)
 	}
-	// Only a folder nobody else is using may go. The lock is released
-	// before removing: Windows cannot delete a file that is open.
-	unlock, err := j.lock()
-	if err != nil {
-		return err
-	}
-	unlock()
-	return removeOwn(j.dir, false)
-}
-
-// Save is the whole headless job: load, download, render, clean up.
-func Save(ctx context.Context, src Source, opts Options, s Settings) error {
-	if err := CheckOutput(s.Output, s.Force); err != nil {
-		return err
-	}
-	j, err := Open(src, opts)
-	if err != nil {
-		return err
-	}
-	if err := j.Load(ctx); err != nil {
-		return err
-	}
-	if err := j.downloadAndRender(ctx, s); err != nil {
-		return err
-	}
-	return j.Cleanup()
-}
-
-// downloadAndRender downloads and renders at the same time: the render
-// reads each chunk as soon as it is on disk, so the video is ready moments
-// after the last byte arrives. A failed download stops the render (its
-// error is the one that tells what to do); a failed render stops the
-// download, keeping what is on disk.
-func (j *Job) downloadAndRender(ctx context.Context, s Settings) error {
-	if j.pl == nil {
-		return errors.New("job: Download before Load")
-	}
-	unlock, err := j.lock()
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var dlErr error
-	var finished atomic.Bool
-	downloaded := make(chan struct{})
-	// Without --keep, only the chunks the video needs are fetched.
-	segs := j.pl.Segments
-	if !j.opts.Keep {
-		first, last := media.Span(j.renderSpec(s))
-		segs = segs[first : last+1]
-	}
-	if j.pl.Audio != nil || !j.pl.Ended {
-		// A separate audio rendition, or a live broadcast whose end is
-		// not known yet: everything first, then the render.
-		if err := j.downloadAll(ctx); err != nil {
-			return err
-		}
-		return j.render(ctx, s, nil, nil)
-	}
-	go func() {
-		defer close(downloaded)
-		dlErr = j.download(ctx, segs)
-		finished.Store(true)
-	}()
-	ready := func(ctx context.Context, i int) error {
-		tick := time.NewTicker(10 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			if _, ok := fetch.Complete(j.dir, i); ok {
-				return nil
-			}
-			select {
-			case <-downloaded:
-				if _, ok := fetch.Complete(j.dir, i); ok {
-					return nil
-				}
-				if dlErr != nil {
-					return dlErr
-				}
-				return fmt.Errorf("chunk %d is missing after the download", i+1)
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-tick.C:
-			}
-		}
-	}
-	renderErr := j.render(ctx, s, ready, func() bool { return !finished.Load() })
-	if renderErr != nil || !j.opts.Keep {
-		// A failed render needs no more chunks; a finished one needs
-		// none it has not read.
-		cancel()
-	}
-	<-downloaded
-	if dlErr != nil && !errors.Is(dlErr, context.Canceled) {
-		return dlErr
-	}
-	return renderErr
+	return say.T("The video host refused to send the video (error {{.Status}}): get a fresh link or HAR file from the page where the replay plays.", "Status", status)
 }
 
 // sentence makes an error text end like a sentence.
 func sentence(s string) string { return web.Sentence(s) }
 
-// ErrNotDownloaded means a preview was asked for a part not yet on disk.
-var ErrNotDownloaded = errors.New("that part of the video is not downloaded yet")
-
-// Frame returns a preview image (PNG or JPEG bytes) of the video at time at,
-// counted from the start of the broadcast, at most maxWidth pixels wide.
-func (j *Job) Frame(ctx context.Context, at time.Duration, maxWidth int) ([]byte, error) {
-	i, off := j.chunkAt(at)
-	if i < 0 {
+// frame is a preview image (PNG or JPEG bytes) of the video at time at,
+// counted from the start of the broadcast, at most maxWidth pixels wide:
+// the first picture at or after at, as ffmpeg's accurate seek picks. In the
+// last fraction of a chunk, after its last picture, that is the next
+// chunk's first; at the very end, the last picture.
+func (p *part) frame(ctx context.Context, tools media.Tools, at time.Duration, maxWidth int) ([]byte, error) {
+	k, off := p.segmentAt(at)
+	if k < 0 {
 		return nil, ErrNotDownloaded
 	}
-	if _, ok := fetch.Complete(j.dir, i); !ok {
-		return nil, ErrNotDownloaded
+	for ; k < len(p.pl.Segments); k, off = k+1, 0 {
+		i := p.pl.Segments[k].Index
+		if _, ok := fetch.Complete(p.dir, i); !ok {
+			return nil, ErrNotDownloaded
+		}
+		chunk := filepath.Join(p.dir, fetch.ChunkName(i))
+		jpeg, err := tools.Frame(ctx, chunk, off, maxWidth)
+		if !errors.Is(err, media.ErrNoFrame) {
+			return jpeg, err
+		}
+		if k == len(p.pl.Segments)-1 {
+			return tools.LastFrame(ctx, chunk, maxWidth)
+		}
 	}
-	return j.opts.Tools.Frame(ctx, filepath.Join(j.dir, fetch.ChunkName(i)), off, maxWidth)
+	return nil, ErrNotDownloaded
 }
 
-// chunkAt finds the chunk playing at time at and the offset into it, from the
-// playlist's durations. It returns -1 before Load.
-func (j *Job) chunkAt(at time.Duration) (int, time.Duration) {
-	if j.pl == nil || len(j.pl.Segments) == 0 {
+// segmentAt finds the playlist entry playing at time at and the offset into
+// it, from the playlist's durations. It returns -1 before Load.
+func (p *part) segmentAt(at time.Duration) (int, time.Duration) {
+	if p.pl == nil || len(p.pl.Segments) == 0 {
 		return -1, 0
 	}
 	at = max(at, 0)
 	var t time.Duration
-	for i, s := range j.pl.Segments {
-		if at < t+s.Duration || i == len(j.pl.Segments)-1 {
-			return s.Index, min(at-t, s.Duration)
+	for k, s := range p.pl.Segments {
+		if at < t+s.Duration || k == len(p.pl.Segments)-1 {
+			return k, min(at-t, s.Duration)
 		}
 		t += s.Duration
 	}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -83,6 +84,9 @@ func sourceFor(t *testing.T, srv *sample.Server, cookies []*http.Cookie) Source 
 func fastFetch() fetch.Options {
 	return fetch.Options{Backoff: 5 * time.Millisecond, MaxBackoff: 50 * time.Millisecond}
 }
+
+// fast is the tests' tuning: short waits between retries.
+func fast() tuning { return tuning{fetch: fastFetch()} }
 
 // eventLog collects events from job goroutines.
 type eventLog struct {
@@ -194,7 +198,7 @@ func TestSaveCookieGated(t *testing.T) {
 	srv := startServer(t, sample.ServerOptions{Media: m})
 	out := filepath.Join(t.TempDir(), "talk.mp4")
 	var log eventLog
-	opts := Options{Work: filepath.Join(t.TempDir(), "job"), Tools: tools, Events: log.add, Fetch: fastFetch()}
+	opts := Options{Work: filepath.Join(t.TempDir(), "job"), Tools: tools, Events: log.add, tuning: fast()}
 	settings := Settings{Output: out, AudioOffset: 2 * time.Second, Start: 165 * time.Second}
 	if err := Save(context.Background(), sourceFor(t, srv, srv.Cookies()), opts, settings); err != nil {
 		t.Fatal(err)
@@ -269,7 +273,7 @@ func TestFindToolsFailureKeepsTheChunks(t *testing.T) {
 	work, out := t.TempDir(), filepath.Join(t.TempDir(), "talk.mp4")
 	missing := &media.MissingError{Tool: "ffmpeg", GOOS: "linux"}
 	// Looking for ffmpeg takes a while; the first chunk lands meanwhile.
-	opts := Options{Work: work, Fetch: fastFetch(), FindTools: func() (media.Tools, error) {
+	opts := Options{Work: work, tuning: fast(), FindTools: func() (media.Tools, error) {
 		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
 			if _, ok := fetch.Complete(work, 0); ok {
 				break
@@ -298,7 +302,7 @@ func TestResumeAfterExpiry(t *testing.T) {
 	work := filepath.Join(t.TempDir(), "job")
 	out := filepath.Join(t.TempDir(), "talk.mp4")
 	var once sync.Once
-	opts := Options{Work: work, Tools: tools, Jobs: 4, Fetch: fastFetch(), Events: func(e Event) {
+	opts := Options{Work: work, Tools: tools, Jobs: 4, tuning: fast(), Events: func(e Event) {
 		if p, ok := e.(Progress); ok && p.Done >= 60 {
 			once.Do(srv.Expire)
 		}
@@ -341,7 +345,7 @@ func TestSaveSurvivesFaults(t *testing.T) {
 	srv := startServer(t, sample.ServerOptions{Media: m, Fail403: 0.1, Fail500: 0.1, Seed: 7})
 	out := filepath.Join(t.TempDir(), "talk.mp4")
 	var log eventLog
-	opts := Options{Work: filepath.Join(t.TempDir(), "job"), Tools: tools, Fetch: fastFetch(), Events: log.add}
+	opts := Options{Work: filepath.Join(t.TempDir(), "job"), Tools: tools, tuning: fast(), Events: log.add}
 	if err := Save(context.Background(), sourceFor(t, srv, srv.Cookies()), opts, Settings{Output: out, AudioOffset: sampleLead}); err != nil {
 		t.Fatal(err)
 	}
@@ -368,7 +372,7 @@ func TestSecretsStayOutOfStateAndEvents(t *testing.T) {
 	cookies := srv.Cookies()
 	work := filepath.Join(t.TempDir(), "job")
 	var log eventLog
-	opts := Options{Work: work, Tools: tools, Keep: true, Events: log.add, Fetch: fastFetch()}
+	opts := Options{Work: work, Tools: tools, Keep: true, Events: log.add, tuning: fast()}
 	out := filepath.Join(t.TempDir(), "talk.mp4")
 	if err := Save(context.Background(), sourceFor(t, srv, cookies), opts, Settings{Output: out}); err != nil {
 		t.Fatal(err)
@@ -431,8 +435,8 @@ func TestDifferentBroadcastInSameFolderRefused(t *testing.T) {
 	}
 	os.WriteFile(filepath.Join(work, fetch.ChunkName(0)), []byte("x"), 0o600)
 	// Pretend the folder belonged to another broadcast.
-	j.state.Fingerprint = "other"
-	if err := j.saveState(); err != nil {
+	j.parts[0].state.Fingerprint = "other"
+	if err := j.parts[0].saveState(); err != nil {
 		t.Fatal(err)
 	}
 	j2, _ := Open(sourceFor(t, srv, srv.Cookies()), Options{Work: work, Tools: tools})
@@ -454,5 +458,41 @@ func TestSlugIsStableAndSafe(t *testing.T) {
 	}
 	if s := Slug(Source{ID: "../../etc", URL: "https://h.example/x"}); strings.ContainsAny(s, "./\\") {
 		t.Errorf("unsafe slug %q", s)
+	}
+}
+
+// A state file as earlier versions wrote it reads as it was, and is written
+// back under the same names: folders from earlier versions resume.
+func TestStateFileOfEarlierVersions(t *testing.T) {
+	const old = `{
+  "version": 1,
+  "title": "Test talk",
+  "source": "https://cdn.example.com/live/p.m3u8?token=REDACTED",
+  "fingerprint": "0123456789abcdef0123456789abcdef",
+  "durations": [
+    2,
+    2,
+    1.5
+  ],
+  "live": "00112233445566778899aabbccddeeff",
+  "first_seq": 41,
+  "updated": "2025-11-02T10:00:00Z"
+}`
+	var st state
+	if err := json.Unmarshal([]byte(old), &st); err != nil {
+		t.Fatal(err)
+	}
+	want := state{Version: 1, Title: "Test talk", Source: "https://cdn.example.com/live/p.m3u8?token=REDACTED",
+		Fingerprint: "0123456789abcdef0123456789abcdef", Durations: []float64{2, 2, 1.5},
+		Live: "00112233445566778899aabbccddeeff", FirstSeq: 41, Updated: time.Date(2025, 11, 2, 10, 0, 0, 0, time.UTC)}
+	if !reflect.DeepEqual(st, want) {
+		t.Errorf("read %+v, want %+v", st, want)
+	}
+	again, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(again) != old {
+		t.Errorf("written back as\n%s\nwant\n%s", again, old)
 	}
 }

@@ -38,7 +38,7 @@ func TestJoinedPartsFromOtherEncoders(t *testing.T) {
 			start := 3 * time.Second
 			end := ms[0].Duration + 11*time.Second
 			out := filepath.Join(t.TempDir(), "talk.mp4")
-			opts := Options{Work: filepath.Join(t.TempDir(), "talk"), Tools: tools, Fetch: fastFetch(), Jobs: 6}
+			opts := Options{Work: filepath.Join(t.TempDir(), "talk"), Tools: tools, tuning: fast(), Jobs: 6}
 			s := Settings{Output: out, Start: start, End: end, PartOffsets: offsets, Crossfade: c.crossfade}
 			if err := SaveTalk(context.Background(), srcs, opts, s); err != nil {
 				msg, code := Explain(err)

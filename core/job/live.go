@@ -27,41 +27,41 @@ const (
 )
 
 // follow keeps fetching a live playlist's new chunks into the job folder.
-func (j *Job) follow(ctx context.Context) error {
-	first := j.pl.Segments[0].Seq - uint64(j.pl.Segments[0].Index)
+func (p *part) follow(ctx context.Context) error {
+	first := p.pl.Segments[0].Seq - uint64(p.pl.Segments[0].Index)
 	idle, failures := 0, 0
-	for !j.pl.Ended && idle < idlePolls {
-		wait := j.opts.LivePoll
+	for !p.pl.Ended && idle < idlePolls {
+		wait := p.opts.tuning.livePoll
 		if wait <= 0 {
-			wait = min(max(j.pl.TargetDuration, minPoll), maxPoll)
+			wait = min(max(p.pl.TargetDuration, minPoll), maxPoll)
 		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-j.opts.Stop:
+		case <-p.opts.Stop:
 			return nil
 		case <-time.After(wait):
 		}
-		next, err := playlist.LoadQuality(ctx, j.client, j.src.URL, j.opts.Quality)
+		next, err := playlist.LoadQuality(ctx, p.client, p.src.URL, p.opts.Quality)
 		if err != nil {
 			// A refused redirect answers the same every time: no retry.
 			if failures++; failures >= pollFailures || ctx.Err() != nil || !web.Connection(err) {
-				return j.sourceError(err)
+				return p.sourceError(err)
 			}
 			continue
 		}
 		failures = 0
-		added, missing := j.merge(next, first)
-		if len(added) == 0 && !j.pl.Ended {
+		added, missing := p.merge(next, first)
+		if len(added) == 0 && !p.pl.Ended {
 			idle++
 			continue
 		}
 		idle = 0
-		j.emit(Live{Chunks: len(j.pl.Segments), Duration: j.pl.Duration(), Missing: missing, Ended: j.pl.Ended})
-		if err := j.download(ctx, added); err != nil {
+		p.emit(Live{Chunks: len(p.pl.Segments), Duration: p.pl.Duration(), Missing: missing, Ended: p.pl.Ended})
+		if err := p.download(ctx, added); err != nil {
 			return err
 		}
-		if err := j.saveState(); err != nil {
+		if err := p.saveState(); err != nil {
 			return err
 		}
 	}
@@ -71,8 +71,8 @@ func (j *Job) follow(ctx context.Context) error {
 // merge appends next's segments that come after the last one known, each
 // indexed by its media sequence number counted from first, and returns them
 // with the number of sequence numbers skipped on the way.
-func (j *Job) merge(next *playlist.Playlist, first uint64) (added []playlist.Segment, missing int) {
-	last := j.pl.Segments[len(j.pl.Segments)-1].Seq
+func (p *part) merge(next *playlist.Playlist, first uint64) (added []playlist.Segment, missing int) {
+	last := p.pl.Segments[len(p.pl.Segments)-1].Seq
 	for _, s := range next.Segments {
 		if s.Seq <= last {
 			continue
@@ -84,7 +84,7 @@ func (j *Job) merge(next *playlist.Playlist, first uint64) (added []playlist.Seg
 		added = append(added, s)
 		last = s.Seq
 	}
-	j.pl.Segments = append(j.pl.Segments, added...)
-	j.pl.Ended = next.Ended
+	p.pl.Segments = append(p.pl.Segments, added...)
+	p.pl.Ended = next.Ended
 	return added, missing
 }

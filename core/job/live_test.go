@@ -58,7 +58,7 @@ func saveLive(t *testing.T, tools media.Tools, url string) (string, *eventLog, e
 	out := filepath.Join(t.TempDir(), "live.mp4")
 	var log eventLog
 	src := Source{URL: url, Creds: web.Credentials{Jar: web.NewJar(), Header: http.Header{}}}
-	opts := Options{Work: filepath.Join(t.TempDir(), "job"), Tools: tools, Events: log.add, Fetch: fastFetch(), LivePoll: 50 * time.Millisecond}
+	opts := Options{Work: filepath.Join(t.TempDir(), "job"), Tools: tools, Events: log.add, tuning: tuning{fetch: fastFetch(), livePoll: 50 * time.Millisecond}}
 	return out, &log, Save(context.Background(), src, opts, Settings{Output: out})
 }
 
@@ -164,7 +164,7 @@ func TestLiveResumeKeepsChunksInPlace(t *testing.T) {
 	mu.Lock()
 	window = [2]int{3, 5}
 	mu.Unlock()
-	j2, err := Open(Source{URL: url}, Options{Work: work, Tools: tools, Fetch: fastFetch()})
+	j2, err := Open(Source{URL: url}, Options{Work: work, Tools: tools, tuning: fast()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +194,7 @@ func downloadLiveOnce(t *testing.T, tools media.Tools, url, work string) {
 	t.Helper()
 	stop := make(chan struct{})
 	close(stop)
-	j, err := Open(Source{URL: url}, Options{Work: work, Tools: tools, Fetch: fastFetch(), Stop: stop})
+	j, err := Open(Source{URL: url}, Options{Work: work, Tools: tools, tuning: fast(), Stop: stop})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,21 +18,21 @@ var errLocked = errors.New("job folder in use")
 
 // lock takes the job folder's lock for one operation (load, download,
 // render, clean-up) and returns its release. Reading previews needs none.
-func (j *Job) lock() (func(), error) {
-	f, err := tryLock(filepath.Join(j.dir, lockFile))
+func (p *part) lock() (func(), error) {
+	f, err := tryLock(filepath.Join(p.dir, lockFile))
 	// A child this program is starting (ffmpeg, in another goroutine) holds
 	// a copy of every open file between fork and exec, a lock released a
 	// moment ago among them: that hold ends within milliseconds, another
 	// save's does not.
 	for try := 0; errors.Is(err, errLocked) && try < 20; try++ {
 		time.Sleep(5 * time.Millisecond)
-		f, err = tryLock(filepath.Join(j.dir, lockFile))
+		f, err = tryLock(filepath.Join(p.dir, lockFile))
 	}
 	if errors.Is(err, errLocked) {
-		return nil, &Error{Code: ExitOther, Msg: fmt.Sprintf("Another Replay Rescue is already saving into %s; wait until it has finished, or choose another folder with --work.", j.dir), Err: err}
+		return nil, &Error{Code: ExitOther, Msg: fmt.Sprintf("Another Replay Rescue is already saving into %s; wait until it has finished, or choose another folder with --work.", p.dir), Err: err}
 	}
 	if err != nil {
-		return nil, &Error{Code: ExitOther, Msg: fmt.Sprintf("Cannot use the job folder %s: %v.", j.dir, errors.Unwrap(err)), Err: err}
+		return nil, &Error{Code: ExitOther, Msg: fmt.Sprintf("Cannot use the job folder %s: %v.", p.dir, errors.Unwrap(err)), Err: err}
 	}
 	return func() { f.Close() }, nil
 }

@@ -19,7 +19,7 @@ import (
 // Wine by `make check-windows`.
 func TestLockAcrossProcessesOnWindows(t *testing.T) {
 	if dir := os.Getenv("RR_HOLD_LOCK"); dir != "" {
-		j := &Job{dir: dir}
+		j := &part{dir: dir}
 		if _, err := j.lock(); err != nil {
 			os.Stdout.WriteString("error " + err.Error() + "\n")
 			os.Exit(1)
@@ -48,7 +48,7 @@ func TestLockAcrossProcessesOnWindows(t *testing.T) {
 		t.Fatalf("the other process did not take the lock: %q", line)
 	}
 
-	j := &Job{dir: dir}
+	j := &part{dir: dir}
 	_, err = j.lock()
 	var je *Error
 	if !errors.As(err, &je) || je.Code != ExitOther || !strings.Contains(je.Msg, "Another Replay Rescue is already saving into "+dir) {

@@ -2,8 +2,9 @@ package job
 
 import (
 	"context"
-	"errors"
 	"time"
+
+	"replayrescue/core/media"
 )
 
 // Plan is where a render with some settings would really start, for the
@@ -18,21 +19,19 @@ type Plan struct {
 	AudioGap time.Duration
 }
 
-// Plan tells where a render with s would start. It reads the chunks near
-// the start, which must be on disk; it writes nothing but the render list.
-func (j *Job) Plan(ctx context.Context, s Settings) (Plan, error) {
-	if j.pl == nil {
-		return Plan{}, errors.New("job: Plan before Load")
-	}
-	c, err := j.opts.Tools.PlanCut(ctx, j.renderSpec(s))
+// plan tells where a render of this part alone with s would start. It
+// reads the chunks near the start, which must be on disk; it writes nothing
+// but the render list.
+func (p *part) plan(ctx context.Context, tools media.Tools, s Settings) (Plan, error) {
+	c, err := tools.PlanCut(ctx, p.renderSpec(s))
 	if err != nil {
 		return Plan{}, explainMedia(err)
 	}
-	p := Plan{Start: c.Start, AudioGap: c.Gap}
+	plan := Plan{Start: c.Start, AudioGap: c.Gap}
 	if s.Exact && c.Start <= s.Start {
 		// Exact mode starts on the asked frame itself, unless the sound
 		// only begins later, where the fast cut already points.
-		p.Start = s.Start
+		plan.Start = s.Start
 	}
-	return p, nil
+	return plan, nil
 }

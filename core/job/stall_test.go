@@ -43,7 +43,7 @@ func TestStalledChunkEndsInOneSentence(t *testing.T) {
 	src := Source{URL: srv.URL + "/p.m3u8", Creds: web.Credentials{Jar: web.NewJar(), Header: http.Header{}, Scheme: "http", Host: srv.Listener.Addr().String()}}
 	fo := fastFetch()
 	fo.Retries, fo.IdleTimeout, fo.ChunkBase, fo.MinRate = 1, 5*time.Second, 100*time.Millisecond, 1000
-	j, err := Open(src, Options{Work: filepath.Join(t.TempDir(), "job"), Jobs: 1, Fetch: fo})
+	j, err := Open(src, Options{Work: filepath.Join(t.TempDir(), "job"), Jobs: 1, tuning: tuning{fetch: fo}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func TestRefusedRedirectSaysWhatHappened(t *testing.T) {
 		{"/file.m3u8", "Could not load the video playlist: the server redirected to a file: link, which is not allowed."},
 	} {
 		src := Source{URL: srv.URL + c.path, Creds: web.Credentials{Jar: web.NewJar(), Header: http.Header{}}}
-		j, err := Open(src, Options{Work: filepath.Join(t.TempDir(), "job"), Fetch: fastFetch()})
+		j, err := Open(src, Options{Work: filepath.Join(t.TempDir(), "job"), tuning: fast()})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -97,7 +97,7 @@ func TestRefusedRedirectSaysWhatHappened(t *testing.T) {
 // playlist package's stall) is the same one sentence, not advice about the
 // internet connection.
 func TestStalledPlaylistSentence(t *testing.T) {
-	j := &Job{src: Source{URL: "https://cdn.example.com/p.m3u8"}}
+	j := &part{src: Source{URL: "https://cdn.example.com/p.m3u8"}}
 	err := j.sourceError(&web.StallError{Host: "cdn.example.com"})
 	msg, code := Explain(err)
 	if msg != "The server at cdn.example.com stopped sending data: try again later." || code == ExitOK {

@@ -86,7 +86,7 @@ func TestSaveTalkInThreeParts(t *testing.T) {
 	end := ms[0].Duration + ms[1].Duration + 9300*time.Millisecond
 	out := filepath.Join(t.TempDir(), "talk.mp4")
 	var log eventLog
-	opts := Options{Work: filepath.Join(t.TempDir(), "talk"), Tools: tools, Events: log.add, Fetch: fastFetch(), Jobs: 6}
+	opts := Options{Work: filepath.Join(t.TempDir(), "talk"), Tools: tools, Events: log.add, tuning: fast(), Jobs: 6}
 	if err := SaveTalk(context.Background(), srcs, opts, Settings{Output: out, Start: start, End: end, PartOffsets: offsets}); err != nil {
 		msg, code := Explain(err)
 		t.Fatalf("save: exit %d: %s", code, msg)

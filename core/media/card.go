@@ -4,11 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
+
+	ffmpeg "github.com/u2takey/ffmpeg-go"
 )
 
 // A sound-only source (an X Space) saved under a sound file's name (.m4a)
@@ -82,54 +86,53 @@ func (t Tools) withCard(ctx context.Context, spec RenderSpec, path string, cut C
 // sound (copied) with the card as its picture, both from zero, d long; with
 // text, the card's title and presenter drawn on it; with burn, the ASS file
 // drawn over it.
-func (t Tools) cardArgs(ctx context.Context, c Card, sound, tmp string, d time.Duration, burn string, text bool) []string {
-	filters := []string{"format=yuv420p"}
+func (t Tools) cardArgs(ctx context.Context, c Card, sound, tmp string, d time.Duration, burn string, text bool) ffcmd {
+	picture := Source("color", ffmpeg.KwArgs{"c": cardBackground, "s": cardSize, "r": "1", "d": fmt.Sprintf("%.0f", math.Ceil(d.Seconds()))}).
+		Filter("format", ffmpeg.Args{"yuv420p"})
 	if text {
-		filters = append(filters, cardText(c)...)
+		picture = cardText(picture, c)
 	}
 	if burn != "" {
-		filters = append(filters, "ass="+filterValue(burn))
-	}
-	args := []string{"-hide_banner", "-nostdin", "-loglevel", "error", "-xerror", "-nostats", "-progress", "pipe:1",
-		"-f", "lavfi", "-i", fmt.Sprintf("color=c=%s:s=%s:r=1:d=%.3f", cardBackground, cardSize, math.Ceil(d.Seconds())),
-		"-i", "file:" + sound,
-		"-map", "0:v:0", "-map", "1:a:0", "-vf", strings.Join(filters, ","), "-c:a", "copy"}
-	switch enc := t.VideoEncoder(ctx); enc {
-	case "libx264":
-		args = append(args, "-c:v", enc, "-preset", "veryfast", "-tune", "stillimage", "-crf", "28")
-	case "mpeg4":
-		args = append(args, "-c:v", enc, "-q:v", "5")
-	default:
-		args = append(args, "-c:v", enc, "-b:v", "300k")
+		picture = picture.Filter("ass", ffmpeg.Args{optionValue(burn)})
 	}
 	// A keyframe every 30 s: a player seeking shows the card at once.
-	return append(args, "-bf", "0", "-g", "30", "-t", secs6(d), "-movflags", "+faststart", "-f", "mp4", "-y", tmp)
+	out := ffmpeg.KwArgs{"c:a": "copy", "bf": "0", "g": "30", "t": secs6(d), "movflags": "+faststart", "f": "mp4"}
+	switch enc := t.VideoEncoder(ctx); enc {
+	case "libx264":
+		maps.Copy(out, ffmpeg.KwArgs{"c:v": enc, "preset": "veryfast", "tune": "stillimage", "crf": "28"})
+	case "mpeg4":
+		maps.Copy(out, ffmpeg.KwArgs{"c:v": enc, "q:v": "5"})
+	default:
+		maps.Copy(out, ffmpeg.KwArgs{"c:v": enc, "b:v": "300k"})
+	}
+	return t.render([]*ffmpeg.Stream{picture, input("file:"+sound, nil).Get("a:0")}, tmp, out, false)
 }
 
 // cardText draws the card's title (wrapped, at most cardTitleLines lines)
-// and presenter, centred.
-func cardText(c Card) []string {
+// and presenter on picture, centred.
+func cardText(picture *ffmpeg.Stream, c Card) *ffmpeg.Stream {
 	lines := wrapWords(c.Title, cardTitleLine, cardTitleLines)
 	height := len(lines) * cardTitleSize * 6 / 5
 	if c.Presenter != "" {
 		height += cardNameSize * 2
 	}
 	y := (720 - height) / 2
-	var out []string
 	for _, l := range lines {
-		out = append(out, drawText(l, cardTitleSize, "white", y))
+		picture = drawText(picture, l, cardTitleSize, "white", y)
 		y += cardTitleSize * 6 / 5
 	}
 	if c.Presenter != "" {
-		out = append(out, drawText(c.Presenter, cardNameSize, "0x9fb3c8", y+cardNameSize))
+		picture = drawText(picture, c.Presenter, cardNameSize, "0x9fb3c8", y+cardNameSize)
 	}
-	return out
+	return picture
 }
 
-// drawText is a drawtext filter writing s, centred, its top at y. The text
-// is taken as it is (expansion=none), escaped for the filter graph.
-func drawText(s string, size int, color string, y int) string {
-	return fmt.Sprintf("drawtext=text=%s:expansion=none:fontcolor=%s:fontsize=%d:x=(w-text_w)/2:y=%d", filterValue(s), color, size, y)
+// drawText writes s on picture, centred, its top at y. The text is taken
+// as it is (expansion=none), escaped for the option parser (ffmpeg-go
+// escapes it for the graph's).
+func drawText(picture *ffmpeg.Stream, s string, size int, color string, y int) *ffmpeg.Stream {
+	return picture.Filter("drawtext", nil, ffmpeg.KwArgs{"text": optionValue(s), "expansion": "none", "fontcolor": color,
+		"fontsize": strconv.Itoa(size), "x": "(w-text_w)/2", "y": strconv.Itoa(y)})
 }
 
 // wrapWords breaks s into at most n lines of about width characters, at

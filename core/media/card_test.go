@@ -66,6 +66,7 @@ func bright(gray []byte) int {
 // its sound, cut where asked, also while it downloads and with --exact;
 // saved as .mp4 the same sound gets a still card with the title and host.
 func TestSoundOnly(t *testing.T) {
+	slow(t)
 	tl := tools(t)
 	dir, names, durations := spaceChunks(t, tl)
 	if !packedAudio(filepath.Join(dir, names[0])) {
@@ -150,6 +151,7 @@ func hashes(framemd5 string) []string {
 // An ffmpeg that cannot draw text (here: no font) still gives the MP4 a
 // card, a plain one; burning the chat draws it on the card.
 func TestCardFallbackAndChat(t *testing.T) {
+	slow(t)
 	tl := tools(t)
 	dir, names, durations := spaceChunks(t, tl)
 	out := t.TempDir()
@@ -209,6 +211,34 @@ Style: Default,Sans,48,&H00FFFFFF,&H00FFFFFF,&H00000000,&H00000000,0,0,0,0,100,1
 Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
 Dialogue: 0,0:00:00.00,0:00:10.00,Default,,0,0,0,,Ada: great talk
 `
+
+// A chunk is packed audio by its first bytes: an ID3 tag (of any size,
+// with a footer or not), then an ADTS frame.
+func TestPackedAudio(t *testing.T) {
+	adts := []byte{0xff, 0xf1, 0x50, 0x80}
+	id3 := func(size int, flags byte) []byte {
+		return append([]byte{'I', 'D', '3', 4, 0, flags, 0, byte(size >> 14 & 0x7f), byte(size >> 7 & 0x7f), byte(size & 0x7f)}, make([]byte, size)...)
+	}
+	for _, c := range []struct {
+		name string
+		data []byte
+		want bool
+	}{
+		{"ADTS", adts, true},
+		{"ID3 then ADTS", append(id3(300, 0), adts...), true},
+		{"ID3 with a footer", append(append(id3(20, 0x10), make([]byte, 10)...), adts...), true},
+		{"MPEG-TS", []byte{0x47, 0x40, 0x11, 0x10}, false},
+		{"fMP4", []byte("\x00\x00\x00\x18ftypiso6"), false},
+		{"ID3 then MPEG-TS", append(id3(30, 0), 0x47, 0x40), false},
+		{"empty", nil, false},
+	} {
+		path := filepath.Join(t.TempDir(), "chunk_000000.ts")
+		os.WriteFile(path, c.data, 0o600)
+		if got := packedAudio(path); got != c.want {
+			t.Errorf("%s: %v", c.name, got)
+		}
+	}
+}
 
 func TestWrapWords(t *testing.T) {
 	cases := []struct {

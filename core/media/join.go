@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
+	"strconv"
 	"time"
+
+	ffmpeg "github.com/u2takey/ffmpeg-go"
 )
 
 // Joining several broadcasts of one talk (the phone's app crashed and the
@@ -23,7 +26,7 @@ import (
 // different phones differ in size and profile, which one MP4 track cannot
 // hold copied, and the per-part sound shifts and exact cuts at the joins
 // need decoding anyway. Parts from the same phone, joined without a fade,
-// are copied instead (see copyjoin.go).
+// are copied instead (see join_copy.go).
 //
 // No desync at a join: every part's sound is cut, padded with silence where
 // the part has none (sound shifted later, a part without sound) and cut
@@ -106,9 +109,9 @@ func (t Tools) RenderJoined(ctx context.Context, spec JoinSpec) (Joined, error) 
 		return Joined{}, err
 	}
 	var res Joined
-	var args []string
+	var out joinOutput
 	if copies {
-		res, args, err = t.copyJoinArgs(ctx, spec, parts)
+		res, out, err = t.copyJoinArgs(ctx, spec, parts)
 		if err != nil && ctx.Err() == nil {
 			// Not copyable after all (or not safely): encoded once.
 			copies = false
@@ -118,7 +121,7 @@ func (t Tools) RenderJoined(ctx context.Context, spec JoinSpec) (Joined, error) 
 		}
 	}
 	if !copies {
-		res, args, err = t.joinArgs(ctx, spec, parts)
+		res, out, err = t.joinArgs(ctx, spec, parts)
 	}
 	if err != nil {
 		return Joined{}, err
@@ -128,9 +131,12 @@ func (t Tools) RenderJoined(ctx context.Context, spec JoinSpec) (Joined, error) 
 		return Joined{}, err
 	}
 	defer os.Remove(tmp)
-	args = append(args, "-f", "mp4", "-y", tmp)
+	out.opts["f"] = "mp4"
+	// -copyts: the trims pick pictures by the times ffprobe read for them
+	// (see joinArgs, copyJoinArgs).
+	c := t.render(out.streams, tmp, out.opts, true)
 	rs := RenderSpec{Output: spec.Output, Replace: spec.Replace, Total: res.Duration, Progress: spec.Progress}
-	if err := t.runRender(ctx, args, nil, rs, tmp); err != nil && !isTaken(err) {
+	if err := t.runRender(ctx, c, nil, rs, tmp); err != nil && !isTaken(err) {
 		return Joined{}, err
 	} else if err != nil {
 		return res, err // a *TakenError: saved, under another name
@@ -219,15 +225,22 @@ func (t Tools) planPart(ctx context.Context, spec RenderSpec, joined bool) (join
 	return jp, nil
 }
 
-// joinArgs builds the joined render's ffmpeg arguments, up to the output
-// file, and tells where each part lands. The output takes the first part's
-// picture size, frame rate and sample rate; other sizes are scaled to fit
-// and padded (black bars), other rates converted.
-func (t Tools) joinArgs(ctx context.Context, spec JoinSpec, parts []joinPart) (Joined, []string, error) {
+// joinOutput is what a joined render writes: its streams, and its output
+// options but the format.
+type joinOutput struct {
+	streams []*ffmpeg.Stream
+	opts    ffmpeg.KwArgs
+}
+
+// joinArgs builds the joined render's output, and tells where each part
+// lands. The output takes the first part's picture size, frame rate and
+// sample rate; other sizes are scaled to fit and padded (black bars),
+// other rates converted.
+func (t Tools) joinArgs(ctx context.Context, spec JoinSpec, parts []joinPart) (Joined, joinOutput, error) {
 	first := parts[0]
 	w, h, rate := first.width&^1, first.height&^1, first.rate
 	if w <= 0 || h <= 0 {
-		return Joined{}, nil, errors.New("the first part's picture size cannot be read")
+		return Joined{}, joinOutput{}, errors.New("the first part's picture size cannot be read")
 	}
 	sound := soundRate(parts)
 	res := Joined{Width: w, Height: h}
@@ -238,13 +251,13 @@ func (t Tools) joinArgs(ctx context.Context, spec JoinSpec, parts []joinPart) (J
 		fadeFrames = max(1, int(math.Round(spec.Crossfade.Seconds()*rate)))
 	}
 	fade := time.Duration(float64(fadeFrames) / rate * float64(time.Second))
-	// -copyts: the decoded pictures keep the times ffprobe read for them
-	// (listVideo), so the trims below pick exactly the pictures counted.
-	// Without it ffmpeg moves each input by a start of its own choosing,
-	// which with B-frames is not ffprobe's: a picture was lost at a cut.
-	args := []string{"-hide_banner", "-nostdin", "-loglevel", "error", "-xerror", "-nostats", "-progress", "pipe:1", "-copyts"}
-	var graph, joins strings.Builder
-	inputs := 0
+	// -copyts (see RenderJoined): the decoded pictures keep the times
+	// ffprobe read for them (listVideo), so the trims below pick exactly
+	// the pictures counted. Without it ffmpeg moves each input by a start
+	// of its own choosing, which with B-frames is not ffprobe's: a picture
+	// was lost at a cut.
+	var videos, sounds []*ffmpeg.Stream
+	width, height := strconv.Itoa(w), strconv.Itoa(h)
 	for i, jp := range parts {
 		ps := spec.Parts[i]
 		// The part's length is its pictures' at the output's frame rate.
@@ -256,30 +269,25 @@ func (t Tools) joinArgs(ctx context.Context, spec JoinSpec, parts []joinPart) (J
 		samples := int64(float64(frames) / rate * float64(sound))
 		half := time.Duration(float64(time.Second) / jp.rate / 2)
 
-		args = append(args, inputArgs(jp.p.src, jp.p.src.url, 0)...)
-		video := inputs
-		inputs++
 		org := jp.p.origin // the list's times are counted from it (listVideo)
-		fmt.Fprintf(&graph, "[%d:v:0]trim=start=%s:end=%s,setpts=PTS-STARTPTS,", video, secs6(max(org+jp.first-half, 0)), secs6(org+jp.last+half))
+		v := jp.p.src.input().Get("v:0").
+			Filter("trim", nil, ffmpeg.KwArgs{"start": secs6(max(org+jp.first-half, 0)), "end": secs6(org + jp.last + half)}).
+			Filter("setpts", ffmpeg.Args{"PTS-STARTPTS"})
 		// xfade needs the same frame rate and time base on both sides.
 		if math.Abs(jp.rate-rate) > 0.01 || fadeFrames > 0 {
-			fmt.Fprintf(&graph, "fps=%.6f,", rate)
+			v = v.Filter("fps", ffmpeg.Args{fmt.Sprintf("%.6f", rate)})
 		}
-		fmt.Fprintf(&graph, "scale=%d:%d:force_original_aspect_ratio=decrease,pad=%d:%d:(ow-iw)/2:(oh-ih)/2,setsar=1,format=yuv420p[v%d];", w, h, w, h, i)
-		in, filter := partSound(jp, ps, i, inputs, sound, samples)
-		args = append(args, in...)
-		if in != nil {
-			inputs++
-		}
-		graph.WriteString(filter)
-		fmt.Fprintf(&joins, "[v%d][a%d]", i, i)
+		v = v.Filter("scale", ffmpeg.Args{width, height}, ffmpeg.KwArgs{"force_original_aspect_ratio": "decrease"}).
+			Filter("pad", ffmpeg.Args{width, height, "(ow-iw)/2", "(oh-ih)/2"}).
+			Filter("setsar", ffmpeg.Args{"1"}).
+			Filter("format", ffmpeg.Args{"yuv420p"})
 		if fadeFrames > 0 {
 			joinsFaded := 1
 			if i > 0 && i < len(parts)-1 {
 				joinsFaded = 2
 			}
 			if frames <= joinsFaded*fadeFrames {
-				return Joined{}, nil, fmt.Errorf("part %d: %w", i+1, ErrTooShortToFade)
+				return Joined{}, joinOutput{}, fmt.Errorf("part %d: %w", i+1, ErrTooShortToFade)
 			}
 		}
 		if i > 0 {
@@ -290,18 +298,31 @@ func (t Tools) joinArgs(ctx context.Context, spec JoinSpec, parts []joinPart) (J
 			Width: jp.width, Height: jp.height, Gap: jp.p.tracks.Gap(),
 		})
 		res.Duration += long
+		videos = append(videos, v)
+		sounds = append(sounds, partSound(jp, ps, i, sound, samples))
 	}
+	var v, a *ffmpeg.Stream
 	if fadeFrames == 0 {
-		fmt.Fprintf(&graph, "%sconcat=n=%d:v=1:a=1[v][a]", joins.String(), len(parts))
+		v, a = concat(videos, sounds)
 	} else {
-		crossfades(&graph, res.Parts, fade, samplesOf(fade, sound))
+		v, a = crossfades(videos, sounds, res.Parts, fade, samplesOf(fade, sound))
 	}
 	// No B-frames: their reordering delay would need an edit list, which
 	// some players ignore. Frame times are kept as the graph made them.
-	args = append(args, "-filter_complex", graph.String(), "-map", "[v]", "-map", "[a]")
-	args = append(args, t.encoderArgs(ctx, "18", "yuv420p")...)
-	args = append(args, "-c:a", "aac", "-b:a", "128k", keepFrameTimes(t), "passthrough", "-movflags", "+faststart")
-	return res, args, nil
+	out := encodeOptions(t.VideoEncoder(ctx), "18", "yuv420p")
+	maps.Copy(out, ffmpeg.KwArgs{"c:a": "aac", "b:a": "128k", keepFrameTimes(t): "passthrough", "movflags": "+faststart"})
+	return res, joinOutput{streams: []*ffmpeg.Stream{v, a}, opts: out}, nil
+}
+
+// concat joins the parts' pictures and sounds end to end.
+func concat(videos, sounds []*ffmpeg.Stream) (v, a *ffmpeg.Stream) {
+	var in []*ffmpeg.Stream
+	for i := range videos {
+		in = append(in, videos[i], sounds[i])
+	}
+	joined := ffmpeg.FilterMultiOutput(in, "concat", nil, ffmpeg.KwArgs{"n": strconv.Itoa(len(videos)), "v": "1", "a": "1"})
+	// Its outputs in order: ffmpeg-go writes them sorted by label.
+	return joined.Get("0"), joined.Get("1")
 }
 
 // soundRate is the output's sample rate: the first part with sound's.
@@ -312,67 +333,56 @@ func soundRate(parts []joinPart) int {
 	return 48000
 }
 
-// partSound is part i's sound as [ai], samples long from the part's first
-// picture: its input's arguments (nil for a part without sound, which gets
-// silence), read as input number input, and its filter chain.
-func partSound(jp joinPart, ps RenderSpec, i, input, sound int, samples int64) (args []string, filter string) {
+// partSound is part i's sound, samples long from its first picture, at the
+// output's sample rate sound.
+func partSound(jp joinPart, ps RenderSpec, i, sound int, samples int64) *ffmpeg.Stream {
 	if !jp.p.tracks.HasAudio {
-		return nil, fmt.Sprintf("anullsrc=r=%d:cl=stereo,atrim=end_sample=%d,aformat=sample_fmts=fltp[a%d];", sound, samples, i)
-	}
-	audioURL := jp.p.src.url
-	if jp.p.src.audioURL != "" {
-		audioURL = jp.p.src.audioURL
+		return silence(i, sound).
+			Filter("atrim", nil, ffmpeg.KwArgs{"end_sample": strconv.FormatInt(samples, 10)}).
+			Filter("aformat", nil, ffmpeg.KwArgs{"sample_fmts": "fltp"})
 	}
 	// Cut at the first picture, count from there, fill what is missing
-	// with silence, and end with the last picture.
+	// with silence, and end with the last picture. The sound is read apart
+	// from the picture even unshifted: a part read once for both tracks
+	// made a cross-faded join of B-frame parts three pictures longer.
 	first := jp.p.origin + jp.first // as read, with -copyts
-	return inputArgs(jp.p.src, audioURL, ps.AudioOffset), fmt.Sprintf("[%d:a:0]atrim=start=%s,asetpts=PTS-%s/TB,aresample=%d:async=1:first_pts=0,"+
-		"aformat=sample_fmts=fltp:channel_layouts=stereo,apad,atrim=end_sample=%d[a%d];",
-		input, secs6(max(first, 0)), secs6(first), sound, samples, i)
+	return jp.p.src.sound(ps.AudioOffset, true).Get("a:0").
+		Filter("atrim", nil, ffmpeg.KwArgs{"start": secs6(max(first, 0))}).
+		Filter("asetpts", ffmpeg.Args{"PTS-" + secs6(first) + "/TB"}).
+		Filter("aresample", ffmpeg.Args{strconv.Itoa(sound)}, ffmpeg.KwArgs{"async": "1", "first_pts": "0"}).
+		Filter("aformat", nil, ffmpeg.KwArgs{"sample_fmts": "fltp", "channel_layouts": "stereo"}).
+		Filter("apad", nil).
+		Filter("atrim", nil, ffmpeg.KwArgs{"end_sample": strconv.FormatInt(samples, 10)})
 }
 
-// crossfades joins the parts' [vN] and [aN] into [v] and [a], each join
-// overlapping the end of one part with the start of the next by fade
-// (samples of sound): xfade starts where the next part lands (its At).
-func crossfades(graph *strings.Builder, parts []JoinedPart, fade time.Duration, samples int64) {
-	v, a := "v0", "a0"
+// silence is the sound of part i, which has none. ffmpeg-go takes filters
+// with equal options fed alike for one, and one anullsrc feeding two parts
+// would need an asplit, which keeps a later part's silence in memory while
+// the earlier ones play: so each part's anullsrc makes frames of its own
+// size (1024 samples and the part's number), which changes nothing heard
+// (the encoder takes the samples in frames of its own).
+func silence(i, sound int) *ffmpeg.Stream {
+	return Source("anullsrc", ffmpeg.KwArgs{"r": strconv.Itoa(sound), "cl": "stereo", "n": strconv.Itoa(1024 + i)})
+}
+
+// crossfades joins the parts' pictures and sounds, each join overlapping
+// the end of one part with the start of the next by fade (samples of
+// sound): xfade starts where the next part lands (its At).
+func crossfades(videos, sounds []*ffmpeg.Stream, parts []JoinedPart, fade time.Duration, samples int64) (v, a *ffmpeg.Stream) {
+	v, a = videos[0], sounds[0]
 	for i := 1; i < len(parts); i++ {
-		nv, na := fmt.Sprintf("xv%d", i), fmt.Sprintf("xa%d", i)
-		if i == len(parts)-1 {
-			nv, na = "v", "a"
-		}
 		// One picture more on the first side (a copy of its last): ffmpeg
 		// 5's xfade otherwise drops the fade's last picture.
-		fmt.Fprintf(graph, "[%s]tpad=stop=1:stop_mode=clone[%sp];[%sp][v%d]xfade=transition=fade:duration=%s:offset=%s[%s];",
-			v, v, v, i, secs6(fade), secs6(parts[i].At), nv)
-		fmt.Fprintf(graph, "[%s][a%d]acrossfade=ns=%d:c1=tri:c2=tri", a, i, samples)
-		if i < len(parts)-1 {
-			fmt.Fprintf(graph, "[%s];", na)
-		} else {
-			fmt.Fprintf(graph, "[%s]", na)
-		}
-		v, a = nv, na
+		padded := v.Filter("tpad", nil, ffmpeg.KwArgs{"stop": "1", "stop_mode": "clone"})
+		v = ffmpeg.Filter([]*ffmpeg.Stream{padded, videos[i]}, "xfade", nil,
+			ffmpeg.KwArgs{"transition": "fade", "duration": secs6(fade), "offset": secs6(parts[i].At)})
+		a = ffmpeg.Filter([]*ffmpeg.Stream{a, sounds[i]}, "acrossfade", nil,
+			ffmpeg.KwArgs{"ns": strconv.FormatInt(samples, 10), "c1": "tri", "c2": "tri"})
 	}
+	return v, a
 }
 
 // samplesOf is d in samples at rate.
 func samplesOf(d time.Duration, rate int) int64 {
 	return int64(math.Round(d.Seconds() * float64(rate)))
-}
-
-// inputArgs reads url the way src is read, shifted by shift.
-func inputArgs(src source, url string, shift time.Duration) []string {
-	var args []string
-	if shift != 0 {
-		args = append(args, "-itsoffset", secs6(shift))
-	}
-	keys := make([]string, 0, len(src.opts))
-	for k := range src.opts {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		args = append(args, "-"+k, fmt.Sprint(src.opts[k]))
-	}
-	return append(args, "-i", url)
 }

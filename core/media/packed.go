@@ -30,10 +30,11 @@ func packedAudio(path string) bool {
 	}
 	defer f.Close()
 	head := make([]byte, 10)
-	if _, err := io.ReadFull(f, head); err != nil {
+	n, _ := io.ReadFull(f, head)
+	if head = head[:n]; n < 2 {
 		return false
 	}
-	if string(head[:3]) == "ID3" {
+	if n == 10 && string(head[:3]) == "ID3" {
 		skip := int64(head[6]&0x7f)<<21 | int64(head[7]&0x7f)<<14 | int64(head[8]&0x7f)<<7 | int64(head[9]&0x7f)
 		if head[5]&0x10 != 0 { // a footer
 			skip += 10

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	ffmpeg "github.com/u2takey/ffmpeg-go"
 )
 
 // StreamInfo describes one stream of a local file.
@@ -48,8 +50,8 @@ func (i *Info) Stream(kind string) (StreamInfo, bool) {
 
 // Probe describes the local file at path.
 func (t Tools) Probe(ctx context.Context, path string) (*Info, error) {
-	out, err := output(ctx, t.FFprobe, "read "+path, 4<<20,
-		"-v", "error", "-show_streams", "-show_format", "-of", "json", "file:"+path)
+	out, err := t.ffprobe("file:"+path, ffmpeg.KwArgs{"show_streams": "", "show_format": "", "of": "json"}).
+		output(ctx, "read "+path, 4<<20)
 	if err != nil {
 		return nil, err
 	}
@@ -94,8 +96,8 @@ func (t Tools) Probe(ctx context.Context, path string) (*Info, error) {
 // Keyframes lists the times of the video keyframes in a local file, read
 // from packet flags (no decoding).
 func (t Tools) Keyframes(ctx context.Context, path string) ([]time.Duration, error) {
-	out, err := output(ctx, t.FFprobe, "read "+path, 64<<20,
-		"-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0", "file:"+path)
+	out, err := t.ffprobe("file:"+path, ffmpeg.KwArgs{"select_streams": "v:0", "show_entries": "packet=pts_time,flags", "of": "csv=p=0"}).
+		output(ctx, "read "+path, 64<<20)
 	if err != nil {
 		return nil, err
 	}

@@ -20,12 +20,6 @@ import (
 	"replayrescue/core/mp4"
 )
 
-func init() {
-	// ffmpeg-go logs every compiled command by default; ours must never reach
-	// a log, so switch that off for the whole program.
-	ffmpeg.LogCompiledCommand = false
-}
-
 // ListName is the concat list Render writes into the job folder.
 const ListName = "render.ffconcat"
 
@@ -77,7 +71,7 @@ type RenderSpec struct {
 	noReorderDelay bool
 }
 
-// renderArgs builds the ffmpeg arguments: the chunk list read twice, once for
+// renderArgs builds the ffmpeg command: the chunk list read twice, once for
 // the video and once, shifted with -itsoffset, for the audio; stream copy;
 // the cut as an output -ss at the keyframe c.at and an output -t. Cutting
 // on the output side at a keyframe means the first video packet is that
@@ -100,7 +94,7 @@ type RenderSpec struct {
 // offsets (mp4.Options.NoReorderDelay), which players that ignore edit
 // lists read the same way. The end (-t) moves as much later: a picture
 // shown just before the end may be decoded after a later one it depends on.
-func renderArgs(src source, tmp string, spec RenderSpec, c Cut) []string {
+func (t Tools) renderArgs(src source, tmp string, spec RenderSpec, c Cut) ffcmd {
 	video, audio := src.inputs(spec.AudioOffset - c.reorder)
 	out := mp4Output(ffmpeg.KwArgs{"c": "copy"}, c.sound)
 	if from := c.at - c.reorder; from != 0 || src.copyts {
@@ -113,11 +107,7 @@ func renderArgs(src source, tmp string, spec RenderSpec, c Cut) []string {
 	if c.Duration > 0 {
 		out["t"] = secs6(c.Duration + c.reorder)
 	}
-	args := outputArgs([]*ffmpeg.Stream{video, audio}, tmp, out)
-	if src.copyts {
-		args = append([]string{"-copyts"}, args...)
-	}
-	return args
+	return t.render([]*ffmpeg.Stream{video, audio}, tmp, out, src.copyts)
 }
 
 // mp4Output adds to out the options of the MP4 and of its sound, copied
@@ -136,10 +126,10 @@ func mp4Output(out ffmpeg.KwArgs, sound soundFix) ffmpeg.KwArgs {
 	return out
 }
 
-// fragmented tells whether args write a fragmented MP4 (see mp4Output).
-func fragmented(args []string) bool {
-	i := slices.Index(args, "-movflags")
-	return i >= 0 && i+1 < len(args) && args[i+1] == mp4.FFmpegFlags
+// fragmented tells whether c writes a fragmented MP4 (see mp4Output).
+func (c ffcmd) fragmented() bool {
+	i := slices.Index(c.args, "-movflags")
+	return i >= 0 && i+1 < len(c.args) && c.args[i+1] == mp4.FFmpegFlags
 }
 
 // source is how ffmpeg reads the render's chunks as one input: the concat
@@ -162,7 +152,7 @@ type source struct {
 }
 
 func concatSource(list string) source {
-	return source{url: list, opts: ffmpeg.KwArgs{"f": "concat", "safe": "0", "protocol_whitelist": "file,pipe"}}
+	return source{url: list, opts: ffmpeg.KwArgs{"f": "concat", "safe": "0"}}
 }
 
 func byteSource(list string, fragmented bool) source {
@@ -170,43 +160,39 @@ func byteSource(list string, fragmented bool) source {
 	if fragmented {
 		format = "mp4"
 	}
-	return source{url: "concatf:" + list, opts: ffmpeg.KwArgs{"f": format, "protocol_whitelist": "file,concatf,subfile,pipe"}, copyts: true}
-}
-
-// probeArgs are ffprobe's arguments to read the source.
-func (s source) probeArgs() []string {
-	var args []string
-	for _, k := range []string{"f", "safe", "protocol_whitelist"} {
-		if v, ok := s.opts[k]; ok {
-			args = append(args, "-"+k, fmt.Sprint(v))
-		}
-	}
-	return append(args, s.url)
+	return source{url: "concatf:" + list, opts: ffmpeg.KwArgs{"f": format}, copyts: true}
 }
 
 // inputs are the source read as it is, and read again for the sound,
-// shifted by shift.
+// shifted by shift (not shifted, one read: see sound).
 func (s source) inputs(shift time.Duration) (video, audio *ffmpeg.Stream) {
-	audioIn := ffmpeg.KwArgs{}
-	if shift != 0 {
-		audioIn["itsoffset"] = secs6(shift)
-	}
-	for k, v := range s.opts {
-		audioIn[k] = v
-	}
-	audioURL := s.url
-	if s.audioURL != "" {
-		audioURL = s.audioURL
-	}
-	return ffmpeg.Input(s.url, s.opts).Get("v:0?"), ffmpeg.Input(audioURL, audioIn).Get("a:0?")
+	return s.input().Get("v:0?"), s.sound(shift, false).Get("a:0?")
 }
 
-// outputArgs completes a render command: quiet, progress on stdout, any
-// unreadable input an error.
-func outputArgs(streams []*ffmpeg.Stream, tmp string, out ffmpeg.KwArgs) []string {
-	return ffmpeg.Output(streams, tmp, out).
-		GlobalArgs("-hide_banner", "-nostdin", "-loglevel", "error", "-xerror", "-nostats", "-progress", "pipe:1").
-		OverWriteOutput().GetArgs()
+// input is the source as an input of ffmpeg.
+func (s source) input() *ffmpeg.Stream { return input(s.url, s.opts) }
+
+// sound is the input the sound is read from, shifted by shift. Not
+// shifted, it is the picture's own input (ffmpeg-go takes equal inputs for
+// one), unless apart asks for a read of its own (-itsoffset 0).
+func (s source) sound(shift time.Duration, apart bool) *ffmpeg.Stream {
+	opts := s.opts.Copy()
+	if shift != 0 || apart {
+		opts["itsoffset"] = secs6(shift)
+	}
+	url := s.url
+	if s.audioURL != "" {
+		url = s.audioURL
+	}
+	return input(url, opts)
+}
+
+// render is the command of a render writing streams into tmp with the
+// output options out (see renderRun); copyts keeps the inputs' timestamps.
+func (t Tools) render(streams []*ffmpeg.Stream, tmp string, out ffmpeg.KwArgs, copyts bool) ffcmd {
+	r := renderRun
+	r.copyts = copyts
+	return t.ffmpeg(ffmpeg.Output(streams, tmp, out), r)
 }
 
 // tempOutput creates the hidden file ffmpeg writes the MP4 into, beside the
@@ -250,8 +236,6 @@ func globEscape(s string) string {
 	return strings.NewReplacer(`*`, `[*]`, `?`, `[?]`, `[`, `[[]`).Replace(s)
 }
 
-func secs(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
-
 // Render writes spec.Output in one ffmpeg run and tells where it really
 // starts (see PlanCut). The MP4 is written under a temporary name beside
 // Output and renamed only when ffmpeg succeeded, so a failed or cancelled
@@ -259,7 +243,7 @@ func secs(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
 // chunks may still be downloading (see renderStream). A sound-only source
 // saved as an MP4 then gets spec.Card as its picture (see withCard).
 func (t Tools) Render(ctx context.Context, spec RenderSpec) (Cut, error) {
-	cut, err := t.render(ctx, spec)
+	cut, err := t.renderChunks(ctx, spec)
 	if err != nil && !isTaken(err) {
 		return cut, err
 	}
@@ -274,7 +258,8 @@ func (t Tools) Render(ctx context.Context, spec RenderSpec) (Cut, error) {
 	return cut, err
 }
 
-func (t Tools) render(ctx context.Context, spec RenderSpec) (Cut, error) {
+// renderChunks is Render before the card.
+func (t Tools) renderChunks(ctx context.Context, spec RenderSpec) (Cut, error) {
 	var p *plan
 	if spec.Ready != nil {
 		// Chunks beyond the span may never come: the job fetches only
@@ -333,9 +318,9 @@ func (t Tools) render(ctx context.Context, spec RenderSpec) (Cut, error) {
 	}
 	defer os.Remove(tmp)
 
-	var args []string
+	var c ffcmd
 	if spec.Burn != nil {
-		if args, err = t.burnArgs(ctx, spec, p, tmp); err != nil {
+		if c, err = t.burnArgs(ctx, spec, p, tmp); err != nil {
 			return Cut{}, err
 		}
 	} else if spec.Exact {
@@ -344,13 +329,13 @@ func (t Tools) render(ctx context.Context, spec RenderSpec) (Cut, error) {
 		if err != nil {
 			return Cut{}, err
 		}
-		args = exact
+		c = exact
 	}
-	if args == nil {
-		args = renderArgs(p.src, tmp, spec, p.cut)
+	if c.tool == "" { // neither: the copied render
+		c = t.renderArgs(p.src, tmp, spec, p.cut)
 		spec.noReorderDelay = p.cut.reorder > 0
 	}
-	err = t.runRender(ctx, args, nil, spec, tmp)
+	err = t.runRender(ctx, c, nil, spec, tmp)
 	if err != nil && !isTaken(err) {
 		return Cut{}, err
 	}
@@ -360,11 +345,22 @@ func (t Tools) render(ctx context.Context, spec RenderSpec) (Cut, error) {
 	return p.cut, err
 }
 
-// runRender runs ffmpeg with args writing tmp, reports its progress, and
+// runRender runs c, the render writing tmp, reports its progress, and
 // renames tmp to spec.Output when it succeeded. extra become the child's
 // file descriptors 3, 4, ... and are closed here once it has them.
-func (t Tools) runRender(ctx context.Context, args []string, extra []*os.File, spec RenderSpec, tmp string) error {
-	cmd := command(ctx, t.FFmpeg, args...)
+func (t Tools) runRender(ctx context.Context, c ffcmd, extra []*os.File, spec RenderSpec, tmp string) error {
+	// The child has its own copies; ours must go, or a writer feeding a
+	// pipe would block forever should ffmpeg stop reading (or not start).
+	closeExtra := func() {
+		for _, f := range extra {
+			f.Close()
+		}
+	}
+	defer closeExtra()
+	if c.err != nil {
+		return c.err
+	}
+	cmd := command(ctx, c.tool, c.args...)
 	cmd.ExtraFiles = extra
 	stderr := &tailBuffer{max: 64 << 10}
 	cmd.Stderr = stderr
@@ -378,11 +374,7 @@ func (t Tools) runRender(ctx context.Context, args []string, extra []*os.File, s
 		}
 		return &MissingError{Tool: "ffmpeg", GOOS: runtime.GOOS}
 	}
-	// The child has its own copies; ours must go, or a writer feeding a
-	// pipe would block forever should ffmpeg stop reading.
-	for _, f := range extra {
-		f.Close()
-	}
+	closeExtra()
 	var prog progressParser
 	sc := bufio.NewScanner(stdout)
 	for sc.Scan() {
@@ -403,7 +395,7 @@ func (t Tools) runRender(ctx context.Context, args []string, extra []*os.File, s
 		}
 		return &FailedError{Tool: "ffmpeg", Action: "write the video", Detail: stderr.lastLine(), Err: err}
 	}
-	if fragmented(args) {
+	if c.fragmented() {
 		return unfragment(ctx, tmp, spec.Output, spec.Replace, spec.noReorderDelay)
 	}
 	err = place(tmp, spec.Output, spec.Replace)

@@ -18,10 +18,10 @@ type Tools struct {
 	FFprobe string
 	// Major, Minor are ffmpeg's version as Find read it (0, 0: unknown,
 	// treated as recent). Older ffmpegs lack some of what the render
-	// prefers, and get the slower way (see version.go).
+	// prefers, and get the slower way (see tools_version.go).
 	Major, Minor int
 	// Encoder, when set, is the video encoder re-encoding uses; otherwise
-	// VideoEncoder asks this ffmpeg for its best (see encoder.go).
+	// VideoEncoder asks this ffmpeg for its best (see tools_encoder.go).
 	Encoder string
 	probe   *encoderProbe
 	// Downloaded is true when ffmpeg is the copy Replay Rescue fetched.

@@ -18,6 +18,15 @@ import (
 	"testing"
 )
 
+// slow skips t in -short runs (make test-short), which keep the render's
+// own case of TestUnfragmentMatchesFFmpeg and the quick tests.
+func slow(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("slow: not in -short")
+	}
+}
+
 func needFFmpeg(t testing.TB) {
 	t.Helper()
 	for _, tool := range []string{"ffmpeg", "ffprobe"} {
@@ -147,7 +156,10 @@ func TestUnfragmentMatchesFFmpeg(t *testing.T) {
 	needFFmpeg(t)
 	dir := t.TempDir()
 	plain := source(t, dir, "12", 0)
-	bframes := source(t, dir, "12", 2)
+	bframes := ""
+	if !testing.Short() {
+		bframes = source(t, dir, "12", 2)
+	}
 	copyBoth := []string{"-map", "0:v:0", "-map", "1:a:0", "-c", "copy", "-bsf:a", "aac_adtstoasc"}
 	cases := []struct {
 		name      string
@@ -171,6 +183,9 @@ func TestUnfragmentMatchesFFmpeg(t *testing.T) {
 	// duration, so renders that encode the sound keep the ordinary muxer.
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			if c.name != "render" {
+				slow(t)
+			}
 			d := filepath.Join(dir, strings.ReplaceAll(c.name, " ", "-"))
 			if err := os.Mkdir(d, 0o755); err != nil {
 				t.Fatal(err)
@@ -219,6 +234,7 @@ func TestUnfragmentMatchesFFmpeg(t *testing.T) {
 // picture stops: the video is ffmpeg's to the packet, the sound is ffmpeg's
 // up to the last packet that starts before the video's end.
 func TestUnfragmentEndsWithVideo(t *testing.T) {
+	slow(t)
 	needFFmpeg(t)
 	dir := t.TempDir()
 	plain := source(t, dir, "12", 0)
@@ -536,6 +552,7 @@ func TestKeepMatchesAShorterTrack(t *testing.T) {
 // negative composition offsets and no edit list, so players that ignore
 // edit lists see what the others see.
 func TestUnfragmentNoReorderDelay(t *testing.T) {
+	slow(t)
 	needFFmpeg(t)
 	dir := t.TempDir()
 	ts := source(t, dir, "4", 2)

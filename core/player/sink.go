@@ -8,7 +8,7 @@ import (
 
 // Clock is a Sink for a computer without a sound device: it takes the sound
 // at the pace it would be heard, and drops it, so the pictures keep time.
-// Speed > 1 runs the clock faster, for tests; 0 means 1.
+// Speed other than 1 runs the clock faster or slower, for tests; 0 means 1.
 type Clock struct {
 	Speed float64
 	// Keep, when set, receives every byte taken, in order (a test's

@@ -1,8 +1,11 @@
 package playlist
 
 import (
+	"context"
 	"strings"
 	"testing"
+
+	"replayrescue/core/web"
 )
 
 // The audio rendition comes from the chosen variant's group: the DEFAULT
@@ -120,5 +123,33 @@ gear0/prog_index.m3u8
 	_, c, err := parse([]byte(bipbop), mustURL(t, "https://h.example/bipbop/master.m3u8"), "")
 	if err != nil || c.URL != "https://h.example/bipbop/gear5/prog_index.m3u8" || c.AudioURL != "" {
 		t.Errorf("bipbop_16x9: %+v %v; want gear5 with its own sound", c, err)
+	}
+}
+
+// A separate audio rendition's segments are on the Audio track, numbered
+// from 0 like the picture's; the picture's stay on the Main track.
+func TestAudioRenditionOnItsOwnTrack(t *testing.T) {
+	srv := serve(t, map[string]string{
+		"/master.m3u8": "#EXTM3U\n#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"a\",NAME=\"en\",DEFAULT=YES,URI=\"a.m3u8\"\n" +
+			"#EXT-X-STREAM-INF:BANDWIDTH=900000,RESOLUTION=640x360,AUDIO=\"a\"\nv.m3u8\n",
+		"/v.m3u8": "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\nv0.ts\n#EXTINF:2,\nv1.ts\n#EXT-X-ENDLIST\n",
+		"/a.m3u8": "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\na0.ts\n#EXTINF:2,\na1.ts\n#EXT-X-ENDLIST\n",
+	})
+	pl, err := Load(context.Background(), web.NewClient(web.Credentials{}, web.ClientOptions{}), srv.URL+"/master.m3u8")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pl.Audio == nil {
+		t.Fatal("no audio rendition")
+	}
+	for i, s := range pl.Segments {
+		if s.Track != Main || s.Index != i {
+			t.Errorf("picture segment %d: track %d index %d", i, s.Track, s.Index)
+		}
+	}
+	for i, s := range pl.Audio.Segments {
+		if s.Track != Audio || s.Index != i {
+			t.Errorf("audio segment %d: track %d index %d", i, s.Track, s.Index)
+		}
 	}
 }

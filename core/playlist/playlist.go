@@ -79,9 +79,21 @@ type Map struct {
 	Range *ByteRange
 }
 
+// Track tells which of a stream's chunk lists a segment belongs to.
+type Track uint8
+
+const (
+	// Main is the playlist's own chunks: the picture, and the sound too
+	// unless a separate rendition carries it.
+	Main Track = iota
+	// Audio is a separate audio rendition's chunks (see Playlist.Audio).
+	Audio
+)
+
 // Segment is one chunk of the stream.
 type Segment struct {
-	Index         int    // position in the list; names the chunk file
+	Index         int    // position in its track's list; with Track, names the chunk file
+	Track         Track  // Main, or Audio for a separate audio rendition's chunk
 	Seq           uint64 // media sequence number
 	URL           string // absolute
 	Duration      time.Duration
@@ -107,13 +119,9 @@ type Playlist struct {
 	Type           string // "VOD", "EVENT" or "" (live sliding window)
 	Segments       []Segment
 	// Audio is the separate audio rendition chosen with a master
-	// playlist's variant, or nil. Its segments' Index start at AudioBase.
+	// playlist's variant, or nil. Its segments are on the Audio track.
 	Audio *Playlist
 }
-
-// AudioBase numbers the segments of a separate audio rendition, so that
-// they never share an index (and so a chunk file name) with the video's.
-const AudioBase = 1 << 30
 
 // Duration is the sum of the segment durations.
 func (p *Playlist) Duration() time.Duration {
@@ -194,7 +202,7 @@ func (l Loader) Load(ctx context.Context, rawURL, quality string) (*Playlist, er
 			return nil, fmt.Errorf("an audio rendition points to a master playlist: %w", ErrNotPlaylist)
 		}
 		for i := range audio.Segments {
-			audio.Segments[i].Index += AudioBase
+			audio.Segments[i].Track = Audio
 		}
 		pl.Audio = audio
 	}

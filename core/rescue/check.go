@@ -25,10 +25,11 @@ type Report struct {
 	Duration time.Duration
 	Started  time.Time // when the broadcast started, from its metadata; zero when unknown
 
-	Ready   bool    // it can be downloaded now
-	Verdict Verdict // VerdictReady, an intake verdict, or "not a playlist", "damaged playlist", "unreachable"
-	Problem string  // when not Ready: one sentence for the user, no secrets
-	Code    int     // the exit code Problem gives; ExitCredentials asks for a fresh source
+	Ready   bool     // it can be downloaded now
+	Verdict Verdict  // VerdictReady, an intake verdict, or "not a playlist", "damaged playlist", "unreachable"
+	Problem string   // when not Ready: one sentence for the user, no secrets
+	Words   Sentence // Problem as a template and values, when written so (see Words)
+	Code    int      // the exit code Problem gives; ExitCredentials asks for a fresh source
 }
 
 // Verdicts a check adds to intake's.
@@ -77,7 +78,7 @@ func Check(ctx context.Context, c Candidate) Report {
 		r.Kind = c.Kind
 	}
 	if r.Ready && c.Verdict != "" && c.Verdict != VerdictReady {
-		r.Ready, r.Verdict, r.Problem, r.Code = false, c.Verdict, c.Problem, ExitCredentials
+		r.Ready, r.Verdict, r.Problem, r.Words, r.Code = false, c.Verdict, c.Problem, Sentence{}, ExitCredentials
 		if c.Verdict == VerdictUnreachable {
 			r.Code = ExitOther
 		}
@@ -126,6 +127,7 @@ func CheckSource(ctx context.Context, src Source) Report {
 // failed is r for a playlist that could not be loaded because of err.
 func (r Report) failed(err error) Report {
 	r.Problem, r.Code = Explain(err)
+	r.Words = Words(err)
 	switch {
 	case web.IsCredentialError(err):
 		r.Verdict = VerdictStale

@@ -7,6 +7,7 @@ import (
 	"replayrescue/core/intake"
 	"replayrescue/core/job"
 	"replayrescue/core/media"
+	"replayrescue/core/say"
 	"replayrescue/core/toolget"
 	"replayrescue/core/web"
 )
@@ -44,4 +45,21 @@ func Explain(err error) (string, int) {
 		return web.Printable(web.Sentence(web.Redact(err.Error())) + " Give a broadcast link, a playlist (.m3u8) link or a HAR file."), ExitUsage
 	}
 	return job.Explain(err)
+}
+
+// Sentence is a sentence for the user kept as its English template and
+// values (see core/say), so the window can say it in the user's language.
+type Sentence = say.Sentence
+
+// Words is the sentence Explain gives for err as a template and values,
+// made printable; zero when the sentence was not written so, and Explain's
+// is then the one to show.
+func Words(err error) Sentence {
+	w := job.Words(err).Map(web.Printable)
+	if msg, _ := Explain(err); w.String() != msg {
+		// Explain words err another way (an install stopped, say): its
+		// sentence is the one to show.
+		return Sentence{}
+	}
+	return w
 }

@@ -125,3 +125,7 @@ func RedactURL(raw string) string { return web.RedactURL(raw) }
 // CheckQuality refuses a --quality that is not best, worst or a height
 // such as 720p.
 func CheckQuality(q string) error { return playlist.CheckQuality(q) }
+
+// CheckPoster refuses a poster (Settings.SavePoster) that would replace a
+// file without Force.
+func CheckPoster(s Settings) error { return job.CheckPoster(s) }

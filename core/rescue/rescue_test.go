@@ -154,3 +154,20 @@ func TestSourceOfCarriesTheRefusalSentence(t *testing.T) {
 		t.Errorf("SourceOf = %+v", src)
 	}
 }
+
+// Words gives a template only where it is the sentence Explain gives: an
+// install of ffmpeg that was stopped keeps its own sentence.
+func TestWordsAgreeWithExplain(t *testing.T) {
+	srv := hls(t)
+	r := Check(context.Background(), candidate(srv.URL+"/missing.m3u8", VerdictReady))
+	if r.Words.IsZero() || r.Words.String() != r.Problem {
+		t.Errorf("a 404: words %q, problem %q", r.Words.String(), r.Problem)
+	}
+	stopped := &toolget.Error{Msg: "Stopped: nothing was installed.", Err: context.Canceled}
+	if w := Words(stopped); !w.IsZero() {
+		t.Errorf("a stopped install has words %q; Explain says %q", w.String(), func() string { m, _ := Explain(stopped); return m }())
+	}
+	if w := Words(fmt.Errorf("saving: %w", context.Canceled)); w.IsZero() {
+		t.Error("a stopped save has no words")
+	}
+}

@@ -7,18 +7,20 @@ package sample
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+
+	ffmpeg "github.com/u2takey/ffmpeg-go"
 
 	"replayrescue/core/media"
 )
@@ -160,88 +162,71 @@ func load(dir string) (*Media, error) {
 	return &m, nil
 }
 
-// filters draws a talk: a light slide with a few lines of "text" on a dark
+// picture draws a talk: a light slide with a few lines of "text" on a dark
 // stage, the speaker's camera (testsrc2 with its running clock) in a corner,
 // and a one-frame white flash every 5 s as a sync marker.
-func filters(o MediaOptions) string {
-	w, h := o.Width, o.Height
-	return fmt.Sprintf(
-		"[0:v]drawbox=x=%d:y=%d:w=%d:h=%d:color=0xf1faee:t=fill,"+
-			"drawbox=x=%d:y=%d:w=%d:h=%d:color=0x1d3557:t=fill,"+
-			"drawbox=x=%d:y=%d:w=%d:h=%d:color=0x457b9d:t=fill,"+
-			"drawbox=x=%d:y=%d:w=%d:h=%d:color=0x457b9d:t=fill,"+
-			"drawbox=x=%d:y=%d:w=%d:h=%d:color=0x457b9d:t=fill[slide];"+
-			"[1:v]scale=%d:%d[cam];[slide][cam]overlay=x=%d:y=%d,"+
-			"drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='lt(mod(t\\,5)\\,0.034)'[v]",
-		w/16, h/10, w*9/16, h*7/10, // slide
-		w/16+w/32, h/10+h/16, w*7/16, h/14, // title bar
-		w/16+w/32, h/10+h/4, w*6/16, h/30, // text lines
-		w/16+w/32, h/10+h/4+h/12, w*7/16, h/30,
-		w/16+w/32, h/10+h/4+h/6, w*5/16, h/30,
-		w/4&^1, h/4&^1, w*11/16, h*6/10)
+func picture(o MediaOptions) *ffmpeg.Stream {
+	w, h, d := o.Width, o.Height, fmt.Sprintf("%.3f", o.Duration.Seconds())
+	box := func(s *ffmpeg.Stream, x, y, bw, bh any, color string) *ffmpeg.Stream {
+		return s.Filter("drawbox", nil, ffmpeg.KwArgs{"x": x, "y": y, "w": bw, "h": bh, "color": color, "t": "fill"})
+	}
+	slide := media.Source("color", ffmpeg.KwArgs{"c": "0x0b1d2e", "s": fmt.Sprintf("%dx%d", w, h), "r": o.Rate, "d": d})
+	slide = box(slide, w/16, h/10, w*9/16, h*7/10, "0xf1faee")         // slide
+	slide = box(slide, w/16+w/32, h/10+h/16, w*7/16, h/14, "0x1d3557") // title bar
+	slide = box(slide, w/16+w/32, h/10+h/4, w*6/16, h/30, "0x457b9d")  // text lines
+	slide = box(slide, w/16+w/32, h/10+h/4+h/12, w*7/16, h/30, "0x457b9d")
+	slide = box(slide, w/16+w/32, h/10+h/4+h/6, w*5/16, h/30, "0x457b9d")
+	cam := media.Source("testsrc2", ffmpeg.KwArgs{"s": "320x180", "r": o.Rate, "d": d}).
+		Filter("scale", ffmpeg.Args{strconv.Itoa(w / 4 &^ 1), strconv.Itoa(h / 4 &^ 1)})
+	talk := ffmpeg.Filter([]*ffmpeg.Stream{slide, cam}, "overlay", nil, ffmpeg.KwArgs{"x": w * 11 / 16, "y": h * 6 / 10})
+	return talk.Filter("drawbox", nil, ffmpeg.KwArgs{"x": 0, "y": 0, "w": "iw", "h": "ih", "color": "white", "t": "fill",
+		"enable": "lt(mod(t,5),0.034)"})
 }
 
-// audio is a quiet, speech-like hum (far below -20 dBFS) with a loud 100 ms
+// sound is a quiet, speech-like hum (far below -20 dBFS) with a loud 100 ms
 // 1 kHz beep every 5 s, placed AudioLead before each flash.
-func audio(o MediaOptions) string {
+func sound(o MediaOptions) *ffmpeg.Stream {
 	// The 1000 s bias keeps mod()'s argument positive for any lead.
 	lead := o.AudioLead.Seconds() + 1000
-	return fmt.Sprintf("aevalsrc='if(lt(mod(t+%.3f\\,5)\\,0.1)\\,0.6*sin(2*PI*1000*t)\\,0.02*sin(2*PI*140*t)*(0.6+0.4*sin(2*PI*3*t)))':s=48000:d=%.3f",
-		lead, o.Duration.Seconds())
+	expr := fmt.Sprintf("if(lt(mod(t+%.3f,5),0.1),0.6*sin(2*PI*1000*t),0.02*sin(2*PI*140*t)*(0.6+0.4*sin(2*PI*3*t)))", lead)
+	return media.Source("aevalsrc", ffmpeg.KwArgs{"exprs": expr, "s": "48000", "d": fmt.Sprintf("%.3f", o.Duration.Seconds())})
 }
 
 func generate(ctx context.Context, o MediaOptions, dir string) (*Media, error) {
-	d := fmt.Sprintf("%.3f", o.Duration.Seconds())
 	// ultrafast (which also means no B-frames) with libx264, as always;
 	// the other encoders are told "no B-frames" themselves.
-	encode := []string{"-c:v", "libx264", "-preset", "ultrafast"}
-	gop := []string{"-g", "%d", "-keyint_min", "%d", "-sc_threshold", "0", "-force_key_frames", "expr:gte(t,n_forced*1)"}
-	gopLen := o.Rate
+	out := ffmpeg.KwArgs{"c:v": "libx264", "preset": "ultrafast", "force_key_frames": "expr:gte(t,n_forced*1)"}
+	gop := o.Rate
 	switch {
 	case o.Encoder != "" && o.Encoder != "libx264":
-		encode = []string{"-c:v", o.Encoder, "-bf", "0"}
+		out = ffmpeg.KwArgs{"c:v": o.Encoder, "bf": "0", "force_key_frames": "expr:gte(t,n_forced*1)"}
 	case o.Style == "studio", o.Style == "open-gop":
 		// x264's own defaults (preset medium: 3 B-frames, b-pyramid),
 		// a keyframe every 2 s as streaming hosts ask.
-		encode = []string{"-c:v", "libx264", "-preset", "medium"}
-		gop = []string{"-g", "%d", "-keyint_min", "%d", "-sc_threshold", "0"}
-		gopLen = 2 * o.Rate
+		out = ffmpeg.KwArgs{"c:v": "libx264", "preset": "medium"}
+		gop = 2 * o.Rate
 		if o.Style == "open-gop" {
-			encode = append(encode, "-x264-params", "open-gop=1")
+			out["x264-params"] = "open-gop=1"
 		}
 	}
-	gop[1], gop[3] = strconv.Itoa(gopLen), strconv.Itoa(gopLen)
 	if o.Encoder == "mpeg4" {
 		// HLS asks for global headers, so mpeg4 would put its VOL header
 		// (the picture size) only in extradata, which MPEG-TS never sends:
 		// no chunk would decode. dump_extra repeats it at each keyframe.
-		encode = append(encode, "-bsf:v", "dump_extra")
+		out["bsf:v"] = "dump_extra"
 	}
-	args := []string{"-hide_banner", "-nostdin", "-loglevel", "error",
-		"-f", "lavfi", "-i", fmt.Sprintf("color=c=0x0b1d2e:s=%dx%d:r=%d:d=%s", o.Width, o.Height, o.Rate, d),
-		"-f", "lavfi", "-i", fmt.Sprintf("testsrc2=s=320x180:r=%d:d=%s", o.Rate, d),
-		"-f", "lavfi", "-i", audio(o),
-		"-filter_complex", filters(o),
-		"-map", "[v]", "-map", "2:a",
-	}
-	args = append(args, encode...)
-	args = append(args,
-		"-pix_fmt", "yuv420p")
-	args = append(args, gop...)
-	args = append(args,
-		"-b:v", "450k", "-maxrate", "500k", "-bufsize", "1000k",
-		"-c:a", "aac", "-b:a", "64k", "-ar", "48000",
-		"-f", "hls", "-hls_time", fmt.Sprintf("%.3f", o.ChunkDuration.Seconds()), "-hls_playlist_type", "vod",
-		"-hls_segment_filename", filepath.Join(dir, "chunk_%06d.ts"), filepath.Join(dir, "gen.m3u8"))
-	cmd := media.Command(ctx, o.FFmpeg, args...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := media.Run(cmd); err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
+	maps.Copy(out, ffmpeg.KwArgs{"pix_fmt": "yuv420p", "g": gop, "keyint_min": gop, "sc_threshold": "0",
+		"b:v": "450k", "maxrate": "500k", "bufsize": "1000k",
+		"c:a": "aac", "b:a": "64k", "ar": "48000",
+		"f": "hls", "hls_time": fmt.Sprintf("%.3f", o.ChunkDuration.Seconds()), "hls_playlist_type": "vod",
+		"hls_segment_filename": filepath.Join(dir, "chunk_%06d.ts")})
+	hls := ffmpeg.Output([]*ffmpeg.Stream{picture(o), sound(o)}, filepath.Join(dir, "gen.m3u8"), out)
+	if err := media.RunFFmpeg(ctx, o.FFmpeg, "make the sample broadcast", hls); err != nil {
+		var failed *media.FailedError
+		if errors.As(err, &failed) {
+			return nil, fmt.Errorf("could not make the sample broadcast with ffmpeg: %s", failed.Detail)
 		}
-		lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-		return nil, fmt.Errorf("could not make the sample broadcast with ffmpeg: %s", lines[len(lines)-1])
+		return nil, err
 	}
 	m := &Media{Dir: dir, ChunkDuration: o.ChunkDuration, AudioLead: o.AudioLead}
 	f, err := os.Open(filepath.Join(dir, "gen.m3u8"))

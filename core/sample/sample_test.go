@@ -265,7 +265,11 @@ func TestRateLimitPerConnection(t *testing.T) {
 }
 
 // An ffmpeg without libx264 makes the sample with the encoder it has.
+// -short (make test-short) makes only the shared sample.
 func TestGenerateWithOtherEncoder(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: not in -short")
+	}
 	_, tools := testMedia(t)
 	m, err := Generate(context.Background(), MediaOptions{FFmpeg: tools.FFmpeg, Duration: 6 * time.Second, Encoder: "mpeg4", CacheDir: t.TempDir()})
 	if err != nil {

@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"os"
 	"syscall"
+
+	"replayrescue/core/say"
 )
 
 // Describe puts a network failure into words a presenter can act on,
@@ -17,7 +19,14 @@ import (
 // redirect or a stalled server is described too; Connection tells whether
 // the words are about the connection (so that checking it may help).
 func Describe(err error) (words string, ok bool) {
-	host := "the video host"
+	w, ok := DescribeWords(err)
+	return w.String(), ok
+}
+
+// DescribeWords is Describe as a sentence's template and values, for the
+// window to translate.
+func DescribeWords(err error) (words say.Sentence, ok bool) {
+	var host any = say.T("the video host")
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		if u, perr := url.Parse(ue.URL); perr == nil && u.Hostname() != "" {
@@ -36,32 +45,32 @@ func Describe(err error) (words string, ok bool) {
 	// What the server did, first: these are no network trouble, and
 	// "check your connection" would send the user the wrong way.
 	case errors.As(err, &redirect):
-		return redirect.Error(), true
+		return say.Plain(redirect.Error()), true
 	case errors.As(err, &origin):
-		return origin.Error(), true
+		return say.Plain(origin.Error()), true
 	case errors.As(err, &stall):
-		return stall.Error(), true
+		return say.Plain(stall.Error()), true
 	case errors.As(err, &dns):
 		if dns.IsNotFound {
-			return "the address " + dns.Name + " does not exist (is the link complete?)", true
+			return say.T("the address {{.Host}} does not exist (is the link complete?)", "Host", dns.Name), true
 		}
-		return "the address " + dns.Name + " could not be looked up (is this computer online?)", true
+		return say.T("the address {{.Host}} could not be looked up (is this computer online?)", "Host", dns.Name), true
 	case errors.Is(err, syscall.ECONNREFUSED):
-		return host + " refused the connection", true
+		return say.T("{{.Host}} refused the connection", "Host", host), true
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.ErrUnexpectedEOF):
-		return "the connection to " + host + " broke off", true
+		return say.T("the connection to {{.Host}} broke off", "Host", host), true
 	case errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EHOSTUNREACH):
-		return host + " cannot be reached from this network", true
+		return say.T("{{.Host}} cannot be reached from this network", "Host", host), true
 	case errors.Is(err, os.ErrDeadlineExceeded):
-		return host + " did not answer in time", true
+		return say.T("{{.Host}} did not answer in time", "Host", host), true
 	case errors.As(err, &unknownAuth), errors.As(err, &hostname), errors.As(err, &invalid), errors.As(err, &recordHeader):
-		return "the secure connection to " + host + " could not be verified (a network filter or a wrong link?)", true
+		return say.T("the secure connection to {{.Host}} could not be verified (a network filter or a wrong link?)", "Host", host), true
 	}
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
-		return host + " did not answer in time", true
+		return say.T("{{.Host}} did not answer in time", "Host", host), true
 	}
-	return "", false
+	return say.Sentence{}, false
 }
 
 // Wrapped is err behind a short description, shown redacted: its text never

@@ -7,6 +7,7 @@ package backend
 
 import (
 	"context"
+	"image"
 	"time"
 
 	"replayrescue/core/rescue"
@@ -52,6 +53,23 @@ type Backend interface {
 	// of one part arrive as rescue.PartEvent, the whole download's progress as
 	// rescue.Progress.
 	OpenParts(cs []Candidate, o OpenOptions, events func(rescue.Event)) (JobRunner, error)
+	// Player plays j in the window with its sound: show gets each picture
+	// when it is due and ended where playing stopped by itself, both on
+	// the player's goroutine. silent says there is no sound output, so
+	// the pictures play without sound.
+	Player(j JobRunner, show func(img image.Image, at time.Duration), ended func(at time.Duration, err error)) (p Playback, silent bool, err error)
+}
+
+// Playback plays a range of the video in the window (see Backend.Player).
+type Playback interface {
+	// Play plays from from to to, stopping what played before.
+	Play(from, to time.Duration) error
+	// Stop stops playing; Position says where.
+	Stop()
+	// SetOffset moves the sound later (+) or earlier (-), at once.
+	SetOffset(d time.Duration) error
+	Position() time.Duration
+	Playing() bool
 }
 
 // PartsRunner is a talk in several parts (*rescue.Talk): the edit screen gives

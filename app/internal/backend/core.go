@@ -3,6 +3,7 @@ package backend
 import (
 	"context"
 	"errors"
+	"image"
 	"sync"
 	"time"
 
@@ -18,6 +19,10 @@ type Core struct {
 	mu    sync.Mutex
 	tools rescue.Tools
 	found bool
+	// sound is the sound output, opened on first use and kept (one per
+	// program); silent when there is none and a clock stands in.
+	sound  rescue.PlaySink
+	silent bool
 	// get says where an ffmpeg download comes from and goes to; zero in
 	// the app, a loopback server and a table of fakes in tests.
 	get rescue.ToolsSource
@@ -153,6 +158,9 @@ func (b *Core) check(ctx context.Context, cands []rescue.Candidate, warning stri
 
 // candidateOf is r in the words the Found screen shows.
 func candidateOf(r rescue.Report) Candidate {
+	if !r.Words.IsZero() {
+		r.Problem = translate(r.Words)
+	}
 	return Candidate{Title: r.Title, From: r.From, Duration: r.Duration, Quality: r.Quality, Chunks: r.Chunks,
 		Live: r.Live, Ready: r.Ready, Problem: r.Problem, Code: r.Code, Started: r.Started, Source: r.Source}
 }
@@ -207,4 +215,45 @@ func (b *Core) jobOptions(cs []Candidate, o OpenOptions, events func(rescue.Even
 		return nil, rescue.Options{}, err
 	}
 	return srcs, rescue.Options{Work: o.Work, Jobs: o.Jobs, Keep: o.Keep, Stop: o.Stop, Tools: tools, Events: events}, nil
+}
+
+// Player plays j in the window through the sound output, opened the first
+// time (a computer without one plays silently).
+func (b *Core) Player(j JobRunner, show func(image.Image, time.Duration), ended func(time.Duration, error)) (Playback, bool, error) {
+	src, ok := j.(interface{ PlaySource() rescue.PlaySource })
+	if !ok {
+		return nil, false, errors.New("this video cannot be played in the window")
+	}
+	sink, silent := b.soundOutput()
+	p := rescue.NewPlayer(rescue.PlayerOptions{Source: src.PlaySource(), Sink: sink, Width: playWidth,
+		Show:  func(f rescue.PlayFrame) { show(f.Image, f.At) },
+		Ended: ended})
+	return p, silent, nil
+}
+
+// playWidth is as wide as the edit screen's picture gets.
+const playWidth = 960
+
+// soundOutput is the sound output, opened the first time; a silent clock
+// where there is none.
+func (b *Core) soundOutput() (rescue.PlaySink, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.sound == nil {
+		out, err := rescue.OpenSoundOutput()
+		if err != nil {
+			b.sound, b.silent = &rescue.SilentClock{}, true
+		} else {
+			b.sound = out
+		}
+	}
+	return b.sound, b.silent
+}
+
+// UseSound makes the player play into sink instead of the sound output (a
+// recording, in tests; a silent clock for pictures of the window).
+func (b *Core) UseSound(sink rescue.PlaySink, silent bool) {
+	b.mu.Lock()
+	b.sound, b.silent = sink, silent
+	b.mu.Unlock()
 }

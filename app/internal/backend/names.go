@@ -3,6 +3,8 @@ package backend
 import (
 	"time"
 
+	"fyne.io/fyne/v2/lang"
+
 	"replayrescue/core/rescue"
 )
 
@@ -42,8 +44,37 @@ const (
 // ErrNotDownloaded: the picture asked for is in a part not downloaded yet.
 var ErrNotDownloaded = rescue.ErrNotDownloaded
 
-// Explain is the sentence to show for err, and its kind as an exit code.
-func Explain(err error) (string, int) { return rescue.Explain(err) }
+// Explain is the sentence to show for err, in the window's language where
+// the core wrote it as a template (see core/say) and it is translated, and
+// its kind as an exit code.
+func Explain(err error) (string, int) {
+	msg, code := rescue.Explain(err)
+	if w := rescue.Words(err); !w.IsZero() {
+		msg = translate(w)
+	}
+	return msg, code
+}
+
+// translate says w in the window's language: its template is the key of
+// the translation files, and values that are sentences themselves (what
+// went wrong with a connection, say) are translated too. A template without
+// a translation is said in English.
+func translate(w rescue.Sentence) string {
+	if !w.Translatable() {
+		return w.String()
+	}
+	if w.Args == nil {
+		return lang.L(w.Template)
+	}
+	args := make(map[string]any, len(w.Args))
+	for k, v := range w.Args {
+		if inner, ok := v.(rescue.Sentence); ok {
+			v = translate(inner)
+		}
+		args[k] = v
+	}
+	return lang.L(w.Template, args)
+}
 
 // CaptureInstead reports whether err is a link the core could not resolve
 // that the browser may still play, and the page to open there.
@@ -54,6 +85,9 @@ func FormatClock(d time.Duration) string { return rescue.FormatClock(d) }
 
 // ParseClock reads a time the user typed.
 func ParseClock(s string) (time.Duration, error) { return rescue.ParseClock(s) }
+
+// ParseOffset reads a sync offset the user typed: 2s, -350ms, -0.35.
+func ParseOffset(s string) (time.Duration, error) { return rescue.ParseOffset(s) }
 
 // FileName is a safe file name for a video titled title, with .mp4.
 func FileName(title, fallback string) string { return rescue.FileName(title, fallback) }

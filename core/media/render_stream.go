@@ -91,7 +91,7 @@ func (t Tools) renderStream(ctx context.Context, spec RenderSpec) (Cut, error) {
 	}
 	pipes := pipeSource(p.src.origin)
 	pipes.opts["f"] = p.src.opts["f"] // MPEG-TS, or packed audio (see asPacked)
-	args := renderArgs(pipes, tmp, spec, p.cut)
+	c := t.renderArgs(pipes, tmp, spec, p.cut)
 	spec.noReorderDelay = p.cut.reorder > 0
 
 	// The feeders stop ffmpeg (through ctx) if a chunk cannot come: the
@@ -109,7 +109,7 @@ func (t Tools) renderStream(ctx context.Context, spec RenderSpec) (Cut, error) {
 			fed <- err
 		}()
 	}
-	runErr := t.runRender(ctx, args, readers, spec, tmp)
+	runErr := t.runRender(ctx, c, readers, spec, tmp)
 	cancel(nil) // a feeder may still wait for a chunk ffmpeg no longer needs
 	for range writers {
 		if err := <-fed; err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, errStopped) {
@@ -152,7 +152,7 @@ func pipeSource(origin time.Duration) source {
 	// packets are not ready, sleeps 10 ms; with its default queue of 8
 	// packets per input that caps the render at a few MB/s.
 	return source{url: "pipe:3", audioURL: "pipe:4", copyts: true, origin: origin,
-		opts: ffmpeg.KwArgs{"f": "mpegts", "protocol_whitelist": "pipe", "thread_queue_size": "1024"}}
+		opts: ffmpeg.KwArgs{"f": "mpegts", "thread_queue_size": "1024"}}
 }
 
 // repairStreamed plans the render of spec again once a streamed render is

@@ -70,10 +70,10 @@ func x264Profile(p string) string {
 }
 
 // exactArgs plans an exact start. When the chosen frame is a keyframe it
-// only moves the plan's cut there and returns nil args (the normal render
-// does it). Otherwise it encodes the head and returns the render's
-// arguments; cleanup removes the head and its lists.
-func (t Tools) exactArgs(ctx context.Context, spec RenderSpec, p *plan, tmp string) (args []string, cleanup func(), err error) {
+// only moves the plan's cut there and returns no command (the normal
+// render does it). Otherwise it encodes the head and returns the render's
+// command; cleanup removes the head and its lists.
+func (t Tools) exactArgs(ctx context.Context, spec RenderSpec, p *plan, tmp string) (c ffcmd, cleanup func(), err error) {
 	cleanup = func() {
 		for _, n := range []string{headName, videoListName, headListName} {
 			os.Remove(filepath.Join(spec.Dir, n))
@@ -81,11 +81,11 @@ func (t Tools) exactArgs(ctx context.Context, spec RenderSpec, p *plan, tmp stri
 	}
 	from, err := p.exactStart(spec)
 	if err != nil || from < 0 {
-		return nil, cleanup, err
+		return ffcmd{}, cleanup, err
 	}
 	at := p.cut.at
 	if p.video[from].key {
-		return nil, cleanup, nil
+		return ffcmd{}, cleanup, nil
 	}
 
 	// Where each chunk sits, up to the first chunk after the cut that opens
@@ -102,7 +102,7 @@ func (t Tools) exactArgs(ctx context.Context, spec RenderSpec, p *plan, tmp stri
 	for i, name := range p.chunks {
 		c, err := t.probeChunk(ctx, filepath.Join(spec.Dir, name))
 		if err != nil {
-			return nil, cleanup, err
+			return ffcmd{}, cleanup, err
 		}
 		c.offset = offset
 		offset += c.duration
@@ -130,36 +130,35 @@ func (t Tools) exactArgs(ctx context.Context, spec RenderSpec, p *plan, tmp stri
 	// The head: the frames from the cut to the next chunk, re-encoded.
 	headList, err := writeEntries(spec.Dir, headListName, p.chunks[head:next], nil)
 	if err != nil {
-		return nil, cleanup, err
+		return ffcmd{}, cleanup, err
 	}
 	h := chunks[head]
 	// ffmpeg's -y writes through whatever is at the name: start afresh.
 	os.Remove(filepath.Join(spec.Dir, headName))
-	if _, err := output(ctx, t.FFmpeg, "re-encode the first seconds", 1<<20,
-		"-hide_banner", "-nostdin", "-loglevel", "error", "-xerror",
-		"-f", "concat", "-safe", "0", "-protocol_whitelist", "file,pipe", "-i", headList,
-		"-map", "0:v:0", "-an", "-ss", secs6(max(at-h.offset-500*time.Microsecond, 0)),
-		"-c:v", "libx264", "-preset", "veryfast", "-crf", "16", "-bf", "0",
-		"-profile:v", x264Profile(h.profile), "-pix_fmt", h.pixFmt, keepFrameTimes(t), "passthrough",
-		"-f", "mpegts", "-y", filepath.Join(spec.Dir, headName)); err != nil {
-		return nil, cleanup, err
+	// The source's codec, profile and pixel format, no B-frames.
+	out := encodeOptions("libx264", "16", h.pixFmt)
+	maps.Copy(out, ffmpeg.KwArgs{"profile:v": x264Profile(h.profile), keepFrameTimes(t): "passthrough",
+		"an": "", "ss": secs6(max(at-h.offset-500*time.Microsecond, 0)), "f": "mpegts"})
+	headRun := ffmpeg.Output([]*ffmpeg.Stream{concatSource(headList).input().Get("v:0")}, filepath.Join(spec.Dir, headName), out)
+	if _, err := t.ffmpeg(headRun, ffRun{strict: true, replace: true}).output(ctx, "re-encode the first seconds", 1<<20); err != nil {
+		return ffcmd{}, cleanup, err
 	}
 	// The picture: the head, given exactly the length up to the next chunk
 	// so every later chunk keeps its place, then the chunks as they are.
 	entries := append([]string{headName}, p.chunks[next:]...)
 	videoList, err := writeEntries(spec.Dir, videoListName, entries, map[string]time.Duration{headName: chunks[next].offset - at})
 	if err != nil {
-		return nil, cleanup, err
+		return ffcmd{}, cleanup, err
 	}
 	// The sound: the whole list, moved so that the cut is at zero; the
 	// output's -ss 0 drops what falls before it.
 	video, _ := concatSource(videoList).inputs(0)
 	_, audio := p.src.inputs(spec.AudioOffset - at)
-	out := mp4Output(ffmpeg.KwArgs{"c": "copy", "ss": "0"}, p.cut.sound)
+	out = mp4Output(ffmpeg.KwArgs{"c": "copy", "ss": "0"}, p.cut.sound)
 	if p.cut.Duration > 0 {
 		out["t"] = secs6(p.cut.Duration)
 	}
-	return outputArgs([]*ffmpeg.Stream{video, audio}, tmp, out), cleanup, nil
+	return t.render([]*ffmpeg.Stream{video, audio}, tmp, out, false), cleanup, nil
 }
 
 // exactStart moves p's cut to the first picture at or after the asked
@@ -197,7 +196,7 @@ func (p *plan) exactStart(spec RenderSpec) (int, error) {
 // fullEncodeArgs re-encodes the whole picture from the cut (sound copied):
 // slow, but exact wherever the stream allows no join.
 // vf, when set, is a filtergraph drawn on the picture (burned-in chat).
-func (t Tools) fullEncodeArgs(ctx context.Context, p *plan, spec RenderSpec, tmp, vf string) []string {
+func (t Tools) fullEncodeArgs(ctx context.Context, p *plan, spec RenderSpec, tmp, vf string) ffcmd {
 	p.cut.Reencoded = -1
 	video, audio := p.src.inputs(spec.AudioOffset)
 	// No B-frames: their reordering delay would need an edit list.
@@ -209,14 +208,14 @@ func (t Tools) fullEncodeArgs(ctx context.Context, p *plan, spec RenderSpec, tmp
 	if p.cut.Duration > 0 {
 		out["t"] = secs6(p.cut.Duration)
 	}
-	return outputArgs([]*ffmpeg.Stream{video, audio}, tmp, out)
+	return t.render([]*ffmpeg.Stream{video, audio}, tmp, out, false)
 }
 
 // keepFrameTimes is the option that keeps each frame's time as it was:
-// -fps_mode since ffmpeg 5.1, -vsync before.
+// fps_mode since ffmpeg 5.1, vsync before.
 func keepFrameTimes(t Tools) string {
 	if atLeast(t.Major, t.Minor, 5, 1) {
-		return "-fps_mode"
+		return "fps_mode"
 	}
-	return "-vsync"
+	return "vsync"
 }

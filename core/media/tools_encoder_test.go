@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	ffmpeg "github.com/u2takey/ffmpeg-go"
 )
 
 func TestPickEncoder(t *testing.T) {
@@ -47,6 +49,7 @@ func TestPickEncoder(t *testing.T) {
 // re-encoded with what it has. mpeg4 stands in for that here, being in
 // every build.
 func TestExactCutWithoutLibx264(t *testing.T) {
+	slow(t)
 	tl, dir, names := fixtureOf(t, lead)
 	tl.Encoder = "mpeg4"
 	out := filepath.Join(t.TempDir(), "out.mp4")
@@ -59,8 +62,8 @@ func TestExactCutWithoutLibx264(t *testing.T) {
 	if cut.Reencoded != -1 || (cut.Start-start).Abs() > time.Second/30 {
 		t.Errorf("cut %+v, want the whole picture re-encoded from %v", cut, start)
 	}
-	codec, err := output(context.Background(), tl.FFprobe, "probe", 1<<20, "-v", "error", "-select_streams", "v:0",
-		"-show_entries", "stream=codec_name", "-of", "csv=p=0", out)
+	codec, err := tl.ffprobe("file:"+out, ffmpeg.KwArgs{"select_streams": "v:0", "show_entries": "stream=codec_name", "of": "csv=p=0"}).
+		output(context.Background(), "probe", 1<<20)
 	if err != nil || strings.TrimSpace(string(codec)) != "mpeg4" {
 		t.Errorf("output video codec %q %v, want mpeg4", codec, err)
 	}

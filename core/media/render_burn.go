@@ -2,7 +2,6 @@ package media
 
 import (
 	"context"
-	"strings"
 	"time"
 )
 
@@ -23,25 +22,23 @@ func (s RenderSpec) reencodes() bool { return s.Exact || s.Burn != nil }
 
 // burnArgs re-encodes the picture from the cut (the keyframe, or with
 // Exact the very frame asked for) with the subtitles drawn on it.
-func (t Tools) burnArgs(ctx context.Context, spec RenderSpec, p *plan, tmp string) ([]string, error) {
+func (t Tools) burnArgs(ctx context.Context, spec RenderSpec, p *plan, tmp string) (ffcmd, error) {
 	if spec.Exact {
 		if _, err := p.exactStart(spec); err != nil {
-			return nil, err
+			return ffcmd{}, err
 		}
 	}
 	// Without -copyts the filter sees the list's timeline, on which the
 	// presenter's time d stands at p.toList(d).
 	path, err := spec.Burn(p.cut.Start, p.toList(0))
 	if err != nil {
-		return nil, err
+		return ffcmd{}, err
 	}
-	return t.fullEncodeArgs(ctx, p, spec, tmp, "ass="+filterValue(path)), nil
+	return t.fullEncodeArgs(ctx, p, spec, tmp, burnFilter(path)), nil
 }
 
-// filterValue escapes s as an option value inside a -vf filtergraph: once
-// for the option (\ ' :), then for the graph (\ ' [ ] , ;), so any path
-// (Windows drive letters, quotes, commas) reaches the filter as it is.
-func filterValue(s string) string {
-	s = strings.NewReplacer(`\`, `\\`, `'`, `\'`, `:`, `\:`).Replace(s)
-	return strings.NewReplacer(`\`, `\\`, `'`, `\'`, `[`, `\[`, `]`, `\]`, `,`, `\,`, `;`, `\;`).Replace(s)
+// burnFilter draws the ASS file at path (-vf): any path (Windows drive
+// letters, quotes, commas) reaches the filter as it is.
+func burnFilter(path string) string {
+	return chain(filter("ass", nil, optionValue(path)))
 }

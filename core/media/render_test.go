@@ -49,6 +49,16 @@ func tools(t *testing.T) Tools {
 
 func fixture(t *testing.T) (Tools, string, []string) { return fixtureOf(t, lead) }
 
+// slow skips t in -short runs (make test-short), which keep one real render
+// (TestRenderSyncAndTrim's trim with an offset) and the quick runs of the
+// tools.
+func slow(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("slow: not in -short")
+	}
+}
+
 func fixtureOf(t *testing.T, kind fixtureKind) (Tools, string, []string) {
 	t.Helper()
 	tl := tools(t)
@@ -158,7 +168,12 @@ func TestRenderSyncAndTrim(t *testing.T) {
 			if !m.oneStream {
 				name += ", concat demuxer"
 			}
-			t.Run(name, func(t *testing.T) { renderCase(t, c.kind, c.start, c.end, c.offset, c.cut, c.beepVsFlash, m.oneStream) })
+			t.Run(name, func(t *testing.T) {
+				if i != 1 || !m.oneStream {
+					slow(t)
+				}
+				renderCase(t, c.kind, c.start, c.end, c.offset, c.cut, c.beepVsFlash, m.oneStream)
+			})
 		}
 	}
 }
@@ -277,6 +292,7 @@ func checkOutput(t *testing.T, tl Tools, out string, cut, end, beepVsFlash time.
 // Exact mode lands on the frame asked for (within one frame), re-encoding
 // only up to the next chunk, or all of the picture when no chunk follows.
 func TestRenderExact(t *testing.T) {
+	slow(t)
 	cases := []struct {
 		name         string
 		kind         fixtureKind
@@ -334,6 +350,7 @@ func TestRenderExact(t *testing.T) {
 // With the playlist's durations the render reads only from near the cut,
 // and the result is the same as reading everything.
 func TestRenderWindow(t *testing.T) {
+	slow(t)
 	tl, dir, names := fixture(t)
 	durations := threeSeconds(len(names))
 	spec := RenderSpec{Dir: dir, Chunks: names, Durations: durations, Output: filepath.Join(t.TempDir(), "out.mp4"),
@@ -439,7 +456,7 @@ func TestChunkNamesValidated(t *testing.T) {
 
 func TestRenderArgsReadOnlyLocalFiles(t *testing.T) {
 	spec := RenderSpec{Start: 165 * time.Second, AudioOffset: 2 * time.Second}
-	args := strings.Join(renderArgs(concatSource("/job/render.ffconcat"), "/out/.talk.mp4.part", spec, Cut{at: 164 * time.Second}), " ")
+	args := strings.Join(Tools{}.renderArgs(concatSource("/job/render.ffconcat"), "/out/.talk.mp4.part", spec, Cut{at: 164 * time.Second}).args, " ")
 	for _, want := range []string{"-protocol_whitelist file,pipe", "-itsoffset 2.000000", "-ss 163.999900", "-map 0:v:0?", "-map 1:a:0?", "-c copy", "aac_adtstoasc", mp4.FFmpegFlags} {
 		if !strings.Contains(args, want) {
 			t.Errorf("args lack %q: %s", want, args)
@@ -456,7 +473,7 @@ func TestRenderArgsReadOnlyLocalFiles(t *testing.T) {
 		t.Errorf("-ss must follow the inputs: %s", args)
 	}
 	// No trim: no -ss at all.
-	if args := strings.Join(renderArgs(concatSource("l"), "o", RenderSpec{}, Cut{}), " "); strings.Contains(args, "-ss") || strings.Contains(args, " -t ") {
+	if args := strings.Join(Tools{}.renderArgs(concatSource("l"), "o", RenderSpec{}, Cut{}).args, " "); strings.Contains(args, "-ss") || strings.Contains(args, " -t ") {
 		t.Errorf("untrimmed render has -ss/-t: %s", args)
 	}
 }
@@ -640,6 +657,7 @@ func packetMD5s(t *testing.T, tl Tools, path string) string {
 // Rendering while the chunks arrive gives the very packets of rendering
 // after they all arrived.
 func TestRenderWhileDownloading(t *testing.T) {
+	slow(t)
 	tl, src, names := fixture(t)
 	durations := threeSeconds(len(names))
 	base := RenderSpec{Chunks: names, Durations: durations, OneStream: true,
@@ -691,6 +709,7 @@ func TestRenderWhileDownloadingFails(t *testing.T) {
 // Drift: a sound track whose timestamps run 0.5% slow ends 150 ms later
 // than the picture over 30 s; a steady one ends with it.
 func TestDriftMeasured(t *testing.T) {
+	slow(t)
 	tl, dir, names := fixture(t)
 	durations := threeSeconds(len(names))
 	steady, err := tl.Render(context.Background(), RenderSpec{Dir: dir, Chunks: names, Durations: durations, OneStream: true, Output: filepath.Join(t.TempDir(), "steady.mp4")})

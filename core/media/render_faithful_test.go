@@ -72,9 +72,7 @@ func (e encoding) len() time.Duration {
 // of them in a folder of the test's own, as a job holds them.
 func encoded(t *testing.T, e encoding) (Tools, string, []string) {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("encodes fixtures: not in -short")
-	}
+	slow(t) // encodes fixtures
 	tl := tools(t)
 	kind := fixtureKind("encoding-" + e.name())
 	fixtures.Lock()

@@ -2,9 +2,7 @@ package media
 
 import (
 	"context"
-	"maps"
 	"regexp"
-	"slices"
 	"sync"
 	"time"
 
@@ -62,7 +60,7 @@ func (t Tools) VideoEncoder(ctx context.Context) string {
 func (t Tools) findEncoder(ctx context.Context) string {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	out, err := output(ctx, t.FFmpeg, "list its encoders", 4<<20, "-hide_banner", "-encoders")
+	out, err := ask(t.FFmpeg, "encoders").output(ctx, "list its encoders", 4<<20)
 	if err != nil {
 		return "libx264"
 	}
@@ -87,15 +85,4 @@ func encodeOptions(enc, crf, pixFmt string) ffmpeg.KwArgs {
 		o["pix_fmt"] = pixFmt
 	}
 	return o
-}
-
-// encoderArgs is encodeOptions with t's encoder as command-line arguments
-// (in a fixed order), for commands built without ffmpeg-go.
-func (t Tools) encoderArgs(ctx context.Context, crf, pixFmt string) []string {
-	o := encodeOptions(t.VideoEncoder(ctx), crf, pixFmt)
-	var args []string
-	for _, k := range slices.Sorted(maps.Keys(o)) {
-		args = append(args, "-"+k, o[k].(string))
-	}
-	return args
 }

@@ -40,7 +40,7 @@ func (t Tools) Version(ctx context.Context) (major, minor int, text string, err 
 func (t Tools) versionOutput(ctx context.Context) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	out, err := output(ctx, t.FFmpeg, "tell its version", 1<<20, "-hide_banner", "-version")
+	out, err := ask(t.FFmpeg, "version").output(ctx, "tell its version", 1<<20)
 	return string(out), err
 }
 
@@ -105,7 +105,7 @@ func (t Tools) Check(ctx context.Context) (major, minor int, err error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if _, err := output(ctx, t.FFprobe, "tell its version", 1<<20, "-hide_banner", "-version"); err != nil {
+	if _, err := ask(t.FFprobe, "version").output(ctx, "tell its version", 1<<20); err != nil {
 		return 0, 0, err
 	}
 	return major, minor, nil

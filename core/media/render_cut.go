@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	ffmpeg "github.com/u2takey/ffmpeg-go"
 )
 
 // Tracks is where each track of the joined chunks starts, on the timeline of
@@ -85,8 +87,8 @@ func reorderAt(pkts []videoPacket, at time.Duration) time.Duration {
 // starts at zero anyway; a joined MPEG-TS stream starts wherever its
 // encoder's clock stood.
 func (t Tools) probeList(ctx context.Context, src source) (tr Tracks, origin time.Duration, err error) {
-	args := append([]string{"-v", "error", "-show_entries", "stream=codec_type,codec_name,start_time:format=start_time", "-of", "json"}, src.probeArgs()...)
-	out, err := output(ctx, t.FFprobe, "read the downloaded chunks", 1<<20, args...)
+	out, err := t.ffprobe(src.url, src.opts, ffmpeg.KwArgs{"show_entries": "stream=codec_type,codec_name,start_time:format=start_time", "of": "json"}).
+		output(ctx, "read the downloaded chunks", 1<<20)
 	if err != nil {
 		return Tracks{}, 0, err
 	}
@@ -138,9 +140,9 @@ type videoPacket struct {
 // demuxer cannot seek without per-file durations. Render lists start near
 // the cut (see window), so this reads seconds, not hours.
 func (t Tools) listVideo(ctx context.Context, src source, origin, limit time.Duration) ([]videoPacket, error) {
-	args := append([]string{"-v", "error", "-read_intervals", "%+" + secs6(limit), "-select_streams", "v:0",
-		"-show_entries", "packet=pts_time,dts_time,pos,flags", "-of", "csv=p=0"}, src.probeArgs()...)
-	out, err := output(ctx, t.FFprobe, "read the downloaded chunks", 256<<20, args...)
+	out, err := t.ffprobe(src.url, src.opts, ffmpeg.KwArgs{"read_intervals": "%+" + secs6(limit), "select_streams": "v:0",
+		"show_entries": "packet=pts_time,dts_time,pos,flags", "of": "csv=p=0"}).
+		output(ctx, "read the downloaded chunks", 256<<20)
 	if err != nil {
 		return nil, err
 	}
@@ -433,8 +435,8 @@ func (t Tools) drift(ctx context.Context, spec RenderSpec, p *plan) time.Duratio
 		return 0 // only one continuous clock says anything about drift
 	}
 	last := filepath.Join(spec.Dir, spec.Chunks[len(spec.Chunks)-1])
-	out, err := output(ctx, t.FFprobe, "read "+filepath.Base(last), 16<<20, "-v", "error",
-		"-show_entries", "packet=codec_type,pts_time,duration_time", "-of", "csv=p=0", "file:"+last)
+	out, err := t.ffprobe("file:"+last, ffmpeg.KwArgs{"show_entries": "packet=codec_type,pts_time,duration_time", "of": "csv=p=0"}).
+		output(ctx, "read "+filepath.Base(last), 16<<20)
 	if err != nil {
 		return 0
 	}

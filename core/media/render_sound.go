@@ -95,21 +95,21 @@ func (f soundFix) soundArgs(out ffmpeg.KwArgs) {
 	}
 	out["c:a"] = "aac"
 	out["b:a"] = "160k"
-	var chain []string
+	var filters []*ffmpeg.Node
 	async := "1" // fill holes (and trim overlaps) only
 	if f.stretch > 0 {
-		chain = append(chain, fmt.Sprintf("asetpts=STARTPTS+(PTS-STARTPTS)*%.6f", f.stretch))
+		filters = append(filters, filter("asetpts", nil, fmt.Sprintf("STARTPTS+(PTS-STARTPTS)*%.6f", f.stretch)))
 		// Samples may be stretched by up to 1000 a second (2% at
 		// 48 kHz), far more than any sound card drifts.
 		async = "1000"
 	}
 	// Holes longer than two AAC frames (43 ms) become silence; smaller
 	// differences are the jitter of timestamps, not missing sound.
-	chain = append(chain, "aresample=async="+async+":min_hard_comp=0.045")
+	filters = append(filters, filter("aresample", ffmpeg.KwArgs{"async": async, "min_hard_comp": "0.045"}))
 	if f.padTo > 0 {
-		chain = append(chain, "apad=whole_dur="+secs6(f.padTo))
+		filters = append(filters, filter("apad", ffmpeg.KwArgs{"whole_dur": secs6(f.padTo)}))
 	}
-	out["af"] = strings.Join(chain, ",")
+	out["af"] = chain(filters...)
 }
 
 // soundPlan decides how p's render treats the sound (see soundFix), and
@@ -200,12 +200,11 @@ type soundPacket struct{ pts, duration time.Duration }
 // listSound lists the sound's packets on the list's timeline, in order,
 // up to limit (0: all): packets only, no decoding.
 func (t Tools) listSound(ctx context.Context, src source, origin, limit time.Duration) ([]soundPacket, error) {
-	args := []string{"-v", "error", "-select_streams", "a:0", "-show_entries", "packet=pts_time,duration_time", "-of", "csv=p=0"}
+	opts := ffmpeg.KwArgs{"select_streams": "a:0", "show_entries": "packet=pts_time,duration_time", "of": "csv=p=0"}
 	if limit > 0 {
-		args = append(args, "-read_intervals", "%+"+secs6(limit))
+		opts["read_intervals"] = "%+" + secs6(limit)
 	}
-	args = append(args, src.probeArgs()...)
-	out, err := output(ctx, t.FFprobe, "read the sound of the downloaded chunks", 1<<30, args...)
+	out, err := t.ffprobe(src.url, src.opts, opts).output(ctx, "read the sound of the downloaded chunks", 1<<30)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	ffmpeg "github.com/u2takey/ffmpeg-go"
 )
 
 // Sync markers: test media (and the sample broadcast) carry a white flash and
@@ -31,14 +33,16 @@ func (t Tools) SyncMarkersIgnoringEditList(ctx context.Context, path string) (fl
 }
 
 func (t Tools) syncMarkers(ctx context.Context, path string, ignoreEditList bool) (flashes, beeps []time.Duration, err error) {
-	args := []string{"-hide_banner", "-nostdin", "-nostats"}
+	opts := ffmpeg.KwArgs{}
 	if ignoreEditList {
-		args = append(args, "-ignore_editlist", "1")
+		opts["ignore_editlist"] = "1"
 	}
+	out := ffmpeg.Output([]*ffmpeg.Stream{input("file:"+path, opts)}, "-", ffmpeg.KwArgs{
+		"vf": chain(filter("signalstats", nil), filter("metadata", ffmpeg.KwArgs{"mode": "print", "key": "lavfi.signalstats.YAVG"})),
+		"af": chain(filter("silencedetect", ffmpeg.KwArgs{"n": "-20dB", "d": "0.05"})),
+		"f":  "null"})
 	// Both filters report through ffmpeg's log (stderr) at info level.
-	log, err := infoLog(ctx, t.FFmpeg, append(args, "-i", "file:"+path,
-		"-vf", "signalstats,metadata=mode=print:key=lavfi.signalstats.YAVG",
-		"-af", "silencedetect=n=-20dB:d=0.05", "-f", "null", "-")...)
+	log, err := t.ffmpeg(out, ffRun{infoLog: true}).log(ctx, "measure the sync markers")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -64,33 +68,13 @@ func (t Tools) syncMarkers(ctx context.Context, path string, ignoreEditList bool
 	return flashes, beeps, nil
 }
 
-// infoLog runs ffmpeg and returns what it logged (its stderr), bounded.
-func infoLog(ctx context.Context, tool string, args ...string) (string, error) {
-	cmd := command(ctx, tool, args...)
-	var buf strings.Builder
-	cmd.Stderr = &limitWriter{w: &buf, n: 256 << 20}
-	if err := run(cmd); err != nil {
-		if ctx.Err() != nil {
-			return "", ctx.Err()
-		}
-		return "", &FailedError{Tool: "ffmpeg", Action: "measure the sync markers", Detail: lastLine(buf.String()), Err: err}
-	}
-	return buf.String(), nil
-}
-
-func lastLine(s string) string {
-	t := &tailBuffer{max: 4096}
-	t.Write([]byte(s))
-	return t.lastLine()
-}
-
 // PresentedFrames counts the video frames a player shows: packets with a
 // timestamp at or after zero. With stream copy, a cut keeps the frames from
 // the keyframe before it with negative timestamps, and the MP4's edit list
 // hides them, so counting every packet would overstate what is kept.
 func (t Tools) PresentedFrames(ctx context.Context, path string) (int, error) {
-	out, err := output(ctx, t.FFprobe, "count the frames of "+path, 256<<20,
-		"-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts_time", "-of", "csv=p=0", "file:"+path)
+	out, err := t.ffprobe("file:"+path, ffmpeg.KwArgs{"select_streams": "v:0", "show_entries": "packet=pts_time", "of": "csv=p=0"}).
+		output(ctx, "count the frames of "+path, 256<<20)
 	if err != nil {
 		return 0, err
 	}

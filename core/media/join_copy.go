@@ -7,8 +7,10 @@ import (
 	"math"
 	"path/filepath"
 	"slices"
-	"strings"
+	"strconv"
 	"time"
+
+	ffmpeg "github.com/u2takey/ffmpeg-go"
 )
 
 // Joining parts from the same phone without re-encoding the picture: when
@@ -80,16 +82,16 @@ func (t Tools) JoinCopies(ctx context.Context, spec JoinSpec) (bool, error) {
 	return copyable(spec, videos), nil
 }
 
-// copyJoinArgs builds a copied join's ffmpeg arguments, up to the output
-// file, and tells where each part lands; errNotCopyable (or any failure to
-// place a cut) leaves the join to joinArgs.
-func (t Tools) copyJoinArgs(ctx context.Context, spec JoinSpec, parts []joinPart) (Joined, []string, error) {
+// copyJoinArgs builds a copied join's output, and tells where each part
+// lands; errNotCopyable (or any failure to place a cut) leaves the join to
+// joinArgs.
+func (t Tools) copyJoinArgs(ctx context.Context, spec JoinSpec, parts []joinPart) (Joined, joinOutput, error) {
 	videos := make([]StreamInfo, len(parts))
 	for i, jp := range parts {
 		videos[i] = jp.video
 	}
 	if !copyable(spec, videos) {
-		return Joined{}, nil, errNotCopyable
+		return Joined{}, joinOutput{}, errNotCopyable
 	}
 	parts = slices.Clone(parts) // the cuts move; a failure leaves them for joinArgs
 	rate, sound := parts[0].rate, soundRate(parts)
@@ -97,46 +99,36 @@ func (t Tools) copyJoinArgs(ctx context.Context, spec JoinSpec, parts []joinPart
 	for i := range parts {
 		e, err := t.copyWindow(ctx, &parts[i], spec.Parts[i])
 		if err != nil {
-			return Joined{}, nil, fmt.Errorf("part %d: %w", i+1, err)
+			return Joined{}, joinOutput{}, fmt.Errorf("part %d: %w", i+1, err)
 		}
 		entries[i] = e
 	}
 	list, err := writeJoinList(filepath.Join(spec.Parts[0].Dir, JoinListName), entries)
 	if err != nil {
-		return Joined{}, nil, err
+		return Joined{}, joinOutput{}, err
 	}
-	src := concatSource(list)
-	// -copyts: the list's timeline starts at the first keyframe, but
-	// ffmpeg would rebase it on the earliest packet it sees, perhaps sound
-	// (not read) from before the keyframe, delaying the picture. The sound
-	// lists start at zero, so their timing is as in the re-encoded join.
-	args := []string{"-hide_banner", "-nostdin", "-loglevel", "error", "-xerror", "-nostats", "-progress", "pipe:1", "-copyts"}
-	args = append(args, inputArgs(src, src.url, 0)...)
+	// -copyts (see RenderJoined): the list's timeline starts at the first
+	// keyframe, but ffmpeg would rebase it on the earliest packet it sees,
+	// perhaps sound (not read) from before the keyframe, delaying the
+	// picture. The sound lists start at zero, so their timing is as in the
+	// re-encoded join.
 	res := Joined{Width: parts[0].width, Height: parts[0].height}
-	var graph strings.Builder
-	inputs := 1
+	var sounds []*ffmpeg.Stream
 	for i, jp := range parts {
 		long := time.Duration(float64(jp.frames) / rate * float64(time.Second))
 		samples := int64(float64(jp.frames) / rate * float64(sound))
-		in, filter := partSound(jp, spec.Parts[i], i, inputs, sound, samples)
-		args = append(args, in...)
-		if in != nil {
-			inputs++
-		}
-		graph.WriteString(filter)
+		sounds = append(sounds, partSound(jp, spec.Parts[i], i, sound, samples))
 		res.Parts = append(res.Parts, JoinedPart{
 			Start: jp.p.fromList(jp.first), At: res.Duration, Duration: long, Frames: jp.frames,
 			Width: jp.width, Height: jp.height, Gap: jp.p.tracks.Gap(),
 		})
 		res.Duration += long
 	}
-	for i := range parts {
-		fmt.Fprintf(&graph, "[a%d]", i)
-	}
-	fmt.Fprintf(&graph, "concat=n=%d:v=0:a=1[a]", len(parts))
-	args = append(args, "-filter_complex", graph.String(), "-map", "0:v:0", "-map", "[a]",
-		"-c:v", "copy", "-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart")
-	return res, args, nil
+	a := ffmpeg.Filter(sounds, "concat", nil, ffmpeg.KwArgs{"n": strconv.Itoa(len(parts)), "v": "0", "a": "1"})
+	return res, joinOutput{
+		streams: []*ffmpeg.Stream{concatSource(list).input().Get("v:0"), a},
+		opts:    ffmpeg.KwArgs{"c:v": "copy", "c:a": "aac", "b:a": "128k", "movflags": "+faststart"},
+	}, nil
 }
 
 // copyWindow moves jp's first picture to where the fast mode would start

@@ -1,14 +1,12 @@
 package media
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 
 	"replayrescue/core/web"
@@ -66,16 +64,6 @@ func command(ctx context.Context, tool string, args ...string) *exec.Cmd {
 	return cmd
 }
 
-// Command is command for the other packages that run ffmpeg (the sample):
-// no console window flashing up from the GUI build on Windows, and run with
-// Run, the tool dies with us.
-func Command(ctx context.Context, tool string, args ...string) *exec.Cmd {
-	return command(ctx, tool, args...)
-}
-
-// Run is cmd.Run for a cmd from Command.
-func Run(cmd *exec.Cmd) error { return run(cmd) }
-
 // start starts cmd from command; on Windows it then joins the job object
 // that makes it die with us.
 func start(cmd *exec.Cmd) error {
@@ -92,26 +80,6 @@ func run(cmd *exec.Cmd) error {
 		return err
 	}
 	return cmd.Wait()
-}
-
-// output runs tool and returns its stdout; stdout beyond limit is an error.
-func output(ctx context.Context, tool, action string, limit int64, args ...string) ([]byte, error) {
-	cmd := command(ctx, tool, args...)
-	var out bytes.Buffer
-	stderr := &tailBuffer{max: 16 << 10}
-	cmd.Stdout = &limitWriter{w: &out, n: limit}
-	cmd.Stderr = stderr
-	if err := run(cmd); err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		var ee *exec.Error
-		if errors.As(err, &ee) {
-			return nil, &MissingError{Tool: toolName(tool), GOOS: runtime.GOOS}
-		}
-		return nil, &FailedError{Tool: toolName(tool), Action: action, Detail: stderr.lastLine(), Err: err}
-	}
-	return out.Bytes(), nil
 }
 
 func toolName(path string) string {
