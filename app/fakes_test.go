@@ -79,9 +79,11 @@ type fakeBackend struct {
 	realTools *backend.Core
 	// browser stands in for the user's browser in Capture: it gets the
 	// context (cancelled by the Cancel button) and answers as a capture
-	// would; captured records the browser setting each capture was given.
+	// would; captured records the browser setting each capture was given,
+	// pages the page it opened on.
 	browser  func(ctx context.Context) ([]backend.Candidate, error)
 	captured []string
+	pages    []string
 	players  []*stillPlayback
 }
 
@@ -134,9 +136,10 @@ func (b *fakeBackend) Resolve(ctx context.Context, text string) ([]backend.Candi
 	return b.cands, b.resolveErr
 }
 
-func (b *fakeBackend) Capture(ctx context.Context, browser string) ([]backend.Candidate, error) {
+func (b *fakeBackend) Capture(ctx context.Context, browser, page string) ([]backend.Candidate, error) {
 	b.mu.Lock()
 	b.captured = append(b.captured, browser)
+	b.pages = append(b.pages, page)
 	fake := b.browser
 	b.mu.Unlock()
 	return fake(ctx)

@@ -99,7 +99,7 @@ func newDemoBackend() *demoBackend { return &demoBackend{} }
 func (b *demoBackend) FindTools() (string, error) { return "", nil }
 
 // Capture stands in for the browser: it finds what a HAR file would.
-func (b *demoBackend) Capture(ctx context.Context, browser string) ([]backend.Candidate, error) {
+func (b *demoBackend) Capture(ctx context.Context, browser, page string) ([]backend.Candidate, error) {
 	if b.holdCapture {
 		<-ctx.Done()
 		return nil, ctx.Err()

@@ -39,6 +39,11 @@ type startView struct {
 
 	cancel        context.CancelFunc // stops the search under way
 	captureDialog dialog.Dialog      // "open the broadcast and press play", while a capture waits
+
+	// captureLink opens the browser on a link the core could not resolve
+	// (captureURL), shown under the sentence saying why.
+	captureLink *widget.Button
+	captureURL  string
 }
 
 func newStartView(u *ui) *startView {
@@ -56,6 +61,8 @@ func (v *startView) build() {
 	dropIcon.FillMode = canvas.ImageFillContain
 	v.openHAR = widget.NewButtonWithIcon(lang.L("Open HAR file…"), theme.FolderOpenIcon(), v.onOpenHAR)
 	v.capture = widget.NewButtonWithIcon(lang.L("Capture from browser"), theme.ComputerIcon(), v.onCapture)
+	v.captureLink = widget.NewButtonWithIcon(lang.L("Open it in the browser and capture"), theme.ComputerIcon(), v.onCaptureLink)
+	v.captureLink.Hide()
 	v.help = widget.NewButtonWithIcon(lang.L("How do I get a HAR file?"), theme.HelpIcon(), v.onHelp)
 	v.help.Importance = widget.LowImportance
 	border := canvas.NewRectangle(color.Transparent)
@@ -102,6 +109,7 @@ func (v *startView) build() {
 		container.NewHBox(layout.NewSpacer(), v.find),
 		v.busy,
 		v.status,
+		container.NewHBox(v.captureLink),
 		widget.NewSeparator(),
 		container.NewBorder(nil, nil, nil, v.sample, sampleHint),
 	)
@@ -111,10 +119,13 @@ func (v *startView) build() {
 // rebuild makes the widgets again (in the language now chosen), keeping
 // what was pasted and the problem shown.
 func (v *startView) rebuild() {
-	text, problem := v.paste.Text, v.status.Text
+	text, problem, page := v.paste.Text, v.status.Text, v.captureURL
 	v.build()
 	v.paste.SetText(text)
 	v.showProblem(problem)
+	if page != "" {
+		v.offerCapture(page)
+	}
 }
 
 func (v *startView) setFindEnabled() {
@@ -136,7 +147,7 @@ func (v *startView) reset() {
 func (v *startView) setBusy(msg string) {
 	busy := msg != ""
 	v.busyMsg.SetText(msg)
-	for _, w := range []fyne.Disableable{v.find, v.openHAR, v.capture, v.sample} {
+	for _, w := range []fyne.Disableable{v.find, v.openHAR, v.capture, v.captureLink, v.sample} {
 		if busy {
 			w.Disable()
 		} else {
@@ -146,6 +157,7 @@ func (v *startView) setBusy(msg string) {
 	if busy {
 		v.busy.Show()
 		v.status.Hide()
+		v.captureLink.Hide()
 	} else {
 		v.busy.Hide()
 		v.cancel = nil
@@ -155,6 +167,8 @@ func (v *startView) setBusy(msg string) {
 
 // showProblem shows one sentence in red; "" hides it.
 func (v *startView) showProblem(msg string) {
+	v.captureLink.Hide()
+	v.captureURL = ""
 	v.status.SetText(msg)
 	if msg == "" {
 		v.status.Hide()
@@ -203,6 +217,9 @@ func (v *startView) showResult(cands []backend.Candidate, err error, stopped boo
 	case err != nil:
 		msg, _ := backend.Explain(err)
 		v.showProblem(msg)
+		if page, ok := backend.CaptureInstead(err); ok {
+			v.offerCapture(page)
+		}
 		return false
 	case len(cands) == 0:
 		v.showProblem(lang.L("No video was found in that. Check that the replay was playing while the HAR file was recorded, or paste the link instead."))
@@ -212,10 +229,24 @@ func (v *startView) showResult(cands []backend.Candidate, err error, stopped boo
 	return true
 }
 
+// offerCapture shows "Open it in the browser and capture" for page, a link
+// the core could not resolve (under the sentence saying why).
+func (v *startView) offerCapture(page string) {
+	v.captureURL = page
+	v.captureLink.Show()
+}
+
 // onCapture opens the user's browser in a temporary profile and waits,
 // with a Cancel button, until the replay plays there; captured then shows
 // what was found as a pasted link would.
-func (v *startView) onCapture() {
+func (v *startView) onCapture() { v.captureAt("") }
+
+// onCaptureLink captures the link the core could not resolve, the browser
+// opening on it.
+func (v *startView) onCaptureLink() { v.captureAt(v.captureURL) }
+
+// captureAt is onCapture with the browser opening on page ("" for none).
+func (v *startView) captureAt(page string) {
 	win := v.u.win
 	v.u.show(screenStart)
 	v.setBusy(lang.L("Waiting for the replay to play in the browser…"))
@@ -229,7 +260,7 @@ func (v *startView) onCapture() {
 	v.captureDialog = wait
 	be, browser := v.u.backend, v.u.settings.browser()
 	cancel := background(context.Background(), v.u.bridge, func(ctx context.Context) ([]backend.Candidate, error) {
-		return be.Capture(ctx, browser)
+		return be.Capture(ctx, browser, page)
 	}, v.captured)
 	v.cancel = cancel
 	wait.SetOnClosed(cancel) // Cancel, or closed by the capture's end

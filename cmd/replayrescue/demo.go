@@ -36,7 +36,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(f.offsets) > 1 {
 		return out.fail(usageError("The demo saves one broadcast: give one --audio-offset."))
 	}
-	settings.Output = outputPath(f.output, "sample talk")
+	settings.Output = outputPath(f.output, "sample talk", false)
 	if err := rescue.CheckOutput(settings.Output, settings.Force); err != nil {
 		return out.fail(err)
 	}

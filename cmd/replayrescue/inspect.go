@@ -17,6 +17,9 @@ import (
 type candidateReport struct {
 	URL         string   `json:"url"`
 	Title       string   `json:"title,omitempty"`
+	Presenter   string   `json:"presenter,omitempty"` // who broadcast it, when the source says
+	Started     string   `json:"started,omitempty"`   // when it started (RFC 3339, UTC), when the source says
+	Sound       bool     `json:"sound_only,omitempty"`
 	From        string   `json:"from,omitempty"`
 	Kind        string   `json:"kind,omitempty"` // "media" or "master"
 	Live        bool     `json:"live"`
@@ -78,6 +81,15 @@ func cmdInspect(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		if r.Title != "" {
 			fmt.Fprintf(stdout, "   title:    %s\n", r.Title)
 		}
+		if r.Presenter != "" {
+			fmt.Fprintf(stdout, "   by:       %s\n", r.Presenter)
+		}
+		if r.Started != "" {
+			fmt.Fprintf(stdout, "   started:  %s\n", r.Started)
+		}
+		if r.Sound {
+			fmt.Fprintln(stdout, "   sound only: saved as NAME.m4a, or as NAME.mp4 showing a card with its title")
+		}
 		if r.From != "" {
 			fmt.Fprintf(stdout, "   found in: %s\n", r.From)
 		}
@@ -116,7 +128,7 @@ func cmdInspect(ctx context.Context, args []string, stdin io.Reader, stdout, std
 // host name from a HAR file, a server's words) made safe to print: both the
 // text and the --json output end up on terminals.
 func (r candidateReport) printable() candidateReport {
-	for _, s := range []*string{&r.URL, &r.Title, &r.From, &r.Kind, &r.Quality, &r.Verdict, &r.Detail, &r.ChatFrom} {
+	for _, s := range []*string{&r.URL, &r.Title, &r.Presenter, &r.From, &r.Kind, &r.Quality, &r.Verdict, &r.Detail, &r.ChatFrom} {
 		*s = rescue.Printable(*s)
 	}
 	hosts := make([]string, len(r.CookieHosts))
@@ -131,7 +143,11 @@ func (r candidateReport) printable() candidateReport {
 func newCandidateReport(c rescue.Candidate, r rescue.Report) candidateReport {
 	cr := candidateReport{URL: rescue.RedactURL(c.URL), Title: rescue.Redact(r.Title), From: rescue.Redact(c.From),
 		Kind: r.Kind, Quality: r.Quality, Live: r.Live, Chunks: r.Chunks, Duration: r.Duration.Seconds(),
-		CookieHosts: append([]string{}, c.CookieHosts...), Verdict: string(r.Verdict), Chat: c.Chat.Available()}
+		CookieHosts: append([]string{}, c.CookieHosts...), Verdict: string(r.Verdict), Chat: c.Chat.Available(),
+		Presenter: rescue.Redact(c.Presenter), Sound: c.Sound}
+	if !r.Started.IsZero() {
+		cr.Started = r.Started.UTC().Format(time.RFC3339)
+	}
 	if !r.Ready {
 		cr.Detail = r.Problem
 	}

@@ -279,14 +279,20 @@ func TestDemo(t *testing.T) {
 }
 
 func TestOutputPath(t *testing.T) {
-	if got := outputPath("", ""); got != "replay.mp4" {
+	if got := outputPath("", "", false); got != "replay.mp4" {
 		t.Errorf("default output %q", got)
 	}
-	if got := outputPath("", "My talk: live!"); got != "My talk live!.mp4" {
+	if got := outputPath("", "My talk: live!", false); got != "My talk live!.mp4" {
 		t.Errorf("output from the title %q", got)
 	}
-	if got := outputPath("x/talk.mp4", "My talk"); got != "x/talk.mp4" {
+	if got := outputPath("x/talk.mp4", "My talk", false); got != "x/talk.mp4" {
 		t.Errorf("-o ignored: %q", got)
+	}
+	if got := outputPath("", "Ask me anything", true); got != "Ask me anything.m4a" {
+		t.Errorf("a Space's default %q", got)
+	}
+	if got := outputPath("ama.mp4", "Ask me anything", true); got != "ama.mp4" {
+		t.Errorf("-o ignored for a Space: %q", got)
 	}
 }
 

@@ -244,7 +244,7 @@ func cmdSave(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 // source, or the parts of one talk in order.
 // tools is waited for only once the render needs it (see rescue.Options).
 func saveFrom(ctx context.Context, srcs []rescue.Source, f saveFlags, settings rescue.Settings, tools func() (rescue.Tools, error), out *reporter) int {
-	settings.Output = outputPath(f.output, srcs[0].Title)
+	settings.Output = outputPath(f.output, srcs[0].Title, srcs[0].Sound)
 	opts := rescue.Options{Work: f.work, Jobs: f.jobs, Keep: f.keep, Quality: f.quality, FindTools: tools, Events: out.event}
 	if lc, ok := ctx.Value(liveKey{}).(*liveControl); ok {
 		out.live = lc
@@ -319,12 +319,18 @@ func bestSource(cands []rescue.Candidate, warning string, stderr io.Writer) resc
 	return rescue.SourceOf(c)
 }
 
-// outputPath is -o, or the title as a file name in the current folder.
-func outputPath(flagValue, title string) string {
+// outputPath is -o, or the title as a file name in the current folder: an
+// M4A for a sound-only source (an X Space), which is its sound as it is
+// (-o NAME.mp4 gives it a picture: a card with its title and presenter).
+func outputPath(flagValue, title string, sound bool) string {
 	if flagValue != "" {
 		return flagValue
 	}
-	return rescue.FileName(title, "replay")
+	name := rescue.FileName(title, "replay")
+	if sound {
+		name = strings.TrimSuffix(name, ".mp4") + ".m4a"
+	}
+	return name
 }
 
 type listFlag []string
@@ -512,9 +518,14 @@ func (r *reporter) endLine() {
 	r.lastBucket = -1
 }
 
-// fail prints err as one sentence and returns its exit code.
+// fail prints err as one sentence and returns its exit code. A link whose
+// site's API could not hand out the video may still be caught in the
+// browser: the sentence ends with the capture command to run.
 func (r *reporter) fail(err error) int {
 	msg, code := rescue.Explain(err)
+	if link, ok := rescue.CaptureInstead(err); ok {
+		msg = captureHint(msg, link)
+	}
 	r.endLine()
 	if r.json {
 		if line, jerr := rescue.MarshalEvent(rescue.Failed{Message: msg, Code: code}); jerr == nil {
@@ -523,6 +534,12 @@ func (r *reporter) fail(err error) int {
 	}
 	fmt.Fprintln(r.stderr, msg)
 	return code
+}
+
+// captureHint is msg ending with the command that captures link in the
+// browser instead.
+func captureHint(msg, link string) string {
+	return strings.TrimSuffix(strings.TrimSpace(msg), ".") + `; to save it from your browser instead (logging in there if need be), run "replayrescue capture ` + link + `".`
 }
 
 func formatBytes(n int64) string {

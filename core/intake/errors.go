@@ -49,6 +49,31 @@ type NetworkError struct {
 func (e *NetworkError) Error() string { return e.Msg }
 func (e *NetworkError) Unwrap() error { return e.Err }
 
+// CaptureError is a link of a site's that its API could not resolve: a
+// shape intake does not know, an answer it does not understand, a login
+// wall, a broadcast or Space the API will not hand out. The browser may
+// still play it, so the window offers to open Link there and catch the
+// replay (core/capture), and the command line names the capture command.
+// Err is the *InputError, *CredentialsError or *NetworkError whose sentence
+// is shown; it decides the exit code.
+type CaptureError struct {
+	Link string // the page to open: the link without its query, never a secret
+	Err  error
+}
+
+func (e *CaptureError) Error() string { return e.Err.Error() }
+func (e *CaptureError) Unwrap() error { return e.Err }
+
+// CaptureLink reports whether err is a link the browser capture may still
+// save, and the page to open for it.
+func CaptureLink(err error) (string, bool) {
+	var ce *CaptureError
+	if errors.As(err, &ce) && ce.Link != "" {
+		return ce.Link, true
+	}
+	return "", false
+}
+
 func inputErr(base error, format string, a ...any) *InputError {
 	return &InputError{Msg: web.Printable(redactText(fmt.Sprintf(format, a...))), Err: base}
 }

@@ -48,8 +48,16 @@ type Candidate struct {
 	Problem     string // one sentence for the user when Verdict is not VerdictReady; redacted
 	// Chat is where the broadcast's chat can be had (see Chat.Available):
 	// a chat token for Periscope's chat service, or history answers a HAR
-	// file recorded. It holds a secret and never prints it.
+	// file recorded. It holds a secret and never prints it. Its Start is
+	// when the broadcast started, when the source says.
 	Chat chat.Source
+	// Presenter is who broadcast it, as the site names them ("Ada
+	// Lovelace (@ada)"); "" when the source does not say.
+	Presenter string
+	// Sound says the stream is sound only (an X Space): it is saved as an
+	// M4A, or as an MP4 whose picture is a card with its title and
+	// presenter.
+	Sound bool
 }
 
 // Verdict is what intake can tell about a candidate without fetching it.
@@ -249,6 +257,14 @@ func fromURL(ctx context.Context, u *url.URL, uc *userCreds, origin Origin) ([]C
 	u.Fragment, u.RawFragment = "", ""
 	if m, ok := matchLink(u); ok {
 		return m.resolve(ctx, uc)
+	}
+	if origin == OriginLink && !playlistPath(u) {
+		// A site's pages are its web player, all script: only its API or
+		// the browser finds the video. (A copied request may be an API
+		// call, which the web fallback reads.)
+		if err := unknownLink(u); err != nil {
+			return nil, err
+		}
 	}
 	return fromWeb(ctx, u, uc, origin)
 }

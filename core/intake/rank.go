@@ -143,6 +143,7 @@ func (c *cand) candidate() Candidate {
 		Verdict:     verdict,
 		Problem:     web.Printable(web.Redact(c.problem)),
 		Chat:        c.chat,
+		Sound:       soundOnly(c.u),
 	}
 }
 

@@ -22,11 +22,12 @@ const OriginPeriscope Origin = "periscope"
 // www., over http or https.
 var periscopeSite = &site{
 	name:    "Periscope",
+	shapes:  "broadcast links such as pscp.tv/w/ID",
 	origin:  OriginPeriscope,
 	hosts:   []string{"pscp.tv", "periscope.tv"},
 	referer: periscopeReferer,
 	links: []linkShape{
-		{path: []string{"*", "{id}"}, idRE: periscopeIDRE, resolve: periscopeBroadcast},
+		{name: "broadcast", path: []string{"*", "{id}"}, idRE: periscopeIDRE, resolve: periscopeBroadcast},
 	},
 	// accessVideoPublic and getAccessPublic answer with the playlists
 	// (replay_url, the live hls_url...), the CloudFront cookies[] for them,
@@ -125,7 +126,7 @@ func periscopeBroadcast(ctx context.Context, m linkMatch, uc *userCreds) ([]Cand
 			lastErr = nil
 			continue
 		}
-		return broadcastCands(m, f.urls, creds, uc), nil
+		return broadcastCands(m, "broadcast", f.urls, creds, uc), nil
 	}
 	switch {
 	case info.state == "RUNNING":

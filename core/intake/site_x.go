@@ -1,34 +1,55 @@
 package intake
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"replayrescue/core/web"
 )
 
-// OriginX: an X (Twitter) broadcast link, resolved through its API.
+// OriginX: an X (Twitter) link, resolved through its API.
 const OriginX Origin = "x"
 
-// xSite is X (x.com, twitter.com): its broadcast links x.com/i/broadcasts/ID
-// and twitter.com/i/broadcasts/ID, with or without www., mobile. or m., over
-// http or https. X's broadcasts are Periscope's: their playlists are on
-// Periscope's video hosts, their chat on Periscope's chat service.
+// xSite is X (x.com, twitter.com), with or without www., mobile. or m.,
+// over http or https: its broadcasts (x.com/i/broadcasts/ID), the posts
+// that announce them (x.com/USER/status/ID, whose card is the broadcast or
+// Space, or whose own video is the talk), its live events
+// (x.com/i/events/ID) and its Spaces (x.com/i/spaces/ID, sound only). X's
+// broadcasts are Periscope's: their playlists are on Periscope's video
+// hosts, their chat on Periscope's chat service. Posts and Spaces are read
+// through x.com's GraphQL API (its operations are kept in
+// site_x_graphql.go), broadcasts and live events through api.x.com; posts
+// are in site_x_post.go, Spaces in site_x_space.go.
 var xSite = &site{
 	name:    "X",
+	shapes:  "posts, broadcasts, live events and Spaces",
 	origin:  OriginX,
 	hosts:   []string{"x.com", "twitter.com"},
 	referer: xReferer,
 	headers: []string{"X-Guest-Token"},
 	links: []linkShape{
-		{path: []string{"i", "broadcasts", "{id}"}, idRE: xIDRE, resolve: xBroadcast},
+		{name: "broadcast", path: []string{"i", "broadcasts", "{id}"}, idRE: xIDRE, resolve: xBroadcast},
+		{name: "live event", path: []string{"i", "events", "{id}"}, idRE: xNumberRE, resolve: xEvent},
+		{name: "Space", path: []string{"i", "spaces", "{id}"}, idRE: xIDRE, resolve: xSpace},
+		{name: "Space", path: []string{"i", "spaces", "{id}", "peek"}, idRE: xIDRE, resolve: xSpace},
+		{name: "post", path: []string{"*", "status", "{id}"}, idRE: xNumberRE, resolve: xPost},
+		{name: "post", path: []string{"*", "statuses", "{id}"}, idRE: xNumberRE, resolve: xPost},
+		{name: "post", path: []string{"*", "status", "{id}", "video", "*"}, idRE: xNumberRE, resolve: xPost},
+		{name: "post", path: []string{"i", "web", "status", "{id}"}, idRE: xNumberRE, resolve: xPost},
 	},
 	// broadcasts/show.json describes broadcasts (broadcasts{ID: {id,
-	// media_key, status: the title, state}});
+	// media_key, status: the title, state}}), AudioSpaceById a Space
+	// (metadata{media_key, title, state});
 	// live_video_stream/status/MEDIA_KEY names the playlist
 	// (source.noRedirectPlaybackUrl, source.location).
 	answers: answerWords{
@@ -41,16 +62,23 @@ var xSite = &site{
 		liveState:    "RUNNING",
 		mediaKeyPath: "/live_video_stream/status/",
 	},
-	chat: periscopeChat,
+	chat:      periscopeChat,
+	soundOnly: xSpacePlaylist,
 }
 
-var xIDRE = regexp.MustCompile(`^[A-Za-z0-9]{5,40}$`)
+var (
+	xIDRE     = regexp.MustCompile(`^[A-Za-z0-9]{5,40}$`)
+	xNumberRE = regexp.MustCompile(`^[0-9]{1,25}$`)
+)
 
-// X's API, and the setting that replaces it (tests and self-hosted fakes;
-// see apiBase).
+// X's API host, its web site (whose /i/api/graphql/ is the GraphQL API its
+// web client reads posts and Spaces through), and the settings that replace
+// them (tests and self-hosted fakes; see apiBase).
 const (
-	xAPI = "https://api.x.com"
-	envX = "REPLAYRESCUE_X_API"
+	xAPI    = "https://api.x.com"
+	xWeb    = "https://x.com"
+	envX    = "REPLAYRESCUE_X_API"
+	envXWeb = "REPLAYRESCUE_X_WEB"
 )
 
 // xBearer is the public bearer token of X's web client, the one every public
@@ -59,43 +87,184 @@ const xBearer = "AAAAAAAAAAAAAAAAAAAAANRILgAAAAAAnNwIzUejRCOuH5E6I8xnZz4puTs%3D1
 
 const xReferer = "https://x.com/"
 
-// xBroadcast resolves an X broadcast link: a guest
-// token from activate.json, the broadcast's media key and title from
-// broadcasts/show.json, then the playlist from
-// live_video_stream/status/MEDIA_KEY (source.noRedirectPlaybackUrl, or
-// source.location).
-func xBroadcast(ctx context.Context, m linkMatch, uc *userCreds) ([]Candidate, error) {
-	link, id := m.link, m.id
-	base, err := apiBase(envX, xAPI)
+// xSpacePlaylist: a Space's playlists are in an audio-space folder on
+// Periscope's video hosts.
+func xSpacePlaylist(u *url.URL) bool {
+	return strings.Contains(u.Path, "/audio-space/")
+}
+
+// xSession is one conversation with X on behalf of one link: the web
+// client's public bearer and a guest token, sent to X's API host and to its
+// web site's GraphQL API only, each through a client of its own
+// (web.NewClient binds Authorization and X-Guest-Token to one host).
+type xSession struct {
+	apiURL, webURL       *url.URL
+	apiClient, webClient *http.Client
+}
+
+// newXSession asks api.x.com's guest/activate.json for a guest token.
+func newXSession(ctx context.Context) (*xSession, error) {
+	apiURL, err := apiBase(envX, xAPI)
 	if err != nil {
 		return nil, err
 	}
-	// The API's own credentials: the bearer and guest token go to its host
-	// only (web.NewClient binds Authorization and X-Guest-Token to Host).
-	apiCreds := newCreds(base)
-	apiCreds.Header.Set("Authorization", "Bearer "+xBearer)
-	client := web.NewClient(apiCreds, web.ClientOptions{MaxConnsPerHost: 2})
-	service := "X (" + base.Host + ")"
-
-	body, _, err := call(ctx, client, http.MethodPost, endpoint(base, "/1.1/guest/activate.json", nil), nil)
+	webURL, err := apiBase(envXWeb, xWeb)
 	if err != nil {
-		return nil, unreachable(ctx, service, err)
+		return nil, err
+	}
+	apiCreds, webCreds := newCreds(apiURL), newCreds(webURL)
+	for _, h := range []http.Header{apiCreds.Header, webCreds.Header} {
+		h.Set("Authorization", "Bearer "+xBearer)
+	}
+	s := &xSession{apiURL: apiURL, webURL: webURL,
+		apiClient: web.NewClient(apiCreds, web.ClientOptions{MaxConnsPerHost: 2}),
+		webClient: web.NewClient(webCreds, web.ClientOptions{MaxConnsPerHost: 2})}
+	body, err := s.call(ctx, s.apiClient, http.MethodPost, endpoint(apiURL, "/1.1/guest/activate.json", nil))
+	switch {
+	case err == nil:
+	case isStatus(err, http.StatusUnauthorized, http.StatusForbidden):
+		return nil, &NetworkError{Msg: "X refused the guest pass Replay Rescue reads it with (it answered 403), which happens when X limits readers who are not logged in.", Err: err}
+	default:
+		return nil, s.failed(ctx, apiURL, err)
 	}
 	tok := guestToken(body)
 	if tok == "" {
-		return nil, &NetworkError{Msg: "X did not hand out a guest pass for reading broadcasts: try again in a few minutes."}
+		return nil, &NetworkError{Msg: "X did not hand out the guest pass Replay Rescue reads it with: try again in a few minutes."}
 	}
-	apiCreds.Header.Set("X-Guest-Token", tok)
+	for _, h := range []http.Header{apiCreds.Header, webCreds.Header} {
+		h.Set("X-Guest-Token", tok)
+	}
+	return s, nil
+}
 
-	body, _, err = call(ctx, client, http.MethodGet, endpoint(base, "/1.1/broadcasts/show.json", url.Values{"ids": {id}}), nil)
+// call makes one request of X and returns the body of a 2xx answer.
+func (s *xSession) call(ctx context.Context, client *http.Client, method, rawURL string) (string, error) {
+	body, _, err := call(ctx, client, method, rawURL, http.Header{"Accept": {"application/json"}})
+	return body, err
+}
+
+// failed is the error to show for a call to X's host base that failed
+// other than the caller words itself: a 429 says X is limiting its API,
+// the rest is unreachable's (an answer not understood says to check for an
+// update).
+func (s *xSession) failed(ctx context.Context, base *url.URL, err error) error {
+	if ctx.Err() == nil && isStatus(err, http.StatusTooManyRequests) {
+		return &NetworkError{Msg: "X is limiting how often it may be asked right now (it answered 429): wait a few minutes, then try again.", Err: err}
+	}
+	return unreachable(ctx, "X ("+base.Host+")", err)
+}
+
+// get asks X's API host for rawURL. Its refusals are missing (a 404: there
+// is no such thing) and, for a 401 or 403, a *CredentialsError saying
+// denied; anything else is failed's.
+func (s *xSession) get(ctx context.Context, rawURL string, missing *InputError, denied string) (string, error) {
+	body, err := s.call(ctx, s.apiClient, http.MethodGet, rawURL)
+	switch {
+	case err == nil:
+		return body, nil
+	case isStatus(err, http.StatusNotFound):
+		return "", missing
+	case isStatus(err, http.StatusUnauthorized, http.StatusForbidden):
+		return "", &CredentialsError{Msg: denied, Err: err}
+	}
+	return "", s.failed(ctx, s.apiURL, err)
+}
+
+// xAbout is what a post or a live event says of the broadcast or Space it
+// leads to: the title, presenter and start used where the broadcast's own
+// answer gives none.
+type xAbout struct {
+	title, presenter string
+	start            time.Time
+}
+
+// or is a, with what b says where a says nothing.
+func (a xAbout) or(b xAbout) xAbout {
+	if a.title == "" {
+		a.title = b.title
+	}
+	if a.presenter == "" {
+		a.presenter = b.presenter
+	}
+	if a.start.IsZero() {
+		a.start = b.start
+	}
+	return a
+}
+
+// candidates turns the playlists found for m (a broadcast, Space or post:
+// what) into candidates, with the presenter; the jar holds only what the
+// user typed: the API's Authorization and guest token never leave its
+// hosts.
+func (a xAbout) candidates(m linkMatch, what string, fs []found, uc *userCreds) []Candidate {
+	creds := newCreds(m.link)
+	uc.apply(creds.Jar, creds.Header, m.link, m.link)
+	cands := broadcastCands(m, what, fs, creds, uc)
+	for i := range cands {
+		cands[i].Presenter = CleanTitle(redactText(a.presenter))
+	}
+	return cands
+}
+
+// xPerson names someone as X shows them: "Ada Lovelace (@ada)".
+func xPerson(name, handle string) string {
+	name, handle = strings.TrimSpace(name), strings.TrimPrefix(strings.TrimSpace(handle), "@")
+	switch {
+	case name != "" && handle != "":
+		return name + " (@" + handle + ")"
+	case handle != "":
+		return "@" + handle
+	}
+	return name
+}
+
+// xMillis is a time X gives in milliseconds since 1970, as a number or a
+// string of digits.
+type xMillis time.Time
+
+func (t *xMillis) UnmarshalJSON(data []byte) error {
+	ms, err := strconv.ParseInt(strings.Trim(string(data), `"`), 10, 64)
+	if err == nil && ms > 946684800000 { // after 2000
+		*t = xMillis(time.UnixMilli(ms).UTC())
+	}
+	return nil // a time that is not one is unknown, not a broken answer
+}
+
+// X's resolvers, one for each kind of link, each in a session of its own.
+var (
+	xBroadcast = inXSession(func(s *xSession, ctx context.Context, m linkMatch, uc *userCreds) ([]Candidate, error) {
+		return s.broadcast(ctx, m, uc, xAbout{})
+	})
+	xSpace = inXSession(func(s *xSession, ctx context.Context, m linkMatch, uc *userCreds) ([]Candidate, error) {
+		return s.space(ctx, m, uc, xAbout{})
+	})
+	xEvent = inXSession((*xSession).event)
+	xPost  = inXSession((*xSession).post)
+)
+
+// inXSession is the resolver that opens a session, then resolves with f.
+func inXSession(f func(s *xSession, ctx context.Context, m linkMatch, uc *userCreds) ([]Candidate, error)) func(context.Context, linkMatch, *userCreds) ([]Candidate, error) {
+	return func(ctx context.Context, m linkMatch, uc *userCreds) ([]Candidate, error) {
+		s, err := newXSession(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return f(s, ctx, m, uc)
+	}
+}
+
+// broadcast resolves the broadcast m.id (m.link is the link the user gave:
+// the broadcast's, or the post's or live event's that led to it): its
+// media key, title and presenter from broadcasts/show.json, then the
+// playlist from live_video_stream/status/MEDIA_KEY
+// (source.noRedirectPlaybackUrl, or source.location).
+func (s *xSession) broadcast(ctx context.Context, m linkMatch, uc *userCreds, about xAbout) ([]Candidate, error) {
+	id := m.id
+	missing := inputErr(ErrNoStream, "X has no broadcast %s: it may have been deleted, or the link is mistyped.", id)
+	body, err := s.get(ctx, endpoint(s.apiURL, "/1.1/broadcasts/show.json", url.Values{"ids": {id}}), missing,
+		"X will not show this broadcast without logging in.")
 	if err != nil {
-		if isStatus(err, http.StatusNotFound) {
-			return nil, inputErr(ErrNoStream, "X has no broadcast %s: it may have been deleted, or the link is mistyped.", id)
-		}
-		if isStatus(err, http.StatusUnauthorized, http.StatusForbidden) {
-			return nil, &CredentialsError{Msg: "X will not show this broadcast without logging in: open it in your browser while logged in, start the replay, and export a HAR file.", Err: err}
-		}
-		return nil, unreachable(ctx, service, err)
+		return nil, err
 	}
 	f, _ := scanJSON(body)
 	var b bcast
@@ -106,38 +275,151 @@ func xBroadcast(ctx context.Context, m linkMatch, uc *userCreds) ([]Candidate, e
 	}
 	switch {
 	case b.mediaKey == "":
-		return nil, inputErr(ErrNoStream, "X has no broadcast %s: it may have been deleted, or the link is mistyped.", id)
+		return nil, missing
 	case b.state == "NOT_STARTED":
 		return nil, inputErr(ErrNoStream, "The broadcast %s has not started yet: try again once it has.", id)
 	}
+	about = xBroadcaster(body, b).or(about)
+	b.title, b.start = about.title, about.start
 
-	body, _, err = call(ctx, client, http.MethodGet, endpoint(base, "/1.1/live_video_stream/status/"+url.PathEscape(b.mediaKey), nil), nil)
+	fs, err := s.stream(ctx, m, b, "broadcast")
 	if err != nil {
-		if isStatus(err, http.StatusNotFound) {
-			return nil, inputErr(ErrNoStream, "X has no replay for broadcast %s (%s): the broadcaster did not keep it, or it has expired.", id, b.title)
-		}
-		if isStatus(err, http.StatusUnauthorized, http.StatusForbidden) {
-			return nil, &CredentialsError{Msg: "X will not hand out this broadcast's video, which is probably private: open it in your browser while logged in, start the replay, and export a HAR file.", Err: err}
-		}
-		return nil, unreachable(ctx, service, err)
+		return nil, err
 	}
-	f, _ = scanJSON(body)
-	var urls []found
+	return about.candidates(m, "broadcast", fs, uc), nil
+}
+
+// stream reads the playlists of m's broadcast or Space (what) b from
+// live_video_stream/status/MEDIA_KEY, each described as b.
+func (s *xSession) stream(ctx context.Context, m linkMatch, b bcast, what string) ([]found, error) {
+	id := m.id
+	named := id
+	if b.title != "" {
+		named += " (" + b.title + ")"
+	}
+	body, err := s.get(ctx, endpoint(s.apiURL, "/1.1/live_video_stream/status/"+url.PathEscape(b.mediaKey), nil),
+		inputErr(ErrNoStream, "X has no replay for %s %s: it was not kept, or it has expired.", what, named),
+		fmt.Sprintf("X will not hand out this %s's sound and picture, which are probably private.", what))
+	if err != nil {
+		return nil, err
+	}
+	f, _ := scanJSON(body)
+	// The chat token stands beside source, not in it.
+	var chat struct {
+		Token string `json:"chatToken"`
+	}
+	_ = json.Unmarshal([]byte(body), &chat)
+	var fs []found
 	for _, fd := range f.urls {
 		if strings.Contains(fd.raw, "/live_video_stream/geoblocked/") {
-			return nil, inputErr(ErrNoStream, "X does not show the broadcast %s in your country.", id)
+			return nil, inputErr(ErrNoStream, "X does not play the %s %s in your country.", what, named)
 		}
 		fd.b = bcast{id: id, title: b.title, state: b.state, mediaKey: b.mediaKey, start: b.start}
-		urls = append(urls, fd)
+		if fd.chatToken == "" && strings.TrimSpace(chat.Token) != "" {
+			fd.chatToken, fd.chatSite = strings.TrimSpace(chat.Token), m.site
+		}
+		fs = append(fs, fd)
 	}
-	if len(urls) == 0 {
-		return nil, inputErr(ErrNoStream, "X gives no video for broadcast %s (%s): the replay may not be kept or may have expired.", id, b.title)
+	if len(fs) == 0 {
+		return nil, inputErr(ErrNoStream, "X gives no stream for %s %s: the replay may not be kept or may have expired.", what, named)
 	}
-	// The candidate's jar holds only what the user typed: the API's
-	// Authorization and guest token never leave its host.
-	creds := newCreds(link)
-	uc.apply(creds.Jar, creds.Header, link, link)
-	return broadcastCands(m, urls, creds, uc), nil
+	return fs, nil
+}
+
+// xBroadcaster reads, from broadcasts/show.json's answer, what it says of
+// the broadcast b: its title, who broadcast it (user_display_name,
+// twitter_username or username) and when it started (start_ms, else the
+// start scanJSON read).
+func xBroadcaster(body string, b bcast) xAbout {
+	var v struct {
+		Broadcasts map[string]struct {
+			Name            string  `json:"user_display_name"`
+			TwitterUsername string  `json:"twitter_username"`
+			Username        string  `json:"username"`
+			Start           xMillis `json:"start_ms"`
+		} `json:"broadcasts"`
+	}
+	about := xAbout{title: b.title, start: b.start}
+	if json.Unmarshal([]byte(body), &v) != nil {
+		return about
+	}
+	who, ok := v.Broadcasts[b.id]
+	if !ok {
+		return about
+	}
+	handle := who.TwitterUsername
+	if handle == "" {
+		handle = who.Username
+	}
+	about.presenter = xPerson(who.Name, handle)
+	if t := time.Time(who.Start); !t.IsZero() {
+		about.start = t
+	}
+	return about
+}
+
+// event resolves a live event's link: live_event/1/ID/timeline.json lists
+// the event's broadcasts (twitter_objects.broadcasts), or posts whose cards
+// are its broadcast; the first is resolved as a broadcast link would be.
+func (s *xSession) event(ctx context.Context, m linkMatch, uc *userCreds) ([]Candidate, error) {
+	body, err := s.get(ctx, endpoint(s.apiURL, "/1.1/live_event/1/"+url.PathEscape(m.id)+"/timeline.json", url.Values{"count": {"0"}, "urt": {"true"}}),
+		inputErr(ErrNoStream, "X has no live event %s: it may have been removed, or the link is mistyped.", m.id),
+		"X will not show this live event without logging in.")
+	if err != nil {
+		return nil, err
+	}
+	var v struct {
+		Objects struct {
+			Broadcasts map[string]struct {
+				ID          string `json:"id"`
+				BroadcastID string `json:"broadcast_id"`
+			} `json:"broadcasts"`
+			Events map[string]struct {
+				Title string `json:"title"`
+			} `json:"live_events"`
+			Posts map[string]xLegacy `json:"tweets"`
+		} `json:"twitter_objects"`
+	}
+	if err := json.Unmarshal([]byte(body), &v); err != nil {
+		return nil, s.failed(ctx, s.apiURL, fmt.Errorf("%w: live event timeline: %v", errUnexpected, err))
+	}
+	about := xAbout{title: CleanTitle(v.Objects.Events[m.id].Title)}
+	for _, key := range slices.Sorted(maps.Keys(v.Objects.Broadcasts)) {
+		b := v.Objects.Broadcasts[key]
+		id := cmp.Or(b.ID, b.BroadcastID, key)
+		if xIDRE.MatchString(id) {
+			return s.broadcast(ctx, m.as(id), uc, about)
+		}
+	}
+	for _, key := range slices.Sorted(maps.Keys(v.Objects.Posts)) {
+		if lead, ok := v.Objects.Posts[key].lead(nil); ok {
+			return s.follow(ctx, m, uc, lead, about)
+		}
+	}
+	if about.title != "" {
+		return nil, inputErr(ErrNoStream, "The live event %s (%s) lists no broadcast yet: it may not have started.", m.id, about.title)
+	}
+	return nil, inputErr(ErrNoStream, "The live event %s lists no broadcast yet: it may not have started.", m.id)
+}
+
+// as is m with another id: the broadcast or Space a post or live event led
+// to, still resolved for the link the user gave.
+func (m linkMatch) as(id string) linkMatch {
+	m.id = id
+	return m
+}
+
+// follow resolves lead, a broadcast or Space link a post or live event led
+// to (or another site's link, resolved by that site), for the link m the
+// user gave.
+func (s *xSession) follow(ctx context.Context, m linkMatch, uc *userCreds, lead linkMatch, about xAbout) ([]Candidate, error) {
+	if lead.site.origin != OriginX {
+		return lead.resolve(ctx, uc)
+	}
+	if lead.shape.name == "Space" {
+		return s.space(ctx, m.as(lead.id), uc, about)
+	}
+	return s.broadcast(ctx, m.as(lead.id), uc, about)
 }
 
 // guestToken reads {"guest_token": "..."}.

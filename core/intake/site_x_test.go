@@ -15,8 +15,10 @@ func TestXLinks(t *testing.T) {
 		{"https://www.x.com/i/broadcasts/1OdKrBnaEPXKX?s=20", "X", "1OdKrBnaEPXKX"},
 		{"https://mobile.twitter.com/i/broadcasts/1OdKrBnaEPXKX", "X", "1OdKrBnaEPXKX"},
 		{"https://www.twitter.com/i/broadcasts/1OdKrBnaEPXKX#chat", "X", "1OdKrBnaEPXKX"},
-		{"https://x.com/webdev42/status/1791474843318882304", "", ""},
-		{"https://x.com/i/spaces/1OdKrBnaEPXKX", "", ""},
+		{"https://x.com/webdev42/status/1791474843318882304", "X", "1791474843318882304"},
+		{"https://x.com/i/spaces/1OdKrBnaEPXKX", "X", "1OdKrBnaEPXKX"},
+		{"https://x.com/webdev42", "", ""},
+		{"https://x.com/webdev42/status/notanumber", "", ""},
 		{"https://x.com.evil.example/i/broadcasts/1OdKrBnaEPXKX", "", ""},
 		{"https://x.com/i/broadcasts/1OdKr/extra", "", ""},
 	})
@@ -146,7 +148,7 @@ func TestXFailures(t *testing.T) {
 		{"replay gone", xShow, "", 404, func(err error) bool { return errors.Is(err, ErrNoStream) }, "Web Dev 42 South Meetup"},
 		{"private", xShow, "", 403, func(err error) bool { var ce *CredentialsError; return errors.As(err, &ce) }, "private"},
 		{"down", xShow, "", 503, func(err error) bool { var ne *NetworkError; return errors.As(err, &ne) }, "trouble"},
-		{"no source", xShow, `{"source":{}}`, 0, func(err error) bool { return errors.Is(err, ErrNoStream) }, "gives no video"},
+		{"no source", xShow, `{"source":{}}`, 0, func(err error) bool { return errors.Is(err, ErrNoStream) }, "gives no stream"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

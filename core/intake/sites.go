@@ -40,6 +40,7 @@ import (
 // linkMatch of its own.
 type site struct {
 	name   string   // the service, in messages and in Candidate.From ("Periscope")
+	shapes string   // its kinds of links, for people ("posts, broadcasts, live events and Spaces")
 	origin Origin   // Candidate.Origin of the playlists its API hands out
 	hosts  []string // hosts of its links: lower case, without www., mobile. or m.
 	links  []linkShape
@@ -57,6 +58,9 @@ type site struct {
 	// by its address alone (a query parameter, say). It is asked of every
 	// playlist address, whoever serves it.
 	playlistKind func(u *url.URL) (replay, live bool)
+	// soundOnly, when set, says whether a playlist is sound only (an X
+	// Space) by its address alone; asked of every playlist address too.
+	soundOnly func(u *url.URL) bool
 }
 
 // answerWords are what a site's API answers call things. scanJSON looks for
@@ -120,6 +124,9 @@ func (f streamField) fixURL(u *url.URL) {
 
 // A linkShape is one kind of link of a site's, and how to resolve it.
 type linkShape struct {
+	// name is the kind of link, for people and for a site's resolver that
+	// hands one kind on to another ("broadcast", "Space", "post").
+	name string
 	// path is the shape of the link's path, element by element (split at
 	// "/", without the slashes at either end): a word it must be, "*" for
 	// any word, or "{id}" where the id stands, which idRE must match.
@@ -166,9 +173,48 @@ func (l *linkShape) match(parts []string) (string, bool) {
 	return id, true
 }
 
-// resolve resolves the link with the resolver of its shape.
+// resolve resolves the link with the resolver of its shape. Whatever
+// keeps the API from handing out the video, the browser may still play it:
+// every failure but a cancel is a *CaptureError for the link.
 func (m linkMatch) resolve(ctx context.Context, uc *userCreds) ([]Candidate, error) {
-	return m.shape.resolve(ctx, m, uc)
+	cands, err := m.shape.resolve(ctx, m, uc)
+	if err != nil && ctx.Err() == nil {
+		err = &CaptureError{Link: m.site.page(m.link), Err: err}
+	}
+	return cands, err
+}
+
+// page is the page to open in the browser for u, a link on one of s's
+// hosts: its path on s's first host, over https, without the query or
+// fragment (a share link's tracking, never needed to play it). Every byte
+// of the path but letters, digits and "/._~-" is %-escaped, so the command
+// line can name it in a command to run as it is.
+func (s *site) page(u *url.URL) string {
+	var b strings.Builder
+	for _, c := range []byte("/" + strings.Trim(u.Path, "/")) {
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("/._~-", c) >= 0 {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return "https://" + s.hosts[0] + b.String()
+}
+
+// unknownLink is the error for a link on a site's host that is none of
+// the site's link shapes (a profile, a list...), or nil when u is on no
+// site's host. intake cannot resolve it, but the browser may play it.
+func unknownLink(u *url.URL) error {
+	host := strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
+	for _, p := range linkHostPrefixes {
+		host = strings.TrimPrefix(host, p)
+	}
+	for _, s := range sites {
+		if slices.Contains(s.hosts, host) {
+			return &CaptureError{Link: s.page(u), Err: inputErr(ErrNoStream, "This %s page is not a kind of link Replay Rescue reads (%s).", s.name, s.shapes)}
+		}
+	}
+	return nil
 }
 
 // sites are the services intake knows by name, tried in this order. They,
@@ -289,6 +335,16 @@ func liveState(state string) bool {
 	return false
 }
 
+// soundOnly reports whether a playlist's address says it is sound only.
+func soundOnly(u *url.URL) bool {
+	for _, s := range sites {
+		if s.soundOnly != nil && s.soundOnly(u) {
+			return true
+		}
+	}
+	return false
+}
+
 // chatHistoryPath reports whether a request's path is a chat service's
 // history request.
 func chatHistoryPath(p string) bool {
@@ -322,14 +378,15 @@ func chatSource(s *site, token string, start time.Time) chat.Source {
 }
 
 // broadcastCands turns the playlists a site's API answer named for m's
-// broadcast into candidates sharing one jar: the user's cookies for the
-// link, the API's Set-Cookie and the cookies of the answer, each scoped to
-// its own host or domain.
-func broadcastCands(m linkMatch, fs []found, creds web.Credentials, uc *userCreds) []Candidate {
+// broadcast (what it is, for people: "broadcast", "Space", "post") into
+// candidates sharing one jar: the user's cookies for the link, the API's
+// Set-Cookie and the cookies of the answer, each scoped to its own host or
+// domain.
+func broadcastCands(m linkMatch, what string, fs []found, creds web.Credentials, uc *userCreds) []Candidate {
 	var cs []*cand
 	seen := map[string]bool{}
 	for _, fd := range fs {
-		c, hosts, ok := foundCand(fd, m.link, m.link, seen, m.site.origin, fmt.Sprintf("%s broadcast %s (%s)", m.site.name, m.id, fd.field.name()), m.site.referer, creds, uc)
+		c, hosts, ok := foundCand(fd, m.link, m.link, seen, m.site.origin, fmt.Sprintf("%s %s %s (%s)", m.site.name, what, m.id, fd.field.name()), m.site.referer, creds, uc)
 		if !ok {
 			continue
 		}

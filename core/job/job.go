@@ -45,6 +45,11 @@ type Source struct {
 	// Chat is where the broadcast's chat is (intake.Candidate.Chat); its
 	// token never reaches the state file or an event.
 	Chat chat.Source
+	// Presenter is who broadcast it, when known; with the title it is
+	// what an MP4 of a sound-only source shows (media.Card).
+	Presenter string
+	// Sound says the source is sound only (an X Space).
+	Sound bool
 }
 
 // Options configure a save, of one broadcast or of a talk in several parts.
@@ -550,7 +555,8 @@ func renderError(err error, s Settings) error {
 // renderSpec describes the render of the whole playlist with s.
 func (p *part) renderSpec(s Settings) media.RenderSpec {
 	spec := media.RenderSpec{Dir: p.dir, Output: s.Output, Exact: s.Exact,
-		Start: s.Start, End: s.End, AudioOffset: s.AudioOffset, OneStream: true}
+		Start: s.Start, End: s.End, AudioOffset: s.AudioOffset, OneStream: true,
+		Card: &media.Card{Title: p.title(), Presenter: p.src.Presenter}}
 	if p.pl.Audio != nil {
 		for _, seg := range p.pl.Audio.Segments {
 			spec.AudioChunks = append(spec.AudioChunks, fetch.FileName(seg))

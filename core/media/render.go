@@ -61,6 +61,9 @@ type RenderSpec struct {
 	// Burn, when set, draws subtitles on the picture, which is then
 	// re-encoded (see burnArgs).
 	Burn BurnFunc
+	// Card, when set, is the picture of a sound-only source saved as an
+	// MP4 (see withCard).
+	Card *Card
 
 	// noReorderDelay is set by the render itself: its arguments read the
 	// sound earlier by the first picture's reorder delay, which the MP4
@@ -237,8 +240,26 @@ func globEscape(s string) string {
 // starts (see PlanCut). The MP4 is written under a temporary name beside
 // Output and renamed only when ffmpeg succeeded, so a failed or cancelled
 // render never leaves a file under the final name. With spec.Ready the
-// chunks may still be downloading (see renderStream).
+// chunks may still be downloading (see renderStream). A sound-only source
+// saved as an MP4 then gets spec.Card as its picture (see withCard).
 func (t Tools) Render(ctx context.Context, spec RenderSpec) (Cut, error) {
+	cut, err := t.renderChunks(ctx, spec)
+	if err != nil && !isTaken(err) {
+		return cut, err
+	}
+	saved := spec.Output
+	var taken *TakenError
+	if errors.As(err, &taken) {
+		saved = taken.Saved
+	}
+	if cerr := t.withCard(ctx, spec, saved, cut); cerr != nil {
+		return Cut{}, cerr
+	}
+	return cut, err
+}
+
+// renderChunks is Render before the card.
+func (t Tools) renderChunks(ctx context.Context, spec RenderSpec) (Cut, error) {
 	var p *plan
 	if spec.Ready != nil {
 		// Chunks beyond the span may never come: the job fetches only
@@ -278,6 +299,14 @@ func (t Tools) Render(ctx context.Context, spec RenderSpec) (Cut, error) {
 	if p == nil {
 		if p, err = t.plan(ctx, spec, len(spec.Chunks)); err != nil {
 			return Cut{}, err
+		}
+		if !p.tracks.HasVideo && spec.reencodes() {
+			// Sound only: no picture to re-encode, and the chunks are
+			// read as a copy reads them (a card carries the chat).
+			spec.Exact, spec.Burn = false, nil
+			if p, err = t.plan(ctx, spec, len(spec.Chunks)); err != nil {
+				return Cut{}, err
+			}
 		}
 		if err := t.soundPlan(ctx, spec, p); err != nil {
 			return Cut{}, err

@@ -323,7 +323,7 @@ func (t Tools) plan(ctx context.Context, spec RenderSpec, upto int) (*plan, erro
 		if err != nil {
 			return nil, err
 		}
-		p.src = byteSource(list, spec.Fragmented)
+		p.src = asPacked(byteSource(list, spec.Fragmented), filepath.Join(spec.Dir, p.chunks[0]))
 	}
 	var origin time.Duration
 	if p.tracks, origin, err = t.probeList(ctx, p.src); err != nil {
@@ -399,7 +399,7 @@ func (t Tools) addAudio(ctx context.Context, spec RenderSpec, p *plan, origin ti
 		if err != nil {
 			return err
 		}
-		audio = byteSource(list, spec.Fragmented)
+		audio = asPacked(byteSource(list, spec.Fragmented), filepath.Join(spec.Dir, spec.AudioChunks[0]))
 	} else {
 		list, err := writeEntries(spec.Dir, audioListName, spec.AudioChunks, nil)
 		if err != nil {

@@ -89,7 +89,9 @@ func (t Tools) renderStream(ctx context.Context, spec RenderSpec) (Cut, error) {
 		}
 		readers, writers = append(readers, r), append(writers, w)
 	}
-	c := t.renderArgs(pipeSource(p.src.origin), tmp, spec, p.cut)
+	pipes := pipeSource(p.src.origin)
+	pipes.opts["f"] = p.src.opts["f"] // MPEG-TS, or packed audio (see asPacked)
+	c := t.renderArgs(pipes, tmp, spec, p.cut)
 	spec.noReorderDelay = p.cut.reorder > 0
 
 	// The feeders stop ffmpeg (through ctx) if a chunk cannot come: the

@@ -53,8 +53,16 @@ func found(cands []Candidate, err error) ([]Candidate, string, error) {
 // SourceOf is what a save needs of c, including the sentence to show if the
 // video host refuses it.
 func SourceOf(c Candidate) Source {
-	return job.Source{URL: c.URL, Creds: c.Creds, Title: c.Title, ID: c.BroadcastID, Denied: intake.ExplainDenied(c), Chat: c.Chat}
+	return job.Source{URL: c.URL, Creds: c.Creds, Title: c.Title, ID: c.BroadcastID, Denied: intake.ExplainDenied(c), Chat: c.Chat,
+		Presenter: c.Presenter, Sound: c.Sound}
 }
+
+// CaptureInstead reports whether err is a link whose site's API could not
+// hand out the video (an unknown kind of link, an API that changed, a login
+// wall, a Space not kept for replay), which capturing it in the browser may
+// still save, and the page to open there. The window offers to; the
+// command line names the capture command.
+func CaptureInstead(err error) (link string, ok bool) { return intake.CaptureLink(err) }
 
 // Browser is a Chromium-family browser installed on this computer.
 type Browser = capture.Browser

@@ -40,8 +40,9 @@ type Backend interface {
 	// to find one) in a temporary profile and waits until the replay plays
 	// there; it returns the candidates like Resolve. Cancelling ctx closes
 	// the browser. With no browser installed the error satisfies
-	// noBrowser.
-	Capture(ctx context.Context, browser string) ([]Candidate, error)
+	// noBrowser. page, when set, is the page it opens on (a link the core
+	// could not resolve, see CaptureInstead).
+	Capture(ctx context.Context, browser, page string) ([]Candidate, error)
 	// Sample starts the built-in sample broadcast on loopback and returns it
 	// as a checked Candidate; stop ends the sample server.
 	Sample(ctx context.Context) (c Candidate, stop func(), err error)

@@ -124,12 +124,12 @@ func (b *Core) Resolve(ctx context.Context, text string) ([]Candidate, error) {
 
 // Capture finds the browser and catches the replay in it, then checks the
 // candidates as Resolve does.
-func (b *Core) Capture(ctx context.Context, browser string) ([]Candidate, error) {
+func (b *Core) Capture(ctx context.Context, browser, page string) ([]Candidate, error) {
 	found, err := rescue.FindBrowser(browser)
 	if err != nil {
 		return nil, err
 	}
-	cands, warning, err := rescue.Capture(ctx, found, "", false)
+	cands, warning, err := rescue.Capture(ctx, found, page, false)
 	if err != nil {
 		return nil, err
 	}

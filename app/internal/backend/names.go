@@ -76,6 +76,10 @@ func translate(w rescue.Sentence) string {
 	return lang.L(w.Template, args)
 }
 
+// CaptureInstead reports whether err is a link the core could not resolve
+// that the browser may still play, and the page to open there.
+func CaptureInstead(err error) (page string, ok bool) { return rescue.CaptureInstead(err) }
+
 // FormatClock writes d the way every screen shows a time.
 func FormatClock(d time.Duration) string { return rescue.FormatClock(d) }
 

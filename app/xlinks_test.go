@@ -1,0 +1,110 @@
+package app
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"replayrescue/app/internal/backend"
+	"replayrescue/core/intake"
+	"replayrescue/core/intake/xfake"
+	"replayrescue/core/sample"
+)
+
+// A link the core could not resolve (X will not hand it out) shows its
+// sentence and "Open it in the browser and capture", which opens the
+// browser on that very link; another problem shows no such button.
+func TestCaptureInstead(t *testing.T) {
+	const page = "https://x.com/i/spaces/1ZkKzbAaaaaaa"
+	msg := "The Space 1ZkKzbAaaaaaa (Off the record) was not recorded, or X no longer keeps its recording, so there is no replay to save."
+	be := &fakeBackend{resolveErr: &intake.CaptureError{Link: page, Err: &intake.InputError{Msg: msg, Err: intake.ErrNoStream}}}
+	be.browser = func(ctx context.Context) ([]backend.Candidate, error) { return readyCands(), nil }
+	h := newHarness(t, be)
+	h.u.start.paste.SetText(page + "?s=20")
+	test.Tap(h.u.start.find)
+	h.q.until(t, "the problem", func() bool { return h.u.start.status.Visible() })
+	if h.u.start.status.Text != msg || !h.u.start.captureLink.Visible() {
+		t.Fatalf("status %q, capture button shown: %v", h.u.start.status.Text, h.u.start.captureLink.Visible())
+	}
+	test.Tap(h.u.start.captureLink)
+	h.q.until(t, "the found screen", func() bool { return h.u.screen == screenFound })
+	if len(be.pages) != 1 || be.pages[0] != page {
+		t.Errorf("the browser opened on %q, want %q", be.pages, page)
+	}
+
+	h.u.show(screenStart)
+	be.resolveErr = &intake.InputError{Msg: "This is a cookies.txt file.", Err: intake.ErrNoSource}
+	test.Tap(h.u.start.find)
+	h.q.until(t, "the problem", func() bool { return h.u.start.status.Text == "This is a cookies.txt file." })
+	if h.u.start.captureLink.Visible() {
+		t.Error("a problem the browser cannot solve offers the browser")
+	}
+}
+
+// The window on the real core takes what a presenter has on X through a
+// fake X: the post that announced the broadcast, its live event and a
+// Space, each pasted, found, downloaded and saved as an MP4 (the Space's
+// with a card for a picture).
+func TestXLinksEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("saves from a fake X with ffmpeg")
+	}
+	be := backend.NewCore(backend.ToolsSource{})
+	tools, err := be.Tools()
+	if err != nil {
+		t.Skipf("ffmpeg is not installed: %v", err)
+	}
+	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // fresh job folders
+	m, err := sample.Generate(context.Background(), sample.MediaOptions{FFmpeg: tools.FFmpeg, Duration: 10 * time.Second, ChunkDuration: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := sample.Start(sample.ServerOptions{Media: m, NoCookies: true, Chat: []sample.ChatMessage{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	x := xfake.NewTalk(t, tools.FFmpeg, srv.PlaylistURL(), "")
+	for _, tc := range []struct {
+		link, title string
+		length      time.Duration
+		width       int
+	}{
+		{x.Post, x.Title, 10 * time.Second, 640},
+		{x.Event, x.Title, 10 * time.Second, 640},
+		{x.Space, x.SpaceTitle, 20 * time.Second, 1280},
+	} {
+		h := newHarness(t, nil)
+		h.u.backend = be
+		h.u.checkTools()
+		h.u.start.paste.SetText(tc.link)
+		test.Tap(h.u.start.find)
+		h.q.until(t, "the link to be resolved", func() bool { return h.u.screen == screenFound || h.u.start.status.Visible() }, time.Minute)
+		if h.u.screen != screenFound || !strings.Contains(h.u.found.rows[0].title.Text, tc.title) {
+			t.Fatalf("%s: not found (%s)", tc.link, h.u.start.status.Text)
+		}
+		test.Tap(h.u.found.download)
+		h.q.until(t, "the download to finish", func() bool { return h.u.screen == screenEdit || h.u.dl.probBox.Visible() }, 2*time.Minute)
+		if h.u.screen != screenEdit {
+			t.Fatalf("%s: download failed: %s", tc.link, h.u.dl.problem.Text)
+		}
+		out := filepath.Join(t.TempDir(), backend.FileName(h.u.sess.job.Title(), "replay"))
+		h.u.edit.saveTo(out, true)
+		h.q.until(t, "the video to be saved", func() bool { return h.u.rend.done.Visible() || h.u.rend.failed.Visible() }, 2*time.Minute)
+		if !h.u.rend.done.Visible() {
+			t.Fatalf("%s: render failed: %s", tc.link, h.u.rend.problem.Text)
+		}
+		info, err := tools.Probe(context.Background(), out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, okV := info.Stream("video")
+		if _, okA := info.Stream("audio"); !okV || !okA || v.Width != tc.width || v.Start != 0 || (info.Duration-tc.length).Abs() > time.Second {
+			t.Errorf("%s: saved %+v", tc.link, info)
+		}
+	}
+}
