@@ -96,7 +96,7 @@ func (p *part) burner(msgs []chat.Message, s Settings) func(start, shift time.Du
 	return func(start, shift time.Duration) (string, error) {
 		file := filepath.Join(p.dir, burnFile)
 		t := chat.Timing{From: start, To: s.End, Shift: -shift}
-		return file, writeAtomic(file, true, func(w io.Writer) error { return chat.WriteASS(w, msgs, t, true) })
+		return file, writeAtomic(file, true, func(w io.Writer) error { return chat.WriteBurnASS(w, msgs, t) })
 	}
 }
 
