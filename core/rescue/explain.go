@@ -53,7 +53,22 @@ type Sentence = say.Sentence
 
 // Words is the sentence Explain gives for err as a template and values,
 // made printable; zero when the sentence was not written so, and Explain's
-// is then the one to show.
+// is then the one to show. It picks the sentence Explain picks.
 func Words(err error) Sentence {
+	var (
+		credErr *intake.CredentialsError
+		install *toolget.Error
+		je      *job.Error
+	)
+	switch {
+	case errors.As(err, &je):
+		return je.Words.Map(web.Printable)
+	case errors.As(err, &credErr):
+		return credErr.Words.Map(web.Printable)
+	case errors.As(err, new(*intake.InputError)), errors.As(err, new(*intake.NetworkError)),
+		errors.As(err, &install) && !errors.As(err, new(*media.MissingError)) && !errors.As(err, new(*media.FailedError)),
+		errors.Is(err, intake.ErrNoSource) && !errors.Is(err, context.Canceled):
+		return Sentence{} // not written as templates yet
+	}
 	return job.Words(err).Map(web.Printable)
 }
