@@ -416,6 +416,13 @@ func TestAppearanceSwitch(t *testing.T) {
 	if h.app.Preferences().String(prefAppearance) != "light" {
 		t.Error("appearance not saved")
 	}
+	// The keyboard's place shows: the focus colour is no faint tint.
+	for _, look := range []string{"light", "dark", ""} {
+		h.u.setAppearance(look)
+		if _, _, _, a := theme.Color(theme.ColorNameFocus).RGBA(); a>>8 < 0x60 {
+			t.Errorf("%q: the focus colour is %d%% opaque", look, a*100/0xffff)
+		}
+	}
 }
 
 // inDialog reports whether o is in a dialog showing on w.

@@ -20,7 +20,7 @@ import (
 // Screenshot mode: REPLAYRESCUE_SCREEN=start|found|download|edit|render|done
 // (and parts, a talk in several parts; error-de, a dead link on the start
 // screen in German; and the dialogs help|settings|about|ffmpeg|expired|
-// capture) opens the window on that screen with made-up data and no
+// capture|open, the last Open HAR file's) opens the window on that screen with made-up data and no
 // network or ffmpeg, so each screen can be captured under Xvfb for docs and
 // reviews.
 
@@ -39,6 +39,8 @@ func openDemoScreen(u *ui, name string) {
 		u.start.onFind()
 	case "help":
 		u.showHelp(helpLink)
+	case "open":
+		u.start.onOpenHAR()
 	case "settings":
 		newSettingsDialog(u).show()
 	case "about":

@@ -10,7 +10,7 @@ fi
 bin="${1:-bin/replayrescue}"
 shift || true
 screens=("$@")
-[ ${#screens[@]} -gt 0 ] || screens=(start error-de found parts download edit render done help settings about ffmpeg expired capture)
+[ ${#screens[@]} -gt 0 ] || screens=(start error-de found parts download edit render done help settings about ffmpeg expired capture open)
 mkdir -p shots
 for screen in "${screens[@]}"; do
   REPLAYRESCUE_SCREEN=$screen "$bin" >/dev/null 2>&1 &
