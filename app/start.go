@@ -2,15 +2,16 @@ package app
 
 import (
 	"context"
+	"image/color"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -103,11 +104,13 @@ func (v *startView) build() {
 		widget.NewSeparator(),
 		container.NewBorder(nil, nil, nil, v.sample, sampleHint),
 	)
-	middle := container.NewVScroll(container.NewVBox(v.busy, v.problem.box))
-	// Listed in reading order, so Tab goes top to bottom.
-	form := container.New(layout.NewBorderLayout(top, bottom, nil, nil), top, middle, bottom)
-	// The scroll fills the window when it has room (the other ways at its
-	// bottom) and scrolls when it has not.
+	// The search's progress and its problem show in a place of their own,
+	// kept for them (a long problem scrolls in it), so the other ways
+	// below never move.
+	room := canvas.NewRectangle(color.Transparent)
+	room.SetMinSize(fyne.NewSize(0, 140))
+	middle := container.NewStack(room, container.NewVScroll(container.NewVBox(v.busy, v.problem.box)))
+	form := container.NewVBox(top, middle, bottom)
 	v.content = container.NewVScroll(container.New(&maxWidthLayout{width: 720}, form))
 }
 
