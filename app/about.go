@@ -21,7 +21,8 @@ const website = "https://github.com/replayrescue/replayrescue"
 // what it is built from. The one showing is kept on ui so tests can look at it.
 type aboutBox struct {
 	u       *ui
-	d       dialog.Dialog
+	m       *modal
+	d       dialog.Dialog // m's
 	version *widget.Label
 	tools   *widget.Label
 	licence *widget.Label // nil unless Replay Rescue downloaded the ffmpeg in use
@@ -35,7 +36,7 @@ func newAboutBox(u *ui) *aboutBox {
 
 // build makes the box, asking the backend about ffmpeg as it is now.
 func (b *aboutBox) build() {
-	be, win := b.u.backend, b.u.win
+	be := b.u.backend
 	icon := canvas.NewImageFromResource(assets.Icon)
 	icon.SetMinSize(fyne.NewSize(64, 64))
 	icon.FillMode = canvas.ImageFillContain
@@ -54,8 +55,7 @@ func (b *aboutBox) build() {
 	b.tools = widget.NewLabel(toolsText)
 	b.tools.Wrapping = fyne.TextWrapWord
 	parts := widget.NewLabel(lang.L("Made with Fyne (BSD 3-Clause licence), grafov/m3u8 (BSD 3-Clause), ffmpeg-go (Apache 2.0), chromedp (MIT) and the Go libraries (BSD 3-Clause)."))
-	parts.Wrapping = fyne.TextWrapWord
-	parts.Importance = widget.LowImportance
+	parts.Wrapping = fyne.TextWrapWord // ordinary text: the credits are read too
 	items := []fyne.CanvasObject{container.NewCenter(icon), name, b.version, what, widget.NewSeparator(), b.tools}
 	// A downloaded ffmpeg came with its licence text, which we owe the
 	// user with the program.
@@ -72,11 +72,13 @@ func (b *aboutBox) build() {
 	if link, err := url.Parse(website); err == nil {
 		items = append(items, container.NewCenter(widget.NewHyperlink(lang.L("Website and source code"), link)))
 	}
-	b.d = dialog.NewCustom(lang.L("About Replay Rescue"), lang.L("Close"), container.NewVBox(items...), win)
-	b.d.Resize(fyne.NewSize(min(560, win.Canvas().Size().Width-40), 0))
+	closeButton := b.u.newButton(lang.L("Close"), nil, func() { b.m.hide() })
+	b.m = b.u.newModal(lang.L("About Replay Rescue"), container.NewVBox(items...), func() { b.m.hide() }, closeButton)
+	b.d = b.m.d
+	b.m.resize(560, 0)
 }
 
 func (b *aboutBox) show() {
 	b.u.about = b
-	b.d.Show()
+	b.m.show()
 }

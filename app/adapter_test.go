@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -34,8 +35,9 @@ func TestSampleBroadcastEndToEnd(t *testing.T) {
 	h.u.backend = be
 	h.u.checkTools()
 	test.Tap(h.u.start.sample)
-	h.q.until(t, "the sample to be found", func() bool { return h.u.screen == screenFound || h.u.start.status.Visible() }, 3*time.Minute)
-	if h.u.screen != screenFound {
+	// One ready video: no choosing, straight to its download.
+	h.q.until(t, "the sample to be found", func() bool { return h.u.screen == screenDownload || h.u.start.status.Visible() }, 3*time.Minute)
+	if h.u.screen != screenDownload {
 		t.Fatalf("the sample was not found: %s", h.u.start.status.Text)
 	}
 	c := h.u.cands[0]
@@ -43,10 +45,24 @@ func TestSampleBroadcastEndToEnd(t *testing.T) {
 		t.Fatalf("sample candidate %+v is not ready", c)
 	}
 
-	test.Tap(h.u.found.download)
-	h.q.until(t, "the download to finish", func() bool { return h.u.screen == screenEdit || h.u.dl.probBox.Visible() }, 2*time.Minute)
+	// The sample shows the download step it promises: "Connecting", then
+	// the speed, seen on the screen for a while.
+	seen := map[string]bool{}
+	h.q.until(t, "the download to finish", func() bool {
+		if h.u.screen == screenDownload {
+			seen[h.u.dl.detail.Text] = true
+		}
+		return h.u.screen == screenEdit || h.u.dl.probBox.Visible()
+	}, 2*time.Minute)
 	if h.u.screen != screenEdit {
 		t.Fatalf("download failed: %s", h.u.dl.problem.Text)
+	}
+	var speed bool
+	for text := range seen {
+		speed = speed || strings.Contains(text, "/s")
+	}
+	if !speed {
+		t.Errorf("the download flashed by without a speed: %v", seen)
 	}
 	e := h.u.edit
 	h.q.until(t, "a preview picture", func() bool { return e.preview.Image != nil }, time.Minute)

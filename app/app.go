@@ -17,7 +17,6 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -129,8 +128,11 @@ type ui struct {
 	// a command on Linux); tests set it to drive another system's dialog.
 	goos string
 
-	quitDialog dialog.Dialog // "Stop and quit?", while it asks
-	notice     dialog.Dialog // what was tidied up after an interrupted save
+	quitDialog *modal // "Stop and quit?", while it asks
+	notice     *modal // what was tidied up after an interrupted save
+
+	modals []*modal // the dialogs showing, newest last: Escape closes the last
+	tips   *tips    // the one tip showing, over the window's content
 }
 
 func newUI(a fyne.App, w fyne.Window, be backend.Backend) *ui {
@@ -144,11 +146,9 @@ func newUI(a fyne.App, w fyne.Window, be backend.Backend) *ui {
 	}
 	u.num = numbersFor(languageInUse(u.settings.language()))
 	u.body = container.NewStack()
+	windows.Store(w, u)
 	u.build()
-
-	// Ctrl+V (Cmd+V on macOS) anywhere: the driver sends it to the canvas
-	// when no text field has focus, so a link can be pasted straight away.
-	w.Canvas().AddShortcut(&fyne.ShortcutPaste{}, func(fyne.Shortcut) { u.pasted(a.Clipboard().Content()) })
+	u.addShortcuts()
 	w.Canvas().SetOnTypedKey(u.onTypedKey)
 	return u
 }
@@ -168,7 +168,10 @@ func (u *ui) build() {
 		}
 		u.rend.rebuild()
 	}
-	u.win.SetContent(container.NewBorder(u.header(), nil, nil, nil, u.body))
+	// The screen before the header: Tab reaches the screen's controls
+	// first, the header's icons last. Tips show over both.
+	u.tips = newTips(u.bridge)
+	u.win.SetContent(container.NewStack(container.NewBorder(u.header(), nil, nil, nil, u.body), u.tips.layer))
 	u.show(u.screen)
 }
 
@@ -196,9 +199,9 @@ func (u *ui) header() fyne.CanvasObject {
 	// to "Step 3 of 5: Download".
 	u.stepShort = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	u.stepNames = names
-	help := widget.NewButtonWithIcon("", theme.HelpIcon(), func() { showHARHelp(u.win) })
-	settingsBtn := widget.NewButtonWithIcon("", theme.SettingsIcon(), func() { newSettingsDialog(u).show() })
-	aboutBtn := widget.NewButtonWithIcon("", theme.InfoIcon(), func() { newAboutBox(u).show() })
+	help := u.newIconButton(theme.HelpIcon(), withKey(lang.L("Help"), "F1"), u.onHelp)
+	settingsBtn := u.newIconButton(theme.SettingsIcon(), withKey(lang.L("Settings"), keyName(shortcutSettings)), func() { newSettingsDialog(u).show() })
+	aboutBtn := u.newIconButton(theme.InfoIcon(), lang.L("About Replay Rescue"), func() { newAboutBox(u).show() })
 	help.Importance, settingsBtn.Importance, aboutBtn.Importance = widget.LowImportance, widget.LowImportance, widget.LowImportance
 
 	left := container.NewHBox(icon, name)
@@ -241,6 +244,48 @@ func (u *ui) show(s screen) {
 	}
 	u.body.Objects = []fyne.CanvasObject{container.NewPadded(view)}
 	u.body.Refresh()
+	u.focusFor(s)
+}
+
+// focusFor gives the keyboard's focus to what the user most likely does
+// next on screen s: the link on the start screen, Download on the found
+// screen; elsewhere to nothing, so the screen's keys (the arrows that move
+// a trim handle) work at once and Tab starts from the top.
+func (u *ui) focusFor(s screen) {
+	if len(u.modals) > 0 {
+		return // the dialog keeps it; its own focus is apart from the window's
+	}
+	c := u.win.Canvas()
+	switch {
+	case s == screenStart:
+		c.Focus(u.start.paste)
+	case s == screenFound && !u.found.download.Disabled():
+		c.Focus(u.found.download)
+	case s == screenFound && u.found.chosen >= 0 && u.found.chosen < len(u.found.rows):
+		c.Focus(u.found.rows[u.found.chosen])
+	default:
+		c.Unfocus()
+	}
+}
+
+// focusOn gives o the keyboard's focus while screen s shows and no dialog
+// is open: the next step once a screen's work has ended.
+func (u *ui) focusOn(s screen, o fyne.Focusable) {
+	if u.screen == s && len(u.modals) == 0 {
+		u.win.Canvas().Focus(o)
+	}
+}
+
+// onHelp opens Help on what the screen showing is about.
+func (u *ui) onHelp() {
+	switch u.screen {
+	case screenEdit:
+		u.showHelp(helpTrim)
+	case screenRender:
+		u.showHelp(helpSave)
+	default:
+		u.showHelp(helpLink)
+	}
 }
 
 // dropped handles files dropped anywhere on the window. It is a method, not
@@ -274,15 +319,30 @@ func (u *ui) useSource(src string) {
 		u.start.paste.SetText(src)
 		u.start.resolve(src)
 	default:
-		dialog.ShowInformation(lang.L("Busy"), lang.L("Finish or cancel this video before starting another."), u.win)
+		u.inform(lang.L("Busy"), lang.L("Finish or cancel this video before starting another."))
 	}
 }
 
-// onTypedKey gets the keys pressed when no widget has focus and hands them
-// to the screen showing: on the edit screen the arrow keys nudge the trim
-// handle.
+// onTypedKey gets the keys pressed when no widget has focus, and the
+// window's own keys from every control (see keys.go): Escape closes the
+// dialog on top (or stops a search), F1 opens Help, Space pauses or resumes
+// a download, and on the edit screen the arrow keys nudge the trim handle.
 func (u *ui) onTypedKey(k *fyne.KeyEvent) {
-	if u.screen == screenEdit && u.edit != nil {
+	if k.Name == fyne.KeyEscape {
+		if !u.escapeModal() && u.screen == screenStart && u.start.searching() {
+			u.start.onStop()
+		}
+		return
+	}
+	if len(u.modals) > 0 {
+		return
+	}
+	switch {
+	case k.Name == fyne.KeyF1:
+		u.onHelp()
+	case u.screen == screenDownload && k.Name == fyne.KeySpace:
+		u.dl.onPauseOrResume()
+	case u.screen == screenEdit && u.edit != nil:
 		u.edit.onTypedKey(k)
 	}
 }
@@ -306,9 +366,7 @@ func (u *ui) requireTools() bool {
 }
 
 // showError shows err as one sentence in a dialog.
-func (u *ui) showError(title string, msg string) {
-	dialog.ShowInformation(title, msg, u.win)
-}
+func (u *ui) showError(title string, msg string) { u.inform(title, msg) }
 
 // setLanguage applies and saves a language choice.
 func (u *ui) setLanguage(code string) {
@@ -316,6 +374,11 @@ func (u *ui) setLanguage(code string) {
 		return
 	}
 	u.settings.p.SetString(prefLanguage, code)
+	u.useLanguage(code)
+}
+
+// useLanguage shows the window in code ("" the system's) without saving it.
+func (u *ui) useLanguage(code string) {
 	if err := applyLanguage(code); err != nil {
 		fyne.LogError("applying the language setting", err)
 	}
@@ -366,15 +429,7 @@ func (u *ui) onCloseRequested() {
 	if u.sess.working == workSave {
 		msg = lang.L("The video being saved is not finished and will not be kept; the downloaded parts are kept.")
 	}
-	d := dialog.NewConfirm(lang.L("Stop and quit?"), msg, func(ok bool) {
-		if ok {
-			u.quit()
-		}
-	}, u.win)
-	d.SetConfirmText(lang.L("Stop and quit"))
-	d.SetDismissText(lang.L("Keep going"))
-	u.quitDialog = d
-	d.Show()
+	u.quitDialog = u.ask(lang.L("Stop and quit?"), msg, lang.L("Stop and quit"), lang.L("Keep going"), u.quit)
 }
 
 // quit stops everything and closes the window.
@@ -385,6 +440,7 @@ func (u *ui) quit() {
 
 // shutdown runs when the window closes: stop work, tidy up after a save.
 func (u *ui) shutdown() {
+	windows.Delete(u.win)
 	if s := u.sess; s != nil {
 		_ = s.end()
 	}
@@ -400,15 +456,6 @@ func (u *ui) shutdown() {
 	if u.tools != nil && u.tools.stop != nil {
 		u.tools.stop() // a download of ffmpeg removes what it began
 	}
-}
-
-// confirm asks title and msg with Yes and No, and runs yes on Yes.
-func confirm(win fyne.Window, title, msg string, yes func()) {
-	dialog.ShowConfirm(title, msg, func(ok bool) {
-		if ok {
-			yes()
-		}
-	}, win)
 }
 
 // firstThatFits shows the first of its objects whose minimum width fits and

@@ -88,7 +88,7 @@ func TestCaptureButton(t *testing.T) {
 		return nil, ctx.Err()
 	}
 	test.Tap(h.u.start.capture)
-	h.u.start.captureDialog.Hide() // what the dialog's Cancel button does
+	h.u.start.captureDialog.hide() // what the dialog's Cancel button does
 	<-cancelled
 	h.q.until(t, "the start screen ready again", func() bool { return !h.u.start.capture.Disabled() })
 	if h.u.start.status.Visible() || h.u.screen != screenStart {

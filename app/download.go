@@ -26,21 +26,24 @@ type downloadView struct {
 	bar      *widget.ProgressBar
 	detail   *widget.Label
 	state    *widget.Label
-	pause    *widget.Button
-	resume   *widget.Button
-	cancel   *widget.Button
-	stopLive *widget.Button // live broadcasts: stop following and edit what arrived
-	problem  *widget.Label
+	pause    *button
+	resume   *button
+	cancel   *button
+	back     *button // to the videos found, when the download skipped choosing
+	stopLive *button // live broadcasts: stop following and edit what arrived
+	card     *problemCard
+	problem  *widget.Label // card's sentence
 	probBox  *fyne.Container
-	retry    *widget.Button
+	retry    *button
 	partsBox *fyne.Container // each part's own progress, for a talk in several
 	partRows []*partRow
 	expired  *fyne.Container // the "link has expired" card
 	fresh    *widget.Entry
-	useFresh *widget.Button
+	useFresh *button
 	content  fyne.CanvasObject
 
 	wantsFresh bool // waiting for a new HAR or link
+	skipped    bool // started without the found screen: Back goes there
 	last       backend.Progress
 	cand       backend.Candidate
 	mode       downloadMode
@@ -62,44 +65,53 @@ func newDownloadView(u *ui) *downloadView {
 	return v
 }
 
-// build makes the screen's widgets and layout.
+// build makes the screen's widgets and layout: what downloads and how far
+// it is, with the buttons in a row of their own at the bottom, where
+// messages coming and going never move them; the buttons that take turns
+// (Pause, Resume, Try again) share one place.
 func (v *downloadView) build() {
+	u := v.u
 	v.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.title.Truncation = fyne.TextTruncateEllipsis
 	v.about = widget.NewLabel("")
 	v.bar = widget.NewProgressBar()
-	v.detail = widget.NewLabel(lang.L("Starting…"))
+	v.detail = widget.NewLabel(lang.L("Connecting to the video host…"))
 	v.detail.Wrapping = fyne.TextWrapWord
 	v.state = widget.NewLabel("")
 	v.state.Wrapping = fyne.TextWrapWord
 	v.state.Hide()
 
-	v.pause = widget.NewButtonWithIcon(lang.L("Pause"), theme.MediaPauseIcon(), v.onPause)
-	v.resume = widget.NewButtonWithIcon(lang.L("Resume"), theme.MediaPlayIcon(), v.onResume)
+	v.pause = u.newButton(lang.L("Pause"), theme.MediaPauseIcon(), v.onPause)
+	v.pause.tip = withKey(lang.L("Pause"), lang.L("Space"))
+	v.resume = u.newButton(lang.L("Resume"), theme.MediaPlayIcon(), v.onResume)
 	v.resume.Importance = widget.HighImportance
+	v.resume.tip = withKey(lang.L("Resume"), lang.L("Space"))
 	v.resume.Hide()
-	v.cancel = widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), v.onCancel)
-	v.stopLive = widget.NewButtonWithIcon(lang.L("Stop here"), theme.MediaStopIcon(), v.onStopHere)
+	v.cancel = u.newButton(lang.L("Cancel"), theme.CancelIcon(), v.onCancel)
+	v.back = u.newButton(lang.L("Back"), theme.NavigateBackIcon(), v.onBack)
+	v.back.Hide()
+	v.stopLive = u.newButton(lang.L("Stop here"), theme.MediaStopIcon(), v.onStopHere)
 	v.stopLive.Hide()
 
-	v.problem = widget.NewLabel("")
-	v.problem.Wrapping = fyne.TextWrapWord
-	v.problem.Importance = widget.DangerImportance
-	v.retry = widget.NewButtonWithIcon(lang.L("Try again"), theme.ViewRefreshIcon(), v.onResume)
+	v.card = newProblemCard()
+	v.problem = v.card.text
+	v.retry = u.newButton(lang.L("Try again"), theme.ViewRefreshIcon(), v.onResume)
 	v.retry.Importance = widget.HighImportance
-	v.probBox = container.NewVBox(v.problem, container.NewHBox(layout.NewSpacer(), v.retry))
-	v.probBox.Hide()
+	v.retry.Hide()
+	v.probBox = v.card.box
 
 	// The expired-link card: drop or paste a fresh source to continue.
 	expiredMsg := widget.NewLabel(lang.L("The link has expired: drop a fresh HAR or paste the link again to continue. The parts already downloaded are kept."))
 	expiredMsg.Wrapping = fyne.TextWrapWord
 	expiredMsg.Importance = widget.WarningImportance
 	v.fresh = widget.NewEntry()
-	v.fresh.SetPlaceHolder(lang.L("Paste the link or a “Copy as cURL” command"))
-	v.useFresh = widget.NewButton(lang.L("Continue"), v.onContinue)
+	v.fresh.SetPlaceHolder(lang.L("Paste the link again"))
+	v.fresh.OnSubmitted = func(string) { v.onContinue() }
+	v.useFresh = u.newButton(lang.L("Continue"), nil, v.onContinue)
 	v.useFresh.Importance = widget.HighImportance
-	openHAR := widget.NewButtonWithIcon(lang.L("Open HAR file…"), theme.FolderOpenIcon(), v.onOpenHAR)
-	howTo := widget.NewButtonWithIcon(lang.L("How do I get a HAR file?"), theme.HelpIcon(), v.onHelp)
+	openHAR := u.newButton(lang.L("Open HAR file…"), theme.FolderOpenIcon(), v.onOpenHAR)
+	openHAR.tip = withKey(lang.L("Open a HAR file"), keyName(shortcutOpen))
+	howTo := u.newButton(lang.L("How do I get a HAR file?"), theme.HelpIcon(), v.onHelp)
 	howTo.Importance = widget.LowImportance
 	v.expired = container.NewVBox(
 		container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, expiredMsg),
@@ -110,15 +122,18 @@ func (v *downloadView) build() {
 
 	v.partsBox = container.NewVBox()
 	v.partsBox.Hide()
-	buttons := container.NewHBox(v.cancel, layout.NewSpacer(), v.stopLive, v.pause, v.resume)
-	v.content = container.NewVScroll(container.New(&maxWidthLayout{width: 760}, container.NewVBox(
+	turns := container.New(sameSpot{}, v.pause, v.resume, v.retry)
+	buttons := container.NewHBox(v.back, v.cancel, layout.NewSpacer(), v.stopLive, turns)
+	body := container.NewVScroll(container.NewVBox(
 		v.title, v.about,
 		widget.NewSeparator(),
 		v.bar, v.detail, v.partsBox, v.state,
 		v.expired,
 		v.probBox,
-		buttons,
-	)))
+	))
+	// In reading order, so Tab reaches the messages' controls before
+	// the buttons.
+	v.content = container.New(&maxWidthLayout{width: 760}, container.New(layout.NewBorderLayout(nil, buttons, nil, nil), body, buttons))
 }
 
 // rebuild makes the view anew (in the language now chosen) and shows what
@@ -147,6 +162,9 @@ func (v *downloadView) copyFrom(old *downloadView) {
 		return // nothing downloading
 	}
 	v.setCandidate(old.cand)
+	if old.skipped {
+		v.setSkipped()
+	}
 	if len(old.partRows) > 1 {
 		var cs []backend.Candidate
 		for _, r := range old.partRows {
@@ -169,11 +187,17 @@ func (v *downloadView) copyFrom(old *downloadView) {
 	}
 }
 
-// setProgress shows chunks, megabytes, speed and time left.
+// setProgress shows chunks, megabytes, speed and time left: "Connecting"
+// until the first bytes arrive, then the speed, and the time left as soon
+// as it can be told.
 func (v *downloadView) setProgress(p backend.Progress) {
 	v.last = p
 	if p.Total > 0 {
 		v.bar.SetValue(float64(p.Done) / float64(p.Total))
+	}
+	if p.Bytes == 0 && p.Done == 0 {
+		v.detail.SetText(lang.L("Connecting to the video host…"))
+		return
 	}
 	data := map[string]any{"Done": p.Done, "Total": p.Total, "Size": v.u.num.size(p.Bytes)}
 	text := lang.L("{{.Done}} of {{.Total}} parts · {{.Size}}", data)
@@ -181,6 +205,8 @@ func (v *downloadView) setProgress(p backend.Progress) {
 		text += " · " + v.u.num.speed(p.Speed)
 		if p.ETA > 0 {
 			text += " · " + lang.L("about {{.Time}} left", map[string]any{"Time": v.u.num.span(p.ETA)})
+		} else {
+			text += " · " + lang.L("working out the time left…")
 		}
 	}
 	if p.Resumed > 0 {
@@ -195,13 +221,21 @@ func (v *downloadView) running(on bool) {
 		v.mode = dlRunning
 		v.pause.Show()
 		v.resume.Hide()
+		v.retry.Hide()
 		v.state.Hide()
 		v.expired.Hide()
 		v.wantsFresh = false
-		v.probBox.Hide()
+		v.card.show("", "")
 	} else {
 		v.pause.Hide()
 	}
+}
+
+// setSkipped offers Back to the videos found: the download started
+// without asking which, there being one to choose.
+func (v *downloadView) setSkipped() {
+	v.skipped = true
+	v.back.Show()
 }
 
 func (v *downloadView) showPaused() {
@@ -224,8 +258,9 @@ func (v *downloadView) showProblem(msg string) {
 	v.running(false)
 	v.mode = dlProblem
 	v.resume.Hide()
-	v.problem.SetText(msg)
-	v.probBox.Show()
+	v.retry.Show()
+	v.card.show(lang.L("The download stopped"), msg)
+	v.u.focusOn(screenDownload, v.retry)
 }
 
 // run loads the playlist (once) and downloads what is missing; ended
@@ -329,6 +364,29 @@ func (v *downloadView) onStopHere() {
 	v.stopLive.Hide()
 }
 
+// onPauseOrResume is the Space key: Pause while it runs, Resume or Try
+// again when it stopped.
+func (v *downloadView) onPauseOrResume() {
+	switch {
+	case v.pause.Visible():
+		v.onPause()
+	case v.resume.Visible(), v.retry.Visible():
+		v.onResume()
+	}
+}
+
+// onBack stops the download (what arrived stays on disk) and shows the
+// videos found, to choose again.
+func (v *downloadView) onBack() {
+	u := v.u
+	if s := u.sess; s != nil && s.cancel != nil {
+		s.cancel()
+	}
+	u.sess = nil
+	u.found.set(u.cands)
+	u.show(screenFound)
+}
+
 // onPause stops the download; finished chunks stay on disk.
 func (v *downloadView) onPause() {
 	if s := v.u.sess; s != nil && s.cancel != nil {
@@ -358,9 +416,9 @@ func (v *downloadView) onCancel() {
 // onContinue continues an expired download with the link pasted in its card.
 func (v *downloadView) onContinue() { v.continueWith(v.fresh.Text) }
 
-func (v *downloadView) onOpenHAR() { chooseHAR(v.u.win, v.u.useSource) }
+func (v *downloadView) onOpenHAR() { v.u.chooseHAR(v.u.useSource) }
 
-func (v *downloadView) onHelp() { showHARHelp(v.u.win) }
+func (v *downloadView) onHelp() { v.u.showHelp(helpPrivate) }
 
 // continueWith continues an expired download with a new HAR file or link: a
 // new job for the new source, in the same job folder, so no chunk is lost.

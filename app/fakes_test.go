@@ -195,8 +195,10 @@ type fakeJob struct {
 	// frameDelay makes Frame slow, like ffmpeg.
 	frameDelay time.Duration
 	stop       <-chan struct{} // openOptions.Stop
-	// chat is the broadcast's chat; none when empty.
-	chat []chat.Message
+	// chat is the broadcast's chat; none when empty, unless reading it
+	// fails with chatErr.
+	chat    []chat.Message
+	chatErr error
 	// lengths are a talk's parts (OpenParts); nil for one broadcast.
 	lengths []time.Duration
 }
@@ -283,9 +285,9 @@ func (j *fakeJob) downloadCalls() int {
 	return j.downloads
 }
 
-func (j *fakeJob) HasChat() bool { return len(j.chat) > 0 }
+func (j *fakeJob) HasChat() bool { return len(j.chat) > 0 || j.chatErr != nil }
 
-func (j *fakeJob) Chat(ctx context.Context) ([]chat.Message, error) { return j.chat, nil }
+func (j *fakeJob) Chat(ctx context.Context) ([]chat.Message, error) { return j.chat, j.chatErr }
 
 func (j *fakeJob) Duration() time.Duration {
 	if j.lengths == nil {

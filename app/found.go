@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -16,18 +17,18 @@ import (
 )
 
 // foundView lists what the source points at, in plain words, with the best
-// one chosen; from here it is downloaded, or kept as a part of a talk.
+// one chosen; from here it is downloaded, or kept as a part of a talk. A
+// video that cannot be downloaded says why, and what to do, on its own row.
 type foundView struct {
 	u        *ui
 	heading  *widget.Label
 	list     *fyne.Container
 	rows     []*candidateRow
 	chosen   int
-	advice   *widget.Label // what to do when the chosen one is not ready
-	download *widget.Button
-	addPart  *widget.Button // keep the chosen one as a part, add the next
+	download *button
+	addPart  *button // keep the chosen one as a part, add the next
 	parts    *partsCard
-	back     *widget.Button
+	back     *button
 	content  fyne.CanvasObject
 }
 
@@ -40,19 +41,21 @@ func newFoundView(u *ui) *foundView {
 
 // build makes the screen's widgets and layout; set fills the list.
 func (v *foundView) build() {
+	u := v.u
 	v.heading = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.heading.Wrapping = fyne.TextWrapWord
 	v.list = container.NewVBox()
-	v.advice = widget.NewLabel("")
-	v.advice.Wrapping = fyne.TextWrapWord
-	v.advice.Importance = widget.WarningImportance
-	v.advice.Hide()
-	v.download = widget.NewButtonWithIcon(lang.L("Download"), theme.DownloadIcon(), v.onDownload)
-	v.addPart = widget.NewButtonWithIcon(lang.L("Add another part"), theme.ContentAddIcon(), v.onAddPart)
-	v.parts = newPartsCard(v.u)
+	v.download = u.newButton(lang.L("Download"), theme.DownloadIcon(), v.onDownload)
+	v.addPart = u.newButton(lang.L("Add another part"), theme.ContentAddIcon(), v.onAddPart)
+	v.parts = newPartsCard(u)
 	v.download.Importance = widget.HighImportance
-	v.back = widget.NewButtonWithIcon(lang.L("Back"), theme.NavigateBackIcon(), v.onBack)
+	v.back = u.newButton(lang.L("Back"), theme.NavigateBackIcon(), v.onBack)
+	top := container.NewVBox(v.parts.card, v.heading)
 	buttons := container.NewHBox(v.back, layout.NewSpacer(), v.addPart, v.download)
-	v.content = container.NewBorder(container.NewVBox(v.parts.card, v.heading), container.NewVBox(v.advice, buttons), nil, nil, container.NewVScroll(v.list))
+	list := container.NewVScroll(v.list)
+	// In reading order, so Tab goes top to bottom: the parts, the list,
+	// the buttons.
+	v.content = container.New(layout.NewBorderLayout(top, buttons, nil, nil), top, list, buttons)
 }
 
 // rebuild makes the widgets again (in the language now chosen), with the
@@ -71,7 +74,30 @@ func (v *foundView) rebuild() {
 func (u *ui) showFound(cands []backend.Candidate) {
 	u.cands = cands
 	u.found.set(cands)
+	if oneChoice(cands) && len(u.parts) == 0 {
+		// Nothing to choose: straight to the download, which has a way
+		// back here.
+		u.found.startDownload(cands[:1])
+		if u.screen == screenDownload {
+			u.dl.setSkipped()
+			return
+		}
+	}
 	u.show(screenFound)
+}
+
+// oneChoice tells whether cands leave nothing to choose: the best of them
+// is ready and no other is (a worse one that is refused is no choice).
+func oneChoice(cands []backend.Candidate) bool {
+	if len(cands) == 0 || !cands[0].Ready {
+		return false
+	}
+	for _, c := range cands[1:] {
+		if c.Ready {
+			return false
+		}
+	}
+	return true
 }
 
 func (v *foundView) set(cands []backend.Candidate) {
@@ -80,12 +106,25 @@ func (v *foundView) set(cands []backend.Candidate) {
 	v.chosen = -1
 	for i, c := range cands {
 		row := newCandidateRow(c, v.u.num, func() { v.choose(i) })
+		row.onMove = func(delta int) { v.onMove(i, delta) }
+		row.keys = v.u.onTypedKey
 		v.rows = append(v.rows, row)
 		v.list.Add(row)
 	}
-	if len(cands) == 1 {
+	ready := 0
+	for _, c := range cands {
+		if c.Ready {
+			ready++
+		}
+	}
+	switch {
+	case ready == 0 && len(cands) == 1:
+		v.heading.SetText(lang.L("This video cannot be downloaded"))
+	case ready == 0:
+		v.heading.SetText(lang.L("We found {{.N}} videos, but none of them can be downloaded. Each says why and what to do.", map[string]any{"N": len(cands)}))
+	case len(cands) == 1:
 		v.heading.SetText(lang.L("We found the video"))
-	} else {
+	default:
 		v.heading.SetText(lang.L("We found {{.N}} videos. The best one is chosen; tap another to change.", map[string]any{"N": len(cands)}))
 	}
 	if len(cands) > 0 {
@@ -102,23 +141,24 @@ func (v *foundView) choose(i int) {
 	for j, r := range v.rows {
 		r.setSelected(j == i)
 	}
-	if i < 0 || i >= len(v.rows) {
-		v.download.Disable()
-		v.addPart.Disable()
-		v.advice.Hide()
-		return
-	}
-	c := v.rows[i].c
-	if c.Ready {
+	if i >= 0 && i < len(v.rows) && v.rows[i].c.Ready {
 		v.download.Enable()
 		v.addPart.Enable()
-		v.advice.Hide()
 		return
 	}
+	// What to do instead is on the row itself.
 	v.download.Disable()
 	v.addPart.Disable()
-	v.advice.SetText(nextStep(c))
-	v.advice.Show()
+}
+
+// onMove chooses the row delta places from row i, and moves the focus there.
+func (v *foundView) onMove(i, delta int) {
+	j := i + delta
+	if j < 0 || j >= len(v.rows) {
+		return
+	}
+	v.choose(j)
+	v.u.win.Canvas().Focus(v.rows[j])
 }
 
 // best is the one to choose of cands, which core ranks best first: the
@@ -171,27 +211,21 @@ func (v *foundView) onAddPart() {
 
 func (v *foundView) onBack() { v.u.show(screenStart) }
 
-// nextStep tells the user what to do about a candidate that is not ready.
-func nextStep(c backend.Candidate) string {
-	switch c.Code {
-	case backend.ExitCredentials:
-		return lang.L("This one needs fresh sign-in details. Export a new HAR file “with sensitive data” (see “How do I get a HAR file?”) and drop it here.")
-	case backend.ExitUsage:
-		return lang.L("This is not a video this app can save. Try another one, or go back and paste the broadcast link.")
-	}
-	return lang.L("This one cannot be reached right now. Check your internet connection, then go back and try again.")
-}
-
-// candidateRow shows one candidate as a tappable card.
+// candidateRow shows one candidate as a card to tap, or to reach with Tab
+// and choose with Space or Enter (the arrow keys move between them).
 type candidateRow struct {
 	widget.BaseWidget
 	c        backend.Candidate
 	onTap    func()
+	onMove   func(delta int) // the arrow keys: to the row above or below
+	keys     func(*fyne.KeyEvent)
 	selected bool
+	focused  bool
 	radio    *widget.Icon
 	title    *widget.Label
 	details  *widget.Label
 	verdict  *widget.Label
+	mark     *widget.Icon
 	bg       *canvas.Rectangle
 }
 
@@ -209,9 +243,10 @@ func newCandidateRow(c backend.Candidate, num numbers, onTap func()) *candidateR
 	if c.Ready {
 		r.verdict = widget.NewLabel(lang.L("Ready to download"))
 		r.verdict.Importance = widget.SuccessImportance
+		r.mark = widget.NewIcon(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
 	} else {
-		r.verdict = widget.NewLabel(c.Problem)
-		r.verdict.Importance = widget.WarningImportance
+		r.verdict = widget.NewLabel(c.Problem) // what happened, and what to do
+		r.mark = widget.NewIcon(theme.NewWarningThemedResource(theme.WarningIcon()))
 	}
 	r.verdict.Wrapping = fyne.TextWrapWord
 	r.bg = canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
@@ -220,22 +255,41 @@ func newCandidateRow(c backend.Candidate, num numbers, onTap func()) *candidateR
 	return r
 }
 
-// candidateDetails is "42:10 · 1280x720 · found in HAR entry 12".
+// candidateDetails says how long the video is and how large its picture,
+// in words: "42 min 10 s long · HD picture, 1280 × 720".
 func candidateDetails(c backend.Candidate, num numbers) string {
 	var parts []string
 	if c.Duration > 0 {
-		parts = append(parts, lang.L("length {{.Length}}", map[string]any{"Length": backend.FormatClock(c.Duration)}))
+		parts = append(parts, lang.L("{{.Length}} long", map[string]any{"Length": num.span(c.Duration)}))
 	}
-	if c.Quality != "" {
-		parts = append(parts, strings.Replace(c.Quality, "x", "×", 1))
+	if p := pictureWords(c.Quality); p != "" {
+		parts = append(parts, p)
 	}
 	if c.Live {
 		parts = append(parts, lang.L("still live: saves what is there so far"))
 	}
-	if c.From != "" {
-		parts = append(parts, lang.L("found in: {{.Where}}", map[string]any{"Where": c.From}))
-	}
 	return strings.Join(parts, " · ")
+}
+
+// pictureWords names a picture size ("1280x720") the way TV sets are sold:
+// "HD picture, 1280 × 720"; "" when the size is not known.
+func pictureWords(quality string) string {
+	var w, h int
+	if _, err := fmt.Sscanf(quality, "%dx%d", &w, &h); err != nil || w <= 0 || h <= 0 {
+		return ""
+	}
+	size := map[string]any{"Size": fmt.Sprintf("%d × %d", w, h)}
+	switch short := min(w, h); {
+	case short >= 2160:
+		return lang.L("4K picture, {{.Size}}", size)
+	case short >= 1080:
+		return lang.L("Full HD picture, {{.Size}}", size)
+	case short >= 720:
+		return lang.L("HD picture, {{.Size}}", size)
+	case short >= 480:
+		return lang.L("standard picture, {{.Size}}", size)
+	}
+	return lang.L("small picture, {{.Size}}", size)
 }
 
 func (r *candidateRow) setSelected(on bool) {
@@ -257,8 +311,36 @@ func (r *candidateRow) Tapped(*fyne.PointEvent) {
 	}
 }
 
+func (r *candidateRow) FocusGained() {
+	r.focused = true
+	r.Refresh()
+}
+
+func (r *candidateRow) FocusLost() {
+	r.focused = false
+	r.Refresh()
+}
+
+func (r *candidateRow) TypedRune(rune) {}
+
+func (r *candidateRow) TypedKey(k *fyne.KeyEvent) {
+	switch k.Name {
+	case fyne.KeySpace, fyne.KeyReturn, fyne.KeyEnter:
+		r.Tapped(nil)
+	case fyne.KeyUp, fyne.KeyDown:
+		if r.onMove != nil {
+			r.onMove(map[fyne.KeyName]int{fyne.KeyUp: -1, fyne.KeyDown: 1}[k.Name])
+		}
+	default:
+		if r.keys != nil && windowKey(k) {
+			r.keys(k)
+		}
+	}
+}
+
 func (r *candidateRow) CreateRenderer() fyne.WidgetRenderer {
-	text := container.NewVBox(r.title, r.details, r.verdict)
+	verdict := container.NewBorder(nil, nil, container.NewVBox(r.mark), nil, r.verdict)
+	text := container.NewVBox(r.title, r.details, verdict)
 	body := container.NewBorder(nil, nil, container.NewVBox(r.radio), nil, text)
-	return widget.NewSimpleRenderer(container.NewStack(r.bg, container.NewPadded(body)))
+	return newRingRenderer(widget.NewSimpleRenderer(container.NewStack(r.bg, container.NewPadded(body))), func() bool { return r.focused })
 }

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -53,24 +54,81 @@ func harSteps() []struct {
 	}
 }
 
-// showHARHelp explains how to get a HAR file, one tab per browser.
-func showHARHelp(win fyne.Window) {
-	tabs := container.NewAppTabs()
+// Help's sections, in the order of a save.
+const (
+	helpLink = iota
+	helpPrivate
+	helpTrim
+	helpSync
+	helpSave
+)
+
+// showHelp opens Help on section: short sections in the order of a save,
+// listed down its left side.
+func (u *ui) showHelp(section int) {
+	copyKey := keyName(&desktop.CustomShortcut{KeyName: fyne.KeyC, Modifier: fyne.KeyModifierShortcutDefault})
+	pasteKey := keyName(&desktop.CustomShortcut{KeyName: fyne.KeyV, Modifier: fyne.KeyModifierShortcutDefault})
+	tabs := container.NewAppTabs(
+		container.NewTabItem(lang.L("Getting the link"), helpText(
+			lang.L("Open the broadcast or its replay in your browser, where it plays."),
+			lang.L("Copy its address: click the address bar and press {{.Copy}}, or use the broadcast's Share button and choose to copy the link.", map[string]any{"Copy": copyKey}),
+			lang.L("Come back here, paste it into the big field ({{.Paste}}) and press Enter. Replay Rescue finds the video and downloads it, and then you trim it.", map[string]any{"Paste": pasteKey}),
+		)),
+		container.NewTabItem(lang.L("Private replays"), privateHelp()),
+		container.NewTabItem(lang.L("Trimming"), helpText(
+			lang.L("On the Trim & sync screen, drag the two handles under the picture to where your talk starts and ends. The picture shows where the handle is."),
+			lang.L("For exact times, type them into Start and End (such as 1:23 or 1:02:03), or use −1 s and +1 s. The arrow keys move the handle you touched last by one second."),
+			lang.L("The video starts at the nearest whole picture before the start handle; tick “Exact start (slower)” to start on the very picture."),
+		)),
+		container.NewTabItem(lang.L("Sound in sync"), helpText(
+			lang.L("If lips and voice do not match, move the Audio sync slider: to the right makes the sound come later, to the left earlier. −0.1 s and +0.1 s move it in small steps."),
+			lang.L("“Preview 10 s” plays ten seconds around the picture in your video player, with the sync as set, so you can check before saving."),
+		)),
+		container.NewTabItem(lang.L("Where the video goes"), helpText(
+			lang.L("“Save video…” asks for a name and a folder: the first time your Videos folder, later the one you used last (Settings changes it)."),
+			lang.L("The video is one MP4 file that plays on computers and phones and can be uploaded anywhere. When the broadcast had a chat, it is saved beside the video as subtitles with the same name (.srt and .ass)."),
+			lang.L("The downloaded parts stay in a folder of their own until the video is saved, so a download that was stopped goes on where it stopped."),
+		)),
+	)
+	tabs.SetTabLocation(container.TabLocationLeading)
+	tabs.SelectIndex(section)
+	var m *modal
+	closeButton := u.newButton(lang.L("Close"), nil, func() { m.hide() })
+	m = u.newModal(lang.L("Help"), tabs, func() { m.hide() }, closeButton)
+	m.resize(760, 560)
+	m.show()
+}
+
+// helpText is a help section: paragraphs, scrolled when the window is small.
+func helpText(paragraphs ...string) fyne.CanvasObject {
+	box := container.NewVBox()
+	for _, p := range paragraphs {
+		box.Add(wrapped(p))
+	}
+	return container.NewVScroll(box)
+}
+
+// privateHelp is the section on private replays: capture first, a HAR
+// file second, with the steps for each browser.
+func privateHelp() fyne.CanvasObject {
+	box := container.NewVBox(
+		wrapped(lang.L("A replay that shows only when you are signed in needs your browser: the video host checks who you are.")),
+		widget.NewLabelWithStyle(lang.L("Easiest: Capture from browser"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		wrapped(lang.L("On the first screen, choose “Capture from browser”. A browser window opens with a fresh, temporary profile: sign in there, open the broadcast and play it. Replay Rescue catches the replay and closes the window; your own browser profile is not touched.")),
+		widget.NewLabelWithStyle(lang.L("Second way: a HAR file"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		wrapped(lang.L("A HAR file is a recording of what your browser loaded, including the sign-in cookies that let Replay Rescue fetch a private replay. It is used only for this download and never sent anywhere else; delete the file when you are done. For a public broadcast, pasting its link is enough.")),
+	)
+	steps := widget.NewAccordion()
 	for _, b := range harSteps() {
 		list := container.NewVBox()
 		for i, s := range b.Steps {
-			l := widget.NewLabel(fmt.Sprintf("%d.  %s", i+1, s))
-			l.Wrapping = fyne.TextWrapWord
-			list.Add(l)
+			list.Add(wrapped(fmt.Sprintf("%d.  %s", i+1, s)))
 		}
-		tabs.Append(container.NewTabItem(b.Browser, container.NewVScroll(list)))
+		steps.Append(widget.NewAccordionItem(b.Browser, list))
 	}
-	why := widget.NewLabel(lang.L("A HAR file is a recording of what your browser loaded, including the sign-in cookies that let Replay Rescue fetch a private replay. It is used only for this download and never sent anywhere else; delete the file when you are done. For a public broadcast, pasting its link is enough."))
-	why.Wrapping = fyne.TextWrapWord
-	body := container.NewBorder(why, nil, nil, nil, tabs)
-	d := dialog.NewCustom(lang.L("How do I get a HAR file?"), lang.L("Close"), body, win)
-	d.Resize(fyne.NewSize(min(680, win.Canvas().Size().Width-40), min(560, win.Canvas().Size().Height-40)))
-	d.Show()
+	steps.Open(0)
+	box.Add(steps)
+	return container.NewVScroll(box)
 }
 
 // toolsDialog is the friendly dialog for a missing (or too old) ffmpeg, in
@@ -82,20 +140,21 @@ func showHARHelp(win fyne.Window) {
 // its download.
 type toolsDialog struct {
 	u      *ui
-	d      *dialog.CustomDialog
-	width  float32 // the widest the dialog gets
+	m      *modal
+	d      dialog.Dialog // m's
+	width  float32       // the widest the dialog gets
 	status *widget.Label
-	later  *widget.Button // "Later", or "Cancel" while downloading
+	later  *button // "Later", or "Cancel" while downloading
 
 	// The install variant (Linux, or no download for this system).
-	cmd     string        // the command to copy, "" when there is none
-	hint    *widget.Entry // shows cmd
+	cmd     string    // the command to copy, "" when there is none
+	hint    *keyEntry // shows cmd
 	link    *widget.Hyperlink
-	copy    *widget.Button
-	recheck *widget.Button
+	copy    *button
+	recheck *button
 
 	// The download variant.
-	download *widget.Button // "Download it now", then "Try again"
+	download *button // "Download it now", then "Try again"
 	bar      *widget.ProgressBar
 	stop     context.CancelFunc // set while downloading
 }
@@ -116,12 +175,17 @@ func newToolsDialog(u *ui, hint string, err error) *toolsDialog {
 
 func (td *toolsDialog) show() {
 	td.u.tools = td
-	td.d.Show()
+	td.m.show()
 }
 
 // buildInstall makes the variant that says how to install ffmpeg.
 func (td *toolsDialog) buildInstall(hint string, err error) {
 	msg, _ := backend.Explain(err)
+	if backend.ToolsMissing(err) && len(quoted.FindAllString(hint, -1)) == 1 {
+		// The intro says it is missing, the steps below the one command
+		// that installs it: the sentence would only repeat them.
+		msg = ""
+	}
 	intro := widget.NewLabel(lang.L("Replay Rescue uses the free program FFmpeg to put the video together, and it is not on this computer yet. Installing it takes a few minutes and is needed only once."))
 	intro.Wrapping = fyne.TextWrapWord
 	items := []fyne.CanvasObject{intro}
@@ -133,9 +197,9 @@ func (td *toolsDialog) buildInstall(hint string, err error) {
 	if td.cmd = installCommand(hint); td.cmd != "" {
 		how := widget.NewLabel(terminalSteps(td.u.goos))
 		how.Wrapping = fyne.TextWrapWord
-		td.hint = widget.NewEntry()
+		td.hint = newKeyEntry(td.u)
 		td.hint.SetText(td.cmd)
-		td.copy = widget.NewButtonWithIcon(lang.L("Copy"), theme.ContentCopyIcon(), td.onCopy)
+		td.copy = td.u.newButton(lang.L("Copy"), theme.ContentCopyIcon(), td.onCopy)
 		items = append(items, how, container.NewBorder(nil, nil, nil, td.copy, td.hint))
 	}
 	if link := downloadPage(hint); link != nil {
@@ -146,11 +210,11 @@ func (td *toolsDialog) buildInstall(hint string, err error) {
 	td.status.Wrapping = fyne.TextWrapWord
 	items = append(items, td.status)
 
-	td.recheck = widget.NewButtonWithIcon(lang.L("Check again"), theme.ViewRefreshIcon(), td.onRecheck)
+	td.recheck = td.u.newButton(lang.L("Check again"), theme.ViewRefreshIcon(), td.onRecheck)
 	td.recheck.Importance = widget.HighImportance
-	td.later = widget.NewButton(lang.L("Later"), td.onLater)
-	td.d = dialog.NewCustomWithoutButtons(lang.L("One more thing to install"), container.NewVBox(items...), td.u.win)
-	td.d.SetButtons([]fyne.CanvasObject{td.later, td.recheck})
+	td.later = td.u.newButton(lang.L("Later"), nil, td.onLater)
+	td.m = td.u.newModal(lang.L("One more thing to install"), container.NewVBox(items...), td.onLater, td.later, td.recheck)
+	td.d = td.m.d
 	td.width = 620
 	td.fit()
 }
@@ -169,18 +233,18 @@ func (td *toolsDialog) buildDownload(size int64, err error) {
 	td.status = wrapped("")
 	items = append(items, td.bar, td.status)
 
-	td.download = widget.NewButtonWithIcon(lang.L("Download it now"), theme.DownloadIcon(), td.onDownload)
+	td.download = td.u.newButton(lang.L("Download it now"), theme.DownloadIcon(), td.onDownload)
 	td.download.Importance = widget.HighImportance
-	td.later = widget.NewButton(lang.L("Later"), td.onLater)
-	td.d = dialog.NewCustomWithoutButtons(lang.L("One more thing to install"), container.NewVBox(items...), td.u.win)
-	td.d.SetButtons([]fyne.CanvasObject{td.later, td.download})
+	td.later = td.u.newButton(lang.L("Later"), nil, td.onLater)
+	td.m = td.u.newModal(lang.L("One more thing to install"), container.NewVBox(items...), td.onLater, td.later, td.download)
+	td.d = td.m.d
 	td.width = 560
 	td.fit()
 }
 
 // fit resizes the dialog to what it now holds.
 func (td *toolsDialog) fit() {
-	td.d.Resize(fyne.NewSize(min(td.width, td.u.win.Canvas().Size().Width-40), 0))
+	td.m.resize(td.width, 0)
 }
 
 // onCopy puts the install command on the clipboard.

@@ -20,7 +20,6 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 
 	"replayrescue/app/internal/localeenv"
 	"replayrescue/assets"
@@ -340,7 +339,8 @@ func TestScreensFit800x600(t *testing.T) {
 }
 
 func TestScreenshotModeOpensEachScreen(t *testing.T) {
-	for _, name := range []string{"start", "found", "parts", "download", "edit"} {
+	t.Cleanup(func() { _ = applyLanguage("en") })
+	for _, name := range []string{"start", "error-de", "found", "parts", "download", "edit"} {
 		t.Run(name, func(t *testing.T) {
 			a := test.NewTempApp(t)
 			w := test.NewTempWindow(t, nil)
@@ -350,8 +350,17 @@ func TestScreenshotModeOpensEachScreen(t *testing.T) {
 			u.bridge.do = q.do
 			t.Cleanup(u.shutdown)
 			openDemoScreen(u, name)
-			want := map[string]screen{"start": screenStart, "found": screenFound, "parts": screenFound, "download": screenDownload, "edit": screenEdit}[name]
-			q.until(t, name, func() bool { return u.screen == want })
+			want := map[string]screen{"start": screenStart, "error-de": screenStart, "found": screenFound, "parts": screenFound, "download": screenDownload, "edit": screenEdit}[name]
+			q.until(t, name, func() bool { return u.screen == want && (name != "error-de" || u.start.status.Visible()) })
+			if name == "error-de" {
+				if got := u.start.problem.head.Text + " " + u.start.status.Text; !strings.HasPrefix(got, "Das Video konnte nicht geladen werden Laut Videoanbieter") {
+					t.Errorf("the German error screen says %q", got)
+				}
+				if u.settings.language() != "" {
+					t.Error("the screenshot saved German as the language setting")
+				}
+				_ = applyLanguage("en")
+			}
 			if name == "edit" {
 				q.until(t, "a picture", func() bool { return u.edit.preview.Image != nil })
 			}
@@ -406,6 +415,13 @@ func TestAppearanceSwitch(t *testing.T) {
 	}
 	if h.app.Preferences().String(prefAppearance) != "light" {
 		t.Error("appearance not saved")
+	}
+	// The keyboard's place shows: the focus colour is no faint tint.
+	for _, look := range []string{"light", "dark", ""} {
+		h.u.setAppearance(look)
+		if _, _, _, a := theme.Color(theme.ColorNameFocus).RGBA(); a>>8 < 0x60 {
+			t.Errorf("%q: the focus colour is %d%% opaque", look, a*100/0xffff)
+		}
 	}
 }
 
@@ -469,9 +485,9 @@ func TestAboutBox(t *testing.T) {
 	be := &fakeBackend{cands: readyCands()}
 	h := newHarness(t, be)
 	h.u.version = "0.1.0 (build 3, v0.1.0-2-gabc1234)"
-	var info *widget.Button
+	var info *button
 	for _, o := range test.LaidOutObjects(h.win.Content()) {
-		if b, ok := o.(*widget.Button); ok && b.Icon == theme.InfoIcon() {
+		if b, ok := o.(*button); ok && b.Icon == theme.InfoIcon() {
 			info = b
 		}
 	}

@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -75,9 +74,9 @@ func (p *partsCard) refresh() {
 		line := widget.NewLabel(partLine(i, c, p.u.num))
 		line.Truncation = fyne.TextTruncateEllipsis
 		p.lines = append(p.lines, line)
-		up := widget.NewButtonWithIcon("", theme.MoveUpIcon(), func() { p.onMove(i, -1) })
-		down := widget.NewButtonWithIcon("", theme.MoveDownIcon(), func() { p.onMove(i, 1) })
-		remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { p.onRemove(i) })
+		up := p.u.newIconButton(theme.MoveUpIcon(), lang.L("Move up"), func() { p.onMove(i, -1) })
+		down := p.u.newIconButton(theme.MoveDownIcon(), lang.L("Move down"), func() { p.onMove(i, 1) })
+		remove := p.u.newIconButton(theme.DeleteIcon(), lang.L("Remove from the talk"), func() { p.onRemove(i) })
 		if i == 0 {
 			up.Disable()
 		}
@@ -100,9 +99,8 @@ func (p *partsCard) askNext(parts []backend.Candidate) {
 	p.refresh()
 	u.start.reset()
 	u.show(screenStart)
-	dialog.ShowInformation(lang.L("Add another part"),
-		lang.L("Part {{.N}} is kept. Now paste the link, drop the HAR file or capture the next broadcast of the talk.", map[string]any{"N": len(u.parts)}),
-		u.win)
+	u.inform(lang.L("Add another part"),
+		lang.L("Part {{.N}} is kept. Now paste the link, drop the HAR file or capture the next broadcast of the talk.", map[string]any{"N": len(u.parts)}))
 }
 
 // onMove moves part i by delta places (-1 up, +1 down).

@@ -22,14 +22,20 @@ func partCands(title string, length time.Duration, started time.Time) []backend.
 }
 
 // findPart drops a source whose candidates are cands and waits for the
-// found screen.
+// found screen. The first part, one ready video, goes straight to its
+// download: Back there leads to the found screen, where the talk grows.
 func (h *harness) findPart(cands []backend.Candidate) {
 	h.t.Helper()
 	h.be.mu.Lock()
 	h.be.cands = cands
 	h.be.mu.Unlock()
 	h.u.dropped(fyne.NewPos(1, 1), []fyne.URI{fileURI("/tmp/" + cands[0].Title + ".har")})
-	h.q.until(h.t, "the found screen", func() bool { return h.u.screen == screenFound && len(h.u.found.rows) == len(cands) })
+	h.q.until(h.t, "the found screen", func() bool {
+		if h.u.screen == screenDownload && len(h.u.parts) == 0 && h.u.dl.back.Visible() {
+			test.Tap(h.u.dl.back)
+		}
+		return h.u.screen == screenFound && len(h.u.found.rows) == len(cands)
+	})
 }
 
 // TestTalkInSeveralParts: three broadcasts added one by one on the found

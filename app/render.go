@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -24,20 +23,21 @@ type renderView struct {
 	path    *widget.Label
 	bar     *widget.ProgressBar
 	detail  *widget.Label
-	cancel  *widget.Button
+	cancel  *button
 	working *fyne.Container
 
 	doneMsg    *widget.Label
 	chatMsg    string // what became of the chat (rescue.ChatSaved), shown with the result
 	soundMsg   string // what was repaired in the sound (rescue.SoundRepaired), likewise
-	open       *widget.Button
-	showFolder *widget.Button
-	another    *widget.Button
-	backToEdit *widget.Button
+	open       *button
+	showFolder *button
+	another    *button
+	backToEdit *button
 	done       *fyne.Container
 
-	problem *widget.Label
-	retry   *widget.Button
+	card    *problemCard
+	problem *widget.Label // card's sentence
+	retry   *button
 	failed  *fyne.Container
 
 	content fyne.CanvasObject
@@ -61,7 +61,8 @@ func (v *renderView) build() {
 	v.path.Wrapping = fyne.TextWrapBreak
 	v.bar = widget.NewProgressBar()
 	v.detail = widget.NewLabel("")
-	v.cancel = widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), v.onCancel)
+	u := v.u
+	v.cancel = u.newButton(lang.L("Cancel"), theme.CancelIcon(), v.onCancel)
 	v.working = container.NewVBox(v.bar, v.detail, container.NewHBox(layout.NewSpacer(), v.cancel))
 
 	check := canvas.NewImageFromResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
@@ -69,11 +70,11 @@ func (v *renderView) build() {
 	check.FillMode = canvas.ImageFillContain
 	v.doneMsg = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	v.doneMsg.Wrapping = fyne.TextWrapWord
-	v.open = widget.NewButtonWithIcon(lang.L("Open"), theme.MediaPlayIcon(), v.onOpen)
+	v.open = u.newButton(lang.L("Open"), theme.MediaPlayIcon(), v.onOpen)
 	v.open.Importance = widget.HighImportance
-	v.showFolder = widget.NewButtonWithIcon(lang.L("Show in folder"), theme.FolderOpenIcon(), v.onShowFolder)
-	v.another = widget.NewButtonWithIcon(lang.L("Save another broadcast"), theme.HomeIcon(), v.onAnother)
-	v.backToEdit = widget.NewButtonWithIcon(lang.L("Change cuts and save again"), theme.NavigateBackIcon(), v.onBackToEdit)
+	v.showFolder = u.newButton(lang.L("Show in folder"), theme.FolderOpenIcon(), v.onShowFolder)
+	v.another = u.newButton(lang.L("Save another broadcast"), theme.HomeIcon(), v.onAnother)
+	v.backToEdit = u.newButton(lang.L("Change cuts and save again"), theme.NavigateBackIcon(), v.onBackToEdit)
 	v.done = container.NewVBox(
 		container.NewCenter(check), v.doneMsg,
 		container.NewCenter(container.NewHBox(v.open, v.showFolder)),
@@ -82,11 +83,11 @@ func (v *renderView) build() {
 	)
 	v.done.Hide()
 
-	v.problem = widget.NewLabel("")
-	v.problem.Wrapping = fyne.TextWrapWord
-	v.problem.Importance = widget.DangerImportance
-	v.retry = widget.NewButtonWithIcon(lang.L("Back to editing"), theme.NavigateBackIcon(), v.onBackToEdit)
-	v.failed = container.NewVBox(v.problem, container.NewHBox(layout.NewSpacer(), v.retry))
+	v.card = newProblemCard()
+	v.problem = v.card.text
+	v.retry = u.newButton(lang.L("Back to editing"), theme.NavigateBackIcon(), v.onBackToEdit)
+	v.retry.Importance = widget.HighImportance
+	v.failed = container.NewVBox(v.card.box, container.NewHBox(layout.NewSpacer(), v.retry))
 	v.failed.Hide()
 
 	v.content = container.NewVScroll(container.New(&maxWidthLayout{width: 720}, container.NewVBox(
@@ -232,13 +233,15 @@ func (v *renderView) finished(d backend.Done) {
 	}
 	v.doneMsg.SetText(msg)
 	v.done.Show()
+	v.u.focusOn(screenRender, v.open)
 }
 
 func (v *renderView) fail(msg string) {
 	v.working.Hide()
 	v.heading.SetText(lang.L("The video could not be saved"))
-	v.problem.SetText(msg)
+	v.card.show("", msg) // the heading above says what failed
 	v.failed.Show()
+	v.u.focusOn(screenRender, v.retry)
 }
 
 // cleanInterruptedSave tidies up after a save that was killed with the app
@@ -254,8 +257,7 @@ func (u *ui) cleanInterruptedSave() {
 	if len(removed) == 0 {
 		return
 	}
-	u.notice = dialog.NewInformation(lang.L("The last save did not finish"),
+	u.notice = u.inform(lang.L("The last save did not finish"),
 		lang.L("Replay Rescue was closed while it saved {{.Name}}, so its unfinished file was removed. The downloaded parts are kept: open the same broadcast again to save it.",
-			map[string]any{"Name": filepath.Base(out)}), u.win)
-	u.notice.Show()
+			map[string]any{"Name": filepath.Base(out)}))
 }

@@ -139,7 +139,7 @@ func TestRenderFailureAndCancel(t *testing.T) {
 	if h.u.quitDialog == nil || h.u.sess == nil || h.u.sess.working != workSave {
 		t.Fatal("closing during a save did not ask")
 	}
-	h.u.quitDialog.Hide()
+	h.u.quitDialog.hide()
 	if h.u.sess.cancel == nil || h.u.screen != screenRender {
 		t.Error("asking stopped the save")
 	}

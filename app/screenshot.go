@@ -19,10 +19,11 @@ import (
 )
 
 // Screenshot mode: REPLAYRESCUE_SCREEN=start|found|download|edit|play|render|done
-// (and parts, a talk in several parts, and the dialogs
-// help|settings|about|ffmpeg|expired|capture) opens the window on that
-// screen with made-up data and no network or ffmpeg, so each screen can be
-// captured under Xvfb for docs and reviews.
+// (and parts, a talk in several parts; error-de, a dead link on the start
+// screen in German; and the dialogs help|settings|about|ffmpeg|expired|
+// capture|open, the last Open HAR file's) opens the window on that screen with made-up data and no
+// network or ffmpeg, so each screen can be captured under Xvfb for docs and
+// reviews.
 
 // openDemoScreen drives the window u to screen name the way a user would,
 // from outside, as the tests do.
@@ -30,8 +31,17 @@ func openDemoScreen(u *ui, name string) {
 	be := u.backend.(*demoBackend)
 	cands, _ := be.Resolve(context.Background(), "")
 	switch name {
+	case "error-de":
+		// A link whose video is gone, pasted into the German window (not
+		// saved as the language setting).
+		u.useLanguage("de")
+		be.dead = true
+		u.start.paste.SetText("https://video.example.com/replay/talk-3f9a.m3u8")
+		u.start.onFind()
 	case "help":
-		showHARHelp(u.win)
+		u.showHelp(helpLink)
+	case "open":
+		u.start.onOpenHAR()
 	case "settings":
 		newSettingsDialog(u).show()
 	case "about":
@@ -92,6 +102,7 @@ type demoBackend struct {
 	complete     bool
 	finishRender bool
 	holdCapture  bool // the browser never finds anything: the wait dialog stays
+	dead         bool // the link's video is gone
 }
 
 func newDemoBackend() *demoBackend { return &demoBackend{} }
@@ -125,9 +136,16 @@ func (b *demoBackend) ToolsLicence() (string, bool) {
 }
 
 func (b *demoBackend) Resolve(context.Context, string) ([]backend.Candidate, error) {
+	if b.dead {
+		// What the core says of a playlist its host answers 404 for, in
+		// the window's language as backend.Explain says it.
+		return []backend.Candidate{{Problem: lang.L("The video host says this video is not there (any more): check that you copied the whole link, or get a fresh one from the page where the replay plays.")}}, nil
+	}
 	return []backend.Candidate{
 		{Title: "Saving live streams before they vanish (keynote)", From: "HAR entry 41", Duration: 42*time.Minute + 10*time.Second,
 			Quality: "1280x720", Chunks: 844, Ready: true},
+		{Title: "Saving live streams before they vanish (keynote)", From: "HAR entry 40", Duration: 42*time.Minute + 10*time.Second,
+			Quality: "640x360", Chunks: 844, Ready: true},
 		{Title: "Saving live streams before they vanish (keynote)", From: "HAR entry 12", Duration: 42*time.Minute + 10*time.Second,
 			Quality: "640x360", Chunks: 844, Ready: false, Code: backend.ExitCredentials,
 			Problem: "The video host refused access because no cookies were given: use a HAR file exported from your browser with sensitive data, or give your browser's cookies (--cookies on the command line)."},

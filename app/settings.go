@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -70,16 +71,16 @@ func (s settings) setOutputFolder(dir string) { s.p.SetString(prefOutput, dir) }
 // whole window.
 type settingsDialog struct {
 	u          *ui
-	jobs       *widget.Select
+	jobs       *keySelect
 	automatic  string // jobs' "Automatic", 0 connections: the host's pace
-	keep       *widget.Check
+	keep       *keyCheck
 	folder     *widget.Label
-	browser    *widget.Entry
-	language   *widget.Select
+	browser    *keyEntry
+	language   *keySelect
 	langNames  []string // language's options, one per languages entry
-	appearance *widget.Select
+	appearance *keySelect
 	looks      []struct{ code, name string } // appearance's options
-	d          dialog.Dialog
+	m          *modal
 }
 
 func newSettingsDialog(u *ui) *settingsDialog {
@@ -90,25 +91,26 @@ func newSettingsDialog(u *ui) *settingsDialog {
 
 // build makes the form, showing the settings as they are.
 func (sd *settingsDialog) build() {
-	s, win := sd.u.settings, sd.u.win
+	u := sd.u
+	s := u.settings
 
 	sd.automatic = lang.L("Automatic")
-	sd.jobs = widget.NewSelect([]string{sd.automatic, "1", "2", "4", "8", "12", "16", "24", "32"}, nil)
+	sd.jobs = newKeySelect(u, []string{sd.automatic, "1", "2", "4", "8", "12", "16", "24", "32"})
 	sd.jobs.SetSelected(strconv.Itoa(s.jobs()))
 	if sd.jobs.Selected == "" {
 		sd.jobs.SetSelected(sd.automatic)
 	}
 
-	sd.keep = widget.NewCheck(lang.L("Keep the downloaded parts after saving (lets you save again with other cuts)"), nil)
+	sd.keep = newKeyCheck(u, lang.L("Keep the downloaded parts after saving (lets you save again with other cuts)"))
 	sd.keep.SetChecked(s.keep())
 
 	sd.folder = widget.NewLabel(s.outputFolder())
 	sd.folder.Wrapping = fyne.TextWrapBreak
-	chooseFolder := widget.NewButton(lang.L("Choose…"), sd.onChooseFolder)
+	chooseFolder := u.newButton(lang.L("Choose…"), nil, sd.onChooseFolder)
 
-	sd.browser = widget.NewEntry()
+	sd.browser = newKeyEntry(u)
 	sd.browser.SetText(s.browser())
-	chooseBrowser := widget.NewButton(lang.L("Choose…"), sd.onChooseBrowser)
+	chooseBrowser := u.newButton(lang.L("Choose…"), nil, sd.onChooseBrowser)
 
 	sd.langNames = make([]string, len(languages))
 	for i, l := range languages {
@@ -117,7 +119,7 @@ func (sd *settingsDialog) build() {
 			sd.langNames[i] = lang.L("Same as the computer")
 		}
 	}
-	sd.language = widget.NewSelect(sd.langNames, nil)
+	sd.language = newKeySelect(u, sd.langNames)
 	for i, l := range languages {
 		if l.Code == s.language() {
 			sd.language.SetSelected(sd.langNames[i])
@@ -126,7 +128,7 @@ func (sd *settingsDialog) build() {
 
 	sd.looks = []struct{ code, name string }{{"", lang.L("Same as the computer")}, {"light", lang.L("Light")}, {"dark", lang.L("Dark")}}
 	lookNames := []string{sd.looks[0].name, sd.looks[1].name, sd.looks[2].name}
-	sd.appearance = widget.NewSelect(lookNames, nil)
+	sd.appearance = newKeySelect(u, lookNames)
 	for _, l := range sd.looks {
 		if l.code == s.appearance() {
 			sd.appearance.SetSelected(l.name)
@@ -147,11 +149,23 @@ func (sd *settingsDialog) build() {
 	about.Importance = widget.LowImportance
 	about.Alignment = fyne.TextAlignTrailing
 
-	sd.d = dialog.NewCustomConfirm(lang.L("Settings"), lang.L("Save"), lang.L("Cancel"), container.NewVBox(form, about), sd.onClosed, win)
-	sd.d.Resize(fyne.NewSize(min(640, win.Canvas().Size().Width-40), 0))
+	cancel := u.newButton(lang.L("Cancel"), theme.CancelIcon(), sd.onCancel)
+	save := u.newButton(lang.L("Save"), theme.ConfirmIcon(), sd.onSave)
+	save.Importance = widget.HighImportance
+	sd.m = u.newModal(lang.L("Settings"), container.NewVBox(form, about), sd.onCancel, cancel, save)
+	sd.m.resize(640, 0)
 }
 
-func (sd *settingsDialog) show() { sd.d.Show() }
+func (sd *settingsDialog) show() { sd.m.show() }
+
+// onCancel closes the dialog; nothing changes.
+func (sd *settingsDialog) onCancel() { sd.m.hide() }
+
+// onSave closes the dialog and saves the choices.
+func (sd *settingsDialog) onSave() {
+	sd.m.hide()
+	sd.save()
+}
 
 // onChooseFolder asks for the folder videos are saved in.
 func (sd *settingsDialog) onChooseFolder() {
@@ -163,24 +177,21 @@ func (sd *settingsDialog) onChooseFolder() {
 	if l, err := storage.ListerForURI(storage.NewFileURI(sd.folder.Text)); err == nil {
 		d.SetLocation(l)
 	}
-	d.Show()
+	sd.u.showFileDialog(d)
 }
 
 // onChooseBrowser asks for the browser Capture from browser opens.
 func (sd *settingsDialog) onChooseBrowser() {
-	dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+	sd.u.showFileDialog(dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err == nil && r != nil {
 			sd.browser.SetText(r.URI().Path())
 			_ = r.Close()
 		}
-	}, sd.u.win).Show()
+	}, sd.u.win))
 }
 
-// onClosed saves the choices when the dialog is closed with Save.
-func (sd *settingsDialog) onClosed(save bool) {
-	if !save {
-		return
-	}
+// save keeps the choices and applies language and appearance.
+func (sd *settingsDialog) save() {
 	s := sd.u.settings
 	if n, err := strconv.Atoi(sd.jobs.Selected); err == nil {
 		s.p.SetInt(prefJobs, n)

@@ -121,7 +121,7 @@ func TestCaptureSample(t *testing.T) {
 			}
 
 			out := filepath.Join(tmp, "talk.mp4")
-			src := job.Source{URL: best.URL, Creds: best.Creds, Title: best.Title, ID: best.BroadcastID, Denied: intake.ExplainDenied(best)}
+			src := job.Source{URL: best.URL, Creds: best.Creds, Title: best.Title, ID: best.BroadcastID, Denied: intake.DeniedWords(best)}
 			if err := job.Save(ctx, src, job.Options{Work: filepath.Join(tmp, "job"), Jobs: 4, Tools: tools}, job.Settings{Output: out}); err != nil {
 				t.Fatalf("saving the captured replay: %v", err)
 			}

@@ -232,3 +232,38 @@ func TestSubtitleTimings(t *testing.T) {
 		t.Fatalf("names not styled or text not escaped:\n%s", ass.String()[len(assHeader):len(assHeader)+600])
 	}
 }
+
+// Chat drawn into the picture leaves out emoji, which the machine's fonts
+// would draw as empty boxes; the subtitle files keep them.
+func TestBurnedChatWithoutEmoji(t *testing.T) {
+	msgs := []Message{
+		{At: 2 * time.Second, User: "ana", Name: "Ana 🌸", Text: "Great talk 👏👏 thanks!", Kind: Comment},
+		{At: 3 * time.Second, User: "kenji", Text: "👍🏽", Kind: Comment},
+		{At: 4 * time.Second, User: "lea", Name: "🎉", Text: "Family: 👨‍👩‍👧 ❤️ ♥ ok", Kind: Comment},
+	}
+	tm := Timing{To: time.Minute}
+	var burn, file bytes.Buffer
+	if err := WriteBurnASS(&burn, msgs, tm); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteASS(&file, msgs, tm, true); err != nil {
+		t.Fatal(err)
+	}
+	events := burn.String()[len(assHeader):]
+	for _, r := range events {
+		if r >= 0x1F000 || r == 0x200D || r == 0xFE0F {
+			t.Fatalf("an emoji is drawn: %q in\n%s", r, events)
+		}
+	}
+	for _, want := range []string{"}Ana{", "Great talk thanks!", "}lea{", "Family: ❤ ♥ ok"} {
+		if !strings.Contains(events, want) {
+			t.Errorf("burned chat lacks %q:\n%s", want, events)
+		}
+	}
+	if strings.Count(events, "Dialogue:") != 2 {
+		t.Errorf("a comment of emoji alone is drawn as an empty line:\n%s", events)
+	}
+	if !strings.Contains(file.String(), "👏👏") || strings.Count(file.String(), "Dialogue:") != 3 {
+		t.Errorf("the subtitle file lost its emoji:\n%s", file.String()[len(assHeader):])
+	}
+}

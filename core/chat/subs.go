@@ -153,13 +153,34 @@ Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
 // bold in its own colour, and, when hearts is true, a small "♥ N" counter
 // of the hearts sent in each HeartWindow of the video.
 func WriteASS(w io.Writer, msgs []Message, t Timing, hearts bool) error {
+	return writeASS(w, msgs, t, hearts, func(s string) string { return s })
+}
+
+// WriteBurnASS is WriteASS for drawing the chat into the picture, hearts
+// counter included. libass draws with this machine's fonts, which seldom
+// have emoji (and libass draws none in colour): they are left out rather
+// than drawn as empty boxes, and a comment of emoji alone with them. The
+// subtitle files beside the video keep them, for players that can.
+func WriteBurnASS(w io.Writer, msgs []Message, t Timing) error {
+	return writeASS(w, msgs, t, true, withoutEmoji)
+}
+
+func writeASS(w io.Writer, msgs []Message, t Timing, hearts bool, drawable func(string) string) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString(assHeader)
 	for _, c := range cues(msgs, t) {
+		text := drawable(clean(c.m.Text))
+		if text == "" {
+			continue
+		}
+		name := drawable(oneLine(c.m.Who()))
+		if name == "" {
+			name = oneLine(c.m.User)
+		}
 		// The Name field is comma-separated from the others: no commas.
 		field := strings.ReplaceAll(oneLine(c.m.User), ",", " ")
 		fmt.Fprintf(bw, "Dialogue: 0,%s,%s,Chat,%s,0,0,0,,{\\b1\\c%s}%s{\\b0\\c&HFFFFFF&}: %s\n",
-			assTime(c.start), assTime(c.end), field, nameColour(c.m.User+c.m.Name), assText(oneLine(c.m.Who())), assText(clean(c.m.Text)))
+			assTime(c.start), assTime(c.end), field, nameColour(c.m.User+c.m.Name), assText(name), assText(text))
 	}
 	if hearts {
 		for _, b := range heartCounts(msgs, t) {
@@ -167,6 +188,26 @@ func WriteASS(w io.Writer, msgs []Message, t Timing, hearts bool) error {
 		}
 	}
 	return bw.Flush()
+}
+
+// withoutEmoji is s without emoji pictures and the characters that join or
+// colour them, spaces tidied where they were.
+func withoutEmoji(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r >= 0x1F000 && r <= 0x1FAFF, // emoji, pictographs, flags, skin tones
+			r >= 0xFE00 && r <= 0xFE0F,   // variation selectors
+			r >= 0xE0020 && r <= 0xE007F, // tags (subdivision flags)
+			r == 0x200D, r == 0x20E3:     // zero-width joiner, keycap
+			return -1
+		}
+		return r
+	}, s)
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.Join(strings.Fields(l), " ")
+	}
+	return strings.TrimSpace(strings.Join(lines, "\n"))
 }
 
 type heartBucket struct {

@@ -231,7 +231,12 @@ type downloader struct {
 	done       atomic.Int64
 	bytes      atomic.Int64
 	pushback   atomic.Int64 // 429/503 answers since adapt last looked
-	mu         sync.Mutex   // serialises ChunkDone
+	// announced and announcedN add up the lengths the host announced for
+	// the chunks it began to send, so the time left can be told before
+	// the first chunk is complete (a slow host, big chunks).
+	announced  atomic.Int64
+	announcedN atomic.Int64
+	mu         sync.Mutex // serialises ChunkDone
 	auxMu      sync.Mutex
 	auxCache   map[string][]byte // keys and init sections by address
 }
@@ -340,6 +345,10 @@ func (d *downloader) fetchOnce(parent context.Context, seg playlist.Segment) (in
 	}
 	if want > d.opts.MaxChunkBytes {
 		return 0, d.tooLarge(seg)
+	}
+	if want > 0 {
+		d.announced.Add(want)
+		d.announcedN.Add(1)
 	}
 
 	final := filepath.Join(d.opts.Dir, FileName(seg))
@@ -527,12 +536,19 @@ func (d *downloader) report(stop <-chan struct{}, done chan<- struct{}) {
 
 func (d *downloader) snapshot(speed float64) Progress {
 	p := Progress{Done: int(d.done.Load()), Total: d.total, Resumed: d.resumed, Bytes: d.bytes.Load(), Speed: speed}
-	if speed > 0 && p.Done > 0 && p.Done < p.Total {
-		perChunk := float64(p.Bytes) / float64(p.Done)
-		remaining := perChunk*float64(p.Total) - float64(p.Bytes)
-		if remaining > 0 {
-			p.ETA = time.Duration(remaining / speed * float64(time.Second)).Round(time.Second)
-		}
+	if speed <= 0 || p.Done >= p.Total {
+		return p
+	}
+	// A chunk's size: what the finished ones took on average, or before
+	// any is finished what the host announced for those it is sending.
+	var perChunk float64
+	if p.Done > 0 {
+		perChunk = float64(p.Bytes) / float64(p.Done)
+	} else if n := d.announcedN.Load(); n > 0 {
+		perChunk = float64(d.announced.Load()) / float64(n)
+	}
+	if remaining := perChunk*float64(p.Total) - float64(p.Bytes); remaining > 0 {
+		p.ETA = time.Duration(remaining / speed * float64(time.Second)).Round(time.Second)
 	}
 	return p
 }

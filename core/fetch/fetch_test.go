@@ -148,6 +148,57 @@ func TestDownloadAllAndProgress(t *testing.T) {
 	}
 }
 
+// A slow host with big chunks: the speed and the time left are told while
+// the first chunks are still arriving, not only once one is complete.
+func TestTimeLeftBeforeTheFirstChunkIsComplete(t *testing.T) {
+	const size = 400 << 10
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", strconv.Itoa(size))
+		piece := bytes.Repeat([]byte("x"), size/40)
+		for range 40 { // about 2 s for the chunk
+			if _, err := w.Write(piece); err != nil {
+				return
+			}
+			w.(http.Flusher).Flush()
+			select {
+			case <-time.After(50 * time.Millisecond):
+			case <-r.Context().Done():
+				return
+			}
+		}
+	}))
+	defer srv.Close()
+	segs := make([]playlist.Segment, 8)
+	for i := range segs {
+		segs[i] = playlist.Segment{Index: i, URL: fmt.Sprintf("%s/c/%d.ts", srv.URL, i)}
+	}
+	opts := fastOptions(t.TempDir())
+	opts.Jobs, opts.IdleTimeout = 2, 5*time.Second
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	told := make(chan Progress, 1)
+	opts.Progress = func(p Progress) {
+		if p.Done == 0 && p.ETA > 0 {
+			select {
+			case told <- p:
+			default:
+			}
+			cancel()
+		}
+	}
+	_ = Download(ctx, segs, opts)
+	select {
+	case p := <-told:
+		// 8 chunks of 400 KiB at the speed seen: the time left is the
+		// whole download's, in seconds, not nothing.
+		if p.Speed <= 0 || p.ETA < 2*time.Second || p.ETA > 2*time.Minute {
+			t.Errorf("before the first chunk: %+v", p)
+		}
+	default:
+		t.Error("no time left was told before the first chunk was complete")
+	}
+}
+
 func TestResumeFetchesNothingTwice(t *testing.T) {
 	h := newHost(t, nil)
 	dir := t.TempDir()

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode"
 
+	"replayrescue/core/say"
 	"replayrescue/core/web"
 )
 
@@ -32,8 +33,9 @@ func (e *InputError) Unwrap() error { return e.Err }
 // sanitized or redacted (CLI exit code 3): the fix is a fresh source. Msg is
 // one sentence, free of secrets.
 type CredentialsError struct {
-	Msg string
-	Err error // the cause, if any (for example a *web.StatusError)
+	Msg   string
+	Err   error        // the cause, if any (for example a *web.StatusError)
+	Words say.Sentence // Msg as a template and values, when written so
 }
 
 func (e *CredentialsError) Error() string { return e.Msg }
@@ -137,30 +139,36 @@ const (
 // ExplainDenied returns the one sentence to show when the video host refused
 // c (401 or 403): whether the source lacked cookies, carried stale ones, or
 // was a sanitized HAR file. It never contains secrets.
-func ExplainDenied(c Candidate) string {
+func ExplainDenied(c Candidate) string { return DeniedWords(c).String() }
+
+// DeniedWords is ExplainDenied's sentence as a template, for the window to
+// say in the user's language.
+func DeniedWords(c Candidate) say.Sentence {
 	hadCreds := len(c.CookieHosts) > 0 || c.Signed ||
 		(c.Creds.Header != nil && c.Creds.Header.Get("Authorization") != "")
+	steps := say.T(`in Chrome or Edge open DevTools, click the gear icon (Settings) > Preferences > Network, tick "Allow to generate HAR with sensitive data", then in the Network panel choose "Export HAR (with sensitive data)" (Firefox and Safari keep cookies in their HAR files)`)
 	switch {
 	case c.Redacted:
-		return msgRedacted
+		return say.T(`The cookies or tokens in this HAR file were replaced with "redacted" by a clean-up tool, so the video host will refuse them: export the HAR file again straight from your browser and use it without cleaning it.`)
 	case c.Sanitized && !hadCreds:
-		return "The video host refused the download because this HAR file was saved without cookies (Chrome's default): " + chromeSteps + "."
+		return say.T("The video host refused the download because this HAR file was saved without cookies (Chrome's default): {{.Steps}}.", "Steps", steps)
 	case siteOrigin(c.Origin):
-		return "The video host refused the replay link the broadcast service handed out, which has probably expired or is private: run the same command again for a fresh link, or export a HAR file from your browser while the replay plays."
+		return say.T("The video host refused the replay link the broadcast service handed out, which has probably expired or is private: run the same command again for a fresh link, or export a HAR file from your browser while the replay plays.")
 	case c.Origin == OriginBrowser:
-		return "The video host refused the cookies your browser had, which have probably expired: capture the replay again (play it in the browser until the video shows) and run again with the same job folder."
+		return say.T("The video host refused the cookies your browser had, which have probably expired: capture the replay again (play it in the browser until the video shows) and run again with the same job folder.")
 	case !hadCreds && c.Origin == OriginHAR:
-		return "The video host wants cookies that this HAR file does not have: play the replay in your browser, then export the HAR file again (" + chromeSteps + ")."
+		return say.T("The video host wants cookies that this HAR file does not have: play the replay in your browser, then export the HAR file again ({{.Steps}}).", "Steps", steps)
 	case !hadCreds:
-		return "The video host refused this link without your browser's cookies: export a HAR file from the browser tab where the replay plays, or copy the playlist request as cURL, and use that instead."
+		return say.T("The video host refused this link without your browser's cookies: export a HAR file from the browser tab where the replay plays, or copy the playlist request as cURL, and use that instead.")
 	case c.Origin == OriginHAR:
-		return "The video host refused the cookies in this HAR file, which have probably expired: play the replay again in your browser, export a fresh HAR file and run again with the same job folder."
+		return say.T("The video host refused the cookies in this HAR file, which have probably expired: play the replay again in your browser, export a fresh HAR file and run again with the same job folder.")
 	}
-	return "The video host refused the cookies or signed link, which have probably expired: get a fresh link, cURL command or HAR file from your browser and run again with the same job folder."
+	return say.T("The video host refused the cookies or signed link, which have probably expired: get a fresh link, cURL command or HAR file from your browser and run again with the same job folder.")
 }
 
 // DeniedError wraps err (a 401/403 on candidate c) into a *CredentialsError
 // carrying ExplainDenied's sentence.
 func DeniedError(c Candidate, err error) error {
-	return &CredentialsError{Msg: ExplainDenied(c), Err: err}
+	w := DeniedWords(c)
+	return &CredentialsError{Msg: w.String(), Words: w, Err: err}
 }

@@ -13,6 +13,7 @@ import (
 
 	"replayrescue/core/chat"
 	"replayrescue/core/media"
+	"replayrescue/core/say"
 	"replayrescue/core/web"
 )
 
@@ -62,7 +63,7 @@ func (p *part) readChat(ctx context.Context) ([]chat.Message, error) {
 	msgs := cs.Messages
 	if len(msgs) == 0 {
 		if !cs.Available() {
-			return nil, &Error{Code: ExitOther, Msg: "This source has no chat: only Periscope and X broadcast links, or HAR files recorded while the replay played, bring the chat along."}
+			return nil, saying(ExitOther, nil, say.T("This source has no chat: only Periscope and X broadcast links, or HAR files recorded while the replay played, bring the chat along."))
 		}
 		// A client of its own: the video source's cookies and headers
 		// have no business at the chat service.
@@ -75,14 +76,14 @@ func (p *part) readChat(ctx context.Context) ([]chat.Message, error) {
 		case errors.Is(err, chat.ErrTruncated):
 			// The first part is better than none.
 		case errors.Is(err, chat.ErrRefused):
-			return nil, &Error{Code: ExitOther, Msg: "The chat service refused to hand out this broadcast's chat (the link has probably expired): get a fresh broadcast link to save the chat too.", Err: err}
+			return nil, saying(ExitOther, err, say.T("The chat service refused to hand out this broadcast's chat (the link has probably expired): get a fresh broadcast link to save the chat too."))
 		case err != nil:
 			return nil, &Error{Code: ExitOther, Msg: "The broadcast's chat could not be read: " + sentence(web.Redact(err.Error())), Err: err}
 		}
 	}
 	msgs = chat.Align(msgs, cs.Start)
 	if len(msgs) == 0 {
-		return nil, &Error{Code: ExitOther, Msg: "The broadcast's chat is empty: nobody wrote anything."}
+		return nil, saying(ExitOther, nil, say.T("The broadcast's chat is empty: nobody wrote anything."))
 	}
 	if data, err := json.Marshal(msgs); err == nil {
 		_ = writeAtomic(filepath.Join(p.dir, chatFile), true, func(w io.Writer) error { _, err := w.Write(data); return err })
@@ -96,7 +97,7 @@ func (p *part) burner(msgs []chat.Message, s Settings) func(start, shift time.Du
 	return func(start, shift time.Duration) (string, error) {
 		file := filepath.Join(p.dir, burnFile)
 		t := chat.Timing{From: start, To: s.End, Shift: -shift}
-		return file, writeAtomic(file, true, func(w io.Writer) error { return chat.WriteASS(w, msgs, t, true) })
+		return file, writeAtomic(file, true, func(w io.Writer) error { return chat.WriteBurnASS(w, msgs, t) })
 	}
 }
 

@@ -2,6 +2,7 @@ package job
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -9,6 +10,7 @@ import (
 	"syscall"
 
 	"replayrescue/core/media"
+	"replayrescue/core/say"
 )
 
 // isDiskFull tells whether err is the file system running out of space.
@@ -36,6 +38,15 @@ func checkWritable(dir string) error {
 	name := f.Name()
 	f.Close()
 	return os.Remove(filepath.Clean(name))
+}
+
+// reasonWords is reason as a sentence's value: the usual refusal in words
+// the window translates, any other as the system says it.
+func reasonWords(err error) say.Sentence {
+	if errors.Is(err, fs.ErrPermission) {
+		return say.T("permission denied")
+	}
+	return say.Plain(reason(err))
 }
 
 // reason is the operating system's words for a file error, without the path.

@@ -3,7 +3,6 @@ package job
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"replayrescue/core/media"
 	"replayrescue/core/say"
@@ -111,5 +110,5 @@ func savedElsewhere(err error, s *Settings) error {
 		return nil
 	}
 	s.Output = taken.Saved
-	return &Error{Code: ExitOther, Msg: fmt.Sprintf("%s appeared while your video was being saved, so it was left as it was; your video is saved as %s.", taken.Wanted, taken.Saved), Err: err}
+	return saying(ExitOther, err, say.T("{{.Wanted}} appeared while your video was being saved, so it was left as it was; your video is saved as {{.Saved}}.", "Wanted", taken.Wanted, "Saved", taken.Saved))
 }

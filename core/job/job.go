@@ -40,8 +40,8 @@ type Source struct {
 	ID    string // broadcast ID when known; names the job folder
 	// Denied is the sentence to show when the host refuses the playlist
 	// (401/403), from what intake knows of the source (a sanitized HAR, an
-	// expired API link...). Empty: a generic explanation is used.
-	Denied string
+	// expired API link...). Zero: a generic explanation is used.
+	Denied say.Sentence
 	// Chat is where the broadcast's chat is (intake.Candidate.Chat); its
 	// token never reaches the state file or an event.
 	Chat chat.Source
@@ -253,7 +253,7 @@ func (p *part) load(ctx context.Context) error {
 		return p.sourceError(err)
 	}
 	if len(pl.Segments) == 0 {
-		return &Error{Code: ExitOther, Msg: "The playlist lists no video chunks yet; the broadcast may not have started.", Err: playlist.ErrNotPlaylist}
+		return saying(ExitOther, playlist.ErrNotPlaylist, say.T("The playlist lists no video chunks yet; the broadcast may not have started."))
 	}
 	fp := fingerprint(pl)
 	if !pl.Ended {
@@ -289,8 +289,8 @@ func (p *part) load(ctx context.Context) error {
 // sourceError explains a failure to load the source.
 func (p *part) sourceError(err error) error {
 	if web.IsCredentialError(err) {
-		if p.src.Denied != "" {
-			return &Error{Code: ExitCredentials, Msg: p.src.Denied, Err: err}
+		if !p.src.Denied.IsZero() {
+			return saying(ExitCredentials, err, p.src.Denied)
 		}
 		if u, perr := url.Parse(p.src.URL); perr == nil && p.src.Creds.Jar != nil && len(p.src.Creds.Jar.Cookies(u)) == 0 {
 			return saying(ExitCredentials, err, say.T("The video host refused access because no cookies were given: use a HAR file exported from your browser with sensitive data, or give your browser's cookies (--cookies on the command line)."))
@@ -311,7 +311,7 @@ func (p *part) sourceError(err error) error {
 	}
 	var stall *web.StallError
 	if errors.As(err, &stall) {
-		return &Error{Code: ExitOther, Msg: stall.Sentence(), Err: err}
+		return saying(ExitOther, err, stall.Words())
 	}
 	var status *web.StatusError
 	if errors.As(err, &status) {
@@ -420,7 +420,7 @@ func (p *part) saveState() error {
 	}
 	tmp := filepath.Join(p.dir, stateFile+".tmp")
 	if err := safefile.WriteFile(tmp, data, 0o600); err != nil {
-		return &Error{Code: ExitOther, Msg: fmt.Sprintf("Cannot write to the job folder %s; check the disk has space.", p.dir), Err: err}
+		return saying(ExitOther, err, say.T("Cannot write to the job folder {{.Dir}}; check the disk has space.", "Dir", p.dir))
 	}
 	return os.Rename(tmp, filepath.Join(p.dir, stateFile))
 }
@@ -480,10 +480,15 @@ func (p *part) download(ctx context.Context, segs []playlist.Segment) error {
 	var stall *web.StallError
 	if errors.As(err, &stall) {
 		// Finished chunks are kept: the same command goes on from them.
-		return &Error{Code: ExitOther, Msg: stall.Sentence(), Err: err}
+		return saying(ExitOther, err, stall.Words())
 	}
 	if isDiskFull(err) {
-		return &Error{Code: ExitOther, Msg: fmt.Sprintf("The disk holding the job folder %s is full after %d of %d chunks: free some space and run the same command again; finished chunks are kept.", p.dir, done, len(segs)), Err: err}
+		return saying(ExitOther, err, say.T("The disk holding the job folder {{.Dir}} is full after {{.Done}} of {{.Total}} chunks: free some space and run the same command again; finished chunks are kept.",
+			"Dir", p.dir, "Done", done, "Total", len(segs)))
+	}
+	if words, ok := web.DescribeWords(err); ok {
+		return saying(ExitOther, err, say.T("The download stopped after {{.Done}} of {{.Total}} chunks: {{.Why}}. Run the same command again to continue; finished chunks are kept.",
+			"Done", done, "Total", len(segs), "Why", words))
 	}
 	return &Error{Code: ExitOther, Msg: fmt.Sprintf("The download stopped after %d of %d chunks: %s Run the same command again to continue; finished chunks are kept.", done, len(segs), sentence(web.Redact(err.Error()))), Err: err}
 }
@@ -541,13 +546,13 @@ func renderProgress(emit func(Event), burning bool, quiet func() bool) func(done
 // renderError explains a failed render into s.Output.
 func renderError(err error, s Settings) error {
 	if errors.Is(err, media.ErrNoPicture) {
-		return &Error{Code: ExitUsage, Msg: "One of the parts has no picture between the start and end times: move the cuts.", Err: err}
+		return saying(ExitUsage, err, say.T("One of the parts has no picture between the start and end times: move the cuts."))
 	}
 	if errors.Is(err, media.ErrTooShortToFade) {
-		return &Error{Code: ExitUsage, Msg: "One of the parts is too short for the fade between parts: make the fade shorter or move the cuts.", Err: err}
+		return saying(ExitUsage, err, say.T("One of the parts is too short for the fade between parts: make the fade shorter or move the cuts."))
 	}
 	if isDiskFull(err) {
-		return &Error{Code: ExitOther, Msg: fmt.Sprintf("The disk is full, so the video could not be written to %s: free some space (or choose another folder) and save again; the downloaded chunks are kept.", filepath.Dir(s.Output)), Err: err}
+		return saying(ExitOther, err, say.T("The disk is full, so the video could not be written to {{.Dir}}: free some space (or choose another folder) and save again; the downloaded chunks are kept.", "Dir", filepath.Dir(s.Output)))
 	}
 	return explainMedia(err)
 }
@@ -602,17 +607,17 @@ func CheckOutput(out string, force bool) error {
 			return &Error{Code: ExitUsage, Msg: fmt.Sprintf("%s is a folder; give a file name such as %s.", out, filepath.Join(out, "talk.mp4"))}
 		}
 		if !force {
-			return &Error{Code: ExitUsage, Msg: fmt.Sprintf("%s already exists; choose another name with -o or add --force to replace it.", out)}
+			return saying(ExitUsage, nil, say.T("{{.Path}} already exists; choose another name with -o or add --force to replace it.", "Path", out))
 		}
 	}
 	if st, err := os.Stat(filepath.Dir(out)); err != nil || !st.IsDir() {
-		return &Error{Code: ExitUsage, Msg: fmt.Sprintf("The folder %s does not exist.", filepath.Dir(out))}
+		return saying(ExitUsage, nil, say.T("The folder {{.Dir}} does not exist.", "Dir", filepath.Dir(out)))
 	}
 	if err := checkWritable(filepath.Dir(out)); err != nil {
 		if isDiskFull(err) {
-			return &Error{Code: ExitOther, Msg: fmt.Sprintf("The disk holding %s is full: free some space or choose another folder.", filepath.Dir(out)), Err: err}
+			return saying(ExitOther, err, say.T("The disk holding {{.Dir}} is full: free some space or choose another folder.", "Dir", filepath.Dir(out)))
 		}
-		return &Error{Code: ExitUsage, Msg: fmt.Sprintf("Cannot save into the folder %s (%s): choose another folder.", filepath.Dir(out), reason(err)), Err: err}
+		return saying(ExitUsage, err, say.T("Cannot save into the folder {{.Dir}} ({{.Why}}): choose another folder.", "Dir", filepath.Dir(out), "Why", reasonWords(err)))
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"replayrescue/core/say"
 	"time"
 )
 
@@ -29,7 +30,7 @@ func (p *part) lock() (func(), error) {
 		f, err = tryLock(filepath.Join(p.dir, lockFile))
 	}
 	if errors.Is(err, errLocked) {
-		return nil, &Error{Code: ExitOther, Msg: fmt.Sprintf("Another Replay Rescue is already saving into %s; wait until it has finished, or choose another folder with --work.", p.dir), Err: err}
+		return nil, saying(ExitOther, err, say.T("Another Replay Rescue is already saving into {{.Dir}}; wait until it has finished, or choose another folder with --work.", "Dir", p.dir))
 	}
 	if err != nil {
 		return nil, &Error{Code: ExitOther, Msg: fmt.Sprintf("Cannot use the job folder %s: %v.", p.dir, errors.Unwrap(err)), Err: err}

@@ -15,6 +15,7 @@ import (
 	"replayrescue/core/fetch"
 	"replayrescue/core/media"
 	"replayrescue/core/playlist"
+	"replayrescue/core/say"
 )
 
 // The save. A talk is saved from one broadcast, or from several when the
@@ -261,6 +262,9 @@ func partError(i, n int, err error) error {
 		return err
 	}
 	msg, code := Explain(err)
+	if w := Words(err); w.Translatable() {
+		return saying(code, err, say.T("Part {{.N}}: {{.Why}}", "N", i+1, "Why", w))
+	}
 	return &Error{Code: code, Msg: fmt.Sprintf("Part %d: %s", i+1, msg), Err: err}
 }
 
@@ -461,7 +465,7 @@ func (t *Talk) Plan(ctx context.Context, s Settings) (Plan, error) {
 func (t *Talk) missing(streaming bool) error {
 	for i, p := range t.parts {
 		if !p.complete(streaming) {
-			return partError(i, len(t.parts), &Error{Code: ExitOther, Msg: "Some chunks are missing from the job folder; run the download again."})
+			return partError(i, len(t.parts), saying(ExitOther, nil, say.T("Some chunks are missing from the job folder; run the download again.")))
 		}
 	}
 	return nil

@@ -53,12 +53,30 @@ type Sentence = say.Sentence
 
 // Words is the sentence Explain gives for err as a template and values,
 // made printable; zero when the sentence was not written so, and Explain's
-// is then the one to show.
+// is then the one to show. It picks the sentence Explain picks.
 func Words(err error) Sentence {
-	w := job.Words(err).Map(web.Printable)
+	var (
+		credErr *intake.CredentialsError
+		install *toolget.Error
+		je      *job.Error
+	)
+	switch {
+	case errors.As(err, &je):
+		return agree(je.Words.Map(web.Printable), err)
+	case errors.As(err, &credErr):
+		return agree(credErr.Words.Map(web.Printable), err)
+	case errors.As(err, new(*intake.InputError)), errors.As(err, new(*intake.NetworkError)),
+		errors.As(err, &install) && !errors.As(err, new(*media.MissingError)) && !errors.As(err, new(*media.FailedError)),
+		errors.Is(err, intake.ErrNoSource) && !errors.Is(err, context.Canceled):
+		return Sentence{} // not written as templates yet
+	}
+	return agree(job.Words(err).Map(web.Printable), err)
+}
+
+// agree is w when it says what Explain says of err, else nothing: the
+// sentence shown is always Explain's, translated or not.
+func agree(w Sentence, err error) Sentence {
 	if msg, _ := Explain(err); w.String() != msg {
-		// Explain words err another way (an install stopped, say): its
-		// sentence is the one to show.
 		return Sentence{}
 	}
 	return w

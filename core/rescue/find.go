@@ -53,7 +53,7 @@ func found(cands []Candidate, err error) ([]Candidate, string, error) {
 // SourceOf is what a save needs of c, including the sentence to show if the
 // video host refuses it.
 func SourceOf(c Candidate) Source {
-	return job.Source{URL: c.URL, Creds: c.Creds, Title: c.Title, ID: c.BroadcastID, Denied: intake.ExplainDenied(c), Chat: c.Chat,
+	return job.Source{URL: c.URL, Creds: c.Creds, Title: c.Title, ID: c.BroadcastID, Denied: intake.DeniedWords(c), Chat: c.Chat,
 		Presenter: c.Presenter, Sound: c.Sound}
 }
 

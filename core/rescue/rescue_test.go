@@ -35,12 +35,22 @@ func TestExplainWordsEveryPartOfTheCore(t *testing.T) {
 		{"already worded", wrapped(&Error{Code: ExitCredentials, Msg: "Refused."}), ExitCredentials, "Refused."},
 		{"stopped", wrapped(context.Canceled), ExitOther, "Finished chunks are kept"},
 		{"anything else", errors.New("disk on fire"), ExitOther, "Disk on fire."},
+		{"refused, in words", wrapped(intake.DeniedError(intake.Candidate{Origin: intake.OriginHAR}, errors.New("403"))), ExitCredentials, "cookies that this HAR file does not have"},
 	}
 	for _, c := range cases {
 		msg, code := Explain(c.err)
 		if code != c.code || !strings.Contains(msg, c.want) {
 			t.Errorf("%s: Explain = %q, %d; want %q in it, code %d", c.name, msg, code, c.want, c.code)
 		}
+		// The window says the same sentence, from its template when it
+		// has one: never another error's (the stopped install is not a
+		// stopped save).
+		if w := Words(c.err); !w.IsZero() && w.String() != msg {
+			t.Errorf("%s: Words = %q, Explain %q", c.name, w.String(), msg)
+		}
+	}
+	if Words(wrapped(intake.DeniedError(intake.Candidate{}, nil))).IsZero() {
+		t.Error("a refusal intake put into words has no template")
 	}
 	if msg, _ := Explain(&intake.InputError{Msg: "Bad \x1b[31mred\x1b[0m name."}); strings.ContainsRune(msg, 0x1b) {
 		t.Errorf("Explain kept a terminal escape: %q", msg)
@@ -150,7 +160,7 @@ func TestSourceOfCarriesTheRefusalSentence(t *testing.T) {
 	c := candidate("https://video.example/a.m3u8", VerdictSanitized)
 	c.Sanitized = true
 	src := SourceOf(c)
-	if src.Denied == "" || src.Denied != intake.ExplainDenied(c) || src.URL != c.URL || src.Title != c.Title {
+	if src.Denied.IsZero() || src.Denied.String() != intake.ExplainDenied(c) || src.URL != c.URL || src.Title != c.Title {
 		t.Errorf("SourceOf = %+v", src)
 	}
 }

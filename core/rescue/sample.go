@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"replayrescue/core/chat"
+	"replayrescue/core/fetch"
 	"replayrescue/core/sample"
 	"replayrescue/core/web"
 )
@@ -28,7 +29,7 @@ func StartSample(ctx context.Context, tools Tools, length time.Duration, title, 
 	if err != nil {
 		return nil, err
 	}
-	srv, err := sample.Start(sample.ServerOptions{Media: m})
+	srv, err := sample.Start(sample.ServerOptions{Media: m, RateLimit: sampleRate(m)})
 	if err != nil {
 		return nil, err
 	}
@@ -51,6 +52,22 @@ func StartSample(ctx context.Context, tools Tools, length time.Duration, title, 
 		ID:    id,
 		Chat:  chat.Source{API: api, Token: srv.ChatToken(), Start: sample.BroadcastStart},
 	}}, nil
+}
+
+// sampleDownload is about how long downloading the sample takes: on
+// loopback it would be over before the download screen could be read, and
+// the sample is there to show every step.
+const sampleDownload = 6 * time.Second
+
+// sampleRate is the bytes per second each connection to the sample gets, so
+// that the default connections take about sampleDownload for all of m.
+func sampleRate(m *sample.Media) int64 {
+	var size int64
+	for _, c := range m.Chunks {
+		size += c.Size
+	}
+	perConn := float64(size) / sampleDownload.Seconds() / float64(fetch.DefaultJobs)
+	return max(int64(perConn), 32<<10) // well above the pace a save demands
 }
 
 // Close stops serving the sample.

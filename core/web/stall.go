@@ -3,6 +3,8 @@ package web
 import (
 	"errors"
 	"time"
+
+	"replayrescue/core/say"
 )
 
 // ErrStalled is what a StallError is: a server that stopped sending data,
@@ -25,8 +27,11 @@ func (e *StallError) Error() string {
 func (e *StallError) Is(target error) bool { return target == ErrStalled }
 
 // Sentence is the one sentence for the user.
-func (e *StallError) Sentence() string {
-	return "The server at " + e.Host + " stopped sending data: try again later."
+func (e *StallError) Sentence() string { return e.Words().String() }
+
+// Words is Sentence as a template and values, for the window to translate.
+func (e *StallError) Words() say.Sentence {
+	return say.T("The server at {{.Host}} stopped sending data: try again later.", "Host", e.Host)
 }
 
 // Pace is the minimum-throughput rule of a download: it must start within
