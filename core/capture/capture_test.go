@@ -223,8 +223,10 @@ func TestCaptureBrowserClosed(t *testing.T) {
 	if !errors.Is(err, ErrClosed) {
 		t.Fatalf("Capture after the browser closed: %v", err)
 	}
-	if msg, code := job.Explain(err); !strings.HasPrefix(msg, "The browser was closed before the replay was found") || code != job.ExitUsage {
-		t.Errorf("message %q (exit %d)", msg, code)
+	// An input error (exit 2, worded by rescue.Explain) with its sentence.
+	var in *intake.InputError
+	if !errors.As(err, &in) || !strings.HasPrefix(in.Msg, "The browser was closed before the replay was found") {
+		t.Errorf("error %v, want the input error saying the browser was closed", err)
 	}
 	if left := profilesLeft(t, tmp); len(left) > 0 {
 		t.Errorf("temporary profile left behind: %v", left)
