@@ -137,17 +137,15 @@ func (p *Player) Play(from, to time.Duration) error {
 		return errors.New("nothing to play: the end is before the start")
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	pics, err := p.o.Source.Pictures(ctx, from, p.o.Width)
-	if err != nil {
-		cancel()
-		return err
-	}
 	r := &run{ctx: ctx, cancel: cancel, end: to, base: from, done: make(chan struct{})}
 	p.mu.Lock()
 	p.o.Sink.Stop()
 	p.run = r
 	p.mu.Unlock()
-	go p.pace(r, pics)
+	// The decoders start on the player's goroutine: starting them takes
+	// a moment (a probe and a process), which the caller (a window) must
+	// not wait for. Their failure ends the run through Ended.
+	go p.pace(r)
 	return nil
 }
 
@@ -179,8 +177,13 @@ func (p *Player) startSound(r *run, at time.Duration) error {
 
 // pace shows each picture when the sound's clock reaches it, dropping the
 // ones it is too late for, until the end of the range.
-func (p *Player) pace(r *run, pics Pictures) {
+func (p *Player) pace(r *run) {
 	defer close(r.done)
+	pics, err := p.o.Source.Pictures(r.ctx, r.base, p.o.Width)
+	if err != nil {
+		p.end(r, err)
+		return
+	}
 	defer pics.Close()
 	// The sound starts once the first picture is ready, so that a slow
 	// start of the picture's decoder does not cost the first pictures.
@@ -242,10 +245,15 @@ func (p *Player) pace(r *run, pics Pictures) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+	p.end(r, err)
+}
+
+// end ends run r by itself (not by Stop), and says where.
+func (p *Player) end(r *run, err error) {
 	p.mu.Lock()
 	if p.run != r {
 		p.mu.Unlock()
-		return
+		return // stopped meanwhile: Stop says where
 	}
 	pos := r.base
 	if r.sound != nil {
@@ -253,9 +261,10 @@ func (p *Player) pace(r *run, pics Pictures) {
 	}
 	p.stopLocked()
 	p.pos = min(pos, r.end)
+	at := p.pos
 	p.mu.Unlock()
 	if p.o.Ended != nil {
-		p.o.Ended(p.pos, err)
+		p.o.Ended(at, err)
 	}
 }
 
