@@ -55,7 +55,9 @@ func TestRenderProgressCompletionAndNotification(t *testing.T) {
 
 	test.AssertNotificationSent(t, &fyne.Notification{Title: "Your video is ready", Content: "Keynote.mp4 is saved."}, func() {
 		close(release)
-		h.q.until(t, "the done screen", func() bool { return r.done.Visible() })
+		// The Done event shows the screen; the render's end (which
+		// records the save and notifies) follows it on the queue.
+		h.q.until(t, "the save's end", func() bool { return r.done.Visible() && h.u.sess.saved != "" })
 	})
 	s := j.renders[0]
 	if s.Output != out || s.Start != 30*time.Second || s.End != 80*time.Second || s.AudioOffset != 250*time.Millisecond {
