@@ -81,8 +81,8 @@ func (u *ui) showHelp(section int) {
 			lang.L("The video starts at the nearest whole picture before the start handle; tick “Exact start (slower)” to start on the very picture."),
 		)),
 		container.NewTabItem(lang.L("Sound in sync"), helpText(
-			lang.L("If lips and voice do not match, move the Audio sync slider: to the right makes the sound come later, to the left earlier. −0.1 s and +0.1 s move it in small steps."),
-			lang.L("“Preview 10 s” plays ten seconds around the picture in your video player, with the sync as set, so you can check before saving."),
+			lang.L("If lips and voice do not match, play the video (Play, or the Space key) and move the Audio sync slider while it plays: to the right makes the sound come later, to the left earlier. The buttons beside it move it in small steps, and the field takes a value typed in."),
+			lang.L("“Open in my player” plays ten seconds around the picture in your own video player, with the sync as set, so you can check before saving."),
 		)),
 		container.NewTabItem(lang.L("Where the video goes"), helpText(
 			lang.L("“Save video…” asks for a name and a folder: the first time your Videos folder, later the one you used last (Settings changes it)."),

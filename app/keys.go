@@ -102,6 +102,16 @@ func windowKey(k *fyne.KeyEvent) bool {
 	return k.Name == fyne.KeyEscape || k.Name == fyne.KeyF1
 }
 
+// typed is a control's TypedKey: the window's own keys go to the window,
+// the rest to the control's own handling.
+func (u *ui) typed(k *fyne.KeyEvent, own func(*fyne.KeyEvent)) {
+	if windowKey(k) {
+		u.onTypedKey(k)
+		return
+	}
+	own(k)
+}
+
 // button is the window's button: Fyne's, with a ring around it while it
 // has the keyboard's focus (Fyne's own tint is faint, and invisible on a
 // blue button), Enter pressing it as Space does, Escape and F1 handed on
@@ -145,14 +155,10 @@ func (b *button) FocusLost() {
 }
 
 func (b *button) TypedKey(k *fyne.KeyEvent) {
-	switch {
-	case windowKey(k):
-		b.u.onTypedKey(k)
-	case k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter:
-		b.Button.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
-	default:
-		b.Button.TypedKey(k)
+	if k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter {
+		k = &fyne.KeyEvent{Name: fyne.KeySpace} // presses it
 	}
+	b.u.typed(k, b.Button.TypedKey)
 }
 
 func (b *button) MouseIn(e *desktop.MouseEvent) {
@@ -299,13 +305,7 @@ func newKeyEntry(u *ui) *keyEntry {
 	return e
 }
 
-func (e *keyEntry) TypedKey(k *fyne.KeyEvent) {
-	if windowKey(k) {
-		e.u.onTypedKey(k)
-		return
-	}
-	e.Entry.TypedKey(k)
-}
+func (e *keyEntry) TypedKey(k *fyne.KeyEvent) { e.u.typed(k, e.Entry.TypedKey) }
 
 type keySelect struct {
 	widget.Select
@@ -319,13 +319,7 @@ func newKeySelect(u *ui, options []string) *keySelect {
 	return s
 }
 
-func (s *keySelect) TypedKey(k *fyne.KeyEvent) {
-	if windowKey(k) {
-		s.u.onTypedKey(k)
-		return
-	}
-	s.Select.TypedKey(k)
-}
+func (s *keySelect) TypedKey(k *fyne.KeyEvent) { s.u.typed(k, s.Select.TypedKey) }
 
 type keyCheck struct {
 	widget.Check
@@ -339,13 +333,7 @@ func newKeyCheck(u *ui, label string) *keyCheck {
 	return c
 }
 
-func (c *keyCheck) TypedKey(k *fyne.KeyEvent) {
-	if windowKey(k) {
-		c.u.onTypedKey(k)
-		return
-	}
-	c.Check.TypedKey(k)
-}
+func (c *keyCheck) TypedKey(k *fyne.KeyEvent) { c.u.typed(k, c.Check.TypedKey) }
 
 // tips shows one short tip at a time, in a layer above the window's
 // content that takes no pointer events (dialogs keep their buttons

@@ -45,7 +45,7 @@ type startView struct {
 
 	// captureLink opens the browser on a link the core could not resolve
 	// (captureURL), shown under the sentence saying why.
-	captureLink *widget.Button
+	captureLink *button
 	captureURL  string
 }
 
@@ -114,7 +114,7 @@ func (v *startView) build() {
 	// below never move.
 	room := canvas.NewRectangle(color.Transparent)
 	room.SetMinSize(fyne.NewSize(0, 140))
-	v.captureLink = widget.NewButtonWithIcon(lang.L("Open it in the browser and capture"), theme.ComputerIcon(), v.onCaptureLink)
+	v.captureLink = u.newButton(lang.L("Open it in the browser and capture"), theme.ComputerIcon(), v.onCaptureLink)
 	v.captureLink.Hide()
 	middle := container.NewStack(room, container.NewVScroll(container.NewVBox(v.busy, v.problem.box, container.NewHBox(v.captureLink))))
 	form := container.NewVBox(top, middle, bottom)
