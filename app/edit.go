@@ -185,9 +185,9 @@ func (v *editView) buildTrim() fyne.CanvasObject {
 	}
 	v.length = widget.NewLabel("")
 	startBox := container.NewHBox(widget.NewLabel(lang.L("Start")), v.startEntry,
-		nudge(startHandle, -time.Second, lang.L("−1 s")), nudge(startHandle, time.Second, lang.L("+1 s")))
+		nudge(startHandle, -time.Second, lang.L("–1 s")), nudge(startHandle, time.Second, lang.L("+1 s")))
 	endBox := container.NewHBox(widget.NewLabel(lang.L("End")), v.endEntry,
-		nudge(endHandle, -time.Second, lang.L("−1 s")), nudge(endHandle, time.Second, lang.L("+1 s")))
+		nudge(endHandle, -time.Second, lang.L("–1 s")), nudge(endHandle, time.Second, lang.L("+1 s")))
 	return container.NewBorder(nil, nil, startBox, endBox, container.NewCenter(v.length))
 }
 
@@ -212,7 +212,7 @@ func (v *editView) buildSync() (row, hint fyne.CanvasObject) {
 	}
 	reset := widget.NewButtonWithIcon("", theme.ContentUndoIcon(), v.onResetOffset)
 	syncTitle := widget.NewLabelWithStyle(lang.L("Audio sync"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	earlier := container.NewHBox(nudge(lang.L("−0.1 s"), -coarseNudge), nudge(lang.L("−0.01 s"), -fineNudge))
+	earlier := container.NewHBox(nudge(lang.L("–0.1 s"), -coarseNudge), nudge(lang.L("–0.01 s"), -fineNudge))
 	syncLeft := container.NewHBox(syncTitle, earlier)
 	if v.parts = newPartSync(v); v.parts != nil {
 		syncLeft = container.NewHBox(syncTitle, v.parts.choose, earlier)
@@ -914,7 +914,7 @@ func (e *offsetEntry) apply() {
 	if e.Text == e.shown {
 		return
 	}
-	text := strings.NewReplacer(" ", "", ",", ".", "−", "-").Replace(strings.TrimSpace(e.Text))
+	text := strings.NewReplacer(" ", "", ",", ".", "−", "-", "–", "-").Replace(strings.TrimSpace(e.Text))
 	if strings.HasSuffix(text, "s") && !strings.HasSuffix(text, "ms") {
 		text = strings.TrimSuffix(text, "s")
 	}

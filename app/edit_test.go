@@ -316,7 +316,7 @@ func TestAudioOffsetSlider(t *testing.T) {
 	}
 
 	for range 4 {
-		test.Tap(findButtonIn(t, e.content, "−0.1 s", 0))
+		test.Tap(findButtonIn(t, e.content, "–0.1 s", 0))
 	}
 	test.Tap(findButtonIn(t, e.content, "+0.01 s", 0))
 	if e.audioOffset != -20*time.Millisecond || e.offset.Value != -2 {

@@ -77,7 +77,7 @@ func (u *ui) showHelp(section int) {
 		container.NewTabItem(lang.L("Private replays"), privateHelp()),
 		container.NewTabItem(lang.L("Trimming"), helpText(
 			lang.L("On the Trim & sync screen, drag the two handles under the picture to where your talk starts and ends. The picture shows where the handle is."),
-			lang.L("For exact times, type them into Start and End (such as 1:23 or 1:02:03), or use −1 s and +1 s. The arrow keys move the handle you touched last by one second."),
+			lang.L("For exact times, type them into Start and End (such as 1:23 or 1:02:03), or use –1 s and +1 s. The arrow keys move the handle you touched last by one second."),
 			lang.L("The video starts at the nearest whole picture before the start handle; tick “Exact start (slower)” to start on the very picture."),
 		)),
 		container.NewTabItem(lang.L("Sound in sync"), helpText(
