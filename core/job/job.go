@@ -670,16 +670,12 @@ func (p *part) frame(ctx context.Context, tools media.Tools, at time.Duration, m
 // segmentAt finds the playlist entry playing at time at and the offset into
 // it, from the playlist's durations. It returns -1 before Load.
 func (p *part) segmentAt(at time.Duration) (int, time.Duration) {
-	if p.pl == nil || len(p.pl.Segments) == 0 {
+	if p.pl == nil {
 		return -1, 0
 	}
-	at = max(at, 0)
-	var t time.Duration
+	durations := make([]time.Duration, len(p.pl.Segments))
 	for k, s := range p.pl.Segments {
-		if at < t+s.Duration || k == len(p.pl.Segments)-1 {
-			return k, min(at-t, s.Duration)
-		}
-		t += s.Duration
+		durations[k] = s.Duration
 	}
-	return -1, 0
+	return media.ChunkAt(durations, at)
 }

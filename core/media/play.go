@@ -55,7 +55,7 @@ type Pictures struct {
 // pixels wide. It reads the chunks from the one playing at from, counting
 // from that chunk's first picture, as Frame does.
 func (t Tools) PlayPictures(ctx context.Context, spec PlaySpec, from time.Duration, width int) (*Pictures, error) {
-	k, off := chunkAt(spec.Durations, from)
+	k, off := ChunkAt(spec.Durations, from)
 	if k < 0 {
 		return nil, errors.New("nothing to play")
 	}
@@ -124,7 +124,7 @@ func (t Tools) PlaySound(ctx context.Context, spec PlaySpec, from time.Duration)
 	if len(spec.AudioChunks) > 0 {
 		chunks, durations = spec.AudioChunks, spec.AudioDurations
 	}
-	k, off := chunkAt(durations, from)
+	k, off := ChunkAt(durations, from)
 	if k < 0 {
 		return nil, errors.New("nothing to play")
 	}
@@ -218,9 +218,10 @@ func stop(cmd *exec.Cmd, out io.Closer) {
 	_ = cmd.Wait()
 }
 
-// chunkAt is the chunk playing at time at, by durations, and the offset
-// into it; -1 when there are none.
-func chunkAt(durations []time.Duration, at time.Duration) (int, time.Duration) {
+// ChunkAt is the chunk playing at time at, by durations (a playlist's),
+// and the offset into it; -1 when there are none. Previews and the player
+// both find their chunk so.
+func ChunkAt(durations []time.Duration, at time.Duration) (int, time.Duration) {
 	at = max(at, 0)
 	var t time.Duration
 	for i, d := range durations {
