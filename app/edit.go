@@ -71,7 +71,7 @@ type editView struct {
 	chatLines   []backend.ChatMessage // comments only, in time order
 	cutNote     *widget.Label         // the handles' hint, then where the video really starts and the broadcast's own sync gap
 	previewClip *widget.Button
-	savePic     *widget.Button // saves the picture shown as a JPEG
+	savePic     *widget.Button    // saves the picture shown as a JPEG
 	play        *widget.Button    // plays the video here, with its sound
 	playBox     fyne.CanvasObject // play, as wide as its widest label
 	soundNote   *widget.Label     // shown when there is no sound output
