@@ -829,6 +829,9 @@ func (v *editView) onPlayedPicture(img image.Image, at time.Duration) {
 			return // a picture that was on its way when playing stopped
 		}
 		v.cursor = at
+		if v.parts != nil {
+			v.parts.follow(at)
+		}
 		v.preview.Image = img
 		v.preview.Translucency = 0
 		v.preview.Refresh()
