@@ -71,6 +71,7 @@ type editView struct {
 	chatLines   []backend.ChatMessage // comments only, in time order
 	cutNote     *widget.Label         // the handles' hint, then where the video really starts and the broadcast's own sync gap
 	previewClip *widget.Button
+	savePic     *widget.Button    // saves the picture shown as a JPEG
 	play        *widget.Button    // plays the video here, with its sound
 	playBox     fyne.CanvasObject // play, as wide as its widest label
 	soundNote   *widget.Label     // shown when there is no sound output
@@ -131,7 +132,7 @@ func (v *editView) build() {
 		partsHint.Show()
 	}
 	controls := container.NewVBox(
-		container.NewBorder(nil, nil, v.playBox, v.previewClip, v.previewNote),
+		container.NewBorder(nil, nil, v.playBox, container.NewHBox(v.savePic, v.previewClip), v.previewNote),
 		v.soundNote,
 		v.trim,
 		trimRow,
@@ -160,6 +161,7 @@ func (v *editView) buildPicture() fyne.CanvasObject {
 	v.previewNote = widget.NewLabel("")
 	v.previewNote.Alignment = fyne.TextAlignCenter
 	v.previewClip = widget.NewButtonWithIcon(lang.L("Open in my player"), theme.MediaVideoIcon(), v.onPreviewClip)
+	v.savePic = widget.NewButtonWithIcon(lang.L("Save this picture…"), theme.MediaPhotoIcon(), v.onSavePicture)
 	v.play = widget.NewButtonWithIcon(lang.L("Play"), theme.MediaPlayIcon(), v.onPlayPause)
 	v.play.Importance = widget.HighImportance
 	// As wide as "Pause" too, so that nothing moves when it changes.
@@ -614,10 +616,7 @@ func (v *editView) loadPreview(at time.Duration) { v.loadPreviewAfter(at, 0) }
 // very end has no picture of its own, so the last one before it is shown.
 func (v *editView) loadPreviewAfter(at, wait time.Duration) {
 	v.cursor = at
-	if v.total > 0 {
-		at = min(at, v.total-300*time.Millisecond)
-	}
-	at = max(at, 0)
+	at = v.pictureAt()
 	// Until the picture at the new time comes, the old one is dimmed and
 	// the line says which time is coming: never a picture beside another
 	// time's words.
@@ -830,6 +829,9 @@ func (v *editView) onPlayedPicture(img image.Image, at time.Duration) {
 			return // a picture that was on its way when playing stopped
 		}
 		v.cursor = at
+		if v.parts != nil {
+			v.parts.follow(at)
+		}
 		v.preview.Image = img
 		v.preview.Translucency = 0
 		v.preview.Refresh()
