@@ -16,7 +16,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
@@ -336,29 +335,7 @@ func (v *editView) onSave() {
 	if u.sess == nil {
 		return
 	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		// The dialog has created the file (and asked before replacing one);
-		// the render writes it from scratch.
-		path := w.URI().Path()
-		_ = w.Close()
-		replace := true // the save dialog already asked about replacing
-		if !strings.EqualFold(filepath.Ext(path), ".mp4") {
-			backend.RemoveUnfinished(path) // the dialog's own empty file
-			path += ".mp4"
-			replace = false // nobody was asked about this name
-		}
-		v.saveTo(path, replace)
-	}, u.win)
-	d.SetFileName(backend.FileName(u.sess.job.Title(), lang.L("replay")))
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".mp4"}))
-	if l, err := storage.ListerForURI(storage.NewFileURI(u.settings.outputFolder())); err == nil {
-		d.SetLocation(l)
-	}
-	d.Resize(fyne.NewSize(min(800, u.win.Canvas().Size().Width-20), min(560, u.win.Canvas().Size().Height-20)))
-	d.Show()
+	u.askSavePath(backend.FileName(u.sess.job.Title(), lang.L("replay")), []string{".mp4"}, v.saveTo)
 }
 
 // saveTo writes the video to out with this screen's choices, on a new save

@@ -8,10 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/storage"
 
 	"replayrescue/app/internal/backend"
 )
@@ -31,27 +28,8 @@ func (v *editView) onSavePicture() {
 	}
 	v.stopPlaying() // the picture on screen is the one saved
 	at := v.pictureAt()
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		path := w.URI().Path()
-		_ = w.Close()
-		replace := true // the save dialog already asked about replacing
-		if ext := strings.ToLower(filepath.Ext(path)); ext != ".jpg" && ext != ".jpeg" {
-			removeIfEmpty(path) // the dialog's own empty file
-			path += ".jpg"
-			replace = false // nobody was asked about this name
-		}
-		v.savePicture(at, path, replace)
-	}, u.win)
-	d.SetFileName(strings.TrimSuffix(backend.FileName(u.sess.job.Title(), lang.L("replay")), ".mp4") + ".jpg")
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".jpg", ".jpeg"}))
-	if l, err := storage.ListerForURI(storage.NewFileURI(u.settings.outputFolder())); err == nil {
-		d.SetLocation(l)
-	}
-	d.Resize(fyne.NewSize(min(800, u.win.Canvas().Size().Width-20), min(560, u.win.Canvas().Size().Height-20)))
-	d.Show()
+	name := strings.TrimSuffix(backend.FileName(u.sess.job.Title(), lang.L("replay")), ".mp4") + ".jpg"
+	u.askSavePath(name, []string{".jpg", ".jpeg"}, func(path string, replace bool) { v.savePicture(at, path, replace) })
 }
 
 // pictureAt is the time of the picture shown: the cursor, kept where
@@ -125,12 +103,4 @@ func writePicture(path string, jpeg []byte, replace bool) error {
 		return errors.Join(errWritePicture, err)
 	}
 	return nil
-}
-
-// removeIfEmpty removes path when it is an empty file: what a save dialog
-// creates for a name before anything is written to it.
-func removeIfEmpty(path string) {
-	if st, err := os.Lstat(path); err == nil && st.Mode().IsRegular() && st.Size() == 0 {
-		_ = os.Remove(path)
-	}
 }
