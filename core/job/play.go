@@ -55,16 +55,48 @@ type talkPictures struct {
 	ctx   context.Context
 	width int
 	part  int
-	pics  *media.Pictures // the part's decoder
-	next  *media.Pictures // the next part's, once started; nil before
-	shift time.Duration   // where the part starts on the talk's timeline
-	end   time.Duration   // where the next part starts; 0 for the last
+	pics  *media.Pictures            // the part's decoder
+	next  *starting[*media.Pictures] // the next part's, once asked for; nil before
+	shift time.Duration              // where the part starts on the talk's timeline
+	end   time.Duration              // where the next part starts; 0 for the last
 }
 
 // ahead is how long before a part's end the next part's decoders start:
 // starting one (a probe and a process) takes a moment, which must not be
 // taken out of the seam's pictures or sound.
 const ahead = 3 * time.Second
+
+// starting is a decoder being started in the background, so that the one
+// playing goes on meanwhile.
+type starting[T io.Closer] struct {
+	done chan struct{}
+	v    T
+	err  error
+}
+
+func startSoon[T io.Closer](open func() (T, error)) *starting[T] {
+	s := &starting[T]{done: make(chan struct{})}
+	go func() {
+		defer close(s.done)
+		s.v, s.err = open()
+	}()
+	return s
+}
+
+// wait is the decoder once started.
+func (s *starting[T]) wait() (T, error) {
+	<-s.done
+	return s.v, s.err
+}
+
+// drop closes the decoder once started, without waiting for it.
+func (s *starting[T]) drop() {
+	go func() {
+		if v, err := s.wait(); err == nil {
+			_ = v.Close()
+		}
+	}()
+}
 
 // place makes pics, decoding p.part, the pictures given.
 func (p *talkPictures) place(pics *media.Pictures) {
@@ -92,8 +124,8 @@ func (p *talkPictures) Next() (player.Frame, error) {
 		at, img, err := p.pics.Next()
 		if err == nil && (p.end == 0 || at+p.shift < p.end) {
 			if p.end > 0 && p.next == nil && at+p.shift >= p.end-ahead {
-				// A failure to start is met again, and said, at the seam.
-				p.next, _ = p.s.pictures(p.ctx, p.part+1, 0, p.width)
+				next := p.part + 1
+				p.next = startSoon(func() (*media.Pictures, error) { return p.s.pictures(p.ctx, next, 0, p.width) })
 			}
 			return player.Frame{At: at + p.shift, Image: img}, nil
 		}
@@ -106,13 +138,16 @@ func (p *talkPictures) Next() (player.Frame, error) {
 		}
 		_ = p.pics.Close()
 		p.part++
-		next := p.next
-		p.next = nil
-		if next == nil {
-			if next, err = p.s.pictures(p.ctx, p.part, 0, p.width); err != nil {
-				p.pics = nil
-				return player.Frame{}, err
-			}
+		var next *media.Pictures
+		if p.next != nil {
+			next, err = p.next.wait()
+			p.next = nil
+		} else {
+			next, err = p.s.pictures(p.ctx, p.part, 0, p.width)
+		}
+		if err != nil {
+			p.pics = nil
+			return player.Frame{}, err
 		}
 		p.place(next)
 	}
@@ -120,7 +155,7 @@ func (p *talkPictures) Next() (player.Frame, error) {
 
 func (p *talkPictures) Close() error {
 	if p.next != nil {
-		_ = p.next.Close()
+		p.next.drop()
 	}
 	if p.pics == nil {
 		return nil
@@ -146,10 +181,10 @@ type talkSound struct {
 	s    playSource
 	ctx  context.Context
 	part int
-	cur  io.ReadCloser // the part's decoder
-	next io.ReadCloser // the next part's, once started; nil before
-	left int64         // bytes of the part's place still to give; -1 for the last part
-	done bool          // the decoder ended: silence until left is 0
+	cur  io.ReadCloser            // the part's decoder
+	next *starting[io.ReadCloser] // the next part's, once asked for; nil before
+	left int64                    // bytes of the part's place still to give; -1 for the last part
+	done bool                     // the decoder ended: silence until left is 0
 }
 
 // sound starts part i's sound decoder from time local of it.
@@ -179,19 +214,17 @@ func (r *talkSound) Read(b []byte) (int, error) {
 			return r.cur.Read(b)
 		}
 		if r.next == nil && r.left <= player.SoundBytes(ahead) {
-			r.next, _ = r.s.sound(r.ctx, r.part+1, 0) // a failure is met again at the seam
+			next := r.part + 1
+			r.next = startSoon(func() (io.ReadCloser, error) { return r.s.sound(r.ctx, next, 0) })
 		}
 		if r.left == 0 {
 			_ = r.cur.Close()
 			r.part++
-			next := r.next
+			next, err := r.next.wait() // asked for above
 			r.next = nil
-			if next == nil {
-				var err error
-				if next, err = r.s.sound(r.ctx, r.part, 0); err != nil {
-					r.cur = io.NopCloser(bytes.NewReader(nil))
-					return 0, err
-				}
+			if err != nil {
+				r.cur = io.NopCloser(bytes.NewReader(nil))
+				return 0, err
 			}
 			r.use(next, 0)
 			continue
@@ -217,7 +250,7 @@ func (r *talkSound) Read(b []byte) (int, error) {
 
 func (r *talkSound) Close() error {
 	if r.next != nil {
-		_ = r.next.Close()
+		r.next.drop()
 	}
 	return r.cur.Close()
 }
