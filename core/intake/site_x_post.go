@@ -3,11 +3,12 @@ package intake
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
 	"time"
+
+	"replayrescue/core/say"
 )
 
 // X's posts (x.com/USER/status/ID): the post that said "live now" is the
@@ -26,7 +27,7 @@ func (s *xSession) post(ctx context.Context, m linkMatch, uc *userCreds) ([]Cand
 			Result *xPostResult `json:"result"`
 		} `json:"tweetResult"`
 	}
-	if err := s.query(ctx, "TweetResultByRestId", m.id, fmt.Sprintf("X shows the post %s only to logged-in accounts.", m.id), &v); err != nil {
+	if err := s.query(ctx, "TweetResultByRestId", m.id, say.T("X shows the post {{.ID}} only to logged-in accounts.", "ID", m.id), &v); err != nil {
 		return nil, err
 	}
 	p, err := v.TweetResult.Result.visible(m.id)
@@ -48,7 +49,7 @@ func (s *xSession) post(ctx context.Context, m linkMatch, uc *userCreds) ([]Cand
 			}
 		}
 	}
-	return nil, inputErr(ErrNoStream, "This post has no video, nor a broadcast or Space in it: if another post announced the talk, use that post's link.")
+	return nil, inputSay(ErrNoStream, say.T("This post has no video, nor a broadcast or Space in it: if another post announced the talk, use that post's link."))
 }
 
 // xPostResult is a post as GraphQL's TweetResultByRestId gives it.
@@ -101,7 +102,7 @@ func (u xUser) person() string {
 func (p *xPostResult) visible(id string) (*xPostResult, error) {
 	switch {
 	case p == nil:
-		return nil, inputErr(ErrNoStream, "X has no post %s: it may have been deleted, or the link is mistyped.", id)
+		return nil, inputSay(ErrNoStream, say.T("X has no post {{.ID}}: it may have been deleted, or the link is mistyped.", "ID", id))
 	case p.Typename == "TweetWithVisibilityResults" && p.Tweet != nil:
 		return p.Tweet.visible(id)
 	case p.Tombstone != nil || p.Typename == "TweetTombstone":
@@ -110,16 +111,16 @@ func (p *xPostResult) visible(id string) (*xPostResult, error) {
 			why = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(p.Tombstone.Text.Text), "Learn more"))
 		}
 		if why == "" {
-			return nil, inputErr(ErrNoStream, "X no longer shows the post %s.", id)
+			return nil, inputSay(ErrNoStream, say.T("X no longer shows the post {{.ID}}.", "ID", id))
 		}
 		if !strings.HasSuffix(why, ".") {
 			why += "."
 		}
-		return nil, inputErr(ErrNoStream, "X no longer shows the post %s: %s", id, why)
+		return nil, inputSay(ErrNoStream, say.T("X no longer shows the post {{.ID}}: {{.Why}}", "ID", id, "Why", why))
 	case p.Typename == "TweetUnavailable" && p.Reason == "Suspended":
-		return nil, inputErr(ErrNoStream, "X no longer shows the post %s: its account is suspended.", id)
+		return nil, inputSay(ErrNoStream, say.T("X no longer shows the post {{.ID}}: its account is suspended.", "ID", id))
 	case p.Typename == "TweetUnavailable":
-		return nil, &CredentialsError{Msg: fmt.Sprintf("X shows the post %s only to logged-in accounts.", id)}
+		return nil, credSay(say.T("X shows the post {{.ID}} only to logged-in accounts.", "ID", id), nil)
 	}
 	return p, nil
 }

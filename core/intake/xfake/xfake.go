@@ -136,8 +136,16 @@ func (x *X) AddEvent(e Event)         { x.mu.Lock(); x.events[e.ID] = e; x.mu.Un
 func (x *X) Refuse(op string, status int) { x.mu.Lock(); x.refuse[op] = status; x.mu.Unlock() }
 
 // RequireQueryID makes X know the GraphQL operation op only by id: another
-// id is answered 404, as X answers one it has retired.
-func (x *X) RequireQueryID(op, id string) { x.mu.Lock(); x.queryIDs[op] = id; x.mu.Unlock() }
+// id is answered 404, as X answers one it has retired; "" knows any again.
+func (x *X) RequireQueryID(op, id string) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if id == "" {
+		delete(x.queryIDs, op)
+		return
+	}
+	x.queryIDs[op] = id
+}
 
 // Hits are the requests answered, "API POST /1.1/guest/activate.json" or
 // "Web GET TweetResultByRestId 1791474843318882304".
