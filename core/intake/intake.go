@@ -251,10 +251,14 @@ func fromCurl(ctx context.Context, text string, user *userCreds) ([]Candidate, e
 	return fromURL(ctx, u, uc, OriginCurl)
 }
 
-// fromURL resolves one link: a site's link through its API, any other
-// through the web fallback (fromWeb).
+// fromURL resolves one link: a short link (t.co) as the link it leads to,
+// a site's link through its API, any other through the web fallback
+// (fromWeb).
 func fromURL(ctx context.Context, u *url.URL, uc *userCreds, origin Origin) ([]Candidate, error) {
 	u.Fragment, u.RawFragment = "", ""
+	if id, ok := tcoLink(u); ok && origin == OriginLink {
+		return fromShort(ctx, id, uc, origin)
+	}
 	if m, ok := matchLink(u); ok {
 		return m.resolve(ctx, uc)
 	}

@@ -150,9 +150,14 @@ func (s *xSession) call(ctx context.Context, client *http.Client, method, rawURL
 // update).
 func (s *xSession) failed(ctx context.Context, base *url.URL, err error) error {
 	if ctx.Err() == nil && isStatus(err, http.StatusTooManyRequests) {
-		return netSay(say.T("X is limiting how often it may be asked right now (it answered 429): wait a few minutes, then try again."), err)
+		return xLimited(err)
 	}
 	return unreachable(ctx, "X ("+base.Host+")", err)
+}
+
+// xLimited is X's 429 (err): it is limiting how often it is asked.
+func xLimited(err error) error {
+	return netSay(say.T("X is limiting how often it may be asked right now (it answered 429): wait a few minutes, then try again."), err)
 }
 
 // get asks X's API host for rawURL. Its refusals are missing (a 404: there

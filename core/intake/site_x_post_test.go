@@ -19,6 +19,7 @@ func newX(t *testing.T) *xfake.X {
 	x := xfake.New(t)
 	t.Setenv(envX, x.API.URL)
 	t.Setenv(envXWeb, x.Web.URL)
+	t.Setenv(envTco, x.Short.URL)
 	return x
 }
 

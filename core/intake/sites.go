@@ -272,6 +272,7 @@ func init() {
 			hosts = append(hosts, regexp.QuoteMeta(h))
 		}
 	}
+	hosts = append(hosts, regexp.QuoteMeta(tcoHost)) // X's short links (site_x_short.go)
 	bareLinkRE = regexp.MustCompile(`(?i)^(?:` + strings.Join(prefixes, "|") + `)?(?:` + strings.Join(hosts, "|") + `)/`)
 }
 

@@ -2,14 +2,15 @@
 // (api.x.com: the guest pass, broadcasts, live events and the playlists of
 // broadcasts and Spaces) and its web site's GraphQL API (x.com/i/api/graphql:
 // posts and Spaces), in the shapes of their real answers, their refusals
-// included. Point REPLAYRESCUE_X_API at API.URL and REPLAYRESCUE_X_WEB at
-// Web.URL. It serves no media: a broadcast's or Space's Playlist is any
+// included, and its short links (t.co). Point REPLAYRESCUE_X_API at API.URL,
+// REPLAYRESCUE_X_WEB at Web.URL and REPLAYRESCUE_X_SHORT at Short.URL. It serves no media: a broadcast's or Space's Playlist is any
 // address the test serves.
 package xfake
 
 import (
 	"encoding/json"
 	"fmt"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -33,6 +34,7 @@ const (
 	Show       = "show"                // GET /1.1/broadcasts/show.json
 	Status     = "status"              // GET /1.1/live_video_stream/status/MEDIA_KEY
 	Timeline   = "timeline"            // GET /1.1/live_event/1/ID/timeline.json
+	Shorten    = "short"               // GET t.co/ID
 	PostQuery  = "TweetResultByRestId" // GraphQL
 	SpaceQuery = "AudioSpaceById"      // GraphQL
 )
@@ -102,13 +104,14 @@ type Event struct {
 
 // X is the fake. Its methods may be called while it serves.
 type X struct {
-	API, Web *httptest.Server
+	API, Web, Short *httptest.Server
 
 	mu         sync.Mutex
 	posts      map[string]Post
 	broadcasts map[string]Broadcast
 	spaces     map[string]Space
 	events     map[string]Event
+	shorts     map[string]string
 	refuse     map[string]int
 	queryIDs   map[string]string
 	hits       []string
@@ -117,11 +120,13 @@ type X struct {
 // New starts the fake; it stops with the test.
 func New(tb testing.TB) *X {
 	x := &X{posts: map[string]Post{}, broadcasts: map[string]Broadcast{}, spaces: map[string]Space{},
-		events: map[string]Event{}, refuse: map[string]int{}, queryIDs: map[string]string{}}
+		events: map[string]Event{}, shorts: map[string]string{}, refuse: map[string]int{}, queryIDs: map[string]string{}}
 	x.API = httptest.NewServer(http.HandlerFunc(x.api))
 	x.Web = httptest.NewServer(http.HandlerFunc(x.web))
+	x.Short = httptest.NewServer(http.HandlerFunc(x.short))
 	tb.Cleanup(x.API.Close)
 	tb.Cleanup(x.Web.Close)
+	tb.Cleanup(x.Short.Close)
 	return x
 }
 
@@ -130,6 +135,9 @@ func (x *X) AddPost(p Post)           { x.mu.Lock(); x.posts[p.ID] = p; x.mu.Unl
 func (x *X) AddBroadcast(b Broadcast) { x.mu.Lock(); x.broadcasts[b.ID] = b; x.mu.Unlock() }
 func (x *X) AddSpace(s Space)         { x.mu.Lock(); x.spaces[s.ID] = s; x.mu.Unlock() }
 func (x *X) AddEvent(e Event)         { x.mu.Lock(); x.events[e.ID] = e; x.mu.Unlock() }
+
+// AddShort makes the short link t.co/id lead to target.
+func (x *X) AddShort(id, target string) { x.mu.Lock(); x.shorts[id] = target; x.mu.Unlock() }
 
 // Refuse makes X answer op (Activate, Show, ...) with status, as X words
 // that refusal; 0 answers again.
@@ -294,6 +302,33 @@ func (x *X) timeline(w http.ResponseWriter, id string) {
 			"live_events": map[string]any{id: map[string]any{"id": id, "title": e.Title, "description": "", "hashtags": []any{}}}},
 		"timeline": map[string]any{"id": "live_event-timeline-" + id, "instructions": []any{}},
 	})
+}
+
+// short answers as t.co: a 301 to where the link leads, or, to a browser,
+// a page that sends it there (X's own words); 404 for a link it has not.
+func (x *X) short(w http.ResponseWriter, r *http.Request) {
+	x.hit("Short " + r.Method + " " + r.URL.Path)
+	if x.refused(w, Shorten) {
+		return
+	}
+	x.mu.Lock()
+	target, ok := x.shorts[strings.Trim(r.URL.Path, "/")]
+	x.mu.Unlock()
+	switch {
+	case !ok:
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusNotFound)
+		fmt.Fprint(w, "<html><head><title>t.co / Twitter</title></head><body>Sorry, that page does not exist.</body></html>")
+	case strings.Contains(r.UserAgent(), "Mozilla"):
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "private,max-age=300")
+		e := html.EscapeString(target)
+		fmt.Fprintf(w, `<head><meta name="referrer" content="always"><noscript><META http-equiv="refresh" content="0;URL=%s"></noscript><title>%s</title></head><script>window.opener = null; location.replace(%q)</script>`, e, e, target)
+	default:
+		w.Header().Set("Location", target)
+		w.Header().Set("Cache-Control", "private,max-age=300")
+		w.WriteHeader(http.StatusMovedPermanently)
+	}
 }
 
 // web answers as x.com's GraphQL API.
