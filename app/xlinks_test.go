@@ -134,6 +134,10 @@ func TestXErrorsInGermanAndSpanish(t *testing.T) {
 	x.AddPost(xfake.Post{ID: "1861474843318882305", Author: ada, Text: "Slides from today", Posted: start, Photo: true})
 	x.AddEvent(xfake.Event{ID: "1861331285634154496", Title: "Engines week", Broadcasts: []string{"1OdKrBnaEPXKY"}})
 	x.AddSpace(xfake.Space{ID: "1ZkKzbAaaaaaa", MediaKey: "28_3", Title: "Off the record", State: "Ended", Host: ada, Started: start})
+	// The embeds' endpoint, a post's fallback, is of no help here: GraphQL's
+	// failures are the ones told.
+	x.Refuse(xfake.Syndicate, 404)
+	t.Setenv("REPLAYRESCUE_X_SYNDICATION", x.Syndication.URL)
 	post := "https://x.com/ada/status/1861474843318882304"
 	cases := []struct {
 		name, link string

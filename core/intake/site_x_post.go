@@ -19,8 +19,9 @@ import (
 // video (an HLS playlist among its variants) is the talk.
 
 // post resolves a post's link: the post through GraphQL's
-// TweetResultByRestId, then the broadcast or Space it leads to, or its own
-// video.
+// TweetResultByRestId (or, when that fails, the syndication endpoint: see
+// site_x_syndication.go), then the broadcast or Space it leads to, or its
+// own video.
 func (s *xSession) post(ctx context.Context, m linkMatch, uc *userCreds) ([]Candidate, error) {
 	var v struct {
 		TweetResult struct {
@@ -28,7 +29,16 @@ func (s *xSession) post(ctx context.Context, m linkMatch, uc *userCreds) ([]Cand
 		} `json:"tweetResult"`
 	}
 	if err := s.query(ctx, "TweetResultByRestId", m.id, say.T("X shows the post {{.ID}} only to logged-in accounts.", "ID", m.id), &v); err != nil {
-		return nil, err
+		// The embed's endpoint, when it has the post; else GraphQL's
+		// failure is the one to tell.
+		p, serr := syndicated(ctx, m.id)
+		if serr != nil || p == nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			return nil, err
+		}
+		v.TweetResult.Result = p
 	}
 	p, err := v.TweetResult.Result.visible(m.id)
 	if err != nil {

@@ -42,6 +42,7 @@ func NewTalk(tb testing.TB, ffmpeg, playlist, chatToken string) *Talk {
 	tb.Setenv("REPLAYRESCUE_X_API", x.API.URL)
 	tb.Setenv("REPLAYRESCUE_X_WEB", x.Web.URL)
 	tb.Setenv("REPLAYRESCUE_X_SHORT", x.Short.URL)
+	tb.Setenv("REPLAYRESCUE_X_SYNDICATION", x.Syndication.URL)
 	t := &Talk{X: x, Post: "https://twitter.com/ada/status/1861474843318882304?s=20", Event: "https://x.com/i/events/1861331285634154496",
 		Space: "https://x.com/i/spaces/1OwxWzpvNqyGQ", Unrecorded: "https://x.com/i/spaces/1ZkKzbAaaaaaa",
 		Title: "Notes on the Analytical Engine", SpaceTitle: "Ask me anything about engines", Presenter: "Ada Lovelace (@ada)",

@@ -2,8 +2,10 @@
 // (api.x.com: the guest pass, broadcasts, live events and the playlists of
 // broadcasts and Spaces) and its web site's GraphQL API (x.com/i/api/graphql:
 // posts and Spaces), in the shapes of their real answers, their refusals
-// included, and its short links (t.co). Point REPLAYRESCUE_X_API at API.URL,
-// REPLAYRESCUE_X_WEB at Web.URL and REPLAYRESCUE_X_SHORT at Short.URL. It serves no media: a broadcast's or Space's Playlist is any
+// included, its short links (t.co) and the syndication endpoint its embeds
+// read posts from (cdn.syndication.twimg.com). Point REPLAYRESCUE_X_API at
+// API.URL, REPLAYRESCUE_X_WEB at Web.URL, REPLAYRESCUE_X_SHORT at Short.URL
+// and REPLAYRESCUE_X_SYNDICATION at Syndication.URL. It serves no media: a broadcast's or Space's Playlist is any
 // address the test serves.
 package xfake
 
@@ -35,6 +37,7 @@ const (
 	Status     = "status"              // GET /1.1/live_video_stream/status/MEDIA_KEY
 	Timeline   = "timeline"            // GET /1.1/live_event/1/ID/timeline.json
 	Shorten    = "short"               // GET t.co/ID
+	Syndicate  = "syndication"         // GET cdn.syndication.twimg.com/tweet-result?id=ID
 	PostQuery  = "TweetResultByRestId" // GraphQL
 	SpaceQuery = "AudioSpaceById"      // GraphQL
 )
@@ -104,7 +107,7 @@ type Event struct {
 
 // X is the fake. Its methods may be called while it serves.
 type X struct {
-	API, Web, Short *httptest.Server
+	API, Web, Short, Syndication *httptest.Server
 
 	mu         sync.Mutex
 	posts      map[string]Post
@@ -124,9 +127,11 @@ func New(tb testing.TB) *X {
 	x.API = httptest.NewServer(http.HandlerFunc(x.api))
 	x.Web = httptest.NewServer(http.HandlerFunc(x.web))
 	x.Short = httptest.NewServer(http.HandlerFunc(x.short))
+	x.Syndication = httptest.NewServer(http.HandlerFunc(x.syndication))
 	tb.Cleanup(x.API.Close)
 	tb.Cleanup(x.Web.Close)
 	tb.Cleanup(x.Short.Close)
+	tb.Cleanup(x.Syndication.Close)
 	return x
 }
 
@@ -329,6 +334,59 @@ func (x *X) short(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "private,max-age=300")
 		w.WriteHeader(http.StatusMovedPermanently)
 	}
+}
+
+// syndication answers as cdn.syndication.twimg.com/tweet-result: a post in
+// the REST API's words, as X's embeds read it. It asks for no credentials
+// and is sent none: a request carrying X's bearer or guest token is
+// recorded as "Syndication LEAK".
+func (x *X) syndication(w http.ResponseWriter, r *http.Request) {
+	id := r.URL.Query().Get("id")
+	x.hit("Syndication " + r.Method + " " + r.URL.Path + " " + id)
+	if r.Header.Get("Authorization") != "" || r.Header.Get("X-Guest-Token") != "" || r.Header.Get("Cookie") != "" {
+		x.hit("Syndication LEAK")
+	}
+	if r.URL.Path != "/tweet-result" || r.URL.Query().Get("token") == "" {
+		http.NotFound(w, r)
+		return
+	}
+	if x.refused(w, Syndicate) {
+		return
+	}
+	x.mu.Lock()
+	p, ok := x.posts[id]
+	x.mu.Unlock()
+	if !ok || p.Unavailable != "" {
+		w.WriteHeader(http.StatusNotFound)
+		return
+	}
+	writeJSON(w, http.StatusOK, syndicatedPost(p))
+}
+
+// syndicatedPost is a post as tweet-result gives it.
+func syndicatedPost(p Post) map[string]any {
+	if p.Tombstone != "" {
+		return map[string]any{"__typename": "TweetTombstone", "tombstone": map[string]any{"text": map[string]any{"text": p.Tombstone + " Learn more", "entities": []any{}}}}
+	}
+	out := legacyPost(p)
+	out["__typename"] = "Tweet"
+	out["text"] = out["full_text"]
+	delete(out, "full_text")
+	out["created_at"] = p.Posted.UTC().Format("2006-01-02T15:04:05.000Z")
+	out["user"] = map[string]any{"id_str": fmt.Sprint(len(p.Author.Handle) * 1000003), "name": p.Author.Name, "screen_name": p.Author.Handle,
+		"profile_image_url_https": "https://pbs.twimg.com/profile_images/1/" + p.Author.Handle + "_normal.jpg", "verified": false}
+	if ee, ok := out["extended_entities"].(map[string]any); ok {
+		out["mediaDetails"] = ee["media"]
+		delete(out, "extended_entities")
+	}
+	if c, ok := restPost(p)["card"]; ok {
+		out["card"] = c
+	}
+	if p.Quoted != nil {
+		out["quoted_tweet"] = syndicatedPost(*p.Quoted)
+	}
+	out["isEdited"], out["isStaleEdit"], out["conversation_count"] = false, false, 0
+	return out
 }
 
 // web answers as x.com's GraphQL API.
