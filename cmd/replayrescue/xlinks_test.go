@@ -122,3 +122,42 @@ func TestXLinkFailures(t *testing.T) {
 		t.Errorf("inspect: exit %d\n%s%s", code, stdout, stderr)
 	}
 }
+
+// TestSaveXFallbacks: the day X retires the GraphQL query id this version
+// knows, the post's short link (t.co) still saves: t.co leads to the post,
+// the embeds' syndication endpoint reads it, its card leads to the
+// broadcast.
+func TestSaveXFallbacks(t *testing.T) {
+	x, tools := fakeX(t)
+	x.RequireQueryID(xfake.PostQuery, "aRetiredOne")
+	x.AddShort("aB3dE5fG7h", x.Post)
+	out := filepath.Join(t.TempDir(), "talk.mp4")
+	code, _, stderr := runCLI(t, "", "save", "https://t.co/aB3dE5fG7h", "-o", out, "--end", "10", "--work", filepath.Join(t.TempDir(), "job"))
+	if code != 0 || !strings.Contains(stderr, x.Title) {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	info, err := tools.Probe(context.Background(), out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := info.Stream("video"); !ok || v.Codec != "h264" || (info.Duration-10*time.Second).Abs() > time.Second {
+		t.Errorf("%s: %+v", out, info)
+	}
+	hits := strings.Join(x.Hits(), "\n")
+	for _, want := range []string{"Short GET /aB3dE5fG7h", "Web GET TweetResultByRestId 1861474843318882304", "Syndication GET /tweet-result 1861474843318882304"} {
+		if !strings.Contains(hits, want) {
+			t.Errorf("X was not asked %q:\n%s", want, hits)
+		}
+	}
+	if strings.Contains(hits, "LEAK") {
+		t.Errorf("X's session went to the syndication endpoint:\n%s", hits)
+	}
+
+	// A short link that leads nowhere: one sentence, and the browser.
+	code, _, stderr = runCLI(t, "", "save", "t.co/Zzzzzzzzz1", "-o", filepath.Join(t.TempDir(), "s.mp4"))
+	want := `X has no short link t.co/Zzzzzzzzz1: check that the whole link was copied; ` +
+		`to save it from your browser instead (logging in there if need be), run "replayrescue capture https://t.co/Zzzzzzzzz1".`
+	if code != 2 || strings.TrimSpace(stderr) != want {
+		t.Errorf("exit %d:\n%s\nwant\n%s", code, stderr, want)
+	}
+}
