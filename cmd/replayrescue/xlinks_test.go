@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -81,6 +82,26 @@ func TestSaveXLinks(t *testing.T) {
 	}
 	if v, a, info := streams("space.mp4"); v.Codec != "h264" || v.Width != 1280 || (a.Duration-15*time.Second).Abs() > 100*time.Millisecond || (v.Duration-a.Duration).Abs() > time.Second {
 		t.Errorf("the Space's MP4: %+v", info)
+	}
+	// Its card shows the host's picture (X's 400-pixel one, all
+	// xfake.PictureColor: 240 pixels square on the card), fetched into
+	// the job folder and gone with the chunks.
+	frame, err := exec.Command(tools.FFmpeg, "-v", "error", "-ss", "2", "-i", "space.mp4", "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	near := func(a byte, b uint8) bool { return max(int(a)-int(b), int(b)-int(a)) < 40 }
+	face := 0
+	for i := 0; i+2 < len(frame); i += 3 {
+		if c := xfake.PictureColor; near(frame[i], c.R) && near(frame[i+1], c.G) && near(frame[i+2], c.B) {
+			face++
+		}
+	}
+	if face < 200*200 || face > 260*260 {
+		t.Errorf("the Space's card shows %d pixels of its host's picture, want about 240x240", face)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "job4", "presenter.*")); len(left) > 0 {
+		t.Errorf("the picture stays in the job folder: %v", left)
 	}
 
 	// Nothing of X's guest pass in the output or the job folder's state.

@@ -58,6 +58,10 @@ type Candidate struct {
 	// M4A, or as an MP4 whose picture is a card with its title and
 	// presenter.
 	Sound bool
+	// Pictures are addresses of the presenter's picture as the site gives
+	// it (https), the one to try first first: for the card of a
+	// sound-only source's MP4. None when the site gives none.
+	Pictures []string
 }
 
 // Verdict is what intake can tell about a candidate without fetching it.

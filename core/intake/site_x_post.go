@@ -1,14 +1,17 @@
 package intake
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"net/url"
+	"path"
 	"regexp"
 	"strings"
 	"time"
 
 	"replayrescue/core/say"
+	"replayrescue/core/web"
 )
 
 // X's posts (x.com/USER/status/ID): the post that said "live now" is the
@@ -92,11 +95,15 @@ type xPostResult struct {
 type xUser struct {
 	Core   xName `json:"core"`
 	Legacy xName `json:"legacy"`
+	Avatar struct {
+		ImageURL string `json:"image_url"` // since 2025
+	} `json:"avatar"`
 }
 
 type xName struct {
-	Name       string `json:"name"`
-	ScreenName string `json:"screen_name"`
+	Name         string `json:"name"`
+	ScreenName   string `json:"screen_name"`
+	ProfileImage string `json:"profile_image_url_https"` // before 2025, and the syndication endpoint's
 }
 
 // person is u as X shows it ("Ada Lovelace (@ada)").
@@ -105,6 +112,25 @@ func (u xUser) person() string {
 		return p
 	}
 	return xPerson(u.Legacy.Name, u.Legacy.ScreenName)
+}
+
+// pictures are the addresses of u's profile picture: X names its sizes in
+// the file name (ada_normal.jpg is 48 pixels), so the 400-pixel one first,
+// then the one X gave. Only https addresses are taken (http on this
+// computer, for tests).
+func (u xUser) pictures() []string {
+	raw := cmp.Or(u.Avatar.ImageURL, u.Core.ProfileImage, u.Legacy.ProfileImage)
+	p, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || p.User != nil || !(p.Scheme == "https" || p.Scheme == "http" && web.Loopback(p.Hostname())) {
+		return nil
+	}
+	out := []string{p.String()}
+	if dir, file := path.Split(p.Path); strings.Contains(file, "_normal.") {
+		big := *p
+		big.Path, big.RawPath = dir+strings.Replace(file, "_normal.", "_400x400.", 1), ""
+		out = []string{big.String(), p.String()}
+	}
+	return out
 }
 
 // visible is the post p stands for, or why X does not show it: none (a

@@ -77,6 +77,7 @@ func (s *xSession) space(ctx context.Context, m linkMatch, uc *userCreds, about 
 	cands := about.candidates(m, "Space", fs, uc)
 	for i := range cands {
 		cands[i].Sound = true
+		cands[i].Pictures = md.Creator.Result.pictures()
 	}
 	return cands, nil
 }

@@ -42,8 +42,9 @@ const (
 	SpaceQuery = "AudioSpaceById"      // GraphQL
 )
 
-// User is an account.
-type User struct{ Name, Handle string }
+// User is an account; Picture, when set, is the address of its profile
+// picture as X gives it (the 48-pixel "_normal" file).
+type User struct{ Name, Handle, Picture string }
 
 // Post is a post (a tweet).
 type Post struct {
@@ -374,7 +375,10 @@ func syndicatedPost(p Post) map[string]any {
 	delete(out, "full_text")
 	out["created_at"] = p.Posted.UTC().Format("2006-01-02T15:04:05.000Z")
 	out["user"] = map[string]any{"id_str": fmt.Sprint(len(p.Author.Handle) * 1000003), "name": p.Author.Name, "screen_name": p.Author.Handle,
-		"profile_image_url_https": "https://pbs.twimg.com/profile_images/1/" + p.Author.Handle + "_normal.jpg", "verified": false}
+		"verified": false}
+	if p.Author.Picture != "" {
+		out["user"].(map[string]any)["profile_image_url_https"] = p.Author.Picture
+	}
 	if ee, ok := out["extended_entities"].(map[string]any); ok {
 		out["mediaDetails"] = ee["media"]
 		delete(out, "extended_entities")
@@ -443,10 +447,13 @@ func (x *X) web(w http.ResponseWriter, r *http.Request) {
 // graphUser is an account as GraphQL gives it (its name under core, as
 // since 2025).
 func graphUser(u User) map[string]any {
-	return map[string]any{"__typename": "User", "rest_id": fmt.Sprint(len(u.Handle) * 1000003),
+	out := map[string]any{"__typename": "User", "rest_id": fmt.Sprint(len(u.Handle) * 1000003),
 		"core":   map[string]any{"name": u.Name, "screen_name": u.Handle, "created_at": "Tue Mar 01 10:00:00 +0000 2016"},
-		"avatar": map[string]any{"image_url": "https://pbs.twimg.com/profile_images/1/" + u.Handle + "_normal.jpg"},
 		"legacy": map[string]any{"description": "", "followers_count": 42, "verified": false}}
+	if u.Picture != "" {
+		out["avatar"] = map[string]any{"image_url": u.Picture}
+	}
+	return out
 }
 
 // legacyPost is a post in the REST API's words (GraphQL's "legacy").
