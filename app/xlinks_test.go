@@ -46,9 +46,10 @@ func TestCaptureInstead(t *testing.T) {
 }
 
 // The window on the real core takes what a presenter has on X through a
-// fake X: the post that announced the broadcast, its live event and a
-// Space, each pasted, found, downloaded and saved as an MP4 (the Space's
-// with a card for a picture).
+// fake X: the post that announced the broadcast (also by its t.co short
+// link), its live event and a Space, each pasted, found, downloaded and
+// saved as an MP4 (the Space's with a card for a picture), the Space also
+// as an M4A.
 func TestXLinksEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("saves from a fake X with ffmpeg")
@@ -69,14 +70,17 @@ func TestXLinksEndToEnd(t *testing.T) {
 	}
 	t.Cleanup(func() { srv.Close() })
 	x := xfake.NewTalk(t, tools.FFmpeg, srv.PlaylistURL(), "")
+	x.AddShort("aB3dE5fG7h", x.Post)
 	for _, tc := range []struct {
 		link, title string
 		length      time.Duration
-		width       int
+		width       int // 0: sound only, saved as M4A
 	}{
 		{x.Post, x.Title, 10 * time.Second, 640},
+		{"https://t.co/aB3dE5fG7h", x.Title, 10 * time.Second, 640},
 		{x.Event, x.Title, 10 * time.Second, 640},
 		{x.Space, x.SpaceTitle, 20 * time.Second, 1280},
+		{x.Space, x.SpaceTitle, 20 * time.Second, 0},
 	} {
 		h := newHarness(t, nil)
 		h.u.backend = be
@@ -102,6 +106,9 @@ func TestXLinksEndToEnd(t *testing.T) {
 			t.Fatalf("%s: download failed: %s", tc.link, h.u.dl.problem.Text)
 		}
 		out := filepath.Join(t.TempDir(), backend.FileName(h.u.sess.job.Title(), "replay"))
+		if tc.width == 0 {
+			out = strings.TrimSuffix(out, filepath.Ext(out)) + ".m4a"
+		}
 		h.u.edit.saveTo(out, true)
 		h.q.until(t, "the video to be saved", func() bool { return h.u.rend.done.Visible() || h.u.rend.failed.Visible() }, 2*time.Minute)
 		if !h.u.rend.done.Visible() {
@@ -112,7 +119,7 @@ func TestXLinksEndToEnd(t *testing.T) {
 			t.Fatal(err)
 		}
 		v, okV := info.Stream("video")
-		if _, okA := info.Stream("audio"); !okV || !okA || v.Width != tc.width || v.Start != 0 || (info.Duration-tc.length).Abs() > time.Second {
+		if _, okA := info.Stream("audio"); okV != (tc.width > 0) || !okA || v.Width != tc.width || v.Start != 0 || (info.Duration-tc.length).Abs() > time.Second {
 			t.Errorf("%s: saved %+v", tc.link, info)
 		}
 	}
