@@ -578,6 +578,7 @@ func (t *Talk) renderPart(ctx context.Context, s Settings, ready func(context.Co
 	want := end - s.Start
 	spec := p.renderSpec(s)
 	spec.Replace = s.Force
+	spec.Card.Picture = p.presenterPicture(ctx, s.Output)
 	var chatProblem string
 	if s.BurnChat {
 		if msgs, err := p.Chat(ctx); err == nil {
