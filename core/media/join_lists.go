@@ -19,14 +19,14 @@ import (
 
 var chunkNameRE = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`)
 
-// writeList writes the render's concat list. Names are checked so that
-// nothing but a plain file inside the job folder can end up in a list ffmpeg
-// reads.
-func writeList(dir string, chunks []string) (string, error) {
+// writeList writes the render's concat list, with the chunks' lengths
+// where known (see seamDurations). Names are checked so that nothing but
+// a plain file inside the job folder can end up in a list ffmpeg reads.
+func writeList(dir string, chunks []string, durations map[string]time.Duration) (string, error) {
 	if len(chunks) == 0 {
 		return "", errors.New("there are no chunks to put together")
 	}
-	return writeEntries(dir, ListName, chunks, nil)
+	return writeEntries(dir, ListName, chunks, durations)
 }
 
 // writeEntries writes a concat list named name in dir, with a duration

@@ -330,6 +330,8 @@ func (t Tools) renderChunks(ctx context.Context, spec RenderSpec) (Cut, error) {
 			return Cut{}, err
 		}
 		c = exact
+		// A copied tail after a re-encoded head (see exactArgs).
+		spec.noReorderDelay = c.tool != "" && p.cut.reorder > 0 && p.cut.Reencoded > 0
 	}
 	if c.tool == "" { // neither: the copied render
 		c = t.renderArgs(p.src, tmp, spec, p.cut)

@@ -274,8 +274,11 @@ func Span(spec RenderSpec) (first, last int) {
 
 // plan is what a render needs to know about its list.
 type plan struct {
-	list   string        // concat list of the chunks from the window on
-	chunks []string      // its entries
+	list   string   // concat list of the chunks from the window on
+	chunks []string // its entries
+	// seams are the lengths the list gives its chunks, read through the
+	// concat demuxer (see seamDurations); nil when read as one stream.
+	seams  map[string]time.Duration
 	src    source        // how the render reads them
 	tracks Tracks        // on the list's timeline
 	zero   time.Duration // the presenter's 0 on the list's timeline
@@ -311,14 +314,18 @@ func (t Tools) plan(ctx context.Context, spec RenderSpec, upto int) (*plan, erro
 		first, base = 0, 0
 	}
 	p := &plan{chunks: spec.Chunks[first:max(upto, first+1)], base: base}
+	// Exact mode and burning place chunks the concat demuxer's way; ffmpeg
+	// before 5.0 has no concatf to join them.
+	joined := spec.OneStream && !spec.reencodes() && atLeast(t.Major, t.Minor, 5, 0)
+	if !joined && len(spec.Durations) == len(spec.Chunks) {
+		p.seams = seamDurations(spec.Dir, p.chunks, spec.Durations[first:first+len(p.chunks)])
+	}
 	var err error
-	if p.list, err = writeList(spec.Dir, p.chunks); err != nil {
+	if p.list, err = writeList(spec.Dir, p.chunks, p.seams); err != nil {
 		return nil, err
 	}
 	p.src = concatSource(p.list)
-	// Exact mode and burning place chunks the concat demuxer's way; ffmpeg
-	// before 5.0 has no concatf to join them.
-	if spec.OneStream && !spec.reencodes() && atLeast(t.Major, t.Minor, 5, 0) {
+	if joined {
 		list, err := writeByteList(spec.Dir, p.chunks, spec.Fragmented)
 		if err != nil {
 			return nil, err

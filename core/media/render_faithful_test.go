@@ -162,6 +162,7 @@ func makeEncoded(tl Tools, e encoding, dir string) error {
 // reading is what one render measures.
 type reading struct {
 	frames, wantFrames int
+	wantLength         time.Duration // between the cuts
 	videoStart         time.Duration // honouring edit lists
 	audioStart         time.Duration
 	videoStartRaw      time.Duration // ignoring them
@@ -173,12 +174,16 @@ type reading struct {
 	checked                  [3]int
 	videoLength              time.Duration
 	soundLength              time.Duration // its samples' count over its rate
+	// maxStep is the longest time between two pictures shown one after
+	// the other: one frame, unless pictures were lost or a seam of chunks
+	// left a gap.
+	maxStep time.Duration
 }
 
 func (r reading) String() string {
-	return fmt.Sprintf("frames %d/%d, starts video %v audio %v (ignoring edit lists %v, %v), sync %v / %v / %v (timestamps / ignoring edit lists / back to back, %v flashes), picture %v, sound %v",
+	return fmt.Sprintf("frames %d/%d, starts video %v audio %v (ignoring edit lists %v, %v), sync %v / %v / %v (timestamps / ignoring edit lists / back to back, %v flashes), picture %v (longest step %v), sound %v",
 		r.frames, r.wantFrames, r.videoStart, r.audioStart, r.videoStartRaw, r.audioStartRaw,
-		r.syncTS, r.syncRaw, r.syncB2B, r.checked, r.videoLength, r.soundLength)
+		r.syncTS, r.syncRaw, r.syncB2B, r.checked, r.videoLength, r.maxStep, r.soundLength)
 }
 
 // read measures out, a render of fps pictures that should hold want of
@@ -189,6 +194,7 @@ func read(t *testing.T, tl Tools, out string, fps int, want time.Duration, silen
 	ctx := context.Background()
 	var r reading
 	r.wantFrames = int((want * time.Duration(fps)).Round(time.Second) / time.Second)
+	r.wantLength = want
 	var err error
 	if r.frames, err = tl.PresentedFrames(ctx, out); err != nil {
 		t.Fatal(err)
@@ -221,6 +227,7 @@ func read(t *testing.T, tl Tools, out string, fps int, want time.Duration, silen
 	}
 	v, _ := info.Stream("video")
 	r.videoLength = v.Duration
+	r.maxStep = longestStep(t, tl, out)
 
 	inSilence := func(at time.Duration) bool {
 		for _, s := range silent {
@@ -259,6 +266,26 @@ func read(t *testing.T, tl Tools, out string, fps int, want time.Duration, silen
 	r.syncB2B = worst(flashes, b2b, &r.checked[2])
 	r.soundLength = samples
 	return r
+}
+
+// longestStep is the longest time between two of out's pictures shown
+// one after the other.
+func longestStep(t *testing.T, tl Tools, out string) time.Duration {
+	t.Helper()
+	o, err := exec.Command(tl.FFprobe, "-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts_time", "-of", "csv=p=0", out).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pts []time.Duration
+	for _, l := range strings.Fields(string(o)) {
+		pts = append(pts, seconds(strings.TrimSuffix(l, ",")))
+	}
+	slices.Sort(pts)
+	var step time.Duration
+	for i := 1; i < len(pts); i++ {
+		step = max(step, pts[i]-pts[i-1])
+	}
+	return step
 }
 
 // backToBackBeeps decodes out's sound and plays its samples one after the
@@ -321,6 +348,12 @@ func faithful(t *testing.T, r reading, fps int) {
 			t.Errorf("sync %s: off by up to %v over %d flashes, want within 60ms", []string{"by timestamps", "ignoring edit lists", "back to back"}[i], d, r.checked[i])
 		}
 	}
+	if d := r.videoLength - r.wantLength; d.Abs() > 2*time.Second/time.Duration(fps) {
+		t.Errorf("the picture lasts %v, want %v", r.videoLength, r.wantLength)
+	}
+	if r.maxStep > time.Second/time.Duration(fps)+time.Millisecond {
+		t.Errorf("%v between two pictures, want one frame", r.maxStep)
+	}
 	if d := r.soundLength - r.videoLength; d.Abs() > time.Second/time.Duration(fps)+time.Millisecond {
 		t.Errorf("sound %v long, picture %v: want the same within a frame", r.soundLength, r.videoLength)
 	}
@@ -357,6 +390,11 @@ func TestRenderEncoders(t *testing.T) {
 		// through the concat demuxer, which leaves a frame or two between
 		// B-frame chunks in both tracks: the sound's are filled (not told).
 		{"x264 defaults, exact from 0:13.5", encoding{fps: 30, gop: 2 * time.Second}, 13*time.Second + 500*time.Millisecond, 0, true, false},
+		// The whole talk but its first half second, exact: the head is
+		// re-encoded, then seven chunk seams copied.
+		{"x264 defaults, exact from 0:00.5", encoding{fps: 30, gop: 2 * time.Second}, 500 * time.Millisecond, 0, true, false},
+		{"x264 defaults, exact from 0:00.5 to 0:27.5", encoding{fps: 30, gop: 2 * time.Second}, 500 * time.Millisecond, 27*time.Second + 500*time.Millisecond, true, false},
+		{"zerolatency, exact from 0:00.5", encoding{fps: 30, gop: 2 * time.Second, x264: []string{"-tune", "zerolatency"}}, 500 * time.Millisecond, 0, true, false},
 		// The first picture is decoded before the concat timeline's zero:
 		// the cut (-ss) is below zero.
 		{"x264 defaults, whole, concat demuxer", encoding{fps: 30, gop: 2 * time.Second}, 0, 0, false, true},
