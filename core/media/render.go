@@ -69,6 +69,9 @@ type RenderSpec struct {
 	// sound earlier by the first picture's reorder delay, which the MP4
 	// rewrite must then take off the picture (see renderArgs).
 	noReorderDelay bool
+	// pictures, when above 0, is how many pictures the MP4 rewrite keeps
+	// (see endOnPicture).
+	pictures int
 }
 
 // renderArgs builds the ffmpeg command: the chunk list read twice, once for
@@ -107,6 +110,7 @@ func (t Tools) renderArgs(src source, tmp string, spec RenderSpec, c Cut) ffcmd 
 	if c.Duration > 0 {
 		out["t"] = secs6(c.Duration + c.reorder)
 	}
+	endPictures(out, c)
 	return t.render([]*ffmpeg.Stream{video, audio}, tmp, out, src.copyts)
 }
 
@@ -334,9 +338,11 @@ func (t Tools) renderChunks(ctx context.Context, spec RenderSpec) (Cut, error) {
 		spec.noReorderDelay = c.tool != "" && p.cut.reorder > 0 && p.cut.Reencoded > 0
 	}
 	if c.tool == "" { // neither: the copied render
+		t.endOnPicture(ctx, p, p.cut.at)
 		c = t.renderArgs(p.src, tmp, spec, p.cut)
 		spec.noReorderDelay = p.cut.reorder > 0
 	}
+	spec.pictures = p.cut.frames
 	err = t.runRender(ctx, c, nil, spec, tmp)
 	if err != nil && !isTaken(err) {
 		return Cut{}, err
@@ -398,7 +404,7 @@ func (t Tools) runRender(ctx context.Context, c ffcmd, extra []*os.File, spec Re
 		return &FailedError{Tool: "ffmpeg", Action: "write the video", Detail: stderr.lastLine(), Err: err}
 	}
 	if c.fragmented() {
-		return unfragment(ctx, tmp, spec.Output, spec.Replace, spec.noReorderDelay)
+		return unfragment(ctx, tmp, spec.Output, spec.Replace, mp4.Options{NoReorderDelay: spec.noReorderDelay, VideoSamples: spec.pictures})
 	}
 	err = place(tmp, spec.Output, spec.Replace)
 	if err != nil && !isTaken(err) {
@@ -433,8 +439,9 @@ func releaser(f *os.File) func(off, n int64) {
 // through a second temporary file beside it (renamed when complete), and
 // removes frag. On the same disk the media is copied by the kernel, and
 // frag's space freed as it goes where the system allows (see release).
-// noReorderDelay: see RenderSpec.noReorderDelay.
-func unfragment(ctx context.Context, frag, final string, replace, noReorderDelay bool) error {
+// opts are the rewrite's options but EndWithVideo and Copied, which it
+// always sets.
+func unfragment(ctx context.Context, frag, final string, replace bool, opts mp4.Options) error {
 	src, err := os.OpenFile(frag, os.O_RDWR, 0) // writable, to free its space (release)
 	if err != nil {
 		return err
@@ -444,7 +451,8 @@ func unfragment(ctx context.Context, frag, final string, replace, noReorderDelay
 	if err != nil {
 		return fmt.Errorf("cannot write into the folder %s: %w", filepath.Dir(final), err)
 	}
-	err = mp4.Unfragment(ctx, dst, src, mp4.Options{EndWithVideo: true, NoReorderDelay: noReorderDelay, Copied: releaser(src)})
+	opts.EndWithVideo, opts.Copied = true, releaser(src)
+	err = mp4.Unfragment(ctx, dst, src, opts)
 	if cerr := dst.Close(); err == nil {
 		err = cerr
 	}

@@ -68,6 +68,9 @@ type Cut struct {
 	// decoded (its pts minus its dts): 0 without B-frames, a frame or
 	// two with them (x264's defaults). See renderArgs.
 	reorder time.Duration
+	// frames, when above 0, is how many pictures the copy keeps (see
+	// endOnPicture).
+	frames int
 }
 
 // reorderAt is the reorder delay of the picture shown at at (see

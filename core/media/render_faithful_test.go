@@ -368,6 +368,22 @@ func fourSeconds(n int, total time.Duration) []time.Duration {
 	return d
 }
 
+// endOf is where a render asked to end at end (0: the talk's end) really
+// ends on the source's timeline: with B-frames, on the first picture at
+// or after end before which every picture is decoded (see endOnPicture),
+// which is never earlier and at most a few frames later.
+func endOf(t *testing.T, cut Cut, end time.Duration, e encoding) time.Duration {
+	t.Helper()
+	if end == 0 {
+		return e.len()
+	}
+	got := cut.Start + cut.Duration
+	if got < end-time.Millisecond || got > end+5*time.Second/time.Duration(e.fps) {
+		t.Errorf("ends at %v, want %v or a few frames later", got, end)
+	}
+	return got
+}
+
 // B-frames (x264's defaults), OBS-like 2 s GOPs: the whole talk and a trim
 // keep every picture, both tracks start at zero either way, in sync read
 // three ways. The same for -tune zerolatency, 60 fps, and fMP4 chunks.
@@ -421,10 +437,7 @@ func TestRenderEncoders(t *testing.T) {
 			if len(cut.Holes) > 0 {
 				t.Errorf("holes told of: %v", cut.Holes)
 			}
-			end := c.end
-			if end == 0 {
-				end = c.e.len()
-			}
+			end := endOf(t, cut, c.end, c.e)
 			faithful(t, read(t, tl, out, c.e.fps, end-want), c.e.fps)
 		})
 	}
@@ -465,10 +478,7 @@ func TestRenderSound(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			end := c.end
-			if end == 0 {
-				end = c.e.len()
-			}
+			end := endOf(t, cut, c.end, c.e)
 			var silent [][2]time.Duration
 			for _, h := range c.holes {
 				silent = append(silent, [2]time.Duration{h.At, h.At + h.Length})

@@ -138,6 +138,7 @@ func (t Tools) exactArgs(ctx context.Context, spec RenderSpec, p *plan, tmp stri
 	}
 	p.cut.Reencoded = chunks[next].offset - at
 	p.cut.reorder = reorder
+	t.endOnPicture(ctx, p, chunks[next].firstPicture())
 
 	// The head: the frames from the cut to the next chunk, re-encoded.
 	headList, err := writeEntries(spec.Dir, headListName, p.chunks[head:next], p.seams)
@@ -193,6 +194,7 @@ func (t Tools) exactArgs(ctx context.Context, spec RenderSpec, p *plan, tmp stri
 	if p.cut.Duration > 0 {
 		out["t"] = secs6(p.cut.Duration + reorder)
 	}
+	endPictures(out, p.cut)
 	return t.render([]*ffmpeg.Stream{video, audio}, tmp, out, false), cleanup, nil
 }
 
