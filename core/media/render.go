@@ -111,7 +111,15 @@ func (t Tools) renderArgs(src source, tmp string, spec RenderSpec, c Cut) ffcmd 
 		out["t"] = secs6(c.Duration + c.reorder)
 	}
 	endPictures(out, c)
-	return t.render([]*ffmpeg.Stream{video, audio}, tmp, out, src.copyts)
+	r := renderRun
+	r.copyts = src.copyts
+	// A joined stream's chunks are opened whole before ffmpeg starts
+	// (concatf fails on a missing one), and a continuity counter that
+	// jumps between them (a host that serves some chunks with their
+	// sound only, muxed anew) flags the complete picture before the jump
+	// as corrupt: -xerror would fail the whole render on it.
+	r.strict = !src.copyts
+	return t.ffmpeg(ffmpeg.Output([]*ffmpeg.Stream{video, audio}, tmp, out), r)
 }
 
 // mp4Output adds to out the options of the MP4 and of its sound, copied
@@ -278,7 +286,7 @@ func (t Tools) renderChunks(ctx context.Context, spec RenderSpec) (Cut, error) {
 			if err != nil && !isTaken(err) {
 				return cut, err
 			}
-			if p = t.repairStreamed(ctx, spec); p == nil {
+			if p = t.repairStreamed(ctx, spec, &cut); p == nil {
 				return cut, err
 			}
 			// Rendered again below, from the chunks now all on disk;
@@ -309,6 +317,14 @@ func (t Tools) renderChunks(ctx context.Context, spec RenderSpec) (Cut, error) {
 			// read as a copy reads them (a card carries the chat).
 			spec.Exact, spec.Burn = false, nil
 			if p, err = t.plan(ctx, spec, len(spec.Chunks)); err != nil {
+				return Cut{}, err
+			}
+		}
+		if spec.Exact {
+			// The output starts on the very frame asked for: the
+			// holes are told from there (exactArgs and burnArgs
+			// move the cut the same way again).
+			if _, err := p.exactStart(spec); err != nil {
 				return Cut{}, err
 			}
 		}

@@ -37,6 +37,9 @@ type encoding struct {
 	// the picture's clock, land ever earlier in the sound's timestamps,
 	// and the sound ends before the picture.
 	clock float64
+	// soundOnly are chunks (first, last+1) that carry only the sound, as
+	// a live encoder whose camera dropped out sends them (MPEG-TS only).
+	soundOnly [2]int
 }
 
 func (e encoding) name() string {
@@ -50,6 +53,9 @@ func (e encoding) name() string {
 	}
 	if e.clock != 0 {
 		n += fmt.Sprintf("-clock%g", e.clock)
+	}
+	if e.soundOnly[1] > 0 {
+		n += fmt.Sprintf("-soundonly%d-%d", e.soundOnly[0], e.soundOnly[1])
 	}
 	return strings.NewReplacer(" ", "", "-tune", "", "/", "").Replace(n)
 }
@@ -136,6 +142,18 @@ func makeEncoded(tl Tools, e encoding, dir string) error {
 	args = append(args, "-hls_segment_filename", filepath.Join(dir, "chunk_%06d."+ext), filepath.Join(dir, "list.m3u8"))
 	if out, err := exec.Command(tl.FFmpeg, args...).CombinedOutput(); err != nil {
 		return fmt.Errorf("%v\n%s", err, out)
+	}
+	for i := e.soundOnly[0]; i < e.soundOnly[1]; i++ {
+		// The same chunk without its picture: the sound's packets, times
+		// and PID as they were.
+		name := filepath.Join(dir, fmt.Sprintf("chunk_%06d.ts", i))
+		if out, err := exec.Command(tl.FFmpeg, "-v", "error", "-i", name, "-map", "0:a", "-c", "copy", "-copyts", "-muxdelay", "0",
+			"-muxpreload", "0", "-streamid", "0:257", "-f", "mpegts", name+".sound").CombinedOutput(); err != nil {
+			return fmt.Errorf("%v\n%s", err, out)
+		}
+		if err := os.Rename(name+".sound", name); err != nil {
+			return err
+		}
 	}
 	if !e.fmp4 {
 		return nil

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 )
 
@@ -32,15 +33,22 @@ import (
 // least a second): a chunk after an encoder restart starts on another
 // clock, and the demuxer's own measure is then the better one. The last
 // chunk has none (nothing follows it).
-func seamDurations(dir string, chunks []string, playlist []time.Duration) map[string]time.Duration {
+//
+// streams, when not nil, are the picture and sound streams (MPEG-TS PIDs)
+// the list must declare: some chunks lack one of the first chunk's
+// streams (a host that serves some chunks with their sound only), and
+// the demuxer, which matches a chunk's streams to the list's by their
+// order, would put such a chunk's sound on the picture's track.
+func seamDurations(dir string, chunks []string, playlist []time.Duration) (lengths map[string]time.Duration, streams []int) {
 	if len(playlist) != len(chunks) || len(chunks) < 2 {
-		return nil
+		return nil, nil
 	}
 	starts := make([]int64, len(chunks)) // 90 kHz ticks; -1: unknown
+	pids := make([][]int, len(chunks))
 	for i, c := range chunks {
-		starts[i] = tsStart(filepath.Join(dir, c))
+		starts[i], pids[i] = tsHead(filepath.Join(dir, c))
 	}
-	out := map[string]time.Duration{}
+	lengths = map[string]time.Duration{}
 	for i := 0; i+1 < len(chunks); i++ {
 		if starts[i] < 0 || starts[i+1] < 0 {
 			continue
@@ -49,21 +57,45 @@ func seamDurations(dir string, chunks []string, playlist []time.Duration) map[st
 		ticks := (starts[i+1] - starts[i]) & (1<<33 - 1)
 		d := time.Duration(ticks) * time.Second / 90000
 		if (d - playlist[i]).Abs() <= max(time.Second, playlist[i]/4) {
-			out[chunks[i]] = d
+			lengths[chunks[i]] = d
 		}
 	}
-	return out
+	return lengths, declared(pids)
 }
 
-// tsStart is the earliest first presentation time of the MPEG-TS chunk's
+// declared are the streams a concat list must declare (see
+// seamDurations): the first chunk's, when some chunk lacks one of them
+// and no chunk has another; else nil (the demuxer's own matching).
+func declared(pids [][]int) []int {
+	first := pids[0]
+	if len(first) < 2 {
+		return nil
+	}
+	lacking := false
+	for _, p := range pids[1:] {
+		for _, pid := range p {
+			if !slices.Contains(first, pid) {
+				return nil // another layout: an encoder restart
+			}
+		}
+		lacking = lacking || len(p) < len(first)
+	}
+	if !lacking {
+		return nil
+	}
+	return first
+}
+
+// tsHead is the earliest first presentation time of the MPEG-TS chunk's
 // picture and sound streams, in 90 kHz ticks, as ffmpeg takes a file's
-// start: the first timestamp of each stream, the earliest of those. -1
+// start: the first timestamp of each stream, the earliest of those; -1
 // when the file is not MPEG-TS or shows no timestamp early on. Timed
 // metadata (ID3) streams are left out, as ffmpeg leaves data streams out.
-func tsStart(path string) int64 {
+// pids are the picture and sound streams its program map lists, in order.
+func tsHead(path string) (start int64, pids []int) {
 	f, err := os.Open(path)
 	if err != nil {
-		return -1
+		return -1, nil
 	}
 	defer f.Close()
 	r := bufio.NewReaderSize(f, 64<<10)
@@ -79,7 +111,7 @@ func tsStart(path string) int64 {
 			break
 		}
 		if pkt[0] != 0x47 {
-			return -1
+			return -1, nil
 		}
 		pid := int(pkt[1]&0x1f)<<8 | int(pkt[2])
 		start := pkt[1]&0x40 != 0
@@ -99,9 +131,16 @@ func tsStart(path string) int64 {
 		switch {
 		case pid == 0:
 			pmt = patPMT(payload)
-		case pid == pmt:
-			for k, v := range pmtStreams(payload) {
-				streams[k] = v
+		case pid == pmt && len(streams) == 0:
+			list := pmtStreams(payload)
+			// Pictures first: a list that declares its streams puts
+			// the picture first (see exactArgs).
+			slices.SortStableFunc(list, func(a, b pmtStream) int { return cmpBool(b.video, a.video) })
+			for _, st := range list {
+				streams[st.pid] = st.media
+				if st.media {
+					pids = append(pids, st.pid)
+				}
 			}
 		default:
 			if _, seen := first[pid]; seen {
@@ -125,7 +164,7 @@ func tsStart(path string) int64 {
 			best = pts
 		}
 	}
-	return best
+	return best, pids
 }
 
 // allSeen tells whether every picture and sound stream has its first time.
@@ -156,10 +195,27 @@ func patPMT(p []byte) int {
 	return -1
 }
 
-// pmtStreams reads a PMT section: each elementary PID, and whether it is a
-// picture or sound stream (not timed metadata).
-func pmtStreams(p []byte) map[int]bool {
-	out := map[int]bool{}
+// pmtStream is one elementary stream of a program map.
+type pmtStream struct {
+	pid   int
+	media bool // a picture or sound stream (not timed metadata)
+	video bool // a picture stream (MPEG-1, -2, -4 part 2, H.264, HEVC)
+}
+
+// cmpBool orders false before true.
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
+}
+
+// pmtStreams reads a PMT section's elementary streams, in order.
+func pmtStreams(p []byte) []pmtStream {
+	var out []pmtStream
 	if len(p) < 1 || int(p[0])+1 > len(p) {
 		return out
 	}
@@ -172,7 +228,8 @@ func pmtStreams(p []byte) map[int]bool {
 	for i+5 <= end {
 		kind, pid := s[i], int(s[i+1]&0x1f)<<8|int(s[i+2])
 		// 0x15: ID3 timed metadata; 0x05, 0x86: sections (no PES).
-		out[pid] = kind != 0x15 && kind != 0x05 && kind != 0x86
+		video := kind == 0x01 || kind == 0x02 || kind == 0x10 || kind == 0x1b || kind == 0x24
+		out = append(out, pmtStream{pid, kind != 0x15 && kind != 0x05 && kind != 0x86, video})
 		i += 5 + (int(s[i+3]&0x0f)<<8 | int(s[i+4]))
 	}
 	return out

@@ -141,7 +141,7 @@ func (t Tools) exactArgs(ctx context.Context, spec RenderSpec, p *plan, tmp stri
 	t.endOnPicture(ctx, p, chunks[next].firstPicture())
 
 	// The head: the frames from the cut to the next chunk, re-encoded.
-	headList, err := writeEntries(spec.Dir, headListName, p.chunks[head:next], p.seams)
+	headList, err := writeLayout(spec.Dir, headListName, p.chunks[head:next], p.seams, p.streams)
 	if err != nil {
 		return ffcmd{}, cleanup, err
 	}
@@ -152,6 +152,13 @@ func (t Tools) exactArgs(ctx context.Context, spec RenderSpec, p *plan, tmp stri
 	out := encodeOptions("libx264", "16", h.pixFmt)
 	maps.Copy(out, ffmpeg.KwArgs{"profile:v": x264Profile(h.profile), keepFrameTimes(t): "passthrough",
 		"an": "", "ss": secs6(max(at-h.offset-500*time.Microsecond, 0)), "f": "mpegts"})
+	var pictures []int // the picture's stream, when the lists declare theirs
+	if len(p.streams) > 0 {
+		// The head's picture on the copied picture's PID, so that the
+		// video list (which declares it, see seamDurations) reads both.
+		pictures = p.streams[:1]
+		out["streamid"] = fmt.Sprintf("0:%d", pictures[0])
+	}
 	if reorder > 0 {
 		// The copied pictures after the head are decoded reorder before
 		// they are shown; the head's, encoded without B-frames, when
@@ -177,7 +184,7 @@ func (t Tools) exactArgs(ctx context.Context, spec RenderSpec, p *plan, tmp stri
 		lengths = map[string]time.Duration{}
 	}
 	lengths[headName] = chunks[next].offset - at
-	videoList, err := writeEntries(spec.Dir, videoListName, entries, lengths)
+	videoList, err := writeLayout(spec.Dir, videoListName, entries, lengths, pictures)
 	if err != nil {
 		return ffcmd{}, cleanup, err
 	}

@@ -160,12 +160,14 @@ func pipeSource(origin time.Duration) source {
 // holes or drifts (see soundPlan): those show only in the whole stream, and
 // are rare, so the render is done again then, rather than every render
 // waiting for the last chunk. nil: the streamed video stands (also when the
-// chunks cannot be read again: it is as good as the render could make it).
-func (t Tools) repairStreamed(ctx context.Context, spec RenderSpec) *plan {
+// chunks cannot be read again: it is as good as the render could make it);
+// cut, told where its picture was missing (which needs no second render).
+func (t Tools) repairStreamed(ctx context.Context, spec RenderSpec, cut *Cut) *plan {
 	p, err := t.plan(ctx, spec, len(spec.Chunks))
 	if err != nil || t.soundPlan(ctx, spec, p) != nil {
 		return nil
 	}
+	cut.PictureHoles = p.cut.PictureHoles
 	if len(p.cut.Holes) == 0 && p.cut.Stretched == 0 {
 		return nil
 	}
