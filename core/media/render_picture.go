@@ -37,7 +37,9 @@ func pictureHoles(shown []time.Duration, from, upto time.Duration) []Hole {
 	for i := 1; i < len(shown); i++ {
 		at, until := max(shown[i-1]+frame, from), min(shown[i], upto)
 		if until-at >= pictureHoleToTell {
-			holes = append(holes, Hole{At: at - from, Length: until - at})
+			// Times stored in microseconds: a frame of 33.333 ms
+			// would place a hole at 7.999999 s, said as 0:07.
+			holes = append(holes, Hole{At: (at - from).Round(time.Millisecond), Length: (until - at).Round(time.Millisecond)})
 		}
 	}
 	return holes
