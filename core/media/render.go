@@ -281,29 +281,33 @@ func (t Tools) renderChunks(ctx context.Context, spec RenderSpec) (Cut, error) {
 		if len(spec.Durations) > last {
 			spec.Durations = spec.Durations[:last+1]
 		}
-		if t.streamable(spec) {
+		streamed := t.streamable(spec)
+		if streamed {
 			cut, err := t.renderStream(ctx, spec)
-			if err != nil && !isTaken(err) {
+			switch {
+			case errors.Is(err, errEndOnPicture):
+				streamed = false // rendered once every chunk is there
+			case err != nil && !isTaken(err):
 				return cut, err
-			}
-			if p = t.repairStreamed(ctx, spec, &cut); p == nil {
-				return cut, err
-			}
-			// Rendered again below, from the chunks now all on disk;
-			// the streamed video is ours, written moments ago (under
-			// another name when Output's was taken meanwhile: that
-			// other file is left alone).
-			ours := spec.Output
-			var taken *TakenError
-			if errors.As(err, &taken) {
-				ours = taken.Saved
-			}
-			os.Remove(ours)
-		} else {
-			for i := first; i <= last; i++ {
-				if err := spec.Ready(ctx, i); err != nil {
-					return Cut{}, err
+			default:
+				if p = t.repairStreamed(ctx, spec, &cut); p == nil {
+					return cut, err
 				}
+				// Rendered again below, from the chunks now all on
+				// disk; the streamed video is ours, written moments
+				// ago (under another name when Output's was taken
+				// meanwhile: that other file is left alone).
+				ours := spec.Output
+				var taken *TakenError
+				if errors.As(err, &taken) {
+					ours = taken.Saved
+				}
+				os.Remove(ours)
+			}
+		}
+		for i := first; i <= last && !streamed; i++ {
+			if err := spec.Ready(ctx, i); err != nil {
+				return Cut{}, err
 			}
 		}
 	}

@@ -549,3 +549,22 @@ func TestRenderWhileDownloadingFillsHoles(t *testing.T) {
 		t.Errorf("beside the video: %v", entries)
 	}
 }
+
+// Rendered while the chunks arrive, a trim of B-frame pictures ends on a
+// picture too: the render waits for the chunks around the end.
+func TestRenderWhileDownloadingEndsOnPicture(t *testing.T) {
+	e := encoding{fps: 30, gop: 2 * time.Second}
+	tl, src, names := encoded(t, e)
+	dir := t.TempDir()
+	spec := RenderSpec{Dir: dir, Chunks: names, Durations: fourSeconds(len(names), e.len()), OneStream: true,
+		Start: 5 * time.Second, End: 21 * time.Second, Output: filepath.Join(t.TempDir(), "talk.mp4"), Ready: readyAfter(dir, names, nil)}
+	if !tl.streamable(spec) {
+		t.Skip("this system renders only once every chunk is there")
+	}
+	go trickle(src, dir, names)
+	cut, err := tl.Render(context.Background(), spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	faithful(t, read(t, tl, spec.Output, e.fps, endOf(t, cut, spec.End, e)-cut.Start), e.fps)
+}

@@ -32,6 +32,11 @@ func (t Tools) streamable(spec RenderSpec) bool {
 // error tells why).
 var errStopped = errors.New("ffmpeg stopped reading")
 
+// errEndOnPicture: the render has an end and B-frame pictures, whose
+// end is chosen from the pictures around it (see endOnPicture), which
+// are not on disk yet: it renders once the download is done instead.
+var errEndOnPicture = errors.New("the end is chosen once its chunks are there")
+
 // planAhead is how much past the start the stream render waits for before
 // choosing its keyframe: enough to see the keyframe at or after the start.
 const planAhead = 2 * keyframeSearch / 3
@@ -64,6 +69,9 @@ func (t Tools) renderStream(ctx context.Context, spec RenderSpec) (Cut, error) {
 	}
 	if err != nil {
 		return Cut{}, err
+	}
+	if p.cut.Duration > 0 && p.cut.reorder > 0 {
+		return Cut{}, errEndOnPicture
 	}
 	_, last := Span(spec)
 	// The sound's codec is known from the first chunks; holes and drift
