@@ -79,9 +79,10 @@ type Done struct {
 	Poster string
 }
 
-// SoundRepaired: the render repaired the broadcast's sound. It comes just
-// before ChatSaved and Done, only when something was repaired; Sentences
-// says what in plain words, for the CLI and the window alike.
+// SoundRepaired: the render repaired the broadcast's sound, or kept its
+// timeline where the picture was missing. It comes just before ChatSaved
+// and Done, only when something was repaired; Sentences says what in
+// plain words, for the CLI and the window alike.
 type SoundRepaired struct {
 	// Holes are where the broadcast sent no sound, in the video: each
 	// is silent there, so the sound stays in step with the picture.
@@ -94,6 +95,10 @@ type SoundRepaired struct {
 	// Converted names the sound's format when it was converted to AAC
 	// (AC-3, E-AC-3, Opus), else "".
 	Converted string
+	// PictureHoles are where the broadcast sent sound but no picture,
+	// in the video: the picture before each stays on screen there while
+	// the sound goes on.
+	PictureHoles []SoundHole
 }
 
 // SoundHole is a stretch of the video where the broadcast had no sound.
@@ -132,6 +137,17 @@ func (e SoundRepaired) Sentences() []string {
 	}
 	if e.Converted != "" {
 		out = append(out, fmt.Sprintf("The sound was %s, which many players cannot play in an MP4; it is converted to AAC.", codecName(e.Converted)))
+	}
+	switch n := len(e.PictureHoles); {
+	case n == 1:
+		h := e.PictureHoles[0]
+		out = append(out, fmt.Sprintf("The picture was missing for %s at %s; the last picture before it stays on screen while the sound goes on.", spoken(h.Length), FormatClock(h.At.Truncate(time.Second))))
+	case n > 1:
+		var all time.Duration
+		for _, h := range e.PictureHoles {
+			all += h.Length
+		}
+		out = append(out, fmt.Sprintf("The picture was missing %d times (%s in all, first at %s); the last picture before each stays on screen while the sound goes on.", n, spoken(all), FormatClock(e.PictureHoles[0].At.Truncate(time.Second))))
 	}
 	return out
 }
@@ -254,6 +270,11 @@ func eventFields(e Event) map[string]any {
 			holes = append(holes, map[string]float64{"at": h.At.Seconds(), "length": h.Length.Seconds()})
 		}
 		m["holes"] = holes
+		pictureHoles := []map[string]float64{}
+		for _, h := range e.PictureHoles {
+			pictureHoles = append(pictureHoles, map[string]float64{"at": h.At.Seconds(), "length": h.Length.Seconds()})
+		}
+		m["picture_holes"] = pictureHoles
 		m["stretched"] = e.Stretched.Seconds()
 		m["converted"] = e.Converted
 		m["message"] = strings.Join(e.Sentences(), " ")

@@ -24,6 +24,10 @@ func TestSoundRepairedSentences(t *testing.T) {
 			[]string{"The sound's clock ran 0.3% slow (0.5 s over the video); the sound is stretched to stay in sync with the picture to the end."}},
 		{SoundRepaired{Converted: "ac3"},
 			[]string{"The sound was AC-3 (Dolby Digital), which many players cannot play in an MP4; it is converted to AAC."}},
+		{SoundRepaired{PictureHoles: []SoundHole{{8 * time.Second, 8 * time.Second}}},
+			[]string{"The picture was missing for 8 s at 0:08; the last picture before it stays on screen while the sound goes on."}},
+		{SoundRepaired{PictureHoles: []SoundHole{{time.Minute, 3 * time.Second}, {2 * time.Minute, 4 * time.Second}}},
+			[]string{"The picture was missing 2 times (7 s in all, first at 1:00); the last picture before each stays on screen while the sound goes on."}},
 	}
 	for _, c := range cases {
 		if got := c.e.Sentences(); strings.Join(got, "|") != strings.Join(c.want, "|") {

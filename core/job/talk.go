@@ -602,10 +602,13 @@ func (t *Talk) renderPart(ctx context.Context, s Settings, ready func(context.Co
 		want = total - cut.Start
 	}
 	r := rendered{done: Done{Duration: want, Start: cut.Start, AudioGap: cut.Gap, Drift: cut.Drift}}
-	if len(cut.Holes) > 0 || cut.Stretched != 0 || cut.Converted != "" {
+	if len(cut.Holes) > 0 || cut.Stretched != 0 || cut.Converted != "" || len(cut.PictureHoles) > 0 {
 		ev := SoundRepaired{Stretched: cut.Stretched, Length: want, Converted: cut.Converted}
 		for _, h := range cut.Holes {
 			ev.Holes = append(ev.Holes, SoundHole{At: h.At, Length: h.Length})
+		}
+		for _, h := range cut.PictureHoles {
+			ev.PictureHoles = append(ev.PictureHoles, SoundHole{At: h.At, Length: h.Length})
 		}
 		r.repaired = &ev
 	}

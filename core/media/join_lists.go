@@ -19,21 +19,30 @@ import (
 
 var chunkNameRE = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`)
 
-// writeList writes the render's concat list. Names are checked so that
-// nothing but a plain file inside the job folder can end up in a list ffmpeg
-// reads.
-func writeList(dir string, chunks []string) (string, error) {
+// writeList writes the render's concat list, with the chunks' lengths
+// where known (see seamDurations). Names are checked so that nothing but
+// a plain file inside the job folder can end up in a list ffmpeg reads.
+func writeList(dir string, chunks []string, durations map[string]time.Duration, streams []int) (string, error) {
 	if len(chunks) == 0 {
 		return "", errors.New("there are no chunks to put together")
 	}
-	return writeEntries(dir, ListName, chunks, nil)
+	return writeLayout(dir, ListName, chunks, durations, streams)
 }
 
 // writeEntries writes a concat list named name in dir, with a duration
 // directive for the entries in durations. Names are checked like writeList's.
 func writeEntries(dir, name string, entries []string, durations map[string]time.Duration) (string, error) {
+	return writeLayout(dir, name, entries, durations, nil)
+}
+
+// writeLayout is writeEntries declaring the list's streams by their
+// MPEG-TS PIDs, when streams is not nil (see seamDurations).
+func writeLayout(dir, name string, entries []string, durations map[string]time.Duration, streams []int) (string, error) {
 	var b strings.Builder
 	b.WriteString("ffconcat version 1.0\n")
+	for _, pid := range streams {
+		fmt.Fprintf(&b, "stream\nexact_stream_id %d\n", pid)
+	}
 	for _, e := range entries {
 		if !chunkNameRE.MatchString(e) || strings.Contains(e, "..") {
 			return "", fmt.Errorf("refusing chunk name %q", e)

@@ -69,6 +69,9 @@ type RenderSpec struct {
 	// sound earlier by the first picture's reorder delay, which the MP4
 	// rewrite must then take off the picture (see renderArgs).
 	noReorderDelay bool
+	// pictures, when above 0, is how many pictures the MP4 rewrite keeps
+	// (see endOnPicture).
+	pictures int
 }
 
 // renderArgs builds the ffmpeg command: the chunk list read twice, once for
@@ -107,7 +110,16 @@ func (t Tools) renderArgs(src source, tmp string, spec RenderSpec, c Cut) ffcmd 
 	if c.Duration > 0 {
 		out["t"] = secs6(c.Duration + c.reorder)
 	}
-	return t.render([]*ffmpeg.Stream{video, audio}, tmp, out, src.copyts)
+	endPictures(out, c)
+	r := renderRun
+	r.copyts = src.copyts
+	// A joined stream's chunks are opened whole before ffmpeg starts
+	// (concatf fails on a missing one), and a continuity counter that
+	// jumps between them (a host that serves some chunks with their
+	// sound only, muxed anew) flags the complete picture before the jump
+	// as corrupt: -xerror would fail the whole render on it.
+	r.strict = !src.copyts
+	return t.ffmpeg(ffmpeg.Output([]*ffmpeg.Stream{video, audio}, tmp, out), r)
 }
 
 // mp4Output adds to out the options of the MP4 and of its sound, copied
@@ -269,29 +281,33 @@ func (t Tools) renderChunks(ctx context.Context, spec RenderSpec) (Cut, error) {
 		if len(spec.Durations) > last {
 			spec.Durations = spec.Durations[:last+1]
 		}
-		if t.streamable(spec) {
+		streamed := t.streamable(spec)
+		if streamed {
 			cut, err := t.renderStream(ctx, spec)
-			if err != nil && !isTaken(err) {
+			switch {
+			case errors.Is(err, errEndOnPicture):
+				streamed = false // rendered once every chunk is there
+			case err != nil && !isTaken(err):
 				return cut, err
-			}
-			if p = t.repairStreamed(ctx, spec); p == nil {
-				return cut, err
-			}
-			// Rendered again below, from the chunks now all on disk;
-			// the streamed video is ours, written moments ago (under
-			// another name when Output's was taken meanwhile: that
-			// other file is left alone).
-			ours := spec.Output
-			var taken *TakenError
-			if errors.As(err, &taken) {
-				ours = taken.Saved
-			}
-			os.Remove(ours)
-		} else {
-			for i := first; i <= last; i++ {
-				if err := spec.Ready(ctx, i); err != nil {
-					return Cut{}, err
+			default:
+				if p = t.repairStreamed(ctx, spec, &cut); p == nil {
+					return cut, err
 				}
+				// Rendered again below, from the chunks now all on
+				// disk; the streamed video is ours, written moments
+				// ago (under another name when Output's was taken
+				// meanwhile: that other file is left alone).
+				ours := spec.Output
+				var taken *TakenError
+				if errors.As(err, &taken) {
+					ours = taken.Saved
+				}
+				os.Remove(ours)
+			}
+		}
+		for i := first; i <= last && !streamed; i++ {
+			if err := spec.Ready(ctx, i); err != nil {
+				return Cut{}, err
 			}
 		}
 	}
@@ -305,6 +321,14 @@ func (t Tools) renderChunks(ctx context.Context, spec RenderSpec) (Cut, error) {
 			// read as a copy reads them (a card carries the chat).
 			spec.Exact, spec.Burn = false, nil
 			if p, err = t.plan(ctx, spec, len(spec.Chunks)); err != nil {
+				return Cut{}, err
+			}
+		}
+		if spec.Exact {
+			// The output starts on the very frame asked for: the
+			// holes are told from there (exactArgs and burnArgs
+			// move the cut the same way again).
+			if _, err := p.exactStart(spec); err != nil {
 				return Cut{}, err
 			}
 		}
@@ -330,11 +354,15 @@ func (t Tools) renderChunks(ctx context.Context, spec RenderSpec) (Cut, error) {
 			return Cut{}, err
 		}
 		c = exact
+		// A copied tail after a re-encoded head (see exactArgs).
+		spec.noReorderDelay = c.tool != "" && p.cut.reorder > 0 && p.cut.Reencoded > 0
 	}
 	if c.tool == "" { // neither: the copied render
+		t.endOnPicture(ctx, p, p.cut.at)
 		c = t.renderArgs(p.src, tmp, spec, p.cut)
 		spec.noReorderDelay = p.cut.reorder > 0
 	}
+	spec.pictures = p.cut.frames
 	err = t.runRender(ctx, c, nil, spec, tmp)
 	if err != nil && !isTaken(err) {
 		return Cut{}, err
@@ -396,7 +424,7 @@ func (t Tools) runRender(ctx context.Context, c ffcmd, extra []*os.File, spec Re
 		return &FailedError{Tool: "ffmpeg", Action: "write the video", Detail: stderr.lastLine(), Err: err}
 	}
 	if c.fragmented() {
-		return unfragment(ctx, tmp, spec.Output, spec.Replace, spec.noReorderDelay)
+		return unfragment(ctx, tmp, spec.Output, spec.Replace, mp4.Options{NoReorderDelay: spec.noReorderDelay, VideoSamples: spec.pictures})
 	}
 	err = place(tmp, spec.Output, spec.Replace)
 	if err != nil && !isTaken(err) {
@@ -431,8 +459,9 @@ func releaser(f *os.File) func(off, n int64) {
 // through a second temporary file beside it (renamed when complete), and
 // removes frag. On the same disk the media is copied by the kernel, and
 // frag's space freed as it goes where the system allows (see release).
-// noReorderDelay: see RenderSpec.noReorderDelay.
-func unfragment(ctx context.Context, frag, final string, replace, noReorderDelay bool) error {
+// opts are the rewrite's options but EndWithVideo and Copied, which it
+// always sets.
+func unfragment(ctx context.Context, frag, final string, replace bool, opts mp4.Options) error {
 	src, err := os.OpenFile(frag, os.O_RDWR, 0) // writable, to free its space (release)
 	if err != nil {
 		return err
@@ -442,7 +471,8 @@ func unfragment(ctx context.Context, frag, final string, replace, noReorderDelay
 	if err != nil {
 		return fmt.Errorf("cannot write into the folder %s: %w", filepath.Dir(final), err)
 	}
-	err = mp4.Unfragment(ctx, dst, src, mp4.Options{EndWithVideo: true, NoReorderDelay: noReorderDelay, Copied: releaser(src)})
+	opts.EndWithVideo, opts.Copied = true, releaser(src)
+	err = mp4.Unfragment(ctx, dst, src, opts)
 	if cerr := dst.Close(); err == nil {
 		err = cerr
 	}

@@ -54,6 +54,9 @@ type Cut struct {
 	// Holes are the stretches of the output where the source had no
 	// sound, filled with silence (see soundPlan).
 	Holes []Hole
+	// PictureHoles are the stretches of the output where the source had
+	// no picture (only sound): the picture before stays on screen.
+	PictureHoles []Hole
 	// Stretched is how much later (-: earlier) the sound ended than the
 	// picture, both stamped by one clock, when the sound was stretched
 	// onto the picture's clock to end with it; 0 when it was not.
@@ -68,6 +71,9 @@ type Cut struct {
 	// decoded (its pts minus its dts): 0 without B-frames, a frame or
 	// two with them (x264's defaults). See renderArgs.
 	reorder time.Duration
+	// frames, when above 0, is how many pictures the copy keeps (see
+	// endOnPicture).
+	frames int
 }
 
 // reorderAt is the reorder delay of the picture shown at at (see
@@ -274,15 +280,20 @@ func Span(spec RenderSpec) (first, last int) {
 
 // plan is what a render needs to know about its list.
 type plan struct {
-	list   string        // concat list of the chunks from the window on
-	chunks []string      // its entries
-	src    source        // how the render reads them
-	tracks Tracks        // on the list's timeline
-	zero   time.Duration // the presenter's 0 on the list's timeline
-	base   time.Duration // the list's start on the presenter's timeline
-	origin time.Duration // ffprobe's time of the list's start (see probeList)
-	video  []videoPacket // video packets up to the search limit
-	cut    Cut
+	list   string   // concat list of the chunks from the window on
+	chunks []string // its entries
+	// seams are the lengths the list gives its chunks, read through the
+	// concat demuxer (see seamDurations); nil when read as one stream.
+	seams map[string]time.Duration
+	// streams are the streams the list declares (see seamDurations).
+	streams []int
+	src     source        // how the render reads them
+	tracks  Tracks        // on the list's timeline
+	zero    time.Duration // the presenter's 0 on the list's timeline
+	base    time.Duration // the list's start on the presenter's timeline
+	origin  time.Duration // ffprobe's time of the list's start (see probeList)
+	video   []videoPacket // video packets up to the search limit
+	cut     Cut
 	// Where the picture and the sound end, as stored, once drift has
 	// read the last chunk (0 before).
 	videoEnd, soundEnd time.Duration
@@ -311,14 +322,18 @@ func (t Tools) plan(ctx context.Context, spec RenderSpec, upto int) (*plan, erro
 		first, base = 0, 0
 	}
 	p := &plan{chunks: spec.Chunks[first:max(upto, first+1)], base: base}
+	// Exact mode and burning place chunks the concat demuxer's way; ffmpeg
+	// before 5.0 has no concatf to join them.
+	joined := spec.OneStream && !spec.reencodes() && atLeast(t.Major, t.Minor, 5, 0)
+	if !joined && len(spec.Durations) == len(spec.Chunks) {
+		p.seams, p.streams = seamDurations(spec.Dir, p.chunks, spec.Durations[first:first+len(p.chunks)])
+	}
 	var err error
-	if p.list, err = writeList(spec.Dir, p.chunks); err != nil {
+	if p.list, err = writeList(spec.Dir, p.chunks, p.seams, p.streams); err != nil {
 		return nil, err
 	}
 	p.src = concatSource(p.list)
-	// Exact mode and burning place chunks the concat demuxer's way; ffmpeg
-	// before 5.0 has no concatf to join them.
-	if spec.OneStream && !spec.reencodes() && atLeast(t.Major, t.Minor, 5, 0) {
+	if joined {
 		list, err := writeByteList(spec.Dir, p.chunks, spec.Fragmented)
 		if err != nil {
 			return nil, err

@@ -37,6 +37,9 @@ type encoding struct {
 	// the picture's clock, land ever earlier in the sound's timestamps,
 	// and the sound ends before the picture.
 	clock float64
+	// soundOnly are chunks (first, last+1) that carry only the sound, as
+	// a live encoder whose camera dropped out sends them (MPEG-TS only).
+	soundOnly [2]int
 }
 
 func (e encoding) name() string {
@@ -50,6 +53,9 @@ func (e encoding) name() string {
 	}
 	if e.clock != 0 {
 		n += fmt.Sprintf("-clock%g", e.clock)
+	}
+	if e.soundOnly[1] > 0 {
+		n += fmt.Sprintf("-soundonly%d-%d", e.soundOnly[0], e.soundOnly[1])
 	}
 	return strings.NewReplacer(" ", "", "-tune", "", "/", "").Replace(n)
 }
@@ -137,6 +143,18 @@ func makeEncoded(tl Tools, e encoding, dir string) error {
 	if out, err := exec.Command(tl.FFmpeg, args...).CombinedOutput(); err != nil {
 		return fmt.Errorf("%v\n%s", err, out)
 	}
+	for i := e.soundOnly[0]; i < e.soundOnly[1]; i++ {
+		// The same chunk without its picture: the sound's packets, times
+		// and PID as they were.
+		name := filepath.Join(dir, fmt.Sprintf("chunk_%06d.ts", i))
+		if out, err := exec.Command(tl.FFmpeg, "-v", "error", "-i", name, "-map", "0:a", "-c", "copy", "-copyts", "-muxdelay", "0",
+			"-muxpreload", "0", "-streamid", "0:257", "-f", "mpegts", name+".sound").CombinedOutput(); err != nil {
+			return fmt.Errorf("%v\n%s", err, out)
+		}
+		if err := os.Rename(name+".sound", name); err != nil {
+			return err
+		}
+	}
 	if !e.fmp4 {
 		return nil
 	}
@@ -162,6 +180,7 @@ func makeEncoded(tl Tools, e encoding, dir string) error {
 // reading is what one render measures.
 type reading struct {
 	frames, wantFrames int
+	wantLength         time.Duration // between the cuts
 	videoStart         time.Duration // honouring edit lists
 	audioStart         time.Duration
 	videoStartRaw      time.Duration // ignoring them
@@ -173,12 +192,16 @@ type reading struct {
 	checked                  [3]int
 	videoLength              time.Duration
 	soundLength              time.Duration // its samples' count over its rate
+	// maxStep is the longest time between two pictures shown one after
+	// the other: one frame, unless pictures were lost or a seam of chunks
+	// left a gap.
+	maxStep time.Duration
 }
 
 func (r reading) String() string {
-	return fmt.Sprintf("frames %d/%d, starts video %v audio %v (ignoring edit lists %v, %v), sync %v / %v / %v (timestamps / ignoring edit lists / back to back, %v flashes), picture %v, sound %v",
+	return fmt.Sprintf("frames %d/%d, starts video %v audio %v (ignoring edit lists %v, %v), sync %v / %v / %v (timestamps / ignoring edit lists / back to back, %v flashes), picture %v (longest step %v), sound %v",
 		r.frames, r.wantFrames, r.videoStart, r.audioStart, r.videoStartRaw, r.audioStartRaw,
-		r.syncTS, r.syncRaw, r.syncB2B, r.checked, r.videoLength, r.soundLength)
+		r.syncTS, r.syncRaw, r.syncB2B, r.checked, r.videoLength, r.maxStep, r.soundLength)
 }
 
 // read measures out, a render of fps pictures that should hold want of
@@ -189,6 +212,7 @@ func read(t *testing.T, tl Tools, out string, fps int, want time.Duration, silen
 	ctx := context.Background()
 	var r reading
 	r.wantFrames = int((want * time.Duration(fps)).Round(time.Second) / time.Second)
+	r.wantLength = want
 	var err error
 	if r.frames, err = tl.PresentedFrames(ctx, out); err != nil {
 		t.Fatal(err)
@@ -221,6 +245,7 @@ func read(t *testing.T, tl Tools, out string, fps int, want time.Duration, silen
 	}
 	v, _ := info.Stream("video")
 	r.videoLength = v.Duration
+	r.maxStep = longestStep(t, tl, out)
 
 	inSilence := func(at time.Duration) bool {
 		for _, s := range silent {
@@ -259,6 +284,26 @@ func read(t *testing.T, tl Tools, out string, fps int, want time.Duration, silen
 	r.syncB2B = worst(flashes, b2b, &r.checked[2])
 	r.soundLength = samples
 	return r
+}
+
+// longestStep is the longest time between two of out's pictures shown
+// one after the other.
+func longestStep(t *testing.T, tl Tools, out string) time.Duration {
+	t.Helper()
+	o, err := exec.Command(tl.FFprobe, "-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts_time", "-of", "csv=p=0", out).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pts []time.Duration
+	for _, l := range strings.Fields(string(o)) {
+		pts = append(pts, seconds(strings.TrimSuffix(l, ",")))
+	}
+	slices.Sort(pts)
+	var step time.Duration
+	for i := 1; i < len(pts); i++ {
+		step = max(step, pts[i]-pts[i-1])
+	}
+	return step
 }
 
 // backToBackBeeps decodes out's sound and plays its samples one after the
@@ -321,6 +366,12 @@ func faithful(t *testing.T, r reading, fps int) {
 			t.Errorf("sync %s: off by up to %v over %d flashes, want within 60ms", []string{"by timestamps", "ignoring edit lists", "back to back"}[i], d, r.checked[i])
 		}
 	}
+	if d := r.videoLength - r.wantLength; d.Abs() > 2*time.Second/time.Duration(fps) {
+		t.Errorf("the picture lasts %v, want %v", r.videoLength, r.wantLength)
+	}
+	if r.maxStep > time.Second/time.Duration(fps)+time.Millisecond {
+		t.Errorf("%v between two pictures, want one frame", r.maxStep)
+	}
 	if d := r.soundLength - r.videoLength; d.Abs() > time.Second/time.Duration(fps)+time.Millisecond {
 		t.Errorf("sound %v long, picture %v: want the same within a frame", r.soundLength, r.videoLength)
 	}
@@ -333,6 +384,22 @@ func fourSeconds(n int, total time.Duration) []time.Duration {
 		d[i] = min(4*time.Second, total-time.Duration(i)*4*time.Second)
 	}
 	return d
+}
+
+// endOf is where a render asked to end at end (0: the talk's end) really
+// ends on the source's timeline: with B-frames, on the first picture at
+// or after end before which every picture is decoded (see endOnPicture),
+// which is never earlier and at most a few frames later.
+func endOf(t *testing.T, cut Cut, end time.Duration, e encoding) time.Duration {
+	t.Helper()
+	if end == 0 {
+		return e.len()
+	}
+	got := cut.Start + cut.Duration
+	if got < end-time.Millisecond || got > end+5*time.Second/time.Duration(e.fps) {
+		t.Errorf("ends at %v, want %v or a few frames later", got, end)
+	}
+	return got
 }
 
 // B-frames (x264's defaults), OBS-like 2 s GOPs: the whole talk and a trim
@@ -357,6 +424,11 @@ func TestRenderEncoders(t *testing.T) {
 		// through the concat demuxer, which leaves a frame or two between
 		// B-frame chunks in both tracks: the sound's are filled (not told).
 		{"x264 defaults, exact from 0:13.5", encoding{fps: 30, gop: 2 * time.Second}, 13*time.Second + 500*time.Millisecond, 0, true, false},
+		// The whole talk but its first half second, exact: the head is
+		// re-encoded, then seven chunk seams copied.
+		{"x264 defaults, exact from 0:00.5", encoding{fps: 30, gop: 2 * time.Second}, 500 * time.Millisecond, 0, true, false},
+		{"x264 defaults, exact from 0:00.5 to 0:27.5", encoding{fps: 30, gop: 2 * time.Second}, 500 * time.Millisecond, 27*time.Second + 500*time.Millisecond, true, false},
+		{"zerolatency, exact from 0:00.5", encoding{fps: 30, gop: 2 * time.Second, x264: []string{"-tune", "zerolatency"}}, 500 * time.Millisecond, 0, true, false},
 		// The first picture is decoded before the concat timeline's zero:
 		// the cut (-ss) is below zero.
 		{"x264 defaults, whole, concat demuxer", encoding{fps: 30, gop: 2 * time.Second}, 0, 0, false, true},
@@ -383,10 +455,7 @@ func TestRenderEncoders(t *testing.T) {
 			if len(cut.Holes) > 0 {
 				t.Errorf("holes told of: %v", cut.Holes)
 			}
-			end := c.end
-			if end == 0 {
-				end = c.e.len()
-			}
+			end := endOf(t, cut, c.end, c.e)
 			faithful(t, read(t, tl, out, c.e.fps, end-want), c.e.fps)
 		})
 	}
@@ -427,10 +496,7 @@ func TestRenderSound(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			end := c.end
-			if end == 0 {
-				end = c.e.len()
-			}
+			end := endOf(t, cut, c.end, c.e)
 			var silent [][2]time.Duration
 			for _, h := range c.holes {
 				silent = append(silent, [2]time.Duration{h.At, h.At + h.Length})
@@ -482,4 +548,23 @@ func TestRenderWhileDownloadingFillsHoles(t *testing.T) {
 	if entries, _ := os.ReadDir(filepath.Dir(spec.Output)); len(entries) != 1 {
 		t.Errorf("beside the video: %v", entries)
 	}
+}
+
+// Rendered while the chunks arrive, a trim of B-frame pictures ends on a
+// picture too: the render waits for the chunks around the end.
+func TestRenderWhileDownloadingEndsOnPicture(t *testing.T) {
+	e := encoding{fps: 30, gop: 2 * time.Second}
+	tl, src, names := encoded(t, e)
+	dir := t.TempDir()
+	spec := RenderSpec{Dir: dir, Chunks: names, Durations: fourSeconds(len(names), e.len()), OneStream: true,
+		Start: 5 * time.Second, End: 21 * time.Second, Output: filepath.Join(t.TempDir(), "talk.mp4"), Ready: readyAfter(dir, names, nil)}
+	if !tl.streamable(spec) {
+		t.Skip("this system renders only once every chunk is there")
+	}
+	go trickle(src, dir, names)
+	cut, err := tl.Render(context.Background(), spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	faithful(t, read(t, tl, spec.Output, e.fps, endOf(t, cut, spec.End, e)-cut.Start), e.fps)
 }

@@ -104,6 +104,9 @@ func (t Tools) exactArgs(ctx context.Context, spec RenderSpec, p *plan, tmp stri
 		if err != nil {
 			return ffcmd{}, cleanup, err
 		}
+		if d, ok := p.seams[name]; ok { // the list's length for it
+			c.duration = d
+		}
 		c.offset = offset
 		offset += c.duration
 		chunks = append(chunks, c)
@@ -119,16 +122,26 @@ func (t Tools) exactArgs(ctx context.Context, spec RenderSpec, p *plan, tmp stri
 			break
 		}
 	}
-	if head < 0 || next < 0 || chunks[head].codec != "h264" || t.VideoEncoder(ctx) != "libx264" {
-		// No chunk boundary to join at, a codec we do not re-encode, or no
-		// libx264 to make a head that matches the source's profile:
+	// The copied pictures' reorder delay (B-frames): the head's pictures
+	// are decoded that much before they are shown too (see below).
+	var reorder time.Duration
+	if next >= 0 {
+		reorder = reorderAt(p.video, chunks[next].firstPicture())
+	}
+	if head < 0 || next < 0 || chunks[head].codec != "h264" || t.VideoEncoder(ctx) != "libx264" ||
+		(reorder > 0 && !atLeast(t.Major, t.Minor, 4, 4)) {
+		// No chunk boundary to join at, a codec we do not re-encode, no
+		// libx264 to make a head that matches the source's profile, or
+		// no setts to delay it like the copied pictures (ffmpeg 4.3):
 		// re-encode the whole picture from the cut instead.
 		return t.fullEncodeArgs(ctx, p, spec, tmp, ""), cleanup, nil
 	}
 	p.cut.Reencoded = chunks[next].offset - at
+	p.cut.reorder = reorder
+	t.endOnPicture(ctx, p, chunks[next].firstPicture())
 
 	// The head: the frames from the cut to the next chunk, re-encoded.
-	headList, err := writeEntries(spec.Dir, headListName, p.chunks[head:next], nil)
+	headList, err := writeLayout(spec.Dir, headListName, p.chunks[head:next], p.seams, p.streams)
 	if err != nil {
 		return ffcmd{}, cleanup, err
 	}
@@ -139,6 +152,26 @@ func (t Tools) exactArgs(ctx context.Context, spec RenderSpec, p *plan, tmp stri
 	out := encodeOptions("libx264", "16", h.pixFmt)
 	maps.Copy(out, ffmpeg.KwArgs{"profile:v": x264Profile(h.profile), keepFrameTimes(t): "passthrough",
 		"an": "", "ss": secs6(max(at-h.offset-500*time.Microsecond, 0)), "f": "mpegts"})
+	var pictures []int // the picture's stream, when the lists declare theirs
+	if len(p.streams) > 0 {
+		// The head's picture on the copied picture's PID, so that the
+		// video list (which declares it, see seamDurations) reads both.
+		pictures = p.streams[:1]
+		out["streamid"] = fmt.Sprintf("0:%d", pictures[0])
+	}
+	if reorder > 0 {
+		// The copied pictures after the head are decoded reorder before
+		// they are shown; the head's, encoded without B-frames, when
+		// shown. Joined as they are, the first copied keyframe would be
+		// decoded before the head's last pictures (ffmpeg refuses the
+		// file). Shown reorder later, the head is decoded as the copy
+		// is: the render then cuts at its first decode time, and the MP4
+		// rewrite shows it at zero (see renderArgs).
+		// setts's TB is the encoder's time base while the packets it
+		// changes are in the muxer's (ffmpeg 5.1): both MPEG-TS's 90 kHz.
+		out["bsf:v"] = fmt.Sprintf("setts=pts=PTS+%s/TB", secs6(reorder))
+		out["enc_time_base:v"] = "1:90000"
+	}
 	headRun := ffmpeg.Output([]*ffmpeg.Stream{concatSource(headList).input().Get("v:0")}, filepath.Join(spec.Dir, headName), out)
 	if _, err := t.ffmpeg(headRun, ffRun{strict: true, replace: true}).output(ctx, "re-encode the first seconds", 1<<20); err != nil {
 		return ffcmd{}, cleanup, err
@@ -146,18 +179,29 @@ func (t Tools) exactArgs(ctx context.Context, spec RenderSpec, p *plan, tmp stri
 	// The picture: the head, given exactly the length up to the next chunk
 	// so every later chunk keeps its place, then the chunks as they are.
 	entries := append([]string{headName}, p.chunks[next:]...)
-	videoList, err := writeEntries(spec.Dir, videoListName, entries, map[string]time.Duration{headName: chunks[next].offset - at})
+	lengths := maps.Clone(p.seams)
+	if lengths == nil {
+		lengths = map[string]time.Duration{}
+	}
+	lengths[headName] = chunks[next].offset - at
+	videoList, err := writeLayout(spec.Dir, videoListName, entries, lengths, pictures)
 	if err != nil {
 		return ffcmd{}, cleanup, err
 	}
-	// The sound: the whole list, moved so that the cut is at zero; the
-	// output's -ss 0 drops what falls before it.
+	// The sound: the whole list, moved so that the cut is at zero (less
+	// the reorder delay, as renderArgs reads it); the output's -ss drops
+	// what falls before the head's first decode time.
 	video, _ := concatSource(videoList).inputs(0)
-	_, audio := p.src.inputs(spec.AudioOffset - at)
-	out = mp4Output(ffmpeg.KwArgs{"c": "copy", "ss": "0"}, p.cut.sound)
-	if p.cut.Duration > 0 {
-		out["t"] = secs6(p.cut.Duration)
+	_, audio := p.src.inputs(spec.AudioOffset - at - reorder)
+	ss := "0"
+	if reorder > 0 {
+		ss = secs6(-reorder - 100*time.Microsecond)
 	}
+	out = mp4Output(ffmpeg.KwArgs{"c": "copy", "ss": ss}, p.cut.sound)
+	if p.cut.Duration > 0 {
+		out["t"] = secs6(p.cut.Duration + reorder)
+	}
+	endPictures(out, p.cut)
 	return t.render([]*ffmpeg.Stream{video, audio}, tmp, out, false), cleanup, nil
 }
 

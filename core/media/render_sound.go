@@ -140,10 +140,16 @@ func (t Tools) soundPlan(ctx context.Context, spec RenderSpec, p *plan) error {
 	if p.cut.Duration > 0 {
 		limit = max(p.cut.at, from) + p.cut.Duration + keyframeSearch
 	}
-	pkts, err := t.listSound(ctx, src, p.src.origin, limit)
+	pkts, pictures, err := t.listSound(ctx, src, p.src.origin, limit, tr.HasVideo && p.src.audioURL == "")
 	if err != nil {
 		return err
 	}
+	if tr.HasVideo && p.src.audioURL != "" {
+		if pictures, err = t.listPictures(ctx, p.src, limit); err != nil {
+			return err
+		}
+	}
+	p.cut.PictureHoles = pictureHoles(pictures, p.cut.at, p.cut.at+(upto-from))
 	for i := 1; i < len(pkts); i++ {
 		prev, next := pkts[i-1], pkts[i]
 		end := prev.pts + prev.duration
@@ -198,23 +204,45 @@ func (t Tools) soundPlan(ctx context.Context, spec RenderSpec, p *plan) error {
 type soundPacket struct{ pts, duration time.Duration }
 
 // listSound lists the sound's packets on the list's timeline, in order,
-// up to limit (0: all): packets only, no decoding.
-func (t Tools) listSound(ctx context.Context, src source, origin, limit time.Duration) ([]soundPacket, error) {
-	opts := ffmpeg.KwArgs{"select_streams": "a:0", "show_entries": "packet=pts_time,duration_time", "of": "csv=p=0"}
+// up to limit (0: all): packets only, no decoding. With pictures, the
+// times the pictures are shown come from the same pass (see pictureHoles).
+func (t Tools) listSound(ctx context.Context, src source, origin, limit time.Duration, pictures bool) ([]soundPacket, []time.Duration, error) {
+	opts := ffmpeg.KwArgs{"select_streams": "a:0", "show_entries": "packet=codec_type,stream_index,pts_time,duration_time", "of": "csv=p=0"}
+	if pictures {
+		// ffprobe reads every packet anyway: listing the first
+		// picture track's too costs no second pass.
+		delete(opts, "select_streams")
+	}
 	if limit > 0 {
 		opts["read_intervals"] = "%+" + secs6(limit)
 	}
 	out, err := t.ffprobe(src.url, src.opts, opts).output(ctx, "read the sound of the downloaded chunks", 1<<30)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var pkts []soundPacket
+	var shown []time.Duration
+	first := map[string]string{} // the first stream of each kind
 	for _, line := range strings.Split(string(out), "\n") {
+		// ffprobe writes a packet's fields in its own order.
 		f := strings.Split(strings.TrimSpace(line), ",")
-		if len(f) < 2 || f[0] == "N/A" || f[1] == "N/A" {
+		if len(f) < 4 || f[2] == "N/A" {
 			continue
 		}
-		pkts = append(pkts, soundPacket{pts: seconds(f[0]) - origin, duration: seconds(f[1])})
+		if _, ok := first[f[0]]; !ok {
+			first[f[0]] = f[1]
+		}
+		if first[f[0]] != f[1] {
+			continue
+		}
+		switch f[0] {
+		case "audio":
+			if f[3] != "N/A" {
+				pkts = append(pkts, soundPacket{pts: seconds(f[2]) - origin, duration: seconds(f[3])})
+			}
+		case "video":
+			shown = append(shown, seconds(f[2])-origin)
+		}
 	}
-	return pkts, nil
+	return pkts, shown, nil
 }

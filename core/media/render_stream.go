@@ -32,6 +32,11 @@ func (t Tools) streamable(spec RenderSpec) bool {
 // error tells why).
 var errStopped = errors.New("ffmpeg stopped reading")
 
+// errEndOnPicture: the render has an end and B-frame pictures, whose
+// end is chosen from the pictures around it (see endOnPicture), which
+// are not on disk yet: it renders once the download is done instead.
+var errEndOnPicture = errors.New("the end is chosen once its chunks are there")
+
 // planAhead is how much past the start the stream render waits for before
 // choosing its keyframe: enough to see the keyframe at or after the start.
 const planAhead = 2 * keyframeSearch / 3
@@ -64,6 +69,9 @@ func (t Tools) renderStream(ctx context.Context, spec RenderSpec) (Cut, error) {
 	}
 	if err != nil {
 		return Cut{}, err
+	}
+	if p.cut.Duration > 0 && p.cut.reorder > 0 {
+		return Cut{}, errEndOnPicture
 	}
 	_, last := Span(spec)
 	// The sound's codec is known from the first chunks; holes and drift
@@ -160,12 +168,14 @@ func pipeSource(origin time.Duration) source {
 // holes or drifts (see soundPlan): those show only in the whole stream, and
 // are rare, so the render is done again then, rather than every render
 // waiting for the last chunk. nil: the streamed video stands (also when the
-// chunks cannot be read again: it is as good as the render could make it).
-func (t Tools) repairStreamed(ctx context.Context, spec RenderSpec) *plan {
+// chunks cannot be read again: it is as good as the render could make it);
+// cut, told where its picture was missing (which needs no second render).
+func (t Tools) repairStreamed(ctx context.Context, spec RenderSpec, cut *Cut) *plan {
 	p, err := t.plan(ctx, spec, len(spec.Chunks))
 	if err != nil || t.soundPlan(ctx, spec, p) != nil {
 		return nil
 	}
+	cut.PictureHoles = p.cut.PictureHoles
 	if len(p.cut.Holes) == 0 && p.cut.Stretched == 0 {
 		return nil
 	}

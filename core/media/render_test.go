@@ -445,11 +445,11 @@ func TestRenderCancelLeavesNothing(t *testing.T) {
 func TestChunkNamesValidated(t *testing.T) {
 	dir := t.TempDir()
 	for _, bad := range []string{"../x.ts", "a/b.ts", `a\b.ts`, "x.ts\nfile '/etc/passwd'", "it's.ts", ".hidden", "", "c:evil.ts"} {
-		if _, err := writeList(dir, []string{"chunk_000000.ts", bad}); err == nil {
+		if _, err := writeList(dir, []string{"chunk_000000.ts", bad}, nil, nil); err == nil {
 			t.Errorf("name %q accepted", bad)
 		}
 	}
-	if _, err := writeList(dir, []string{"chunk_000000.ts", "chunk_000001.ts"}); err != nil {
+	if _, err := writeList(dir, []string{"chunk_000000.ts", "chunk_000001.ts"}, nil, nil); err != nil {
 		t.Error(err)
 	}
 }
@@ -591,13 +591,13 @@ func TestUnfragmentFailureLeavesNothing(t *testing.T) {
 	if err := os.WriteFile(frag, []byte("\x00\x00\x00\x10ftypiso5\x00\x00\x02\x00"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	err = unfragment(context.Background(), frag, final, false, false)
+	err = unfragment(context.Background(), frag, final, false, mp4.Options{})
 	if err == nil || !strings.Contains(err.Error(), "cannot save the video as "+final) {
 		t.Errorf("error %v", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := unfragment(ctx, frag, final, false, false); !errors.Is(err, context.Canceled) {
+	if err := unfragment(ctx, frag, final, false, mp4.Options{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
 	}
 	if got, _ := os.ReadFile(final); string(got) != "the older video" {

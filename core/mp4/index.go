@@ -283,6 +283,20 @@ func isVideo(trak *box) bool {
 	return hdlr != nil && len(hdlr.data) >= 12 && string(hdlr.data[8:12]) == "vide"
 }
 
+// keepVideo keeps the first n samples of the first video track.
+func keepVideo(moov *box, tracks map[uint32]*track, n int) {
+	for _, trak := range moov.kids {
+		if trak.typ != "trak" || !isVideo(trak) {
+			continue
+		}
+		id, _ := field32(trak.child("tkhd").data)
+		if t := tracks[id]; t != nil {
+			t.keep(n)
+		}
+		return
+	}
+}
+
 // noReorderDelay moves the first video track's pictures earlier by the
 // first one's composition offset (see Options.NoReorderDelay): the offsets
 // are lowered, and the edit list's delay and media time lose as much.

@@ -47,6 +47,12 @@ type Options struct {
 	// earlier by the delay: the writer must have placed the other tracks
 	// accordingly (core/media reads the sound that much earlier).
 	NoReorderDelay bool
+	// VideoSamples, when above 0, keeps only the first that many
+	// samples of the first video track (in decode order): a copy of
+	// B-frame pictures cut by decode time keeps pictures shown after its
+	// end, which the writer counted (core/media's end on a picture).
+	// Applied before EndWithVideo.
+	VideoSamples int
 
 	wide bool // 64-bit offsets, which otherwise only a file past 4 GB gets (tests)
 }
@@ -70,6 +76,9 @@ func Unfragment(ctx context.Context, dst io.Writer, src io.ReadSeeker, opts Opti
 	}
 	if opts.NoReorderDelay {
 		noReorderDelay(moov, tracks)
+	}
+	if opts.VideoSamples > 0 {
+		keepVideo(moov, tracks, opts.VideoSamples)
 	}
 	if opts.EndWithVideo {
 		endWithVideo(moov, tracks)

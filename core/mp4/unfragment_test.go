@@ -595,3 +595,32 @@ func TestUnfragmentNoReorderDelay(t *testing.T) {
 		t.Errorf("an edit list is left, or iso4 (signed offsets) is not declared: % x", p[:40])
 	}
 }
+
+// VideoSamples keeps the first so many pictures in decode order, and
+// EndWithVideo then ends the sound with them.
+func TestUnfragmentVideoSamples(t *testing.T) {
+	slow(t)
+	needFFmpeg(t)
+	dir := t.TempDir()
+	ts := source(t, dir, "4", 2)
+	_, got := mux(t, dir, []string{"-i", ts}, []string{"-c", "copy", "-bsf:a", "aac_adtstoasc"}, ".mp4", Options{VideoSamples: 61, EndWithVideo: true})
+	out := run(t, "ffprobe", "-v", "error", "-show_entries", "stream=codec_type,start_time,duration,nb_frames", "-of", "csv=p=0", got)
+	ends := map[string]float64{}
+	for _, l := range strings.Fields(out) {
+		f := strings.Split(l, ",")
+		if len(f) < 4 {
+			continue
+		}
+		start, _ := strconv.ParseFloat(f[1], 64)
+		d, _ := strconv.ParseFloat(f[2], 64)
+		ends[f[0]] = start + d
+		if f[0] == "video" && f[3] != "61" {
+			t.Errorf("%s pictures, want 61", f[3])
+		}
+	}
+	// The sound, which ran on for 4 s, ends with the picture (EndWithVideo:
+	// no sound frame starts after the picture's last one ends).
+	if v, a := ends["video"], ends["audio"]; v < 2 || v > 2.2 || a > v+0.024 || a < 1.9 {
+		t.Errorf("picture ends at %v s, sound at %v s: %s", v, a, out)
+	}
+}
