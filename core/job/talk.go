@@ -600,7 +600,7 @@ func (t *Talk) renderPart(ctx context.Context, s Settings, ready func(context.Co
 	} else {
 		want = total - cut.Start
 	}
-	r := rendered{done: Done{Duration: want, Start: cut.Start, AudioGap: cut.Gap, Drift: cut.Drift}}
+	r := rendered{done: Done{Duration: want, Start: cut.Start, AudioGap: cut.Gap, Drift: cut.Drift, Loudness: levelled(cut.Levelled)}}
 	if len(cut.Holes) > 0 || cut.Stretched != 0 || cut.Converted != "" {
 		ev := SoundRepaired{Stretched: cut.Stretched, Length: want, Converted: cut.Converted}
 		for _, h := range cut.Holes {
@@ -635,7 +635,7 @@ func (t *Talk) renderJoined(ctx context.Context, s Settings, offsets []time.Dura
 	t.emit(Rendering{Total: want})
 	spec.Progress = renderProgress(t.emit, false, func() bool { return false })
 	joined, err := t.opts.Tools.RenderJoined(ctx, spec)
-	r := rendered{done: Done{Duration: joined.Duration}}
+	r := rendered{done: Done{Duration: joined.Duration, Loudness: levelled(joined.Levelled)}}
 	if len(joined.Parts) > 0 {
 		r.done.Start, r.done.AudioGap = ws[0].offset+joined.Parts[0].Start, joined.Parts[0].Gap
 	}
@@ -648,7 +648,7 @@ func (t *Talk) renderJoined(ctx context.Context, s Settings, offsets []time.Dura
 // joinSpec is the joined render of the windows ws, each part with its
 // audio offset.
 func (t *Talk) joinSpec(s Settings, ws []partWindow, offsets []time.Duration) media.JoinSpec {
-	spec := media.JoinSpec{Output: s.Output, Replace: s.Force, Crossfade: s.Crossfade}
+	spec := media.JoinSpec{Output: s.Output, Replace: s.Force, Crossfade: s.Crossfade, Loudness: s.Loudness}
 	for _, w := range ws {
 		spec.Parts = append(spec.Parts, t.parts[w.part].renderSpec(Settings{Start: w.start, End: w.end, AudioOffset: offsets[w.part]}))
 	}

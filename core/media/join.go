@@ -50,6 +50,8 @@ type JoinSpec struct {
 	// Reencode encodes the picture even when the parts' could be copied
 	// (see copyJoinArgs).
 	Reencode bool
+	// Loudness evens out the joined sound (see levelJoined).
+	Loudness bool
 	Progress func(done, total time.Duration)
 }
 
@@ -69,6 +71,8 @@ type Joined struct {
 	Parts         []JoinedPart
 	Duration      time.Duration
 	Width, Height int
+	// Levelled is how the sound was evened out (JoinSpec.Loudness).
+	Levelled *Levelled
 }
 
 // joinPart is what the render needs to know about one part.
@@ -125,6 +129,11 @@ func (t Tools) RenderJoined(ctx context.Context, spec JoinSpec) (Joined, error) 
 	}
 	if err != nil {
 		return Joined{}, err
+	}
+	if spec.Loudness {
+		if res.Levelled, err = t.levelJoined(ctx, &out, soundRate(parts), "stereo"); err != nil {
+			return Joined{}, err
+		}
 	}
 	tmp, err := tempOutput(spec.Output)
 	if err != nil {
@@ -230,6 +239,9 @@ func (t Tools) planPart(ctx context.Context, spec RenderSpec, joined bool) (join
 type joinOutput struct {
 	streams []*ffmpeg.Stream
 	opts    ffmpeg.KwArgs
+	// sound is the joined sound alone, for measuring its loudness
+	// (see levelJoined).
+	sound *ffmpeg.Stream
 }
 
 // joinArgs builds the joined render's output, and tells where each part
@@ -311,7 +323,11 @@ func (t Tools) joinArgs(ctx context.Context, spec JoinSpec, parts []joinPart) (J
 	// some players ignore. Frame times are kept as the graph made them.
 	out := encodeOptions(t.VideoEncoder(ctx), "18", "yuv420p")
 	maps.Copy(out, ffmpeg.KwArgs{"c:a": "aac", "b:a": "128k", keepFrameTimes(t): "passthrough", "movflags": "+faststart"})
-	return res, joinOutput{streams: []*ffmpeg.Stream{v, a}, opts: out}, nil
+	var fadeSamples int64
+	if fadeFrames > 0 {
+		fadeSamples = samplesOf(fade, sound)
+	}
+	return res, joinOutput{streams: []*ffmpeg.Stream{v, a}, opts: out, sound: joinedSound(sounds, fadeSamples)}, nil
 }
 
 // concat joins the parts' pictures and sounds end to end.

@@ -64,6 +64,9 @@ type RenderSpec struct {
 	// Card, when set, is the picture of a sound-only source saved as an
 	// MP4 (see withCard).
 	Card *Card
+	// Loudness evens out the sound to TargetLoudness (see
+	// measureLoudness): the sound is then measured first and encoded.
+	Loudness bool
 
 	// noReorderDelay is set by the render itself: its arguments read the
 	// sound earlier by the first picture's reorder delay, which the MP4

@@ -61,6 +61,9 @@ type Cut struct {
 	// Converted is the source's sound codec (ac3, eac3, opus) when the
 	// sound was encoded to AAC to play everywhere, else "".
 	Converted string
+	// Levelled is how the sound was evened out (RenderSpec.Loudness);
+	// nil when it was not.
+	Levelled *Levelled
 
 	at    time.Duration // Start on the concat timeline
 	sound soundFix      // how the render treats the sound (see soundPlan)
