@@ -135,6 +135,10 @@ type Settings struct {
 	// site needs one.
 	SavePoster bool
 	Poster     time.Duration
+	// Cuts are stretches of the talk's timeline (the one Start and End are
+	// given on) to leave out; they may overlap. The pieces between them
+	// are joined as a talk's parts are.
+	Cuts []Span
 	// Loudness evens out the voice to a standard speech level (-16 LUFS,
 	// true peaks at or under -1.5 dBTP); the sound is then encoded, the
 	// picture still copied.

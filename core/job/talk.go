@@ -363,6 +363,9 @@ type partWindow struct {
 	part       int
 	start, end time.Duration
 	offset     time.Duration
+	// cutBefore, cutAfter: a cut (Settings.Cuts) comes right before
+	// (after) this window.
+	cutBefore, cutAfter bool
 }
 
 // windows maps the joined timeline's cut (start, end; end 0: to the end) to
@@ -529,7 +532,7 @@ func (t *Talk) render(ctx context.Context, s Settings, ready func(context.Contex
 	}
 	replacing := s.Force && hasContent(s.Output)
 	var r rendered
-	if len(t.parts) == 1 {
+	if len(t.parts) == 1 && len(s.Cuts) == 0 {
 		r, err = t.renderPart(ctx, s, ready, quiet)
 	} else {
 		r, err = t.renderJoined(ctx, s, offsets)
@@ -625,7 +628,19 @@ func (t *Talk) renderPart(ctx context.Context, s Settings, ready func(context.Co
 // audio offset.
 func (t *Talk) renderJoined(ctx context.Context, s Settings, offsets []time.Duration) (rendered, error) {
 	lengths := t.PartLengths()
-	ws := windows(lengths, s.Start, s.End)
+	if len(t.parts) == 1 && len(s.Cuts) > 0 {
+		// One broadcast with cuts starts as it would without them: not
+		// before its sound (moved by the offset) begins.
+		pl, err := t.parts[0].plan(ctx, t.opts.Tools, Settings{Start: s.Start, AudioOffset: offsets[0]})
+		if err != nil {
+			return rendered{}, err
+		}
+		s.Start = max(s.Start, pl.AudioGap+offsets[0])
+	}
+	ws, err := keptWindows(s, lengths)
+	if err != nil {
+		return rendered{}, err
+	}
 	spec := t.joinSpec(s, ws, offsets)
 	var want time.Duration
 	for _, w := range ws {
@@ -650,8 +665,12 @@ func (t *Talk) renderJoined(ctx context.Context, s Settings, offsets []time.Dura
 func (t *Talk) joinSpec(s Settings, ws []partWindow, offsets []time.Duration) media.JoinSpec {
 	spec := media.JoinSpec{Output: s.Output, Replace: s.Force, Crossfade: s.Crossfade, Loudness: s.Loudness}
 	for _, w := range ws {
-		spec.Parts = append(spec.Parts, t.parts[w.part].renderSpec(Settings{Start: w.start, End: w.end, AudioOffset: offsets[w.part]}))
+		ps := t.parts[w.part].renderSpec(Settings{Start: w.start, End: w.end, AudioOffset: offsets[w.part]})
+		ps.CutBefore, ps.CutAfter = w.cutBefore, w.cutAfter
+		spec.Parts = append(spec.Parts, ps)
 	}
+	// Cut out on the very frames asked for: every piece is encoded.
+	spec.Reencode = s.Exact && len(s.Cuts) > 0
 	return spec
 }
 
@@ -735,7 +754,7 @@ func (t *Talk) downloadAndRender(ctx context.Context, s Settings) error {
 	}
 	defer unlock()
 	p := t.parts[0]
-	if len(t.parts) > 1 || p.pl.Audio != nil || !p.pl.Ended {
+	if len(t.parts) > 1 || p.pl.Audio != nil || !p.pl.Ended || len(s.Cuts) > 0 {
 		if err := t.downloadAll(ctx); err != nil {
 			return err
 		}

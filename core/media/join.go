@@ -156,6 +156,7 @@ func (t Tools) RenderJoined(ctx context.Context, spec JoinSpec) (Joined, error) 
 // planParts plans every part of spec (see planPart).
 func (t Tools) planParts(ctx context.Context, spec JoinSpec, joined bool) ([]joinPart, error) {
 	parts := make([]joinPart, len(spec.Parts))
+	tagPieces(spec.Parts)
 	for i, ps := range spec.Parts {
 		jp, err := t.planPart(ctx, ps, joined)
 		if err != nil {
@@ -362,13 +363,13 @@ func partSound(jp joinPart, ps RenderSpec, i, sound int, samples int64) *ffmpeg.
 	// from the picture even unshifted: a part read once for both tracks
 	// made a cross-faded join of B-frame parts three pictures longer.
 	first := jp.p.origin + jp.first // as read, with -copyts
-	return jp.p.src.sound(ps.AudioOffset, true).Get("a:0").
+	return cutFade(ps, sound, samples, jp.p.src.sound(ps.AudioOffset, true).Get("a:0").
 		Filter("atrim", nil, ffmpeg.KwArgs{"start": secs6(max(first, 0))}).
 		Filter("asetpts", ffmpeg.Args{"PTS-" + secs6(first) + "/TB"}).
 		Filter("aresample", ffmpeg.Args{strconv.Itoa(sound)}, ffmpeg.KwArgs{"async": "1", "first_pts": "0"}).
 		Filter("aformat", nil, ffmpeg.KwArgs{"sample_fmts": "fltp", "channel_layouts": "stereo"}).
 		Filter("apad", nil).
-		Filter("atrim", nil, ffmpeg.KwArgs{"end_sample": strconv.FormatInt(samples, 10)})
+		Filter("atrim", nil, ffmpeg.KwArgs{"end_sample": strconv.FormatInt(samples, 10)}))
 }
 
 // silence is the sound of part i, which has none. ffmpeg-go takes filters

@@ -315,14 +315,14 @@ func (t Tools) plan(ctx context.Context, spec RenderSpec, upto int) (*plan, erro
 	}
 	p := &plan{chunks: spec.Chunks[first:max(upto, first+1)], base: base}
 	var err error
-	if p.list, err = writeList(spec.Dir, p.chunks); err != nil {
+	if p.list, err = writeEntries(spec.Dir, spec.listName(ListName), p.chunks, nil); err != nil {
 		return nil, err
 	}
 	p.src = concatSource(p.list)
 	// Exact mode and burning place chunks the concat demuxer's way; ffmpeg
 	// before 5.0 has no concatf to join them.
 	if spec.OneStream && !spec.reencodes() && atLeast(t.Major, t.Minor, 5, 0) {
-		list, err := writeByteList(spec.Dir, p.chunks, spec.Fragmented)
+		list, err := writeByteListAs(spec.Dir, spec.listName(ByteListName), p.chunks, spec.Fragmented)
 		if err != nil {
 			return nil, err
 		}
@@ -398,13 +398,13 @@ func clock(d time.Duration) string {
 func (t Tools) addAudio(ctx context.Context, spec RenderSpec, p *plan, origin time.Duration) error {
 	var audio source
 	if p.src.copyts {
-		list, err := writeByteListAs(spec.Dir, audioByteListName, spec.AudioChunks, spec.Fragmented)
+		list, err := writeByteListAs(spec.Dir, spec.listName(audioByteListName), spec.AudioChunks, spec.Fragmented)
 		if err != nil {
 			return err
 		}
 		audio = asPacked(byteSource(list, spec.Fragmented), filepath.Join(spec.Dir, spec.AudioChunks[0]))
 	} else {
-		list, err := writeEntries(spec.Dir, audioListName, spec.AudioChunks, nil)
+		list, err := writeEntries(spec.Dir, spec.listName(audioListName), spec.AudioChunks, nil)
 		if err != nil {
 			return err
 		}

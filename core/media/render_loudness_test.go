@@ -189,3 +189,38 @@ func TestParseLoudnorm(t *testing.T) {
 		t.Errorf("silence read as %+v, %v", silent, err)
 	}
 }
+
+// BenchmarkRenderLoudness compares a plain save (everything copied) with
+// --loudness (the sound measured, then encoded in the render) on a 5-minute
+// talk of speech-like sound: go test -run XXX -bench RenderLoudness ./core/media
+func BenchmarkRenderLoudness(b *testing.B) {
+	tl, err := Find()
+	if err != nil {
+		b.Skip(err)
+	}
+	src := b.TempDir()
+	voice := `anoisesrc=color=pink:amplitude=0.5:seed=7:d=300:r=48000,volume='0.6+0.4*sin(2*PI*3.7*t)*sin(2*PI*0.31*t)':eval=frame,volume=-3dB`
+	cmd := exec.Command(tl.FFmpeg, "-hide_banner", "-loglevel", "error",
+		"-f", "lavfi", "-i", "testsrc2=s=640x360:r=30:d=300", "-f", "lavfi", "-i", voice,
+		"-c:v", "libx264", "-preset", "ultrafast", "-g", "60", "-b:v", "800k", "-c:a", "aac", "-b:a", "128k",
+		"-f", "hls", "-hls_time", "4", "-hls_playlist_type", "vod",
+		"-hls_segment_filename", filepath.Join(src, "chunk_%06d.ts"), filepath.Join(src, "list.m3u8"))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("%v\n%s", err, out)
+	}
+	names, _ := filepath.Glob(filepath.Join(src, "chunk_*.ts"))
+	for i := range names {
+		names[i] = filepath.Base(names[i])
+	}
+	for _, loud := range []bool{false, true} {
+		b.Run(fmt.Sprintf("loudness=%v", loud), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				spec := RenderSpec{Dir: src, Chunks: names, OneStream: true, Loudness: loud,
+					Output: filepath.Join(b.TempDir(), "out.mp4")}
+				if _, err := tl.Render(context.Background(), spec); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
