@@ -64,6 +64,7 @@ type editView struct {
 	offsetEntry *offsetEntry  // the offset, typed or read
 	exact       *widget.Check
 	burn        *widget.Check // draw the chat into the video; shown when there is chat
+	loudness    *widget.Check // even out the voice (Settings.Loudness)
 	fade        *widget.Check // cross-fade between parts; shown when there are several
 	chatPanel   *fyne.Container
 	chatList    *widget.List
@@ -106,6 +107,7 @@ func (v *editView) build() {
 	v.exact = widget.NewCheck(lang.L("Exact start (slower)"), v.onExactChanged)
 	v.burn = widget.NewCheck(lang.L("Burn the chat into the video (slower)"), nil)
 	v.fade = widget.NewCheck(lang.L("Fade between parts"), nil)
+	v.loudness = widget.NewCheck(lang.L("Even out the sound"), nil)
 	v.fade.Hide()
 	v.burn.Hide()
 	v.buildChat()
@@ -140,7 +142,7 @@ func (v *editView) build() {
 		widget.NewSeparator(),
 		syncRow,
 		syncHint,
-		container.NewHBox(v.again, v.addPart, layout.NewSpacer(), v.fade, v.burn, v.exact, v.save),
+		container.NewHBox(v.again, v.addPart, layout.NewSpacer(), v.fade, v.loudness, v.burn, v.exact, v.save),
 	)
 	v.content = container.NewBorder(nil, controls, nil, v.chatPanel, picture)
 
@@ -544,6 +546,7 @@ func (v *editView) copyFrom(old *editView) {
 	v.setOffset(old.audioOffset)
 	v.exact.SetChecked(old.exact.Checked)
 	v.burn.SetChecked(old.burn.Checked)
+	v.loudness.SetChecked(old.loudness.Checked)
 	v.fade.SetChecked(old.fade.Checked)
 	if old.chatLines != nil {
 		v.showChat(old.chatLines)
@@ -556,7 +559,7 @@ func (v *editView) copyFrom(old *editView) {
 // the end", so a range that ends at the end renders everything after Start.
 func (v *editView) settings() backend.Settings {
 	s := backend.Settings{Start: v.trim.Start(), AudioOffset: v.audioOffset, Exact: v.exact.Checked,
-		BurnChat: v.burn.Visible() && v.burn.Checked}
+		BurnChat: v.burn.Visible() && v.burn.Checked, Loudness: v.loudness.Checked}
 	if v.trim.End() < v.total {
 		s.End = v.trim.End()
 	}

@@ -55,6 +55,9 @@ func Explain(err error) (string, int) {
 	return msg, code
 }
 
+// Say is the core's sentence s in the window's language (see translate).
+func Say(s rescue.Sentence) string { return translate(s) }
+
 // translate says w in the window's language: its template is the key of
 // the translation files, and values that are sentences themselves (what
 // went wrong with a connection, say) are translated too. A template without
