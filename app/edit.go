@@ -65,6 +65,7 @@ type editView struct {
 	exact       *widget.Check
 	burn        *widget.Check // draw the chat into the video; shown when there is chat
 	loudness    *widget.Check // even out the voice (Settings.Loudness)
+	cuts        *cutList      // stretches to leave out (Settings.Cuts)
 	fade        *widget.Check // cross-fade between parts; shown when there are several
 	chatPanel   *fyne.Container
 	chatList    *widget.List
@@ -104,6 +105,7 @@ func (v *editView) build() {
 
 	picture := v.buildPicture()
 	trimRow := v.buildTrim()
+	v.cuts = newCutList(v)
 	v.exact = widget.NewCheck(lang.L("Exact start (slower)"), v.onExactChanged)
 	v.burn = widget.NewCheck(lang.L("Burn the chat into the video (slower)"), nil)
 	v.fade = widget.NewCheck(lang.L("Fade between parts"), nil)
@@ -137,12 +139,13 @@ func (v *editView) build() {
 		v.soundNote,
 		v.trim,
 		trimRow,
+		v.cuts.box,
 		partsHint,
-		v.cutNote,
+		container.NewBorder(nil, nil, nil, container.NewHBox(v.cuts.begin, v.loudness), v.cutNote),
 		widget.NewSeparator(),
 		syncRow,
 		syncHint,
-		container.NewHBox(v.again, v.addPart, layout.NewSpacer(), v.fade, v.loudness, v.burn, v.exact, v.save),
+		container.NewHBox(v.again, v.addPart, layout.NewSpacer(), v.fade, v.burn, v.exact, v.save),
 	)
 	v.content = container.NewBorder(nil, controls, nil, v.chatPanel, picture)
 
@@ -547,6 +550,8 @@ func (v *editView) copyFrom(old *editView) {
 	v.exact.SetChecked(old.exact.Checked)
 	v.burn.SetChecked(old.burn.Checked)
 	v.loudness.SetChecked(old.loudness.Checked)
+	v.cuts.spans = old.cuts.spans
+	v.cuts.show()
 	v.fade.SetChecked(old.fade.Checked)
 	if old.chatLines != nil {
 		v.showChat(old.chatLines)
@@ -564,6 +569,7 @@ func (v *editView) settings() backend.Settings {
 		s.End = v.trim.End()
 	}
 	s.PartOffsets = v.partOffsets()
+	s.Cuts = slices.Clone(v.cuts.spans)
 	if v.fade.Visible() && v.fade.Checked {
 		s.Crossfade = partsFade
 	}

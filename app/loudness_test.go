@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"replayrescue/core/job"
@@ -34,7 +35,8 @@ func TestEvenOutTheSound(t *testing.T) {
 	if e.settings().Loudness {
 		t.Fatal("evened out without the box ticked")
 	}
-	test.Tap(e.loudness)
+	// Tapped on its box, half-way down the row it shares with the hint.
+	test.TapAt(e.loudness, fyne.NewPos(5, e.loudness.Size().Height/2))
 	e.saveTo(filepath.Join(t.TempDir(), "talk.mp4"), true)
 	h.q.until(t, "the result", func() bool { return h.u.rend.result != nil })
 	if !asked {

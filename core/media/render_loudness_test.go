@@ -190,10 +190,9 @@ func TestParseLoudnorm(t *testing.T) {
 	}
 }
 
-// BenchmarkRenderLoudness compares a plain save (everything copied) with
-// --loudness (the sound measured, then encoded in the render) on a 5-minute
-// talk of speech-like sound: go test -run XXX -bench RenderLoudness ./core/media
-func BenchmarkRenderLoudness(b *testing.B) {
+// benchTalk makes a 5-minute talk of speech-like sound (x264 ultrafast, a
+// keyframe every 2 s, 4 s chunks) for the benchmarks.
+func benchTalk(b *testing.B) (Tools, string, []string) {
 	tl, err := Find()
 	if err != nil {
 		b.Skip(err)
@@ -212,12 +211,50 @@ func BenchmarkRenderLoudness(b *testing.B) {
 	for i := range names {
 		names[i] = filepath.Base(names[i])
 	}
+	return tl, src, names
+}
+
+// BenchmarkRenderLoudness compares a plain save (everything copied) with
+// --loudness (the sound measured, then encoded in the render) on a 5-minute
+// talk: go test -run XXX -bench RenderLoudness ./core/media
+func BenchmarkRenderLoudness(b *testing.B) {
+	tl, src, names := benchTalk(b)
 	for _, loud := range []bool{false, true} {
 		b.Run(fmt.Sprintf("loudness=%v", loud), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				spec := RenderSpec{Dir: src, Chunks: names, OneStream: true, Loudness: loud,
 					Output: filepath.Join(b.TempDir(), "out.mp4")}
 				if _, err := tl.Render(context.Background(), spec); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkRenderCuts compares a plain save with the same talk with two
+// cuts (1:00-1:30, 3:00-3:20), its pieces copied, and cut on the very
+// frames (the picture encoded): go test -run XXX -bench RenderCuts ./core/media
+func BenchmarkRenderCuts(b *testing.B) {
+	tl, src, names := benchTalk(b)
+	durations := fourSeconds(len(names), 300*time.Second)
+	piece := func(from, to time.Duration, before, after bool) RenderSpec {
+		return RenderSpec{Dir: src, Chunks: names, Durations: durations, OneStream: true, Start: from, End: to, CutBefore: before, CutAfter: after}
+	}
+	b.Run("plain", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			spec := RenderSpec{Dir: src, Chunks: names, OneStream: true, Output: filepath.Join(b.TempDir(), "out.mp4")}
+			if _, err := tl.Render(context.Background(), spec); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	for _, exact := range []bool{false, true} {
+		b.Run(fmt.Sprintf("cuts exact=%v", exact), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				spec := JoinSpec{Output: filepath.Join(b.TempDir(), "out.mp4"), Reencode: exact, Parts: []RenderSpec{
+					piece(0, time.Minute, false, true), piece(90*time.Second, 3*time.Minute, true, true), piece(200*time.Second, 0, true, false)}}
+				if _, err := tl.RenderJoined(context.Background(), spec); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -18,6 +18,7 @@ type (
 	PartEvent     = rescue.PartEvent
 	Rendering     = rescue.Rendering
 	SoundRepaired = rescue.SoundRepaired
+	Span          = rescue.Span
 	ChatSaved     = rescue.ChatSaved
 	Done          = rescue.Done
 )
