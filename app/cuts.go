@@ -120,6 +120,24 @@ func (c *cutList) show() {
 	c.box.Refresh()
 }
 
+// stretch is what plays from from up to end with the cuts skipped: from
+// the end of a cut from falls in, up to the start of the next cut (or end).
+func (c *cutList) stretch(from, end time.Duration) (start, stop time.Duration) {
+	start, stop = from, end
+	for _, s := range c.spans { // in order, apart
+		if start >= s.From && start < s.To {
+			start = s.To
+		}
+	}
+	for _, s := range c.spans {
+		if s.From > start {
+			stop = min(stop, s.From)
+			break
+		}
+	}
+	return start, stop
+}
+
 // mergeSpans sorts spans and merges those that overlap or touch.
 func mergeSpans(spans []backend.Span) []backend.Span {
 	spans = slices.Clone(spans)

@@ -83,3 +83,21 @@ func TestCutOutParts(t *testing.T) {
 		t.Errorf("the save was asked to leave out %v", asked)
 	}
 }
+
+// The player skips the cuts: each stretch plays up to the next cut, and a
+// start inside a cut plays from its end.
+func TestPlayerSkipsCuts(t *testing.T) {
+	s := time.Second
+	c := &cutList{spans: []backend.Span{{From: 10 * s, To: 20 * s}, {From: 40 * s, To: 50 * s}}}
+	for _, tc := range []struct{ from, start, stop time.Duration }{
+		{0, 0, 10 * s},
+		{12 * s, 20 * s, 40 * s},
+		{10 * s, 20 * s, 40 * s}, // where the player stopped: on from the cut's end
+		{45 * s, 50 * s, 60 * s},
+		{55 * s, 55 * s, 60 * s},
+	} {
+		if start, stop := c.stretch(tc.from, 60*s); start != tc.start || stop != tc.stop {
+			t.Errorf("from %v: plays %v to %v, want %v to %v", tc.from, start, stop, tc.start, tc.stop)
+		}
+	}
+}

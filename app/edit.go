@@ -66,6 +66,7 @@ type editView struct {
 	burn        *widget.Check // draw the chat into the video; shown when there is chat
 	loudness    *widget.Check // even out the voice (Settings.Loudness)
 	cuts        *cutList      // stretches to leave out (Settings.Cuts)
+	playTo      time.Duration // where the stretch playing stops: the end handle or a cut
 	fade        *widget.Check // cross-fade between parts; shown when there are several
 	chatPanel   *fyne.Container
 	chatList    *widget.List
@@ -824,7 +825,14 @@ func (v *editView) playFrom(from time.Duration) {
 		v.playFailed(err)
 		return
 	}
-	if err := v.player.Play(from, v.trim.End()); err != nil {
+	// The player skips the cuts: it plays up to the next one, and on
+	// from its end (see onPlayEnded).
+	from, v.playTo = v.cuts.stretch(from, v.trim.End())
+	if from >= v.playTo {
+		v.showPlaying(false)
+		return
+	}
+	if err := v.player.Play(from, v.playTo); err != nil {
 		v.playFailed(err)
 		return
 	}
@@ -851,6 +859,10 @@ func (v *editView) onPlayedPicture(img image.Image, at time.Duration) {
 func (v *editView) onPlayEnded(at time.Duration, err error) {
 	v.u.bridge.show(func() {
 		v.cursor = at
+		if err == nil && v.playTo < v.trim.End() && at >= v.playTo-50*time.Millisecond {
+			v.playFrom(v.playTo) // a cut: on from its end
+			return
+		}
 		v.showPlaying(false)
 		if err != nil {
 			v.playFailed(err)
