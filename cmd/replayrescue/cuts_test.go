@@ -287,3 +287,16 @@ func TestSaveCutsChat(t *testing.T) {
 		t.Errorf("only %d lines checked", kept)
 	}
 }
+
+// A --cut that is not a stretch is refused before anything slow, in one
+// sentence, with exit 2.
+func TestCutFlagChecked(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "talk.mp4")
+	for _, v := range []string{"12:30-10:00", "10:00", "ten-twelve", "5-5"} {
+		code, _, stderr := runCLI(t, "", "save", "--cut", v, "-o", out, "https://127.0.0.1:1/talk.m3u8")
+		if code != 2 || !strings.Contains(stderr, "--cut") {
+			t.Errorf("--cut %s: exit %d, %q", v, code, stderr)
+		}
+		oneSentence(t, stderr)
+	}
+}

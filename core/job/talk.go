@@ -705,6 +705,9 @@ func (t *Talk) saveChat(ctx context.Context, s Settings, ws []partWindow, joined
 	ev := writeChat(s, msgs, chat.Timing{To: joined.Duration}, false)
 	if s.BurnChat {
 		ev.Problem = "The chat cannot be drawn into a video joined from several broadcasts yet: it is saved beside it instead."
+		if len(t.parts) == 1 {
+			ev.Problem = "The chat cannot be drawn into a video with parts cut out yet: it is saved beside it instead."
+		}
 	}
 	if ev.Problem == "" {
 		ev.Problem = problem
