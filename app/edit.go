@@ -63,6 +63,9 @@ type editView struct {
 	offsetEntry *offsetEntry  // the offset, typed or read
 	exact       *widget.Check
 	burn        *widget.Check // draw the chat into the video; shown when there is chat
+	loudness    *widget.Check // even out the voice (Settings.Loudness)
+	cuts        *cutList      // stretches to leave out (Settings.Cuts)
+	playTo      time.Duration // where the stretch playing stops: the end handle or a cut
 	fade        *widget.Check // cross-fade between parts; shown when there are several
 	chatPanel   *fyne.Container
 	chatList    *widget.List
@@ -103,9 +106,11 @@ func (v *editView) build() {
 
 	picture := v.buildPicture()
 	trimRow := v.buildTrim()
+	v.cuts = newCutList(v)
 	v.exact = widget.NewCheck(lang.L("Exact start (slower)"), v.onExactChanged)
 	v.burn = widget.NewCheck(lang.L("Burn the chat into the video (slower)"), nil)
 	v.fade = widget.NewCheck(lang.L("Fade between parts"), nil)
+	v.loudness = widget.NewCheck(lang.L("Even out the sound"), nil)
 	v.fade.Hide()
 	v.burn.Hide()
 	v.buildChat()
@@ -135,8 +140,9 @@ func (v *editView) build() {
 		v.soundNote,
 		v.trim,
 		trimRow,
+		v.cuts.box,
 		partsHint,
-		v.cutNote,
+		container.NewBorder(nil, nil, nil, container.NewHBox(v.cuts.begin, v.loudness), v.cutNote),
 		widget.NewSeparator(),
 		syncRow,
 		syncHint,
@@ -523,6 +529,9 @@ func (v *editView) copyFrom(old *editView) {
 	v.setOffset(old.audioOffset)
 	v.exact.SetChecked(old.exact.Checked)
 	v.burn.SetChecked(old.burn.Checked)
+	v.loudness.SetChecked(old.loudness.Checked)
+	v.cuts.spans = old.cuts.spans
+	v.cuts.show()
 	v.fade.SetChecked(old.fade.Checked)
 	if old.chatLines != nil {
 		v.showChat(old.chatLines)
@@ -535,11 +544,12 @@ func (v *editView) copyFrom(old *editView) {
 // the end", so a range that ends at the end renders everything after Start.
 func (v *editView) settings() backend.Settings {
 	s := backend.Settings{Start: v.trim.Start(), AudioOffset: v.audioOffset, Exact: v.exact.Checked,
-		BurnChat: v.burn.Visible() && v.burn.Checked}
+		BurnChat: v.burn.Visible() && v.burn.Checked, Loudness: v.loudness.Checked}
 	if v.trim.End() < v.total {
 		s.End = v.trim.End()
 	}
 	s.PartOffsets = v.partOffsets()
+	s.Cuts = slices.Clone(v.cuts.spans)
 	if v.fade.Visible() && v.fade.Checked {
 		s.Crossfade = partsFade
 	}
@@ -791,7 +801,14 @@ func (v *editView) playFrom(from time.Duration) {
 		v.playFailed(err)
 		return
 	}
-	if err := v.player.Play(from, v.trim.End()); err != nil {
+	// The player skips the cuts: it plays up to the next one, and on
+	// from its end (see onPlayEnded).
+	from, v.playTo = v.cuts.stretch(from, v.trim.End())
+	if from >= v.playTo {
+		v.showPlaying(false)
+		return
+	}
+	if err := v.player.Play(from, v.playTo); err != nil {
 		v.playFailed(err)
 		return
 	}
@@ -821,6 +838,10 @@ func (v *editView) onPlayedPicture(img image.Image, at time.Duration) {
 func (v *editView) onPlayEnded(at time.Duration, err error) {
 	v.u.bridge.show(func() {
 		v.cursor = at
+		if err == nil && v.playTo < v.trim.End() && at >= v.playTo-50*time.Millisecond {
+			v.playFrom(v.playTo) // a cut: on from its end
+			return
+		}
 		v.showPlaying(false)
 		if err != nil {
 			v.playFailed(err)

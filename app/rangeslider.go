@@ -10,6 +10,8 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"replayrescue/app/internal/backend"
 )
 
 // handle names one end of the trim range.
@@ -46,6 +48,9 @@ type rangeSlider struct {
 	dragging handle
 	focused  bool
 	thumbs   []image.Image
+	// cuts are the stretches left out (the edit screen's cuts), shaded on
+	// the strip.
+	cuts []backend.Span
 }
 
 // thumbCount is how many pictures the film strip shows.
@@ -65,6 +70,12 @@ func (r *rangeSlider) End() time.Duration   { return r.end }
 // SetRange moves both handles, keeping them in order and apart.
 func (r *rangeSlider) SetRange(start, end time.Duration) {
 	r.start, r.end = r.clamp(start, end, startHandle)
+	r.Refresh()
+}
+
+// SetCuts shades the stretches left out.
+func (r *rangeSlider) SetCuts(cuts []backend.Span) {
+	r.cuts = cuts
 	r.Refresh()
 }
 
@@ -291,12 +302,16 @@ type rangeRenderer struct {
 	bottom     *canvas.Rectangle
 	handles    [2]*canvas.Rectangle
 	grips      [2]*canvas.Rectangle
+	cuts       []*canvas.Rectangle // one per cut, over the pictures
 }
 
 func (rr *rangeRenderer) Objects() []fyne.CanvasObject {
 	objs := []fyne.CanvasObject{rr.bg}
 	for _, i := range rr.imgs {
 		objs = append(objs, i)
+	}
+	for _, c := range rr.cuts {
+		objs = append(objs, c)
 	}
 	objs = append(objs, rr.dimL, rr.dimR, rr.top, rr.bottom, rr.handles[0], rr.handles[1], rr.grips[0], rr.grips[1])
 	return objs
@@ -313,6 +328,13 @@ func (rr *rangeRenderer) Layout(size fyne.Size) {
 	for i, img := range rr.imgs {
 		img.Move(fyne.NewPos(left+float32(i)*tw, 0))
 		img.Resize(fyne.NewSize(tw, size.Height))
+	}
+	for i, c := range rr.cuts {
+		if i < len(r.cuts) {
+			x0, x1 := r.xAt(r.cuts[i].From), r.xAt(r.cuts[i].To)
+			c.Move(fyne.NewPos(x0, size.Height/4))
+			c.Resize(fyne.NewSize(max(x1-x0, 2), size.Height/2))
+		}
 	}
 	xs, xe := r.xAt(r.start), r.xAt(r.end)
 	rr.dimL.Move(fyne.NewPos(left, 0))
@@ -343,6 +365,22 @@ func (rr *rangeRenderer) Refresh() {
 			img.Image = r.thumbs[i]
 			img.Refresh()
 		}
+	}
+	// A cut is a band across the pictures in the theme's error colour,
+	// half see-through: left out, but still showing what it is.
+	for len(rr.cuts) < len(r.cuts) {
+		rr.cuts = append(rr.cuts, canvas.NewRectangle(color.Transparent))
+	}
+	rr.cuts = rr.cuts[:len(r.cuts)]
+	band := th.Color(theme.ColorNameError, v)
+	if c, ok := band.(color.NRGBA); ok {
+		c.A = 170
+		band = c
+	} else {
+		band = color.NRGBA{R: 200, G: 40, B: 40, A: 170}
+	}
+	for _, c := range rr.cuts {
+		c.FillColor = band
 	}
 	// The parts that will be cut off are dimmed, whatever the theme.
 	shade := color.NRGBA{A: 150}

@@ -228,6 +228,9 @@ func (v *renderView) finished(d backend.Done) {
 	if v.soundMsg != "" {
 		msg += "\n" + v.soundMsg
 	}
+	if d.Loudness != nil {
+		msg += "\n" + backend.Say(d.Loudness.Sentence())
+	}
 	if v.chatMsg != "" {
 		msg += "\n" + v.chatMsg
 	}

@@ -27,6 +27,8 @@ type saveFlags struct {
 	poster      string
 	exact       bool
 	burnChat    bool
+	loudness    bool
+	cuts        listFlag
 	jobs        int
 	quality     string
 	force       bool
@@ -82,6 +84,8 @@ func (f *saveFlags) register(fs *flag.FlagSet, withSource bool) {
 	fs.StringVar(&f.poster, "poster", "", "also save the picture at this `time` of the saved video beside it as NAME.jpg (a poster for a talk page); same forms as --start")
 	fs.BoolVar(&f.exact, "exact", false, "start on the very frame of --start (re-encodes the seconds up to the next chunk)")
 	fs.BoolVar(&f.burnChat, "burn-chat", false, "draw the broadcast's chat into the video (re-encodes the picture: slower); the chat is always saved beside it as .srt and .ass")
+	fs.Var(&f.cuts, "cut", "leave out the stretch `A-B` (10:00-12:30; same forms as --start, on the same timeline); repeatable")
+	fs.BoolVar(&f.loudness, "loudness", false, "even out the voice to a standard speech level (-16 LUFS, peaks at or under -1.5 dBTP; re-encodes the sound, the picture stays copied)")
 	fs.StringVar(&f.quality, "quality", "best", "which picture of a stream offered in several: best, worst, or a height such as 720p")
 	fs.IntVar(&f.jobs, "jobs", 0, "parallel connections (default: adaptive, from 8 up to 16 while the speed still rises)")
 	fs.BoolVar(&f.force, "force", false, "replace an existing output file")
@@ -163,6 +167,14 @@ func (f *saveFlags) settings() (rescue.Settings, error) {
 	s.Force = f.force
 	s.Exact = f.exact
 	s.BurnChat = f.burnChat
+	s.Loudness = f.loudness
+	for _, c := range f.cuts {
+		span, err := parseCut(c)
+		if err != nil {
+			return s, err
+		}
+		s.Cuts = append(s.Cuts, span)
+	}
 	return s, nil
 }
 
@@ -447,6 +459,9 @@ func (r *reporter) say(e rescue.Event, prefix string) {
 		if r.asked > 0 && (e.Start-r.asked).Abs() >= 50*time.Millisecond {
 			fmt.Fprintf(r.stderr, "The video starts at %s, the nearest whole picture to %s (add --exact to start on the very frame).\n", rescue.FormatClock(e.Start), rescue.FormatClock(r.asked))
 		}
+		if e.Loudness != nil {
+			fmt.Fprintln(r.stderr, e.Loudness.Sentence().String())
+		}
 		fmt.Fprintf(r.stderr, "Saved %s (%s, %s).\n", e.Output, rescue.FormatClock(e.Duration), formatBytes(e.Size))
 		if e.Poster != "" {
 			fmt.Fprintf(r.stderr, "Saved its poster picture as %s.\n", e.Poster)
@@ -552,4 +567,19 @@ func formatBytes(n int64) string {
 		return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d bytes", n)
+}
+
+// parseCut reads one --cut: two times (as --start takes them) joined by a
+// dash, the first before the second.
+func parseCut(v string) (rescue.Span, error) {
+	a, b, ok := strings.Cut(v, "-")
+	from, errA := rescue.ParseClock(strings.TrimSpace(a))
+	to, errB := rescue.ParseClock(strings.TrimSpace(b))
+	if !ok || errA != nil || errB != nil {
+		return rescue.Span{}, usageError("--cut %q is not a stretch to leave out: give its start and end joined by a dash, such as 10:00-12:30.", v)
+	}
+	if to <= from {
+		return rescue.Span{}, usageError("--cut %q must end after it starts.", v)
+	}
+	return rescue.Span{From: from, To: to}, nil
 }

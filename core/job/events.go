@@ -77,6 +77,9 @@ type Done struct {
 	Drift time.Duration
 	// Poster is the poster picture written beside the video, if asked.
 	Poster string
+	// Loudness says how the voice was evened out (Settings.Loudness);
+	// nil when it was not.
+	Loudness *Loudness
 }
 
 // SoundRepaired: the render repaired the broadcast's sound, or kept its
@@ -263,6 +266,10 @@ func eventFields(e Event) map[string]any {
 		m["drift"] = e.Drift.Seconds()
 		if e.Poster != "" {
 			m["poster"] = e.Poster
+		}
+		if e.Loudness != nil {
+			m["loudness"] = map[string]float64{"before": e.Loudness.Before, "gain": e.Loudness.Gain}
+			m["loudness_message"] = e.Loudness.Sentence().String()
 		}
 	case SoundRepaired:
 		holes := []map[string]float64{}

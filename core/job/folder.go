@@ -27,7 +27,7 @@ import (
 var ownFileRE = regexp.MustCompile(`^(?:` +
 	`state\.json(?:\.tmp)?|lock|` +
 	`(?:chunk|audio)_[0-9]{6,}\.ts(?:\.part)?|` +
-	`render(?:-[a-z]+)?\.(?:ffconcat|concatf|ts)|` +
+	`render(?:-[a-z]+[0-9]*)*\.(?:ffconcat|concatf|ts)|` +
 	`(?:chat\.json|chat-burn\.ass)|\.(?:chat\.json|chat-burn\.ass)\.[0-9a-f]+\.part|` +
 	`presenter\.(?:jpg|png)|` +
 	`\.replayrescue-check-[0-9]+` +

@@ -138,6 +138,14 @@ type Settings struct {
 	// site needs one.
 	SavePoster bool
 	Poster     time.Duration
+	// Cuts are stretches of the talk's timeline (the one Start and End are
+	// given on) to leave out; they may overlap. The pieces between them
+	// are joined as a talk's parts are.
+	Cuts []Span
+	// Loudness evens out the voice to a standard speech level (-16 LUFS,
+	// true peaks at or under -1.5 dBTP); the sound is then encoded, the
+	// picture still copied.
+	Loudness bool
 }
 
 // MaxCrossfade is the longest cross-fade between parts: a longer one would
@@ -562,7 +570,7 @@ func renderError(err error, s Settings) error {
 
 // renderSpec describes the render of the whole playlist with s.
 func (p *part) renderSpec(s Settings) media.RenderSpec {
-	spec := media.RenderSpec{Dir: p.dir, Output: s.Output, Exact: s.Exact,
+	spec := media.RenderSpec{Dir: p.dir, Output: s.Output, Exact: s.Exact, Loudness: s.Loudness,
 		Start: s.Start, End: s.End, AudioOffset: s.AudioOffset, OneStream: true,
 		Card: &media.Card{Title: p.title(), Presenter: p.src.Presenter}}
 	if p.pl.Audio != nil {

@@ -363,6 +363,9 @@ type partWindow struct {
 	part       int
 	start, end time.Duration
 	offset     time.Duration
+	// cutBefore, cutAfter: a cut (Settings.Cuts) comes right before
+	// (after) this window.
+	cutBefore, cutAfter bool
 }
 
 // windows maps the joined timeline's cut (start, end; end 0: to the end) to
@@ -529,7 +532,7 @@ func (t *Talk) render(ctx context.Context, s Settings, ready func(context.Contex
 	}
 	replacing := s.Force && hasContent(s.Output)
 	var r rendered
-	if len(t.parts) == 1 {
+	if len(t.parts) == 1 && len(s.Cuts) == 0 {
 		r, err = t.renderPart(ctx, s, ready, quiet)
 	} else {
 		r, err = t.renderJoined(ctx, s, offsets)
@@ -601,7 +604,7 @@ func (t *Talk) renderPart(ctx context.Context, s Settings, ready func(context.Co
 	} else {
 		want = total - cut.Start
 	}
-	r := rendered{done: Done{Duration: want, Start: cut.Start, AudioGap: cut.Gap, Drift: cut.Drift}}
+	r := rendered{done: Done{Duration: want, Start: cut.Start, AudioGap: cut.Gap, Drift: cut.Drift, Loudness: levelled(cut.Levelled)}}
 	if len(cut.Holes) > 0 || cut.Stretched != 0 || cut.Converted != "" || len(cut.PictureHoles) > 0 {
 		ev := SoundRepaired{Stretched: cut.Stretched, Length: want, Converted: cut.Converted}
 		for _, h := range cut.Holes {
@@ -629,7 +632,19 @@ func (t *Talk) renderPart(ctx context.Context, s Settings, ready func(context.Co
 // audio offset.
 func (t *Talk) renderJoined(ctx context.Context, s Settings, offsets []time.Duration) (rendered, error) {
 	lengths := t.PartLengths()
-	ws := windows(lengths, s.Start, s.End)
+	if len(t.parts) == 1 && len(s.Cuts) > 0 {
+		// One broadcast with cuts starts as it would without them: not
+		// before its sound (moved by the offset) begins.
+		pl, err := t.parts[0].plan(ctx, t.opts.Tools, Settings{Start: s.Start, AudioOffset: offsets[0]})
+		if err != nil {
+			return rendered{}, err
+		}
+		s.Start = max(s.Start, pl.AudioGap+offsets[0])
+	}
+	ws, err := keptWindows(s, lengths)
+	if err != nil {
+		return rendered{}, err
+	}
 	spec := t.joinSpec(s, ws, offsets)
 	var want time.Duration
 	for _, w := range ws {
@@ -639,7 +654,7 @@ func (t *Talk) renderJoined(ctx context.Context, s Settings, offsets []time.Dura
 	t.emit(Rendering{Total: want})
 	spec.Progress = renderProgress(t.emit, false, func() bool { return false })
 	joined, err := t.opts.Tools.RenderJoined(ctx, spec)
-	r := rendered{done: Done{Duration: joined.Duration}}
+	r := rendered{done: Done{Duration: joined.Duration, Loudness: levelled(joined.Levelled)}}
 	if len(joined.Parts) > 0 {
 		r.done.Start, r.done.AudioGap = ws[0].offset+joined.Parts[0].Start, joined.Parts[0].Gap
 	}
@@ -652,10 +667,14 @@ func (t *Talk) renderJoined(ctx context.Context, s Settings, offsets []time.Dura
 // joinSpec is the joined render of the windows ws, each part with its
 // audio offset.
 func (t *Talk) joinSpec(s Settings, ws []partWindow, offsets []time.Duration) media.JoinSpec {
-	spec := media.JoinSpec{Output: s.Output, Replace: s.Force, Crossfade: s.Crossfade}
+	spec := media.JoinSpec{Output: s.Output, Replace: s.Force, Crossfade: s.Crossfade, Loudness: s.Loudness}
 	for _, w := range ws {
-		spec.Parts = append(spec.Parts, t.parts[w.part].renderSpec(Settings{Start: w.start, End: w.end, AudioOffset: offsets[w.part]}))
+		ps := t.parts[w.part].renderSpec(Settings{Start: w.start, End: w.end, AudioOffset: offsets[w.part]})
+		ps.CutBefore, ps.CutAfter = w.cutBefore, w.cutAfter
+		spec.Parts = append(spec.Parts, ps)
 	}
+	// Cut out on the very frames asked for: every piece is encoded.
+	spec.Reencode = s.Exact && len(s.Cuts) > 0
 	return spec
 }
 
@@ -690,6 +709,9 @@ func (t *Talk) saveChat(ctx context.Context, s Settings, ws []partWindow, joined
 	ev := writeChat(s, msgs, chat.Timing{To: joined.Duration}, false)
 	if s.BurnChat {
 		ev.Problem = "The chat cannot be drawn into a video joined from several broadcasts yet: it is saved beside it instead."
+		if len(t.parts) == 1 {
+			ev.Problem = "The chat cannot be drawn into a video with parts cut out yet: it is saved beside it instead."
+		}
 	}
 	if ev.Problem == "" {
 		ev.Problem = problem
@@ -739,7 +761,7 @@ func (t *Talk) downloadAndRender(ctx context.Context, s Settings) error {
 	}
 	defer unlock()
 	p := t.parts[0]
-	if len(t.parts) > 1 || p.pl.Audio != nil || !p.pl.Ended {
+	if len(t.parts) > 1 || p.pl.Audio != nil || !p.pl.Ended || len(s.Cuts) > 0 {
 		if err := t.downloadAll(ctx); err != nil {
 			return err
 		}

@@ -206,14 +206,36 @@ func TestWindowsOnTheJoinedTimeline(t *testing.T) {
 		start, end time.Duration
 		want       []partWindow
 	}{
-		{0, 0, []partWindow{{0, 0, 0, 0}, {1, 0, 0, 20 * s}, {2, 0, 0, 50 * s}}},
-		{7 * s, 59 * s, []partWindow{{0, 7 * s, 0, 0}, {1, 0, 0, 20 * s}, {2, 0, 9 * s, 50 * s}}},
-		{25 * s, 40 * s, []partWindow{{1, 5 * s, 20 * s, 20 * s}}},
-		{20 * s, 50 * s, []partWindow{{1, 0, 0, 20 * s}}},
-		{55 * s, 0, []partWindow{{2, 5 * s, 0, 50 * s}}},
+		{0, 0, []partWindow{{0, 0, 0, 0, false, false}, {1, 0, 0, 20 * s, false, false}, {2, 0, 0, 50 * s, false, false}}},
+		{7 * s, 59 * s, []partWindow{{0, 7 * s, 0, 0, false, false}, {1, 0, 0, 20 * s, false, false}, {2, 0, 9 * s, 50 * s, false, false}}},
+		{25 * s, 40 * s, []partWindow{{1, 5 * s, 20 * s, 20 * s, false, false}}},
+		{20 * s, 50 * s, []partWindow{{1, 0, 0, 20 * s, false, false}}},
+		{55 * s, 0, []partWindow{{2, 5 * s, 0, 50 * s, false, false}}},
 	} {
 		if got := windows(lengths, c.start, c.end); !slices.Equal(got, c.want) {
 			t.Errorf("windows(%v, %v) = %+v, want %+v", c.start, c.end, got, c.want)
 		}
+	}
+}
+
+// The cuts split the kept stretch into pieces: overlapping cuts merged,
+// cuts outside the start and end ignored, the joins marked, and a cut
+// across a join of parts leaving the parts' own windows.
+func TestKeptWindows(t *testing.T) {
+	s := time.Second
+	lengths := []time.Duration{20 * s, 30 * s}
+	got, err := keptWindows(Settings{Start: 2 * s, End: 45 * s, Cuts: []Span{{15 * s, 18 * s}, {16 * s, 25 * s}, {1 * s, 3 * s}, {50 * s, 55 * s}}}, lengths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []partWindow{{0, 3 * s, 15 * s, 0, false, true}, {1, 5 * s, 25 * s, 20 * s, true, false}}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+	if _, err := keptWindows(Settings{Cuts: []Span{{0, 60 * s}}}, lengths); err == nil {
+		t.Error("a cut of everything was taken")
+	}
+	if _, err := keptWindows(Settings{Cuts: []Span{{9 * s, 8 * s}}}, lengths); err == nil {
+		t.Error("a cut ending before it starts was taken")
 	}
 }

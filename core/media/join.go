@@ -50,6 +50,8 @@ type JoinSpec struct {
 	// Reencode encodes the picture even when the parts' could be copied
 	// (see copyJoinArgs).
 	Reencode bool
+	// Loudness evens out the joined sound (see levelJoined).
+	Loudness bool
 	Progress func(done, total time.Duration)
 }
 
@@ -69,6 +71,8 @@ type Joined struct {
 	Parts         []JoinedPart
 	Duration      time.Duration
 	Width, Height int
+	// Levelled is how the sound was evened out (JoinSpec.Loudness).
+	Levelled *Levelled
 }
 
 // joinPart is what the render needs to know about one part.
@@ -126,6 +130,11 @@ func (t Tools) RenderJoined(ctx context.Context, spec JoinSpec) (Joined, error) 
 	if err != nil {
 		return Joined{}, err
 	}
+	if spec.Loudness {
+		if res.Levelled, err = t.levelJoined(ctx, &out, soundRate(parts), "stereo"); err != nil {
+			return Joined{}, err
+		}
+	}
 	tmp, err := tempOutput(spec.Output)
 	if err != nil {
 		return Joined{}, err
@@ -147,6 +156,7 @@ func (t Tools) RenderJoined(ctx context.Context, spec JoinSpec) (Joined, error) 
 // planParts plans every part of spec (see planPart).
 func (t Tools) planParts(ctx context.Context, spec JoinSpec, joined bool) ([]joinPart, error) {
 	parts := make([]joinPart, len(spec.Parts))
+	tagPieces(spec.Parts)
 	for i, ps := range spec.Parts {
 		jp, err := t.planPart(ctx, ps, joined)
 		if err != nil {
@@ -230,6 +240,9 @@ func (t Tools) planPart(ctx context.Context, spec RenderSpec, joined bool) (join
 type joinOutput struct {
 	streams []*ffmpeg.Stream
 	opts    ffmpeg.KwArgs
+	// sound is the joined sound alone, for measuring its loudness
+	// (see levelJoined).
+	sound *ffmpeg.Stream
 }
 
 // joinArgs builds the joined render's output, and tells where each part
@@ -311,7 +324,11 @@ func (t Tools) joinArgs(ctx context.Context, spec JoinSpec, parts []joinPart) (J
 	// some players ignore. Frame times are kept as the graph made them.
 	out := encodeOptions(t.VideoEncoder(ctx), "18", "yuv420p")
 	maps.Copy(out, ffmpeg.KwArgs{"c:a": "aac", "b:a": "128k", keepFrameTimes(t): "passthrough", "movflags": "+faststart"})
-	return res, joinOutput{streams: []*ffmpeg.Stream{v, a}, opts: out}, nil
+	var fadeSamples int64
+	if fadeFrames > 0 {
+		fadeSamples = samplesOf(fade, sound)
+	}
+	return res, joinOutput{streams: []*ffmpeg.Stream{v, a}, opts: out, sound: joinedSound(sounds, fadeSamples)}, nil
 }
 
 // concat joins the parts' pictures and sounds end to end.
@@ -346,13 +363,13 @@ func partSound(jp joinPart, ps RenderSpec, i, sound int, samples int64) *ffmpeg.
 	// from the picture even unshifted: a part read once for both tracks
 	// made a cross-faded join of B-frame parts three pictures longer.
 	first := jp.p.origin + jp.first // as read, with -copyts
-	return jp.p.src.sound(ps.AudioOffset, true).Get("a:0").
+	return cutFade(ps, sound, samples, jp.p.src.sound(ps.AudioOffset, true).Get("a:0").
 		Filter("atrim", nil, ffmpeg.KwArgs{"start": secs6(max(first, 0))}).
 		Filter("asetpts", ffmpeg.Args{"PTS-" + secs6(first) + "/TB"}).
 		Filter("aresample", ffmpeg.Args{strconv.Itoa(sound)}, ffmpeg.KwArgs{"async": "1", "first_pts": "0"}).
 		Filter("aformat", nil, ffmpeg.KwArgs{"sample_fmts": "fltp", "channel_layouts": "stereo"}).
 		Filter("apad", nil).
-		Filter("atrim", nil, ffmpeg.KwArgs{"end_sample": strconv.FormatInt(samples, 10)})
+		Filter("atrim", nil, ffmpeg.KwArgs{"end_sample": strconv.FormatInt(samples, 10)}))
 }
 
 // silence is the sound of part i, which has none. ffmpeg-go takes filters

@@ -128,6 +128,7 @@ func (t Tools) copyJoinArgs(ctx context.Context, spec JoinSpec, parts []joinPart
 	return res, joinOutput{
 		streams: []*ffmpeg.Stream{concatSource(list).input().Get("v:0"), a},
 		opts:    ffmpeg.KwArgs{"c:v": "copy", "c:a": "aac", "b:a": "128k", "movflags": "+faststart"},
+		sound:   joinedSound(sounds, 0),
 	}, nil
 }
 

@@ -64,6 +64,18 @@ type RenderSpec struct {
 	// Card, when set, is the picture of a sound-only source saved as an
 	// MP4 (see withCard).
 	Card *Card
+	// Loudness evens out the sound to TargetLoudness (see
+	// measureLoudness): the sound is then measured first and encoded.
+	Loudness bool
+
+	// CutBefore and CutAfter say that, in a joined render, this part is a
+	// piece of a talk whose neighbouring piece was cut out right before
+	// (after) it: its sound fades in (out) over a few milliseconds there,
+	// so the join does not click (see cutFade).
+	CutBefore, CutAfter bool
+	// listTag names this piece's lists apart from those of other pieces
+	// of the same job folder in one joined render (see listName).
+	listTag string
 
 	// noReorderDelay is set by the render itself: its arguments read the
 	// sound earlier by the first picture's reorder delay, which the MP4

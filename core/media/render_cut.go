@@ -64,6 +64,9 @@ type Cut struct {
 	// Converted is the source's sound codec (ac3, eac3, opus) when the
 	// sound was encoded to AAC to play everywhere, else "".
 	Converted string
+	// Levelled is how the sound was evened out (RenderSpec.Loudness);
+	// nil when it was not.
+	Levelled *Levelled
 
 	at    time.Duration // Start on the concat timeline
 	sound soundFix      // how the render treats the sound (see soundPlan)
@@ -329,12 +332,12 @@ func (t Tools) plan(ctx context.Context, spec RenderSpec, upto int) (*plan, erro
 		p.seams, p.streams = seamDurations(spec.Dir, p.chunks, spec.Durations[first:first+len(p.chunks)])
 	}
 	var err error
-	if p.list, err = writeList(spec.Dir, p.chunks, p.seams, p.streams); err != nil {
+	if p.list, err = writeLayout(spec.Dir, spec.listName(ListName), p.chunks, p.seams, p.streams); err != nil {
 		return nil, err
 	}
 	p.src = concatSource(p.list)
 	if joined {
-		list, err := writeByteList(spec.Dir, p.chunks, spec.Fragmented)
+		list, err := writeByteListAs(spec.Dir, spec.listName(ByteListName), p.chunks, spec.Fragmented)
 		if err != nil {
 			return nil, err
 		}
@@ -410,13 +413,13 @@ func clock(d time.Duration) string {
 func (t Tools) addAudio(ctx context.Context, spec RenderSpec, p *plan, origin time.Duration) error {
 	var audio source
 	if p.src.copyts {
-		list, err := writeByteListAs(spec.Dir, audioByteListName, spec.AudioChunks, spec.Fragmented)
+		list, err := writeByteListAs(spec.Dir, spec.listName(audioByteListName), spec.AudioChunks, spec.Fragmented)
 		if err != nil {
 			return err
 		}
 		audio = asPacked(byteSource(list, spec.Fragmented), filepath.Join(spec.Dir, spec.AudioChunks[0]))
 	} else {
-		list, err := writeEntries(spec.Dir, audioListName, spec.AudioChunks, nil)
+		list, err := writeEntries(spec.Dir, spec.listName(audioListName), spec.AudioChunks, nil)
 		if err != nil {
 			return err
 		}

@@ -63,6 +63,9 @@ type soundFix struct {
 	// padTo > 0: the sound ends before the picture; silence is added up
 	// to this length, counted from the sound's first sample.
 	padTo time.Duration
+	// level, when set, evens out the loudness with loudnorm's second
+	// pass (see measureLoudness).
+	level *loudness
 }
 
 // copiedCodecs are the sound codecs copied into the MP4 as they are.
@@ -95,6 +98,15 @@ func (f soundFix) soundArgs(out ffmpeg.KwArgs) {
 	}
 	out["c:a"] = "aac"
 	out["b:a"] = "160k"
+	filters := f.repairs()
+	if f.level != nil {
+		filters = append(filters, f.level.filters()...)
+	}
+	out["af"] = chain(filters...)
+}
+
+// repairs are the filters that repair the sound when it is encoded.
+func (f soundFix) repairs() []*ffmpeg.Node {
 	var filters []*ffmpeg.Node
 	async := "1" // fill holes (and trim overlaps) only
 	if f.stretch > 0 {
@@ -109,7 +121,7 @@ func (f soundFix) soundArgs(out ffmpeg.KwArgs) {
 	if f.padTo > 0 {
 		filters = append(filters, filter("apad", ffmpeg.KwArgs{"whole_dur": secs6(f.padTo)}))
 	}
-	out["af"] = chain(filters...)
+	return filters
 }
 
 // soundPlan decides how p's render treats the sound (see soundFix), and
@@ -197,6 +209,9 @@ func (t Tools) soundPlan(ctx context.Context, spec RenderSpec, p *plan) error {
 		}
 	}
 	p.cut.sound = fix
+	if spec.Loudness {
+		return t.measureLoudness(ctx, spec, p)
+	}
 	return nil
 }
 

@@ -24,8 +24,9 @@ import (
 
 // streamable tells whether spec can be rendered while downloading (the
 // picture's clock is probed the way the joined file is read: ffmpeg 5.0+).
+// Evening out the sound measures all of it first, so it waits.
 func (t Tools) streamable(spec RenderSpec) bool {
-	return atLeast(t.Major, t.Minor, 5, 0) && spec.OneStream && !spec.Fragmented && len(spec.AudioChunks) == 0 && !spec.reencodes() && runtime.GOOS != "windows" && len(spec.Durations) == len(spec.Chunks)
+	return atLeast(t.Major, t.Minor, 5, 0) && spec.OneStream && !spec.Fragmented && len(spec.AudioChunks) == 0 && !spec.reencodes() && !spec.Loudness && runtime.GOOS != "windows" && len(spec.Durations) == len(spec.Chunks)
 }
 
 // errStopped: ffmpeg stopped reading (done with --end, or failed: its own

@@ -30,6 +30,7 @@ type (
 	Options  = job.Options
 	Settings = job.Settings
 	Plan     = job.Plan
+	Span     = job.Span
 	Error    = job.Error
 )
 

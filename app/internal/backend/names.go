@@ -18,6 +18,7 @@ type (
 	PartEvent     = rescue.PartEvent
 	Rendering     = rescue.Rendering
 	SoundRepaired = rescue.SoundRepaired
+	Span          = rescue.Span
 	ChatSaved     = rescue.ChatSaved
 	Done          = rescue.Done
 )
@@ -54,6 +55,9 @@ func Explain(err error) (string, int) {
 	}
 	return msg, code
 }
+
+// Say is the core's sentence s in the window's language (see translate).
+func Say(s rescue.Sentence) string { return translate(s) }
 
 // translate says w in the window's language: its template is the key of
 // the translation files, and values that are sentences themselves (what
