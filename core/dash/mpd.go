@@ -37,7 +37,10 @@ var ErrDRM = errors.New("the video is protected with DRM")
 
 // Looks tells whether data is probably an MPD: XML whose root is MPD.
 func Looks(data []byte) bool {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	data = bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))
+	if !bytes.HasPrefix(data, []byte("<")) {
+		return false
+	}
 	head := data[:min(len(data), 4096)]
 	return bytes.Contains(head, []byte("<MPD")) || bytes.Contains(head, []byte(":MPD"))
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/grafov/m3u8"
 
+	"replayrescue/core/dash"
 	"replayrescue/core/web"
 )
 
@@ -166,6 +167,9 @@ func (l Loader) Load(ctx context.Context, rawURL, quality string) (*Playlist, er
 	body, final, err := l.get(ctx, rawURL)
 	if err != nil {
 		return nil, err
+	}
+	if dash.Looks(body) {
+		return l.loadManifest(ctx, body, final, quality)
 	}
 	pl, master, err := parse(body, final, quality)
 	if err != nil {
