@@ -1,15 +1,23 @@
 package job
 
 import (
+	"context"
+	"encoding/binary"
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"replayrescue/core/media"
+	"replayrescue/core/web"
 )
 
 // Manifests (MPEG-DASH) made by ffmpeg's own dash muxer from x264 at its
@@ -89,5 +97,117 @@ func TestDASHKinds(t *testing.T) {
 			}
 			checkSaved(t, tools, out, c.seconds*30)
 		})
+	}
+}
+
+// sidxAt finds the segment index box in an on-demand file: its offset and
+// size.
+func sidxAt(t *testing.T, file string) (int64, int64) {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for off := int64(0); off+8 <= int64(len(data)); {
+		size := int64(binary.BigEndian.Uint32(data[off:]))
+		if string(data[off+4:off+8]) == "sidx" {
+			return off, size
+		}
+		if size < 8 {
+			break
+		}
+		off += size
+	}
+	t.Fatalf("%s has no sidx box", file)
+	return 0, 0
+}
+
+// onDemand rewrites the dash muxer's single-file manifest the way on-demand
+// packagers (MP4Box -profile onDemand, Shaka Packager, YouTube) write it:
+// each representation one file, a SegmentBase pointing at its sidx.
+func onDemand(t *testing.T, dir string) {
+	t.Helper()
+	mpd, _ := os.ReadFile(filepath.Join(dir, "m.mpd"))
+	list := regexp.MustCompile(`(?s)<BaseURL>(m-stream\d\.mp4)</BaseURL>\s*<SegmentList.*?</SegmentList>`)
+	out := list.ReplaceAllStringFunc(string(mpd), func(block string) string {
+		name := list.FindStringSubmatch(block)[1]
+		off, size := sidxAt(t, filepath.Join(dir, name))
+		return fmt.Sprintf(`<BaseURL>%s</BaseURL><SegmentBase indexRange="%d-%d"><Initialization range="0-%d"/></SegmentBase>`, name, off, off+size-1, off-1)
+	})
+	if !strings.Contains(out, "<SegmentBase") || strings.Contains(out, "<SegmentList") {
+		t.Fatalf("could not rewrite the manifest:\n%s", out)
+	}
+	os.WriteFile(filepath.Join(dir, "m.mpd"), []byte(out), 0o600)
+}
+
+func TestDASHOnDemandSegmentBase(t *testing.T) {
+	tools := needFFmpeg(t)
+	dir := t.TempDir()
+	makeDASH(t, tools, dir, "m", 21, "-single_file", "1", "-global_sidx", "1")
+	onDemand(t, dir)
+	out, _ := saveServed(t, tools, dir, "m.mpd")
+	checkSaved(t, tools, out, 21*30)
+}
+
+func TestDASHTwoPeriods(t *testing.T) {
+	tools := needFFmpeg(t)
+	dir := t.TempDir()
+	// Two encoder runs, each with timestamps from zero, in folders of
+	// their own named by each Period's BaseURL under the MPD's.
+	var periods []string
+	start := 0
+	for i, secs := range []int{12, 9} {
+		sub := filepath.Join(dir, "media", fmt.Sprintf("p%d", i+1))
+		os.MkdirAll(sub, 0o755)
+		makeDASH(t, tools, sub, "m", secs, "-use_timeline", "1", "-use_template", "1")
+		mpd, _ := os.ReadFile(filepath.Join(sub, "m.mpd"))
+		body := regexp.MustCompile(`(?s)<Period[^>]*>(.*)</Period>`).FindStringSubmatch(string(mpd))
+		if body == nil {
+			t.Fatalf("no period in:\n%s", mpd)
+		}
+		periods = append(periods, fmt.Sprintf(`<Period id="%d" start="PT%dS" duration="PT%dS"><BaseURL>p%d/</BaseURL>%s</Period>`, i, start, secs, i+1, body[1]))
+		start += secs
+	}
+	manifest := `<?xml version="1.0" encoding="utf-8"?>
+<MPD xmlns="urn:mpeg:dash:schema:mpd:2011" profiles="urn:mpeg:dash:profile:isoff-live:2011" type="static" mediaPresentationDuration="PT21S" minBufferTime="PT6S">
+<BaseURL>media/</BaseURL>
+` + strings.Join(periods, "\n") + "\n</MPD>\n"
+	os.WriteFile(filepath.Join(dir, "two.mpd"), []byte(manifest), 0o600)
+	out, _ := saveServed(t, tools, dir, "two.mpd")
+	checkSaved(t, tools, out, 21*30)
+}
+
+func TestDASHProtectedRefusedBeforeMedia(t *testing.T) {
+	tools := needFFmpeg(t)
+	dir := t.TempDir()
+	makeDASH(t, tools, dir, "m", 6, "-use_timeline", "1", "-use_template", "1")
+	mpd, _ := os.ReadFile(filepath.Join(dir, "m.mpd"))
+	// Widevine and the common encryption signal, as a protected site's
+	// manifest carries them in each adaptation set.
+	protected := regexp.MustCompile(`(<AdaptationSet[^>]*>)`).ReplaceAllString(string(mpd), `$1
+<ContentProtection schemeIdUri="urn:mpeg:dash:mp4protection:2011" value="cenc" cenc:default_KID="9eb4050d-e44b-4802-932e-27d75083e266" xmlns:cenc="urn:mpeg:cenc:2013"/>
+<ContentProtection schemeIdUri="urn:uuid:edef8ba9-79d6-4ace-a3c8-27dcd51d21ed"/>`)
+	os.WriteFile(filepath.Join(dir, "drm.mpd"), []byte(protected), 0o600)
+	var mu sync.Mutex
+	var asked []string
+	files := http.FileServer(http.Dir(dir))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		asked = append(asked, r.URL.Path)
+		mu.Unlock()
+		files.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	src := Source{URL: srv.URL + "/drm.mpd", Creds: web.Credentials{Jar: web.NewJar(), Header: http.Header{}}}
+	opts := Options{Work: filepath.Join(t.TempDir(), "job"), Tools: tools, tuning: fast()}
+	err := Save(context.Background(), src, opts, Settings{Output: filepath.Join(t.TempDir(), "x.mp4")})
+	msg, code := Explain(err)
+	if code != ExitUsage || !strings.Contains(msg, "DRM") {
+		t.Errorf("exit %d: %q", code, msg)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(asked) != 1 || asked[0] != "/drm.mpd" {
+		t.Errorf("requests = %v, want only the manifest", asked)
 	}
 }

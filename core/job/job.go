@@ -565,6 +565,7 @@ func (p *part) renderSpec(s Settings) media.RenderSpec {
 	if p.pl.Audio != nil {
 		for _, seg := range p.pl.Audio.Segments {
 			spec.AudioChunks = append(spec.AudioChunks, fetch.FileName(seg))
+			spec.AudioDurations = append(spec.AudioDurations, seg.Duration)
 			if seg.Discontinuity {
 				spec.OneStream = false
 			}

@@ -22,16 +22,27 @@ var chunkNameRE = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`)
 // writeList writes the render's concat list. Names are checked so that
 // nothing but a plain file inside the job folder can end up in a list ffmpeg
 // reads.
-func writeList(dir string, chunks []string) (string, error) {
+func writeList(dir string, chunks []string, times entryTimes) (string, error) {
 	if len(chunks) == 0 {
 		return "", errors.New("there are no chunks to put together")
 	}
-	return writeEntries(dir, ListName, chunks, nil)
+	return writeTimedEntries(dir, ListName, chunks, times)
 }
 
 // writeEntries writes a concat list named name in dir, with a duration
 // directive for the entries in durations. Names are checked like writeList's.
 func writeEntries(dir, name string, entries []string, durations map[string]time.Duration) (string, error) {
+	return writeTimedEntries(dir, name, entries, entryTimes{durations: durations})
+}
+
+// entryTimes are the concat directives of a list's entries: a duration, or
+// an outpoint (which also ends the entry there).
+type entryTimes struct {
+	durations, outpoints map[string]time.Duration
+}
+
+func writeTimedEntries(dir, name string, entries []string, times entryTimes) (string, error) {
+	durations := times.durations
 	var b strings.Builder
 	b.WriteString("ffconcat version 1.0\n")
 	for _, e := range entries {
@@ -39,7 +50,9 @@ func writeEntries(dir, name string, entries []string, durations map[string]time.
 			return "", fmt.Errorf("refusing chunk name %q", e)
 		}
 		fmt.Fprintf(&b, "file '%s'\n", e)
-		if d, ok := durations[e]; ok {
+		if d, ok := times.outpoints[e]; ok {
+			fmt.Fprintf(&b, "outpoint %s\n", secs6(d))
+		} else if d, ok := durations[e]; ok {
 			fmt.Fprintf(&b, "duration %s\n", secs6(d))
 		}
 	}

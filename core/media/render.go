@@ -54,6 +54,9 @@ type RenderSpec struct {
 	// AudioChunks are a separate audio rendition's chunks, in play order,
 	// on the same clock as Chunks; empty when the sound is in Chunks.
 	AudioChunks []string
+	// AudioDurations are the audio chunks' durations, parallel to
+	// AudioChunks (see fragmentDurations).
+	AudioDurations []time.Duration
 	// Fragmented says the chunks are fMP4 fragments, each stored with the
 	// stream's init section in front (see fetch); read as one stream, only
 	// the first chunk's init section is kept.

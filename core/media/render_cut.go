@@ -311,8 +311,12 @@ func (t Tools) plan(ctx context.Context, spec RenderSpec, upto int) (*plan, erro
 		first, base = 0, 0
 	}
 	p := &plan{chunks: spec.Chunks[first:max(upto, first+1)], base: base}
+	var durations []time.Duration
+	if len(spec.Durations) == len(spec.Chunks) {
+		durations = spec.Durations[first : first+len(p.chunks)]
+	}
 	var err error
-	if p.list, err = writeList(spec.Dir, p.chunks); err != nil {
+	if p.list, err = writeList(spec.Dir, p.chunks, fragmentTimes(spec.Dir, spec.Fragmented, p.chunks, durations)); err != nil {
 		return nil, err
 	}
 	p.src = concatSource(p.list)
@@ -401,7 +405,7 @@ func (t Tools) addAudio(ctx context.Context, spec RenderSpec, p *plan, origin ti
 		}
 		audio = asPacked(byteSource(list, spec.Fragmented), filepath.Join(spec.Dir, spec.AudioChunks[0]))
 	} else {
-		list, err := writeEntries(spec.Dir, audioListName, spec.AudioChunks, nil)
+		list, err := writeTimedEntries(spec.Dir, audioListName, spec.AudioChunks, fragmentTimes(spec.Dir, spec.Fragmented, spec.AudioChunks, spec.AudioDurations))
 		if err != nil {
 			return err
 		}
