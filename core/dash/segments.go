@@ -490,6 +490,9 @@ func (e *expander) indexed(ctx context.Context, b *segmentBase, index IndexFunc)
 	if err != nil {
 		return nil, err
 	}
+	if ir == nil {
+		return nil, fmt.Errorf("the video's segment index has no place: %w", ErrNotManifest)
+	}
 	if ir.Length() > maxIndexBytes {
 		return nil, fmt.Errorf("the video's segment index is larger than %d KB: %w", maxIndexBytes>>10, ErrNotManifest)
 	}
