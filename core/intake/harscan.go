@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"replayrescue/core/chat"
+	"replayrescue/core/dash"
 )
 
 // Bounds on what one HAR file may add, whatever its size.
@@ -135,8 +136,7 @@ func (s *harScan) onExchange(i int, x Exchange) {
 	}
 	method := strings.ToUpper(strings.TrimSpace(x.Method))
 	body := x.Body
-	isPlaylist := playlistPath(u) || playlistType(mime) ||
-		strings.HasPrefix(strings.TrimLeft(body, "\ufeff \t\r\n"), "#EXTM3U")
+	isPlaylist := playlistPath(u) || playlistType(mime) || playlistBody(body)
 	switch {
 	case isPlaylist && (method == "" || method == "GET"):
 		s.addRequest(i, u, x, req, body, x.BodyCut)
@@ -251,6 +251,18 @@ func (s *harScan) addRequest(i int, u *url.URL, x Exchange, req http.Header, bod
 // noteBody learns from a playlist body what kind it is, whether it is
 // finished, and for a master playlist its variants.
 func (c *cand) noteBody(body string, cut bool) {
+	if t := strings.TrimLeft(body, "\ufeff \t\r\n"); !cut && dash.Looks([]byte(t)) {
+		// A manifest lists every rendition, as a master playlist does;
+		// static is a replay, dynamic still growing.
+		if m, err := dash.Parse([]byte(t), c.u); err == nil {
+			c.kind = "master"
+			c.replay, c.live = !m.Dynamic, m.Dynamic
+			if !m.Dynamic {
+				c.length = m.Duration
+			}
+		}
+		return
+	}
 	switch {
 	case strings.Contains(body, "#EXT-X-STREAM-INF"):
 		c.kind = "master"

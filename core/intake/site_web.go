@@ -17,9 +17,9 @@ const maxPageLinks = 50
 
 var (
 	// Absolute playlist links, in HTML, scripts or JSON (after unescaping).
-	absPlaylistRE = regexp.MustCompile(`(?i)https?://[^\s"'<>()\[\]{}\\]+?\.m3u8(?:\?[^\s"'<>()\[\]{}\\]*)?`)
+	absPlaylistRE = regexp.MustCompile(`(?i)https?://[^\s"'<>()\[\]{}\\]+?\.(?:m3u8|mpd)(?:\?[^\s"'<>()\[\]{}\\]*)?`)
 	// Relative ones in attributes or strings: src="/live/master.m3u8".
-	relPlaylistRE = regexp.MustCompile(`(?i)["'(=]((?:\.{0,2}/)?[A-Za-z0-9_\-./%~]+\.m3u8(?:\?[^\s"'<>()\\]*)?)["')]`)
+	relPlaylistRE = regexp.MustCompile(`(?i)["'(=]((?:\.{0,2}/)?[A-Za-z0-9_\-./%~]+\.(?:m3u8|mpd)(?:\?[^\s"'<>()\\]*)?)["')]`)
 	// Escapes that hide slashes and ampersands in scripts and JSON.
 	pageUnescaper = strings.NewReplacer(`\/`, `/`, `\u002F`, `/`, `\u002f`, `/`, `\u0026`, `&`, `&amp;`, `&`, `&#x2F;`, `/`, `&#47;`, `/`, `&quot;`, `"`, `&#34;`, `"`, `&#39;`, `'`)
 )
@@ -73,7 +73,7 @@ func fromPage(ctx context.Context, u *url.URL, uc *userCreds, origin Origin) ([]
 	}
 	final := resp.Request.URL
 	t := strings.TrimLeft(body, "\ufeff \t\r\n")
-	if strings.HasPrefix(t, "#EXTM3U") || playlistType(resp.Header.Get("Content-Type")) {
+	if playlistBody(t) || playlistType(resp.Header.Get("Content-Type")) {
 		// A playlist without .m3u8 in its name.
 		c := newCand(u, origin, fromLabel(origin))
 		c.creds = creds
