@@ -282,7 +282,7 @@ func (p *part) load(ctx context.Context) error {
 	if pl.Variant != nil {
 		quality = pl.Variant.Resolution
 	}
-	p.emit(Found{Title: p.title(), Chunks: len(pl.Segments), Duration: pl.Duration(), Quality: quality, Ended: pl.Ended})
+	p.emit(Found{Title: p.title(), Chunks: len(pl.Segments), Duration: pl.Duration(), Quality: quality, Ended: pl.Ended, Renditions: pl.Renditions})
 	return nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"replayrescue/core/dash"
 	"replayrescue/core/web"
@@ -86,6 +87,7 @@ func (l Loader) loadManifest(ctx context.Context, body []byte, final *url.URL, q
 			pl.Variant.Codecs = strings.Trim(pl.Variant.Codecs+","+a.Codecs, ",")
 		}
 	}
+	pl.Renditions = renditions(m, sel)
 	if len(pl.Segments) == 0 && pl.Ended {
 		return nil, fmt.Errorf("the playlist is empty: %w", ErrNotPlaylist)
 	}
@@ -168,4 +170,21 @@ func readCapped(r io.Reader, n int64) ([]byte, error) {
 		return nil, fmt.Errorf("the index lies %d MB into the file", n>>20)
 	}
 	return io.ReadAll(io.LimitReader(r, n))
+}
+
+// renditions lists the manifest's pictures and sounds, each with its
+// period's length.
+func renditions(m *dash.Manifest, sel *dash.Selection) []Rendition {
+	lengths := map[int]time.Duration{}
+	for _, s := range sel.Video {
+		lengths[s.Period] += s.Duration
+	}
+	var out []Rendition
+	for _, r := range m.Representations() {
+		chosen := (sel.VideoRep != nil && r.Period == sel.VideoRep.Period && r.ID == sel.VideoRep.ID && r.Kind == sel.VideoRep.Kind) ||
+			(sel.AudioRep != nil && r.Period == sel.AudioRep.Period && r.ID == sel.AudioRep.ID && r.Kind == sel.AudioRep.Kind)
+		out = append(out, Rendition{Kind: string(r.Kind), Width: r.Width, Height: r.Height, Codecs: r.Codecs,
+			Bandwidth: r.Bandwidth, Length: lengths[r.Period], Chosen: chosen})
+	}
+	return out
 }

@@ -122,6 +122,19 @@ type Playlist struct {
 	// Audio is the separate audio rendition chosen with a master
 	// playlist's variant, or nil. Its segments are on the Audio track.
 	Audio *Playlist
+	// Renditions lists what a manifest offers, for inspect; nil for HLS.
+	Renditions []Rendition
+}
+
+// Rendition is one picture or sound a manifest offers.
+type Rendition struct {
+	Kind      string // "video" or "audio"
+	Width     int    // pictures only; 0 when not said
+	Height    int
+	Codecs    string
+	Bandwidth uint64        // bits per second
+	Length    time.Duration // of its period
+	Chosen    bool          // what a save downloads
 }
 
 // Duration is the sum of the segment durations.
