@@ -109,3 +109,25 @@ func TestManifestLinks(t *testing.T) {
 	}
 	_ = time.Second
 }
+
+// TestRecorderFindsManifest: the browser capture stops as soon as the
+// player has loaded a manifest, as it does for a playlist.
+func TestRecorderFindsManifest(t *testing.T) {
+	const talk = "https://cdn.webinar.example/vod/talk/stream.mpd"
+	r := NewRecorder()
+	for _, x := range exchanges([]req{
+		{url: "https://webinar.example/watch/42", mime: "text/html"},
+		{url: "https://cdn.webinar.example/vod/talk/init.mp4", mime: "video/mp4"},
+	}) {
+		r.Add(x)
+	}
+	if _, ok := r.Found(); ok {
+		t.Fatal("found a replay before any manifest")
+	}
+	for _, x := range exchanges([]req{{url: talk, mime: "application/dash+xml", body: manifestOf("PT20M", false)}}) {
+		r.Add(x)
+	}
+	if got, ok := r.Found(); !ok || got != talk {
+		t.Errorf("Found = %q, %v", got, ok)
+	}
+}
