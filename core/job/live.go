@@ -42,7 +42,7 @@ func (p *part) follow(ctx context.Context) error {
 			return nil
 		case <-time.After(wait):
 		}
-		next, err := playlist.LoadQuality(ctx, p.client, p.src.URL, p.opts.Quality)
+		next, err := p.loadPlaylist(ctx)
 		if err != nil {
 			// A refused redirect answers the same every time: no retry.
 			if failures++; failures >= pollFailures || ctx.Err() != nil || !web.Connection(err) {

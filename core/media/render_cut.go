@@ -328,6 +328,9 @@ func (t Tools) plan(ctx context.Context, spec RenderSpec, upto int) (*plan, erro
 			return nil, err
 		}
 		p.src = asPacked(byteSource(list, spec.Fragmented), filepath.Join(spec.Dir, p.chunks[0]))
+		if spec.Pieces {
+			p.src = pieceSource(list)
+		}
 	}
 	var origin time.Duration
 	if p.tracks, origin, err = t.probeList(ctx, p.src); err != nil {
