@@ -141,6 +141,11 @@ func (s *harScan) onExchange(i int, x Exchange) {
 	case isPlaylist && (method == "" || method == "GET"):
 		s.addRequest(i, u, x, req, body, x.BodyCut)
 	case mediaPath(u) || mediaType(mime):
+		// A whole video file a <video> element plays: the browser asks
+		// for it by byte ranges (and the host answers 206).
+		if (fileLink(u) || fileType(mime)) && (method == "" || method == "GET") && (req.Get("Range") != "" || x.Status == http.StatusPartialContent) {
+			s.addFile(i, u, x, req)
+		}
 		s.media++
 		if len(s.mediaHosts) < maxHARHosts {
 			s.mediaHosts[strings.ToLower(u.Hostname())] = true
@@ -246,6 +251,19 @@ func (s *harScan) addRequest(i int, u *url.URL, x Exchange, req http.Header, bod
 	if body != "" {
 		c.noteBody(body, cut)
 	}
+}
+
+// addFile records a plain video file the page played.
+func (s *harScan) addFile(i int, u *url.URL, x Exchange, req http.Header) {
+	if c, ok := s.cands[u.String()]; ok && c.kind != "file" {
+		return // a playlist or manifest of that name: not a file
+	}
+	c := s.get(u, fmt.Sprintf("%s, request %d (%s)", s.label, i+1, shortName(u)))
+	if c == nil || c.requested {
+		return // the first of its range requests speaks for all
+	}
+	s.addRequest(i, u, x, req, "", false)
+	c.kind, c.replay, c.live = "file", true, false
 }
 
 // noteBody learns from a playlist body what kind it is, whether it is

@@ -55,6 +55,26 @@ func mediaPath(u *url.URL) bool {
 	return false
 }
 
+// fileLink reports whether u names a whole video or sound file, which is
+// saved as it is (fetched by byte ranges), not a piece of a stream.
+func fileLink(u *url.URL) bool {
+	switch strings.ToLower(path.Ext(u.Path)) {
+	case ".mp4", ".m4v", ".mov", ".m4a", ".webm":
+		return true
+	}
+	return false
+}
+
+// fileType reports whether a content type is a whole video or sound file.
+func fileType(mime string) bool {
+	mime = strings.ToLower(strings.TrimSpace(strings.Split(mime, ";")[0]))
+	switch mime {
+	case "video/mp4", "video/quicktime", "video/webm", "audio/mp4", "audio/webm", "video/x-m4v", "audio/x-m4a":
+		return true
+	}
+	return false
+}
+
 // mediaType reports whether a response content type is audio or video.
 func mediaType(mime string) bool {
 	mime = strings.ToLower(mime)

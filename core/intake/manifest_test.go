@@ -131,3 +131,63 @@ func TestRecorderFindsManifest(t *testing.T) {
 		t.Errorf("Found = %q, %v", got, ok)
 	}
 }
+
+// TestVideoFiles: a plain video file is a source too: pasted, played by a
+// page's <video>, answered by a link without a telling name, or fetched
+// by ranges in a HAR file (below any playlist the HAR also shows).
+func TestVideoFiles(t *testing.T) {
+	srv := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/talk/9":
+			w.Header().Set("Content-Type", "text/html")
+			w.Write([]byte(`<html><body><video controls poster="p.jpg"><source src="/files/talk-9.webm" type="video/webm"></video></body></html>`))
+		case "/download":
+			w.Header().Set("Content-Type", "video/mp4")
+			w.Write([]byte("\x00\x00\x00\x18ftypmp42"))
+		default:
+			http.NotFound(w, r)
+		}
+	})
+	cands, err := Resolve(context.Background(), Input{Source: srv.URL + "/talk/9"})
+	if err != nil || len(cands) != 1 || cands[0].URL != srv.URL+"/files/talk-9.webm" || cands[0].Kind != "file" {
+		t.Fatalf("page: %v %+v", err, cands)
+	}
+	cands, err = Resolve(context.Background(), Input{Source: srv.URL + "/download?id=9"})
+	if err != nil || len(cands) != 1 || cands[0].Kind != "file" || !cands[0].Replay {
+		t.Fatalf("unnamed file: %v %+v", err, cands)
+	}
+	cands, err = Resolve(context.Background(), Input{Source: "https://videos.example.org/2026/keynote.mp4?sig=" + secSignature, Cookies: "sid=" + secSession})
+	if err != nil || len(cands) != 1 || cands[0].Kind != "file" {
+		t.Fatalf("pasted: %v %+v", err, cands)
+	}
+
+	const file = "https://media.portal.example/v/keynote.mp4"
+	rs := []req{
+		{url: "https://portal.example/watch/keynote", status: 200, mime: "text/html", body: "<html></html>", kind: "document"},
+		{url: file, status: 206, mime: "video/mp4", kind: "media", headers: [][2]string{{"Range", "bytes=0-"}}, cookies: [][2]string{{"portal_session", secSession}}},
+		{url: file, status: 206, mime: "video/mp4", kind: "media", headers: [][2]string{{"Range", "bytes=5242880-"}}, cookies: [][2]string{{"portal_session", secSession}}},
+	}
+	for _, s := range []shape{chrome, firefox, safari, playwright} {
+		cands, err := Resolve(context.Background(), Input{Source: writeHAR(t, t.TempDir(), s, false, rs...)})
+		if err != nil || len(cands) != 1 || cands[0].URL != file || cands[0].Kind != "file" {
+			t.Fatalf("%v: %v %+v", s, err, cands)
+		}
+		if v, _ := cookieValue(t, cands[0], file, "portal_session"); v != secSession {
+			t.Errorf("%v: the file's cookie", s)
+		}
+	}
+	// Beside a manifest the page played, the manifest ranks first.
+	withManifest := append(rs, req{url: "https://media.portal.example/v/keynote.mpd", status: 200, mime: "application/dash+xml", body: manifestOf("PT40M", false)})
+	cands, err = Resolve(context.Background(), Input{Source: writeHAR(t, t.TempDir(), chrome, false, withManifest...)})
+	if err != nil || len(cands) != 2 || cands[0].Kind != "master" || cands[1].Kind != "file" {
+		t.Fatalf("with a manifest: %v %v", err, urls(cands))
+	}
+	// The browser capture stops once the file plays.
+	r := NewRecorder()
+	for _, x := range exchanges(rs) {
+		r.Add(x)
+	}
+	if got, ok := r.Found(); !ok || got != file {
+		t.Errorf("recorder: %q %v", got, ok)
+	}
+}

@@ -93,6 +93,9 @@ func rank(cs []*cand) {
 		if a.certain != b.certain {
 			return !a.certain
 		}
+		if x, y := a.kind == "file", b.kind == "file"; x != y {
+			return y // a playlist or manifest over a file the page also played
+		}
 		if x, y := a.id != "" || a.title != "", b.id != "" || b.title != ""; x != y {
 			return x // part of a known broadcast, not a video elsewhere on the page
 		}

@@ -20,6 +20,8 @@ var (
 	absPlaylistRE = regexp.MustCompile(`(?i)https?://[^\s"'<>()\[\]{}\\]+?\.(?:m3u8|mpd)(?:\?[^\s"'<>()\[\]{}\\]*)?`)
 	// Relative ones in attributes or strings: src="/live/master.m3u8".
 	relPlaylistRE = regexp.MustCompile(`(?i)["'(=]((?:\.{0,2}/)?[A-Za-z0-9_\-./%~]+\.(?:m3u8|mpd)(?:\?[^\s"'<>()\\]*)?)["')]`)
+	// What a <video> element (or its <source>) plays.
+	videoSrcRE = regexp.MustCompile(`(?is)<(?:video|source)\b[^>]*?\bsrc\s*=\s*["']([^"'<>]+)["']`)
 	// Escapes that hide slashes and ampersands in scripts and JSON.
 	pageUnescaper = strings.NewReplacer(`\/`, `/`, `\u002F`, `/`, `\u002f`, `/`, `\u0026`, `&`, `&amp;`, `&`, `&#x2F;`, `/`, `&#47;`, `/`, `&quot;`, `"`, `&#34;`, `"`, `&#39;`, `'`)
 )
@@ -28,6 +30,16 @@ var (
 // playlist link is taken as it is, a piece of a video is a mistake, and
 // anything else is a page, fetched and searched for playlists.
 func fromWeb(ctx context.Context, u *url.URL, uc *userCreds, origin Origin) ([]Candidate, error) {
+	if fileLink(u) {
+		// A whole video file, saved as it is.
+		c := newCand(u, origin, fromLabel(origin))
+		c.creds = newCreds(u)
+		uc.apply(c.creds.Jar, c.creds.Header, u, u)
+		c.cookieHosts = mergeHosts(cookieHosts(c.creds.Jar, u), uc.fileScopes(u))
+		c.kind, c.replay = "file", true
+		c.signed = signedURL(u.String())
+		return finish([]*cand{c}), nil
+	}
 	if mediaPath(u) {
 		return nil, inputErr(ErrNoSource, "This link is one piece of the video (%s), not its playlist: in the browser's Network panel type \"m3u8\" in the filter box and use that request instead.", shortName(u))
 	}
@@ -83,6 +95,15 @@ func fromPage(ctx context.Context, u *url.URL, uc *userCreds, origin Origin) ([]
 		c.signed = signedURL(u.String())
 		return finish([]*cand{c}), nil
 	}
+	if fileType(resp.Header.Get("Content-Type")) {
+		// The link is the video file itself.
+		c := newCand(u, origin, fromLabel(origin))
+		c.creds = creds
+		c.cookieHosts = mergeHosts(cookieHosts(creds.Jar, u, final), uc.fileScopes(u))
+		c.kind, c.replay = "file", true
+		c.signed = signedURL(u.String())
+		return finish([]*cand{c}), nil
+	}
 	var fs []found
 	if looksJSON(t) {
 		if f, ok := scanJSON(t); ok {
@@ -94,6 +115,18 @@ func fromPage(ctx context.Context, u *url.URL, uc *userCreds, origin Origin) ([]
 			fs = append(fs, found{raw: raw, field: streamField{key: "page", rank: pageRank + i}})
 		}
 	}
+	if len(fs) == 0 {
+		// No playlist: a video file the page's player plays.
+		for i, m := range videoSrcRE.FindAllStringSubmatch(pageUnescaper.Replace(body), maxPageLinks) {
+			ref, err := url.Parse(strings.TrimSpace(m[1]))
+			if err != nil {
+				continue
+			}
+			if abs := final.ResolveReference(ref); (abs.Scheme == "http" || abs.Scheme == "https") && fileLink(abs) {
+				fs = append(fs, found{raw: abs.String(), field: streamField{key: "page", rank: pageRank + i}})
+			}
+		}
+	}
 	var cs []*cand
 	seen := map[string]bool{}
 	for _, fd := range fs {
@@ -103,6 +136,9 @@ func fromPage(ctx context.Context, u *url.URL, uc *userCreds, origin Origin) ([]
 			continue
 		}
 		c.cookieHosts = mergeHosts(hosts, cookieHosts(creds.Jar, c.u), uc.fileScopes(c.u))
+		if fileLink(c.u) {
+			c.kind, c.replay = "file", true
+		}
 		cs = append(cs, c)
 	}
 	if len(cs) == 0 {
