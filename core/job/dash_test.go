@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"replayrescue/core/media"
 	"replayrescue/core/web"
@@ -210,4 +211,71 @@ func TestDASHProtectedRefusedBeforeMedia(t *testing.T) {
 	if len(asked) != 1 || asked[0] != "/drm.mpd" {
 		t.Errorf("requests = %v, want only the manifest", asked)
 	}
+}
+
+// TestDASHLiveManifestGrows: ffmpeg writes a live manifest (dynamic) in
+// real time while the save runs; the save follows it until it turns
+// static (the end), fetching picture and sound as they appear.
+func TestDASHLiveManifestGrows(t *testing.T) {
+	tools := needFFmpeg(t)
+	dir := t.TempDir()
+	const seconds = 16
+	d := strconv.Itoa(seconds)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cmd := exec.CommandContext(ctx, tools.FFmpeg, "-hide_banner", "-loglevel", "error", "-re",
+		"-f", "lavfi", "-i", "testsrc2=s=320x180:r=30:d="+d,
+		"-f", "lavfi", "-i", `aevalsrc='if(lt(mod(t\,5)\,0.1)\,0.6*sin(2*PI*1000*t)\,0.01*sin(2*PI*220*t))':s=48000:d=`+d,
+		"-filter_complex", `[0:v]drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='lt(mod(t\,5)\,0.034)'[v]`,
+		"-map", "[v]", "-map", "1:a", "-c:v", "libx264", "-g", "30", "-b:v", "300k", "-c:a", "aac", "-b:a", "64k",
+		"-f", "dash", "-seg_duration", "2", "-use_timeline", "1", "-use_template", "1",
+		"-adaptation_sets", "id=0,streams=v id=1,streams=a", filepath.Join(dir, "live.mpd"))
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	// Start saving once the first segment is listed.
+	for {
+		mpd, _ := os.ReadFile(filepath.Join(dir, "live.mpd"))
+		if strings.Contains(string(mpd), "<S ") {
+			if !strings.Contains(string(mpd), `type="dynamic"`) {
+				t.Fatalf("the fixture is not live:\n%s", mpd)
+			}
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("ffmpeg ended early: %v", err)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
+	defer srv.Close()
+	out := filepath.Join(t.TempDir(), "live.mp4")
+	var log eventLog
+	tune := fast()
+	tune.livePoll = 500 * time.Millisecond
+	src := Source{URL: srv.URL + "/live.mpd", Creds: web.Credentials{Jar: web.NewJar(), Header: http.Header{}}}
+	opts := Options{Work: filepath.Join(t.TempDir(), "job"), Tools: tools, Events: log.add, tuning: tune}
+	if err := Save(context.Background(), src, opts, Settings{Output: out}); err != nil {
+		msg, code := Explain(err)
+		t.Fatalf("save: exit %d: %s", code, msg)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("ffmpeg: %v", err)
+	}
+	lives := 0
+	for _, e := range log.all() {
+		if l, ok := e.(Live); ok {
+			lives++
+			if l.Missing > 0 {
+				t.Errorf("a hole of %d segments reported", l.Missing)
+			}
+		}
+	}
+	if lives == 0 {
+		t.Error("the save never followed the manifest")
+	}
+	checkSaved(t, tools, out, seconds*30)
 }

@@ -446,7 +446,7 @@ func (p *part) downloadAll(ctx context.Context) error {
 	if err := p.download(ctx, p.allSegments()); err != nil {
 		return err
 	}
-	if !p.pl.Ended && p.pl.Audio == nil {
+	if !p.pl.Ended { // the separate sound, if any, is followed beside the picture
 		return p.follow(ctx)
 	}
 	return nil
