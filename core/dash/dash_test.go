@@ -269,3 +269,38 @@ func TestFFmpegManifests(t *testing.T) {
 		}
 	}
 }
+
+func TestLiveWindows(t *testing.T) {
+	start := time.Date(2026, 12, 2, 18, 0, 0, 0, time.UTC)
+	now := start.Add(100*time.Second + 500*time.Millisecond)
+	parse := func(body string) *Manifest {
+		m, err := Parse([]byte(`<MPD xmlns="urn:mpeg:dash:schema:mpd:2011" type="dynamic" availabilityStartTime="2026-12-02T18:00:00Z" timeShiftBufferDepth="PT30S" minimumUpdatePeriod="PT2S">`+body+`</MPD>`), mustURL(t, "https://live.example/s/live.mpd"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Now = func() time.Time { return now }
+		return m
+	}
+	// $Number$ without a timeline: the clock says which segments exist
+	// (complete ones only), and the time-shift window which are still kept.
+	m := parse(`<Period start="PT0S"><AdaptationSet contentType="video"><SegmentTemplate timescale="1000" duration="4000" startNumber="1" media="$Number$.m4s"/><Representation id="v" bandwidth="1"/></AdaptationSet></Period>`)
+	if !m.Dynamic || m.TimeShift != 30*time.Second {
+		t.Fatalf("%+v", m)
+	}
+	sel, err := m.Select(context.Background(), 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 100.5 s in: 25 complete segments (1..25); 30 s back is 70.5 s, in segment 18.
+	if n := len(sel.Video); n != 8 || sel.Video[0].Number != 18 || sel.Video[n-1].Number != 25 || sel.Video[0].Start != 68*time.Second {
+		t.Errorf("got %d segments, %d..%d from %v", n, sel.Video[0].Number, sel.Video[n-1].Number, sel.Video[0].Start)
+	}
+	// A timeline lists more than the window keeps: the old ones are left.
+	m = parse(`<Period start="PT0S"><AdaptationSet contentType="video"><SegmentTemplate timescale="1" startNumber="1" media="$Time$.m4s"><SegmentTimeline><S t="0" d="10" r="9"/></SegmentTimeline></SegmentTemplate><Representation id="v" bandwidth="1"/></AdaptationSet></Period>`)
+	if sel, err = m.Select(context.Background(), 0, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(sel.Video); n != 3 || sel.Video[0].Number != 8 || !strings.HasSuffix(sel.Video[0].URL, "/70.m4s") {
+		t.Errorf("timeline: %d segments from %v", n, urls(sel.Video))
+	}
+}

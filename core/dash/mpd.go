@@ -178,7 +178,13 @@ type Manifest struct {
 	// TimeShift is how far back a dynamic manifest keeps its segments
 	// (timeShiftBufferDepth); 0 when it does not say.
 	TimeShift time.Duration
-	m         mpd
+	// AvailabilityStart is when a live manifest's timeline began (its
+	// availabilityStartTime); zero when it does not say.
+	AvailabilityStart time.Time
+	// Now is the clock a live manifest's segments are worked out by;
+	// nil is time.Now.
+	Now func() time.Time
+	m   mpd
 }
 
 // Parse decodes an MPD read from base.
@@ -219,6 +225,11 @@ func Parse(data []byte, base *url.URL) (*Manifest, error) {
 	}
 	if out.TimeShift, err = optDuration(m.TimeShiftBufferDepth); err != nil {
 		return nil, err
+	}
+	if s := strings.TrimSpace(m.AvailabilityStartTime); s != "" {
+		if out.AvailabilityStart, err = time.Parse(time.RFC3339Nano, s); err != nil {
+			return nil, fmt.Errorf("the playlist's start time %q is malformed: %w", s, ErrNotManifest)
+		}
 	}
 	return out, nil
 }

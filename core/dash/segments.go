@@ -40,6 +40,7 @@ type IndexFunc func(ctx context.Context, url string, r Range) ([]byte, error)
 
 // periodInfo is a period with its place in the presentation worked out.
 type periodInfo struct {
+	live     *liveClock // nil for a static manifest
 	p        *period
 	index    int
 	start    time.Duration
@@ -56,7 +57,7 @@ func (m *Manifest) periods() ([]periodInfo, error) {
 	var next time.Duration
 	for i := range m.m.Periods {
 		p := &m.m.Periods[i]
-		pi := periodInfo{p: p, index: i, start: next}
+		pi := periodInfo{p: p, index: i, start: next, live: m.clock()}
 		if p.Start != "" {
 			if pi.start, err = optDuration(p.Start); err != nil {
 				return nil, err
@@ -374,8 +375,24 @@ func (e *expander) slots(m *multi, count int) ([]slot, error) {
 		return nil, fmt.Errorf("the playlist gives its segments no length: %w", ErrNotManifest)
 	}
 	d := *m.Duration
+	firstIndex := 0
 	if count == 0 {
 		switch {
+		case e.pi.duration == 0 && e.pi.live != nil:
+			// A live period without a timeline: what the clock says
+			// is available.
+			var err error
+			if firstIndex, count, err = e.liveWindow(d, ts); err != nil {
+				return nil, err
+			}
+			if err := e.take(count); err != nil {
+				return nil, err
+			}
+			for i := firstIndex; i < firstIndex+count; i++ {
+				t0 := float64(i) * d
+				out = append(out, slot{number: number + uint64(i), t: pto + uint64(math.Round(t0)), d: uint64(math.Round(d))})
+			}
+			return out, nil
 		case m.EndNumber != nil && *m.EndNumber >= number:
 			count = int(min(*m.EndNumber-number+1, uint64(MaxSegments+1)))
 		case e.pi.duration > 0:
@@ -434,7 +451,11 @@ func (e *expander) template(t *segmentTemplate) ([]Segment, error) {
 		if u, err = resolve(e.base, u); err != nil {
 			return nil, err
 		}
-		out = append(out, e.segment(&t.multi, s, u, nil, init))
+		seg := e.segment(&t.multi, s, u, nil, init)
+		if e.pi.expired(seg.Start + seg.Duration) {
+			continue // left the time-shift window: the host may have deleted it
+		}
+		out = append(out, seg)
 	}
 	return out, nil
 }
@@ -536,4 +557,51 @@ func (e *expander) indexed(ctx context.Context, b *segmentBase, index IndexFunc)
 		t += r.Duration
 	}
 	return out, nil
+}
+
+// liveClock places a live manifest's segments in wall-clock time: which
+// are available now, and which have left the time-shift window.
+type liveClock struct {
+	start     time.Time     // availabilityStartTime
+	now       time.Time     // when the manifest was read
+	timeShift time.Duration // 0: everything listed is kept
+}
+
+func (m *Manifest) clock() *liveClock {
+	if !m.Dynamic || m.AvailabilityStart.IsZero() {
+		return nil
+	}
+	now := time.Now()
+	if m.Now != nil {
+		now = m.Now()
+	}
+	return &liveClock{start: m.AvailabilityStart, now: now, timeShift: m.TimeShift}
+}
+
+// liveWindow is the segments of fixed length d (timescale ts) of a live
+// period that are available now: complete, and not older than the
+// time-shift window.
+func (e *expander) liveWindow(d float64, ts uint64) (first, count int, err error) {
+	c := e.pi.live
+	elapsed := c.now.Sub(c.start) - e.pi.start
+	if elapsed <= 0 {
+		return 0, 0, nil
+	}
+	length := d / float64(ts) // seconds
+	last := int64(math.Floor(elapsed.Seconds() / length)) // segments complete
+	from := int64(0)
+	if c.timeShift > 0 {
+		from = max(0, int64(math.Floor((elapsed-c.timeShift).Seconds()/length)))
+	}
+	if last-from > int64(MaxSegments) || last < 0 {
+		return 0, 0, fmt.Errorf("the playlist lists more than %d segments: %w", MaxSegments, ErrNotManifest)
+	}
+	return int(from), int(last - from), nil
+}
+
+// expired tells whether a segment ending at end (in the presentation) has
+// left a live manifest's time-shift window: the host may have deleted it.
+func (pi periodInfo) expired(end time.Duration) bool {
+	c := pi.live
+	return c != nil && c.timeShift > 0 && c.start.Add(end).Before(c.now.Add(-c.timeShift))
 }
