@@ -587,7 +587,7 @@ func (e *expander) liveWindow(d float64, ts uint64) (first, count int, err error
 	if elapsed <= 0 {
 		return 0, 0, nil
 	}
-	length := d / float64(ts) // seconds
+	length := d / float64(ts)                             // seconds
 	last := int64(math.Floor(elapsed.Seconds() / length)) // segments complete
 	from := int64(0)
 	if c.timeShift > 0 {
