@@ -375,14 +375,13 @@ func (e *expander) slots(m *multi, count int) ([]slot, error) {
 		return nil, fmt.Errorf("the playlist gives its segments no length: %w", ErrNotManifest)
 	}
 	d := *m.Duration
-	firstIndex := 0
 	if count == 0 {
 		switch {
 		case e.pi.duration == 0 && e.pi.live != nil:
 			// A live period without a timeline: what the clock says
 			// is available.
-			var err error
-			if firstIndex, count, err = e.liveWindow(d, ts); err != nil {
+			firstIndex, count, err := e.liveWindow(d, ts)
+			if err != nil {
 				return nil, err
 			}
 			if err := e.take(count); err != nil {
