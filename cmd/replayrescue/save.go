@@ -205,7 +205,7 @@ func cmdSave(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	out := newReporter(stdout, stderr, f.json)
 	if len(sources) == 0 {
-		return out.fail(usageError("Give a broadcast link, a playlist (.m3u8) link or a HAR file to save."))
+		return out.fail(usageError("Give a broadcast link, a video or playlist link (.m3u8, .mpd, .mp4) or a HAR file to save."))
 	}
 	settings, err := f.checkedSettings(out)
 	if err != nil {

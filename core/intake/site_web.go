@@ -41,7 +41,7 @@ func fromWeb(ctx context.Context, u *url.URL, uc *userCreds, origin Origin) ([]C
 		return finish([]*cand{c}), nil
 	}
 	if mediaPath(u) {
-		return nil, inputErr(ErrNoSource, "This link is one piece of the video (%s), not its playlist: in the browser's Network panel type \"m3u8\" in the filter box and use that request instead.", shortName(u))
+		return nil, inputErr(ErrNoSource, "This link is one piece of the video (%s), not its playlist: in the browser's Network panel type \"m3u8\" (or \"mpd\") in the filter box and use that request instead.", shortName(u))
 	}
 	if playlistPath(u) {
 		c := newCand(u, origin, fromLabel(origin))
