@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -302,5 +303,45 @@ func TestLiveWindows(t *testing.T) {
 	}
 	if n := len(sel.Video); n != 3 || sel.Video[0].Number != 8 || !strings.HasSuffix(sel.Video[0].URL, "/70.m4s") {
 		t.Errorf("timeline: %d segments from %v", n, urls(sel.Video))
+	}
+}
+
+// TestLiveTimeNumbers: a live $Time$ timeline without startNumber slides;
+// each segment keeps its number from one reading to the next.
+func TestLiveTimeNumbers(t *testing.T) {
+	read := func(first, count int) []Segment {
+		var b strings.Builder
+		for i := first; i < first+count; i++ {
+			d := 96256
+			if i%3 == 0 {
+				d = 95232 // AAC frames do not divide the length evenly
+			}
+			fmt.Fprintf(&b, `<S t="%d" d="%d"/>`, i*96000+(i%3)*512, d)
+		}
+		m, err := Parse([]byte(`<MPD type="dynamic" availabilityStartTime="2026-12-02T18:00:00Z"><Period start="PT0S"><AdaptationSet contentType="audio"><Representation id="a" bandwidth="1"><SegmentTemplate timescale="48000" media="a-$Time$.m4s"><SegmentTimeline>`+b.String()+`</SegmentTimeline></SegmentTemplate></Representation></AdaptationSet></Period></MPD>`), mustURL(t, "https://live.example/a.mpd"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Now = func() time.Time { return time.Date(2026, 12, 2, 19, 0, 0, 0, time.UTC) }
+		sel, err := m.Select(context.Background(), 0, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sel.Video
+	}
+	byURL := map[string]uint64{}
+	for _, s := range read(100, 30) {
+		byURL[s.URL] = s.Number
+	}
+	later := read(110, 30)
+	for _, s := range later {
+		if n, ok := byURL[s.URL]; ok && n != s.Number {
+			t.Errorf("%s: number %d, then %d", s.URL, n, s.Number)
+		}
+	}
+	for i := 1; i < len(later); i++ {
+		if later[i].Number != later[i-1].Number+1 {
+			t.Errorf("numbers %d then %d", later[i-1].Number, later[i].Number)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -441,6 +442,9 @@ func (e *expander) template(t *segmentTemplate) ([]Segment, error) {
 	if err != nil {
 		return nil, err
 	}
+	if e.pi.live != nil && t.Timeline != nil && t.StartNumber == nil && !strings.Contains(t.Media, "$Number") {
+		numberByTime(slots, t.PresentationTimeOffset)
+	}
 	out := make([]Segment, 0, len(slots))
 	for _, s := range slots {
 		u, err := expand(t.Media, e.rep.ID, e.rep.Bandwidth, s.number, s.t)
@@ -603,4 +607,38 @@ func (e *expander) liveWindow(d float64, ts uint64) (first, count int, err error
 func (pi periodInfo) expired(end time.Duration) bool {
 	c := pi.live
 	return c != nil && c.timeShift > 0 && c.start.Add(end).Before(c.now.Add(-c.timeShift))
+}
+
+// numberByTime numbers a live timeline's segments by their time: a
+// manifest addressed by $Time$ need not keep startNumber as its window
+// slides, and counted from its first entry the same segment would get
+// another number at each reading (so the save would take it for old, or
+// for new). Segments are numbered by how many typical lengths (the
+// timeline's median) after the presentation's start they begin, never
+// twice the same.
+func numberByTime(slots []slot, pto *uint64) {
+	if len(slots) == 0 {
+		return
+	}
+	ds := make([]uint64, len(slots))
+	for i, s := range slots {
+		ds[i] = s.d
+	}
+	slices.Sort(ds)
+	typical := float64(ds[len(ds)/2])
+	var zero uint64
+	if pto != nil {
+		zero = *pto
+	}
+	var prev uint64
+	for i := range slots {
+		n := uint64(1)
+		if slots[i].t > zero {
+			n += uint64(math.Round(float64(slots[i].t-zero) / typical))
+		}
+		if i > 0 && n <= prev {
+			n = prev + 1
+		}
+		slots[i].number, prev = n, n
+	}
 }
