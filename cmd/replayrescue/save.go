@@ -398,6 +398,11 @@ func (r *reporter) say(e rescue.Event, prefix string) {
 			fmt.Fprintf(r.stderr, "%sFound it: %s, %s (%d chunks%s).\n", prefix, title, rescue.FormatClock(e.Duration), e.Chunks, extra)
 			break
 		}
+		if e.Duration == 0 && e.Ended {
+			// A plain video file: its length is read once it is here.
+			fmt.Fprintf(r.stderr, "%sFound %s: a video file, fetched in %d pieces%s.\n", prefix, title, e.Chunks, extra)
+			break
+		}
 		fmt.Fprintf(r.stderr, "%sFound %s: %s in %d chunks%s.\n", prefix, title, rescue.FormatClock(e.Duration), e.Chunks, extra)
 	case rescue.Progress:
 		r.progress(e)
