@@ -1,11 +1,16 @@
 package app
 
 import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -115,3 +120,42 @@ func confirm(win fyne.Window, title, msg string, yes func()) {
 // windows holds each open window's ui, by its fyne.Window, for code that
 // has only the window at hand.
 var windows sync.Map
+
+// askSavePath asks where to save a file, named name at first, in the folder
+// where videos were saved last, and calls save with the path chosen.
+// replace says the user agreed to replace a file there. A name without one
+// of the extensions exts gets the first, and is never replaced: nobody was
+// asked about it.
+func (u *ui) askSavePath(name string, exts []string, save func(path string, replace bool)) {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		// The dialog has created the file (and asked before replacing
+		// one); save writes it from scratch.
+		path := w.URI().Path()
+		_ = w.Close()
+		replace := true
+		if !slices.ContainsFunc(exts, func(e string) bool { return strings.EqualFold(filepath.Ext(path), e) }) {
+			removeIfEmpty(path) // the dialog's own empty file
+			path += exts[0]
+			replace = false
+		}
+		save(path, replace)
+	}, u.win)
+	d.SetFileName(name)
+	d.SetFilter(storage.NewExtensionFileFilter(exts))
+	if l, err := storage.ListerForURI(storage.NewFileURI(u.settings.outputFolder())); err == nil {
+		d.SetLocation(l)
+	}
+	d.Resize(fyne.NewSize(min(800, u.win.Canvas().Size().Width-20), min(560, u.win.Canvas().Size().Height-20)))
+	d.Show()
+}
+
+// removeIfEmpty removes path when it is an empty file: what a save dialog
+// creates for a name before anything is written to it.
+func removeIfEmpty(path string) {
+	if st, err := os.Lstat(path); err == nil && st.Mode().IsRegular() && st.Size() == 0 {
+		_ = os.Remove(path)
+	}
+}

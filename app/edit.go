@@ -16,7 +16,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
@@ -71,6 +70,7 @@ type editView struct {
 	chatLines   []backend.ChatMessage // comments only, in time order
 	cutNote     *widget.Label         // the handles' hint, then where the video really starts and the broadcast's own sync gap
 	previewClip *widget.Button
+	savePic     *widget.Button    // saves the picture shown as a JPEG
 	play        *widget.Button    // plays the video here, with its sound
 	playBox     fyne.CanvasObject // play, as wide as its widest label
 	soundNote   *widget.Label     // shown when there is no sound output
@@ -131,7 +131,7 @@ func (v *editView) build() {
 		partsHint.Show()
 	}
 	controls := container.NewVBox(
-		container.NewBorder(nil, nil, v.playBox, v.previewClip, v.previewNote),
+		container.NewBorder(nil, nil, v.playBox, container.NewHBox(v.savePic, v.previewClip), v.previewNote),
 		v.soundNote,
 		v.trim,
 		trimRow,
@@ -160,6 +160,7 @@ func (v *editView) buildPicture() fyne.CanvasObject {
 	v.previewNote = widget.NewLabel("")
 	v.previewNote.Alignment = fyne.TextAlignCenter
 	v.previewClip = widget.NewButtonWithIcon(lang.L("Open in my player"), theme.MediaVideoIcon(), v.onPreviewClip)
+	v.savePic = widget.NewButtonWithIcon(lang.L("Save this picture…"), theme.MediaPhotoIcon(), v.onSavePicture)
 	v.play = widget.NewButtonWithIcon(lang.L("Play"), theme.MediaPlayIcon(), v.onPlayPause)
 	v.play.Importance = widget.HighImportance
 	// As wide as "Pause" too, so that nothing moves when it changes.
@@ -334,29 +335,7 @@ func (v *editView) onSave() {
 	if u.sess == nil {
 		return
 	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		// The dialog has created the file (and asked before replacing one);
-		// the render writes it from scratch.
-		path := w.URI().Path()
-		_ = w.Close()
-		replace := true // the save dialog already asked about replacing
-		if !strings.EqualFold(filepath.Ext(path), ".mp4") {
-			backend.RemoveUnfinished(path) // the dialog's own empty file
-			path += ".mp4"
-			replace = false // nobody was asked about this name
-		}
-		v.saveTo(path, replace)
-	}, u.win)
-	d.SetFileName(backend.FileName(u.sess.job.Title(), lang.L("replay")))
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".mp4"}))
-	if l, err := storage.ListerForURI(storage.NewFileURI(u.settings.outputFolder())); err == nil {
-		d.SetLocation(l)
-	}
-	d.Resize(fyne.NewSize(min(800, u.win.Canvas().Size().Width-20), min(560, u.win.Canvas().Size().Height-20)))
-	d.Show()
+	u.askSavePath(backend.FileName(u.sess.job.Title(), lang.L("replay")), []string{".mp4"}, v.saveTo)
 }
 
 // saveTo writes the video to out with this screen's choices, on a new save
@@ -614,10 +593,7 @@ func (v *editView) loadPreview(at time.Duration) { v.loadPreviewAfter(at, 0) }
 // very end has no picture of its own, so the last one before it is shown.
 func (v *editView) loadPreviewAfter(at, wait time.Duration) {
 	v.cursor = at
-	if v.total > 0 {
-		at = min(at, v.total-300*time.Millisecond)
-	}
-	at = max(at, 0)
+	at = v.pictureAt()
 	// Until the picture at the new time comes, the old one is dimmed and
 	// the line says which time is coming: never a picture beside another
 	// time's words.
@@ -830,6 +806,9 @@ func (v *editView) onPlayedPicture(img image.Image, at time.Duration) {
 			return // a picture that was on its way when playing stopped
 		}
 		v.cursor = at
+		if v.parts != nil {
+			v.parts.follow(at)
+		}
 		v.preview.Image = img
 		v.preview.Translucency = 0
 		v.preview.Refresh()

@@ -88,6 +88,7 @@ func (u *ui) showHelp(section int) {
 			lang.L("“Save video…” asks for a name and a folder: the first time your Videos folder, later the one you used last (Settings changes it)."),
 			lang.L("The video is one MP4 file that plays on computers and phones and can be uploaded anywhere. When the broadcast had a chat, it is saved beside the video as subtitles with the same name (.srt and .ass)."),
 			lang.L("The downloaded parts stay in a folder of their own until the video is saved, so a download that was stopped goes on where it stopped."),
+			lang.L("“Save this picture…” saves the picture shown as a JPEG, for a talk page or as the video's cover on a video site."),
 		)),
 	)
 	tabs.SetTabLocation(container.TabLocationLeading)

@@ -167,6 +167,7 @@ type partSync struct {
 	v       *editView
 	choose  *widget.Select
 	names   []string // choose's options, one per part
+	lengths []time.Duration
 	offsets []time.Duration
 	current int
 }
@@ -181,7 +182,7 @@ func newPartSync(v *editView) *partSync {
 	if len(lengths) < 2 {
 		return nil
 	}
-	ps := &partSync{v: v, offsets: make([]time.Duration, len(lengths))}
+	ps := &partSync{v: v, lengths: lengths, offsets: make([]time.Duration, len(lengths))}
 	var at time.Duration
 	for i, d := range lengths {
 		ps.names = append(ps.names, lang.L("Part {{.N}} (from {{.Time}})", map[string]any{"N": i + 1, "Time": backend.FormatClock(at)}))
@@ -203,6 +204,20 @@ func (ps *partSync) onChosen(name string) {
 	ps.current = i
 	ps.v.setOffset(ps.offsets[i])
 	ps.v.showPlan()
+}
+
+// follow chooses the part playing at time at, so that the slider shows and
+// moves the sync of what is heard: playing on into the next part hears that
+// part's own sync.
+func (ps *partSync) follow(at time.Duration) {
+	i, start := 0, time.Duration(0)
+	for i < len(ps.lengths)-1 && at >= start+ps.lengths[i] {
+		start += ps.lengths[i]
+		i++
+	}
+	if i != ps.current {
+		ps.choose.SetSelectedIndex(i)
+	}
 }
 
 // all are the offsets of every part, the slider's for the chosen one.

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"image"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -141,6 +142,21 @@ func TestTalkInSeveralParts(t *testing.T) {
 	if e.audioOffset != 2*time.Second {
 		t.Errorf("back on part 1 the slider shows %v, want its 2 s", e.audioOffset)
 	}
+	// Playing on into part 2 hears part 2's sync, and the slider shows it.
+	e.parts.choose.SetSelectedIndex(1)
+	e.setOffset(-700 * time.Millisecond)
+	e.parts.choose.SetSelectedIndex(0)
+	e.typed(startHandle, 15*time.Second)
+	test.Tap(e.play)
+	p := be.players[len(be.players)-1]
+	e.onPlayedPicture(image.NewRGBA(image.Rect(0, 0, 16, 9)), 21*time.Second)
+	h.q.until(t, "the picture at 0:21", func() bool { return e.cursor == 21*time.Second })
+	if e.parts.current != 1 || e.audioOffset != -700*time.Millisecond || p.offset != -700*time.Millisecond {
+		t.Errorf("playing in part 2: part %d chosen, slider %v, player's offset %v; want part 2's -0.7 s", e.parts.current+1, e.audioOffset, p.offset)
+	}
+	test.Tap(e.play) // pause
+	e.parts.choose.SetSelectedIndex(0)
+
 	e.typed(startHandle, 7500*time.Millisecond)
 	e.typed(endHandle, 59300*time.Millisecond)
 	if !e.fade.Visible() || e.fade.Checked {
@@ -157,8 +173,8 @@ func TestTalkInSeveralParts(t *testing.T) {
 	if s.Start != 7500*time.Millisecond || s.End != 59300*time.Millisecond {
 		t.Errorf("render cut %v to %v, want 0:07.5 to 0:59.3", s.Start, s.End)
 	}
-	if !slices.Equal(s.PartOffsets, []time.Duration{2 * time.Second, 0, -300 * time.Millisecond}) {
-		t.Errorf("render offsets %v, want 2s, 0, -0.3s", s.PartOffsets)
+	if !slices.Equal(s.PartOffsets, []time.Duration{2 * time.Second, -700 * time.Millisecond, -300 * time.Millisecond}) {
+		t.Errorf("render offsets %v, want 2s, -0.7s, -0.3s", s.PartOffsets)
 	}
 	if s.Crossfade != 500*time.Millisecond {
 		t.Errorf("render cross-fade %v, want 0.5 s", s.Crossfade)

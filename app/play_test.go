@@ -66,15 +66,12 @@ func white(img image.Image) bool {
 	return sum/(len(rgba.Pix)/4*3) > 230
 }
 
-// The edit screen plays the sample with its sound, through the real app
-// code and core: Play (the space bar) shows each flash when its beep is
-// heard, as moved by the sync slider (the sample's sound runs 2 s early),
-// and moving the slider while it plays is heard at once. A recording stands
-// in for the sound card; its clock runs at half speed so a loaded machine
-// keeps every picture.
-func TestEditScreenPlaysWithSound(t *testing.T) {
+// sampleOnEditScreen downloads a 15-s loopback sample (3-s chunks) through
+// the real app and core, and opens its edit screen.
+func sampleOnEditScreen(t *testing.T) (*harness, *backend.Core) {
+	t.Helper()
 	if testing.Short() {
-		t.Skip("makes and plays a sample broadcast with ffmpeg")
+		t.Skip("makes and downloads a sample broadcast with ffmpeg")
 	}
 	be := backend.NewCore(backend.ToolsSource{})
 	tools, err := be.Tools()
@@ -87,7 +84,7 @@ func TestEditScreenPlaysWithSound(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := sample.Start(sample.ServerOptions{Media: m, NoCookies: true, BroadcastID: "appPlay", Chat: []sample.ChatMessage{}})
+	srv, err := sample.Start(sample.ServerOptions{Media: m, NoCookies: true, BroadcastID: "appEdit", Chat: []sample.ChatMessage{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,6 +102,17 @@ func TestEditScreenPlaysWithSound(t *testing.T) {
 	if h.u.screen != screenEdit {
 		t.Fatalf("download failed: %s", h.u.dl.problem.Text)
 	}
+	return h, be
+}
+
+// The edit screen plays the sample with its sound, through the real app
+// code and core: Play (the space bar) shows each flash when its beep is
+// heard, as moved by the sync slider (the sample's sound runs 2 s early),
+// and moving the slider while it plays is heard at once. A recording stands
+// in for the sound card; its clock runs at half speed so a loaded machine
+// keeps every picture.
+func TestEditScreenPlaysWithSound(t *testing.T) {
+	h, be := sampleOnEditScreen(t)
 	e := h.u.edit
 	const lead = 2 * time.Second
 	play := func(t *testing.T, offset time.Duration, during func(at time.Duration)) (flashes, beeps []time.Duration) {

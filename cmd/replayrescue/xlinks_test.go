@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -82,6 +83,26 @@ func TestSaveXLinks(t *testing.T) {
 	if v, a, info := streams("space.mp4"); v.Codec != "h264" || v.Width != 1280 || (a.Duration-15*time.Second).Abs() > 100*time.Millisecond || (v.Duration-a.Duration).Abs() > time.Second {
 		t.Errorf("the Space's MP4: %+v", info)
 	}
+	// Its card shows the host's picture (X's 400-pixel one, all
+	// xfake.PictureColor: 240 pixels square on the card), fetched into
+	// the job folder and gone with the chunks.
+	frame, err := exec.Command(tools.FFmpeg, "-v", "error", "-ss", "2", "-i", "space.mp4", "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	near := func(a byte, b uint8) bool { return max(int(a)-int(b), int(b)-int(a)) < 40 }
+	face := 0
+	for i := 0; i+2 < len(frame); i += 3 {
+		if c := xfake.PictureColor; near(frame[i], c.R) && near(frame[i+1], c.G) && near(frame[i+2], c.B) {
+			face++
+		}
+	}
+	if face < 200*200 || face > 260*260 {
+		t.Errorf("the Space's card shows %d pixels of its host's picture, want about 240x240", face)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "job4", "presenter.*")); len(left) > 0 {
+		t.Errorf("the picture stays in the job folder: %v", left)
+	}
 
 	// Nothing of X's guest pass in the output or the job folder's state.
 	state, _ := os.ReadFile(filepath.Join(dir, "job3", "state.json"))
@@ -120,5 +141,44 @@ func TestXLinkFailures(t *testing.T) {
 	code, stdout, stderr = runCLI(t, "", "inspect", x.Space)
 	if code != 0 || !strings.Contains(stdout, "by:       "+x.Presenter) || !strings.Contains(stdout, "started:  2026-11-24T19:00:00Z") || !strings.Contains(stdout, "sound only") {
 		t.Errorf("inspect: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+// TestSaveXFallbacks: the day X retires the GraphQL query id this version
+// knows, the post's short link (t.co) still saves: t.co leads to the post,
+// the embeds' syndication endpoint reads it, its card leads to the
+// broadcast.
+func TestSaveXFallbacks(t *testing.T) {
+	x, tools := fakeX(t)
+	x.RequireQueryID(xfake.PostQuery, "aRetiredOne")
+	x.AddShort("aB3dE5fG7h", x.Post)
+	out := filepath.Join(t.TempDir(), "talk.mp4")
+	code, _, stderr := runCLI(t, "", "save", "https://t.co/aB3dE5fG7h", "-o", out, "--end", "10", "--work", filepath.Join(t.TempDir(), "job"))
+	if code != 0 || !strings.Contains(stderr, x.Title) {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	info, err := tools.Probe(context.Background(), out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := info.Stream("video"); !ok || v.Codec != "h264" || (info.Duration-10*time.Second).Abs() > time.Second {
+		t.Errorf("%s: %+v", out, info)
+	}
+	hits := strings.Join(x.Hits(), "\n")
+	for _, want := range []string{"Short GET /aB3dE5fG7h", "Web GET TweetResultByRestId 1861474843318882304", "Syndication GET /tweet-result 1861474843318882304"} {
+		if !strings.Contains(hits, want) {
+			t.Errorf("X was not asked %q:\n%s", want, hits)
+		}
+	}
+	if strings.Contains(hits, "LEAK") {
+		t.Errorf("X's session went to the syndication endpoint:\n%s", hits)
+	}
+
+	// A short link that leads nowhere: one sentence, and the browser.
+	code, _, stderr = runCLI(t, "", "save", "t.co/Zzzzzzzzz1", "-o", filepath.Join(t.TempDir(), "s.mp4"))
+	want := `X has no short link t.co/Zzzzzzzzz1: check that the whole link was copied; ` +
+		`to save it from your browser instead (logging in there if need be), run "replayrescue capture https://t.co/Zzzzzzzzz1".`
+	if code != 2 || strings.TrimSpace(stderr) != want {
+		t.Errorf("exit %d:\n%s\nwant\n%s", code, stderr, want)
 	}
 }

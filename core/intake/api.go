@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 
+	"replayrescue/core/say"
 	"replayrescue/core/web"
 )
 
@@ -56,17 +57,17 @@ func unreachable(ctx context.Context, service string, err error) error {
 		return ctx.Err()
 	}
 	if errors.Is(err, errUnexpected) || errors.Is(err, errTooLarge) {
-		return &NetworkError{Msg: fmt.Sprintf("%s answered in a way this version of Replay Rescue does not understand: check for an update.", service), Err: err}
+		return netSay(say.T("{{.Service}} answered in a way this version of Replay Rescue does not understand: check for an update.", "Service", service), err)
 	}
-	if words, ok := web.Describe(err); ok && !web.Connection(err) {
+	if words, ok := web.DescribeWords(err); ok && !web.Connection(err) {
 		// A redirect loop, say: the connection is fine, the link is not.
-		return &NetworkError{Msg: fmt.Sprintf("Could not read %s: %s.", service, words), Err: err}
+		return netSay(say.T("Could not read {{.Service}}: {{.Why}}.", "Service", service, "Why", words), err)
 	}
 	var se *web.StatusError
 	if errors.As(err, &se) && se.Status >= 500 {
-		return &NetworkError{Msg: fmt.Sprintf("%s is having trouble right now (it answered %d): try again in a few minutes.", service, se.Status), Err: err}
+		return netSay(say.T("{{.Service}} is having trouble right now (it answered {{.Status}}): try again in a few minutes.", "Service", service, "Status", se.Status), err)
 	}
-	return &NetworkError{Msg: fmt.Sprintf("Could not reach %s: check your internet connection and try again.", service), Err: err}
+	return netSay(say.T("Could not reach {{.Service}}: check your internet connection and try again.", "Service", service), err)
 }
 
 // isStatus reports whether err is a *web.StatusError with one of codes.

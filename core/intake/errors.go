@@ -22,8 +22,9 @@ var ErrNoStream = fmt.Errorf("no video stream was found: %w", ErrNoSource)
 // InputError is bad or unusable input (CLI exit code 2). Msg is one sentence
 // a non-technical person can act on, already free of secrets.
 type InputError struct {
-	Msg string
-	Err error // ErrNoSource or ErrNoStream, possibly wrapping a cause
+	Msg   string
+	Err   error        // ErrNoSource or ErrNoStream, possibly wrapping a cause
+	Words say.Sentence // Msg as a template and values, when written so
 }
 
 func (e *InputError) Error() string { return e.Msg }
@@ -44,8 +45,9 @@ func (e *CredentialsError) Unwrap() error { return e.Err }
 // NetworkError means a service needed to resolve the input (Periscope, X, the
 // page the user gave) could not be reached or failed (CLI exit code 1).
 type NetworkError struct {
-	Msg string
-	Err error
+	Msg   string
+	Err   error
+	Words say.Sentence // Msg as a template and values, when written so
 }
 
 func (e *NetworkError) Error() string { return e.Msg }
@@ -78,6 +80,36 @@ func CaptureLink(err error) (string, bool) {
 
 func inputErr(base error, format string, a ...any) *InputError {
 	return &InputError{Msg: web.Printable(redactText(fmt.Sprintf(format, a...))), Err: base}
+}
+
+// The errors below carry their sentence as a template (see core/say), so
+// the window says it in the user's language; the command line prints Msg,
+// the same sentence in English. The values are what a service or the user
+// gave: secrets are taken out and the rest made printable first, so Msg
+// and Words always say the same.
+
+// inputSay is bad or unusable input (base: ErrNoSource or ErrNoStream) in
+// the words w.
+func inputSay(base error, w say.Sentence) *InputError {
+	w = cleanWords(w)
+	return &InputError{Msg: w.String(), Words: w, Err: base}
+}
+
+// netSay is a service that failed (err) in the words w.
+func netSay(w say.Sentence, err error) *NetworkError {
+	w = cleanWords(w)
+	return &NetworkError{Msg: w.String(), Words: w, Err: err}
+}
+
+// credSay is credentials refused (err) in the words w.
+func credSay(w say.Sentence, err error) *CredentialsError {
+	w = cleanWords(w)
+	return &CredentialsError{Msg: w.String(), Words: w, Err: err}
+}
+
+// cleanWords is w with its text values free of secrets and printable.
+func cleanWords(w say.Sentence) say.Sentence {
+	return w.Map(func(s string) string { return web.Printable(redactText(s)) })
 }
 
 // CleanTitle is the one gate every broadcast title passes on its way in,

@@ -59,6 +59,10 @@ type Candidate struct {
 	// M4A, or as an MP4 whose picture is a card with its title and
 	// presenter.
 	Sound bool
+	// Pictures are addresses of the presenter's picture as the site gives
+	// it (https), the one to try first first: for the card of a
+	// sound-only source's MP4. None when the site gives none.
+	Pictures []string
 }
 
 // Verdict is what intake can tell about a candidate without fetching it.
@@ -252,10 +256,14 @@ func fromCurl(ctx context.Context, text string, user *userCreds) ([]Candidate, e
 	return fromURL(ctx, u, uc, OriginCurl)
 }
 
-// fromURL resolves one link: a site's link through its API, any other
-// through the web fallback (fromWeb).
+// fromURL resolves one link: a short link (t.co) as the link it leads to,
+// a site's link through its API, any other through the web fallback
+// (fromWeb).
 func fromURL(ctx context.Context, u *url.URL, uc *userCreds, origin Origin) ([]Candidate, error) {
 	u.Fragment, u.RawFragment = "", ""
+	if id, ok := tcoLink(u); ok && origin == OriginLink {
+		return fromShort(ctx, id, uc, origin)
+	}
 	if m, ok := matchLink(u); ok {
 		return m.resolve(ctx, uc)
 	}

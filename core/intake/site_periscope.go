@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"replayrescue/core/chat"
+	"replayrescue/core/say"
 	"replayrescue/core/web"
 )
 
@@ -22,7 +23,7 @@ const OriginPeriscope Origin = "periscope"
 // www., over http or https.
 var periscopeSite = &site{
 	name:    "Periscope",
-	shapes:  "broadcast links such as pscp.tv/w/ID",
+	shapes:  say.T("broadcast links such as pscp.tv/w/ID"),
 	origin:  OriginPeriscope,
 	hosts:   []string{"pscp.tv", "periscope.tv"},
 	referer: periscopeReferer,

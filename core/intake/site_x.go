@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"replayrescue/core/say"
 	"replayrescue/core/web"
 )
 
@@ -32,7 +33,7 @@ const OriginX Origin = "x"
 // are in site_x_post.go, Spaces in site_x_space.go.
 var xSite = &site{
 	name:    "X",
-	shapes:  "posts, broadcasts, live events and Spaces",
+	shapes:  say.T("posts, broadcasts, live events and Spaces"),
 	origin:  OriginX,
 	hosts:   []string{"x.com", "twitter.com"},
 	referer: xReferer,
@@ -123,13 +124,13 @@ func newXSession(ctx context.Context) (*xSession, error) {
 	switch {
 	case err == nil:
 	case isStatus(err, http.StatusUnauthorized, http.StatusForbidden):
-		return nil, &NetworkError{Msg: "X refused the guest pass Replay Rescue reads it with (it answered 403), which happens when X limits readers who are not logged in.", Err: err}
+		return nil, netSay(say.T("X refused the guest pass Replay Rescue reads it with (it answered 403), which happens when X limits readers who are not logged in."), err)
 	default:
 		return nil, s.failed(ctx, apiURL, err)
 	}
 	tok := guestToken(body)
 	if tok == "" {
-		return nil, &NetworkError{Msg: "X did not hand out the guest pass Replay Rescue reads it with: try again in a few minutes."}
+		return nil, netSay(say.T("X did not hand out the guest pass Replay Rescue reads it with: try again in a few minutes."), nil)
 	}
 	for _, h := range []http.Header{apiCreds.Header, webCreds.Header} {
 		h.Set("X-Guest-Token", tok)
@@ -149,15 +150,20 @@ func (s *xSession) call(ctx context.Context, client *http.Client, method, rawURL
 // update).
 func (s *xSession) failed(ctx context.Context, base *url.URL, err error) error {
 	if ctx.Err() == nil && isStatus(err, http.StatusTooManyRequests) {
-		return &NetworkError{Msg: "X is limiting how often it may be asked right now (it answered 429): wait a few minutes, then try again.", Err: err}
+		return xLimited(err)
 	}
 	return unreachable(ctx, "X ("+base.Host+")", err)
+}
+
+// xLimited is X's 429 (err): it is limiting how often it is asked.
+func xLimited(err error) error {
+	return netSay(say.T("X is limiting how often it may be asked right now (it answered 429): wait a few minutes, then try again."), err)
 }
 
 // get asks X's API host for rawURL. Its refusals are missing (a 404: there
 // is no such thing) and, for a 401 or 403, a *CredentialsError saying
 // denied; anything else is failed's.
-func (s *xSession) get(ctx context.Context, rawURL string, missing *InputError, denied string) (string, error) {
+func (s *xSession) get(ctx context.Context, rawURL string, missing *InputError, denied say.Sentence) (string, error) {
 	body, err := s.call(ctx, s.apiClient, http.MethodGet, rawURL)
 	switch {
 	case err == nil:
@@ -165,7 +171,7 @@ func (s *xSession) get(ctx context.Context, rawURL string, missing *InputError, 
 	case isStatus(err, http.StatusNotFound):
 		return "", missing
 	case isStatus(err, http.StatusUnauthorized, http.StatusForbidden):
-		return "", &CredentialsError{Msg: denied, Err: err}
+		return "", credSay(denied, err)
 	}
 	return "", s.failed(ctx, s.apiURL, err)
 }
@@ -260,9 +266,9 @@ func inXSession(f func(s *xSession, ctx context.Context, m linkMatch, uc *userCr
 // (source.noRedirectPlaybackUrl, or source.location).
 func (s *xSession) broadcast(ctx context.Context, m linkMatch, uc *userCreds, about xAbout) ([]Candidate, error) {
 	id := m.id
-	missing := inputErr(ErrNoStream, "X has no broadcast %s: it may have been deleted, or the link is mistyped.", id)
+	missing := inputSay(ErrNoStream, say.T("X has no broadcast {{.ID}}: it may have been deleted, or the link is mistyped.", "ID", id))
 	body, err := s.get(ctx, endpoint(s.apiURL, "/1.1/broadcasts/show.json", url.Values{"ids": {id}}), missing,
-		"X will not show this broadcast without logging in.")
+		say.T("X will not show this broadcast without logging in."))
 	if err != nil {
 		return nil, err
 	}
@@ -277,7 +283,7 @@ func (s *xSession) broadcast(ctx context.Context, m linkMatch, uc *userCreds, ab
 	case b.mediaKey == "":
 		return nil, missing
 	case b.state == "NOT_STARTED":
-		return nil, inputErr(ErrNoStream, "The broadcast %s has not started yet: try again once it has.", id)
+		return nil, inputSay(ErrNoStream, say.T("The broadcast {{.ID}} has not started yet: try again once it has.", "ID", id))
 	}
 	about = xBroadcaster(body, b).or(about)
 	b.title, b.start = about.title, about.start
@@ -297,9 +303,9 @@ func (s *xSession) stream(ctx context.Context, m linkMatch, b bcast, what string
 	if b.title != "" {
 		named += " (" + b.title + ")"
 	}
+	words := xStreamWords[what]
 	body, err := s.get(ctx, endpoint(s.apiURL, "/1.1/live_video_stream/status/"+url.PathEscape(b.mediaKey), nil),
-		inputErr(ErrNoStream, "X has no replay for %s %s: it was not kept, or it has expired.", what, named),
-		fmt.Sprintf("X will not hand out this %s's sound and picture, which are probably private.", what))
+		inputSay(ErrNoStream, words.noReplay(named)), words.private)
 	if err != nil {
 		return nil, err
 	}
@@ -312,7 +318,7 @@ func (s *xSession) stream(ctx context.Context, m linkMatch, b bcast, what string
 	var fs []found
 	for _, fd := range f.urls {
 		if strings.Contains(fd.raw, "/live_video_stream/geoblocked/") {
-			return nil, inputErr(ErrNoStream, "X does not play the %s %s in your country.", what, named)
+			return nil, inputSay(ErrNoStream, words.geoblocked(named))
 		}
 		fd.b = bcast{id: id, title: b.title, state: b.state, mediaKey: b.mediaKey, start: b.start}
 		if fd.chatToken == "" && strings.TrimSpace(chat.Token) != "" {
@@ -321,9 +327,42 @@ func (s *xSession) stream(ctx context.Context, m linkMatch, b bcast, what string
 		fs = append(fs, fd)
 	}
 	if len(fs) == 0 {
-		return nil, inputErr(ErrNoStream, "X gives no stream for %s %s: the replay may not be kept or may have expired.", what, named)
+		return nil, inputSay(ErrNoStream, words.noStream(named))
 	}
 	return fs, nil
+}
+
+// xStreamWords are stream's sentences for a broadcast and for a Space,
+// each its own template: the languages the window speaks give the two
+// words different genders.
+var xStreamWords = map[string]struct {
+	private                        say.Sentence
+	noReplay, geoblocked, noStream func(named string) say.Sentence
+}{
+	"broadcast": {
+		private: say.T("X will not hand out this broadcast's sound and picture, which are probably private."),
+		noReplay: func(n string) say.Sentence {
+			return say.T("X has no replay for broadcast {{.Name}}: it was not kept, or it has expired.", "Name", n)
+		},
+		geoblocked: func(n string) say.Sentence {
+			return say.T("X does not play the broadcast {{.Name}} in your country.", "Name", n)
+		},
+		noStream: func(n string) say.Sentence {
+			return say.T("X gives no stream for broadcast {{.Name}}: the replay may not be kept or may have expired.", "Name", n)
+		},
+	},
+	"Space": {
+		private: say.T("X will not hand out this Space's recording, which is probably private."),
+		noReplay: func(n string) say.Sentence {
+			return say.T("X has no replay for Space {{.Name}}: it was not kept, or it has expired.", "Name", n)
+		},
+		geoblocked: func(n string) say.Sentence {
+			return say.T("X does not play the Space {{.Name}} in your country.", "Name", n)
+		},
+		noStream: func(n string) say.Sentence {
+			return say.T("X gives no stream for Space {{.Name}}: the replay may not be kept or may have expired.", "Name", n)
+		},
+	},
 }
 
 // xBroadcaster reads, from broadcasts/show.json's answer, what it says of
@@ -363,8 +402,8 @@ func xBroadcaster(body string, b bcast) xAbout {
 // are its broadcast; the first is resolved as a broadcast link would be.
 func (s *xSession) event(ctx context.Context, m linkMatch, uc *userCreds) ([]Candidate, error) {
 	body, err := s.get(ctx, endpoint(s.apiURL, "/1.1/live_event/1/"+url.PathEscape(m.id)+"/timeline.json", url.Values{"count": {"0"}, "urt": {"true"}}),
-		inputErr(ErrNoStream, "X has no live event %s: it may have been removed, or the link is mistyped.", m.id),
-		"X will not show this live event without logging in.")
+		inputSay(ErrNoStream, say.T("X has no live event {{.ID}}: it may have been removed, or the link is mistyped.", "ID", m.id)),
+		say.T("X will not show this live event without logging in."))
 	if err != nil {
 		return nil, err
 	}
@@ -397,9 +436,9 @@ func (s *xSession) event(ctx context.Context, m linkMatch, uc *userCreds) ([]Can
 		}
 	}
 	if about.title != "" {
-		return nil, inputErr(ErrNoStream, "The live event %s (%s) lists no broadcast yet: it may not have started.", m.id, about.title)
+		return nil, inputSay(ErrNoStream, say.T("The live event {{.ID}} ({{.Title}}) lists no broadcast yet: it may not have started.", "ID", m.id, "Title", about.title))
 	}
-	return nil, inputErr(ErrNoStream, "The live event %s lists no broadcast yet: it may not have started.", m.id)
+	return nil, inputSay(ErrNoStream, say.T("The live event {{.ID}} lists no broadcast yet: it may not have started.", "ID", m.id))
 }
 
 // as is m with another id: the broadcast or Space a post or live event led

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"replayrescue/core/say"
 )
 
 // X's GraphQL operations, as its web client (x.com) sends them: the one
@@ -96,12 +98,12 @@ func (op xOperation) query(id string) (url.Values, error) {
 // query asks the GraphQL operation name about id and decodes its data into
 // v. A 401 or 403 is a *CredentialsError saying denied; other failures are
 // failed's.
-func (s *xSession) query(ctx context.Context, name, id, denied string, v any) error {
+func (s *xSession) query(ctx context.Context, name, id string, denied say.Sentence, v any) error {
 	data, err := s.graphQL(ctx, name, id)
 	switch {
 	case err == nil:
 	case isStatus(err, http.StatusUnauthorized, http.StatusForbidden):
-		return &CredentialsError{Msg: denied, Err: err}
+		return credSay(denied, err)
 	default:
 		return s.failed(ctx, s.webURL, err)
 	}

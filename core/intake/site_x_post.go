@@ -1,13 +1,17 @@
 package intake
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/url"
+	"path"
 	"regexp"
 	"strings"
 	"time"
+
+	"replayrescue/core/say"
+	"replayrescue/core/web"
 )
 
 // X's posts (x.com/USER/status/ID): the post that said "live now" is the
@@ -18,16 +22,26 @@ import (
 // video (an HLS playlist among its variants) is the talk.
 
 // post resolves a post's link: the post through GraphQL's
-// TweetResultByRestId, then the broadcast or Space it leads to, or its own
-// video.
+// TweetResultByRestId (or, when that fails, the syndication endpoint: see
+// site_x_syndication.go), then the broadcast or Space it leads to, or its
+// own video.
 func (s *xSession) post(ctx context.Context, m linkMatch, uc *userCreds) ([]Candidate, error) {
 	var v struct {
 		TweetResult struct {
 			Result *xPostResult `json:"result"`
 		} `json:"tweetResult"`
 	}
-	if err := s.query(ctx, "TweetResultByRestId", m.id, fmt.Sprintf("X shows the post %s only to logged-in accounts.", m.id), &v); err != nil {
-		return nil, err
+	if err := s.query(ctx, "TweetResultByRestId", m.id, say.T("X shows the post {{.ID}} only to logged-in accounts.", "ID", m.id), &v); err != nil {
+		// The embed's endpoint, when it has the post; else GraphQL's
+		// failure is the one to tell.
+		p, serr := syndicated(ctx, m.id)
+		if serr != nil || p == nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			return nil, err
+		}
+		v.TweetResult.Result = p
 	}
 	p, err := v.TweetResult.Result.visible(m.id)
 	if err != nil {
@@ -48,7 +62,7 @@ func (s *xSession) post(ctx context.Context, m linkMatch, uc *userCreds) ([]Cand
 			}
 		}
 	}
-	return nil, inputErr(ErrNoStream, "This post has no video, nor a broadcast or Space in it: if another post announced the talk, use that post's link.")
+	return nil, inputSay(ErrNoStream, say.T("This post has no video, nor a broadcast or Space in it: if another post announced the talk, use that post's link."))
 }
 
 // xPostResult is a post as GraphQL's TweetResultByRestId gives it.
@@ -81,11 +95,15 @@ type xPostResult struct {
 type xUser struct {
 	Core   xName `json:"core"`
 	Legacy xName `json:"legacy"`
+	Avatar struct {
+		ImageURL string `json:"image_url"` // since 2025
+	} `json:"avatar"`
 }
 
 type xName struct {
-	Name       string `json:"name"`
-	ScreenName string `json:"screen_name"`
+	Name         string `json:"name"`
+	ScreenName   string `json:"screen_name"`
+	ProfileImage string `json:"profile_image_url_https"` // before 2025, and the syndication endpoint's
 }
 
 // person is u as X shows it ("Ada Lovelace (@ada)").
@@ -96,12 +114,31 @@ func (u xUser) person() string {
 	return xPerson(u.Legacy.Name, u.Legacy.ScreenName)
 }
 
+// pictures are the addresses of u's profile picture: X names its sizes in
+// the file name (ada_normal.jpg is 48 pixels), so the 400-pixel one first,
+// then the one X gave. Only https addresses are taken (http on this
+// computer, for tests).
+func (u xUser) pictures() []string {
+	raw := cmp.Or(u.Avatar.ImageURL, u.Core.ProfileImage, u.Legacy.ProfileImage)
+	p, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || p.User != nil || !(p.Scheme == "https" || p.Scheme == "http" && web.Loopback(p.Hostname())) {
+		return nil
+	}
+	out := []string{p.String()}
+	if dir, file := path.Split(p.Path); strings.Contains(file, "_normal.") {
+		big := *p
+		big.Path, big.RawPath = dir+strings.Replace(file, "_normal.", "_400x400.", 1), ""
+		out = []string{big.String(), p.String()}
+	}
+	return out
+}
+
 // visible is the post p stands for, or why X does not show it: none (a
 // deleted post or a mistyped id), a tombstone, or one that needs a login.
 func (p *xPostResult) visible(id string) (*xPostResult, error) {
 	switch {
 	case p == nil:
-		return nil, inputErr(ErrNoStream, "X has no post %s: it may have been deleted, or the link is mistyped.", id)
+		return nil, inputSay(ErrNoStream, say.T("X has no post {{.ID}}: it may have been deleted, or the link is mistyped.", "ID", id))
 	case p.Typename == "TweetWithVisibilityResults" && p.Tweet != nil:
 		return p.Tweet.visible(id)
 	case p.Tombstone != nil || p.Typename == "TweetTombstone":
@@ -110,16 +147,16 @@ func (p *xPostResult) visible(id string) (*xPostResult, error) {
 			why = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(p.Tombstone.Text.Text), "Learn more"))
 		}
 		if why == "" {
-			return nil, inputErr(ErrNoStream, "X no longer shows the post %s.", id)
+			return nil, inputSay(ErrNoStream, say.T("X no longer shows the post {{.ID}}.", "ID", id))
 		}
 		if !strings.HasSuffix(why, ".") {
 			why += "."
 		}
-		return nil, inputErr(ErrNoStream, "X no longer shows the post %s: %s", id, why)
+		return nil, inputSay(ErrNoStream, say.T("X no longer shows the post {{.ID}}: {{.Why}}", "ID", id, "Why", why))
 	case p.Typename == "TweetUnavailable" && p.Reason == "Suspended":
-		return nil, inputErr(ErrNoStream, "X no longer shows the post %s: its account is suspended.", id)
+		return nil, inputSay(ErrNoStream, say.T("X no longer shows the post {{.ID}}: its account is suspended.", "ID", id))
 	case p.Typename == "TweetUnavailable":
-		return nil, &CredentialsError{Msg: fmt.Sprintf("X shows the post %s only to logged-in accounts.", id)}
+		return nil, credSay(say.T("X shows the post {{.ID}} only to logged-in accounts.", "ID", id), nil)
 	}
 	return p, nil
 }

@@ -19,6 +19,8 @@ func newX(t *testing.T) *xfake.X {
 	x := xfake.New(t)
 	t.Setenv(envX, x.API.URL)
 	t.Setenv(envXWeb, x.Web.URL)
+	t.Setenv(envTco, x.Short.URL)
+	t.Setenv(envXSyndication, x.Syndication.URL)
 	return x
 }
 
@@ -177,9 +179,14 @@ func TestXPostFailures(t *testing.T) {
 	checkXFailures(t, []xFailure{
 		{"guest pass refused", post, func(x *xfake.X) { x.Refuse(xfake.Activate, 403) }, "refused the guest pass", offline},
 		{"guest pass rate limited", post, func(x *xfake.X) { x.Refuse(xfake.Activate, 429) }, "429", offline},
-		{"post rate limited", post, func(x *xfake.X) { x.Refuse(xfake.PostQuery, 429) }, "wait a few minutes", offline},
-		{"API changed", post, func(x *xfake.X) { x.RequireQueryID(xfake.PostQuery, "newQueryId123") }, "does not understand", offline},
-		{"X down", post, func(x *xfake.X) { x.Refuse(xfake.PostQuery, 503) }, "trouble", offline},
+		// GraphQL's failure is told when the syndication endpoint has
+		// nothing better.
+		{"post rate limited", post, func(x *xfake.X) { x.Refuse(xfake.PostQuery, 429); x.Refuse(xfake.Syndicate, 429) }, "wait a few minutes", offline},
+		{"API changed", post, func(x *xfake.X) {
+			x.RequireQueryID(xfake.PostQuery, "newQueryId123")
+			x.Refuse(xfake.Syndicate, 404)
+		}, "does not understand", offline},
+		{"X down", post, func(x *xfake.X) { x.Refuse(xfake.PostQuery, 503); x.Refuse(xfake.Syndicate, 503) }, "trouble", offline},
 		{"no such post", "https://twitter.com/webdev42/status/42", nil, "X has no post 42", noStream},
 		{"deleted", post, func(x *xfake.X) {
 			x.AddPost(xfake.Post{ID: xPostID, Tombstone: "This Post is from a suspended account."})
@@ -260,6 +267,63 @@ func TestXGraphQLData(t *testing.T) {
 		}
 		if op.fieldToggles != "" && !looksJSON(op.fieldToggles) {
 			t.Errorf("%s: fieldToggles", name)
+		}
+	}
+}
+
+// TestXPostSyndication: when GraphQL fails for a post (a retired query id,
+// a refusal, a limit), the post is read from the embeds' syndication
+// endpoint and leads on as it would, with nothing of X's session or the
+// user's cookies sent there.
+func TestXPostSyndication(t *testing.T) {
+	x := newX(t)
+	xWorld(x)
+	posted := xStart.Add(2 * time.Hour)
+	x.AddPost(xfake.Post{ID: "101", Author: webdev42, Text: "Join us", Posted: posted, Card: xfake.SpaceCard(xSpaceID)})
+	x.AddPost(xfake.Post{ID: "106", Author: webdev42, Text: "My talk, recorded:\nCSS for people who hate CSS", Posted: posted, Video: xPostVideo})
+	x.AddPost(xfake.Post{ID: "103", Author: xfake.User{Name: "Fan", Handle: "fan"}, Text: "Great talk", Posted: posted,
+		Quoted: &xfake.Post{ID: "104", Author: webdev42, Text: "Live", Posted: posted, Card: xfake.BroadcastCard("1OdKrBnaEPXKX", "")}})
+	x.AddPost(xfake.Post{ID: "107", Tombstone: "This Post was deleted by the Post author."})
+	for _, fail := range []func(){
+		func() { x.RequireQueryID(xfake.PostQuery, "newQueryId123") },
+		func() { x.Refuse(xfake.PostQuery, 403) },
+		func() { x.Refuse(xfake.PostQuery, 429) },
+	} {
+		fail()
+		for _, tc := range []struct{ id, url, title string }{
+			{xPostID, xPlaylist, "Web Dev 42 South Meetup"},
+			{"101", xSpaceList, "Ask me anything about CSS"},
+			{"103", xPlaylist, "Web Dev 42 South Meetup"},
+			{"106", xPostVideo, "My talk, recorded: CSS for people who hate CSS"},
+		} {
+			before := len(x.Hits())
+			cands, err := Resolve(context.Background(), Input{Source: "https://x.com/webdev42/status/" + tc.id, Cookies: "auth_token=" + secSession})
+			if err != nil {
+				t.Fatalf("post %s: %v", tc.id, err)
+			}
+			if c := cands[0]; c.URL != tc.url || c.Title != tc.title || c.Presenter != "Web Dev 42 (@webdev42)" {
+				t.Errorf("post %s: %+v", tc.id, c)
+			}
+			hits := x.Hits()[before:]
+			if !slices.Contains(hits, "Syndication GET /tweet-result "+tc.id) || slices.Contains(hits, "Syndication LEAK") {
+				t.Errorf("post %s: %q", tc.id, hits)
+			}
+		}
+		_, err := Resolve(context.Background(), Input{Source: "https://x.com/webdev42/status/107"})
+		if err == nil || !strings.Contains(err.Error(), "X no longer shows the post 107: This Post was deleted by the Post author.") {
+			t.Errorf("tombstone: %v", err)
+		}
+		x.RequireQueryID(xfake.PostQuery, "")
+		x.Refuse(xfake.PostQuery, 0)
+	}
+}
+
+// The token goes in the embed's shape: base 36, no zeros, no point.
+func TestXSyndicationToken(t *testing.T) {
+	for _, id := range []string{"1791474843318882304", "20", "x"} {
+		tok := syndicationToken(id)
+		if tok == "" || strings.ContainsAny(tok, "0.") || strings.Trim(tok, "123456789abcdefghijklmnopqrstuvwxyz") != "" {
+			t.Errorf("%s: %q", id, tok)
 		}
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"replayrescue/core/say"
 )
 
 // X's Spaces (x.com/i/spaces/ID): talks and panels held as sound only.
@@ -36,14 +38,14 @@ func (s *xSession) space(ctx context.Context, m linkMatch, uc *userCreds, about 
 			Metadata *xSpaceMeta `json:"metadata"`
 		} `json:"audioSpace"`
 	}
-	if err := s.query(ctx, "AudioSpaceById", id, "X will not show this Space without logging in.", &v); err != nil {
+	if err := s.query(ctx, "AudioSpaceById", id, say.T("X will not show this Space without logging in."), &v); err != nil {
 		return nil, err
 	}
 	md := v.AudioSpace.Metadata
 	if md == nil {
 		// X answers an empty Space for one it has not, and for one it
 		// shows only to accounts that are logged in.
-		return nil, inputErr(ErrNoStream, "X does not show the Space %s without logging in, or there is no such Space: check the link.", id)
+		return nil, inputSay(ErrNoStream, say.T("X does not show the Space {{.ID}} without logging in, or there is no such Space: check the link.", "ID", id))
 	}
 	start := time.Time(md.Started)
 	if start.IsZero() {
@@ -56,12 +58,12 @@ func (s *xSession) space(ctx context.Context, m linkMatch, uc *userCreds, about 
 	}
 	switch strings.ToLower(md.State) {
 	case "notstarted", "prepublished":
-		return nil, inputErr(ErrNoStream, "The Space %s has not started yet: try again once it is live.", named)
+		return nil, inputSay(ErrNoStream, say.T("The Space {{.Name}} has not started yet: try again once it is live.", "Name", named))
 	case "canceled", "cancelled":
-		return nil, inputErr(ErrNoStream, "The Space %s was cancelled, so there is nothing to save.", named)
+		return nil, inputSay(ErrNoStream, say.T("The Space {{.Name}} was cancelled, so there is nothing to save.", "Name", named))
 	case "ended", "timedout":
 		if !md.Replay {
-			return nil, inputErr(ErrNoStream, "The Space %s was not recorded, or X no longer keeps its recording, so there is no replay to save.", named)
+			return nil, inputSay(ErrNoStream, say.T("The Space {{.Name}} was not recorded, or X no longer keeps its recording, so there is no replay to save.", "Name", named))
 		}
 	}
 	if md.MediaKey == "" {
@@ -75,6 +77,7 @@ func (s *xSession) space(ctx context.Context, m linkMatch, uc *userCreds, about 
 	cands := about.candidates(m, "Space", fs, uc)
 	for i := range cands {
 		cands[i].Sound = true
+		cands[i].Pictures = md.Creator.Result.pictures()
 	}
 	return cands, nil
 }

@@ -58,3 +58,30 @@ func TestXSpaceFailures(t *testing.T) {
 		{"stream refused", space, func(x *xfake.X) { x.Refuse(xfake.Status, 403) }, "probably private", refused},
 	})
 }
+
+// A Space's host's picture is handed on, its 400-pixel size first, when
+// X gives an https address for it; none when it gives none or another kind.
+func TestXSpacePicture(t *testing.T) {
+	x := newX(t)
+	for _, tc := range []struct {
+		picture string
+		want    []string
+	}{
+		{"https://pbs.twimg.com/profile_images/17/Ab-c_normal.jpg", []string{"https://pbs.twimg.com/profile_images/17/Ab-c_400x400.jpg", "https://pbs.twimg.com/profile_images/17/Ab-c_normal.jpg"}},
+		{"https://pbs.twimg.com/profile_images/17/Ab-c.png", []string{"https://pbs.twimg.com/profile_images/17/Ab-c.png"}},
+		{"http://pbs.twimg.com/profile_images/17/Ab-c_normal.jpg", nil},
+		{"javascript:alert(1)", nil},
+		{"", nil},
+	} {
+		host := webdev42
+		host.Picture = tc.picture
+		x.AddSpace(xfake.Space{ID: xSpaceID, MediaKey: xSpaceKey, Title: "AMA", State: "Ended", Host: host, Started: xStart, Replay: true, Playlist: xSpaceList})
+		cands, err := Resolve(context.Background(), Input{Source: "https://x.com/i/spaces/" + xSpaceID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := cands[0].Pictures; !slices.Equal(got, tc.want) {
+			t.Errorf("%q: pictures %q, want %q", tc.picture, got, tc.want)
+		}
+	}
+}

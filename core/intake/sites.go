@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"replayrescue/core/chat"
+	"replayrescue/core/say"
 	"replayrescue/core/web"
 )
 
@@ -39,10 +40,10 @@ import (
 // broadcast may hand it on to the site's broadcast resolver with a
 // linkMatch of its own.
 type site struct {
-	name   string   // the service, in messages and in Candidate.From ("Periscope")
-	shapes string   // its kinds of links, for people ("posts, broadcasts, live events and Spaces")
-	origin Origin   // Candidate.Origin of the playlists its API hands out
-	hosts  []string // hosts of its links: lower case, without www., mobile. or m.
+	name   string       // the service, in messages and in Candidate.From ("Periscope")
+	shapes say.Sentence // its kinds of links, for people ("posts, broadcasts, live events and Spaces")
+	origin Origin       // Candidate.Origin of the playlists its API hands out
+	hosts  []string     // hosts of its links: lower case, without www., mobile. or m.
 	links  []linkShape
 	// referer is what its web player sends with playlist requests.
 	referer string
@@ -211,7 +212,7 @@ func unknownLink(u *url.URL) error {
 	}
 	for _, s := range sites {
 		if slices.Contains(s.hosts, host) {
-			return &CaptureError{Link: s.page(u), Err: inputErr(ErrNoStream, "This %s page is not a kind of link Replay Rescue reads (%s).", s.name, s.shapes)}
+			return &CaptureError{Link: s.page(u), Err: inputSay(ErrNoStream, say.T("This {{.Site}} page is not a kind of link Replay Rescue reads ({{.Shapes}}).", "Site", s.name, "Shapes", s.shapes))}
 		}
 	}
 	return nil
@@ -271,6 +272,7 @@ func init() {
 			hosts = append(hosts, regexp.QuoteMeta(h))
 		}
 	}
+	hosts = append(hosts, regexp.QuoteMeta(tcoHost)) // X's short links (site_x_short.go)
 	bareLinkRE = regexp.MustCompile(`(?i)^(?:` + strings.Join(prefixes, "|") + `)?(?:` + strings.Join(hosts, "|") + `)/`)
 }
 

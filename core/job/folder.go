@@ -22,13 +22,14 @@ import (
 
 // ownFileRE matches every file name a job (or the render it runs) creates
 // in its folder: the state and lock, chunks and their temporary names, the
-// render's lists and re-encoded head, the chat it keeps, and the probe of
-// checkWritable.
+// render's lists and re-encoded head, the chat it keeps, the presenter's
+// picture for a card, and the probe of checkWritable.
 var ownFileRE = regexp.MustCompile(`^(?:` +
 	`state\.json(?:\.tmp)?|lock|` +
 	`(?:chunk|audio)_[0-9]{6,}\.ts(?:\.part)?|` +
 	`render(?:-[a-z]+)?\.(?:ffconcat|concatf|ts)|` +
 	`(?:chat\.json|chat-burn\.ass)|\.(?:chat\.json|chat-burn\.ass)\.[0-9a-f]+\.part|` +
+	`presenter\.(?:jpg|png)|` +
 	`\.replayrescue-check-[0-9]+` +
 	`)$`)
 

@@ -50,6 +50,9 @@ type Source struct {
 	Presenter string
 	// Sound says the source is sound only (an X Space).
 	Sound bool
+	// Pictures are addresses of the presenter's picture, tried in turn
+	// for the card of a sound-only source's MP4 (see presenterPicture).
+	Pictures []string
 }
 
 // Options configure a save, of one broadcast or of a talk in several parts.

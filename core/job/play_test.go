@@ -1,7 +1,9 @@
 package job
 
 import (
+	"context"
 	"encoding/binary"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -154,4 +156,96 @@ func TestPlayerKeepsPictureAndSoundTogether(t *testing.T) {
 			return lead
 		})
 	})
+}
+
+// A talk in two parts plays on from the first into the second: the second
+// part's pictures take its place on the talk's timeline without a gap, and
+// each flash is heard with its own part's beep (the first part's sound is
+// on time, the second's runs 1 s early), so the first part's sound neither
+// runs into the second nor leaves it early.
+func TestPlayerPlaysOnIntoTheNextPart(t *testing.T) {
+	srcs, ms, tools := partSamples(t, []talkPart{
+		{length: 10 * time.Second, width: 320, height: 180},
+		{length: 10 * time.Second, lead: time.Second, width: 320, height: 180},
+	})
+	talk, err := OpenTalk(srcs, Options{Work: filepath.Join(t.TempDir(), "talk"), Tools: tools, tuning: fast()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []func(context.Context) error{talk.Load, talk.Download} {
+		if err := f(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	seam := talk.PartLengths()[0]
+	if seam != ms[0].Duration {
+		t.Fatalf("the first part is %v long, its sample %v", seam, ms[0].Duration)
+	}
+	l := newListener()
+	var mu sync.Mutex
+	var times []time.Duration
+	p := player.New(player.Options{Source: talk.PlaySource(), Sink: &player.Clock{Keep: l.keep, Speed: 0.5}, Width: 160,
+		Show: func(f player.Frame) {
+			mu.Lock()
+			times = append(times, f.At)
+			mu.Unlock()
+			l.show(f)
+		},
+		Ended: func(_ time.Duration, err error) { l.ended <- err }})
+	const from, to = 3 * time.Second, 17 * time.Second
+	if err := p.Play(from, to); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-l.ended:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(2 * time.Minute):
+		t.Fatal("the player never ended")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	var before, after time.Duration = -1, -1
+	for _, at := range times {
+		if at < seam {
+			before = at
+		} else if after < 0 {
+			after = at
+		}
+	}
+	if before < seam-150*time.Millisecond || after < 0 || after > seam+150*time.Millisecond {
+		t.Errorf("around the seam at %v the pictures shown are at %v and then %v: a gap", seam, before, after)
+	}
+	if last := times[len(times)-1]; last < to-200*time.Millisecond {
+		t.Errorf("the last picture shown is at %v, want near the end, %v", last, to)
+	}
+	// Flashes at 5 s (part 1), 10 s and 15 s (part 2), in the sound heard
+	// from 3 s on; part 1's beep with its flash, part 2's 1 s before (the
+	// one for its flash at 10 s, its own 0 s, would be before the part).
+	beeps := l.beeps()
+	if len(l.flashes) != 3 {
+		t.Fatalf("flashes shown at %v of sound, want 3 (5, 10 and 15 s)", l.flashes)
+	}
+	checked := 0
+	for _, f := range l.flashes {
+		want := f
+		if f+from >= seam {
+			want -= time.Second
+			if want+from < seam {
+				continue
+			}
+		}
+		checked++
+		ok := false
+		for _, b := range beeps {
+			ok = ok || (b-want).Abs() <= 40*time.Millisecond
+		}
+		if !ok {
+			t.Errorf("the flash shown at %v of sound has no beep at %v (beeps at %v)", f, want, beeps)
+		}
+	}
+	if checked != 2 {
+		t.Errorf("%d flashes checked, want 2", checked)
+	}
 }

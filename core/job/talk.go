@@ -583,6 +583,7 @@ func (t *Talk) renderPart(ctx context.Context, s Settings, ready func(context.Co
 		return rendered{}, saying(ExitUsage, nil, say.T("Frame-exact cuts are not available for a single video file yet: save without the exact cut (the video then starts at the keyframe just before the start time)."))
 	}
 	spec.Replace = s.Force
+	spec.Card.Picture = p.presenterPicture(ctx, s.Output)
 	var chatProblem string
 	if s.BurnChat {
 		if msgs, err := p.Chat(ctx); err == nil {

@@ -19,12 +19,18 @@ import (
 // is its sound as it is. Saved as an MP4, for the video sites that take
 // only video, it gets a picture: a still card with its title and who
 // presented it, drawn by ffmpeg (a color source and drawtext) in a second,
-// short run over the sound the render wrote, which it copies. An ffmpeg
-// without drawtext, or without a font for it, gives a plain card.
+// short run over the sound the render wrote, which it copies; above them
+// the presenter's picture, when the job has one. An ffmpeg without
+// drawtext, or without a font for it, gives a card without words; a
+// picture ffmpeg cannot read, one without the picture.
 
 // Card is what the picture of a sound-only source's MP4 shows.
 type Card struct {
 	Title, Presenter string
+	// Picture is the presenter's picture, a JPEG or PNG file in the job
+	// folder (never an address: ffmpeg reads only local files); "" for
+	// none.
+	Picture string
 }
 
 // soundName reports whether out names a sound file (.m4a): a sound-only
@@ -41,6 +47,8 @@ const (
 	cardTitleLines = 4
 	cardTitleSize  = 60
 	cardNameSize   = 40
+	cardPicture    = 240 // the presenter's picture, square
+	cardGap        = 40  // between the picture and the words
 )
 
 // withCard gives the MP4 spec's render just wrote at path its card as its
@@ -73,24 +81,44 @@ func (t Tools) withCard(ctx context.Context, spec RenderSpec, path string, cut C
 		return err
 	}
 	defer os.Remove(tmp)
-	err = t.runRender(ctx, t.cardArgs(ctx, *spec.Card, path, tmp, info.Duration, burn, true), nil, run, tmp)
-	var failed *FailedError
-	if errors.As(err, &failed) && ctx.Err() == nil {
-		// No drawtext in this ffmpeg, or no font for it: a plain card.
-		err = t.runRender(ctx, t.cardArgs(ctx, *spec.Card, path, tmp, info.Duration, burn, false), nil, run, tmp)
+	// The card with all it may show first; when ffmpeg fails on it, the
+	// same without words (no drawtext in this ffmpeg, or no font for it),
+	// then without the picture (one ffmpeg cannot read), then plain.
+	c := *spec.Card
+	tries := []struct{ text, picture bool }{{true, true}, {false, true}, {true, false}, {false, false}}
+	for _, try := range tries {
+		if try.picture && c.Picture == "" {
+			continue
+		}
+		err = t.runRender(ctx, t.cardArgs(ctx, c, path, tmp, info.Duration, burn, try.text, try.picture), nil, run, tmp)
+		var failed *FailedError
+		if !errors.As(err, &failed) || ctx.Err() != nil {
+			break
+		}
 	}
 	return err
 }
 
 // cardArgs is the ffmpeg command that writes tmp: the sound of the MP4 at
 // sound (copied) with the card as its picture, both from zero, d long; with
-// text, the card's title and presenter drawn on it; with burn, the ASS file
-// drawn over it.
-func (t Tools) cardArgs(ctx context.Context, c Card, sound, tmp string, d time.Duration, burn string, text bool) ffcmd {
-	picture := Source("color", ffmpeg.KwArgs{"c": cardBackground, "s": cardSize, "r": "1", "d": fmt.Sprintf("%.0f", math.Ceil(d.Seconds()))}).
-		Filter("format", ffmpeg.Args{"yuv420p"})
+// text, the card's title and presenter drawn on it; with withPicture, the
+// presenter's picture above them; with burn, the ASS file drawn over it.
+func (t Tools) cardArgs(ctx context.Context, c Card, sound, tmp string, d time.Duration, burn string, text, withPicture bool) ffcmd {
+	picture := Source("color", ffmpeg.KwArgs{"c": cardBackground, "s": cardSize, "r": "1", "d": fmt.Sprintf("%.0f", math.Ceil(d.Seconds()))})
+	top := 0 // where the words start: below the picture, if any
+	if withPicture && c.Picture != "" {
+		y := (720 - cardPicture - cardGap - cardTextHeight(c)) / 2
+		// One frame of the picture, read as an image of its own kind
+		// (the job named the file by its bytes), shown over the whole
+		// card: overlay repeats it after its one frame.
+		face := input("file:"+c.Picture, ffmpeg.KwArgs{"f": "image2"}).
+			Filter("scale", ffmpeg.Args{strconv.Itoa(cardPicture), strconv.Itoa(cardPicture)}, ffmpeg.KwArgs{"force_original_aspect_ratio": "decrease"})
+		picture = ffmpeg.Filter([]*ffmpeg.Stream{picture, face}, "overlay", ffmpeg.Args{"(W-w)/2", strconv.Itoa(y)}, ffmpeg.KwArgs{"eof_action": "repeat"})
+		top = y + cardPicture + cardGap
+	}
+	picture = picture.Filter("format", ffmpeg.Args{"yuv420p"})
 	if text {
-		picture = cardText(picture, c)
+		picture = cardText(picture, c, top)
 	}
 	if burn != "" {
 		picture = picture.Filter("ass", ffmpeg.Args{optionValue(burn)})
@@ -108,15 +136,23 @@ func (t Tools) cardArgs(ctx context.Context, c Card, sound, tmp string, d time.D
 	return t.render([]*ffmpeg.Stream{picture, input("file:"+sound, nil).Get("a:0")}, tmp, out, false)
 }
 
-// cardText draws the card's title (wrapped, at most cardTitleLines lines)
-// and presenter on picture, centred.
-func cardText(picture *ffmpeg.Stream, c Card) *ffmpeg.Stream {
-	lines := wrapWords(c.Title, cardTitleLine, cardTitleLines)
-	height := len(lines) * cardTitleSize * 6 / 5
+// cardTextHeight is the height of the card's words.
+func cardTextHeight(c Card) int {
+	height := len(wrapWords(c.Title, cardTitleLine, cardTitleLines)) * cardTitleSize * 6 / 5
 	if c.Presenter != "" {
 		height += cardNameSize * 2
 	}
-	y := (720 - height) / 2
+	return height
+}
+
+// cardText draws the card's title (wrapped, at most cardTitleLines lines)
+// and presenter on picture, centred, from top (0: centred on the card).
+func cardText(picture *ffmpeg.Stream, c Card, top int) *ffmpeg.Stream {
+	lines := wrapWords(c.Title, cardTitleLine, cardTitleLines)
+	y := (720 - cardTextHeight(c)) / 2
+	if top > 0 {
+		y = top
+	}
 	for _, l := range lines {
 		picture = drawText(picture, l, cardTitleSize, "white", y)
 		y += cardTitleSize * 6 / 5

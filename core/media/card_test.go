@@ -257,3 +257,59 @@ func TestWrapWords(t *testing.T) {
 		}
 	}
 }
+
+// rgbAt is the colour of the pixel (x, y) of the 1280x720 picture at 2 s
+// of path.
+func rgbAt(t *testing.T, tl Tools, path string, x, y int) [3]byte {
+	t.Helper()
+	out, err := exec.Command(tl.FFmpeg, "-v", "error", "-ss", "2", "-i", path, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-").Output()
+	if err != nil || len(out) != 1280*720*3 {
+		t.Fatalf("%v (%d bytes)", err, len(out))
+	}
+	i := (y*1280 + x) * 3
+	return [3]byte{out[i], out[i+1], out[i+2]}
+}
+
+// near reports whether two colours are alike, after a lossy encode.
+func near(a [3]byte, r, g, b int) bool {
+	d := func(x byte, y int) int { return max(int(x)-y, y-int(x)) }
+	return d(a[0], r) < 40 && d(a[1], g) < 40 && d(a[2], b) < 40
+}
+
+// The presenter's picture is drawn on the card above the words; a picture
+// ffmpeg cannot read leaves the card as it was without one.
+func TestCardPicture(t *testing.T) {
+	slow(t)
+	tl := tools(t)
+	dir, names, durations := spaceChunks(t, tl)
+	pic := filepath.Join(t.TempDir(), "presenter.png")
+	if err := xfake.WritePicture(pic); err != nil {
+		t.Fatal(err)
+	}
+	broken := filepath.Join(t.TempDir(), "presenter.jpg")
+	os.WriteFile(broken, []byte("\xff\xd8\xff not a picture at all"), 0o600)
+	out := t.TempDir()
+	c := xfake.PictureColor
+	// The picture's middle: centred, its top above the words.
+	card := Card{Title: "AMA", Presenter: "Web Dev 42"}
+	y := (720-cardPicture-cardGap-cardTextHeight(card))/2 + cardPicture/2
+	for _, tc := range []struct {
+		name, picture string
+		shown         bool
+	}{{"picture", pic, true}, {"broken", broken, false}} {
+		card.Picture = tc.picture
+		spec := RenderSpec{Dir: dir, Chunks: names, Durations: durations, OneStream: true, Output: filepath.Join(out, tc.name+".mp4"), Card: &card}
+		if _, err := tl.Render(context.Background(), spec); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if got := rgbAt(t, tl, spec.Output, 640, y); near(got, int(c.R), int(c.G), int(c.B)) != tc.shown {
+			t.Errorf("%s: the picture's middle is %v", tc.name, got)
+		}
+		if got := rgbAt(t, tl, spec.Output, 20, 20); !near(got, 0x1b, 0x27, 0x33) {
+			t.Errorf("%s: the card's corner is %v", tc.name, got)
+		}
+		if n := bright(grayFrame(t, tl, spec.Output)); n < 300 {
+			t.Errorf("%s: no words on the card (%d bright pixels)", tc.name, n)
+		}
+	}
+}

@@ -52,7 +52,7 @@ func (d *Device) Play(r io.Reader) {
 	d.Stop()
 	read := new(atomic.Int64)
 	p := d.ctx.NewPlayer(&counter{r: r, n: read})
-	p.SetBufferSize(int(bytesAt(deviceBuffer)))
+	p.SetBufferSize(int(SoundBytes(deviceBuffer)))
 	d.mu.Lock()
 	d.player, d.read = p, read
 	d.mu.Unlock()

@@ -162,7 +162,7 @@ func (p *Player) startSound(r *run, at time.Duration) error {
 	from := at - p.offset
 	var lead int64
 	if from < 0 {
-		lead = bytesAt(-from)
+		lead = SoundBytes(-from)
 		from = 0
 	}
 	snd, err := p.o.Source.Sound(r.ctx, from)
@@ -337,8 +337,8 @@ func (p *Player) stopLocked() {
 	r.cancel()
 }
 
-// bytesAt is the length of d of sound, in whole samples.
-func bytesAt(d time.Duration) int64 {
+// SoundBytes is how many bytes d of sound takes, in whole samples.
+func SoundBytes(d time.Duration) int64 {
 	return int64(d) * SampleRate / int64(time.Second) * bytesPerSample
 }
 

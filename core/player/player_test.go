@@ -50,7 +50,7 @@ func (p *fakePictures) Close() error { return nil }
 
 func (f fake) Sound(ctx context.Context, from time.Duration) (io.ReadCloser, error) {
 	var b bytes.Buffer
-	for i := bytesAt(from) / bytesPerSample; i < bytesAt(f.length)/bytesPerSample; i++ {
+	for i := SoundBytes(from) / bytesPerSample; i < SoundBytes(f.length)/bytesPerSample; i++ {
 		t := time.Duration(i) * time.Second / SampleRate
 		var v int16
 		if t%time.Second < frameStep && t >= time.Second {

@@ -49,7 +49,7 @@ func (c *Clock) Play(r io.Reader) {
 				return
 			case <-t.C:
 			}
-			due := bytesAt(time.Duration(float64(time.Since(began)) * speed))
+			due := SoundBytes(time.Duration(float64(time.Since(began)) * speed))
 			for taken < due {
 				n, err := io.ReadFull(r, buf[:min(int64(len(buf)), due-taken)])
 				select {

@@ -56,17 +56,22 @@ type Sentence = say.Sentence
 // is then the one to show. It picks the sentence Explain picks.
 func Words(err error) Sentence {
 	var (
-		credErr *intake.CredentialsError
-		install *toolget.Error
-		je      *job.Error
+		inputErr *intake.InputError
+		credErr  *intake.CredentialsError
+		netErr   *intake.NetworkError
+		install  *toolget.Error
+		je       *job.Error
 	)
 	switch {
 	case errors.As(err, &je):
 		return agree(je.Words.Map(web.Printable), err)
+	case errors.As(err, &inputErr):
+		return agree(inputErr.Words.Map(web.Printable), err)
 	case errors.As(err, &credErr):
 		return agree(credErr.Words.Map(web.Printable), err)
-	case errors.As(err, new(*intake.InputError)), errors.As(err, new(*intake.NetworkError)),
-		errors.As(err, &install) && !errors.As(err, new(*media.MissingError)) && !errors.As(err, new(*media.FailedError)),
+	case errors.As(err, &netErr):
+		return agree(netErr.Words.Map(web.Printable), err)
+	case errors.As(err, &install) && !errors.As(err, new(*media.MissingError)) && !errors.As(err, new(*media.FailedError)),
 		errors.Is(err, intake.ErrNoSource) && !errors.Is(err, context.Canceled):
 		return Sentence{} // not written as templates yet
 	}

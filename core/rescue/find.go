@@ -54,7 +54,7 @@ func found(cands []Candidate, err error) ([]Candidate, string, error) {
 // video host refuses it.
 func SourceOf(c Candidate) Source {
 	return job.Source{URL: c.URL, Creds: c.Creds, Title: c.Title, ID: c.BroadcastID, Denied: intake.DeniedWords(c), Chat: c.Chat,
-		Presenter: c.Presenter, Sound: c.Sound}
+		Presenter: c.Presenter, Sound: c.Sound, Pictures: c.Pictures}
 }
 
 // CaptureInstead reports whether err is a link whose site's API could not

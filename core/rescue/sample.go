@@ -25,7 +25,7 @@ type Sample struct {
 // after the first time) and serves it until Close. title and id name it;
 // the id keeps the demo's and the window's job folders apart.
 func StartSample(ctx context.Context, tools Tools, length time.Duration, title, id string) (*Sample, error) {
-	m, err := sample.Generate(ctx, sample.MediaOptions{FFmpeg: tools.FFmpeg, Encoder: tools.VideoEncoder(ctx), Duration: length})
+	m, err := sample.Generate(ctx, sample.MediaOptions{FFmpeg: tools.FFmpeg, Encoder: tools.VideoEncoder(ctx), Duration: length, CalmStart: true})
 	if err != nil {
 		return nil, err
 	}

@@ -51,6 +51,10 @@ type MediaOptions struct {
 	Style string
 	// Rate is the frame rate (default 30).
 	Rate int
+	// CalmStart leaves out the flash at 0 s: the built-in sample opens on
+	// the talk's picture, not on a white one (its beep would come before
+	// the broadcast began, so the flash marks nothing there).
+	CalmStart bool
 }
 
 // Chunk is one generated MPEG-TS chunk.
@@ -109,6 +113,9 @@ func (o *MediaOptions) key() string {
 	if o.Style != "" || o.Rate != 30 {
 		s += fmt.Sprintf(" %s %d", o.Style, o.Rate)
 	}
+	if o.CalmStart {
+		s += " calm"
+	}
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:8])
 }
@@ -164,7 +171,8 @@ func load(dir string) (*Media, error) {
 
 // picture draws a talk: a light slide with a few lines of "text" on a dark
 // stage, the speaker's camera (testsrc2 with its running clock) in a corner,
-// and a one-frame white flash every 5 s as a sync marker.
+// and a one-frame white flash every 5 s as a sync marker (from 5 s with
+// CalmStart).
 func picture(o MediaOptions) *ffmpeg.Stream {
 	w, h, d := o.Width, o.Height, fmt.Sprintf("%.3f", o.Duration.Seconds())
 	box := func(s *ffmpeg.Stream, x, y, bw, bh any, color string) *ffmpeg.Stream {
@@ -179,8 +187,12 @@ func picture(o MediaOptions) *ffmpeg.Stream {
 	cam := media.Source("testsrc2", ffmpeg.KwArgs{"s": "320x180", "r": o.Rate, "d": d}).
 		Filter("scale", ffmpeg.Args{strconv.Itoa(w / 4 &^ 1), strconv.Itoa(h / 4 &^ 1)})
 	talk := ffmpeg.Filter([]*ffmpeg.Stream{slide, cam}, "overlay", nil, ffmpeg.KwArgs{"x": w * 11 / 16, "y": h * 6 / 10})
+	flash := "lt(mod(t,5),0.034)"
+	if o.CalmStart {
+		flash += "*gte(t,1)"
+	}
 	return talk.Filter("drawbox", nil, ffmpeg.KwArgs{"x": 0, "y": 0, "w": "iw", "h": "ih", "color": "white", "t": "fill",
-		"enable": "lt(mod(t,5),0.034)"})
+		"enable": flash})
 }
 
 // sound is a quiet, speech-like hum (far below -20 dBFS) with a loud 100 ms

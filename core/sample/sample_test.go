@@ -76,6 +76,24 @@ func TestGenerateAndCache(t *testing.T) {
 
 func TestMarkers(t *testing.T) {
 	m, tl := testMedia(t)
+	checkMarkers(t, m, tl, []time.Duration{0, 5 * time.Second, 10 * time.Second})
+}
+
+// The built-in sample (CalmStart) opens on the talk: its first flash is at
+// 5 s, and the beeps are where they are without it.
+func TestCalmStartHasNoFlashAtZero(t *testing.T) {
+	_, tl := testMedia(t)
+	m, err := Generate(context.Background(), MediaOptions{FFmpeg: tl.FFmpeg, Duration: 12 * time.Second, CalmStart: true, CacheDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkMarkers(t, m, tl, []time.Duration{5 * time.Second, 10 * time.Second})
+}
+
+// checkMarkers finds the flashes wantF in m and a beep 2 s before those at
+// 5 and 10 s.
+func checkMarkers(t *testing.T, m *Media, tl media.Tools, wantF []time.Duration) {
+	t.Helper()
 	// Join the chunks as one TS file and look for the flashes and beeps.
 	joined := filepath.Join(t.TempDir(), "all.ts")
 	f, _ := os.Create(joined)
@@ -88,7 +106,6 @@ func TestMarkers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantF := []time.Duration{0, 5 * time.Second, 10 * time.Second}
 	wantB := []time.Duration{3 * time.Second, 8 * time.Second} // 2 s before the flashes at 5 and 10
 	if len(flashes) != len(wantF) {
 		t.Fatalf("flashes %v, want %v", flashes, wantF)

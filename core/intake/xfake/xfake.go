@@ -2,14 +2,17 @@
 // (api.x.com: the guest pass, broadcasts, live events and the playlists of
 // broadcasts and Spaces) and its web site's GraphQL API (x.com/i/api/graphql:
 // posts and Spaces), in the shapes of their real answers, their refusals
-// included. Point REPLAYRESCUE_X_API at API.URL and REPLAYRESCUE_X_WEB at
-// Web.URL. It serves no media: a broadcast's or Space's Playlist is any
+// included, its short links (t.co) and the syndication endpoint its embeds
+// read posts from (cdn.syndication.twimg.com). Point REPLAYRESCUE_X_API at
+// API.URL, REPLAYRESCUE_X_WEB at Web.URL, REPLAYRESCUE_X_SHORT at Short.URL
+// and REPLAYRESCUE_X_SYNDICATION at Syndication.URL. It serves no media: a broadcast's or Space's Playlist is any
 // address the test serves.
 package xfake
 
 import (
 	"encoding/json"
 	"fmt"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -33,12 +36,15 @@ const (
 	Show       = "show"                // GET /1.1/broadcasts/show.json
 	Status     = "status"              // GET /1.1/live_video_stream/status/MEDIA_KEY
 	Timeline   = "timeline"            // GET /1.1/live_event/1/ID/timeline.json
+	Shorten    = "short"               // GET t.co/ID
+	Syndicate  = "syndication"         // GET cdn.syndication.twimg.com/tweet-result?id=ID
 	PostQuery  = "TweetResultByRestId" // GraphQL
 	SpaceQuery = "AudioSpaceById"      // GraphQL
 )
 
-// User is an account.
-type User struct{ Name, Handle string }
+// User is an account; Picture, when set, is the address of its profile
+// picture as X gives it (the 48-pixel "_normal" file).
+type User struct{ Name, Handle, Picture string }
 
 // Post is a post (a tweet).
 type Post struct {
@@ -102,13 +108,14 @@ type Event struct {
 
 // X is the fake. Its methods may be called while it serves.
 type X struct {
-	API, Web *httptest.Server
+	API, Web, Short, Syndication *httptest.Server
 
 	mu         sync.Mutex
 	posts      map[string]Post
 	broadcasts map[string]Broadcast
 	spaces     map[string]Space
 	events     map[string]Event
+	shorts     map[string]string
 	refuse     map[string]int
 	queryIDs   map[string]string
 	hits       []string
@@ -117,11 +124,15 @@ type X struct {
 // New starts the fake; it stops with the test.
 func New(tb testing.TB) *X {
 	x := &X{posts: map[string]Post{}, broadcasts: map[string]Broadcast{}, spaces: map[string]Space{},
-		events: map[string]Event{}, refuse: map[string]int{}, queryIDs: map[string]string{}}
+		events: map[string]Event{}, shorts: map[string]string{}, refuse: map[string]int{}, queryIDs: map[string]string{}}
 	x.API = httptest.NewServer(http.HandlerFunc(x.api))
 	x.Web = httptest.NewServer(http.HandlerFunc(x.web))
+	x.Short = httptest.NewServer(http.HandlerFunc(x.short))
+	x.Syndication = httptest.NewServer(http.HandlerFunc(x.syndication))
 	tb.Cleanup(x.API.Close)
 	tb.Cleanup(x.Web.Close)
+	tb.Cleanup(x.Short.Close)
+	tb.Cleanup(x.Syndication.Close)
 	return x
 }
 
@@ -131,13 +142,24 @@ func (x *X) AddBroadcast(b Broadcast) { x.mu.Lock(); x.broadcasts[b.ID] = b; x.m
 func (x *X) AddSpace(s Space)         { x.mu.Lock(); x.spaces[s.ID] = s; x.mu.Unlock() }
 func (x *X) AddEvent(e Event)         { x.mu.Lock(); x.events[e.ID] = e; x.mu.Unlock() }
 
+// AddShort makes the short link t.co/id lead to target.
+func (x *X) AddShort(id, target string) { x.mu.Lock(); x.shorts[id] = target; x.mu.Unlock() }
+
 // Refuse makes X answer op (Activate, Show, ...) with status, as X words
 // that refusal; 0 answers again.
 func (x *X) Refuse(op string, status int) { x.mu.Lock(); x.refuse[op] = status; x.mu.Unlock() }
 
 // RequireQueryID makes X know the GraphQL operation op only by id: another
-// id is answered 404, as X answers one it has retired.
-func (x *X) RequireQueryID(op, id string) { x.mu.Lock(); x.queryIDs[op] = id; x.mu.Unlock() }
+// id is answered 404, as X answers one it has retired; "" knows any again.
+func (x *X) RequireQueryID(op, id string) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if id == "" {
+		delete(x.queryIDs, op)
+		return
+	}
+	x.queryIDs[op] = id
+}
 
 // Hits are the requests answered, "API POST /1.1/guest/activate.json" or
 // "Web GET TweetResultByRestId 1791474843318882304".
@@ -288,6 +310,89 @@ func (x *X) timeline(w http.ResponseWriter, id string) {
 	})
 }
 
+// short answers as t.co: a 301 to where the link leads, or, to a browser,
+// a page that sends it there (X's own words); 404 for a link it has not.
+func (x *X) short(w http.ResponseWriter, r *http.Request) {
+	x.hit("Short " + r.Method + " " + r.URL.Path)
+	if x.refused(w, Shorten) {
+		return
+	}
+	x.mu.Lock()
+	target, ok := x.shorts[strings.Trim(r.URL.Path, "/")]
+	x.mu.Unlock()
+	switch {
+	case !ok:
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusNotFound)
+		fmt.Fprint(w, "<html><head><title>t.co / Twitter</title></head><body>Sorry, that page does not exist.</body></html>")
+	case strings.Contains(r.UserAgent(), "Mozilla"):
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "private,max-age=300")
+		e := html.EscapeString(target)
+		fmt.Fprintf(w, `<head><meta name="referrer" content="always"><noscript><META http-equiv="refresh" content="0;URL=%s"></noscript><title>%s</title></head><script>window.opener = null; location.replace(%q)</script>`, e, e, target)
+	default:
+		w.Header().Set("Location", target)
+		w.Header().Set("Cache-Control", "private,max-age=300")
+		w.WriteHeader(http.StatusMovedPermanently)
+	}
+}
+
+// syndication answers as cdn.syndication.twimg.com/tweet-result: a post in
+// the REST API's words, as X's embeds read it. It asks for no credentials
+// and is sent none: a request carrying X's bearer or guest token is
+// recorded as "Syndication LEAK".
+func (x *X) syndication(w http.ResponseWriter, r *http.Request) {
+	id := r.URL.Query().Get("id")
+	x.hit("Syndication " + r.Method + " " + r.URL.Path + " " + id)
+	if r.Header.Get("Authorization") != "" || r.Header.Get("X-Guest-Token") != "" || r.Header.Get("Cookie") != "" {
+		x.hit("Syndication LEAK")
+	}
+	if r.URL.Path != "/tweet-result" || r.URL.Query().Get("token") == "" {
+		http.NotFound(w, r)
+		return
+	}
+	if x.refused(w, Syndicate) {
+		return
+	}
+	x.mu.Lock()
+	p, ok := x.posts[id]
+	x.mu.Unlock()
+	if !ok || p.Unavailable != "" {
+		w.WriteHeader(http.StatusNotFound)
+		return
+	}
+	writeJSON(w, http.StatusOK, syndicatedPost(p))
+}
+
+// syndicatedPost is a post as tweet-result gives it.
+func syndicatedPost(p Post) map[string]any {
+	if p.Tombstone != "" {
+		return map[string]any{"__typename": "TweetTombstone", "tombstone": map[string]any{"text": map[string]any{"text": p.Tombstone + " Learn more", "entities": []any{}}}}
+	}
+	out := legacyPost(p)
+	out["__typename"] = "Tweet"
+	out["text"] = out["full_text"]
+	delete(out, "full_text")
+	out["created_at"] = p.Posted.UTC().Format("2006-01-02T15:04:05.000Z")
+	out["user"] = map[string]any{"id_str": fmt.Sprint(len(p.Author.Handle) * 1000003), "name": p.Author.Name, "screen_name": p.Author.Handle,
+		"verified": false}
+	if p.Author.Picture != "" {
+		out["user"].(map[string]any)["profile_image_url_https"] = p.Author.Picture
+	}
+	if ee, ok := out["extended_entities"].(map[string]any); ok {
+		out["mediaDetails"] = ee["media"]
+		delete(out, "extended_entities")
+	}
+	if c, ok := restPost(p)["card"]; ok {
+		out["card"] = c
+	}
+	if p.Quoted != nil {
+		out["quoted_tweet"] = syndicatedPost(*p.Quoted)
+	}
+	out["isEdited"], out["isStaleEdit"], out["conversation_count"] = false, false, 0
+	return out
+}
+
 // web answers as x.com's GraphQL API.
 func (x *X) web(w http.ResponseWriter, r *http.Request) {
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
@@ -342,10 +447,13 @@ func (x *X) web(w http.ResponseWriter, r *http.Request) {
 // graphUser is an account as GraphQL gives it (its name under core, as
 // since 2025).
 func graphUser(u User) map[string]any {
-	return map[string]any{"__typename": "User", "rest_id": fmt.Sprint(len(u.Handle) * 1000003),
+	out := map[string]any{"__typename": "User", "rest_id": fmt.Sprint(len(u.Handle) * 1000003),
 		"core":   map[string]any{"name": u.Name, "screen_name": u.Handle, "created_at": "Tue Mar 01 10:00:00 +0000 2016"},
-		"avatar": map[string]any{"image_url": "https://pbs.twimg.com/profile_images/1/" + u.Handle + "_normal.jpg"},
 		"legacy": map[string]any{"description": "", "followers_count": 42, "verified": false}}
+	if u.Picture != "" {
+		out["avatar"] = map[string]any{"image_url": u.Picture}
+	}
+	return out
 }
 
 // legacyPost is a post in the REST API's words (GraphQL's "legacy").
