@@ -32,9 +32,8 @@ func (e *manifestError) Is(target error) bool {
 		(target == ErrDRM && errors.Is(e.err, dash.ErrDRM))
 }
 
-// Manifest reads body, fetched from final, as an MPD: the parsed manifest,
-// for callers that list its renditions (inspect).
-func Manifest(body []byte, final *url.URL) (*dash.Manifest, error) {
+// parseManifest reads body, fetched from final, as an MPD.
+func parseManifest(body []byte, final *url.URL) (*dash.Manifest, error) {
 	m, err := dash.Parse(body, final)
 	if err != nil {
 		return nil, &manifestError{err}
@@ -49,7 +48,7 @@ func (l Loader) loadManifest(ctx context.Context, body []byte, final *url.URL, q
 	if err != nil {
 		return nil, err
 	}
-	m, err := Manifest(body, final)
+	m, err := parseManifest(body, final)
 	if err != nil {
 		return nil, err
 	}
@@ -63,20 +62,18 @@ func (l Loader) loadManifest(ctx context.Context, body []byte, final *url.URL, q
 		}
 		return nil, err
 	}
-	pl := &Playlist{URL: final.String(), Ended: !m.Dynamic, Type: "VOD"}
+	pl := &Playlist{URL: final.String(), Ended: !m.Dynamic, Type: "VOD", Segments: convert(sel.Video, Main)}
 	if m.Dynamic {
-		pl.Type = "EVENT"
-		pl.TargetDuration = m.MinimumUpdate
+		// Read again as often as the manifest asks (the live polling
+		// keeps it between 1 and 10 s).
+		pl.Type, pl.TargetDuration = "EVENT", m.MinimumUpdate
+	} else {
+		for _, s := range pl.Segments {
+			pl.TargetDuration = max(pl.TargetDuration, s.Duration)
+		}
 	}
-	pl.Segments = convert(sel.Video, Main)
 	if len(sel.Audio) > 0 {
 		pl.Audio = &Playlist{URL: pl.URL, Ended: pl.Ended, Type: pl.Type, Segments: convert(sel.Audio, Audio)}
-	}
-	for _, s := range pl.Segments {
-		if m.Dynamic {
-			break
-		}
-		pl.TargetDuration = max(pl.TargetDuration, s.Duration)
 	}
 	if v := sel.VideoRep; v != nil {
 		pl.Variant = &Variant{Bandwidth: uint32(min(v.Bandwidth, 1<<32-1)), Codecs: v.Codecs}
