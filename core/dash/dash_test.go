@@ -345,3 +345,20 @@ func TestLiveTimeNumbers(t *testing.T) {
 		}
 	}
 }
+
+// TestErrorsKeepTokens: a refusal never quotes an address or template,
+// which may carry the site's token.
+func TestErrorsKeepTokens(t *testing.T) {
+	const token = "tok3n-s3cr3t-value"
+	for _, inner := range []string{
+		`<SegmentTemplate duration="2" media="$Number%s$.m4s?token=` + token + `"/>`,
+		`<SegmentTemplate duration="2" media="seg-$Bogus$.m4s?token=` + token + `"/>`,
+		`<SegmentTemplate duration="2" media="seg-$Number.m4s?token=` + token + `"/>`,
+		`<BaseURL>ftp://cdn.example/` + token + `/</BaseURL>`,
+	} {
+		_, err := selectFrom(t, head+`mediaPresentationDuration="PT4S"><Period><AdaptationSet contentType="video"><Representation id="v" bandwidth="1">`+inner+`</Representation></AdaptationSet></Period></MPD>`, 0, nil)
+		if err == nil || strings.Contains(err.Error(), token) {
+			t.Errorf("%v", err)
+		}
+	}
+}

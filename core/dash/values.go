@@ -89,7 +89,7 @@ func expand(tmpl, repID string, bandwidth, number, t uint64) (string, error) {
 		rest := tmpl[i+1:]
 		j := strings.IndexByte(rest, '$')
 		if j < 0 {
-			return "", fmt.Errorf("the segment address template %q has an unclosed $: %w", tmpl, ErrNotManifest)
+			return "", fmt.Errorf("a segment address template has an unclosed $: %w", ErrNotManifest)
 		}
 		ident, format := rest[:j], ""
 		if k := strings.IndexByte(ident, '%'); k >= 0 {
@@ -103,7 +103,7 @@ func expand(tmpl, repID string, bandwidth, number, t uint64) (string, error) {
 			continue
 		case "RepresentationID":
 			if format != "" {
-				return "", fmt.Errorf("the segment address template %q is malformed: %w", tmpl, ErrNotManifest)
+				return "", fmt.Errorf("a segment address template is malformed: %w", ErrNotManifest)
 			}
 			b.WriteString(repID)
 			tmpl = rest[j+1:]
@@ -123,12 +123,12 @@ func expand(tmpl, repID string, bandwidth, number, t uint64) (string, error) {
 			// manifest is never handed to fmt as it is.
 			f := strings.TrimSuffix(strings.TrimPrefix(format, "%"), "d")
 			if !strings.HasSuffix(format, "d") || (f != "" && f[0] != '0') {
-				return "", fmt.Errorf("the segment address template %q is malformed: %w", tmpl, ErrNotManifest)
+				return "", fmt.Errorf("a segment address template is malformed: %w", ErrNotManifest)
 			}
 			if f != "" {
 				n, err := strconv.Atoi(f)
 				if err != nil || n < 0 || n > 32 {
-					return "", fmt.Errorf("the segment address template %q is malformed: %w", tmpl, ErrNotManifest)
+					return "", fmt.Errorf("a segment address template is malformed: %w", ErrNotManifest)
 				}
 				width = n
 			}
