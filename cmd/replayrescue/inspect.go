@@ -31,6 +31,44 @@ type candidateReport struct {
 	Detail      string   `json:"detail,omitempty"`
 	Chat        bool     `json:"chat"`                // the broadcast's chat can be saved too
 	ChatFrom    string   `json:"chat_from,omitempty"` // where it would come from
+	// Renditions are the pictures and sounds the source offers, when it
+	// lists them (a manifest).
+	Renditions []renditionReport `json:"renditions,omitempty"`
+}
+
+// renditionReport is one picture or sound a source offers.
+type renditionReport struct {
+	Kind      string  `json:"kind"` // "video" or "audio"
+	Width     int     `json:"width,omitempty"`
+	Height    int     `json:"height,omitempty"`
+	Codecs    string  `json:"codecs,omitempty"`
+	Bandwidth uint64  `json:"bandwidth,omitempty"` // bits per second
+	Duration  float64 `json:"duration,omitempty"`
+	Chosen    bool    `json:"chosen"` // what save downloads (with the same --quality)
+}
+
+// words describes r on one line.
+func (r renditionReport) words() string {
+	s := "sound"
+	if r.Kind == "video" {
+		s = "picture"
+		if r.Width > 0 && r.Height > 0 {
+			s += fmt.Sprintf(" %dx%d", r.Width, r.Height)
+		}
+	}
+	if r.Codecs != "" {
+		s += " " + r.Codecs
+	}
+	if r.Bandwidth > 0 {
+		s += fmt.Sprintf(", %d kbit/s", r.Bandwidth/1000)
+	}
+	if r.Duration > 0 {
+		s += ", " + rescue.FormatClock(time.Duration(r.Duration*float64(time.Second)))
+	}
+	if r.Chosen {
+		s += " (chosen)"
+	}
+	return s
 }
 
 func cmdInspect(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -50,7 +88,7 @@ func cmdInspect(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	}
 	out := newReporter(stdout, stderr, false)
 	if len(sources) != 1 {
-		return out.fail(usageError("Give one broadcast link, playlist (.m3u8) link or HAR file to inspect."))
+		return out.fail(usageError("Give one broadcast link, video link or HAR file to inspect."))
 	}
 	in := rescue.Input{Source: sources[0], Cookies: f.cookies, CookiesFile: f.cookiesFile, Headers: f.headers, Stdin: stdin}
 	cands, warning, err := rescue.Find(ctx, in)
@@ -107,6 +145,13 @@ func cmdInspect(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		if r.Chunks > 0 {
 			fmt.Fprintf(stdout, "   length:   %s in %d chunks\n", rescue.FormatClock(time.Duration(r.Duration*float64(time.Second))), r.Chunks)
 		}
+		for i, rr := range r.Renditions {
+			label := "   offers:   "
+			if i > 0 {
+				label = "             "
+			}
+			fmt.Fprintln(stdout, label+rr.words())
+		}
 		if len(r.CookieHosts) > 0 {
 			fmt.Fprintf(stdout, "   cookies:  sent to %v\n", r.CookieHosts)
 		}
@@ -136,6 +181,12 @@ func (r candidateReport) printable() candidateReport {
 		hosts[i] = rescue.Printable(h)
 	}
 	r.CookieHosts = hosts
+	rs := make([]renditionReport, len(r.Renditions))
+	for i, rr := range r.Renditions {
+		rr.Codecs = rescue.Printable(rr.Codecs)
+		rs[i] = rr
+	}
+	r.Renditions = rs
 	return r
 }
 
@@ -145,6 +196,10 @@ func newCandidateReport(c rescue.Candidate, r rescue.Report) candidateReport {
 		Kind: r.Kind, Quality: r.Quality, Live: r.Live, Chunks: r.Chunks, Duration: r.Duration.Seconds(),
 		CookieHosts: append([]string{}, c.CookieHosts...), Verdict: string(r.Verdict), Chat: c.Chat.Available(),
 		Presenter: rescue.Redact(c.Presenter), Sound: c.Sound}
+	for _, rr := range r.Renditions {
+		cr.Renditions = append(cr.Renditions, renditionReport{Kind: rr.Kind, Width: rr.Width, Height: rr.Height, Codecs: rr.Codecs,
+			Bandwidth: rr.Bandwidth, Duration: rr.Length.Seconds(), Chosen: rr.Chosen})
+	}
 	if !r.Started.IsZero() {
 		cr.Started = r.Started.UTC().Format(time.RFC3339)
 	}

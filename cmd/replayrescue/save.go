@@ -217,7 +217,7 @@ func cmdSave(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	out := newReporter(stdout, stderr, f.json)
 	if len(sources) == 0 {
-		return out.fail(usageError("Give a broadcast link, a playlist (.m3u8) link or a HAR file to save."))
+		return out.fail(usageError("Give a broadcast link, a video or playlist link (.m3u8, .mpd, .mp4) or a HAR file to save."))
 	}
 	settings, err := f.checkedSettings(out)
 	if err != nil {
@@ -408,6 +408,11 @@ func (r *reporter) say(e rescue.Event, prefix string) {
 		r.endLine()
 		if r.captured {
 			fmt.Fprintf(r.stderr, "%sFound it: %s, %s (%d chunks%s).\n", prefix, title, rescue.FormatClock(e.Duration), e.Chunks, extra)
+			break
+		}
+		if e.Duration == 0 && e.Ended {
+			// A plain video file: its length is read once it is here.
+			fmt.Fprintf(r.stderr, "%sFound %s: a video file, fetched in %d pieces%s.\n", prefix, title, e.Chunks, extra)
 			break
 		}
 		fmt.Fprintf(r.stderr, "%sFound %s: %s in %d chunks%s.\n", prefix, title, rescue.FormatClock(e.Duration), e.Chunks, extra)

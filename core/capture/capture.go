@@ -424,17 +424,22 @@ func respond(x *intake.Exchange, r *network.Response) {
 	}
 }
 
-// wantBody: answers that may name a stream (JSON) or be one (a playlist).
+// wantBody: answers that may name a stream (JSON) or be one (a playlist,
+// or a manifest: application/dash+xml, .mpd).
 func wantBody(x *intake.Exchange) bool {
 	if x.Status != http.StatusOK && x.Status != 0 {
 		return false
 	}
 	m := strings.ToLower(x.MimeType)
-	if strings.Contains(m, "json") || strings.Contains(m, "mpegurl") {
+	if strings.Contains(m, "json") || strings.Contains(m, "mpegurl") || strings.Contains(m, "dash+xml") {
 		return true
 	}
 	u, err := url.Parse(x.URL)
-	return err == nil && strings.HasSuffix(strings.ToLower(u.Path), ".m3u8")
+	if err != nil {
+		return false
+	}
+	p := strings.ToLower(u.Path)
+	return strings.HasSuffix(p, ".m3u8") || strings.HasSuffix(p, ".mpd")
 }
 
 // headers turns DevTools headers into an http.Header; a value holding

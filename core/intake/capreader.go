@@ -210,5 +210,8 @@ func wantedHead(head []byte) bool {
 
 // wantedPrefixes: JSON objects and arrays, playlists, and their base64
 // forms ("{" -> "ey"/"ew"/"e3", "[" -> "W", "#EXTM3U" -> "I0VYVE0zVQ",
-// BOM + "#EXTM3U" -> "77u/I0VYVE0zVQ").
-var wantedPrefixes = []string{"{", "[", "#EXTM3U", "ey", "ew", "e3", "W", "I0VYVE0zVQ", "77u/I0VY"}
+// BOM + "#EXTM3U" -> "77u/I0VYVE0zVQ"), and manifests (XML: "<?xml" or
+// "<MPD", "<" written as \u003c by some writers; base64 "PD94bWw",
+// "PE1QRA", with a BOM "77u/PD94").
+var wantedPrefixes = []string{"{", "[", "#EXTM3U", "ey", "ew", "e3", "W", "I0VYVE0zVQ", "77u/I0VY",
+	"<?xml", "<MPD", `\u003c?xml`, `\u003cMPD`, `\u003C?xml`, `\u003CMPD`, "PD94bWw", "PE1QRA", "77u/PD94"}

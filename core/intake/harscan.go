@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"replayrescue/core/chat"
+	"replayrescue/core/dash"
 )
 
 // Bounds on what one HAR file may add, whatever its size.
@@ -135,12 +136,16 @@ func (s *harScan) onExchange(i int, x Exchange) {
 	}
 	method := strings.ToUpper(strings.TrimSpace(x.Method))
 	body := x.Body
-	isPlaylist := playlistPath(u) || playlistType(mime) ||
-		strings.HasPrefix(strings.TrimLeft(body, "\ufeff \t\r\n"), "#EXTM3U")
+	isPlaylist := playlistPath(u) || playlistType(mime) || playlistBody(body)
 	switch {
 	case isPlaylist && (method == "" || method == "GET"):
 		s.addRequest(i, u, x, req, body, x.BodyCut)
 	case mediaPath(u) || mediaType(mime):
+		// A whole video file a <video> element plays: the browser asks
+		// for it by byte ranges (and the host answers 206).
+		if (fileLink(u) || fileType(mime)) && (method == "" || method == "GET") && (req.Get("Range") != "" || x.Status == http.StatusPartialContent) {
+			s.addFile(i, u, x, req)
+		}
 		s.media++
 		if len(s.mediaHosts) < maxHARHosts {
 			s.mediaHosts[strings.ToLower(u.Hostname())] = true
@@ -248,9 +253,34 @@ func (s *harScan) addRequest(i int, u *url.URL, x Exchange, req http.Header, bod
 	}
 }
 
+// addFile records a plain video file the page played.
+func (s *harScan) addFile(i int, u *url.URL, x Exchange, req http.Header) {
+	if c, ok := s.cands[u.String()]; ok && c.kind != "file" {
+		return // a playlist or manifest of that name: not a file
+	}
+	c := s.get(u, fmt.Sprintf("%s, request %d (%s)", s.label, i+1, shortName(u)))
+	if c == nil || c.requested {
+		return // the first of its range requests speaks for all
+	}
+	s.addRequest(i, u, x, req, "", false)
+	c.kind, c.replay, c.live = "file", true, false
+}
+
 // noteBody learns from a playlist body what kind it is, whether it is
 // finished, and for a master playlist its variants.
 func (c *cand) noteBody(body string, cut bool) {
+	if t := strings.TrimLeft(body, "\ufeff \t\r\n"); !cut && dash.Looks([]byte(t)) {
+		// A manifest lists every rendition, as a master playlist does;
+		// static is a replay, dynamic still growing.
+		if m, err := dash.Parse([]byte(t), c.u); err == nil {
+			c.kind = "master"
+			c.replay, c.live = !m.Dynamic, m.Dynamic
+			if !m.Dynamic {
+				c.length = m.Duration
+			}
+		}
+		return
+	}
 	switch {
 	case strings.Contains(body, "#EXT-X-STREAM-INF"):
 		c.kind = "master"

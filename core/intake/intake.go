@@ -19,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"replayrescue/core/chat"
+	"replayrescue/core/dash"
 	"replayrescue/core/web"
 )
 
@@ -209,8 +210,8 @@ func resolveText(ctx context.Context, text, name string, user *userCreds, typed 
 		return fromHAR(strings.NewReader(t), name, user)
 	case looksLikeCurl(t):
 		return fromCurl(ctx, t, user)
-	case strings.HasPrefix(t, "#EXTM3U"):
-		return nil, inputErr(ErrNoSource, "This is the content of a playlist, not its address: give the playlist's web link (ending in .m3u8) instead.")
+	case strings.HasPrefix(t, "#EXTM3U"), dash.Looks([]byte(t)):
+		return nil, inputErr(ErrNoSource, "This is the content of a playlist, not its address: give the playlist's web link (ending in .m3u8 or .mpd) instead.")
 	case looksLikeCookiesTxt(t):
 		return nil, inputErr(ErrNoSource, "This is a cookies.txt file: pass it with --cookies-file, together with the broadcast or playlist link.")
 	}

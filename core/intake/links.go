@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/net/publicsuffix"
 
+	"replayrescue/core/dash"
 	"replayrescue/core/web"
 )
 
@@ -37,9 +38,11 @@ func firstLink(text string) (*url.URL, bool) {
 	return u, true
 }
 
-// playlistPath reports whether u names an HLS playlist by its file name.
+// playlistPath reports whether u names a playlist by its file name: an HLS
+// playlist, or a manifest (MPEG-DASH), which the save reads alike.
 func playlistPath(u *url.URL) bool {
-	return strings.EqualFold(path.Ext(u.Path), ".m3u8")
+	ext := path.Ext(u.Path)
+	return strings.EqualFold(ext, ".m3u8") || strings.EqualFold(ext, ".mpd")
 }
 
 // mediaPath reports whether u names one piece of media (a chunk, an init
@@ -52,18 +55,46 @@ func mediaPath(u *url.URL) bool {
 	return false
 }
 
+// fileLink reports whether u names a whole video or sound file, which is
+// saved as it is (fetched by byte ranges), not a piece of a stream.
+func fileLink(u *url.URL) bool {
+	switch strings.ToLower(path.Ext(u.Path)) {
+	case ".mp4", ".m4v", ".mov", ".m4a", ".webm":
+		return true
+	}
+	return false
+}
+
+// fileType reports whether a content type is a whole video or sound file.
+func fileType(mime string) bool {
+	mime = strings.ToLower(strings.TrimSpace(strings.Split(mime, ";")[0]))
+	switch mime {
+	case "video/mp4", "video/quicktime", "video/webm", "audio/mp4", "audio/webm", "video/x-m4v", "audio/x-m4a":
+		return true
+	}
+	return false
+}
+
 // mediaType reports whether a response content type is audio or video.
 func mediaType(mime string) bool {
 	mime = strings.ToLower(mime)
-	if strings.Contains(mime, "mpegurl") {
+	if playlistType(mime) {
 		return false
 	}
 	return strings.HasPrefix(mime, "video/") || strings.HasPrefix(mime, "audio/") || strings.Contains(mime, "mp2t")
 }
 
-// playlistType reports whether a content type is an HLS playlist.
+// playlistType reports whether a content type is a playlist: HLS, or a
+// manifest (application/dash+xml).
 func playlistType(mime string) bool {
-	return strings.Contains(strings.ToLower(mime), "mpegurl")
+	mime = strings.ToLower(mime)
+	return strings.Contains(mime, "mpegurl") || strings.Contains(mime, "dash+xml")
+}
+
+// playlistBody reports whether a body is a playlist or a manifest.
+func playlistBody(body string) bool {
+	t := strings.TrimLeft(body, "\ufeff \t\r\n")
+	return strings.HasPrefix(t, "#EXTM3U") || dash.Looks([]byte(t[:min(len(t), 8192)]))
 }
 
 // signedURL reports whether u carries its own access token: a signature-like

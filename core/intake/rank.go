@@ -26,7 +26,8 @@ type cand struct {
 	seq       int         // order seen; higher is later
 	when      time.Time
 
-	kind         string // "master", "media" or ""
+	kind         string        // "master", "media" or ""
+	length       time.Duration // a complete presentation's length, when its body said
 	replay, live bool
 	variants     []variant // when it is a master playlist whose body was seen
 	bandwidth    int
@@ -92,6 +93,9 @@ func rank(cs []*cand) {
 		if a.certain != b.certain {
 			return !a.certain
 		}
+		if x, y := a.kind == "file", b.kind == "file"; x != y {
+			return y // a playlist or manifest over a file the page also played
+		}
 		if x, y := a.id != "" || a.title != "", b.id != "" || b.title != ""; x != y {
 			return x // part of a known broadcast, not a video elsewhere on the page
 		}
@@ -100,6 +104,10 @@ func rank(cs []*cand) {
 		}
 		if x, y := a.requested && statusOK(a.status), b.requested && statusOK(b.status); x != y {
 			return x
+		}
+		if a.length > 0 && b.length > 0 && a.length != b.length {
+			// The talk, not the trailer or advert played before it.
+			return a.length > b.length
 		}
 		if a.variantRank != b.variantRank {
 			return a.variantRank > b.variantRank

@@ -87,7 +87,8 @@ func (r *Recorder) Found() (string, bool) {
 	r.s.applyBroadcasts()
 	rank(r.s.order)
 	best := r.s.order[0]
-	fetched := best.requested && best.status == http.StatusOK && (best.kind == "media" || best.kind == "master")
+	fetched := best.requested && ((best.status == http.StatusOK && (best.kind == "media" || best.kind == "master")) ||
+		(statusOK(best.status) && best.kind == "file"))
 	handed := !best.requested && best.field.replay
 	if !fetched && !handed {
 		return "", false

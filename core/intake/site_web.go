@@ -17,9 +17,11 @@ const maxPageLinks = 50
 
 var (
 	// Absolute playlist links, in HTML, scripts or JSON (after unescaping).
-	absPlaylistRE = regexp.MustCompile(`(?i)https?://[^\s"'<>()\[\]{}\\]+?\.m3u8(?:\?[^\s"'<>()\[\]{}\\]*)?`)
+	absPlaylistRE = regexp.MustCompile(`(?i)https?://[^\s"'<>()\[\]{}\\]+?\.(?:m3u8|mpd)(?:\?[^\s"'<>()\[\]{}\\]*)?`)
 	// Relative ones in attributes or strings: src="/live/master.m3u8".
-	relPlaylistRE = regexp.MustCompile(`(?i)["'(=]((?:\.{0,2}/)?[A-Za-z0-9_\-./%~]+\.m3u8(?:\?[^\s"'<>()\\]*)?)["')]`)
+	relPlaylistRE = regexp.MustCompile(`(?i)["'(=]((?:\.{0,2}/)?[A-Za-z0-9_\-./%~]+\.(?:m3u8|mpd)(?:\?[^\s"'<>()\\]*)?)["')]`)
+	// What a <video> element (or its <source>) plays.
+	videoSrcRE = regexp.MustCompile(`(?is)<(?:video|source)\b[^>]*?\bsrc\s*=\s*["']([^"'<>]+)["']`)
 	// Escapes that hide slashes and ampersands in scripts and JSON.
 	pageUnescaper = strings.NewReplacer(`\/`, `/`, `\u002F`, `/`, `\u002f`, `/`, `\u0026`, `&`, `&amp;`, `&`, `&#x2F;`, `/`, `&#47;`, `/`, `&quot;`, `"`, `&#34;`, `"`, `&#39;`, `'`)
 )
@@ -28,8 +30,18 @@ var (
 // playlist link is taken as it is, a piece of a video is a mistake, and
 // anything else is a page, fetched and searched for playlists.
 func fromWeb(ctx context.Context, u *url.URL, uc *userCreds, origin Origin) ([]Candidate, error) {
+	if fileLink(u) {
+		// A whole video file, saved as it is.
+		c := newCand(u, origin, fromLabel(origin))
+		c.creds = newCreds(u)
+		uc.apply(c.creds.Jar, c.creds.Header, u, u)
+		c.cookieHosts = mergeHosts(cookieHosts(c.creds.Jar, u), uc.fileScopes(u))
+		c.kind, c.replay = "file", true
+		c.signed = signedURL(u.String())
+		return finish([]*cand{c}), nil
+	}
 	if mediaPath(u) {
-		return nil, inputErr(ErrNoSource, "This link is one piece of the video (%s), not its playlist: in the browser's Network panel type \"m3u8\" in the filter box and use that request instead.", shortName(u))
+		return nil, inputErr(ErrNoSource, "This link is one piece of the video (%s), not its playlist: in the browser's Network panel type \"m3u8\" (or \"mpd\") in the filter box and use that request instead.", shortName(u))
 	}
 	if playlistPath(u) {
 		c := newCand(u, origin, fromLabel(origin))
@@ -73,13 +85,22 @@ func fromPage(ctx context.Context, u *url.URL, uc *userCreds, origin Origin) ([]
 	}
 	final := resp.Request.URL
 	t := strings.TrimLeft(body, "\ufeff \t\r\n")
-	if strings.HasPrefix(t, "#EXTM3U") || playlistType(resp.Header.Get("Content-Type")) {
+	if playlistBody(t) || playlistType(resp.Header.Get("Content-Type")) {
 		// A playlist without .m3u8 in its name.
 		c := newCand(u, origin, fromLabel(origin))
 		c.creds = creds
 		c.cookieHosts = mergeHosts(cookieHosts(creds.Jar, u, final), uc.fileScopes(u))
 		c.replay, c.live = replayOrLive(u, streamField{})
 		c.noteBody(t, false)
+		c.signed = signedURL(u.String())
+		return finish([]*cand{c}), nil
+	}
+	if fileType(resp.Header.Get("Content-Type")) {
+		// The link is the video file itself.
+		c := newCand(u, origin, fromLabel(origin))
+		c.creds = creds
+		c.cookieHosts = mergeHosts(cookieHosts(creds.Jar, u, final), uc.fileScopes(u))
+		c.kind, c.replay = "file", true
 		c.signed = signedURL(u.String())
 		return finish([]*cand{c}), nil
 	}
@@ -94,6 +115,18 @@ func fromPage(ctx context.Context, u *url.URL, uc *userCreds, origin Origin) ([]
 			fs = append(fs, found{raw: raw, field: streamField{key: "page", rank: pageRank + i}})
 		}
 	}
+	if len(fs) == 0 {
+		// No playlist: a video file the page's player plays.
+		for i, m := range videoSrcRE.FindAllStringSubmatch(pageUnescaper.Replace(body), maxPageLinks) {
+			ref, err := url.Parse(strings.TrimSpace(m[1]))
+			if err != nil {
+				continue
+			}
+			if abs := final.ResolveReference(ref); (abs.Scheme == "http" || abs.Scheme == "https") && fileLink(abs) {
+				fs = append(fs, found{raw: abs.String(), field: streamField{key: "page", rank: pageRank + i}})
+			}
+		}
+	}
 	var cs []*cand
 	seen := map[string]bool{}
 	for _, fd := range fs {
@@ -103,6 +136,9 @@ func fromPage(ctx context.Context, u *url.URL, uc *userCreds, origin Origin) ([]
 			continue
 		}
 		c.cookieHosts = mergeHosts(hosts, cookieHosts(creds.Jar, c.u), uc.fileScopes(c.u))
+		if fileLink(c.u) {
+			c.kind, c.replay = "file", true
+		}
 		cs = append(cs, c)
 	}
 	if len(cs) == 0 {

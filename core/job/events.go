@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"replayrescue/core/playlist"
 	"replayrescue/core/web"
 )
 
@@ -22,6 +23,9 @@ type Found struct {
 	Duration time.Duration
 	Quality  string // "1280x720" when a variant was chosen, else ""
 	Ended    bool   // false for a broadcast that is still live
+	// Renditions are what a manifest offers (inspect lists them); nil
+	// for an HLS playlist.
+	Renditions []playlist.Rendition
 }
 
 // Progress: downloading.

@@ -77,6 +77,11 @@ func checkSaved(t *testing.T, tools media.Tools, out string, frames int) {
 	if a, ok := info.Stream("audio"); !ok || a.Duration < time.Duration(frames)*time.Second/30-time.Second {
 		t.Errorf("audio missing or short: %+v", a)
 	}
+	// Every frame there is not enough: gaps between chunks would leave the
+	// video longer, frozen between them.
+	if v, ok := info.Stream("video"); !ok || (v.Duration-time.Duration(frames)*time.Second/30).Abs() > 200*time.Millisecond {
+		t.Errorf("the video is %v long, want %v", v.Duration, time.Duration(frames)*time.Second/30)
+	}
 	for _, markers := range []func(context.Context, string) ([]time.Duration, []time.Duration, error){tools.SyncMarkers, tools.SyncMarkersIgnoringEditList} {
 		flashes, beeps, err := markers(context.Background(), out)
 		if err != nil {

@@ -98,6 +98,14 @@ type Options struct {
 type tuning struct {
 	fetch    fetch.Options // retries and timeouts (tests shorten the backoff)
 	livePoll time.Duration // how often a live playlist is read again; 0 follows its target duration
+	// fileChunk is the byte range of a plain file fetched at a time; 0
+	// is playlist.FileChunkBytes (tests cut small files in several).
+	fileChunk int64
+}
+
+// loadPlaylist reads the source's playlist, manifest or file.
+func (p *part) loadPlaylist(ctx context.Context) (*playlist.Playlist, error) {
+	return playlist.Loader{Client: p.client, FileChunk: p.opts.tuning.fileChunk}.Load(ctx, p.src.URL, p.opts.Quality)
 }
 
 // waitTools settles Tools when the caller gave FindTools instead.
@@ -259,7 +267,7 @@ func (p *part) emit(e Event) {
 
 // load fetches the playlist and checks it against what the job folder holds.
 func (p *part) load(ctx context.Context) error {
-	pl, err := playlist.LoadQuality(ctx, p.client, p.src.URL, p.opts.Quality)
+	pl, err := p.loadPlaylist(ctx)
 	if err != nil {
 		return p.sourceError(err)
 	}
@@ -293,7 +301,7 @@ func (p *part) load(ctx context.Context) error {
 	if pl.Variant != nil {
 		quality = pl.Variant.Resolution
 	}
-	p.emit(Found{Title: p.title(), Chunks: len(pl.Segments), Duration: pl.Duration(), Quality: quality, Ended: pl.Ended})
+	p.emit(Found{Title: p.title(), Chunks: len(pl.Segments), Duration: pl.Duration(), Quality: quality, Ended: pl.Ended, Renditions: pl.Renditions})
 	return nil
 }
 
@@ -408,6 +416,13 @@ func shiftChunks(dir string, by int) error {
 func fingerprint(pl *playlist.Playlist) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%d\n", len(pl.Segments))
+	if pl.File && len(pl.Segments) > 0 {
+		// Ranges of one file: its size tells one file from another.
+		last := pl.Segments[len(pl.Segments)-1]
+		if last.Range != nil {
+			fmt.Fprintf(h, "file %d\n", last.Range.Offset+last.Range.Length)
+		}
+	}
 	for _, s := range pl.Segments {
 		name := s.URL
 		if u, err := url.Parse(s.URL); err == nil {
@@ -442,7 +457,7 @@ func (p *part) downloadAll(ctx context.Context) error {
 	if err := p.download(ctx, p.allSegments()); err != nil {
 		return err
 	}
-	if !p.pl.Ended && p.pl.Audio == nil {
+	if !p.pl.Ended { // the separate sound, if any, is followed beside the picture
 		return p.follow(ctx)
 	}
 	return nil
@@ -576,6 +591,7 @@ func (p *part) renderSpec(s Settings) media.RenderSpec {
 	if p.pl.Audio != nil {
 		for _, seg := range p.pl.Audio.Segments {
 			spec.AudioChunks = append(spec.AudioChunks, fetch.FileName(seg))
+			spec.AudioDurations = append(spec.AudioDurations, seg.Duration)
 			if seg.Discontinuity {
 				spec.OneStream = false
 			}
@@ -583,6 +599,10 @@ func (p *part) renderSpec(s Settings) media.RenderSpec {
 	}
 	for i, seg := range p.pl.Segments {
 		spec.Chunks = append(spec.Chunks, fetch.FileName(seg))
+		if p.pl.File {
+			spec.Pieces = true
+			continue // byte ranges of one file: joined, they are the file
+		}
 		spec.Durations = append(spec.Durations, seg.Duration)
 		// Chunks of one encoder run with one init section can be read
 		// as one file.

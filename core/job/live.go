@@ -29,6 +29,10 @@ const (
 // follow keeps fetching a live playlist's new chunks into the job folder.
 func (p *part) follow(ctx context.Context) error {
 	first := p.pl.Segments[0].Seq - uint64(p.pl.Segments[0].Index)
+	var audioFirst uint64
+	if a := p.pl.Audio; a != nil && len(a.Segments) > 0 {
+		audioFirst = a.Segments[0].Seq - uint64(a.Segments[0].Index)
+	}
 	idle, failures := 0, 0
 	for !p.pl.Ended && idle < idlePolls {
 		wait := p.opts.tuning.livePoll
@@ -42,7 +46,7 @@ func (p *part) follow(ctx context.Context) error {
 			return nil
 		case <-time.After(wait):
 		}
-		next, err := playlist.LoadQuality(ctx, p.client, p.src.URL, p.opts.Quality)
+		next, err := p.loadPlaylist(ctx)
 		if err != nil {
 			// A refused redirect answers the same every time: no retry.
 			if failures++; failures >= pollFailures || ctx.Err() != nil || !web.Connection(err) {
@@ -52,6 +56,12 @@ func (p *part) follow(ctx context.Context) error {
 		}
 		failures = 0
 		added, missing := p.merge(next, first)
+		if p.pl.Audio != nil && next.Audio != nil {
+			// A separate sound (a manifest's, an HLS audio rendition's)
+			// grows beside the picture.
+			sound, _ := mergeTrack(p.pl.Audio, next.Audio, audioFirst)
+			added = append(added, sound...)
+		}
 		if len(added) == 0 && !p.pl.Ended {
 			idle++
 			continue
@@ -72,7 +82,15 @@ func (p *part) follow(ctx context.Context) error {
 // indexed by its media sequence number counted from first, and returns them
 // with the number of sequence numbers skipped on the way.
 func (p *part) merge(next *playlist.Playlist, first uint64) (added []playlist.Segment, missing int) {
-	last := p.pl.Segments[len(p.pl.Segments)-1].Seq
+	return mergeTrack(p.pl, next, first)
+}
+
+// mergeTrack appends next's segments after pl's last, as merge does.
+func mergeTrack(pl, next *playlist.Playlist, first uint64) (added []playlist.Segment, missing int) {
+	if len(pl.Segments) == 0 {
+		return nil, 0
+	}
+	last := pl.Segments[len(pl.Segments)-1].Seq
 	for _, s := range next.Segments {
 		if s.Seq <= last {
 			continue
@@ -84,7 +102,7 @@ func (p *part) merge(next *playlist.Playlist, first uint64) (added []playlist.Se
 		added = append(added, s)
 		last = s.Seq
 	}
-	p.pl.Segments = append(p.pl.Segments, added...)
-	p.pl.Ended = next.Ended
+	pl.Segments = append(pl.Segments, added...)
+	pl.Ended = next.Ended
 	return added, missing
 }

@@ -575,11 +575,16 @@ func (t *Talk) renderPart(ctx context.Context, s Settings, ready func(context.Co
 	p := t.parts[0]
 	total := p.duration()
 	end := total
-	if s.End > 0 && s.End < total {
+	if s.End > 0 && (s.End < total || total == 0) { // 0: a plain file's length is not known before
 		end = s.End
 	}
-	want := end - s.Start
+	want := max(end-s.Start, 0)
 	spec := p.renderSpec(s)
+	if spec.Pieces && spec.Exact {
+		// The frame-exact start re-encodes from chunk boundaries, which a
+		// file cut into byte ranges does not have.
+		return rendered{}, saying(ExitUsage, nil, say.T("Frame-exact cuts are not available for a single video file yet: save without the exact cut (the video then starts at the keyframe just before the start time)."))
+	}
 	spec.Replace = s.Force
 	spec.Card.Picture = p.presenterPicture(ctx, s.Output)
 	var chatProblem string
@@ -761,7 +766,8 @@ func (t *Talk) downloadAndRender(ctx context.Context, s Settings) error {
 	}
 	defer unlock()
 	p := t.parts[0]
-	if len(t.parts) > 1 || p.pl.Audio != nil || !p.pl.Ended || len(s.Cuts) > 0 {
+	// A plain file's index may be at its end: it is read once whole.
+	if len(t.parts) > 1 || p.pl.Audio != nil || !p.pl.Ended || len(s.Cuts) > 0 || p.pl.File {
 		if err := t.downloadAll(ctx); err != nil {
 			return err
 		}

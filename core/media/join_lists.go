@@ -2,7 +2,6 @@ package media
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -19,25 +18,22 @@ import (
 
 var chunkNameRE = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`)
 
-// writeList writes the render's concat list, with the chunks' lengths
-// where known (see seamDurations). Names are checked so that nothing but
-// a plain file inside the job folder can end up in a list ffmpeg reads.
-func writeList(dir string, chunks []string, durations map[string]time.Duration, streams []int) (string, error) {
-	if len(chunks) == 0 {
-		return "", errors.New("there are no chunks to put together")
-	}
-	return writeLayout(dir, ListName, chunks, durations, streams)
-}
-
 // writeEntries writes a concat list named name in dir, with a duration
-// directive for the entries in durations. Names are checked like writeList's.
+// directive for the entries in durations. Names are checked so that nothing
+// but a plain file inside the job folder can end up in a list ffmpeg reads.
 func writeEntries(dir, name string, entries []string, durations map[string]time.Duration) (string, error) {
-	return writeLayout(dir, name, entries, durations, nil)
+	return writeLayout(dir, name, entries, entryTimes{durations: durations}, nil)
 }
 
-// writeLayout is writeEntries declaring the list's streams by their
-// MPEG-TS PIDs, when streams is not nil (see seamDurations).
-func writeLayout(dir, name string, entries []string, durations map[string]time.Duration, streams []int) (string, error) {
+// entryTimes are the concat directives of a list's entries: a duration, or
+// an outpoint (which also ends the entry there).
+type entryTimes struct {
+	durations, outpoints map[string]time.Duration
+}
+
+// writeLayout is writeEntries with outpoints, declaring the list's streams
+// by their MPEG-TS PIDs when streams is not nil (see seamDurations).
+func writeLayout(dir, name string, entries []string, times entryTimes, streams []int) (string, error) {
 	var b strings.Builder
 	b.WriteString("ffconcat version 1.0\n")
 	for _, pid := range streams {
@@ -48,7 +44,9 @@ func writeLayout(dir, name string, entries []string, durations map[string]time.D
 			return "", fmt.Errorf("refusing chunk name %q", e)
 		}
 		fmt.Fprintf(&b, "file '%s'\n", e)
-		if d, ok := durations[e]; ok {
+		if d, ok := times.outpoints[e]; ok {
+			fmt.Fprintf(&b, "outpoint %s\n", secs6(d))
+		} else if d, ok := times.durations[e]; ok {
 			fmt.Fprintf(&b, "duration %s\n", secs6(d))
 		}
 	}

@@ -54,6 +54,12 @@ type RenderSpec struct {
 	// AudioChunks are a separate audio rendition's chunks, in play order,
 	// on the same clock as Chunks; empty when the sound is in Chunks.
 	AudioChunks []string
+	// AudioDurations are the audio chunks' durations, parallel to
+	// AudioChunks (see fragmentDurations).
+	AudioDurations []time.Duration
+	// Pieces says the chunks are consecutive byte ranges of one file (an
+	// .mp4, .mov, .webm...), read joined as that file; with it, OneStream.
+	Pieces bool
 	// Fragmented says the chunks are fMP4 fragments, each stored with the
 	// stream's init section in front (see fetch); read as one stream, only
 	// the first chunk's init section is kept.
@@ -185,6 +191,12 @@ func byteSource(list string, fragmented bool) source {
 		format = "mp4"
 	}
 	return source{url: "concatf:" + list, opts: ffmpeg.KwArgs{"f": format}, copyts: true}
+}
+
+// pieceSource reads the chunks joined as pieces of one file (a plain
+// video file fetched by byte ranges), whose container ffmpeg finds out.
+func pieceSource(list string) source {
+	return source{url: "concatf:" + list, opts: ffmpeg.KwArgs{}, copyts: true}
 }
 
 // inputs are the source read as it is, and read again for the sound,

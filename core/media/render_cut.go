@@ -285,9 +285,10 @@ func Span(spec RenderSpec) (first, last int) {
 type plan struct {
 	list   string   // concat list of the chunks from the window on
 	chunks []string // its entries
-	// seams are the lengths the list gives its chunks, read through the
-	// concat demuxer (see seamDurations); nil when read as one stream.
-	seams map[string]time.Duration
+	// times are the lengths (or ends) the list gives its chunks, read
+	// through the concat demuxer (see seamDurations, fragmentTimes); none
+	// when read as one stream.
+	times entryTimes
 	// streams are the streams the list declares (see seamDurations).
 	streams []int
 	src     source        // how the render reads them
@@ -328,11 +329,17 @@ func (t Tools) plan(ctx context.Context, spec RenderSpec, upto int) (*plan, erro
 	// Exact mode and burning place chunks the concat demuxer's way; ffmpeg
 	// before 5.0 has no concatf to join them.
 	joined := spec.OneStream && !spec.reencodes() && atLeast(t.Major, t.Minor, 5, 0)
-	if !joined && len(spec.Durations) == len(spec.Chunks) {
-		p.seams, p.streams = seamDurations(spec.Dir, p.chunks, spec.Durations[first:first+len(p.chunks)])
+	var durations []time.Duration
+	if len(spec.Durations) == len(spec.Chunks) {
+		durations = spec.Durations[first : first+len(p.chunks)]
+	}
+	if spec.Fragmented {
+		p.times = fragmentTimes(spec.Dir, true, p.chunks, durations)
+	} else if !joined {
+		p.times.durations, p.streams = seamDurations(spec.Dir, p.chunks, durations)
 	}
 	var err error
-	if p.list, err = writeLayout(spec.Dir, spec.listName(ListName), p.chunks, p.seams, p.streams); err != nil {
+	if p.list, err = writeLayout(spec.Dir, spec.listName(ListName), p.chunks, p.times, p.streams); err != nil {
 		return nil, err
 	}
 	p.src = concatSource(p.list)
@@ -342,6 +349,9 @@ func (t Tools) plan(ctx context.Context, spec RenderSpec, upto int) (*plan, erro
 			return nil, err
 		}
 		p.src = asPacked(byteSource(list, spec.Fragmented), filepath.Join(spec.Dir, p.chunks[0]))
+		if spec.Pieces {
+			p.src = pieceSource(list)
+		}
 	}
 	var origin time.Duration
 	if p.tracks, origin, err = t.probeList(ctx, p.src); err != nil {
@@ -419,7 +429,7 @@ func (t Tools) addAudio(ctx context.Context, spec RenderSpec, p *plan, origin ti
 		}
 		audio = asPacked(byteSource(list, spec.Fragmented), filepath.Join(spec.Dir, spec.AudioChunks[0]))
 	} else {
-		list, err := writeEntries(spec.Dir, spec.listName(audioListName), spec.AudioChunks, nil)
+		list, err := writeLayout(spec.Dir, spec.listName(audioListName), spec.AudioChunks, fragmentTimes(spec.Dir, spec.Fragmented, spec.AudioChunks, spec.AudioDurations), nil)
 		if err != nil {
 			return err
 		}

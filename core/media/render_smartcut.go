@@ -104,7 +104,7 @@ func (t Tools) exactArgs(ctx context.Context, spec RenderSpec, p *plan, tmp stri
 		if err != nil {
 			return ffcmd{}, cleanup, err
 		}
-		if d, ok := p.seams[name]; ok { // the list's length for it
+		if d, ok := p.times.durations[name]; ok { // the list's length for it
 			c.duration = d
 		}
 		c.offset = offset
@@ -141,7 +141,7 @@ func (t Tools) exactArgs(ctx context.Context, spec RenderSpec, p *plan, tmp stri
 	t.endOnPicture(ctx, p, chunks[next].firstPicture())
 
 	// The head: the frames from the cut to the next chunk, re-encoded.
-	headList, err := writeLayout(spec.Dir, headListName, p.chunks[head:next], p.seams, p.streams)
+	headList, err := writeLayout(spec.Dir, headListName, p.chunks[head:next], p.times, p.streams)
 	if err != nil {
 		return ffcmd{}, cleanup, err
 	}
@@ -179,12 +179,12 @@ func (t Tools) exactArgs(ctx context.Context, spec RenderSpec, p *plan, tmp stri
 	// The picture: the head, given exactly the length up to the next chunk
 	// so every later chunk keeps its place, then the chunks as they are.
 	entries := append([]string{headName}, p.chunks[next:]...)
-	lengths := maps.Clone(p.seams)
+	lengths := maps.Clone(p.times.durations)
 	if lengths == nil {
 		lengths = map[string]time.Duration{}
 	}
 	lengths[headName] = chunks[next].offset - at
-	videoList, err := writeLayout(spec.Dir, videoListName, entries, lengths, pictures)
+	videoList, err := writeLayout(spec.Dir, videoListName, entries, entryTimes{durations: lengths, outpoints: p.times.outpoints}, pictures)
 	if err != nil {
 		return ffcmd{}, cleanup, err
 	}

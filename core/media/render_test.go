@@ -445,11 +445,11 @@ func TestRenderCancelLeavesNothing(t *testing.T) {
 func TestChunkNamesValidated(t *testing.T) {
 	dir := t.TempDir()
 	for _, bad := range []string{"../x.ts", "a/b.ts", `a\b.ts`, "x.ts\nfile '/etc/passwd'", "it's.ts", ".hidden", "", "c:evil.ts"} {
-		if _, err := writeList(dir, []string{"chunk_000000.ts", bad}, nil, nil); err == nil {
+		if _, err := writeLayout(dir, ListName, []string{"chunk_000000.ts", bad}, entryTimes{}, nil); err == nil {
 			t.Errorf("name %q accepted", bad)
 		}
 	}
-	if _, err := writeList(dir, []string{"chunk_000000.ts", "chunk_000001.ts"}, nil, nil); err != nil {
+	if _, err := writeLayout(dir, ListName, []string{"chunk_000000.ts", "chunk_000001.ts"}, entryTimes{}, nil); err != nil {
 		t.Error(err)
 	}
 }

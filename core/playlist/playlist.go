@@ -20,6 +20,7 @@ import (
 
 	"github.com/grafov/m3u8"
 
+	"replayrescue/core/dash"
 	"replayrescue/core/web"
 )
 
@@ -121,6 +122,22 @@ type Playlist struct {
 	// Audio is the separate audio rendition chosen with a master
 	// playlist's variant, or nil. Its segments are on the Audio track.
 	Audio *Playlist
+	// Renditions lists what a manifest offers, for inspect; nil for HLS.
+	Renditions []Rendition
+	// File says the segments are byte ranges of one plain video file, in
+	// order, without lengths: joined they are the file.
+	File bool
+}
+
+// Rendition is one picture or sound a manifest offers.
+type Rendition struct {
+	Kind      string // "video" or "audio"
+	Width     int    // pictures only; 0 when not said
+	Height    int
+	Codecs    string
+	Bandwidth uint64        // bits per second
+	Length    time.Duration // of its period
+	Chosen    bool          // what a save downloads
 }
 
 // Duration is the sum of the segment durations.
@@ -142,6 +159,9 @@ const DefaultTimeout = 60 * time.Second
 type Loader struct {
 	Client  *http.Client
 	Timeout time.Duration // 0 means DefaultTimeout
+	// FileChunk is the byte range of a plain file fetched at a time; 0
+	// means FileChunkBytes.
+	FileChunk int64
 }
 
 // Load fetches rawURL with client. A master playlist is resolved to its
@@ -163,9 +183,18 @@ func (l Loader) Load(ctx context.Context, rawURL, quality string) (*Playlist, er
 	if l.Timeout <= 0 {
 		l.Timeout = DefaultTimeout
 	}
+	if u, err := url.Parse(rawURL); err == nil && FileLink(u) {
+		return l.loadFile(ctx, rawURL)
+	}
 	body, final, err := l.get(ctx, rawURL)
+	if errors.Is(err, errIsFile) {
+		return l.loadFile(ctx, rawURL)
+	}
 	if err != nil {
 		return nil, err
+	}
+	if dash.Looks(body) {
+		return l.loadManifest(ctx, body, final, quality)
 	}
 	pl, master, err := parse(body, final, quality)
 	if err != nil {
@@ -601,6 +630,9 @@ func (l Loader) get(parent context.Context, rawURL string) ([]byte, *url.URL, er
 	host = resp.Request.URL.Hostname()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, nil, web.NewStatusError(resp.StatusCode, resp.Request.URL.String())
+	}
+	if fileType(resp.Header.Get("Content-Type")) {
+		return nil, nil, errIsFile // a video file without a telling name
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxBytes+1))
 	if err != nil {

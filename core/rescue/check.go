@@ -24,6 +24,8 @@ type Report struct {
 	Chunks   int
 	Duration time.Duration
 	Started  time.Time // when the broadcast started, from its metadata; zero when unknown
+	// Renditions are the pictures and sounds a manifest offers.
+	Renditions []Rendition
 
 	Ready   bool     // it can be downloaded now
 	Verdict Verdict  // VerdictReady, an intake verdict, or "not a playlist", "damaged playlist", "unreachable"
@@ -115,6 +117,7 @@ func CheckSource(ctx context.Context, src Source) Report {
 			r.Title = found.Title
 		}
 		r.Duration, r.Quality, r.Chunks, r.Live = found.Duration, found.Quality, found.Chunks, !found.Ended
+		r.Renditions = found.Renditions
 	}
 	r.Kind = "media"
 	if r.Quality != "" {

@@ -42,7 +42,7 @@ func Explain(err error) (string, int) {
 		}
 		return web.Printable(install.Msg), ExitFFmpeg
 	case errors.Is(err, intake.ErrNoSource) && !errors.Is(err, context.Canceled):
-		return web.Printable(web.Sentence(web.Redact(err.Error())) + " Give a broadcast link, a playlist (.m3u8) link or a HAR file."), ExitUsage
+		return web.Printable(web.Sentence(web.Redact(err.Error())) + " Give a broadcast link, a video or playlist link (.m3u8, .mpd, .mp4) or a HAR file."), ExitUsage
 	}
 	return job.Explain(err)
 }

@@ -38,6 +38,7 @@ type (
 type (
 	Event         = job.Event
 	Found         = job.Found
+	Rendition     = playlist.Rendition
 	Progress      = job.Progress
 	Paused        = job.Paused
 	Live          = job.Live
