@@ -204,7 +204,11 @@ func (v *renderView) onEvent(e backend.Event) {
 			}
 		}
 	case backend.SoundRepaired:
-		v.soundMsg = strings.Join(e.Sentences(), "\n")
+		var said []string
+		for _, s := range e.Said() {
+			said = append(said, backend.Say(s))
+		}
+		v.soundMsg = strings.Join(said, "\n")
 	case backend.ChatSaved:
 		v.chatMsg = e.Problem
 		if e.Problem == "" {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"replayrescue/core/playlist"
+	"replayrescue/core/say"
 	"replayrescue/core/web"
 )
 
@@ -111,52 +112,73 @@ type SoundRepaired struct {
 // SoundHole is a stretch of the video where the broadcast had no sound.
 type SoundHole struct{ At, Length time.Duration }
 
-// Sentences says what was repaired, one sentence a repair.
+// Sentences says what was repaired in English, one sentence a repair.
 func (e SoundRepaired) Sentences() []string {
 	var out []string
-	switch n := len(e.Holes); {
-	case n == 1:
-		h := e.Holes[0]
-		out = append(out, fmt.Sprintf("The sound was missing for %s at %s; that stretch is silent in the video.", spoken(h.Length), FormatClock(h.At.Truncate(time.Second))))
-	case n > 1 && n <= 3:
-		var parts []string
-		for _, h := range e.Holes {
-			parts = append(parts, fmt.Sprintf("for %s at %s", spoken(h.Length), FormatClock(h.At.Truncate(time.Second))))
-		}
-		out = append(out, fmt.Sprintf("The sound was missing %s and %s; those stretches are silent in the video.", strings.Join(parts[:n-1], ", "), parts[n-1]))
-	case n > 3:
-		var all time.Duration
-		for _, h := range e.Holes {
-			all += h.Length
-		}
-		out = append(out, fmt.Sprintf("The sound was missing %d times (%s in all, first at %s); those stretches are silent in the video.", n, spoken(all), FormatClock(e.Holes[0].At.Truncate(time.Second))))
-	}
-	if e.Stretched != 0 {
-		way := "slow"
-		if e.Stretched > 0 {
-			way = "fast"
-		}
-		rate := ""
-		if e.Length > 0 {
-			rate = fmt.Sprintf("%.1f%% ", math.Abs(float64(e.Stretched))*100/float64(e.Length))
-		}
-		out = append(out, fmt.Sprintf("The sound's clock ran %s%s (%.1f s over the video); the sound is stretched to stay in sync with the picture to the end.", rate, way, e.Stretched.Abs().Seconds()))
-	}
-	if e.Converted != "" {
-		out = append(out, fmt.Sprintf("The sound was %s, which many players cannot play in an MP4; it is converted to AAC.", codecName(e.Converted)))
-	}
-	switch n := len(e.PictureHoles); {
-	case n == 1:
-		h := e.PictureHoles[0]
-		out = append(out, fmt.Sprintf("The picture was missing for %s at %s; the last picture before it stays on screen while the sound goes on.", spoken(h.Length), FormatClock(h.At.Truncate(time.Second))))
-	case n > 1:
-		var all time.Duration
-		for _, h := range e.PictureHoles {
-			all += h.Length
-		}
-		out = append(out, fmt.Sprintf("The picture was missing %d times (%s in all, first at %s); the last picture before each stays on screen while the sound goes on.", n, spoken(all), FormatClock(e.PictureHoles[0].At.Truncate(time.Second))))
+	for _, s := range e.Said() {
+		out = append(out, s.String())
 	}
 	return out
+}
+
+// Said is Sentences as templates, for the window to say in its language.
+func (e SoundRepaired) Said() []say.Sentence {
+	var out []say.Sentence
+	at := func(h SoundHole) string { return FormatClock(h.At.Truncate(time.Second)) }
+	switch h := e.Holes; len(h) {
+	case 0:
+	case 1:
+		out = append(out, say.T("The sound was missing for {{.Length}} at {{.At}}; that stretch is silent in the video.",
+			"Length", spoken(h[0].Length), "At", at(h[0])))
+	case 2:
+		out = append(out, say.T("The sound was missing for {{.Length1}} at {{.At1}} and for {{.Length2}} at {{.At2}}; those stretches are silent in the video.",
+			"Length1", spoken(h[0].Length), "At1", at(h[0]), "Length2", spoken(h[1].Length), "At2", at(h[1])))
+	case 3:
+		out = append(out, say.T("The sound was missing for {{.Length1}} at {{.At1}}, for {{.Length2}} at {{.At2}} and for {{.Length3}} at {{.At3}}; those stretches are silent in the video.",
+			"Length1", spoken(h[0].Length), "At1", at(h[0]), "Length2", spoken(h[1].Length), "At2", at(h[1]), "Length3", spoken(h[2].Length), "At3", at(h[2])))
+	default:
+		out = append(out, say.T("The sound was missing {{.Count}} times ({{.Length}} in all, first at {{.At}}); those stretches are silent in the video.",
+			"Count", len(h), "Length", spoken(total(h)), "At", at(h[0])))
+	}
+	if e.Stretched != 0 {
+		over := fmt.Sprintf("%.1f", e.Stretched.Abs().Seconds())
+		rate := ""
+		if e.Length > 0 {
+			rate = fmt.Sprintf("%.1f%%", math.Abs(float64(e.Stretched))*100/float64(e.Length))
+		}
+		switch {
+		case e.Stretched > 0 && rate != "":
+			out = append(out, say.T("The sound's clock ran {{.Rate}} fast ({{.Seconds}} s over the video); the sound is stretched to stay in sync with the picture to the end.", "Rate", rate, "Seconds", over))
+		case e.Stretched > 0:
+			out = append(out, say.T("The sound's clock ran fast ({{.Seconds}} s over the video); the sound is stretched to stay in sync with the picture to the end.", "Seconds", over))
+		case rate != "":
+			out = append(out, say.T("The sound's clock ran {{.Rate}} slow ({{.Seconds}} s over the video); the sound is stretched to stay in sync with the picture to the end.", "Rate", rate, "Seconds", over))
+		default:
+			out = append(out, say.T("The sound's clock ran slow ({{.Seconds}} s over the video); the sound is stretched to stay in sync with the picture to the end.", "Seconds", over))
+		}
+	}
+	if e.Converted != "" {
+		out = append(out, say.T("The sound was {{.Format}}, which many players cannot play in an MP4; it is converted to AAC.", "Format", codecName(e.Converted)))
+	}
+	switch h := e.PictureHoles; len(h) {
+	case 0:
+	case 1:
+		out = append(out, say.T("The picture was missing for {{.Length}} at {{.At}}; the last picture before it stays on screen while the sound goes on.",
+			"Length", spoken(h[0].Length), "At", at(h[0])))
+	default:
+		out = append(out, say.T("The picture was missing {{.Count}} times ({{.Length}} in all, first at {{.At}}); the last picture before each stays on screen while the sound goes on.",
+			"Count", len(h), "Length", spoken(total(h)), "At", at(h[0])))
+	}
+	return out
+}
+
+// total is the holes' length together.
+func total(holes []SoundHole) time.Duration {
+	var all time.Duration
+	for _, h := range holes {
+		all += h.Length
+	}
+	return all
 }
 
 // spoken says a length as people do: "21 s", "0.4 s", "2 min 5 s".
