@@ -676,7 +676,7 @@ func sentence(s string) string { return web.Sentence(s) }
 // the first picture at or after at, as ffmpeg's accurate seek picks. In the
 // last fraction of a chunk, after its last picture, that is the next
 // chunk's first; at the very end, the last picture.
-func (p *part) frame(ctx context.Context, tools media.Tools, at time.Duration, maxWidth int) ([]byte, error) {
+func (p *part) frame(ctx context.Context, tools media.Tools, frames *media.Frames, at time.Duration, maxWidth int) ([]byte, error) {
 	k, off := p.segmentAt(at)
 	if k < 0 {
 		return nil, ErrNotDownloaded
@@ -687,7 +687,13 @@ func (p *part) frame(ctx context.Context, tools media.Tools, at time.Duration, m
 			return nil, ErrNotDownloaded
 		}
 		chunk := filepath.Join(p.dir, fetch.ChunkName(i))
-		jpeg, err := tools.Frame(ctx, chunk, off, maxWidth)
+		var jpeg []byte
+		var err error
+		if frames != nil {
+			jpeg, err = frames.Frame(ctx, tools, chunk, off, maxWidth)
+		} else {
+			jpeg, err = tools.Frame(ctx, chunk, off, maxWidth)
+		}
 		if !errors.Is(err, media.ErrNoFrame) {
 			return jpeg, err
 		}

@@ -40,6 +40,8 @@ type Talk struct {
 	// emitMu makes the events, fired from the parts' own goroutines,
 	// reach Options.Events one at a time.
 	emitMu sync.Mutex
+	// frames makes the previews with an ffmpeg started ahead.
+	frames media.Frames
 }
 
 // Job is the save of one broadcast: a Talk of one part (see Open).
@@ -315,7 +317,7 @@ var ErrNotDownloaded = errors.New("that part of the video is not downloaded yet"
 // of the joined timeline, at most maxWidth pixels wide.
 func (t *Talk) Frame(ctx context.Context, at time.Duration, maxWidth int) ([]byte, error) {
 	i, local := t.PartAt(at)
-	return t.parts[i].frame(ctx, t.opts.Tools, local, maxWidth)
+	return t.parts[i].frame(ctx, t.opts.Tools, &t.frames, local, maxWidth)
 }
 
 // HasChat tells whether any part's chat can be had.

@@ -30,20 +30,30 @@ func (t Tools) Frame(ctx context.Context, path string, at time.Duration, maxWidt
 	if maxWidth <= 0 {
 		maxWidth = 640
 	}
-	pick := []*ffmpeg.Node{
+	out := ffmpeg.Output([]*ffmpeg.Stream{input("file:"+path, nil)}, "pipe:1",
+		ffmpeg.MergeKwArgs([]ffmpeg.KwArgs{frameOutput(), {"an": "", "vf": chain(framePick(at, maxWidth)...)}}))
+	jpeg, err := t.ffmpeg(out, ffRun{}).output(ctx, "show a preview", 32<<20)
+	if err == nil && len(jpeg) == 0 {
+		err = ErrNoFrame
+	}
+	return jpeg, err
+}
+
+// framePick is Frame's filters: the first picture at or after at, counted
+// from the file's first picture, at most maxWidth wide.
+func framePick(at time.Duration, maxWidth int) []*ffmpeg.Node {
+	return []*ffmpeg.Node{
 		filter("setpts", nil, "PTS-STARTPTS"),
 		// A microsecond early: times are written to the microsecond, and a
 		// picture at exactly at must not round past it.
 		filter("select", nil, fmt.Sprintf("gte(t\\,%s)", secs6(max(at, 0)-time.Microsecond))),
 		filter("scale", ffmpeg.KwArgs{"w": fmt.Sprintf("min(%d\\,iw)", maxWidth), "h": "-2"}),
 	}
-	out := ffmpeg.Output([]*ffmpeg.Stream{input("file:"+path, nil)}, "pipe:1", ffmpeg.KwArgs{
-		"frames:v": "1", "an": "", "vf": chain(pick...), "c:v": "mjpeg", "q:v": "4", "f": "image2pipe"})
-	jpeg, err := t.ffmpeg(out, ffRun{}).output(ctx, "show a preview", 32<<20)
-	if err == nil && len(jpeg) == 0 {
-		err = ErrNoFrame
-	}
-	return jpeg, err
+}
+
+// frameOutput is Frame's output: one picture as a JPEG on a pipe.
+func frameOutput() ffmpeg.KwArgs {
+	return ffmpeg.KwArgs{"frames:v": "1", "c:v": "mjpeg", "q:v": "4", "f": "image2pipe"}
 }
 
 // LastFrame is Frame of the file's last picture: the picture at the very
