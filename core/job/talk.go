@@ -253,7 +253,7 @@ func (t *Talk) downloadAll(ctx context.Context) error {
 			return err
 		}
 	}
-	return nil
+	return t.measureFiles(ctx)
 }
 
 // partError names the part in a failure's sentence when there are several.
