@@ -580,11 +580,6 @@ func (t *Talk) renderPart(ctx context.Context, s Settings, ready func(context.Co
 	}
 	want := max(end-s.Start, 0)
 	spec := p.renderSpec(s)
-	if spec.Pieces && spec.Exact {
-		// The frame-exact start re-encodes from chunk boundaries, which a
-		// file cut into byte ranges does not have.
-		return rendered{}, saying(ExitUsage, nil, say.T("Frame-exact cuts are not available for a single video file yet: save without the exact cut (the video then starts at the keyframe just before the start time)."))
-	}
 	spec.Replace = s.Force
 	spec.Card.Picture = p.presenterPicture(ctx, s.Output)
 	var chatProblem string

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"image/color"
 	"image/jpeg"
 	"io"
 	"net/http"
@@ -212,4 +213,68 @@ func TestPlainFileTrimmed(t *testing.T) {
 		t.Fatal(msg)
 	}
 	checkSaved(t, tools, out, 300)
+}
+
+// --exact on a plain file starts on the very picture asked for, between
+// keyframes (every 2 s): from 5.5 s to 15.5 s, 10 s and 300 pictures, in
+// sync, the first one the picture at 5.5 s of the file. A start on a
+// keyframe is copied as it is.
+func TestPlainFileExact(t *testing.T) {
+	tools := needFFmpeg(t)
+	path := filepath.Join(t.TempDir(), "talk.mp4")
+	data := makeFlashMP4(t, tools, path, 20)
+	j, log := servedPlainFile(t, tools, data)
+	ctx := context.Background()
+	if err := j.Download(ctx); err != nil {
+		t.Fatal(err)
+	}
+	start := 5500 * time.Millisecond
+	plan, err := j.Plan(ctx, Settings{Start: start, Exact: true})
+	if err != nil || plan.Start != start {
+		t.Errorf("plan: starts at %v (%v), want %v", plan.Start, err, start)
+	}
+	out := filepath.Join(t.TempDir(), "exact.mp4")
+	if err := j.Render(ctx, Settings{Output: out, Start: start, End: start + 10*time.Second, Exact: true}); err != nil {
+		msg, _ := Explain(err)
+		t.Fatal(msg)
+	}
+	if d := doneEvent(t, log.all()); d.Start != start {
+		t.Errorf("the video starts at %v, want %v", d.Start, start)
+	}
+	checkSaved(t, tools, out, 300)
+	first := accurateFrame(t, tools, out, 0, 320)
+	want := accurateFrame(t, tools, path, start, 320)
+	diff := pictureDiff(t, first, want)
+	before := pictureDiff(t, first, accurateFrame(t, tools, path, start-time.Second/30, 320))
+	t.Logf("the first picture differs by %d from the file's at %v, by %d from the one before", diff, start, before)
+	if diff > 1 || before <= diff {
+		t.Errorf("the first picture is not the file's at %v: differs by %d from it, by %d from the one before", start, diff, before)
+	}
+}
+
+// pictureDiff is the mean difference of two JPEGs' grey values, 0 to 255.
+func pictureDiff(t *testing.T, a, b []byte) int {
+	t.Helper()
+	ia, err := jpeg.Decode(bytes.NewReader(a))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ib, err := jpeg.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ia.Bounds() != ib.Bounds() {
+		t.Fatalf("pictures of %v and %v", ia.Bounds(), ib.Bounds())
+	}
+	var sum, n int
+	r := ia.Bounds()
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			ga, _, _, _ := color.GrayModel.Convert(ia.At(x, y)).RGBA()
+			gb, _, _, _ := color.GrayModel.Convert(ib.At(x, y)).RGBA()
+			sum += max(int(ga>>8)-int(gb>>8), int(gb>>8)-int(ga>>8))
+			n++
+		}
+	}
+	return sum / n
 }
