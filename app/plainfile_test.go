@@ -12,7 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+
 	"replayrescue/app/internal/backend"
+	"replayrescue/core/player"
 )
 
 // A link to a plain video file (an .mp4 with its index at its end, served
@@ -92,4 +95,17 @@ func TestPlainFileShowsItsRealLength(t *testing.T) {
 	if !strings.Contains(h.u.dl.about.Text, "23 s") {
 		t.Errorf("the download screen ends saying %q, want the length", h.u.dl.about.Text)
 	}
+
+	// It plays from the start handle; paused, the big picture follows
+	// the handles again (it once stayed "Loading…" after playing).
+	be.UseSound(&player.Clock{Keep: func([]byte) {}, Speed: 1}, false)
+	e.typed(startHandle, 10*time.Second)
+	h.u.onTypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	if !e.playing() {
+		t.Fatalf("Space did not start playing (%q)", e.previewNote.Text)
+	}
+	h.q.until(t, "a played picture", func() bool { return e.cursor > 10500*time.Millisecond }, time.Minute)
+	h.u.onTypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	e.typed(startHandle, 20*time.Second)
+	h.q.until(t, "the picture at the start handle", func() bool { return e.previewNote.Text == "Picture at 0:20" }, time.Minute)
 }
