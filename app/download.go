@@ -317,7 +317,7 @@ func (v *downloadView) onJobEvent(s *session, e backend.Event) {
 	switch e := e.(type) {
 	case backend.Found:
 		c := s.cand
-		c.Title, c.Duration, c.Quality, c.Chunks, c.Live = e.Title, e.Duration, e.Quality, e.Chunks, !e.Ended
+		c.Title, c.Duration, c.Quality, c.Chunks, c.Live, c.Size = e.Title, e.Duration, e.Quality, e.Chunks, !e.Ended, e.Size
 		if c.Title == "" {
 			c.Title = s.cand.Title
 		}
@@ -332,6 +332,10 @@ func (v *downloadView) onJobEvent(s *session, e backend.Event) {
 			v.state.SetText(lang.L("Some parts ({{.N}}) were gone from the site before they could be saved; the video skips them.", map[string]any{"N": e.Missing}))
 			v.state.Show()
 		}
+	case backend.Measured:
+		c := v.cand
+		c.Duration = e.Duration // a video file, now downloaded
+		v.setCandidate(c)
 	case backend.Progress:
 		v.setProgress(e)
 	case backend.PartEvent:

@@ -101,8 +101,7 @@ func newEditView(u *ui, j backend.JobRunner) *editView {
 // build makes the screen: the picture, with the chat beside it, and below
 // it the trim, the sync and the buttons.
 func (v *editView) build() {
-	v.frames = newFrameLoader(v.u.bridge, v.job, 960)
-	v.frames.timing = v.u.timing
+	v.frames = v.newFrames()
 
 	picture := v.buildPicture()
 	trimRow := v.buildTrim()
@@ -123,7 +122,7 @@ func (v *editView) build() {
 
 	// The hint teaches the handles until there is something more useful
 	// to say: where the video will really start (see showPlan).
-	v.cutNote = widget.NewLabel(lang.L("Drag the handles to cut the start and end; the picture shows where you are. Arrow keys move the handle last touched by one second."))
+	v.cutNote = widget.NewLabel(handlesHint())
 	v.cutNote.Wrapping = fyne.TextWrapWord
 	v.cutNote.Importance = widget.LowImportance
 
@@ -446,9 +445,13 @@ func (v *editView) showPlan() {
 		if err != nil {
 			return
 		}
-		if text := planText(s, p); text != "" {
-			v.cutNote.SetText(text)
+		// Nothing to say (the exact start, ticked since): the hint again,
+		// never a start that no longer holds.
+		text := planText(s, p)
+		if text == "" {
+			text = handlesHint()
 		}
+		v.cutNote.SetText(text)
 		// The length the saved video will really have: from where it
 		// really starts (a whole picture) to the end handle, as the save
 		// and done screens will say it.
@@ -456,6 +459,11 @@ func (v *editView) showPlan() {
 			v.length.SetText(lang.L("Video length: {{.Length}}", map[string]any{"Length": backend.FormatClock(v.trim.End() - p.Start)}))
 		}
 	})
+}
+
+// handlesHint teaches the trim handles.
+func handlesHint() string {
+	return lang.L("Drag the handles to cut the start and end; the picture shows where you are. Arrow keys move the handle last touched by one second.")
 }
 
 // planText puts a plan into words: where the video starts when that is not
@@ -487,8 +495,7 @@ func (v *editView) activate() {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	v.thumbCancel = cancel
-	v.frames = newFrameLoader(v.u.bridge, v.job, 960)
-	v.frames.timing = v.u.timing
+	v.frames = v.newFrames()
 	v.loadPreview(0)
 	v.showPlan()
 	v.loadChat(ctx)
@@ -862,6 +869,13 @@ func (v *editView) stopPlaying() {
 	v.previewNote.SetText(lang.L("Picture at {{.Time}}", map[string]any{"Time": backend.FormatClock(v.cursor)}))
 }
 
+// newFrames is a loader of the big preview's pictures.
+func (v *editView) newFrames() *frameLoader {
+	f := newFrameLoader(v.u.bridge, v.job, 960)
+	f.timing = v.u.timing
+	return f
+}
+
 func (v *editView) playing() bool { return v.player != nil && v.player.Playing() }
 
 // showPlaying turns the Play button into Pause while playing.
@@ -870,6 +884,11 @@ func (v *editView) showPlaying(on bool) {
 		v.play.SetText(lang.L("Pause"))
 		v.play.SetIcon(theme.MediaPauseIcon())
 		return
+	}
+	if v.frames.stopped() {
+		// Stopped while playing (see playFrom): the next pictures asked
+		// for come from a new loader, or none would ever come.
+		v.frames = v.newFrames()
 	}
 	v.play.SetText(lang.L("Play"))
 	v.play.SetIcon(theme.MediaPlayIcon())

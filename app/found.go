@@ -256,11 +256,16 @@ func newCandidateRow(c backend.Candidate, num numbers, onTap func()) *candidateR
 }
 
 // candidateDetails says how long the video is and how large its picture,
-// in words: "42 min 10 s long · HD picture, 1280 × 720".
+// in words: "42 min 10 s long · HD picture, 1280 × 720". A video file's
+// length is only known once it is downloaded: until then, its size.
 func candidateDetails(c backend.Candidate, num numbers) string {
 	var parts []string
-	if c.Duration > 0 {
+	switch {
+	case c.Duration > 0:
 		parts = append(parts, lang.L("{{.Length}} long", map[string]any{"Length": num.span(c.Duration)}))
+	case c.Size > 0:
+		parts = append(parts, lang.L("a video file of {{.Size}}", map[string]any{"Size": num.size(c.Size)}),
+			lang.L("its length is known once it is downloaded"))
 	}
 	if p := pictureWords(c.Quality); p != "" {
 		parts = append(parts, p)

@@ -208,6 +208,13 @@ func (f *frameLoader) stop() {
 	f.next = nil
 }
 
+// stopped tells whether stop was called: the loader takes no more requests.
+func (f *frameLoader) stopped() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.closed
+}
+
 // loadThumbs fetches small pictures at times, one after another on one
 // goroutine (they matter less than the big preview), handing each to set on
 // the UI thread.

@@ -29,8 +29,11 @@ func partLine(i int, c backend.Candidate, num numbers) string {
 		title = lang.L("Untitled broadcast")
 	}
 	text := lang.L("Part {{.N}}", map[string]any{"N": i + 1}) + " · " + title
-	if c.Duration > 0 {
+	switch {
+	case c.Duration > 0:
 		text += " · " + lang.L("length {{.Length}}", map[string]any{"Length": backend.FormatClock(c.Duration)})
+	case c.Size > 0:
+		text += " · " + lang.L("a video file of {{.Size}}", map[string]any{"Size": num.size(c.Size)})
 	}
 	if !c.Started.IsZero() {
 		text += " · " + lang.L("started {{.Time}}", map[string]any{"Time": c.Started.Local().Format("2006-01-02 15:04")})
@@ -152,6 +155,9 @@ func (v *downloadView) onPartEvent(e backend.PartEvent) {
 	r := v.partRows[e.Part]
 	switch pe := e.Event.(type) {
 	case backend.Found:
+		r.c.Duration, r.c.Size = pe.Duration, pe.Size
+		r.line.SetText(partLine(e.Part, r.c, v.u.num))
+	case backend.Measured:
 		r.c.Duration = pe.Duration
 		r.line.SetText(partLine(e.Part, r.c, v.u.num))
 	case backend.Progress:

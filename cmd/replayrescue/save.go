@@ -389,7 +389,7 @@ func (r *reporter) say(e rescue.Event, prefix string) {
 	switch e := e.(type) {
 	case rescue.PartEvent:
 		switch e.Event.(type) {
-		case rescue.Found, rescue.Live, rescue.Paused: // progress is shown for the whole talk
+		case rescue.Found, rescue.Live, rescue.Paused, rescue.Measured: // progress is shown for the whole talk
 			r.say(e.Event, fmt.Sprintf("Part %d: ", e.Part+1))
 		}
 	case rescue.Found:
@@ -416,6 +416,9 @@ func (r *reporter) say(e rescue.Event, prefix string) {
 			break
 		}
 		fmt.Fprintf(r.stderr, "%sFound %s: %s in %d chunks%s.\n", prefix, title, rescue.FormatClock(e.Duration), e.Chunks, extra)
+	case rescue.Measured:
+		r.endLine()
+		fmt.Fprintf(r.stderr, "%sThe video file is downloaded: %s long.\n", prefix, rescue.FormatClock(e.Duration))
 	case rescue.Progress:
 		r.progress(e)
 	case rescue.Live:

@@ -27,6 +27,9 @@ type Found struct {
 	// Renditions are what a manifest offers (inspect lists them); nil
 	// for an HLS playlist.
 	Renditions []playlist.Rendition
+	// Size is a plain video file's size in bytes, 0 for a playlist: its
+	// Duration is 0 until it is downloaded and measured (Measured).
+	Size int64
 }
 
 // Progress: downloading.
@@ -258,6 +261,9 @@ func eventFields(e Event) map[string]any {
 		m["duration"] = e.Duration.Seconds()
 		m["quality"] = e.Quality
 		m["ended"] = e.Ended
+		if e.Size > 0 {
+			m["size"] = e.Size
+		}
 	case Progress:
 		m["done"] = e.Done
 		m["total"] = e.Total
@@ -316,6 +322,8 @@ func eventFields(e Event) map[string]any {
 		m["duration"] = e.Duration.Seconds()
 		m["missing"] = e.Missing
 		m["ended"] = e.Ended
+	case Measured:
+		m["duration"] = e.Duration.Seconds()
 	case Failed:
 		m["message"] = web.Printable(web.Redact(e.Message))
 		m["code"] = e.Code

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"replayrescue/core/fetch"
+	"replayrescue/core/media"
 	"replayrescue/core/web"
 )
 
@@ -25,25 +26,9 @@ import (
 // with AAC, its index at the end as ffmpeg writes it without faststart.
 func TestPlainFileByRanges(t *testing.T) {
 	tools := needFFmpeg(t)
-	dir := t.TempDir()
 	const seconds = 30
-	d := strconv.Itoa(seconds)
-	cmd := exec.Command(tools.FFmpeg, "-hide_banner", "-loglevel", "error",
-		"-f", "lavfi", "-i", "testsrc2=s=320x180:r=30:d="+d,
-		"-f", "lavfi", "-i", `aevalsrc='if(lt(mod(t\,5)\,0.1)\,0.6*sin(2*PI*1000*t)\,0.01*sin(2*PI*220*t))':s=48000:d=`+d,
-		"-filter_complex", `[0:v]drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='lt(mod(t\,5)\,0.034)'[v]`,
-		"-map", "[v]", "-map", "1:a", "-c:v", "libx264", "-g", "60", "-b:v", "400k", "-c:a", "aac", "-b:a", "64k",
-		filepath.Join(dir, "talk.mp4"))
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("%v %s", err, out)
-	}
-	data, err := os.ReadFile(filepath.Join(dir, "talk.mp4"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !hasBFrames(t, tools, filepath.Join(dir, "talk.mp4")) {
-		t.Fatal("the fixture has no B-frames")
-	}
+	data := makeFlashMP4(t, tools, filepath.Join(t.TempDir(), "talk.mp4"), seconds)
+	var err error
 	const cookie = "c00kie-for-the-file"
 	var mu sync.Mutex
 	ranges := map[string]int{} // requests per Range header
@@ -133,4 +118,29 @@ func TestPlainFileByRanges(t *testing.T) {
 	if !hasBFrames(t, tools, out) {
 		t.Error("the saved picture lost its B-frames")
 	}
+}
+
+// makeFlashMP4 writes at path an MP4 of seconds of x264 at its defaults
+// (B-frames, a keyframe every 2 s) with AAC, its index at the end as ffmpeg
+// writes it without faststart: a white flash and a beep every 5 s. It
+// returns the file's bytes.
+func makeFlashMP4(t *testing.T, tools media.Tools, path string, seconds int) []byte {
+	t.Helper()
+	d := strconv.Itoa(seconds)
+	cmd := exec.Command(tools.FFmpeg, "-hide_banner", "-loglevel", "error",
+		"-f", "lavfi", "-i", "testsrc2=s=320x180:r=30:d="+d,
+		"-f", "lavfi", "-i", `aevalsrc='if(lt(mod(t\,5)\,0.1)\,0.6*sin(2*PI*1000*t)\,0.01*sin(2*PI*220*t))':s=48000:d=`+d,
+		"-filter_complex", `[0:v]drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='lt(mod(t\,5)\,0.034)'[v]`,
+		"-map", "[v]", "-map", "1:a", "-c:v", "libx264", "-g", "60", "-b:v", "400k", "-c:a", "aac", "-b:a", "64k", path)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v %s", err, out)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !hasBFrames(t, tools, path) {
+		t.Fatal("the fixture has no B-frames")
+	}
+	return data
 }

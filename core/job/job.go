@@ -21,6 +21,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"replayrescue/core/chat"
@@ -179,6 +181,11 @@ type part struct {
 	// share is how many parts download at once from one connection
 	// budget; 1: this part has it all.
 	share int
+
+	// whole is a plain video file read whole, once measured (see
+	// openWhole, which wholeMu guards); nil before.
+	whole   atomic.Pointer[media.Whole]
+	wholeMu sync.Mutex
 }
 
 // stateFile is the job's memory between runs. It holds no secrets.
@@ -195,9 +202,12 @@ type state struct {
 	// media sequence number that chunk 0 holds. A live list's chunks say
 	// nothing about the broadcast (they slide), so these tell a second run
 	// whether it is the same one, and where each chunk goes.
-	Live     string    `json:"live,omitempty"`
-	FirstSeq uint64    `json:"first_seq,omitempty"`
-	Updated  time.Time `json:"updated"`
+	Live     string `json:"live,omitempty"`
+	FirstSeq uint64 `json:"first_seq,omitempty"`
+	// Length is a plain video file's length in seconds, measured once it
+	// was all downloaded (see part.measure); 0 before, and for playlists.
+	Length  float64   `json:"length,omitempty"`
+	Updated time.Time `json:"updated"`
 }
 
 // openPart prepares the job folder opts.Work for src, one of share parts
@@ -284,6 +294,9 @@ func (p *part) load(ctx context.Context) error {
 		return err
 	}
 	p.pl = pl
+	if p.state.Fingerprint != fp || !pl.File {
+		p.state.Length = 0 // measured of another file, or none
+	}
 	p.state.Version = 1
 	p.state.Fingerprint = fp
 	p.state.Source = web.RedactURL(pl.URL)
@@ -301,7 +314,7 @@ func (p *part) load(ctx context.Context) error {
 	if pl.Variant != nil {
 		quality = pl.Variant.Resolution
 	}
-	p.emit(Found{Title: p.title(), Chunks: len(pl.Segments), Duration: pl.Duration(), Quality: quality, Ended: pl.Ended, Renditions: pl.Renditions})
+	p.emit(Found{Title: p.title(), Chunks: len(pl.Segments), Duration: p.duration(), Quality: quality, Ended: pl.Ended, Renditions: pl.Renditions, Size: fileSize(pl)})
 	return nil
 }
 
@@ -530,12 +543,29 @@ func completeChunks(dir string, segs []playlist.Segment) int {
 	return n
 }
 
-// duration is the playlist's length; 0 before load.
+// duration is the playlist's length; 0 before load, and for a plain file
+// before it is measured.
 func (p *part) duration() time.Duration {
 	if p.pl == nil {
 		return 0
 	}
+	if p.pl.File {
+		return p.fileLength()
+	}
 	return p.pl.Duration()
+}
+
+// fileSize is the size in bytes of a plain file cut into ranges; 0 for a
+// playlist, or a file whose host sends it in one piece of unknown size.
+func fileSize(pl *playlist.Playlist) int64 {
+	if !pl.File || len(pl.Segments) == 0 {
+		return 0
+	}
+	last := pl.Segments[len(pl.Segments)-1].Range
+	if last == nil {
+		return 0
+	}
+	return last.Offset + last.Length
 }
 
 // complete reports whether every chunk of the playlist is on disk; while
@@ -677,6 +707,15 @@ func sentence(s string) string { return web.Sentence(s) }
 // last fraction of a chunk, after its last picture, that is the next
 // chunk's first; at the very end, the last picture.
 func (p *part) frame(ctx context.Context, tools media.Tools, frames *media.Frames, at time.Duration, maxWidth int) ([]byte, error) {
+	if p.pl != nil && p.pl.File {
+		// A byte range of a file is no video of its own: the file is
+		// read whole, seeking by its index.
+		w, err := p.openWhole(ctx, tools)
+		if err != nil {
+			return nil, err
+		}
+		return tools.WholeFrame(ctx, w, at, maxWidth)
+	}
 	k, off := p.segmentAt(at)
 	if k < 0 {
 		return nil, ErrNotDownloaded

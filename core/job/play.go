@@ -112,7 +112,11 @@ func (s playSource) pictures(ctx context.Context, i int, local time.Duration, wi
 	if err := part.downloaded(); err != nil {
 		return nil, err
 	}
-	pics, err := s.t.opts.Tools.PlayPictures(ctx, part.playSpec(), local, width)
+	spec, err := part.playSpec(ctx, s.t.opts.Tools)
+	if err != nil {
+		return nil, err
+	}
+	pics, err := s.t.opts.Tools.PlayPictures(ctx, spec, local, width)
 	if err != nil {
 		return nil, explainMedia(err)
 	}
@@ -193,7 +197,11 @@ func (s playSource) sound(ctx context.Context, i int, local time.Duration) (io.R
 	if err := part.downloaded(); err != nil {
 		return nil, err
 	}
-	snd, err := s.t.opts.Tools.PlaySound(ctx, part.playSpec(), local)
+	spec, err := part.playSpec(ctx, s.t.opts.Tools)
+	if err != nil {
+		return nil, err
+	}
+	snd, err := s.t.opts.Tools.PlaySound(ctx, spec, local)
 	if err != nil {
 		return nil, explainMedia(err)
 	}
@@ -255,9 +263,14 @@ func (r *talkSound) Close() error {
 	return r.cur.Close()
 }
 
-// playSpec names p's chunks for the player.
-func (p *part) playSpec() media.PlaySpec {
+// playSpec names p's chunks for the player; a plain file is played whole.
+func (p *part) playSpec(ctx context.Context, tools media.Tools) (media.PlaySpec, error) {
 	spec := media.PlaySpec{Dir: p.dir}
+	if p.pl.File {
+		w, err := p.openWhole(ctx, tools)
+		spec.Whole = w
+		return spec, err
+	}
 	for _, seg := range p.pl.Segments {
 		spec.Chunks = append(spec.Chunks, fetch.FileName(seg))
 		spec.Durations = append(spec.Durations, seg.Duration)
@@ -268,7 +281,7 @@ func (p *part) playSpec() media.PlaySpec {
 			spec.AudioDurations = append(spec.AudioDurations, seg.Duration)
 		}
 	}
-	return spec
+	return spec, nil
 }
 
 // downloaded is nil once p's chunks are all on disk, else ErrNotDownloaded.

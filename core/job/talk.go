@@ -255,7 +255,7 @@ func (t *Talk) downloadAll(ctx context.Context) error {
 			return err
 		}
 	}
-	return nil
+	return t.measureFiles(ctx)
 }
 
 // partError names the part in a failure's sentence when there are several.
@@ -582,11 +582,6 @@ func (t *Talk) renderPart(ctx context.Context, s Settings, ready func(context.Co
 	}
 	want := max(end-s.Start, 0)
 	spec := p.renderSpec(s)
-	if spec.Pieces && spec.Exact {
-		// The frame-exact start re-encodes from chunk boundaries, which a
-		// file cut into byte ranges does not have.
-		return rendered{}, saying(ExitUsage, nil, say.T("Frame-exact cuts are not available for a single video file yet: save without the exact cut (the video then starts at the keyframe just before the start time)."))
-	}
 	spec.Replace = s.Force
 	spec.Card.Picture = p.presenterPicture(ctx, s.Output)
 	var chatProblem string

@@ -24,6 +24,9 @@ type PlaySpec struct {
 	// the same clock; empty when the sound is in Chunks.
 	AudioChunks    []string
 	AudioDurations []time.Duration
+	// Whole, when set, is the plain video file the chunks are pieces of:
+	// it is played whole (see Whole), and Chunks and Durations unused.
+	Whole *Whole
 }
 
 // The pictures and sound a player gets: PlayRate pictures a second, and
@@ -55,6 +58,9 @@ type Pictures struct {
 // pixels wide. It reads the chunks from the one playing at from, counting
 // from that chunk's first picture, as Frame does.
 func (t Tools) PlayPictures(ctx context.Context, spec PlaySpec, from time.Duration, width int) (*Pictures, error) {
+	if spec.Whole != nil {
+		return t.wholePictures(ctx, spec.Whole, from, width)
+	}
 	k, off := ChunkAt(spec.Durations, from)
 	if k < 0 {
 		return nil, errors.New("nothing to play")
@@ -120,6 +126,12 @@ func (p *Pictures) Close() error {
 // above: the sound that plays with the picture at from, silence where the
 // chunk's sound begins after its first picture.
 func (t Tools) PlaySound(ctx context.Context, spec PlaySpec, from time.Duration) (io.ReadCloser, error) {
+	if w := spec.Whole; w != nil {
+		if !w.hasSound {
+			return io.NopCloser(eofReader{}), nil // no sound: the player plays silence
+		}
+		return t.wholeSound(ctx, w, from)
+	}
 	chunks, durations := spec.Chunks, spec.Durations
 	if len(spec.AudioChunks) > 0 {
 		chunks, durations = spec.AudioChunks, spec.AudioDurations

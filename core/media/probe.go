@@ -50,8 +50,14 @@ func (i *Info) Stream(kind string) (StreamInfo, bool) {
 
 // Probe describes the local file at path.
 func (t Tools) Probe(ctx context.Context, path string) (*Info, error) {
-	out, err := t.ffprobe("file:"+path, ffmpeg.KwArgs{"show_streams": "", "show_format": "", "of": "json"}).
-		output(ctx, "read "+path, 4<<20)
+	return t.probeURL(ctx, "file:"+path, "read "+path)
+}
+
+// probeURL describes what ffmpeg reads at url (a file, or files joined);
+// action says what it was asked, in words, for a failure.
+func (t Tools) probeURL(ctx context.Context, url, action string) (*Info, error) {
+	out, err := t.ffprobe(url, ffmpeg.KwArgs{"show_streams": "", "show_format": "", "of": "json"}).
+		output(ctx, action, 4<<20)
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +83,7 @@ func (t Tools) Probe(ctx context.Context, path string) (*Info, error) {
 		} `json:"format"`
 	}
 	if err := json.Unmarshal(out, &raw); err != nil {
-		return nil, fmt.Errorf("reading ffprobe's answer for %s: %w", path, err)
+		return nil, fmt.Errorf("reading ffprobe's answer to %s: %w", action, err)
 	}
 	info := &Info{Start: seconds(raw.Format.StartTime), Duration: seconds(raw.Format.Duration)}
 	for _, s := range raw.Streams {

@@ -327,8 +327,9 @@ func (t Tools) plan(ctx context.Context, spec RenderSpec, upto int) (*plan, erro
 	}
 	p := &plan{chunks: spec.Chunks[first:max(upto, first+1)], base: base}
 	// Exact mode and burning place chunks the concat demuxer's way; ffmpeg
-	// before 5.0 has no concatf to join them.
-	joined := spec.OneStream && !spec.reencodes() && atLeast(t.Major, t.Minor, 5, 0)
+	// before 5.0 has no concatf to join them. A plain file's pieces are
+	// always joined: one of them alone is no video.
+	joined := spec.OneStream && (!spec.reencodes() || spec.Pieces) && atLeast(t.Major, t.Minor, 5, 0)
 	var durations []time.Duration
 	if len(spec.Durations) == len(spec.Chunks) {
 		durations = spec.Durations[first : first+len(p.chunks)]

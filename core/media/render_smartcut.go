@@ -87,6 +87,11 @@ func (t Tools) exactArgs(ctx context.Context, spec RenderSpec, p *plan, tmp stri
 	if p.video[from].key {
 		return ffcmd{}, cleanup, nil
 	}
+	if spec.Pieces {
+		// A plain file's pieces are byte ranges: no chunk boundary to
+		// join a re-encoded head at.
+		return t.fullEncodeArgs(ctx, p, spec, tmp, ""), cleanup, nil
+	}
 
 	// Where each chunk sits, up to the first chunk after the cut that opens
 	// with a keyframe.

@@ -23,7 +23,10 @@ type Report struct {
 	Live     bool   // still being broadcast
 	Chunks   int
 	Duration time.Duration
-	Started  time.Time // when the broadcast started, from its metadata; zero when unknown
+	// Size is a plain video file's size in bytes (0 for a playlist): its
+	// Duration is only known once it is downloaded.
+	Size    int64
+	Started time.Time // when the broadcast started, from its metadata; zero when unknown
 	// Renditions are the pictures and sounds a manifest offers.
 	Renditions []Rendition
 
@@ -117,6 +120,7 @@ func CheckSource(ctx context.Context, src Source) Report {
 			r.Title = found.Title
 		}
 		r.Duration, r.Quality, r.Chunks, r.Live = found.Duration, found.Quality, found.Chunks, !found.Ended
+		r.Size = found.Size
 		r.Renditions = found.Renditions
 	}
 	r.Kind = "media"

@@ -42,6 +42,7 @@ type (
 	Progress      = job.Progress
 	Paused        = job.Paused
 	Live          = job.Live
+	Measured      = job.Measured
 	PartEvent     = job.PartEvent
 	Rendering     = job.Rendering
 	SoundRepaired = job.SoundRepaired

@@ -94,14 +94,17 @@ type Candidate struct {
 	Title    string
 	From     string // where it was found ("pasted link", "HAR entry 12")
 	Duration time.Duration
-	Quality  string // "1280x720" or ""
-	Chunks   int
-	Live     bool
-	Ready    bool
-	Problem  string    // when not Ready: one sentence, from rescue.Explain
-	Code     int       // exit code of Problem; rescue.ExitCredentials asks for a fresh source
-	Started  time.Time // when the broadcast started, from its metadata; zero when unknown
-	Source   any
+	// Size is a plain video file's size in bytes, 0 for a playlist: its
+	// length (Duration 0) is only known once it is downloaded.
+	Size    int64
+	Quality string // "1280x720" or ""
+	Chunks  int
+	Live    bool
+	Ready   bool
+	Problem string    // when not Ready: one sentence, from rescue.Explain
+	Code    int       // exit code of Problem; rescue.ExitCredentials asks for a fresh source
+	Started time.Time // when the broadcast started, from its metadata; zero when unknown
+	Source  any
 }
 
 // JobRunner is the part of a job (*rescue.Job, or *rescue.Talk for several

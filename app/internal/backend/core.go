@@ -161,7 +161,7 @@ func candidateOf(r rescue.Report) Candidate {
 	if !r.Words.IsZero() {
 		r.Problem = translate(r.Words)
 	}
-	return Candidate{Title: r.Title, From: r.From, Duration: r.Duration, Quality: r.Quality, Chunks: r.Chunks,
+	return Candidate{Title: r.Title, From: r.From, Duration: r.Duration, Size: r.Size, Quality: r.Quality, Chunks: r.Chunks,
 		Live: r.Live, Ready: r.Ready, Problem: r.Problem, Code: r.Code, Started: r.Started, Source: r.Source}
 }
 

@@ -15,6 +15,7 @@ type (
 	Progress      = rescue.Progress
 	Paused        = rescue.Paused
 	Live          = rescue.Live
+	Measured      = rescue.Measured
 	PartEvent     = rescue.PartEvent
 	Rendering     = rescue.Rendering
 	SoundRepaired = rescue.SoundRepaired
