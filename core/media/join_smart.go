@@ -220,32 +220,32 @@ func (t Tools) smartWindow(ctx context.Context, jp *joinPart, ps RenderSpec, exa
 		from, upto = last+1, last+1
 	}
 	end := max(last, upto-1) // fast mode may keep a few more
-	var sp smartPart
 	name := func(what string) string {
 		return filepath.Join(ps.Dir, fmt.Sprintf("render-joined-%d-%s.ts", n, what))
 	}
+	// Whatever of these is made goes once the render is done.
+	sp := smartPart{files: []string{name("head"), name("tail")}}
 	if from > first {
 		e, err := t.encodeStretch(ctx, jp, ps, first, min(from, end+1)-1, reorder, name("head"))
 		if err != nil {
-			return smartPart{}, err
+			return sp, err
 		}
 		sp.entries, sp.encoded = append(sp.entries, e), min(from, end+1)-first
-		sp.files = append(sp.files, e.path)
 	}
 	if upto > from {
-		es, err := t.copyStretch(ctx, jp, ps, from, upto)
+		es, made, err := t.copyStretch(ctx, jp, ps, from, upto, name("tail"))
+		sp.files = append(sp.files, made...)
 		if err != nil {
-			return smartPart{}, err
+			return sp, err
 		}
 		sp.entries, sp.copied = append(sp.entries, es...), upto-from
 	}
 	if upto > from && end >= upto {
 		e, err := t.encodeStretch(ctx, jp, ps, upto, end, reorder, name("tail"))
 		if err != nil {
-			return smartPart{}, err
+			return sp, err
 		}
 		sp.entries, sp.encoded = append(sp.entries, e), sp.encoded+end-upto+1
-		sp.files = append(sp.files, e.path)
 	}
 	jp.first, jp.last, jp.frames = pk[first].pts, pk[end].pts, end-first+1
 	return sp, nil
@@ -313,7 +313,12 @@ func pickEnd(ends []int, from, want int, exact bool, total int) int {
 // the keyframe, the last left after the last packet decoded (unless the
 // copy runs to the end of the talk), and each given
 // the length that puts the next entry right after its last picture.
-func (t Tools) copyStretch(ctx context.Context, jp *joinPart, ps RenderSpec, from, upto int) ([]listEntry, error) {
+func (t Tools) copyStretch(ctx context.Context, jp *joinPart, ps RenderSpec, from, upto int, tail string) (es []listEntry, made []string, err error) {
+	_, pids := tsHead(filepath.Join(ps.Dir, jp.p.chunks[0]))
+	if len(pids) == 0 {
+		return nil, nil, errors.New("the chunks are not MPEG-TS")
+	}
+	pid := pids[0]
 	// A copy to the end of the talk reads its last chunk to its end.
 	toEnd := upto == len(jp.pkts) && ps.End == 0
 	pk := jp.pkts
@@ -326,15 +331,15 @@ func (t Tools) copyStretch(ctx context.Context, jp *joinPart, ps RenderSpec, fro
 	}
 	f0, f1 := pk[from].file, pk[lastDecoded].file
 	if pk[upto-1].file != f1 {
-		return nil, errors.New("the copy would end between two chunks")
+		return nil, made, errors.New("the copy would end between two chunks")
 	}
 	in, err := t.chunkPicture(ctx, ps.Dir, jp.p.chunks, pk, from)
 	if err != nil {
-		return nil, err
+		return nil, made, err
 	}
 	out, err := t.chunkPicture(ctx, ps.Dir, jp.p.chunks, pk, lastDecoded)
 	if err != nil {
-		return nil, err
+		return nil, made, err
 	}
 	// Where the packet after the last one copied is decoded, on the last
 	// chunk's clock: decode times run one frame apart.
@@ -345,13 +350,34 @@ func (t Tools) copyStretch(ctx context.Context, jp *joinPart, ps RenderSpec, fro
 	stop := out.dts + step
 	dir, err := filepath.Abs(ps.Dir)
 	if err != nil {
-		return nil, err
+		return nil, made, err
 	}
-	var es []listEntry
+
+	// The last chunk, read from a copy of its picture alone when the copy
+	// ends inside it: the list cuts by decode time, and the first packet
+	// of any stream past the outpoint ends the entry, while MPEG-TS
+	// muxers write the sound in runs of a few hundred ms, some of it
+	// ahead of pictures decoded earlier. (A copy to the chunk's end needs
+	// no outpoint.)
+	paths := make([]string, f1+1)
 	for f := f0; f <= f1; f++ {
-		name := jp.p.chunks[f]
-		e := listEntry{path: filepath.Join(dir, name), inpoint: -1, outpoint: -1, duration: -1}
-		start := chunkStart(filepath.Join(dir, name))
+		paths[f] = filepath.Join(dir, jp.p.chunks[f])
+	}
+	outpoint := time.Duration(-1)
+	if next, ok := nextDecoded(pk, lastDecoded); ok && !toEnd {
+		alone := strings.TrimSuffix(tail, ".ts") + "-end.ts"
+		made = append(made, alone)
+		if err := t.pictureAlone(ctx, paths[f1], alone, pid); err != nil {
+			return nil, made, err
+		}
+		// Just before the next picture's decode time.
+		paths[f1], outpoint = alone, out.dts+next-50*time.Microsecond
+	}
+	for f := f0; f <= f1; f++ {
+		e := listEntry{path: paths[f], inpoint: -1, outpoint: -1, duration: -1}
+		// Where the demuxer places the entry's start: its first packet
+		// shown (of any stream), or its inpoint.
+		start := chunkStart(paths[f])
 		if f == f0 {
 			// Entered at the keyframe's decode time: MPEG-TS seeks by
 			// decode times (at its time shown, the keyframe of a
@@ -359,32 +385,22 @@ func (t Tools) copyStretch(ctx context.Context, jp *joinPart, ps RenderSpec, fro
 			// is placed by its first decode time (see encodeStretch).
 			e.inpoint, start = in.dts, in.dts
 		}
+		if start < 0 {
+			return nil, made, errors.New("a copied chunk has no start time")
+		}
 		if f < f1 {
-			// Seams on one clock: where the next chunk starts.
-			next := chunkStart(filepath.Join(dir, jp.p.chunks[f+1]))
-			if _, ok := jp.p.times.durations[name]; !ok || next < 0 || start < 0 {
-				return nil, errors.New("the copied chunks are not on one clock")
+			// Seams on one clock: where the next entry starts.
+			next := chunkStart(paths[f+1])
+			if _, ok := jp.p.times.durations[jp.p.chunks[f]]; !ok || next < 0 {
+				return nil, made, errors.New("the copied chunks are not on one clock")
 			}
 			e.duration = next - start
 		} else {
-			if start < 0 {
-				return nil, errors.New("the last copied chunk has no start time")
-			}
-			e.duration = stop - start
-			if next, ok := nextDecoded(pk, lastDecoded); ok && !toEnd {
-				// Just before the next picture's decode time: the list
-				// cuts by decode time, and the first packet of any
-				// stream past the outpoint ends the entry, so it is as
-				// late as it can be (sound is often muxed a little
-				// ahead of the picture). A copy to its chunk's end has
-				// none: a muxer flushes the sound before the last
-				// pictures there.
-				e.outpoint = out.dts + next - 50*time.Microsecond
-			}
+			e.outpoint, e.duration = outpoint, stop-start
 		}
 		es = append(es, e)
 	}
-	return es, nil
+	return es, made, nil
 }
 
 // nextDecoded is how long after pkts[i] the next picture of its chunk is
@@ -398,6 +414,16 @@ func nextDecoded(pkts []videoPacket, i int) (time.Duration, bool) {
 		}
 	}
 	return next, found
+}
+
+// pictureAlone copies the MPEG-TS chunk src's picture alone into dst, its
+// timestamps and stream number (pid) as they were.
+func (t Tools) pictureAlone(ctx context.Context, src, dst string, pid int) error {
+	os.Remove(dst) // -y writes through whatever is at the name
+	run := ffmpeg.Output([]*ffmpeg.Stream{input("file:"+src, ffmpeg.KwArgs{"f": "mpegts"}).Get("v:0")}, dst,
+		ffmpeg.KwArgs{"c": "copy", "muxdelay": "0", "muxpreload": "0", "streamid": fmt.Sprintf("0:%d", pid), "f": "mpegts"})
+	_, err := t.ffmpeg(run, ffRun{strict: true, replace: true, copyts: true}).output(ctx, "copy the pictures at a cut", 1<<20)
+	return err
 }
 
 // chunkStart is where an MPEG-TS chunk starts, as the concat demuxer places
