@@ -79,8 +79,12 @@ func (t Tools) smartJoinable(ctx context.Context, spec JoinSpec, videos []Stream
 		}
 		bframes = bframes || v.BFrames != 0
 	}
-	if !spec.Exact && !bframes {
-		return false // the plain copy (copyWindow)
+	if !spec.Exact && (!bframes || !cuts(spec)) {
+		// The plain copy (copyWindow), or B-frame parts of several
+		// broadcasts, which are joined on the very frames asked for
+		// (encoded) as before: only a save with cuts starts its pieces
+		// on keyframes.
+		return false
 	}
 	if bframes && !atLeast(t.Major, t.Minor, 4, 4) {
 		return false
@@ -88,6 +92,11 @@ func (t Tools) smartJoinable(ctx context.Context, spec JoinSpec, videos []Stream
 	// Fast mode with B-frames copies from keyframe to keyframe and
 	// encodes nothing.
 	return !spec.Exact || t.VideoEncoder(ctx) == "libx264"
+}
+
+// cuts tells whether spec joins the pieces of a talk with cuts.
+func cuts(spec JoinSpec) bool {
+	return slices.ContainsFunc(spec.Parts, func(p RenderSpec) bool { return p.CutBefore || p.CutAfter })
 }
 
 // smartJoinArgs builds a smart join's output (see above), and tells where
