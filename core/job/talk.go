@@ -675,8 +675,9 @@ func (t *Talk) joinSpec(s Settings, ws []partWindow, offsets []time.Duration) me
 		ps.CutBefore, ps.CutAfter = w.cutBefore, w.cutAfter
 		spec.Parts = append(spec.Parts, ps)
 	}
-	// Cut out on the very frames asked for: every piece is encoded.
-	spec.Reencode = s.Exact && len(s.Cuts) > 0
+	// Cut out on the very frames asked for: each piece encoded only from
+	// its cut to its first keyframe (and its last few pictures).
+	spec.Exact = s.Exact && len(s.Cuts) > 0
 	return spec
 }
 

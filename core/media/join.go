@@ -50,6 +50,10 @@ type JoinSpec struct {
 	// Reencode encodes the picture even when the parts' could be copied
 	// (see copyJoinArgs).
 	Reencode bool
+	// Exact cuts each part on the very frames of its window, encoding
+	// only the pictures between a cut and the next keyframe where it can
+	// (see join_smart.go); else it starts on the keyframe at or before.
+	Exact bool
 	// Loudness evens out the joined sound (see levelJoined).
 	Loudness bool
 	Progress func(done, total time.Duration)
@@ -73,6 +77,9 @@ type Joined struct {
 	Width, Height int
 	// Levelled is how the sound was evened out (JoinSpec.Loudness).
 	Levelled *Levelled
+	// Encoded and Copied are how many pictures a smart join (see
+	// join_smart.go) encoded and copied; both 0 for other joins.
+	Encoded, Copied int
 }
 
 // joinPart is what the render needs to know about one part.
@@ -104,27 +111,31 @@ func (t Tools) RenderJoined(ctx context.Context, spec JoinSpec) (Joined, error) 
 	}
 	// A copy reads the parts through the concat demuxer (its inpoint and
 	// outpoint cut them); an encode reads each as one joined stream.
-	copies, err := t.JoinCopies(ctx, spec)
+	mode, err := t.joinMode(ctx, spec)
 	if err != nil {
 		return Joined{}, err
 	}
-	parts, err := t.planParts(ctx, spec, !copies)
+	parts, err := t.planParts(ctx, spec, mode == joinEncode)
 	if err != nil {
 		return Joined{}, err
 	}
 	var res Joined
 	var out joinOutput
-	if copies {
+	switch mode {
+	case joinCopy:
 		res, out, err = t.copyJoinArgs(ctx, spec, parts)
-		if err != nil && ctx.Err() == nil {
-			// Not copyable after all (or not safely): encoded once.
-			copies = false
-			if parts, err = t.planParts(ctx, spec, true); err != nil {
-				return Joined{}, err
-			}
+	case joinSmart:
+		res, out, err = t.smartJoinArgs(ctx, spec, parts)
+	}
+	defer removeAll(out.temp)
+	if mode != joinEncode && err != nil && ctx.Err() == nil {
+		// Not copyable after all (or not safely): encoded once.
+		mode = joinEncode
+		if parts, err = t.planParts(ctx, spec, true); err != nil {
+			return Joined{}, err
 		}
 	}
-	if !copies {
+	if mode == joinEncode {
 		res, out, err = t.joinArgs(ctx, spec, parts)
 	}
 	if err != nil {
@@ -144,7 +155,7 @@ func (t Tools) RenderJoined(ctx context.Context, spec JoinSpec) (Joined, error) 
 	// -copyts: the trims pick pictures by the times ffprobe read for them
 	// (see joinArgs, copyJoinArgs).
 	c := t.render(out.streams, tmp, out.opts, true)
-	rs := RenderSpec{Output: spec.Output, Replace: spec.Replace, Total: res.Duration, Progress: spec.Progress}
+	rs := RenderSpec{Output: spec.Output, Replace: spec.Replace, Total: res.Duration, Progress: spec.Progress, noReorderDelay: out.noReorderDelay}
 	if err := t.runRender(ctx, c, nil, rs, tmp); err != nil && !isTaken(err) {
 		return Joined{}, err
 	} else if err != nil {
@@ -243,6 +254,11 @@ type joinOutput struct {
 	// sound is the joined sound alone, for measuring its loudness
 	// (see levelJoined).
 	sound *ffmpeg.Stream
+	// noReorderDelay: the MP4 rewrite shows the first picture at zero
+	// (see RenderSpec.noReorderDelay); the output is then fragmented.
+	noReorderDelay bool
+	// temp are files made for the render, removed once it is done.
+	temp []string
 }
 
 // joinArgs builds the joined render's output, and tells where each part

@@ -60,26 +60,48 @@ func copyable(spec JoinSpec, videos []StreamInfo) bool {
 	return true
 }
 
+// joinMode is how a join's pictures are made.
+type joinMode int
+
+const (
+	joinEncode joinMode = iota // all encoded once (joinArgs)
+	joinCopy                   // copied, each part from a keyframe (copyJoinArgs)
+	joinSmart                  // copied but where a cut needs encoding (smartJoinArgs)
+)
+
 // JoinCopies tells whether RenderJoined would copy the parts' pictures
-// (each starting on a keyframe, see copyWindow) rather than encode them,
-// from the first chunk each part's render reads.
+// each starting on a keyframe (see copyWindow, smartWindow) rather than
+// start them on the very frame asked for.
 func (t Tools) JoinCopies(ctx context.Context, spec JoinSpec) (bool, error) {
+	mode, err := t.joinMode(ctx, spec)
+	return mode != joinEncode && !spec.Exact, err
+}
+
+// joinMode tells how RenderJoined would make spec's pictures, from the
+// first chunk each part's render reads.
+func (t Tools) joinMode(ctx context.Context, spec JoinSpec) (joinMode, error) {
 	if len(spec.Parts) == 0 {
-		return false, nil
+		return joinEncode, nil
 	}
 	videos := make([]StreamInfo, len(spec.Parts))
 	for i, ps := range spec.Parts {
 		first, _ := window(ps)
 		if first >= len(ps.Chunks) {
-			return false, nil
+			return joinEncode, nil
 		}
 		info, err := t.Probe(ctx, filepath.Join(ps.Dir, ps.Chunks[first]))
 		if err != nil {
-			return false, err
+			return joinEncode, err
 		}
 		videos[i], _ = info.Stream("video")
 	}
-	return copyable(spec, videos), nil
+	switch {
+	case !spec.Exact && copyable(spec, videos):
+		return joinCopy, nil
+	case t.smartJoinable(ctx, spec, videos):
+		return joinSmart, nil
+	}
+	return joinEncode, nil
 }
 
 // copyJoinArgs builds a copied join's output, and tells where each part
@@ -90,7 +112,7 @@ func (t Tools) copyJoinArgs(ctx context.Context, spec JoinSpec, parts []joinPart
 	for i, jp := range parts {
 		videos[i] = jp.video
 	}
-	if !copyable(spec, videos) {
+	if spec.Exact || !copyable(spec, videos) {
 		return Joined{}, joinOutput{}, errNotCopyable
 	}
 	parts = slices.Clone(parts) // the cuts move; a failure leaves them for joinArgs

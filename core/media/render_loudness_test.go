@@ -193,6 +193,12 @@ func TestParseLoudnorm(t *testing.T) {
 // benchTalk makes a 5-minute talk of speech-like sound (x264 ultrafast, a
 // keyframe every 2 s, 4 s chunks) for the benchmarks.
 func benchTalk(b *testing.B) (Tools, string, []string) {
+	return benchTalkPreset(b, "ultrafast")
+}
+
+// benchTalkPreset is benchTalk encoded with x264's preset: ultrafast has
+// no B-frames, veryfast x264's 3 with b-pyramid.
+func benchTalkPreset(b *testing.B, preset string) (Tools, string, []string) {
 	tl, err := Find()
 	if err != nil {
 		b.Skip(err)
@@ -201,7 +207,7 @@ func benchTalk(b *testing.B) (Tools, string, []string) {
 	voice := `anoisesrc=color=pink:amplitude=0.5:seed=7:d=300:r=48000,volume='0.6+0.4*sin(2*PI*3.7*t)*sin(2*PI*0.31*t)':eval=frame,volume=-3dB`
 	cmd := exec.Command(tl.FFmpeg, "-hide_banner", "-loglevel", "error",
 		"-f", "lavfi", "-i", "testsrc2=s=640x360:r=30:d=300", "-f", "lavfi", "-i", voice,
-		"-c:v", "libx264", "-preset", "ultrafast", "-g", "60", "-b:v", "800k", "-c:a", "aac", "-b:a", "128k",
+		"-c:v", "libx264", "-preset", preset, "-g", "60", "-b:v", "800k", "-c:a", "aac", "-b:a", "128k",
 		"-f", "hls", "-hls_time", "4", "-hls_playlist_type", "vod",
 		"-hls_segment_filename", filepath.Join(src, "chunk_%06d.ts"), filepath.Join(src, "list.m3u8"))
 	if out, err := cmd.CombinedOutput(); err != nil {
@@ -233,31 +239,39 @@ func BenchmarkRenderLoudness(b *testing.B) {
 }
 
 // BenchmarkRenderCuts compares a plain save with the same talk with two
-// cuts (1:00-1:30, 3:00-3:20), its pieces copied, and cut on the very
-// frames (the picture encoded): go test -run XXX -bench RenderCuts ./core/media
+// cuts (1:00.5-1:30.5, 3:00.2-3:20.2, each between keyframes), its
+// pieces copied, and cut on the very frames (the pictures from each cut
+// to the next keyframe encoded), on a talk without B-frames and one with:
+// go test -run XXX -bench RenderCuts ./core/media
 func BenchmarkRenderCuts(b *testing.B) {
-	tl, src, names := benchTalk(b)
-	durations := fourSeconds(len(names), 300*time.Second)
-	piece := func(from, to time.Duration, before, after bool) RenderSpec {
-		return RenderSpec{Dir: src, Chunks: names, Durations: durations, OneStream: true, Start: from, End: to, CutBefore: before, CutAfter: after}
-	}
-	b.Run("plain", func(b *testing.B) {
-		for i := 0; i < b.N; i++ {
-			spec := RenderSpec{Dir: src, Chunks: names, OneStream: true, Output: filepath.Join(b.TempDir(), "out.mp4")}
-			if _, err := tl.Render(context.Background(), spec); err != nil {
-				b.Fatal(err)
-			}
+	for _, preset := range []string{"ultrafast", "veryfast"} {
+		tl, src, names := benchTalkPreset(b, preset)
+		kind := map[string]string{"ultrafast": "no B-frames", "veryfast": "B-frames"}[preset]
+		durations := fourSeconds(len(names), 300*time.Second)
+		piece := func(from, to time.Duration, before, after bool) RenderSpec {
+			return RenderSpec{Dir: src, Chunks: names, Durations: durations, OneStream: true, Start: from, End: to, CutBefore: before, CutAfter: after}
 		}
-	})
-	for _, exact := range []bool{false, true} {
-		b.Run(fmt.Sprintf("cuts exact=%v", exact), func(b *testing.B) {
+		b.Run(kind+" plain", func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				spec := JoinSpec{Output: filepath.Join(b.TempDir(), "out.mp4"), Reencode: exact, Parts: []RenderSpec{
-					piece(0, time.Minute, false, true), piece(90*time.Second, 3*time.Minute, true, true), piece(200*time.Second, 0, true, false)}}
-				if _, err := tl.RenderJoined(context.Background(), spec); err != nil {
+				spec := RenderSpec{Dir: src, Chunks: names, OneStream: true, Output: filepath.Join(b.TempDir(), "out.mp4")}
+				if _, err := tl.Render(context.Background(), spec); err != nil {
 					b.Fatal(err)
 				}
 			}
 		})
+		for _, exact := range []bool{false, true} {
+			b.Run(fmt.Sprintf("%s cuts exact=%v", kind, exact), func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					spec := JoinSpec{Output: filepath.Join(b.TempDir(), "out.mp4"), Exact: exact, Parts: []RenderSpec{
+						piece(0, 60500*time.Millisecond, false, true), piece(90500*time.Millisecond, 180200*time.Millisecond, true, true),
+						piece(200200*time.Millisecond, 0, true, false)}}
+					res, err := tl.RenderJoined(context.Background(), spec)
+					if err != nil {
+						b.Fatal(err)
+					}
+					b.ReportMetric(float64(res.Encoded), "encoded/op")
+				}
+			})
+		}
 	}
 }
