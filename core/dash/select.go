@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"replayrescue/core/internal/codecs"
 )
 
 // Kind tells a picture from a sound.
@@ -232,7 +234,7 @@ func chooseAudio(as []*Rep) *Rep {
 		return nil
 	}
 	rank := func(r *Rep) int {
-		n := soundRank(r.Codecs) * 2
+		n := codecs.SoundRank(r.Codecs) * 2
 		if r.main {
 			n += 10
 		}
@@ -245,22 +247,4 @@ func chooseAudio(as []*Rep) *Rep {
 		return as[i].Bandwidth > as[j].Bandwidth
 	})
 	return as[0]
-}
-
-// soundRank: AAC plays everywhere, HE-AAC v2 and MP3 nearly, the rest in
-// fewer places (as for HLS variants).
-func soundRank(codecs string) int {
-	rank := 0
-	for _, c := range strings.Split(codecs, ",") {
-		c = strings.ToLower(strings.TrimSpace(c))
-		switch {
-		case c == "mp4a.40.34" || c == "mp4a.69" || c == "mp4a.6b":
-			rank = max(rank, 2)
-		case strings.HasPrefix(c, "mp4a.40."):
-			rank = max(rank, 3)
-		case c != "":
-			rank = max(rank, 1)
-		}
-	}
-	return rank
 }

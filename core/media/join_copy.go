@@ -116,7 +116,6 @@ func (t Tools) copyJoinArgs(ctx context.Context, spec JoinSpec, parts []joinPart
 		return Joined{}, joinOutput{}, errNotCopyable
 	}
 	parts = slices.Clone(parts) // the cuts move; a failure leaves them for joinArgs
-	rate, sound := parts[0].rate, soundRate(parts)
 	entries := make([]joinEntry, len(parts))
 	for i := range parts {
 		e, err := t.copyWindow(ctx, &parts[i], spec.Parts[i])
@@ -134,18 +133,7 @@ func (t Tools) copyJoinArgs(ctx context.Context, spec JoinSpec, parts []joinPart
 	// perhaps sound (not read) from before the keyframe, delaying the
 	// picture. The sound lists start at zero, so their timing is as in the
 	// re-encoded join.
-	res := Joined{Width: parts[0].width, Height: parts[0].height}
-	var sounds []*ffmpeg.Stream
-	for i, jp := range parts {
-		long := time.Duration(float64(jp.frames) / rate * float64(time.Second))
-		samples := int64(float64(jp.frames) / rate * float64(sound))
-		sounds = append(sounds, partSound(jp, spec.Parts[i], i, sound, samples))
-		res.Parts = append(res.Parts, JoinedPart{
-			Start: jp.p.fromList(jp.first), At: res.Duration, Duration: long, Frames: jp.frames,
-			Width: jp.width, Height: jp.height, Gap: jp.p.tracks.Gap(),
-		})
-		res.Duration += long
-	}
+	res, sounds := joinedParts(spec, parts)
 	a := ffmpeg.Filter(sounds, "concat", nil, ffmpeg.KwArgs{"n": strconv.Itoa(len(parts)), "v": "0", "a": "1"})
 	return res, joinOutput{
 		streams: []*ffmpeg.Stream{concatSource(list).input().Get("v:0"), a},

@@ -21,6 +21,7 @@ import (
 	"github.com/grafov/m3u8"
 
 	"replayrescue/core/dash"
+	"replayrescue/core/internal/codecs"
 	"replayrescue/core/web"
 )
 
@@ -370,30 +371,11 @@ func chooseVariant(m *m3u8.MasterPlaylist, base *url.URL, quality string) (*Choi
 func playableSound(vs []*m3u8.Variant, best *m3u8.Variant) *m3u8.Variant {
 	pick := best
 	for _, v := range vs {
-		if v.URI == best.URI && soundRank(v.Codecs) > soundRank(pick.Codecs) {
+		if v.URI == best.URI && codecs.SoundRank(v.Codecs) > codecs.SoundRank(pick.Codecs) {
 			pick = v
 		}
 	}
 	return pick
-}
-
-// soundRank ranks the sound of a variant's CODECS attribute: AAC (mp4a.40.x)
-// plays everywhere; MP3 nearly; anything else (ac-3, ec-3, opus...) in
-// fewer places; 0 when no sound is named.
-func soundRank(codecs string) int {
-	rank := 0
-	for _, c := range strings.Split(codecs, ",") {
-		c = strings.ToLower(strings.TrimSpace(c))
-		switch {
-		case c == "mp4a.40.34" || c == "mp4a.69" || c == "mp4a.6b":
-			rank = max(rank, 2)
-		case strings.HasPrefix(c, "mp4a.40."):
-			rank = max(rank, 3)
-		case c == "ac-3" || c == "ec-3" || c == "opus" || c == "fla" || c == "flac" || strings.HasPrefix(c, "mp4a.a"):
-			rank = max(rank, 1)
-		}
-	}
-	return rank
 }
 
 // audioRendition picks the audio a player would play with v: from v's
