@@ -149,16 +149,25 @@ func TestVideoFiles(t *testing.T) {
 		}
 	})
 	cands, err := Resolve(context.Background(), Input{Source: srv.URL + "/talk/9"})
-	if err != nil || len(cands) != 1 || cands[0].URL != srv.URL+"/files/talk-9.webm" || cands[0].Kind != "file" {
+	if err != nil || len(cands) != 1 || cands[0].URL != srv.URL+"/files/talk-9.webm" || cands[0].Kind != "file" || cands[0].Title != "talk-9" {
 		t.Fatalf("page: %v %+v", err, cands)
 	}
 	cands, err = Resolve(context.Background(), Input{Source: srv.URL + "/download?id=9"})
-	if err != nil || len(cands) != 1 || cands[0].Kind != "file" || !cands[0].Replay {
+	if err != nil || len(cands) != 1 || cands[0].Kind != "file" || !cands[0].Replay || cands[0].Title != "download" {
 		t.Fatalf("unnamed file: %v %+v", err, cands)
 	}
 	cands, err = Resolve(context.Background(), Input{Source: "https://videos.example.org/2026/keynote.mp4?sig=" + secSignature, Cookies: "sid=" + secSession})
-	if err != nil || len(cands) != 1 || cands[0].Kind != "file" {
+	if err != nil || len(cands) != 1 || cands[0].Kind != "file" || cands[0].Title != "keynote" {
 		t.Fatalf("pasted: %v %+v", err, cands)
+	}
+	// A name that may be the host's key is no title.
+	cands, err = Resolve(context.Background(), Input{Source: "https://cdn.example.org/v/" + secSignature + "a1B2c3D4e5F6g7H8i9J0/master_1080_x.mp4"})
+	if err != nil || len(cands) != 1 || cands[0].Title != "master 1080 x" {
+		t.Fatalf("a named file in a keyed folder: %v %+v", err, cands)
+	}
+	cands, err = Resolve(context.Background(), Input{Source: "https://cdn.example.org/v/a1B2c3D4e5F6g7H8i9J0k1L2.mp4"})
+	if err != nil || len(cands) != 1 || cands[0].Title != "" {
+		t.Fatalf("a keyed name: %v %+v", err, cands)
 	}
 
 	const file = "https://media.portal.example/v/keynote.mp4"

@@ -3,9 +3,11 @@ package intake
 import (
 	"net/http"
 	"net/url"
+	"path"
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 
 	"replayrescue/core/chat"
 	"replayrescue/core/web"
@@ -132,9 +134,13 @@ func (c *cand) candidate() Candidate {
 		verdict = VerdictReady
 	}
 	live := c.live && !c.replay
+	title := c.title
+	if title == "" && c.kind == "file" {
+		title = fileTitle(c.u)
+	}
 	return Candidate{
 		URL:         c.u.String(),
-		Title:       CleanTitle(web.Redact(c.title)),
+		Title:       CleanTitle(web.Redact(title)),
 		BroadcastID: c.id,
 		From:        web.Printable(web.Redact(c.from)),
 		Creds:       c.creds,
@@ -163,4 +169,35 @@ func finish(cs []*cand) []Candidate {
 		out = append(out, c.candidate())
 	}
 	return out
+}
+
+// fileTitle is a plain video file's name as its title ("keynote 2026" of
+// .../keynote%202026.mp4), when it reads as words: a name with a long run
+// of letters and digits and nothing between them may be a key the host
+// signs its links with, and is not shown.
+func fileTitle(u *url.URL) string {
+	name := path.Base(u.Path)
+	name = strings.TrimSuffix(name, path.Ext(name))
+	if name == "" || name == "." || name == "/" || len(name) > 100 {
+		return ""
+	}
+	run, letters := 0, 0
+	for _, r := range name {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			run++
+			if unicode.IsLetter(r) {
+				letters++
+			}
+			if run > 20 {
+				return ""
+			}
+		default:
+			run = 0
+		}
+	}
+	if letters == 0 {
+		return ""
+	}
+	return strings.NewReplacer("_", " ", "+", " ").Replace(name)
 }
