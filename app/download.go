@@ -336,6 +336,10 @@ func (v *downloadView) onJobEvent(s *session, e backend.Event) {
 		c := v.cand
 		c.Duration = e.Duration // a video file, now downloaded
 		v.setCandidate(c)
+	case backend.Pictured:
+		c := v.cand
+		c.Quality = e.Quality // read from the first chunk
+		v.setCandidate(c)
 	case backend.Progress:
 		v.setProgress(e)
 	case backend.PartEvent:

@@ -200,3 +200,29 @@ func TestHelpOpensOnTheSectionThatFits(t *testing.T) {
 		t.Errorf("F1 on the edit screen opened %q", got)
 	}
 }
+
+// A pasted media playlist names no picture size: the download screen says
+// it once the job has read it from the first chunk.
+func TestPictureSizeShownOnceRead(t *testing.T) {
+	plain := backend.Candidate{Title: "Keynote", Duration: 42*time.Minute + 10*time.Second, Chunks: 40, Ready: true}
+	be := &fakeBackend{cands: []backend.Candidate{plain}}
+	read := make(chan struct{})
+	be.newJob = func(c backend.Candidate, events func(job.Event)) *fakeJob {
+		j := newFakeJob(c, events)
+		j.download = func(ctx context.Context, j *fakeJob) error {
+			// As the real job's Load says it (the fake's says a size).
+			j.events(job.Found{Title: "Keynote", Chunks: 40, Duration: plain.Duration, Ended: true})
+			<-read
+			j.events(job.Pictured{Quality: "640x360"})
+			<-ctx.Done()
+			return ctx.Err()
+		}
+		return j
+	}
+	h := newHarness(t, be)
+	test.Type(h.u.start.paste, "https://example.com/keynote.m3u8")
+	h.press(fyne.KeyReturn, false)
+	h.q.until(t, "no size yet", func() bool { return h.u.screen == screenDownload && h.u.dl.about.Text == "42 min 10 s long" })
+	close(read)
+	h.q.until(t, "the size", func() bool { return h.u.dl.about.Text == "42 min 10 s long · small picture, 640 × 360" })
+}

@@ -324,6 +324,8 @@ func eventFields(e Event) map[string]any {
 		m["ended"] = e.Ended
 	case Measured:
 		m["duration"] = e.Duration.Seconds()
+	case Pictured:
+		m["quality"] = e.Quality
 	case Failed:
 		m["message"] = web.Printable(web.Redact(e.Message))
 		m["code"] = e.Code

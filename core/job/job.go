@@ -186,6 +186,8 @@ type part struct {
 	// openWhole, which wholeMu guards); nil before.
 	whole   atomic.Pointer[media.Whole]
 	wholeMu sync.Mutex
+	// pictured: the picture's size was read from a chunk (Pictured).
+	pictured bool
 }
 
 // stateFile is the job's memory between runs. It holds no secrets.
@@ -502,6 +504,23 @@ func (p *part) download(ctx context.Context, segs []playlist.Segment) error {
 	}
 	fo.Progress = func(f fetch.Progress) {
 		p.emit(Progress{Done: f.Done, Total: f.Total, Bytes: f.Bytes, Speed: f.Speed, ETA: f.ETA, Resumed: f.Resumed})
+	}
+	if p.needsPictureSize() && len(segs) > 0 {
+		// Told while the rest downloads, and before the download is
+		// said to be done: a failed download stops waiting for it.
+		sized, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			p.readPictureSize(sized, segs[0])
+		}()
+		defer func() {
+			if _, ok := fetch.Stored(p.dir, segs[0]); !ok {
+				stop()
+			}
+			<-done
+			stop()
+		}()
 	}
 	err := fetch.Download(ctx, segs, fo)
 	if err == nil {

@@ -43,6 +43,7 @@ type (
 	Paused        = job.Paused
 	Live          = job.Live
 	Measured      = job.Measured
+	Pictured      = job.Pictured
 	PartEvent     = job.PartEvent
 	Rendering     = job.Rendering
 	SoundRepaired = job.SoundRepaired

@@ -16,6 +16,7 @@ type (
 	Paused        = rescue.Paused
 	Live          = rescue.Live
 	Measured      = rescue.Measured
+	Pictured      = rescue.Pictured
 	PartEvent     = rescue.PartEvent
 	Rendering     = rescue.Rendering
 	SoundRepaired = rescue.SoundRepaired
