@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"os/exec"
 	"runtime"
-	"strings"
 	"sync"
 	"time"
 
@@ -24,15 +22,18 @@ import (
 // left waiting for its filter graph on its standard input
 // (-filter_complex_script pipe:0); the next picture hands it one that reads
 // the chunk through the movie filter and picks the picture as Frame does.
-// The waiting ffmpeg is ended when nobody asks for sparesIdle, so a job left
+// Where that cannot work, pictures are made as Frame makes them. The waiting
+// ffmpeg is ended when nobody asks for sparesIdle, so a job left
 // open holds no process for long.
 //
 // The zero value is ready to use; a Frames is safe for concurrent use.
 type Frames struct {
 	mu    sync.Mutex
 	spare *spareFFmpeg
-	// plain names the ffmpeg found without the movie filter: its pictures
-	// are made by Frame, a process each.
+	// plain names the ffmpeg whose spare failed where a process of its
+	// own did not (no movie filter in a small build, an ffmpeg that no
+	// longer takes -filter_complex_script): its pictures are made by
+	// Frame, a process each.
 	plain string
 }
 
@@ -68,7 +69,7 @@ func (f *Frames) Frame(ctx context.Context, t Tools, path string, at time.Durati
 	defer f.refill(t)
 	graph := chain(append([]*ffmpeg.Node{filter("movie", ffmpeg.KwArgs{"filename": optionValue("file:" + path)})},
 		framePick(at, maxWidth)...)...) + "[v]"
-	_, werr := io.WriteString(s.stdin, graph)
+	io.WriteString(s.stdin, graph) // a failure shows in how it ends
 	s.stdin.Close()
 	select {
 	case <-s.done:
@@ -83,17 +84,19 @@ func (f *Frames) Frame(ctx context.Context, t Tools, path string, at time.Durati
 		return nil, ErrNoFrame
 	case s.err == nil:
 		return s.out.Bytes(), nil
-	case strings.Contains(string(s.tail.buf), "No such filter"):
-		// An ffmpeg built without movie (a small build): a process a
-		// picture from now on.
+	}
+	// The spare failed. A process of its own tells whether the chunk is at
+	// fault (it fails too, and says why) or the way the spare was asked:
+	// an ffmpeg without the movie filter (a small build), or one that no
+	// longer takes -filter_complex_script. Then pictures are made a
+	// process each from now on.
+	jpeg, err := t.Frame(ctx, path, at, maxWidth)
+	if err == nil || errors.Is(err, ErrNoFrame) {
 		f.mu.Lock()
 		f.plain = t.FFmpeg
 		f.mu.Unlock()
-		return t.Frame(ctx, path, at, maxWidth)
-	case werr != nil && s.tail.lastLine() == "":
-		return nil, fmt.Errorf("show a preview: %w", werr)
 	}
-	return nil, &FailedError{Tool: toolName(t.FFmpeg), Action: "show a preview", Detail: s.tail.lastLine(), Err: s.err}
+	return jpeg, err
 }
 
 // take is the spare ffmpeg for t, started now if there is none; nil when

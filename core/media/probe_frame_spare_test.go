@@ -111,3 +111,38 @@ func TestFramesSpareAndIdle(t *testing.T) {
 		t.Fatalf("after an idle spare ended: %d bytes, %v", len(jpeg), err)
 	}
 }
+
+// An ffmpeg that does not take the spare's way of being asked (here one
+// refusing -filter_complex_script, as a future ffmpeg may) still gives
+// every picture, made a process each from then on; a chunk that has no
+// picture still says so.
+func TestFramesFallBack(t *testing.T) {
+	needShell(t)
+	tl, dir, names := fixture(t)
+	chunk := filepath.Join(dir, names[0])
+	strict := filepath.Join(t.TempDir(), "ffmpeg")
+	script := "#!/bin/sh\nfor a in \"$@\"; do [ \"$a\" = -filter_complex_script ] && { cat >/dev/null; echo 'Unrecognized option' >&2; exit 1; }; done\nexec '" + tl.FFmpeg + "' \"$@\"\n"
+	if err := os.WriteFile(strict, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	st := tl
+	st.FFmpeg = strict
+	var f Frames
+	ctx := context.Background()
+	for _, at := range []time.Duration{500 * time.Millisecond, 2 * time.Second} {
+		want, err := tl.Frame(ctx, chunk, at, 160)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := f.Frame(ctx, st, chunk, at, 160)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("at %v: %d bytes, %v; want Frame's %d bytes", at, len(got), err, len(want))
+		}
+	}
+	if f.plain != strict {
+		t.Errorf("the refusing ffmpeg is still asked through a spare")
+	}
+	if _, err := f.Frame(ctx, st, chunk, time.Hour, 160); !errors.Is(err, ErrNoFrame) {
+		t.Errorf("past the end: %v, want ErrNoFrame", err)
+	}
+}
