@@ -186,7 +186,7 @@ type part struct {
 	// openWhole, which wholeMu guards); nil before.
 	whole   atomic.Pointer[media.Whole]
 	wholeMu sync.Mutex
-	// pictured: the picture's size was read from a chunk (Pictured).
+	// pictured: a chunk was read for the picture's size (Pictured).
 	pictured bool
 }
 

@@ -49,8 +49,8 @@ func (p *part) readPictureSize(ctx context.Context, seg playlist.Segment) {
 	if err != nil {
 		return
 	}
+	p.pictured = true // read once, even when there is no picture (a Space)
 	if v, ok := info.Stream("video"); ok && v.Width > 0 && v.Height > 0 {
-		p.pictured = true
 		p.emit(Pictured{Quality: fmt.Sprintf("%dx%d", v.Width, v.Height)})
 	}
 }
