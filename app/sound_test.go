@@ -15,18 +15,7 @@ import (
 // What the render repaired in the sound is said with the result, in the
 // sentence the CLI prints.
 func TestRenderSaysWhatWasRepaired(t *testing.T) {
-	be := &fakeBackend{cands: readyCands()}
-	repaired := job.SoundRepaired{Holes: []job.SoundHole{{At: 45 * time.Second, Length: 21 * time.Second}}}
-	be.newJob = func(c backend.Candidate, events func(job.Event)) *fakeJob {
-		j := newFakeJob(c, events)
-		j.render = func(_ context.Context, j *fakeJob, s job.Settings) error {
-			j.events(repaired)
-			j.events(job.Done{Output: s.Output, Duration: time.Minute, Size: 1 << 20})
-			return nil
-		}
-		return j
-	}
-	h := newHarness(t, be)
+	h := newHarness(t, repairing(job.SoundRepaired{Holes: []job.SoundHole{{At: 45 * time.Second, Length: 21 * time.Second}}}))
 	h.toEdit()
 	h.u.edit.saveTo(filepath.Join(t.TempDir(), "talk.mp4"), true)
 	h.q.until(t, "the result", func() bool { return h.u.rend.result != nil })
@@ -45,17 +34,7 @@ func TestRepairsInTheWindowsLanguage(t *testing.T) {
 	}
 	for _, code := range []string{"de", "es"} {
 		t.Run(code, func(t *testing.T) {
-			be := &fakeBackend{cands: readyCands()}
-			be.newJob = func(c backend.Candidate, events func(job.Event)) *fakeJob {
-				j := newFakeJob(c, events)
-				j.render = func(_ context.Context, j *fakeJob, s job.Settings) error {
-					j.events(repaired)
-					j.events(job.Done{Output: s.Output, Duration: time.Minute, Size: 1 << 20})
-					return nil
-				}
-				return j
-			}
-			h := newHarness(t, be)
+			h := newHarness(t, repairing(repaired))
 			t.Cleanup(func() { _ = applyLanguage("en") })
 			h.u.setLanguage(code)
 			h.toEdit()
@@ -68,4 +47,19 @@ func TestRepairsInTheWindowsLanguage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// repairing is a backend whose saves repaired what e says.
+func repairing(e job.SoundRepaired) *fakeBackend {
+	be := &fakeBackend{cands: readyCands()}
+	be.newJob = func(c backend.Candidate, events func(job.Event)) *fakeJob {
+		j := newFakeJob(c, events)
+		j.render = func(_ context.Context, j *fakeJob, s job.Settings) error {
+			j.events(e)
+			j.events(job.Done{Output: s.Output, Duration: time.Minute, Size: 1 << 20})
+			return nil
+		}
+		return j
+	}
+	return be
 }

@@ -72,17 +72,7 @@ func TestFramesSpareAndIdle(t *testing.T) {
 	if jpeg, err := f.Frame(context.Background(), tl, chunk, 0, 160); err != nil || len(jpeg) < 100 {
 		t.Fatalf("the first picture: %d bytes, %v", len(jpeg), err)
 	}
-	var s *spareFFmpeg
-	deadline := time.Now().Add(30 * time.Second)
-	for s == nil && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-		f.mu.Lock()
-		s = f.spare
-		f.mu.Unlock()
-	}
-	if s == nil {
-		t.Fatal("no spare ffmpeg was started after the first picture")
-	}
+	s := waitSpare(t, &f)
 	if jpeg, err := f.Frame(context.Background(), tl, chunk, time.Second, 160); err != nil || len(jpeg) < 100 {
 		t.Fatalf("the spare's picture: %d bytes, %v", len(jpeg), err)
 	}
@@ -93,15 +83,7 @@ func TestFramesSpareAndIdle(t *testing.T) {
 	}
 	// The next spare, ended as if it had waited sparesIdle: taking it
 	// starts another instead.
-	for s = nil; s == nil && time.Now().Before(deadline); {
-		time.Sleep(20 * time.Millisecond)
-		f.mu.Lock()
-		s = f.spare
-		f.mu.Unlock()
-	}
-	if s == nil {
-		t.Fatal("no spare after the second picture")
-	}
+	s = waitSpare(t, &f)
 	if !s.idle.Stop() {
 		t.Fatal("the spare's idle timer had already fired")
 	}
@@ -145,4 +127,20 @@ func TestFramesFallBack(t *testing.T) {
 	if _, err := f.Frame(ctx, st, chunk, time.Hour, 160); !errors.Is(err, ErrNoFrame) {
 		t.Errorf("past the end: %v, want ErrNoFrame", err)
 	}
+}
+
+// waitSpare is f's spare ffmpeg, once the last picture's refill has
+// started it.
+func waitSpare(t *testing.T, f *Frames) *spareFFmpeg {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		f.mu.Lock()
+		s := f.spare
+		f.mu.Unlock()
+		if s != nil {
+			return s
+		}
+	}
+	t.Fatal("no spare ffmpeg was started after the last picture")
+	return nil
 }
