@@ -196,7 +196,7 @@ func TestSaveJSONAndNoSecrets(t *testing.T) {
 	for _, ev := range ndjson(t, stdout) {
 		kinds[ev["event"].(string)]++
 	}
-	for _, k := range []string{"found", "picture", "progress", "rendering", "done"} {
+	for _, k := range []string{"found", "progress", "rendering", "done"} {
 		if kinds[k] == 0 {
 			t.Errorf("no %q event in %v", k, kinds)
 		}

@@ -187,7 +187,7 @@ type part struct {
 	whole   atomic.Pointer[media.Whole]
 	wholeMu sync.Mutex
 	// pictured: a chunk was read for the picture's size (Pictured).
-	pictured bool
+	pictured atomic.Bool
 }
 
 // stateFile is the job's memory between runs. It holds no secrets.
@@ -506,21 +506,12 @@ func (p *part) download(ctx context.Context, segs []playlist.Segment) error {
 		p.emit(Progress{Done: f.Done, Total: f.Total, Bytes: f.Bytes, Speed: f.Speed, ETA: f.ETA, Resumed: f.Resumed})
 	}
 	if p.needsPictureSize() && len(segs) > 0 {
-		// Told while the rest downloads, and before the download is
-		// said to be done: a failed download stops waiting for it.
-		sized, stop := context.WithCancel(ctx)
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			p.readPictureSize(sized, segs[0])
-		}()
-		defer func() {
-			if _, ok := fetch.Stored(p.dir, segs[0]); !ok {
-				stop()
-			}
-			<-done
-			stop()
-		}()
+		// Read while the rest downloads. The wait for the chunk ends with
+		// the download; reading it does not hold the download (and its
+		// job folder's lock) up.
+		waiting, stop := context.WithCancel(ctx)
+		defer stop()
+		go p.readPictureSize(waiting, context.WithoutCancel(ctx), segs[0])
 	}
 	err := fetch.Download(ctx, segs, fo)
 	if err == nil {
