@@ -54,6 +54,11 @@ func coreErrors(t *testing.T) []coreError {
 			fmt.Fprint(w, "#EXTM3U\n#EXT-X-VERSION:5\n#EXT-X-TARGETDURATION:3\n#EXT-X-KEY:METHOD=SAMPLE-AES,URI=\"skd://key\",KEYFORMAT=\"com.apple.streamingkeydelivery\"\n#EXTINF:3.0,\nc0.ts\n#EXT-X-ENDLIST\n")
 		case "/early.m3u8":
 			fmt.Fprint(w, "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:3\n")
+		case "/talks/empty":
+			w.Header().Set("Content-Type", "text/html")
+			fmt.Fprint(w, "<html><body><p>The talk will be here.</p></body></html>")
+		case "/talks/missing":
+			http.NotFound(w, r)
 		}
 	}))
 	t.Cleanup(srv.Close)
@@ -96,6 +101,9 @@ func coreErrors(t *testing.T) []coreError {
 		{name: "too many requests (429)", link: srv.URL + "/busy.m3u8", de: "Der Videoanbieter bittet zu warten", es: "El servidor del vídeo pide esperar"},
 		{name: "host broken (503)", link: srv.URL + "/broken.m3u8", de: "Beim Videoanbieter ist ein Fehler aufgetreten (Fehler 503)", es: "tuvo un problema propio (error 503): inténtalo de nuevo"},
 		{name: "refused (403)", link: srv.URL + "/private.m3u8", de: "Der Videoanbieter lehnt diesen Link ohne die Cookies Ihres Browsers ab", es: "rechaza este enlace sin las cookies de tu navegador"},
+		{name: "page without a video", link: srv.URL + "/talks/empty", de: "Auf dieser Seite wurde kein Videostream gefunden", es: "No se encontró ningún flujo de vídeo en esa página"},
+		{name: "no such page", link: srv.URL + "/talks/missing", de: "hat keine solche Seite (Antwort 404)", es: "no tiene esa página (respondió 404)"},
+		{name: "a piece of the video", link: srv.URL + "/media/seg_00042.ts", de: "Dieser Link ist ein Stück des Videos (seg_00042.ts)", es: "Este enlace es un trozo del vídeo (seg_00042.ts)"},
 		{name: "connection refused", link: refused, de: "127.0.0.1 hat die Verbindung abgelehnt", es: "127.0.0.1 rechazó la conexión"},
 		{name: "certificate", link: tlsSrv.URL + "/talk.m3u8", de: "die sichere Verbindung zu 127.0.0.1 konnte nicht geprüft werden", es: "no se pudo verificar la conexión segura con 127.0.0.1"},
 		{name: "DRM", link: srv.URL + "/drm.m3u8", de: "mit DRM (Kopierschutz) geschützt", es: "protegido con DRM (protección anticopia)"},
@@ -109,7 +117,7 @@ func coreErrors(t *testing.T) []coreError {
 }
 
 // What the core says when something fails reaches the window in the
-// window's language, in the place the window says problems: thirteen of
+// window's language, in the place the window says problems: sixteen of
 // the core's failures, made for real, in German and in Spanish.
 func TestCoreErrorsInGermanAndSpanish(t *testing.T) {
 	cases := coreErrors(t)

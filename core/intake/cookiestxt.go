@@ -1,7 +1,6 @@
 package intake
 
 import (
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -9,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"replayrescue/core/say"
 )
 
 // maxCookiesFile caps what is read of a cookies.txt file.
@@ -141,7 +142,7 @@ func addCookiesTxt(text, name string, set *cookieSet) error {
 		set.add(tc.seen, tc.c, false)
 	}
 	if live == 0 {
-		return &CredentialsError{Msg: fmt.Sprintf("Every cookie in %s has expired: export the cookies again from your browser right after playing the replay.", name)}
+		return credSay(say.T("Every cookie in {{.File}} has expired: export the cookies again from your browser right after playing the replay.", "File", name), nil)
 	}
 	return nil
 }

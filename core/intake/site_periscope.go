@@ -103,7 +103,7 @@ func periscopeBroadcast(ctx context.Context, m linkMatch, uc *userCreds) ([]Cand
 				return nil, ctx.Err()
 			}
 			if isStatus(err, http.StatusUnauthorized, http.StatusForbidden) {
-				return nil, &CredentialsError{Msg: "Periscope will not hand out this broadcast, which is probably private: open it in your browser while logged in, start the replay, and export a HAR file.", Err: err}
+				return nil, credSay(say.T("Periscope will not hand out this broadcast, which is probably private: open it in your browser while logged in, start the replay, and export a HAR file."), err)
 			}
 			if lastErr == nil || !isStatus(err, http.StatusNotFound) {
 				lastErr = err
@@ -131,11 +131,11 @@ func periscopeBroadcast(ctx context.Context, m linkMatch, uc *userCreds) ([]Cand
 	}
 	switch {
 	case info.state == "RUNNING":
-		return nil, inputErr(ErrNoStream, "Periscope lists broadcast %s as live but gives no stream for it yet: try again in a minute.", id)
+		return nil, inputSay(ErrNoStream, say.T("Periscope lists broadcast {{.ID}} as live but gives no stream for it yet: try again in a minute.", "ID", id))
 	case info.title != "" || info.state != "":
-		return nil, inputErr(ErrNoStream, "Periscope has no replay for broadcast %s (%s): the broadcaster did not keep it, or it has expired.", id, info.title)
+		return nil, inputSay(ErrNoStream, say.T("Periscope has no replay for broadcast {{.ID}} ({{.Title}}): the broadcaster did not keep it, or it has expired.", "ID", id, "Title", info.title))
 	case lastErr == nil || isStatus(lastErr, http.StatusNotFound, http.StatusGone, http.StatusBadRequest):
-		return nil, inputErr(ErrNoStream, "Periscope has no replay for broadcast %s: it may have expired or been deleted, or the link is mistyped.", id)
+		return nil, inputSay(ErrNoStream, say.T("Periscope has no replay for broadcast {{.ID}}: it may have expired or been deleted, or the link is mistyped.", "ID", id))
 	}
 	return nil, unreachable(ctx, "Periscope ("+hostLabel(attempts[0])+")", lastErr)
 }

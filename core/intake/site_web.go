@@ -3,12 +3,12 @@ package intake
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 
+	"replayrescue/core/say"
 	"replayrescue/core/web"
 )
 
@@ -41,7 +41,7 @@ func fromWeb(ctx context.Context, u *url.URL, uc *userCreds, origin Origin) ([]C
 		return finish([]*cand{c}), nil
 	}
 	if mediaPath(u) {
-		return nil, inputErr(ErrNoSource, "This link is one piece of the video (%s), not its playlist: in the browser's Network panel type \"m3u8\" (or \"mpd\") in the filter box and use that request instead.", shortName(u))
+		return nil, inputSay(ErrNoSource, say.T("This link is one piece of the video ({{.Name}}), not its playlist: in the browser's Network panel type \"m3u8\" (or \"mpd\") in the filter box and use that request instead.", "Name", shortName(u)))
 	}
 	if playlistPath(u) {
 		c := newCand(u, origin, fromLabel(origin))
@@ -77,9 +77,9 @@ func fromPage(ctx context.Context, u *url.URL, uc *userCreds, origin Origin) ([]
 	case ctx.Err() != nil:
 		return nil, ctx.Err()
 	case isStatus(err, http.StatusUnauthorized, http.StatusForbidden):
-		return nil, &CredentialsError{Msg: fmt.Sprintf("%s refused to show this page (it answered 403): export a HAR file from your browser while the replay plays, and use that instead.", host), Err: err}
+		return nil, credSay(say.T("{{.Host}} refused to show this page (it answered 403): export a HAR file from your browser while the replay plays, and use that instead.", "Host", host), err)
 	case isStatus(err, http.StatusNotFound, http.StatusGone):
-		return nil, inputErr(ErrNoSource, "%s has no such page (it answered 404): check the link.", host)
+		return nil, inputSay(ErrNoSource, say.T("{{.Host}} has no such page (it answered 404): check the link.", "Host", host))
 	default:
 		return nil, unreachable(ctx, host, err)
 	}
@@ -142,7 +142,7 @@ func fromPage(ctx context.Context, u *url.URL, uc *userCreds, origin Origin) ([]
 		cs = append(cs, c)
 	}
 	if len(cs) == 0 {
-		return nil, inputErr(ErrNoStream, "No video stream was found on that page: open it in your browser, start the replay, then export a HAR file and use that instead.")
+		return nil, inputSay(ErrNoStream, say.T("No video stream was found on that page: open it in your browser, start the replay, then export a HAR file and use that instead."))
 	}
 	return finish(cs), nil
 }
