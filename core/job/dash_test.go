@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -31,23 +30,14 @@ import (
 // dash muxer's extra options.
 func makeDASH(t *testing.T, tools media.Tools, dir, name string, seconds int, extra ...string) {
 	t.Helper()
-	d := strconv.Itoa(seconds)
-	args := []string{"-hide_banner", "-loglevel", "error",
-		"-f", "lavfi", "-i", "testsrc2=s=320x180:r=30:d=" + d,
-		"-f", "lavfi", "-i", `aevalsrc='if(lt(mod(t\,5)\,0.1)\,0.6*sin(2*PI*1000*t)\,0.01*sin(2*PI*220*t))':s=48000:d=` + d,
-		"-filter_complex", `[0:v]drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='lt(mod(t\,5)\,0.034)'[v]`,
+	args := append(flashBeep(seconds),
 		// x264 at its defaults (preset medium: B-frames, high profile),
 		// a keyframe a second as a streaming encoder is set up.
 		"-map", "[v]", "-map", "1:a", "-c:v", "libx264", "-g", "30", "-keyint_min", "30", "-b:v", "300k",
 		"-c:a", "aac", "-b:a", "64k",
-		"-f", "dash", "-seg_duration", "3", "-adaptation_sets", "id=0,streams=v id=1,streams=a"}
+		"-f", "dash", "-seg_duration", "3", "-adaptation_sets", "id=0,streams=v id=1,streams=a")
 	args = append(args, extra...)
-	args = append(args, filepath.Join(dir, name+".mpd"))
-	cmd := exec.Command(tools.FFmpeg, args...)
-	cmd.Dir = dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("making %s: %v\n%s", name, err, out)
-	}
+	runFFmpeg(t, tools.FFmpeg, dir, append(args, filepath.Join(dir, name+".mpd"))...)
 }
 
 // hasBFrames tells whether the first video stream of file has B-frames.
@@ -220,16 +210,14 @@ func TestDASHLiveManifestGrows(t *testing.T) {
 	tools := needFFmpeg(t)
 	dir := t.TempDir()
 	const seconds = 16
-	d := strconv.Itoa(seconds)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	cmd := exec.CommandContext(ctx, tools.FFmpeg, "-hide_banner", "-loglevel", "error", "-re",
-		"-f", "lavfi", "-i", "testsrc2=s=320x180:r=30:d="+d,
-		"-f", "lavfi", "-i", `aevalsrc='if(lt(mod(t\,5)\,0.1)\,0.6*sin(2*PI*1000*t)\,0.01*sin(2*PI*220*t))':s=48000:d=`+d,
-		"-filter_complex", `[0:v]drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='lt(mod(t\,5)\,0.034)'[v]`,
-		"-map", "[v]", "-map", "1:a", "-c:v", "libx264", "-g", "30", "-b:v", "300k", "-c:a", "aac", "-b:a", "64k",
+	// -re (read at its own pace, as a live encoder sends) goes before the
+	// inputs it paces.
+	args := append([]string{"-re"}, flashBeep(seconds)...)
+	cmd := exec.CommandContext(ctx, tools.FFmpeg, append(args, "-map", "[v]", "-map", "1:a", "-c:v", "libx264", "-g", "30", "-b:v", "300k", "-c:a", "aac", "-b:a", "64k",
 		"-f", "dash", "-seg_duration", "2", "-use_timeline", "1", "-use_template", "1",
-		"-adaptation_sets", "id=0,streams=v id=1,streams=a", filepath.Join(dir, "live.mpd"))
+		"-adaptation_sets", "id=0,streams=v id=1,streams=a", filepath.Join(dir, "live.mpd"))...)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

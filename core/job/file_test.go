@@ -126,12 +126,8 @@ func TestPlainFileByRanges(t *testing.T) {
 // returns the file's bytes.
 func makeFlashMP4(t *testing.T, tools media.Tools, path string, seconds int) []byte {
 	t.Helper()
-	d := strconv.Itoa(seconds)
-	cmd := exec.Command(tools.FFmpeg, "-hide_banner", "-loglevel", "error",
-		"-f", "lavfi", "-i", "testsrc2=s=320x180:r=30:d="+d,
-		"-f", "lavfi", "-i", `aevalsrc='if(lt(mod(t\,5)\,0.1)\,0.6*sin(2*PI*1000*t)\,0.01*sin(2*PI*220*t))':s=48000:d=`+d,
-		"-filter_complex", `[0:v]drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='lt(mod(t\,5)\,0.034)'[v]`,
-		"-map", "[v]", "-map", "1:a", "-c:v", "libx264", "-g", "60", "-b:v", "400k", "-c:a", "aac", "-b:a", "64k", path)
+	cmd := exec.Command(tools.FFmpeg, append(flashBeep(seconds),
+		"-map", "[v]", "-map", "1:a", "-c:v", "libx264", "-g", "60", "-b:v", "400k", "-c:a", "aac", "-b:a", "64k", path)...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("%v %s", err, out)
 	}

@@ -30,21 +30,22 @@ import (
 // the HLS muxer's extra options.
 func makeHLS(t *testing.T, tools media.Tools, dir, name string, seconds int, extra ...string) {
 	t.Helper()
+	args := append(flashBeep(seconds), "-map", "[v]", "-map", "1:a", "-c:v", "libx264", "-preset", "ultrafast", "-g", "30", "-sc_threshold", "0",
+		"-b:v", "300k", "-c:a", "aac", "-b:a", "64k",
+		"-f", "hls", "-hls_time", "3", "-hls_playlist_type", "vod")
+	args = append(args, extra...)
+	runFFmpeg(t, tools.FFmpeg, dir, append(args, filepath.Join(dir, name+".m3u8"))...)
+}
+
+// flashBeep is ffmpeg's arguments for seconds of the tests' media: a quiet
+// command, a 320x180 picture at 30/s as [v] and the sound as 1:a, a white
+// flash and a beep together every 5 s.
+func flashBeep(seconds int) []string {
 	d := strconv.Itoa(seconds)
-	args := []string{"-hide_banner", "-loglevel", "error",
+	return []string{"-hide_banner", "-loglevel", "error",
 		"-f", "lavfi", "-i", "testsrc2=s=320x180:r=30:d=" + d,
 		"-f", "lavfi", "-i", `aevalsrc='if(lt(mod(t\,5)\,0.1)\,0.6*sin(2*PI*1000*t)\,0.01*sin(2*PI*220*t))':s=48000:d=` + d,
-		"-filter_complex", `[0:v]drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='lt(mod(t\,5)\,0.034)'[v]`,
-		"-map", "[v]", "-map", "1:a", "-c:v", "libx264", "-preset", "ultrafast", "-g", "30", "-sc_threshold", "0",
-		"-b:v", "300k", "-c:a", "aac", "-b:a", "64k",
-		"-f", "hls", "-hls_time", "3", "-hls_playlist_type", "vod"}
-	args = append(args, extra...)
-	args = append(args, filepath.Join(dir, name+".m3u8"))
-	cmd := exec.Command(tools.FFmpeg, args...)
-	cmd.Dir = dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("making %s: %v\n%s", name, err, out)
-	}
+		"-filter_complex", `[0:v]drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='lt(mod(t\,5)\,0.034)'[v]`}
 }
 
 // saveServed serves dir on loopback and saves dir/playlist through a job.
@@ -181,16 +182,11 @@ func TestHLSKinds(t *testing.T) {
 	})
 	t.Run("master playlist with a separate audio rendition", func(t *testing.T) {
 		dir := t.TempDir()
-		d := "24"
-		cmd := exec.Command(tools.FFmpeg, "-hide_banner", "-loglevel", "error",
-			"-f", "lavfi", "-i", "testsrc2=s=320x180:r=30:d="+d,
-			"-f", "lavfi", "-i", `aevalsrc='if(lt(mod(t\,5)\,0.1)\,0.6*sin(2*PI*1000*t)\,0.01*sin(2*PI*220*t))':s=48000:d=`+d,
-			"-filter_complex", `[0:v]drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='lt(mod(t\,5)\,0.034)'[v]`,
-			"-map", "[v]", "-map", "1:a", "-c:v", "libx264", "-preset", "ultrafast", "-g", "30", "-sc_threshold", "0",
+		cmd := exec.Command(tools.FFmpeg, append(flashBeep(24), "-map", "[v]", "-map", "1:a", "-c:v", "libx264", "-preset", "ultrafast", "-g", "30", "-sc_threshold", "0",
 			"-b:v", "300k", "-c:a", "aac", "-b:a", "64k",
 			"-f", "hls", "-hls_time", "3", "-hls_playlist_type", "vod",
 			"-var_stream_map", "v:0,agroup:aud a:0,agroup:aud,default:yes", "-master_pl_name", "master.m3u8",
-			"-hls_segment_filename", filepath.Join(dir, "s%v_%d.ts"), filepath.Join(dir, "r%v.m3u8"))
+			"-hls_segment_filename", filepath.Join(dir, "s%v_%d.ts"), filepath.Join(dir, "r%v.m3u8"))...)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("%v %s", err, out)
 		}

@@ -17,13 +17,9 @@ import (
 func TestSavePictureMissing(t *testing.T) {
 	tools := needFFmpeg(t)
 	dir := t.TempDir()
-	runFFmpeg(t, tools.FFmpeg, dir, "-hide_banner", "-loglevel", "error",
-		"-f", "lavfi", "-i", "testsrc2=s=320x180:r=30:d=24",
-		"-f", "lavfi", "-i", `aevalsrc='if(lt(mod(t\,5)\,0.1)\,0.6*sin(2*PI*1000*t)\,0.01*sin(2*PI*220*t))':s=48000:d=24`,
-		"-filter_complex", `[0:v]drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='lt(mod(t\,5)\,0.034)'[v]`,
-		"-map", "[v]", "-map", "1:a", "-c:v", "libx264", "-preset", "veryfast", "-g", "60", "-keyint_min", "60", "-sc_threshold", "0",
+	runFFmpeg(t, tools.FFmpeg, dir, append(flashBeep(24), "-map", "[v]", "-map", "1:a", "-c:v", "libx264", "-preset", "veryfast", "-g", "60", "-keyint_min", "60", "-sc_threshold", "0",
 		"-b:v", "300k", "-c:a", "aac", "-b:a", "64k", "-f", "hls", "-hls_time", "4", "-hls_playlist_type", "vod",
-		"-hls_segment_filename", "c%d.ts", "list.m3u8")
+		"-hls_segment_filename", "c%d.ts", "list.m3u8")...)
 	for _, i := range []int{2, 3} {
 		name := fmt.Sprintf("c%d.ts", i)
 		runFFmpeg(t, tools.FFmpeg, dir, "-v", "error", "-i", name, "-map", "0:a", "-c", "copy", "-copyts", "-muxdelay", "0",

@@ -17,15 +17,11 @@ import (
 func TestSaveAppleAdvancedMaster(t *testing.T) {
 	tools := needFFmpeg(t)
 	dir := t.TempDir()
-	cmd := exec.Command(tools.FFmpeg, "-hide_banner", "-loglevel", "error",
-		"-f", "lavfi", "-i", "testsrc2=s=320x180:r=30:d=20",
-		"-f", "lavfi", "-i", `aevalsrc='if(lt(mod(t\,5)\,0.1)\,0.6*sin(2*PI*1000*t)\,0.01*sin(2*PI*220*t))':s=48000:d=20`,
-		"-filter_complex", `[0:v]drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='lt(mod(t\,5)\,0.034)'[v]`,
-		"-map", "[v]", "-map", "1:a", "-map", "1:a", "-c:v", "libx264", "-preset", "veryfast", "-g", "60", "-b:v", "300k",
+	cmd := exec.Command(tools.FFmpeg, append(flashBeep(20), "-map", "[v]", "-map", "1:a", "-map", "1:a", "-c:v", "libx264", "-preset", "veryfast", "-g", "60", "-b:v", "300k",
 		"-c:a:0", "aac", "-b:a:0", "64k", "-c:a:1", "ac3", "-b:a:1", "96k",
 		"-f", "hls", "-hls_time", "4", "-hls_playlist_type", "vod", "-hls_segment_type", "fmp4",
 		"-hls_fmp4_init_filename", "init_%v.mp4", "-var_stream_map", "v:0,agroup:aud1 a:0,agroup:aud1 a:1,agroup:aud2",
-		"-master_pl_name", "ffmpeg.m3u8", "-hls_segment_filename", filepath.Join(dir, "s%v_%d.m4s"), filepath.Join(dir, "r%v.m3u8"))
+		"-master_pl_name", "ffmpeg.m3u8", "-hls_segment_filename", filepath.Join(dir, "s%v_%d.m4s"), filepath.Join(dir, "r%v.m3u8"))...)
 	cmd.Dir = dir
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("%v %s", err, out)
