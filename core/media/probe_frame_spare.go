@@ -5,8 +5,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"os/exec"
-	"runtime"
 	"sync"
 	"time"
 
@@ -159,11 +157,7 @@ func startSpare(tool string) (*spareFFmpeg, error) {
 	cmd.Stdout, cmd.Stderr = &limitWriter{w: &s.out, n: 32 << 20}, &s.tail
 	if err := start(cmd); err != nil {
 		cancel()
-		var ee *exec.Error
-		if errors.As(err, &ee) {
-			return nil, &MissingError{Tool: toolName(tool), GOOS: runtime.GOOS}
-		}
-		return nil, err
+		return nil, err // Frame's own process then says why (MissingError...)
 	}
 	go func() {
 		s.err = cmd.Wait()
